@@ -1,0 +1,126 @@
+import { closest } from 'fastest-levenshtein';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { CutoverError, ErrorCode } from '../errors.js';
+import { planSchema, type Plan } from './plan-schema.js';
+
+/** One mistake in a plan, with the YAML line a person should look at. */
+export interface PlanProblem {
+  readonly path: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly message: string;
+}
+
+const pathText = (path: readonly PropertyKey[]): string =>
+  path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+    .join('.')
+    .replace(/\.\[/g, '[');
+
+/** Offset of the YAML key at `path` (or of its value, or of its nearest existing parent), to report a line. */
+const offsetOf = (document: Document, path: readonly PropertyKey[], key?: string): number | undefined => {
+  if (key !== undefined) return offsetOf(document, [...path, key]);
+  if (path.length === 0) return document.contents?.range?.[0];
+  const parent: unknown =
+    path.length === 1 ? document.contents : document.getIn(path.slice(0, -1) as unknown[], true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+    if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+  }
+  const node: unknown = document.getIn(path as unknown[], true);
+  if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range))
+    return node.range[0] as number;
+  // The node is missing (a required field): point at its parent.
+  return offsetOf(document, path.slice(0, -1));
+};
+
+/**
+ * Parses and validates a plan. A mistake is refused with every problem found, each with its YAML line and the
+ * field path, and for a misspelt field name the closest valid one.
+ */
+export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const lineAt = (offset: number | undefined) =>
+    offset === undefined ? undefined : lineCounter.linePos(offset);
+  const problems: PlanProblem[] = [];
+
+  for (const error of document.errors) {
+    const position = lineAt(error.pos[0]);
+    problems.push({
+      path: '',
+      line: position?.line,
+      column: position?.col,
+      message: error.message.split('\n')[0] ?? '',
+    });
+  }
+  if (problems.length === 0) {
+    const result = planSchema.safeParse(document.toJS());
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const position = lineAt(offsetOf(document, issue.path, key));
+          const node: unknown = document.getIn(issue.path as unknown[], true);
+          const siblings = isMap(node)
+            ? node.items.map((item) => (isScalar(item.key) ? String(item.key.value) : ''))
+            : [];
+          const valid = allowedKeys(issue.path).filter((name) => !siblings.includes(name) || name === key);
+          const suggestion = valid.length > 0 ? closest(key, valid) : undefined;
+          problems.push({
+            path: pathText([...issue.path, key]),
+            line: position?.line,
+            column: position?.col,
+            message: `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          });
+        }
+        continue;
+      }
+      const position = lineAt(offsetOf(document, issue.path));
+      problems.push({
+        path: pathText(issue.path),
+        line: position?.line,
+        column: position?.col,
+        message: issue.message,
+      });
+    }
+  }
+  const lines = problems.map(
+    (problem) =>
+      `${fileName}${problem.line === undefined ? '' : `:${problem.line}`}${problem.path ? ` ${problem.path}` : ''}: ${problem.message}`,
+  );
+  throw new CutoverError(ErrorCode.PLAN_INVALID, `the plan is not valid:\n  ${lines.join('\n  ')}`, {
+    context: { file: fileName, problems: problems.length },
+  });
+};
+
+/** Field names allowed at a path of the plan, for "did you mean" suggestions. */
+const allowedKeys = (path: readonly PropertyKey[]): string[] => {
+  const [first, , third, , fifth] = path;
+  if (path.length === 0) return Object.keys(planSchema.shape);
+  if (first === 'target') return ['type', 'url', 'schema'];
+  if (first === 'thresholds') return ['maxRejectedRatio'];
+  if (first === 'entities' && path.length === 2)
+    return ['source', 'dossier', 'key', 'distinct', 'fields', 'skip', 'thresholds'];
+  if (first === 'entities' && third === 'source') {
+    return [
+      'type',
+      'path',
+      'encoding',
+      'delimiter',
+      'quote',
+      'sheet',
+      'records',
+      'url',
+      'table',
+      'query',
+      'orderBy',
+    ];
+  }
+  if (first === 'entities' && third === 'fields' && fifth === undefined && path.length === 4) {
+    return ['from', 'value', 'transform', 'map', 'default', 'required', 'formats', 'decimal'];
+  }
+  if (first === 'entities' && third === 'thresholds') return ['maxRejectedRatio'];
+  return [];
+};

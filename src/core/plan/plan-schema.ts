@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
+
+/**
+ * The plan (`cutover.yaml`): the declarative migration. Objects are strict so that a typo in a field name is
+ * refused with its YAML line instead of being silently ignored.
+ */
+
+const encoding = z.enum(['auto', 'utf-8', 'windows-1252', 'iso-8859-15', 'iso-8859-1']).default('auto');
+
+const fileSource = {
+  /** File path relative to the plan. May contain `*` and one `{dossier}` placeholder per segment. */
+  path: z.string().min(1),
+};
+
+export const csvSourceSchema = z.strictObject({
+  type: z.literal('csv'),
+  ...fileSource,
+  encoding,
+  delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
+  quote: z.string().length(1).default('"'),
+});
+
+export const xlsxSourceSchema = z.strictObject({
+  type: z.literal('xlsx'),
+  ...fileSource,
+  /** Sheet name; default the first sheet. */
+  sheet: z.string().optional(),
+});
+
+export const jsonSourceSchema = z.strictObject({
+  type: z.enum(['json', 'ndjson']),
+  ...fileSource,
+  /** For `json`: dotted path to the array of records inside the document (default: the document is the array). */
+  records: z.string().optional(),
+});
+
+export const fecSourceSchema = z.strictObject({
+  type: z.literal('fec'),
+  ...fileSource,
+  encoding,
+});
+
+export const sqlSourceSchema = z.strictObject({
+  type: z.enum(['sqlite', 'postgres', 'mysql']),
+  /**
+   * Connection: a SQLite file path, or a URL such as `postgres://user@host:5432/db`. A password never appears
+   * here: name an environment variable with `${VAR}` (e.g. `postgres://app:${LEGACY_PG_PASSWORD}@db/crm`).
+   */
+  url: z.string().min(1),
+  table: z.string().optional(),
+  query: z.string().optional(),
+  /** Columns giving a stable order (resume depends on it). Default: the entity's key. */
+  orderBy: z.array(z.string()).optional(),
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [
+  csvSourceSchema,
+  xlsxSourceSchema,
+  jsonSourceSchema,
+  fecSourceSchema,
+  sqlSourceSchema,
+]);
+export type SourceSpec = z.infer<typeof sourceSchema>;
+export type FileSourceSpec = Extract<SourceSpec, { path: string }>;
+export type SqlSourceSpec = z.infer<typeof sqlSourceSchema>;
+
+export const transformNames = [
+  'trim',
+  'upper',
+  'lower',
+  'digits',
+  'collapse_spaces',
+  'strip_accents',
+] as const;
+export type TransformName = (typeof transformNames)[number];
+
+const columnList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const fieldMappingSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    /** Source column(s); several columns are joined with a space (or with `|` for reference keys). */
+    from: columnList.optional(),
+    /** A constant value instead of a source column. */
+    value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    transform: z.union([z.enum(transformNames), z.array(z.enum(transformNames))]).optional(),
+    /** Value map: source value -> target value. A value not in the map is rejected unless `default` is set. */
+    map: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    required: z.boolean().optional(),
+    /** Date formats tried in order (date-fns tokens: `dd/MM/yyyy`, `yyyyMMdd`, `yyyy-MM-dd'T'HH:mm:ssX`). */
+    formats: z.array(z.string().min(1)).optional(),
+    /** Decimal separator of amounts; `auto` accepts both and reads the last one as the decimal mark. */
+    decimal: z.enum(['auto', ',', '.']).optional(),
+  }),
+]);
+export type FieldMapping = z.infer<typeof fieldMappingSchema>;
+
+const conditionSchema = z.strictObject({
+  field: z.string().min(1),
+  equals: z.string().optional(),
+  in: z.array(z.string()).optional(),
+  matches: z.string().optional(),
+  empty: z.boolean().optional(),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+
+const thresholdsSchema = z.strictObject({
+  /** Stop the dossier (and fail the run with exit code 3) when rejected / read exceeds this ratio. */
+  maxRejectedRatio: z.number().min(0).max(1).optional(),
+});
+
+export const dossierRuleSchema = z.union([
+  z.strictObject({ value: z.string().min(1) }),
+  z.strictObject({ field: z.string().min(1) }),
+  z.strictObject({ fromPath: z.literal(true) }),
+]);
+export type DossierRule = z.infer<typeof dossierRuleSchema>;
+
+export const entityPlanSchema = z.strictObject({
+  source: sourceSchema,
+  /** How records group into dossiers. Default: `{fromPath: true}` when the path has `{dossier}`, else one dossier. */
+  dossier: dossierRuleSchema.optional(),
+  /** Source column(s) whose values identify a record within its dossier. */
+  key: columnList,
+  /**
+   * Records sharing a key are one record seen several times (an entity derived from lines, such as accounts from
+   * FEC lines): the first is loaded, the repeats are not source records of this entity. Default false: a repeated
+   * key is rejected as DUPLICATE_SOURCE_KEY.
+   */
+  distinct: z.boolean().default(false),
+  fields: z.record(z.string(), fieldMappingSchema).default({}),
+  skip: z.array(z.strictObject({ rule: z.string().min(1), when: conditionSchema })).default([]),
+  thresholds: thresholdsSchema.optional(),
+});
+export type EntityPlan = z.infer<typeof entityPlanSchema>;
+
+const registrySchema = z.strictObject({
+  source: sourceSchema,
+  id: z.string().min(1),
+  name: z.string().optional(),
+  /** Other columns kept as dossier attributes (SIREN, sector, size, fiscal year end...). */
+  attributes: z.array(z.string()).default([]),
+});
+
+export const targetSchema = z.strictObject({
+  type: z.enum(['sqlite', 'postgres']),
+  /** SQLite file path, or PostgreSQL URL (password through `${VAR}`). */
+  url: z.string().min(1),
+  /** PostgreSQL schema that holds the canonical tables. */
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('cutover'),
+});
+export type TargetSpec = z.infer<typeof targetSchema>;
+
+/** Entity names must be canonical, and mapped fields must be columns of the canonical entity. */
+const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entities, context) => {
+  for (const [name, entity] of Object.entries(entities)) {
+    if (!isEntityName(name)) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `unknown entity "${name}"; the canonical entities are ${Object.keys(canonicalModel).join(', ')}`,
+      });
+      continue;
+    }
+    const columns: Readonly<Record<string, unknown>> = canonicalModel[name].columns;
+    for (const column of Object.keys(entity.fields)) {
+      if (!Object.hasOwn(columns, column)) {
+        context.addIssue({
+          code: 'custom',
+          path: [name, 'fields', column],
+          message: `"${column}" is not a column of ${name}; its columns are ${Object.keys(columns).join(', ')}`,
+        });
+      }
+    }
+    const source = entity.source;
+    if ('url' in source && source.table === undefined && source.query === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: [name, 'source'],
+        message: 'a SQL source needs `table` or `query`',
+      });
+    }
+  }
+});
+
+export const planSchema = z.strictObject({
+  version: z.literal(1),
+  name: z.string().min(1),
+  /** State store: SQLite file (default `.cutover/state.db` next to the plan) or PostgreSQL URL. */
+  state: z.string().optional(),
+  target: targetSchema,
+  batchSize: z.number().int().min(1).max(1_000_000).default(5000),
+  thresholds: thresholdsSchema.default({}),
+  dossiers: z.strictObject({ registry: registrySchema.optional() }).optional(),
+  entities: entitiesSchema,
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type PlanInput = z.input<typeof planSchema>;
+export type { EntityName };

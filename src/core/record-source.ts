@@ -1,0 +1,27 @@
+import type { SourceRecord } from './source-record.js';
+
+export interface ReadOptions {
+  /** Records per yielded batch; sources may yield smaller batches. */
+  readonly batchSize?: number;
+  /** Abort reading (the iterator then ends or throws an AbortError). */
+  readonly signal?: AbortSignal;
+}
+
+/** Progress of a read, for ETA: bytes when the source knows its size. */
+export interface ReadProgress {
+  readonly bytesRead: number;
+  readonly bytesTotal: number | undefined;
+}
+
+/**
+ * A streaming source of records. Implementations never hold the whole source in memory: they yield
+ * batches in source order, the same order on every read (resume relies on it), and turn every unreadable
+ * record into a SourceRecord with a `problem` instead of throwing. They throw CutoverError only when the
+ * source as a whole cannot be read (missing file, refused connection).
+ */
+export interface RecordSource {
+  /** Short text naming the source in messages (file path or table). */
+  readonly name: string;
+  read(options?: ReadOptions): AsyncIterable<SourceRecord[]>;
+  progress?(): ReadProgress;
+}

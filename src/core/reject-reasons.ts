@@ -1,0 +1,35 @@
+/**
+ * Stable reason codes of `rejected` ledger entries. Codes never change meaning once released:
+ * reports, replays and evidence packs refer to them.
+ */
+export const RejectReason = {
+  /** The line could not be split into fields (unclosed quote, stray quote). */
+  MALFORMED_ROW: 'MALFORMED_ROW',
+  /** The line has more or fewer fields than the header. */
+  WRONG_COLUMN_COUNT: 'WRONG_COLUMN_COUNT',
+  /** Bytes that are not valid in the file's encoding. */
+  INVALID_ENCODING: 'INVALID_ENCODING',
+  /** The record has no value for the field(s) forming its source key. */
+  MISSING_SOURCE_KEY: 'MISSING_SOURCE_KEY',
+  /** Another record of the same dossier and entity already has this source key. */
+  DUPLICATE_SOURCE_KEY: 'DUPLICATE_SOURCE_KEY',
+  /** A field the plan marks required is empty. */
+  REQUIRED_MISSING: 'REQUIRED_MISSING',
+  /** A date or date-time that matches none of the plan's formats or is not a real calendar date. */
+  INVALID_DATE: 'INVALID_DATE',
+  /** An amount that is not an exact decimal number. */
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  /** An integer field holding something else. */
+  INVALID_INTEGER: 'INVALID_INTEGER',
+  /** A boolean field holding something that is not a recognised truth value. */
+  INVALID_BOOLEAN: 'INVALID_BOOLEAN',
+  /** A value-map field whose value is not in the map and that has no default. */
+  UNMAPPED_VALUE: 'UNMAPPED_VALUE',
+  /** A reference to a parent record that does not exist in the same dossier. */
+  UNKNOWN_PARENT: 'UNKNOWN_PARENT',
+  /** The target refused the record (constraint, value too long). */
+  TARGET_REFUSED: 'TARGET_REFUSED',
+  /** A JSON line or document that does not parse. */
+  MALFORMED_JSON: 'MALFORMED_JSON',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];

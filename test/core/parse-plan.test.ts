@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/core/plan/parse-plan.js';
+import { CutoverError } from '../../src/core/errors.js';
+
+const minimal = `version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  contact:
+    source: {type: csv, path: contacts.csv}
+    key: id
+    fields:
+      email: Email
+`;
+
+const problemsOf = (text: string): string => {
+  try {
+    parsePlan(text, 'plan.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(CutoverError);
+    return (error as CutoverError).message;
+  }
+  throw new Error('the plan was accepted');
+};
+
+describe('parsePlan', () => {
+  it('accepts a minimal plan and fills defaults', () => {
+    const plan = parsePlan(minimal);
+    expect(plan.batchSize).toBe(5000);
+    expect(plan.entities.contact?.source).toMatchObject({ type: 'csv', encoding: 'auto', delimiter: 'auto' });
+    expect(plan.entities.contact?.distinct).toBe(false);
+  });
+
+  it('refuses a typo in a field name with its YAML line and the closest valid name', () => {
+    const message = problemsOf(minimal.replace('    fields:', '    feilds:'));
+    expect(message).toContain(
+      'plan.yaml:8 entities.contact.feilds: unknown field "feilds" (did you mean "fields"?)',
+    );
+  });
+
+  it('refuses a column that the canonical entity does not have, naming the line', () => {
+    const message = problemsOf(minimal.replace('email: Email', 'emial: Email'));
+    expect(message).toMatch(
+      /plan\.yaml:9 entities\.contact\.fields\.emial: "emial" is not a column of contact/,
+    );
+  });
+
+  it('refuses an unknown entity and a wrong value type, each with its line', () => {
+    const message = problemsOf(
+      minimal.replace('  contact:', '  contacts:').replace('version: 1', 'version: "one"'),
+    );
+    expect(message).toContain('plan.yaml:1 version');
+    expect(message).toContain('plan.yaml:5 entities.contacts: unknown entity "contacts"');
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const message = problemsOf('version: 1\nname: [unclosed\n');
+    expect(message).toMatch(/plan\.yaml:\d+/);
+  });
+
+  it('requires a table or a query for SQL sources', () => {
+    const message = problemsOf(
+      minimal.replace('{type: csv, path: contacts.csv}', '{type: sqlite, url: legacy.db}'),
+    );
+    expect(message).toContain('entities.contact.source: a SQL source needs `table` or `query`');
+  });
+});
