@@ -14,6 +14,17 @@ export interface ReadProgress {
 }
 
 /**
+ * Something about the source as a whole that a person should know but that rejects no record: an empty file,
+ * an encoding fallback, a dot used as decimal mark. Reported in the run summary and the evidence pack.
+ */
+export interface SourceNotice {
+  readonly code: string;
+  readonly message: string;
+  /** 1-based line the notice is about, when there is one. */
+  readonly line?: number;
+}
+
+/**
  * A streaming source of records. Implementations never hold the whole source in memory: they yield
  * batches in source order, the same order on every read (resume relies on it), and turn every unreadable
  * record into a SourceRecord with a `problem` instead of throwing. They throw CutoverError only when the
@@ -24,4 +35,6 @@ export interface RecordSource {
   readonly name: string;
   read(options?: ReadOptions): AsyncIterable<SourceRecord[]>;
   progress?(): ReadProgress;
+  /** Notices gathered so far (complete once `read` has finished). */
+  notices?(): readonly SourceNotice[];
 }
