@@ -22,8 +22,13 @@ export const compareDecimal = (a: string, b: string): number => new Exact(a).com
 /** Sums canonical decimal strings exactly. */
 export class DecimalSum {
   private total = new Exact(0);
-  add(value: string | null | undefined): void {
+  add(value: string | null | undefined): this {
     if (value !== null && value !== undefined && value !== '') this.total = this.total.plus(value);
+    return this;
+  }
+  subtract(value: string | null | undefined): this {
+    if (value !== null && value !== undefined && value !== '') this.total = this.total.minus(value);
+    return this;
   }
   toString(): string {
     return this.total.isZero() ? '0' : this.total.toString();

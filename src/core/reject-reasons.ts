@@ -29,6 +29,8 @@ export const RejectReason = {
   UNKNOWN_PARENT: 'UNKNOWN_PARENT',
   /** The target refused the record (constraint, value too long). */
   TARGET_REFUSED: 'TARGET_REFUSED',
+  /** The record's dossier column is empty, so it belongs to no dossier. */
+  NO_DOSSIER: 'NO_DOSSIER',
   /** A JSON line or document that does not parse. */
   MALFORMED_JSON: 'MALFORMED_JSON',
 } as const;

@@ -49,6 +49,8 @@ export const canonicalModel = {
       naf_code: text,
       employees: integer,
       owner_id: ref('user'),
+      /** The company's main contact: with contact.company_id, the classic CRM reference cycle. */
+      primary_contact_id: ref('contact'),
       created_at: datetime,
       updated_at: datetime,
     },

@@ -1,0 +1,256 @@
+import { canonicalModel, type EntityName } from '../../core/model/canonical-model.js';
+import type { Condition, EntityPlan, FieldMapping, TransformName } from '../../core/plan/plan-schema.js';
+import { RejectReason } from '../../core/reject-reasons.js';
+import type { SourceRecord } from '../../core/source-record.js';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import {
+  isParseFailure,
+  memoize,
+  parserFor,
+  type CanonicalValue,
+  type ValueParser,
+} from './value-parsers.js';
+
+/** A record mapped to the canonical model: values by column, references still as parent source keys. */
+export interface MappedRecord {
+  readonly sourceKey: string;
+  /** Canonical values of the non-reference columns, in the entity's column order. */
+  readonly values: Record<string, CanonicalValue>;
+  /** Parent source key per reference column (null: no reference). */
+  readonly parentKeys: Record<string, string | null>;
+}
+
+export type MappingOutcome =
+  | { readonly fate: 'mapped'; readonly record: MappedRecord }
+  | { readonly fate: 'skipped'; readonly rule: string; readonly sourceKey: string | null }
+  | {
+      readonly fate: 'rejected';
+      readonly reason: RejectReason;
+      readonly message: string;
+      readonly column?: string;
+      readonly sourceKey: string | null;
+    }
+  /** `distinct` entities: a record with an empty key is not a record of this entity. */
+  | { readonly fate: 'not-a-record' };
+
+/** Context that pseudo-columns read: `$dossier`, `$record`, `$line`, `$file`. */
+export interface MappingContext {
+  readonly dossier: string;
+}
+
+type Getter = (record: SourceRecord, context: MappingContext) => unknown;
+
+const KEY_SEPARATOR = '|';
+
+const getterFor = (column: string): Getter => {
+  switch (column) {
+    case '$dossier':
+      return (_record, context) => context.dossier;
+    case '$record':
+      return (record) => record.location.record;
+    case '$line':
+      return (record) => record.location.line ?? null;
+    case '$file':
+      return (record) => record.location.source;
+    default:
+      return (record) => record.fields[column];
+  }
+};
+
+/** Source values as text: what a legacy export means by them. */
+const asText = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+};
+
+const columnsGetter = (
+  columns: readonly string[],
+  separator: string,
+): ((r: SourceRecord, c: MappingContext) => string | null) => {
+  const getters = columns.map(getterFor);
+  if (getters.length === 1) {
+    const get = getters[0]!;
+    return (record, context) => {
+      const text = asText(get(record, context));
+      return text === null || text.trim() === '' ? null : text;
+    };
+  }
+  return (record, context) => {
+    const parts: string[] = [];
+    for (const get of getters) {
+      const text = asText(get(record, context));
+      if (text !== null && text.trim() !== '') parts.push(text.trim());
+    }
+    return parts.length === 0 ? null : parts.join(separator);
+  };
+};
+
+const stripAccents = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '');
+
+const transformFunctions: Record<TransformName, (text: string) => string> = {
+  trim: (text) => text.trim(),
+  upper: (text) => text.toUpperCase(),
+  lower: (text) => text.toLowerCase(),
+  digits: (text) => text.replace(/\D/g, ''),
+  collapse_spaces: (text) => text.replace(/\s+/g, ' ').trim(),
+  strip_accents: stripAccents,
+};
+
+const conditionTest = (
+  condition: Condition,
+): ((record: SourceRecord, context: MappingContext) => boolean) => {
+  const get = getterFor(condition.field);
+  const pattern = condition.matches === undefined ? undefined : new RegExp(condition.matches);
+  const allowed = condition.in === undefined ? undefined : new Set(condition.in);
+  return (record, context) => {
+    const text = asText(get(record, context)) ?? '';
+    if (condition.empty !== undefined && (text.trim() === '') !== condition.empty) return false;
+    if (condition.equals !== undefined && text !== condition.equals) return false;
+    if (allowed !== undefined && !allowed.has(text)) return false;
+    if (pattern !== undefined && !pattern.test(text)) return false;
+    return true;
+  };
+};
+
+interface ColumnMapper {
+  readonly column: string;
+  readonly isReference: boolean;
+  /** Returns the value, or a rejection. */
+  readonly map: (
+    record: SourceRecord,
+    context: MappingContext,
+  ) => CanonicalValue | { reason: RejectReason; message: string };
+}
+
+const normalise = (mapping: FieldMapping): Exclude<FieldMapping, string> =>
+  typeof mapping === 'string' ? { from: mapping } : mapping;
+
+const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapping): ColumnMapper => {
+  const spec = (
+    canonicalModel[entity].columns as Record<
+      string,
+      { type: 'text' | 'integer' | 'decimal' | 'date' | 'datetime' | 'boolean'; references?: string }
+    >
+  )[column];
+  if (spec === undefined) {
+    throw new CutoverError(
+      ErrorCode.INTERNAL,
+      `column ${entity}.${column} passed plan validation but is unknown`,
+    );
+  }
+  const mapping = normalise(rawMapping);
+  const isReference = spec.references !== undefined;
+  const from = mapping.from === undefined ? [] : Array.isArray(mapping.from) ? mapping.from : [mapping.from];
+  const read: (record: SourceRecord, context: MappingContext) => string | null =
+    mapping.value !== undefined
+      ? () => asText(mapping.value)
+      : columnsGetter(from, isReference ? KEY_SEPARATOR : ' ');
+  const transforms = (
+    mapping.transform === undefined
+      ? []
+      : Array.isArray(mapping.transform)
+        ? mapping.transform
+        : [mapping.transform]
+  ).map((name) => transformFunctions[name]);
+  const valueMap = mapping.map === undefined ? undefined : new Map(Object.entries(mapping.map));
+  const fallback = mapping.default === undefined ? null : asText(mapping.default);
+  const required = mapping.required === true;
+  const parse: ValueParser = isReference
+    ? (text) => text
+    : memoize(parserFor(spec.type, { formats: mapping.formats, decimal: mapping.decimal }));
+  const describe = from.length > 0 ? ` (source ${from.join(' + ')})` : '';
+
+  return {
+    column,
+    isReference,
+    map: (record, context) => {
+      let text = read(record, context);
+      if (text !== null) {
+        for (const transform of transforms) text = transform(text);
+        if (text === '') text = null;
+      }
+      if (valueMap !== undefined && text !== null) {
+        if (valueMap.has(text)) {
+          text = asText(valueMap.get(text));
+        } else if (fallback === null) {
+          return {
+            reason: RejectReason.UNMAPPED_VALUE,
+            message: `${column}${describe}: "${text}" is not in the value map`,
+          };
+        } else {
+          text = fallback;
+        }
+      }
+      if (text === null) text = fallback;
+      if (text === null) {
+        return required
+          ? { reason: RejectReason.REQUIRED_MISSING, message: `${column}${describe} is required but empty` }
+          : null;
+      }
+      const value = parse(text);
+      if (isParseFailure(value))
+        return { reason: value.reason, message: `${column}${describe}: ${value.message}` };
+      return value;
+    },
+  };
+};
+
+/**
+ * Compiles an entity's plan into one function per record. The plan is interpreted once, so the per-record work
+ * is a loop over prepared column mappers.
+ */
+export const compileEntityMapping = (
+  entity: EntityName,
+  plan: EntityPlan,
+): ((record: SourceRecord, context: MappingContext) => MappingOutcome) => {
+  const keyColumns = Array.isArray(plan.key) ? plan.key : [plan.key];
+  const readKey = columnsGetter(keyColumns, KEY_SEPARATOR);
+  const columns = Object.entries(plan.fields).map(([column, mapping]) =>
+    compileColumn(entity, column, mapping),
+  );
+  const skipRules = plan.skip.map((rule) => ({ rule: rule.rule, test: conditionTest(rule.when) }));
+  const distinct = plan.distinct;
+
+  return (record, context) => {
+    const sourceKey = readKey(record, context);
+    if (sourceKey === null && distinct) return { fate: 'not-a-record' };
+    if (record.problem !== undefined) {
+      return { fate: 'rejected', ...record.problem, sourceKey };
+    }
+    for (const { rule, test } of skipRules) {
+      if (test(record, context)) return { fate: 'skipped', rule, sourceKey };
+    }
+    if (sourceKey === null) {
+      return {
+        fate: 'rejected',
+        reason: RejectReason.MISSING_SOURCE_KEY,
+        message: `the source key (${keyColumns.join(' + ')}) is empty`,
+        sourceKey,
+      };
+    }
+    const values: Record<string, CanonicalValue> = {};
+    const parentKeys: Record<string, string | null> = {};
+    for (const mapper of columns) {
+      const value = mapper.map(record, context);
+      if (value !== null && typeof value === 'object') {
+        return {
+          fate: 'rejected',
+          reason: value.reason,
+          message: value.message,
+          column: mapper.column,
+          sourceKey,
+        };
+      }
+      if (mapper.isReference) parentKeys[mapper.column] = value === null ? null : String(value);
+      else values[mapper.column] = value;
+    }
+    return { fate: 'mapped', record: { sourceKey, values, parentKeys } };
+  };
+};
+
+/** Joins key parts exactly as the mapping does, for tools that build keys outside a plan. */
+export const joinKey = (parts: readonly string[]): string => parts.join(KEY_SEPARATOR);

@@ -1,0 +1,88 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations of the state store, in code so that they ship inside the package. Never edit a released
+ * migration: add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-28-001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('plan_version')
+        .addColumn('hash', 'text', (column) => column.primaryKey())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('text', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('dossier')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('name', 'text')
+        .addColumn('attributes', 'text', (column) => column.notNull().defaultTo('{}'))
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('run')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('plan_hash', 'text', (column) => column.notNull())
+        .addColumn('command', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('started_at', 'text', (column) => column.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('summary', 'text')
+        .execute();
+      await db.schema
+        .createTable('run_step')
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) => column.notNull())
+        .addColumn('records_read', 'bigint', (column) => column.notNull())
+        .addColumn('loaded', 'bigint', (column) => column.notNull())
+        .addColumn('skipped', 'bigint', (column) => column.notNull())
+        .addColumn('rejected', 'bigint', (column) => column.notNull())
+        .addColumn('repeats', 'bigint', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('run_step_pk', ['run_id', 'dossier_id', 'entity'])
+        .execute();
+      await db.schema
+        .createTable('ledger_entry')
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('location', 'text', (column) => column.notNull())
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('fate', 'text', (column) => column.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('rule', 'text')
+        .addColumn('message', 'text')
+        .addColumn('column_name', 'text')
+        .addColumn('source_key', 'text')
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('line', 'bigint')
+        .addColumn('record', 'bigint', (column) => column.notNull())
+        .addColumn('raw', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('ledger_entry_pk', ['dossier_id', 'entity', 'location'])
+        .execute();
+      await db.schema
+        .createIndex('ledger_entry_fate')
+        .on('ledger_entry')
+        .columns(['fate', 'reason'])
+        .execute();
+      await db.schema
+        .createTable('source_notice')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('source', 'text', (column) => column.notNull())
+        .addColumn('code', 'text', (column) => column.notNull())
+        .addColumn('message', 'text', (column) => column.notNull())
+        .addColumn('line', 'bigint')
+        .execute();
+    },
+  },
+};
+
+export const stateMigrations: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

@@ -1,0 +1,62 @@
+/** Tables of the state store (the same on SQLite and PostgreSQL). */
+export interface StateDatabase {
+  plan_version: {
+    hash: string;
+    name: string;
+    text: string;
+    created_at: string;
+  };
+  dossier: {
+    id: string;
+    name: string | null;
+    attributes: string;
+    created_at: string;
+  };
+  run: {
+    id: string;
+    plan_hash: string;
+    command: string;
+    status: string;
+    started_at: string;
+    finished_at: string | null;
+    summary: string | null;
+  };
+  run_step: {
+    run_id: string;
+    dossier_id: string;
+    entity: string;
+    status: string;
+    records_read: number;
+    loaded: number;
+    skipped: number;
+    rejected: number;
+    repeats: number;
+    updated_at: string;
+  };
+  ledger_entry: {
+    dossier_id: string;
+    entity: string;
+    location: string;
+    run_id: string;
+    fate: string;
+    reason: string | null;
+    rule: string | null;
+    message: string | null;
+    column_name: string | null;
+    source_key: string | null;
+    source: string;
+    line: number | null;
+    record: number;
+    raw: string;
+  };
+  source_notice: {
+    id: string;
+    run_id: string;
+    dossier_id: string;
+    entity: string;
+    source: string;
+    code: string;
+    message: string;
+    line: number | null;
+  };
+}

@@ -1,0 +1,395 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { quoteIdentifier, targetColumns, targetDdl } from './target-ddl.js';
+import { fromDriverValue } from './target-values.js';
+import type {
+  DossierRow,
+  LoadCheckpoint,
+  TargetRow,
+  TargetRowRead,
+  TargetStore,
+  WriteBatch,
+} from './target-store.js';
+
+const DATE_OID = 1082;
+
+/** Dates stay `YYYY-MM-DD` text: pg would turn them into local-midnight Date objects and shift days. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === DATE_OID
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && 'code' in error && error.code === '23505';
+
+/** COPY text format: backslash escapes for the characters that delimit rows and fields. */
+const copyText = (value: CanonicalValue): string => {
+  if (value === null) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  if (!/[\\\t\n\r]/.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+};
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+
+/**
+ * PostgreSQL target. A first load streams each batch with COPY (the fastest way in); a batch that meets rows
+ * already there (a re-run, or a duplicate source key) goes through a staging table and INSERT ... ON CONFLICT,
+ * which updates rows of earlier runs and names the duplicates of this one.
+ */
+export class PostgresTarget implements TargetStore {
+  readonly dialect = 'postgres';
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
+
+  static async connect(url: string, schema: string): Promise<PostgresTarget> {
+    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000, types });
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new CutoverError(
+        ErrorCode.CONNECTION_FAILED,
+        `cannot connect to the PostgreSQL target ${redact(url)}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    pool.on('error', () => undefined);
+    return new PostgresTarget(pool, schema);
+  }
+
+  private table(name: string): string {
+    return `${quoteIdentifier(this.schema)}.${quoteIdentifier(name)}`;
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw new CutoverError(ErrorCode.TARGET_FAILED, `PostgreSQL target: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async ensureSchema(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Two runs creating the schema at once would race on CREATE ... IF NOT EXISTS.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cutover-schema-${this.schema}`]);
+      for (const statement of targetDdl('postgres', this.schema)) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `creating the target schema ${this.schema}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      client.release();
+    }
+  }
+
+  async upsertDossiers(dossiers: readonly DossierRow[]): Promise<void> {
+    for (let start = 0; start < dossiers.length; start += 1000) {
+      const slice = dossiers.slice(start, start + 1000);
+      await this.query(
+        `INSERT INTO ${this.table('dossier')} (id, name, attributes)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, attributes = excluded.attributes`,
+        [slice.map((d) => d.id), slice.map((d) => d.name), slice.map((d) => JSON.stringify(d.attributes))],
+      );
+    }
+  }
+
+  async checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined> {
+    const { rows } = await this.query<Record<string, string>>(
+      `SELECT * FROM ${this.table('_cutover_checkpoint')} WHERE dossier_id = $1 AND entity = $2`,
+      [dossier, entity],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      runId: row.run_id!,
+      recordsRead: Number(row.records_read),
+      loaded: Number(row.loaded),
+      skipped: Number(row.skipped),
+      rejected: Number(row.rejected),
+      repeats: Number(row.repeats),
+      mode: row.mode === 'upsert' ? 'upsert' : 'insert',
+      done: Number(row.done) === 1,
+    };
+  }
+
+  async hasRows(dossier: string, entity: EntityName): Promise<boolean> {
+    const { rows } = await this.query(`SELECT 1 FROM ${this.table(entity)} WHERE dossier_id = $1 LIMIT 1`, [
+      dossier,
+    ]);
+    return rows.length > 0;
+  }
+
+  async resolveKeys(
+    entity: EntityName,
+    dossier: string,
+    keys: readonly string[],
+  ): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (keys.length === 0) return found;
+    const { rows } = await this.query<{ source_key: string; id: string }>(
+      `SELECT source_key, id FROM ${this.table(entity)} WHERE dossier_id = $1 AND source_key = ANY($2::text[])`,
+      [dossier, keys],
+    );
+    for (const row of rows) found.set(row.source_key, Number(row.id));
+    return found;
+  }
+
+  private checkpointSql(): string {
+    return `INSERT INTO ${this.table('_cutover_checkpoint')}
+      (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
+        loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
+        mode = excluded.mode, done = excluded.done`;
+  }
+
+  private checkpointValues(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): unknown[] {
+    return [
+      dossier,
+      entity,
+      checkpoint.runId,
+      checkpoint.recordsRead,
+      checkpoint.loaded,
+      checkpoint.skipped,
+      checkpoint.rejected,
+      checkpoint.repeats,
+      checkpoint.mode,
+      checkpoint.done ? 1 : 0,
+    ];
+  }
+
+  private copyPayload(batch: WriteBatch, rows: readonly TargetRow[]): string {
+    const prefix = `${copyText(batch.dossier)}\t`;
+    const runId = `\t${copyText(batch.runId)}`;
+    const lines: string[] = new Array<string>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      let line = prefix + copyText(row.sourceKey) + runId;
+      for (const value of row.values) line += `\t${copyText(value)}`;
+      lines[index] = line;
+    }
+    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  }
+
+  private async copyInto(
+    client: pg.PoolClient,
+    table: string,
+    names: readonly string[],
+    payload: string,
+  ): Promise<void> {
+    if (payload === '') return;
+    const stream = client.query(
+      copyFrom(`COPY ${table} (${names.map(quoteIdentifier).join(', ')}) FROM STDIN`),
+    );
+    await pipeline(Readable.from([payload]), stream);
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
+    const names = [
+      'dossier_id',
+      'source_key',
+      'run_id',
+      ...targetColumns(batch.entity).map((column) => column.name),
+    ];
+    const client = await this.pool.connect();
+    try {
+      if (batch.mode === 'insert') {
+        try {
+          await client.query('BEGIN');
+          await this.copyInto(client, this.table(batch.entity), names, this.copyPayload(batch, batch.rows));
+          await client.query(
+            this.checkpointSql(),
+            this.checkpointValues(batch.dossier, batch.entity, batch.checkpoint),
+          );
+          await client.query('COMMIT');
+          return { duplicates: 0 };
+        } catch (error) {
+          await client.query('ROLLBACK');
+          if (!isUniqueViolation(error)) throw error;
+          // A duplicate source key: redo this batch through the staging path, which names the duplicates.
+        }
+      }
+      return await this.writeThroughStaging(client, batch, names);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof CutoverError) throw error;
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `writing ${batch.entity} of dossier ${batch.dossier} to PostgreSQL: ${messageOf(error)}`,
+        { cause: error, context: { entity: batch.entity, dossier: batch.dossier } },
+      );
+    } finally {
+      client.release();
+    }
+  }
+
+  private async writeThroughStaging(client: pg.PoolClient, batch: WriteBatch, names: readonly string[]) {
+    // Duplicates inside the batch: ON CONFLICT cannot touch one row twice in one statement, so the first wins here.
+    const unique: TargetRow[] = [];
+    const duplicates: TargetRow[] = [];
+    const inBatch = new Set<string>();
+    for (const row of batch.rows) {
+      if (inBatch.has(row.sourceKey)) duplicates.push(row);
+      else {
+        inBatch.add(row.sourceKey);
+        unique.push(row);
+      }
+    }
+    const stage = quoteIdentifier(`_cutover_stage_${batch.entity}`);
+    await client.query('BEGIN');
+    const columns = names.map(quoteIdentifier);
+    await client.query(`DROP TABLE IF EXISTS ${stage}`);
+    await client.query(
+      `CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${columns.join(', ')} FROM ${this.table(batch.entity)} WITH NO DATA`,
+    );
+    await this.copyInto(client, stage, names, this.copyPayload(batch, unique));
+    const updates = columns.slice(2).map((column) => `${column} = excluded.${column}`);
+    const { rows: written } = await client.query<{ source_key: string }>(
+      `INSERT INTO ${this.table(batch.entity)} AS t (${columns.join(', ')})
+       SELECT ${columns.join(', ')} FROM ${stage}
+       ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE t.run_id <> excluded.run_id
+       RETURNING t.source_key`,
+    );
+    const writtenKeys = new Set(written.map((row) => row.source_key));
+    for (const row of unique) if (!writtenKeys.has(row.sourceKey)) duplicates.push(row);
+    if (duplicates.length > 0) await batch.onDuplicates(duplicates);
+    await client.query(
+      this.checkpointSql(),
+      this.checkpointValues(batch.dossier, batch.entity, {
+        ...batch.checkpoint,
+        loaded: batch.checkpoint.loaded - duplicates.length,
+        rejected: batch.checkpoint.rejected + duplicates.length,
+      }),
+    );
+    await client.query('COMMIT');
+    return { duplicates: duplicates.length };
+  }
+
+  async finishLoad(
+    dossier: string,
+    entity: EntityName,
+    checkpoint: LoadCheckpoint,
+  ): Promise<{ removed: number }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(
+        `DELETE FROM ${this.table(entity)} WHERE dossier_id = $1 AND run_id <> $2`,
+        [dossier, checkpoint.runId],
+      );
+      await client.query(
+        this.checkpointSql(),
+        this.checkpointValues(dossier, entity, { ...checkpoint, done: true }),
+      );
+      await client.query('COMMIT');
+      return { removed: rowCount ?? 0 };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `finishing ${entity} of dossier ${dossier}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      client.release();
+    }
+  }
+
+  async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
+    const columns = targetColumns(entity);
+    const select = columns.map((column, index) =>
+      column.references === undefined
+        ? `t.${quoteIdentifier(column.name)}`
+        : `CASE WHEN t.${quoteIdentifier(column.name)} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || t.${quoteIdentifier(column.name)}) END`,
+    );
+    const joins = columns.flatMap((column, index) =>
+      column.references === undefined
+        ? []
+        : [
+            `LEFT JOIN ${this.table(column.references)} p${index} ON p${index}.id = t.${quoteIdentifier(column.name)}`,
+          ],
+    );
+    const text = `SELECT t.id, t.source_key, t.run_id, ${select.map((expression, index) => `${expression} AS c${index}`).join(', ')}
+      FROM ${this.table(entity)} t ${joins.join(' ')} WHERE t.dossier_id = $1 ORDER BY t.source_key COLLATE "C"`;
+    const client = await this.pool.connect();
+    const cursor = client.query(new Cursor<Record<string, unknown>>(text, [dossier]));
+    try {
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) break;
+        yield rows.map((raw) => {
+          const values: Record<string, CanonicalValue> = {};
+          columns.forEach((column, index) => {
+            values[column.name] =
+              column.references === undefined
+                ? fromDriverValue(column.type, raw[`c${index}`])
+                : (raw[`c${index}`] as string | null);
+          });
+          return { id: Number(raw.id), sourceKey: String(raw.source_key), runId: String(raw.run_id), values };
+        });
+      }
+    } finally {
+      await cursor.close();
+      client.release();
+    }
+  }
+
+  async countRows(entity: EntityName, dossier: string): Promise<number> {
+    const { rows } = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.table(entity)} WHERE dossier_id = $1`,
+      [dossier],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async countOrphans(entity: EntityName, dossier: string): Promise<number> {
+    const references = targetColumns(entity).filter((column) => column.references !== undefined);
+    if (references.length === 0) return 0;
+    const conditions = references.map(
+      (column) =>
+        `(t.${quoteIdentifier(column.name)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(column.references!)} p WHERE p.id = t.${quoteIdentifier(column.name)}))`,
+    );
+    const { rows } = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.table(entity)} t WHERE t.dossier_id = $1 AND (${conditions.join(' OR ')})`,
+      [dossier],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

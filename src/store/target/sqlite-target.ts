@@ -1,0 +1,274 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EntityName } from '../../core/model/canonical-model.js';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { quoteIdentifier, targetColumns, targetDdl } from './target-ddl.js';
+import { fromDriverValue, toDriverValue } from './target-values.js';
+import type {
+  DossierRow,
+  LoadCheckpoint,
+  TargetRow,
+  TargetRowRead,
+  TargetStore,
+  WriteBatch,
+} from './target-store.js';
+
+interface CheckpointRow {
+  run_id: string;
+  records_read: number;
+  loaded: number;
+  skipped: number;
+  rejected: number;
+  repeats: number;
+  mode: string;
+  done: number;
+}
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+/** The embedded default target: one SQLite file in the canonical model. */
+export class SqliteTarget implements TargetStore {
+  readonly dialect = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly file: string) {
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.db = new Database(file);
+    } catch (error) {
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `cannot open the SQLite target ${file}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    // WAL keeps readers (reconcile, dashboards) off the writer's back; NORMAL sync is durable across process
+    // crashes, which is what resume needs.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  ensureSchema(): Promise<void> {
+    this.db.transaction(() => {
+      for (const sql of targetDdl('sqlite')) this.db.exec(sql);
+    })();
+    return Promise.resolve();
+  }
+
+  upsertDossiers(dossiers: readonly DossierRow[]): Promise<void> {
+    const upsert = this.statement(
+      'INSERT INTO dossier (id, name, attributes) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, attributes = excluded.attributes',
+    );
+    this.db.transaction(() => {
+      for (const dossier of dossiers)
+        upsert.run(dossier.id, dossier.name, JSON.stringify(dossier.attributes));
+    })();
+    return Promise.resolve();
+  }
+
+  checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined> {
+    const row = this.statement('SELECT * FROM _cutover_checkpoint WHERE dossier_id = ? AND entity = ?').get(
+      dossier,
+      entity,
+    ) as CheckpointRow | undefined;
+    return Promise.resolve(
+      row === undefined
+        ? undefined
+        : {
+            runId: row.run_id,
+            recordsRead: row.records_read,
+            loaded: row.loaded,
+            skipped: row.skipped,
+            rejected: row.rejected,
+            repeats: row.repeats,
+            mode: row.mode === 'upsert' ? 'upsert' : 'insert',
+            done: row.done === 1,
+          },
+    );
+  }
+
+  hasRows(dossier: string, entity: EntityName): Promise<boolean> {
+    const row = this.statement(`SELECT 1 FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? LIMIT 1`).get(
+      dossier,
+    );
+    return Promise.resolve(row !== undefined);
+  }
+
+  resolveKeys(entity: EntityName, dossier: string, keys: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (keys.length === 0) return Promise.resolve(found);
+    const rows = this.statement(
+      `SELECT source_key, id FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND source_key IN (SELECT value FROM json_each(?))`,
+    ).all(dossier, JSON.stringify(keys)) as { source_key: string; id: number }[];
+    for (const row of rows) found.set(row.source_key, row.id);
+    return Promise.resolve(found);
+  }
+
+  private writeCheckpoint(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): void {
+    this.statement(
+      `INSERT INTO _cutover_checkpoint (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
+         loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
+         mode = excluded.mode, done = excluded.done`,
+    ).run(
+      dossier,
+      entity,
+      checkpoint.runId,
+      checkpoint.recordsRead,
+      checkpoint.loaded,
+      checkpoint.skipped,
+      checkpoint.rejected,
+      checkpoint.repeats,
+      checkpoint.mode,
+      checkpoint.done ? 1 : 0,
+    );
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
+    const columns = targetColumns(batch.entity);
+    const names = ['dossier_id', 'source_key', 'run_id', ...columns.map((column) => column.name)];
+    const placeholders = names.map(() => '?').join(', ');
+    let sql = `INSERT INTO ${quoteIdentifier(batch.entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
+    if (batch.mode === 'upsert') {
+      // A row of an earlier run is updated; a row this run already wrote is a duplicate source key (no change).
+      const updates = names
+        .slice(2)
+        .map((name) => `${quoteIdentifier(name)} = excluded.${quoteIdentifier(name)}`);
+      sql += ` ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE run_id <> excluded.run_id`;
+    }
+    const insert = this.statement(sql);
+    const duplicates: TargetRow[] = [];
+    const parameters: unknown[] = new Array<unknown>(names.length);
+    parameters[0] = batch.dossier;
+    parameters[2] = batch.runId;
+    // Manual BEGIN/COMMIT rather than db.transaction(): the ledger callback for duplicates is async and must
+    // complete before the commit.
+    this.db.exec('BEGIN');
+    try {
+      for (const row of batch.rows) {
+        parameters[1] = row.sourceKey;
+        for (let index = 0; index < columns.length; index++) {
+          parameters[index + 3] = toDriverValue(columns[index]!.type, row.values[index] ?? null, 'sqlite');
+        }
+        try {
+          if (insert.run(parameters).changes === 0) duplicates.push(row);
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          duplicates.push(row);
+        }
+      }
+      if (duplicates.length > 0) await batch.onDuplicates(duplicates);
+      this.writeCheckpoint(batch.dossier, batch.entity, {
+        ...batch.checkpoint,
+        loaded: batch.checkpoint.loaded - duplicates.length,
+        rejected: batch.checkpoint.rejected + duplicates.length,
+      });
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (error instanceof CutoverError) throw error;
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `writing ${batch.entity} of dossier ${batch.dossier}: ${messageOf(error)}`,
+        {
+          cause: error,
+          context: { entity: batch.entity, dossier: batch.dossier },
+        },
+      );
+    }
+    return { duplicates: duplicates.length };
+  }
+
+  finishLoad(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<{ removed: number }> {
+    let removed = 0;
+    this.db.transaction(() => {
+      removed = this.statement(
+        `DELETE FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND run_id <> ?`,
+      ).run(dossier, checkpoint.runId).changes;
+      this.writeCheckpoint(dossier, entity, { ...checkpoint, done: true });
+    })();
+    return Promise.resolve({ removed });
+  }
+
+  async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
+    const columns = targetColumns(entity);
+    const select = columns.map((column, index) =>
+      column.references === undefined
+        ? `t.${quoteIdentifier(column.name)}`
+        : `CASE WHEN t.${quoteIdentifier(column.name)} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || t.${quoteIdentifier(column.name)}) END`,
+    );
+    const joins = columns.flatMap((column, index) =>
+      column.references === undefined
+        ? []
+        : [
+            `LEFT JOIN ${quoteIdentifier(column.references)} p${index} ON p${index}.id = t.${quoteIdentifier(column.name)}`,
+          ],
+    );
+    const sql = `SELECT t.id, t.source_key, t.run_id, ${select.map((expression, index) => `${expression} AS c${index}`).join(', ')}
+      FROM ${quoteIdentifier(entity)} t ${joins.join(' ')} WHERE t.dossier_id = ? ORDER BY t.source_key`;
+    let batch: TargetRowRead[] = [];
+    for (const raw of this.db.prepare(sql).iterate(dossier) as Iterable<Record<string, unknown>>) {
+      const values: Record<string, ReturnType<typeof fromDriverValue>> = {};
+      columns.forEach((column, index) => {
+        values[column.name] =
+          column.references === undefined
+            ? fromDriverValue(column.type, raw[`c${index}`])
+            : (raw[`c${index}`] as string | null);
+      });
+      batch.push({
+        id: Number(raw.id),
+        sourceKey: String(raw.source_key),
+        runId: String(raw.run_id),
+        values,
+      });
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  countRows(entity: EntityName, dossier: string): Promise<number> {
+    const row = this.statement(
+      `SELECT count(*) AS n FROM ${quoteIdentifier(entity)} WHERE dossier_id = ?`,
+    ).get(dossier) as {
+      n: number;
+    };
+    return Promise.resolve(row.n);
+  }
+
+  countOrphans(entity: EntityName, dossier: string): Promise<number> {
+    const references = targetColumns(entity).filter((column) => column.references !== undefined);
+    if (references.length === 0) return Promise.resolve(0);
+    const conditions = references.map(
+      (column) =>
+        `(t.${quoteIdentifier(column.name)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(column.references!)} p WHERE p.id = t.${quoteIdentifier(column.name)}))`,
+    );
+    const row = this.statement(
+      `SELECT count(*) AS n FROM ${quoteIdentifier(entity)} t WHERE t.dossier_id = ? AND (${conditions.join(' OR ')})`,
+    ).get(dossier) as { n: number };
+    return Promise.resolve(row.n);
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,78 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
+
+/**
+ * How far the load of one (dossier, entity) has gone. It lives in the target and is written in the same
+ * transaction as the rows it counts, so a crash can never leave rows without their checkpoint or the reverse.
+ */
+export interface LoadCheckpoint {
+  readonly runId: string;
+  /** Source records consumed so far, in source order: resume skips exactly these. */
+  readonly recordsRead: number;
+  readonly loaded: number;
+  readonly skipped: number;
+  readonly rejected: number;
+  /** `distinct` entities: records that repeat a key already seen (not records of the entity). */
+  readonly repeats: number;
+  /** `insert` on a first load; `upsert` when the target already held rows of this dossier and entity. */
+  readonly mode: 'insert' | 'upsert';
+  readonly done: boolean;
+}
+
+/** A row to write: the source key and one value per column of the entity, references as target ids. */
+export interface TargetRow {
+  readonly sourceKey: string;
+  readonly values: readonly CanonicalValue[];
+}
+
+/** A row read back: values by column, references as the parent's source key (comparable with the source). */
+export interface TargetRowRead {
+  readonly id: number;
+  readonly sourceKey: string;
+  readonly runId: string;
+  readonly values: Readonly<Record<string, CanonicalValue>>;
+}
+
+export interface WriteBatch {
+  readonly dossier: string;
+  readonly entity: EntityName;
+  readonly runId: string;
+  readonly mode: 'insert' | 'upsert';
+  readonly rows: readonly TargetRow[];
+  /** The checkpoint after this batch, before counting duplicates found while writing. */
+  readonly checkpoint: LoadCheckpoint;
+  /**
+   * Called inside the write, before commit, with the rows refused because this run already loaded their key:
+   * the caller records them in the ledger first, so a crash cannot lose their fate.
+   */
+  readonly onDuplicates: (rows: readonly TargetRow[]) => Promise<void>;
+}
+
+export interface DossierRow {
+  readonly id: string;
+  readonly name: string | null;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/** The new system. Embedded default: SQLite in the canonical model; PostgreSQL for real deployments. */
+export interface TargetStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Creates or migrates the canonical schema. Idempotent. */
+  ensureSchema(): Promise<void>;
+  upsertDossiers(dossiers: readonly DossierRow[]): Promise<void>;
+  checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined>;
+  /** Whether the target holds any row of this dossier and entity. */
+  hasRows(dossier: string, entity: EntityName): Promise<boolean>;
+  /** Target ids of parent records by source key, for the keys that exist. */
+  resolveKeys(entity: EntityName, dossier: string, keys: readonly string[]): Promise<Map<string, number>>;
+  /** Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates. */
+  writeBatch(batch: WriteBatch): Promise<{ duplicates: number }>;
+  /** Marks the load done and deletes rows of earlier runs that this complete run did not load again. */
+  finishLoad(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<{ removed: number }>;
+  /** Streams the rows of a dossier and entity, ordered by source key. */
+  readRows(entity: EntityName, dossier: string, batchSize?: number): AsyncIterable<TargetRowRead[]>;
+  countRows(entity: EntityName, dossier: string): Promise<number>;
+  /** Rows whose reference column holds an id with no parent row (must be none). */
+  countOrphans(entity: EntityName, dossier: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import type { ColumnType } from '../../core/model/canonical-model.js';
+import { canonicalDecimal } from '../../core/money.js';
+
+/**
+ * Turns what a driver returns into the canonical value, so that a record read back from SQLite or PostgreSQL
+ * hashes exactly like the same record mapped from the source.
+ */
+export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValue => {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || value === 't' || value === 'true';
+    case 'integer':
+      return typeof value === 'number' ? value : Number(value);
+    case 'decimal':
+      return canonicalDecimal(String(value)) ?? String(value);
+    case 'datetime':
+      return value instanceof Date ? value.toISOString() : String(value);
+    case 'date':
+      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+    case 'text':
+      return typeof value === 'string' ? value : String(value as string | number);
+  }
+};
+
+/** Value given to a driver for a column. */
+export const toDriverValue = (
+  type: ColumnType,
+  value: CanonicalValue,
+  dialect: 'sqlite' | 'postgres',
+): unknown => {
+  if (value === null) return null;
+  if (type === 'boolean' && dialect === 'sqlite') return value ? 1 : 0;
+  return value;
+};

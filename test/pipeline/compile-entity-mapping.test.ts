@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/core/plan/parse-plan.js';
+import type { SourceRecord } from '../../src/core/source-record.js';
+import { compileEntityMapping } from '../../src/pipeline/map/compile-entity-mapping.js';
+
+const plan = parsePlan(`version: 1
+name: t
+target: {type: sqlite, url: t.db}
+entities:
+  company:
+    source: {type: csv, path: c.csv}
+    key: id
+  contact:
+    source: {type: csv, path: contacts.csv}
+    key: [id]
+    fields:
+      first_name: {from: first, transform: [trim]}
+      last_name: {from: last, required: true, transform: trim}
+      email: {from: mail, transform: [trim, lower]}
+      birth_date: {from: born, formats: ["dd/MM/yyyy", "yyyy-MM-dd"]}
+      opt_in: {from: optin, map: {Y: "yes", N: "no"}, default: "no"}
+      company_id: {from: company}
+      country: {value: FR}
+    skip:
+      - rule: test-records
+        when: {field: mail, matches: "@example\\\\.test$"}
+`);
+
+const map = compileEntityMapping('contact', plan.entities.contact!);
+const record = (fields: Record<string, string>, line = 2): SourceRecord => ({
+  fields,
+  location: { source: 'contacts.csv', line, record: line - 1 },
+});
+const base = {
+  id: '7',
+  first: ' Zoé ',
+  last: 'Durand',
+  mail: ' ZOE@Mail.fr ',
+  born: '03/01/1990',
+  optin: 'Y',
+  company: 'C1',
+};
+
+describe('compileEntityMapping', () => {
+  it('maps a record to canonical values and keeps the reference as the parent source key', () => {
+    expect(map(record(base), { dossier: 'crm' })).toEqual({
+      fate: 'mapped',
+      record: {
+        sourceKey: '7',
+        values: {
+          first_name: 'Zoé',
+          last_name: 'Durand',
+          email: 'zoe@mail.fr',
+          birth_date: '1990-01-03',
+          opt_in: true,
+          country: 'FR',
+        },
+        parentKeys: { company_id: 'C1' },
+      },
+    });
+  });
+
+  it('rejects a required field left empty, naming the column', () => {
+    expect(map(record({ ...base, last: '   ' }), { dossier: 'crm' })).toMatchObject({
+      fate: 'rejected',
+      reason: 'REQUIRED_MISSING',
+      column: 'last_name',
+      sourceKey: '7',
+    });
+  });
+
+  it('rejects an impossible date and a value missing from a value map without default', () => {
+    expect(map(record({ ...base, born: '31/02/1980' }), { dossier: 'crm' })).toMatchObject({
+      fate: 'rejected',
+      reason: 'INVALID_DATE',
+      column: 'birth_date',
+    });
+    expect(map(record({ ...base, optin: 'maybe' }), { dossier: 'crm' })).toMatchObject({ fate: 'mapped' });
+  });
+
+  it('skips by a named rule and rejects a record without key', () => {
+    expect(map(record({ ...base, mail: 'qa@example.test' }), { dossier: 'crm' })).toEqual({
+      fate: 'skipped',
+      rule: 'test-records',
+      sourceKey: '7',
+    });
+    expect(map(record({ ...base, id: '' }), { dossier: 'crm' })).toMatchObject({
+      fate: 'rejected',
+      reason: 'MISSING_SOURCE_KEY',
+    });
+  });
+
+  it('passes a read problem through as the rejection reason', () => {
+    const broken: SourceRecord = {
+      ...record(base),
+      problem: { reason: 'WRONG_COLUMN_COUNT', message: '3 fields, 7 expected' },
+    };
+    expect(map(broken, { dossier: 'crm' })).toMatchObject({ fate: 'rejected', reason: 'WRONG_COLUMN_COUNT' });
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  booleanParser,
+  dateParser,
+  dateTimeParser,
+  decimalParser,
+  integerParser,
+  isParseFailure,
+} from '../../src/pipeline/map/value-parsers.js';
+
+describe('value parsers', () => {
+  it('reads dates in the formats the plan lists and refuses impossible calendar dates', () => {
+    const parse = dateParser(['dd/MM/yyyy', 'yyyy-MM-dd', 'dd.MM.yyyy']);
+    expect(parse('03/01/2024')).toBe('2024-01-03');
+    expect(parse('2024-01-03')).toBe('2024-01-03');
+    expect(parse('03.01.2024')).toBe('2024-01-03');
+    expect(parse('31/02/1980')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(parse('1985-13-01')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(parse('3/1/2024')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(parse('not a date')).toMatchObject({ reason: 'INVALID_DATE' });
+  });
+
+  it('reads zone-less date-times as UTC and keeps explicit offsets', () => {
+    const parse = dateTimeParser();
+    expect(parse('2023-04-05 13:14:15')).toBe('2023-04-05T13:14:15.000Z');
+    expect(parse('2023-04-05T13:14:15+02:00')).toBe('2023-04-05T11:14:15.000Z');
+    expect(parse('2023-04-05')).toBe('2023-04-05T00:00:00.000Z');
+    expect(isParseFailure(parse('2023-02-30 10:00:00'))).toBe(true);
+  });
+
+  it('reads amounts exactly in French and English notation and refuses what is not an amount', () => {
+    const parse = decimalParser('auto');
+    expect(parse('1 234,50')).toBe('1234.5');
+    expect(parse('1234.50')).toBe('1234.5');
+    expect(parse('1,234.50')).toBe('1234.5');
+    expect(parse('-0,10')).toBe('-0.1');
+    expect(parse('0000000000,00')).toBe('0');
+    expect(parse('12345678901234567890,01')).toBe('12345678901234567890.01');
+    expect(parse('N/A')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(parse('12,34,56')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(decimalParser(',')('1.234,5')).toBe('1234.5');
+  });
+
+  it('reads whole numbers and truth values as people write them', () => {
+    expect(integerParser('1 200')).toBe(1200);
+    expect(integerParser('12.5')).toMatchObject({ reason: 'INVALID_INTEGER' });
+    expect(booleanParser('oui')).toBe(true);
+    expect(booleanParser('Non')).toBe(false);
+    expect(booleanParser('1')).toBe(true);
+    expect(booleanParser('maybe')).toMatchObject({ reason: 'INVALID_BOOLEAN' });
+  });
+});

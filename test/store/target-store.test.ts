@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { targetColumns } from '../../src/store/target/target-ddl.js';
+import type { LoadCheckpoint, TargetRow, TargetStore } from '../../src/store/target/target-store.js';
+import { dialects, openTargetStore } from '../support/stores.js';
+
+const companyColumns = targetColumns('company').map((column) => column.name);
+const company = (sourceKey: string, name: string): TargetRow => ({
+  sourceKey,
+  values: companyColumns.map((column) => (column === 'name' ? name : column === 'employees' ? 12 : null)),
+});
+const contactColumns = targetColumns('contact').map((column) => column.name);
+const contact = (
+  sourceKey: string,
+  companyId: number | null,
+  birth: string | null = '1990-01-03',
+): TargetRow => ({
+  sourceKey,
+  values: contactColumns.map((column) =>
+    column === 'last_name'
+      ? `Name ${sourceKey}`
+      : column === 'company_id'
+        ? companyId
+        : column === 'birth_date'
+          ? birth
+          : column === 'opt_in'
+            ? true
+            : null,
+  ),
+});
+const checkpoint = (
+  runId: string,
+  recordsRead: number,
+  loaded: number,
+  mode: 'insert' | 'upsert' = 'insert',
+): LoadCheckpoint => ({
+  runId,
+  recordsRead,
+  loaded,
+  skipped: 0,
+  rejected: 0,
+  repeats: 0,
+  mode,
+  done: false,
+});
+
+for (const dialect of dialects) {
+  describe.runIf(dialect.available)(`target store on ${dialect.name}`, () => {
+    let target: TargetStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ target, cleanup } = await openTargetStore(dialect.name));
+    });
+    afterEach(async () => cleanup());
+
+    const write = (
+      rows: TargetRow[],
+      cp: LoadCheckpoint,
+      mode: 'insert' | 'upsert' = 'insert',
+      entity: 'company' | 'contact' = 'company',
+    ) => {
+      const duplicates: string[] = [];
+      return target
+        .writeBatch({
+          dossier: 'D1',
+          entity,
+          runId: cp.runId,
+          mode,
+          rows,
+          checkpoint: cp,
+          onDuplicates: (found) => {
+            duplicates.push(...found.map((row) => row.sourceKey));
+            return Promise.resolve();
+          },
+        })
+        .then((result) => ({ ...result, keys: duplicates }));
+    };
+
+    it('writes rows and their checkpoint together, and resolves source keys to target ids', async () => {
+      await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      expect(await target.checkpoint('D1', 'company')).toEqual(checkpoint('r1', 2, 2));
+      const ids = await target.resolveKeys('company', 'D1', ['C1', 'C2', 'C9']);
+      expect([...ids.keys()].sort()).toEqual(['C1', 'C2']);
+      expect(await target.resolveKeys('company', 'OTHER', ['C1'])).toEqual(new Map());
+      expect(await target.countRows('company', 'D1')).toBe(2);
+    });
+
+    it('names a duplicate source key of the same run, inside a batch and across batches, and counts it rejected', async () => {
+      const first = await write([company('C1', 'Acme'), company('C1', 'Acme again')], checkpoint('r1', 2, 2));
+      expect(first).toMatchObject({ duplicates: 1, keys: ['C1'] });
+      const second = await write(
+        [company('C1', 'Acme third'), company('C3', 'Cyan')],
+        checkpoint('r1', 4, 3),
+      );
+      expect(second).toMatchObject({ duplicates: 1, keys: ['C1'] });
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({
+        recordsRead: 4,
+        loaded: 2,
+        rejected: 1,
+      });
+      const rows = [];
+      for await (const batch of target.readRows('company', 'D1')) rows.push(...batch);
+      expect(rows.map((row) => [row.sourceKey, row.values.name])).toEqual([
+        ['C1', 'Acme'],
+        ['C3', 'Cyan'],
+      ]);
+    });
+
+    it('updates rows of an earlier run in upsert mode, keeps their ids, and removes rows the new run did not load', async () => {
+      await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      const before = await target.resolveKeys('company', 'D1', ['C1']);
+      await target.finishLoad('D1', 'company', checkpoint('r1', 2, 2));
+      const result = await write([company('C1', 'Acme SA')], checkpoint('r2', 1, 1, 'upsert'), 'upsert');
+      expect(result.duplicates).toBe(0);
+      expect(await target.finishLoad('D1', 'company', checkpoint('r2', 1, 1, 'upsert'))).toEqual({
+        removed: 1,
+      });
+      expect(await target.resolveKeys('company', 'D1', ['C1', 'C2'])).toEqual(before);
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ runId: 'r2', done: true });
+    });
+
+    it('reads rows back with canonical values and references as parent source keys', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      const id = (await target.resolveKeys('company', 'D1', ['C1'])).get('C1')!;
+      await write(
+        [contact('P1', id), contact('P2', null, null)],
+        checkpoint('r1', 2, 2),
+        'insert',
+        'contact',
+      );
+      const rows = [];
+      for await (const batch of target.readRows('contact', 'D1')) rows.push(...batch);
+      expect(rows[0]?.values).toMatchObject({
+        company_id: 'C1',
+        birth_date: '1990-01-03',
+        opt_in: true,
+        last_name: 'Name P1',
+      });
+      expect(rows[1]?.values).toMatchObject({ company_id: null, birth_date: null });
+      expect(await target.countOrphans('contact', 'D1')).toBe(0);
+    });
+  });
+}

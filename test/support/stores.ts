@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { StateStore } from '../../src/store/state/state-store.js';
+import { PostgresTarget } from '../../src/store/target/postgres-target.js';
+import { SqliteTarget } from '../../src/store/target/sqlite-target.js';
+import type { TargetStore } from '../../src/store/target/target-store.js';
+import { postgresAvailable, postgresUrl, uniqueName } from './services.js';
+
+export const tempDir = (prefix = 'cutover-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+export const dropPostgresSchema = async (schema: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+};
+
+/** The dialects every store suite runs on: SQLite always, PostgreSQL when reachable (always under CI). */
+export const dialects = [
+  { name: 'sqlite', available: true },
+  { name: 'postgres', available: postgresAvailable },
+] as const;
+
+export const openStateStore = async (dialect: 'sqlite' | 'postgres') => {
+  if (dialect === 'sqlite') {
+    const store = await StateStore.open(join(tempDir(), 'state.db'));
+    return { store, cleanup: () => store.close() };
+  }
+  const schema = uniqueName('state');
+  const store = await StateStore.open(postgresUrl, { schema });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropPostgresSchema(schema);
+    },
+  };
+};
+
+export const openTargetStore = async (
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ target: TargetStore; cleanup: () => Promise<void>; schema?: string }> => {
+  if (dialect === 'sqlite') {
+    const target = new SqliteTarget(join(tempDir(), 'target.db'));
+    await target.ensureSchema();
+    return { target, cleanup: () => target.close() };
+  }
+  const schema = uniqueName('target');
+  const target = await PostgresTarget.connect(postgresUrl, schema);
+  await target.ensureSchema();
+  return {
+    target,
+    schema,
+    cleanup: async () => {
+      await target.close();
+      await dropPostgresSchema(schema);
+    },
+  };
+};
