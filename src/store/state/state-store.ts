@@ -149,12 +149,10 @@ export class StateStore {
         .insertInto('dossier')
         .values(rows)
         .onConflict((conflict) =>
-          conflict
-            .column('id')
-            .doUpdateSet((eb) => ({
-              name: eb.ref('excluded.name'),
-              attributes: eb.ref('excluded.attributes'),
-            })),
+          conflict.column('id').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            attributes: eb.ref('excluded.attributes'),
+          })),
         )
         .execute();
     }

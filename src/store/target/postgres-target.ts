@@ -20,11 +20,12 @@ import type {
 const DATE_OID = 1082;
 
 /** Dates stay `YYYY-MM-DD` text: pg would turn them into local-midnight Date objects and shift days. */
+const keepText = (value: string) => value;
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
     oid === DATE_OID
-      ? (value: string) => value
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      ? keepText
+      : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
 };
 
 const isUniqueViolation = (error: unknown) =>

@@ -206,6 +206,8 @@ export class SqliteTarget implements TargetStore {
     return Promise.resolve({ removed });
   }
 
+  // better-sqlite3 reads synchronously; the async generator keeps the interface shared with PostgreSQL.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
     const columns = targetColumns(entity);
     const select = columns.map((column, index) =>

@@ -1,21 +1,38 @@
 import {
   canonicalModel,
   entityNames,
+  isEntityName,
+  type ColumnSpec,
   type ColumnType,
   type EntityName,
 } from '../../core/model/canonical-model.js';
 
 export type TargetDialect = 'sqlite' | 'postgres';
 
+export interface TargetColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly references?: EntityName;
+}
+
+const columnCache = new Map<EntityName, TargetColumn[]>();
+
 /** Columns of an entity in the target, in model order (the order of TargetRow.values). */
-export const targetColumns = (
-  entity: EntityName,
-): { name: string; type: ColumnType; references?: EntityName }[] =>
-  Object.entries(canonicalModel[entity].columns).map(([name, spec]) => ({
-    name,
-    type: spec.type,
-    ...('references' in spec ? { references: spec.references as EntityName } : {}),
-  }));
+export const targetColumns = (entity: EntityName): readonly TargetColumn[] => {
+  let columns = columnCache.get(entity);
+  if (columns === undefined) {
+    const specs: Readonly<Record<string, ColumnSpec>> = canonicalModel[entity].columns;
+    columns = Object.entries(specs).map(([name, spec]) => ({
+      name,
+      type: spec.type,
+      ...(spec.references !== undefined && isEntityName(spec.references)
+        ? { references: spec.references }
+        : {}),
+    }));
+    columnCache.set(entity, columns);
+  }
+  return columns;
+};
 
 const sqliteType: Record<ColumnType, string> = {
   text: 'TEXT',

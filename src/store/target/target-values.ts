@@ -6,6 +6,13 @@ import { canonicalDecimal } from '../../core/money.js';
  * Turns what a driver returns into the canonical value, so that a record read back from SQLite or PostgreSQL
  * hashes exactly like the same record mapped from the source.
  */
+const textOf = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : JSON.stringify(value);
+
 export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValue => {
   if (value === null || value === undefined) return null;
   switch (type) {
@@ -14,13 +21,13 @@ export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValu
     case 'integer':
       return typeof value === 'number' ? value : Number(value);
     case 'decimal':
-      return canonicalDecimal(String(value)) ?? String(value);
+      return canonicalDecimal(textOf(value)) ?? textOf(value);
     case 'datetime':
-      return value instanceof Date ? value.toISOString() : String(value);
+      return value instanceof Date ? value.toISOString() : textOf(value);
     case 'date':
-      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+      return value instanceof Date ? value.toISOString().slice(0, 10) : textOf(value);
     case 'text':
-      return typeof value === 'string' ? value : String(value as string | number);
+      return textOf(value);
   }
 };
 
