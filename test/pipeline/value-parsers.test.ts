@@ -20,6 +20,13 @@ describe('value parsers', () => {
     expect(parse('not a date')).toMatchObject({ reason: 'INVALID_DATE' });
   });
 
+  it('checks leap years in fixed-width formats and falls back to date-fns for named months', () => {
+    expect(dateParser(['yyyyMMdd'])('20240229')).toBe('2024-02-29');
+    expect(dateParser(['yyyyMMdd'])('20230229')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(dateParser(['yyyyMMdd'])('2023022')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(dateParser(['d MMM yyyy'])('5 Jan 2024')).toBe('2024-01-05');
+  });
+
   it('reads zone-less date-times as UTC and keeps explicit offsets', () => {
     const parse = dateTimeParser();
     expect(parse('2023-04-05 13:14:15')).toBe('2023-04-05T13:14:15.000Z');

@@ -34,50 +34,151 @@ const defaultDateTimeFormats = [
 const reference = new Date(2000, 0, 1);
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-const localDate = (date: Date) =>
-  `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-
 const hasZone = (format: string) => /X|x|O|z/.test(format.replace(/'[^']*'/g, ''));
 
-const parseWithFormats = (text: string, formats: readonly string[]): Date | undefined => {
-  for (const format of formats) {
-    // date-fns accepts fewer digits than the token asks for ("2021-1-5" for yyyy-MM-dd); a strict reader wants
-    // the same length as the format, except for zone and fraction tokens whose length varies.
-    if (!hasZone(format) && !format.includes('SSS') && text.length !== format.replace(/'/g, '').length)
-      continue;
-    const date = parse(text, format, reference);
-    if (isValid(date)) return date;
-  }
-  return undefined;
+interface DateParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+  readonly milliseconds: number;
+}
+
+const daysInMonth = (year: number, month: number) =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
+
+const fixedTokens: Readonly<Record<string, keyof DateParts>> = {
+  yyyy: 'year',
+  MM: 'month',
+  dd: 'day',
+  HH: 'hours',
+  mm: 'minutes',
+  ss: 'seconds',
 };
 
-export const dateParser =
-  (formats: readonly string[] = defaultDateFormats): ValueParser =>
-  (text) => {
-    const date = parseWithFormats(text, formats);
-    return date === undefined
-      ? {
-          reason: RejectReason.INVALID_DATE,
-          message: `"${text}" is not a date in format ${formats.join(' or ')}`,
-        }
-      : localDate(date);
+/**
+ * Fixed-width numeric formats (yyyy-MM-dd, dd/MM/yyyy, yyyyMMdd, yyyy-MM-dd HH:mm:ss...) are read by slicing
+ * digits at known offsets: a million distinct timestamps cost milliseconds instead of the seconds date-fns
+ * needs. Any other format goes to date-fns.
+ */
+const compileFixedFormat = (format: string): ((text: string) => DateParts | undefined) | undefined => {
+  const fields: { offset: number; width: number; part: keyof DateParts }[] = [];
+  const literals: { offset: number; char: string }[] = [];
+  let offset = 0;
+  let rest = format;
+  while (rest.length > 0) {
+    const token = Object.keys(fixedTokens).find((candidate) => rest.startsWith(candidate));
+    if (token !== undefined) {
+      fields.push({ offset, width: token.length, part: fixedTokens[token]! });
+      offset += token.length;
+      rest = rest.slice(token.length);
+    } else if (/[A-Za-z']/.test(rest[0]!)) {
+      return undefined;
+    } else {
+      literals.push({ offset, char: rest[0]! });
+      offset += 1;
+      rest = rest.slice(1);
+    }
+  }
+  const length = offset;
+  return (text) => {
+    if (text.length !== length) return undefined;
+    for (const literal of literals) if (text[literal.offset] !== literal.char) return undefined;
+    const parts = { year: 0, month: 1, day: 1, hours: 0, minutes: 0, seconds: 0, milliseconds: 0 };
+    for (const field of fields) {
+      let value = 0;
+      for (let index = field.offset; index < field.offset + field.width; index++) {
+        const code = text.charCodeAt(index) - 48;
+        if (code < 0 || code > 9) return undefined;
+        value = value * 10 + code;
+      }
+      parts[field.part] = value;
+    }
+    if (
+      parts.month < 1 ||
+      parts.month > 12 ||
+      parts.day < 1 ||
+      parts.day > daysInMonth(parts.year, parts.month)
+    )
+      return undefined;
+    if (parts.hours > 23 || parts.minutes > 59 || parts.seconds > 59) return undefined;
+    return parts;
   };
+};
 
-export const dateTimeParser =
-  (formats: readonly string[] = defaultDateTimeFormats): ValueParser =>
-  (text) => {
-    for (const format of formats) {
-      const date = parseWithFormats(text, [format]);
-      if (date === undefined) continue;
-      if (hasZone(format)) return date.toISOString();
-      const iso = `${localDate(date)}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-      return `${iso}.${pad(date.getMilliseconds(), 3)}Z`;
+const partsOf = (date: Date): DateParts => ({
+  year: date.getFullYear(),
+  month: date.getMonth() + 1,
+  day: date.getDate(),
+  hours: date.getHours(),
+  minutes: date.getMinutes(),
+  seconds: date.getSeconds(),
+  milliseconds: date.getMilliseconds(),
+});
+
+/** One reader per format: the fixed-width fast path when it applies, date-fns otherwise. */
+const compileFormat = (
+  format: string,
+): ((text: string) => { parts: DateParts; instant?: Date } | undefined) => {
+  const fixed = compileFixedFormat(format);
+  if (fixed !== undefined) {
+    return (text) => {
+      const parts = fixed(text);
+      return parts === undefined ? undefined : { parts };
+    };
+  }
+  const zoned = hasZone(format);
+  const expectedLength = format.replace(/'/g, '').length;
+  return (text) => {
+    // date-fns accepts fewer digits than the token asks for ("2021-1-5" for yyyy-MM-dd); a strict reader wants
+    // the same length as the format, except for zone and fraction tokens whose length varies.
+    if (!zoned && !format.includes('SSS') && text.length !== expectedLength) return undefined;
+    const date = parse(text, format, reference);
+    if (!isValid(date)) return undefined;
+    return zoned ? { parts: partsOf(date), instant: date } : { parts: partsOf(date) };
+  };
+};
+
+const isoDate = (parts: DateParts) => `${pad(parts.year, 4)}-${pad(parts.month)}-${pad(parts.day)}`;
+
+export const dateParser = (formats: readonly string[] = defaultDateFormats): ValueParser => {
+  const readers = formats.map(compileFormat);
+  return (text) => {
+    for (const read of readers) {
+      const result = read(text);
+      if (result !== undefined) return isoDate(result.parts);
+    }
+    return {
+      reason: RejectReason.INVALID_DATE,
+      message: `"${text}" is not a date in format ${formats.join(' or ')}`,
+    };
+  };
+};
+
+export const dateTimeParser = (formats: readonly string[] = defaultDateTimeFormats): ValueParser => {
+  const readers = formats.map(compileFormat);
+  return (text) => {
+    for (const read of readers) {
+      const result = read(text);
+      if (result === undefined) continue;
+      if (result.instant !== undefined) return result.instant.toISOString();
+      const { parts } = result;
+      return `${isoDate(parts)}T${pad(parts.hours)}:${pad(parts.minutes)}:${pad(parts.seconds)}.${pad(parts.milliseconds, 3)}Z`;
     }
     return {
       reason: RejectReason.INVALID_DATE,
       message: `"${text}" is not a date-time in format ${formats.join(' or ')}`,
     };
   };
+};
 
 const spaces = /[\s\u00a0\u202f']/g;
 
