@@ -1,0 +1,128 @@
+import mysql, { type Connection, type TypeCast } from 'mysql2';
+import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
+import { isoTimestamp } from './iso-timestamp.js';
+import { quoteIdentifier } from './quote-identifier.js';
+import { resolveConnectionUrl } from './resolve-connection-url.js';
+import { serverAddress } from './server-address.js';
+import type { SqlConnection, SqlDriver } from './sql-driver.js';
+
+type Row = Record<string, unknown>;
+
+/** Rows the driver may buffer ahead of the reader before it pauses the socket (backpressure). */
+const rowsAhead = 1000;
+
+const mapText = (text: string | null, convert: (text: string) => unknown): unknown =>
+  text === null ? null : convert(text);
+
+/**
+ * `dateStrings` keeps DATE as the stored day; DATETIME and TIMESTAMP are rearranged into ISO 8601 here, where
+ * the column type is known (after the fact, a VARCHAR holding the same text would be indistinguishable).
+ * TIMESTAMP is an instant, rendered in the session's zone, which is UTC (see `connectMysql`). TINYINT(1) and
+ * BIT(1) are how MySQL spells a boolean.
+ */
+const typeCast: TypeCast = (field, next) => {
+  switch (field.type) {
+    case 'DATETIME':
+      return mapText(field.string(), isoTimestamp);
+    case 'TIMESTAMP':
+      return mapText(field.string(), (text) => isoTimestamp(`${text}+00`));
+    case 'TINY':
+      return field.length === 1 ? mapText(field.string(), (text) => text !== '0') : next();
+    case 'BIT': {
+      if (field.length !== 1) return next();
+      const bits = field.buffer();
+      return bits === null ? null : bits[0] === 1;
+    }
+    default:
+      return next();
+  }
+};
+
+const run = (connection: Connection, sql: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    connection.query(sql, (error) => (error === null ? resolve() : reject(error)));
+  });
+
+/** mysql2 marks the errors after which the connection is unusable (lost socket, protocol error) as fatal. */
+const isConnectionLoss = (error: unknown): boolean => (error as { fatal?: unknown } | null)?.fatal === true;
+
+const connectMysql = async (url: string): Promise<SqlConnection> => {
+  const connection = mysql.createConnection({
+    uri: url,
+    // Exact numbers and days: DECIMAL and BIGINT as text, dates as the stored text, never through JS floats/Dates.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    dateStrings: true,
+    typeCast,
+    connectTimeout: 10_000,
+  });
+  // An error between commands is emitted as an event, which would crash the process without a listener.
+  connection.on('error', () => undefined);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      connection.connect((error) => (error === null ? resolve() : reject(error)));
+    });
+    await run(connection, "SET time_zone = '+00:00'");
+    // A legacy database is evidence: cutover must never change it.
+    await run(connection, 'SET SESSION TRANSACTION READ ONLY');
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
+  let started = false;
+  let finished = false;
+  return {
+    select: (sql, params) => {
+      started = true;
+      // The non-promise connection streams: the promise API would buffer the whole result.
+      const stream = connection.query({ sql, values: [...params] }).stream({ highWaterMark: rowsAhead });
+      const rows = stream[Symbol.asyncIterator]() as AsyncIterator<Row, undefined>;
+      return {
+        read: async (max) => {
+          const batch: Row[] = [];
+          while (batch.length < max) {
+            const next = await rows.next();
+            if (next.done === true) {
+              finished = true;
+              break;
+            }
+            batch.push(next.value);
+          }
+          return batch;
+        },
+      };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        // `end` queues a polite QUIT behind the running query, which waits for every remaining row of a
+        // result nobody reads any more: mid-result (early stop, error) the socket is closed instead.
+        if (started && !finished) {
+          connection.destroy();
+          resolve();
+        } else {
+          connection.end(() => resolve());
+        }
+      }),
+  };
+};
+
+/** A MySQL or MariaDB table or query, streamed with mysql2's `.stream()` under backpressure. */
+export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
+  const url = resolveConnectionUrl(spec.url, options.env ?? process.env);
+  const server = serverAddress(url, { label: 'MySQL', protocols: ['mysql:', 'mariadb:'], defaultPort: 3306 });
+  const driver: SqlDriver = {
+    dialect: {
+      label: 'MySQL',
+      quoteIdentifier: (name) => quoteIdentifier(name, '`'),
+      placeholder: () => '?',
+    },
+    where: server.where,
+    secret: server.password,
+    connect: () => connectMysql(url),
+    isConnectionLoss,
+  };
+  return createSqlSource(driver, spec, options);
+};

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
+import { isoTimestamp } from './iso-timestamp.js';
+import { quoteIdentifier } from './quote-identifier.js';
+import { resolveConnectionUrl } from './resolve-connection-url.js';
+import type { SqlConnection, SqlCursor, SqlDriver } from './sql-driver.js';
+
+/**
+ * SQLite keeps each value in its own storage class whatever the column declares, so only the declared type
+ * tells a boolean from an integer or a decimal from a float. It is read the way SQLite itself reads it
+ * (by substrings), so that `BIGINT`, `DECIMAL(16,2)` and `BOOLEAN` give the same values as in the other dialects.
+ */
+type ColumnKind = 'boolean' | 'bigint' | 'decimal' | 'timestamp' | 'other';
+
+const kindOf = (declared: string | null): ColumnKind => {
+  const type = (declared ?? '').toUpperCase();
+  if (type.includes('BOOL')) return 'boolean';
+  if (type.includes('BIGINT') || type.includes('INT8')) return 'bigint';
+  if (type.includes('DEC') || type.includes('NUM') || type.includes('MONEY')) return 'decimal';
+  if (type.includes('TIMESTAMP') || type.includes('DATETIME')) return 'timestamp';
+  return 'other';
+};
+
+const minSafe = BigInt(Number.MIN_SAFE_INTEGER);
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Integers arrive as bigint (safeIntegers), so that none is rounded on the way. */
+const sqliteValue = (value: unknown, kind: ColumnKind): unknown => {
+  if (typeof value === 'bigint') {
+    if (kind === 'boolean' && (value === 0n || value === 1n)) return value === 1n;
+    if (kind === 'bigint' || kind === 'decimal') return value.toString();
+    return value >= minSafe && value <= maxSafe ? Number(value) : value.toString();
+  }
+  // A DECIMAL column's value SQLite chose to store as REAL: its shortest text is the number that was written.
+  if (typeof value === 'number' && kind === 'decimal') return String(value);
+  if (typeof value === 'string' && kind === 'timestamp') return isoTimestamp(value);
+  return value;
+};
+
+const openDatabase = (path: string): Database.Database => {
+  const notFound = (detail: string, cause?: unknown) =>
+    new CutoverError(ErrorCode.FILE_NOT_FOUND, `SQLite database ${path} ${detail}`, {
+      cause,
+      context: { path },
+    });
+  if (!existsSync(path)) throw notFound('does not exist');
+  try {
+    // Read-only: a legacy database is evidence, and cutover must never change it.
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw notFound(`cannot be opened: ${messageOf(error)}`, error);
+  }
+};
+
+const sqliteConnection = (database: Database.Database): SqlConnection => {
+  let rows: Iterator<unknown> | undefined;
+  const select = (sql: string, params: readonly unknown[]): SqlCursor => {
+    const statement = database.prepare<unknown[], Record<string, unknown>>(sql).safeIntegers(true);
+    const kinds = statement.columns().map((column) => [column.name, kindOf(column.type)] as const);
+    const iterator = statement.iterate(...params);
+    rows = iterator;
+    const take = (max: number) => {
+      const batch: Record<string, unknown>[] = [];
+      while (batch.length < max) {
+        const next = iterator.next();
+        if (next.done === true) break;
+        const row = next.value;
+        for (const [name, kind] of kinds) row[name] = sqliteValue(row[name], kind);
+        batch.push(row);
+      }
+      return batch;
+    };
+    return { read: (max) => new Promise((resolveRows) => resolveRows(take(max))) };
+  };
+  return {
+    select,
+    close: () => {
+      try {
+        // An open iterator keeps the connection busy, and a busy connection refuses to close.
+        rows?.return?.();
+        database.close();
+      } catch {
+        // Closing is best effort: the error worth reporting, if any, is already on its way.
+      }
+      return Promise.resolve();
+    },
+  };
+};
+
+/** A SQLite database file (path relative to the plan), read-only, streamed row by row with `.iterate()`. */
+export const openSqliteSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
+  const path = resolve(options.baseDir, resolveConnectionUrl(spec.url, options.env ?? process.env));
+  const driver: SqlDriver = {
+    dialect: {
+      label: 'SQLite',
+      quoteIdentifier: (name) => quoteIdentifier(name, '"'),
+      placeholder: () => '?',
+    },
+    where: path,
+    connect: () =>
+      new Promise((resolveConnection) => resolveConnection(sqliteConnection(openDatabase(path)))),
+    // One process, one file: there is no connection to lose once the file is open.
+    isConnectionLoss: () => false,
+  };
+  return createSqlSource(driver, spec, options);
+};
