@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/core/plan/parse-plan.js';
 import type { SourceRecord } from '../../src/core/source-record.js';
 import { compileEntityMapping } from '../../src/pipeline/map/compile-entity-mapping.js';
+import { targetColumns } from '../../src/store/target/target-ddl.js';
 
 const plan = parsePlan(`version: 1
 name: t
@@ -42,21 +43,29 @@ const base = {
 };
 
 describe('compileEntityMapping', () => {
-  it('maps a record to canonical values and keeps the reference as the parent source key', () => {
-    expect(map(record(base), { dossier: 'crm' })).toEqual({
-      fate: 'mapped',
-      record: {
-        sourceKey: '7',
-        values: {
-          first_name: 'Zoé',
-          last_name: 'Durand',
-          email: 'zoe@mail.fr',
-          birth_date: '1990-01-03',
-          opt_in: true,
-          country: 'FR',
-        },
-        parentKeys: { company_id: 'C1' },
-      },
+  it('maps a record to canonical values in target column order, the reference as the parent source key', () => {
+    const outcome = map(record(base), { dossier: 'crm' });
+    if (outcome.fate !== 'mapped') throw new Error(`expected mapped, got ${outcome.fate}`);
+    expect(outcome.record.sourceKey).toBe('7');
+    const byColumn = Object.fromEntries(
+      targetColumns('contact').map((column, index) => [column.name, outcome.record.values[index]]),
+    );
+    expect(byColumn).toEqual({
+      first_name: 'Zoé',
+      last_name: 'Durand',
+      email: 'zoe@mail.fr',
+      phone: null,
+      mobile: null,
+      job_title: null,
+      postcode: null,
+      city: null,
+      country: 'FR',
+      birth_date: '1990-01-03',
+      opt_in: true,
+      company_id: 'C1',
+      owner_id: null,
+      created_at: null,
+      updated_at: null,
     });
   });
 

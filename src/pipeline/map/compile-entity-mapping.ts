@@ -3,6 +3,7 @@ import type { Condition, EntityPlan, FieldMapping, TransformName } from '../../c
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { targetColumns } from '../../store/target/target-ddl.js';
 import {
   isParseFailure,
   memoize,
@@ -11,13 +12,14 @@ import {
   type ValueParser,
 } from './value-parsers.js';
 
-/** A record mapped to the canonical model: values by column, references still as parent source keys. */
+/**
+ * A record mapped to the canonical model: one value per column of the entity, in the target's column order
+ * (`targetColumns`), so it goes to the target without reshaping. Reference columns still hold the parent's
+ * source key (text) or null; the load replaces them with target ids.
+ */
 export interface MappedRecord {
   readonly sourceKey: string;
-  /** Canonical values of the non-reference columns, in the entity's column order. */
-  readonly values: Record<string, CanonicalValue>;
-  /** Parent source key per reference column (null: no reference). */
-  readonly parentKeys: Record<string, string | null>;
+  readonly values: CanonicalValue[];
 }
 
 export type MappingOutcome =
@@ -201,7 +203,7 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
 
 /**
  * Compiles an entity's plan into one function per record. The plan is interpreted once, so the per-record work
- * is a loop over prepared column mappers.
+ * is a loop over prepared column mappers writing into one array.
  */
 export const compileEntityMapping = (
   entity: EntityName,
@@ -209,9 +211,12 @@ export const compileEntityMapping = (
 ): ((record: SourceRecord, context: MappingContext) => MappingOutcome) => {
   const keyColumns = Array.isArray(plan.key) ? plan.key : [plan.key];
   const readKey = columnsGetter(keyColumns, KEY_SEPARATOR);
-  const columns = Object.entries(plan.fields).map(([column, mapping]) =>
-    compileColumn(entity, column, mapping),
-  );
+  const order = targetColumns(entity).map((column) => column.name);
+  const width = order.length;
+  const columns = Object.entries(plan.fields).map(([column, mapping]) => ({
+    index: order.indexOf(column),
+    mapper: compileColumn(entity, column, mapping),
+  }));
   const skipRules = plan.skip.map((rule) => ({ rule: rule.rule, test: conditionTest(rule.when) }));
   const distinct = plan.distinct;
 
@@ -232,9 +237,8 @@ export const compileEntityMapping = (
         sourceKey,
       };
     }
-    const values: Record<string, CanonicalValue> = {};
-    const parentKeys: Record<string, string | null> = {};
-    for (const mapper of columns) {
+    const values = new Array<CanonicalValue>(width).fill(null);
+    for (const { index, mapper } of columns) {
       const value = mapper.map(record, context);
       if (value !== null && typeof value === 'object') {
         return {
@@ -245,10 +249,9 @@ export const compileEntityMapping = (
           sourceKey,
         };
       }
-      if (mapper.isReference) parentKeys[mapper.column] = value === null ? null : String(value);
-      else values[mapper.column] = value;
+      values[index] = value;
     }
-    return { fate: 'mapped', record: { sourceKey, values, parentKeys } };
+    return { fate: 'mapped', record: { sourceKey, values } };
   };
 };
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl } from './target-ddl.js';
-import { fromDriverValue, toDriverValue } from './target-values.js';
+import { fromDriverValue } from './target-values.js';
 import type {
   DossierRow,
   LoadCheckpoint,
@@ -155,6 +155,8 @@ export class SqliteTarget implements TargetStore {
     const insert = this.statement(sql);
     const duplicates: TargetRow[] = [];
     const parameters: unknown[] = new Array<unknown>(names.length);
+    const width = columns.length;
+    const booleanColumns = columns.flatMap((column, index) => (column.type === 'boolean' ? [index] : []));
     parameters[0] = batch.dossier;
     parameters[2] = batch.runId;
     // Manual BEGIN/COMMIT rather than db.transaction(): the ledger callback for duplicates is async and must
@@ -163,8 +165,12 @@ export class SqliteTarget implements TargetStore {
     try {
       for (const row of batch.rows) {
         parameters[1] = row.sourceKey;
-        for (let index = 0; index < columns.length; index++) {
-          parameters[index + 3] = toDriverValue(columns[index]!.type, row.values[index] ?? null, 'sqlite');
+        const values = row.values;
+        for (let index = 0; index < width; index++) parameters[index + 3] = values[index] ?? null;
+        // SQLite has no boolean type: flags are stored as 0/1.
+        for (const index of booleanColumns) {
+          const flag = values[index];
+          if (flag !== null && flag !== undefined) parameters[index + 3] = flag === true ? 1 : 0;
         }
         try {
           if (insert.run(parameters).changes === 0) duplicates.push(row);

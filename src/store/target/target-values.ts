@@ -30,14 +30,3 @@ export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValu
       return textOf(value);
   }
 };
-
-/** Value given to a driver for a column. */
-export const toDriverValue = (
-  type: ColumnType,
-  value: CanonicalValue,
-  dialect: 'sqlite' | 'postgres',
-): unknown => {
-  if (value === null) return null;
-  if (type === 'boolean' && dialect === 'sqlite') return value ? 1 : 0;
-  return value;
-};

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: end-to-end speed of `cutover run` on generated contacts, into the SQLite target and the
+ * PostgreSQL target, with psql's \copy of the same file into the same PostgreSQL as the reference, in the same
+ * run; then peak memory on a larger file. Results go to bench/results/ and to the README's table.
+ *
+ * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { writeContactsCsv } from '../src/generator/contacts-csv.js';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = join(root, 'bench', 'data');
+const resultsDir = join(root, 'bench', 'results');
+const argument = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const rows = argument('rows', 1_000_000);
+const rssRows = argument('rss-rows', 5_000_000);
+const skipPostgres = process.argv.includes('--skip-postgres');
+const postgresUrl = process.env.CUTOVER_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const contactsFile = async (count: number): Promise<string> => {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, `contacts-${count}.csv`);
+  if (!existsSync(path)) {
+    log(`generating ${count.toLocaleString('en-US')} contacts -> ${path}`);
+    await writeContactsCsv({ rows: count, seed: 42, path });
+  }
+  return path;
+};
+
+const plan = (file: string, target: string) => `version: 1
+name: bench-contacts
+target: ${target}
+batchSize: 10000
+entities:
+  contact:
+    source: { type: csv, path: ${JSON.stringify(file)}, encoding: utf-8, delimiter: "," }
+    dossier: { value: bench }
+    key: contact_id
+    fields:
+      first_name: first_name
+      last_name: last_name
+      email: email
+      phone: phone
+      mobile: mobile
+      job_title: job_title
+      postcode: postcode
+      city: city
+      created_at: { from: created_at, formats: ["yyyy-MM-dd HH:mm:ss"] }
+`;
+
+interface Measured {
+  readonly rows: number;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+  readonly peakRssMb?: number;
+}
+
+/** Runs the built CLI as a user would and times the whole process. */
+const cutoverRun = (planFile: string): Promise<Measured> =>
+  new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin', 'cutover.js'), 'run', '--plan', planFile, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return fail(new Error(`cutover run exited with ${code}: ${stdout.slice(0, 500)}`));
+      const summary = JSON.parse(stdout) as { records: { loaded: number }; peakRssMb: number };
+      done({
+        rows: summary.records.loaded,
+        seconds,
+        rowsPerSecond: Math.round(summary.records.loaded / seconds),
+        peakRssMb: summary.peakRssMb,
+      });
+    });
+  });
+
+const freshFolder = (name: string) => {
+  const folder = join(dataDir, name);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  return folder;
+};
+
+const benchSqlite = async (file: string): Promise<Measured> => {
+  const folder = freshFolder('run-sqlite');
+  writeFileSync(join(folder, 'cutover.yaml'), plan(file, '{ type: sqlite, url: target.db }'));
+  return cutoverRun(join(folder, 'cutover.yaml'));
+};
+
+const withPostgres = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+};
+
+const benchPostgres = async (file: string): Promise<Measured> => {
+  const folder = freshFolder('run-postgres');
+  const schema = `bench_cutover_${process.pid}`;
+  await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  writeFileSync(
+    join(folder, 'cutover.yaml'),
+    plan(file, `{ type: postgres, url: "${postgresUrl}", schema: ${schema} }`),
+  );
+  try {
+    return await cutoverRun(join(folder, 'cutover.yaml'));
+  } finally {
+    await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+  }
+};
+
+/** The reference: psql's \copy of the same file into a plain table of the same columns. */
+const benchCopy = async (file: string, count: number): Promise<Measured> => {
+  const table = `bench_copy_${process.pid}`;
+  await withPostgres((client) =>
+    client.query(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (contact_id text, first_name text, last_name text,
+      email text, phone text, mobile text, job_title text, postcode text, city text, created_at timestamptz)`),
+  );
+  const started = process.hrtime.bigint();
+  execFileSync(
+    'psql',
+    [
+      postgresUrl,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-q',
+      '-c',
+      `\\copy ${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await withPostgres((client) => client.query(`DROP TABLE IF EXISTS ${table}`));
+  return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+};
+
+const main = async () => {
+  const file = await contactsFile(rows);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    input: { rows, bytes: statSync(file).size, columns: 10 },
+  };
+  log('cutover run -> SQLite ...');
+  const sqlite = await benchSqlite(file);
+  log(`  ${sqlite.rowsPerSecond.toLocaleString('en-US')} rows/s`);
+  results.sqlite = sqlite;
+  if (!skipPostgres) {
+    log('cutover run -> PostgreSQL ...');
+    const postgres = await benchPostgres(file);
+    log(`  ${postgres.rowsPerSecond.toLocaleString('en-US')} rows/s`);
+    log('psql \\copy -> PostgreSQL (reference) ...');
+    const copy = await benchCopy(file, rows);
+    log(`  ${copy.rowsPerSecond.toLocaleString('en-US')} rows/s`);
+    results.postgres = postgres;
+    results.psqlCopy = copy;
+    results.postgresShareOfCopy = Number((postgres.rowsPerSecond / copy.rowsPerSecond).toFixed(2));
+  }
+  if (rssRows > 0) {
+    const big = await contactsFile(rssRows);
+    log(`cutover run -> SQLite on ${rssRows.toLocaleString('en-US')} rows (peak memory) ...`);
+    const large = await benchSqlite(big);
+    log(`  ${large.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${large.peakRssMb} MB`);
+    results.sqliteLarge = large;
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'contacts-load.json'), `${JSON.stringify(results, null, 2)}\n`);
+  updateReadme(results);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+};
+
+const updateReadme = (results: Record<string, unknown>) => {
+  const readme = join(root, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:contacts:start -->';
+  const end = '<!-- bench:contacts:end -->';
+  if (!text.includes(start) || !text.includes(end)) return;
+  const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : 'n/a');
+  const row = (name: string, value: unknown) => {
+    const measured = value as Measured | undefined;
+    return `| ${name} | ${number(measured?.rows)} | ${measured ? measured.seconds.toFixed(2) : 'n/a'} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} |`;
+  };
+  const table = [
+    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores (\`npm run bench\`; raw figures in \`bench/results/contacts-load.json\`):`,
+    '',
+    '| what | rows | seconds | rows/s | peak RSS (MB) |',
+    '|---|---:|---:|---:|---:|',
+    row('`cutover run` → SQLite target', results.sqlite),
+    row('`cutover run` → PostgreSQL target', results.postgres),
+    row('`psql \\copy` → PostgreSQL (reference)', results.psqlCopy),
+    row('`cutover run` → SQLite target, large file', results.sqliteLarge),
+    '',
+    `PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate.`,
+  ].join('\n');
+  writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+};
+
+await main();

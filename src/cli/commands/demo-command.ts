@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { generatePortfolio } from '../../generator/generate-portfolio.js';
+import { portfolioPlan } from '../../generator/portfolio-plan.js';
+import { reconcile } from '../../pipeline/reconcile/reconcile.js';
+import { runMigration } from '../../pipeline/run/run-migration.js';
+import { createOutput, formatDuration, formatNumber } from '../output.js';
+import { renderProgress, renderReconciliation, renderRunSummary } from '../render-run.js';
+import { withSession } from '../session.js';
+
+export interface DemoCommandOptions {
+  dossiers: string;
+  seed: string;
+  out: string;
+  json?: boolean;
+}
+
+/**
+ * `cutover demo`: the whole job on the embedded default, on a machine with no database server: generate a
+ * portfolio, write its plan, migrate it into SQLite, reconcile, and say where everything is.
+ */
+export const demoCommand = async (options: DemoCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const outDir = resolve(options.out);
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    // Only a folder an earlier demo made is wiped: never a folder of the user's.
+    if (!existsSync(join(outDir, 'manifest.json')) || !existsSync(join(outDir, 'cutover.yaml'))) {
+      throw new CutoverError(
+        ErrorCode.USAGE,
+        `${outDir} is not empty and was not made by cutover demo; choose another --out`,
+      );
+    }
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  const started = Date.now();
+  output.info(`Generating ${options.dossiers} dossiers and a CRM export in ${outDir} ...`);
+  const generated = await generatePortfolio({
+    dossiers: Number(options.dossiers),
+    seed: Number(options.seed),
+    outDir,
+    crm: true,
+  });
+  const planFile = join(outDir, 'cutover.yaml');
+  await writeFile(planFile, portfolioPlan({ crm: true, target: { type: 'sqlite', url: 'target.db' } }));
+
+  const { summary, reconciliation } = await withSession({ plan: planFile, target: true }, async (session) => {
+    const summary = await runMigration({
+      loaded: session.loaded,
+      state: session.state,
+      target: session.target,
+      onProgress: renderProgress(output),
+    });
+    const reconciliation = await reconcile({
+      loaded: session.loaded,
+      state: session.state,
+      target: session.target!,
+      onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+    });
+    return { summary, reconciliation };
+  });
+  renderRunSummary(output, summary);
+  renderReconciliation(output, reconciliation);
+  const elapsedMs = Date.now() - started;
+  const outputs = {
+    folder: outDir,
+    plan: planFile,
+    target: join(outDir, 'target.db'),
+    state: join(outDir, '.cutover', 'state.db'),
+    manifest: join(outDir, 'manifest.json'),
+  };
+  output.info('');
+  output.info(
+    `Demo done in ${formatDuration(elapsedMs)}: ${summary.dossiers.total} dossiers, ${formatNumber(summary.records.read)} records, ${formatNumber(summary.recordsPerSecond)} records/s, ${reconciliation.totals.unaccounted} unaccounted.`,
+  );
+  output.info(`  plan ${outputs.plan}\n  target ${outputs.target}\n  state and ledger ${outputs.state}`);
+  output.info(
+    `  next: npx cutover ledger --plan ${outputs.plan} --fate rejected   (why each rejected record was rejected)`,
+  );
+  output.result({
+    dossiers: { total: summary.dossiers.total, reconciled: reconciliation.totals.dossiersOk },
+    records: {
+      read: summary.records.read,
+      loaded: summary.records.loaded,
+      skipped: summary.records.skipped,
+      rejected: summary.records.rejected,
+      unaccounted: reconciliation.totals.unaccounted,
+    },
+    contentMismatches: reconciliation.totals.contentMismatches,
+    reconciled: reconciliation.ok,
+    elapsedMs,
+    migrationMs: summary.elapsedMs,
+    recordsPerSecond: summary.recordsPerSecond,
+    generated,
+    outputs,
+  });
+  return reconciliation.ok ? ExitCode.OK : ExitCode.NOT_RECONCILED;
+};

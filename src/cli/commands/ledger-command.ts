@@ -1,0 +1,34 @@
+import { createOutput } from '../output.js';
+import { withSession } from '../session.js';
+import { ExitCode } from '../../core/exit-codes.js';
+
+export interface LedgerCommandOptions {
+  plan: string;
+  state?: string;
+  dossier?: string;
+  entity?: string;
+  fate?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** `cutover ledger`: the records that were not loaded, with their reason and the raw record as read. */
+export const ledgerCommand = async (options: LedgerCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const entries = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
+    session.state.ledgerEntries({
+      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+      ...(options.entity === undefined ? {} : { entity: options.entity }),
+      ...(options.fate === undefined ? {} : { fate: options.fate }),
+      limit: options.limit === undefined ? 100 : Number(options.limit),
+    }),
+  );
+  for (const entry of entries) {
+    output.info(
+      `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? ''}\t${entry.message ?? ''}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
+    );
+  }
+  if (entries.length === 0) output.info('The ledger holds no skipped or rejected record for this selection.');
+  output.result(entries);
+  return ExitCode.OK;
+};

@@ -1,0 +1,61 @@
+import { ExitCode } from '../../core/exit-codes.js';
+import { runMigration } from '../../pipeline/run/run-migration.js';
+import { createOutput } from '../output.js';
+import { renderProgress, renderRunSummary } from '../render-run.js';
+import { withSession } from '../session.js';
+
+export interface ReplayCommandOptions {
+  plan: string;
+  state?: string;
+  json?: boolean;
+}
+
+/**
+ * `cutover replay`: after the data or the plan is fixed, runs again every (dossier, entity) that has rejected
+ * records, so that what now passes is loaded and leaves the ledger, and what still fails stays there.
+ */
+export const replayCommand = async (options: ReplayCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const result = await withSession(
+    { plan: options.plan, state: options.state, target: true },
+    async (session) => {
+      const before = await session.state.ledgerCounts();
+      const units = new Set(
+        before.filter((row) => row.fate === 'rejected').map((row) => `${row.dossierId}/${row.entity}`),
+      );
+      const rejectedBefore = before
+        .filter((row) => row.fate === 'rejected')
+        .reduce((total, row) => total + row.count, 0);
+      if (units.size === 0) return { summary: undefined, rejectedBefore, rejectedAfter: 0 };
+      const summary = await runMigration({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target,
+        command: 'replay',
+        only: units,
+        onProgress: renderProgress(output),
+      });
+      const after = await session.state.ledgerCounts();
+      const rejectedAfter = after
+        .filter((row) => row.fate === 'rejected')
+        .reduce((total, row) => total + row.count, 0);
+      return { summary, rejectedBefore, rejectedAfter };
+    },
+  );
+  if (result.summary === undefined) {
+    output.info('Nothing to replay: the ledger holds no rejected record.');
+  } else {
+    renderRunSummary(output, result.summary);
+    output.info(
+      `Rejected records: ${result.rejectedBefore} before the replay, ${result.rejectedAfter} after.`,
+    );
+  }
+  output.result({
+    rejectedBefore: result.rejectedBefore,
+    rejectedAfter: result.rejectedAfter,
+    run: result.summary,
+  });
+  return result.summary === undefined || result.summary.status === 'succeeded'
+    ? ExitCode.OK
+    : ExitCode.THRESHOLD_CROSSED;
+};

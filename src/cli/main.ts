@@ -1,0 +1,122 @@
+import { Command, Option } from 'commander';
+import { isCutoverError, messageOf } from '../core/errors.js';
+import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
+import { demoCommand } from './commands/demo-command.js';
+import { generateCommand } from './commands/generate-command.js';
+import { ledgerCommand } from './commands/ledger-command.js';
+import { initCommand, schemaCommand, validateCommand } from './commands/plan-commands.js';
+import { reconcileCommand } from './commands/reconcile-command.js';
+import { replayCommand } from './commands/replay-command.js';
+import { runCommand } from './commands/run-command.js';
+
+// Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
+process.env.TZ = 'UTC';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const planOption = () => new Option('-p, --plan <file>', 'the plan').default('cutover.yaml');
+const stateOption = () =>
+  new Option('--state <location>', "state store: SQLite file or postgres:// URL (default: the plan's)");
+const jsonOption = () => new Option('--json', 'print the result as JSON on stdout, no progress');
+
+/** Runs a command and turns any failure into one line on stderr and a meaningful exit code. */
+const action =
+  <A extends unknown[]>(handler: (...args: A) => Promise<number> | number) =>
+  async (...args: A) => {
+    try {
+      process.exitCode = await handler(...args);
+    } catch (error) {
+      if (isCutoverError(error)) {
+        process.stderr.write(`cutover: ${error.message}\n`);
+        process.exitCode = exitCodeForError[error.code];
+      } else {
+        process.stderr.write(
+          `cutover: internal error: ${messageOf(error)}\n${error instanceof Error ? error.stack : ''}\n`,
+        );
+        process.exitCode = ExitCode.INTERNAL;
+      }
+    }
+  };
+
+const program = new Command()
+  .name('cutover')
+  .description('Move data out of a legacy system into a new one, and prove that nothing was lost.')
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('generate a portfolio, migrate it into an embedded SQLite target, reconcile, and summarise')
+  .option('--dossiers <n>', 'number of accounting dossiers', '50')
+  .option('--seed <n>', 'random seed', '1')
+  .option('--out <dir>', 'folder for everything the demo writes', 'cutover-demo')
+  .addOption(jsonOption())
+  .action(action(demoCommand));
+
+program
+  .command('init')
+  .description('write a commented starter plan')
+  .option('--out <file>', 'where to write it', 'cutover.yaml')
+  .option('--force', 'overwrite an existing file')
+  .action(action(initCommand));
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the plan, for editors')
+  .action(action(schemaCommand));
+
+program
+  .command('validate')
+  .description('check the plan (fields, references, cycles) without reading sources')
+  .addOption(planOption())
+  .addOption(jsonOption())
+  .action(action(validateCommand));
+
+program
+  .command('run')
+  .description('migrate every dossier of the plan; resumes an interrupted run')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--dry-run', 'read, validate and map everything; write nothing to the target')
+  .option('--dossier <id>', 'only this dossier (repeatable)', collect)
+  .addOption(jsonOption())
+  .action(action(runCommand));
+
+program
+  .command('reconcile')
+  .description('prove per dossier and entity: source = loaded + skipped + rejected, and the content matches')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--dossier <id>', 'only this dossier (repeatable)', collect)
+  .addOption(jsonOption())
+  .action(action(reconcileCommand));
+
+program
+  .command('replay')
+  .description('after fixing the data or the plan, run again what was rejected')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .addOption(jsonOption())
+  .action(action(replayCommand));
+
+program
+  .command('ledger')
+  .description('list skipped and rejected records with their reason and raw content')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--dossier <id>', 'only this dossier')
+  .option('--entity <name>', 'only this entity')
+  .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected']))
+  .option('--limit <n>', 'at most this many entries', '100')
+  .addOption(jsonOption())
+  .action(action(ledgerCommand));
+
+program
+  .command('generate')
+  .description('write a synthetic legacy portfolio (FEC dossiers, CRM export) with known defects')
+  .requiredOption('--dossiers <n>', 'number of accounting dossiers')
+  .option('--seed <n>', 'random seed', '1')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--no-crm', 'accounting dossiers only')
+  .addOption(jsonOption())
+  .action(action(generateCommand));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,53 @@
+/** Where a command writes: a person at a terminal gets live progress; a script gets quiet, structured output. */
+export interface Output {
+  readonly json: boolean;
+  readonly interactive: boolean;
+  /** Human text on stdout (nothing in --json mode). */
+  info(line: string): void;
+  /** The command's result: JSON on stdout in --json mode. */
+  result(value: unknown): void;
+  /** Replaces the live progress line on stderr (terminal only). */
+  progress(line: string): void;
+  clearProgress(): void;
+}
+
+export const createOutput = (options: { json?: boolean }): Output => {
+  const json = options.json === true;
+  const interactive = !json && process.stderr.isTTY === true;
+  let shown = false;
+  return {
+    json,
+    interactive,
+    info: (line) => {
+      if (json) return;
+      if (shown) {
+        process.stderr.write('\r\x1b[2K');
+        shown = false;
+      }
+      process.stdout.write(`${line}\n`);
+    },
+    result: (value) => {
+      if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    progress: (line) => {
+      if (!interactive) return;
+      const width = process.stderr.columns ?? 120;
+      process.stderr.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
+      shown = true;
+    },
+    clearProgress: () => {
+      if (shown) process.stderr.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+};
+
+export const formatNumber = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+export const formatDuration = (ms: number): string => {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+};

@@ -1,0 +1,72 @@
+import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
+import type { Reconciliation } from '../pipeline/reconcile/reconcile.js';
+import { formatDuration, formatNumber, type Output } from './output.js';
+
+export const renderProgress = (output: Output) => (progress: RunProgress) => {
+  const eta = progress.etaMs === undefined ? '' : ` · ETA ${formatDuration(progress.etaMs)}`;
+  const where =
+    progress.dossier === undefined
+      ? ''
+      : ` · ${progress.dossier}${progress.entity ? ` ${progress.entity}` : ''}`;
+  output.progress(
+    `dossiers ${progress.dossiersDone}/${progress.dossiersTotal} · ${formatNumber(progress.records)} records · ${formatNumber(progress.recordsPerSecond)} rec/s${eta}${where}`,
+  );
+};
+
+export const renderRunSummary = (output: Output, summary: RunSummary): void => {
+  output.clearProgress();
+  const verb = summary.dryRun ? 'Dry run' : summary.resumed ? 'Resumed run' : 'Run';
+  output.info(
+    `${verb} ${summary.runId}: ${summary.status === 'succeeded' ? 'succeeded' : 'stopped: a rejected-records threshold was crossed'}`,
+  );
+  output.info(
+    `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
+  );
+  output.info(
+    `  records   ${formatNumber(summary.records.read)} read: ${formatNumber(summary.records.loaded)} ${summary.dryRun ? 'would load' : 'loaded'}, ${formatNumber(summary.records.skipped)} skipped, ${formatNumber(summary.records.rejected)} rejected`,
+  );
+  output.info(
+    `  time      ${formatDuration(summary.elapsedMs)} (${formatNumber(summary.recordsPerSecond)} records/s)`,
+  );
+  for (const [entity, counts] of Object.entries(summary.entities)) {
+    output.info(
+      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} loaded ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected`,
+    );
+  }
+  if (summary.rejectedSamples.length > 0) {
+    output.info('  first rejected records (all are in the ledger: `cutover ledger`):');
+    for (const entry of summary.rejectedSamples.slice(0, 8)) {
+      output.info(
+        `    ${entry.dossierId} ${entry.entity} ${entry.location}: ${entry.reason} ${entry.message ?? ''}`,
+      );
+    }
+  }
+  if (summary.notices.length > 0) {
+    output.info(`  notices: ${summary.notices.length}`);
+    for (const notice of summary.notices.slice(0, 5))
+      output.info(`    ${notice.source}: ${notice.code} ${notice.message}`);
+  }
+};
+
+export const renderReconciliation = (output: Output, result: Reconciliation): void => {
+  output.clearProgress();
+  const { totals } = result;
+  output.info(
+    `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk}/${totals.dossiers} dossiers ok)`,
+  );
+  output.info(
+    `  source ${formatNumber(totals.source)} = loaded ${formatNumber(totals.loaded)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
+  );
+  for (const dossier of result.dossiers.filter((d) => !d.ok).slice(0, 20)) {
+    for (const entity of dossier.entities.filter((e) => !e.ok)) {
+      output.info(
+        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
+      );
+    }
+    for (const balance of dossier.balances?.differences.slice(0, 5) ?? []) {
+      output.info(
+        `  ${dossier.id} account ${balance.account}: debit ${balance.sourceDebit} -> ${balance.targetDebit}, credit ${balance.sourceCredit} -> ${balance.targetCredit}`,
+      );
+    }
+  }
+};

@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { csvSourceSchema } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import type { SourceRecord } from '../../core/source-record.js';
+import { createCsvRowSplitter } from './csv-row-splitter.js';
+import { createDelimitedTable } from './delimited-table.js';
+import { fileRecordSource, type FileReadContext } from './file-record-source.js';
+import { peekChunks, readChunks } from './read-chunks.js';
+import { sniffDelimitedText } from './sniff-delimited-text.js';
+import { chooseEncoding, createChunkDecoder } from './text-encoding.js';
+
+export type CsvSourceSpec = z.infer<typeof csvSourceSchema>;
+
+const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** Bytes looked at before reading: enough to see past an ASCII-only header and first rows when guessing encoding. */
+const ENCODING_SAMPLE_BYTES = 1024 * 1024;
+/** Text looked at to find the delimiter and line break: the first records are enough. */
+const LAYOUT_SAMPLE_BYTES = 64 * 1024;
+
+async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
+  const { source } = context;
+  const { head, all } = await peekChunks(readChunks(context), ENCODING_SAMPLE_BYTES);
+  const choice = chooseEncoding(head, spec.encoding, source);
+  if (choice.notice !== undefined) context.notice(choice.notice);
+  const layoutEnd = Math.min(head.length, choice.bomLength + LAYOUT_SAMPLE_BYTES);
+  const layoutText = createChunkDecoder(choice.encoding).write(head.subarray(choice.bomLength, layoutEnd));
+  const layout = sniffDelimitedText(layoutText, CSV_DELIMITERS, spec.quote, layoutEnd >= context.bytesTotal);
+  const delimiter = spec.delimiter === 'auto' ? (layout.delimiter ?? ',') : spec.delimiter;
+
+  const table = createDelimitedTable(context);
+  const splitter = createCsvRowSplitter(
+    { delimiter, newline: layout.newline, quote: spec.quote },
+    {
+      row: table.row,
+      malformed: (raw, line, message) =>
+        table.malformed(raw, line, `${message}; the line is rejected alone`, delimiter),
+    },
+  );
+
+  const decoder = createChunkDecoder(choice.encoding);
+  let first = true;
+  for await (const chunk of all) {
+    splitter.push(decoder.write(first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk));
+    first = false;
+    yield* table.take();
+  }
+  splitter.push(decoder.end());
+  splitter.end();
+  yield* table.finish();
+}
+
+/** A CSV file streamed with papaparse: see DESIGN.md "Bad input" for what becomes a rejected record. */
+export const csvSource = (spec: CsvSourceSpec, file: { path: string; relative: string }): RecordSource =>
+  fileRecordSource(file, (context) => readCsv(spec, context));

@@ -1,0 +1,27 @@
+import type { FileSourceSpec } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { csvSource } from './csv-source.js';
+import { fecSource } from './fec-source.js';
+import { jsonSource } from './json-source.js';
+import { xlsxSource } from './xlsx-source.js';
+
+/**
+ * The record source for one file of a plan's file source. Nothing is opened until `read` is called, so listing
+ * sources for thousands of dossiers costs nothing; a missing file is reported then (FILE_NOT_FOUND).
+ */
+export const openFileSource = (
+  spec: FileSourceSpec,
+  file: { path: string; relative: string },
+): RecordSource => {
+  switch (spec.type) {
+    case 'csv':
+      return csvSource(spec, file);
+    case 'xlsx':
+      return xlsxSource(spec, file);
+    case 'json':
+    case 'ndjson':
+      return jsonSource(spec, file);
+    case 'fec':
+      return fecSource(spec, file);
+  }
+};

@@ -1,0 +1,140 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { fileError } from './file-error.js';
+
+export interface ResolvedFile {
+  /** Absolute path, for opening. */
+  readonly path: string;
+  /** The path as the user would write it: relative to the base folder (or absolute when the pattern is). */
+  readonly relative: string;
+  /** What `{dossier}` matched, when the pattern has it. */
+  readonly dossier: string | undefined;
+}
+
+const DOSSIER = '{dossier}';
+
+/** One segment of the pattern: a name to take as it is, or a test on the names of a folder's entries. */
+type Segment =
+  | { readonly kind: 'literal'; readonly name: string }
+  | {
+      readonly kind: 'wildcard';
+      readonly text: string;
+      readonly regex: RegExp;
+      readonly hasDossier: boolean;
+    };
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `*` is any run of characters within one segment; `{dossier}` is a non-empty run, captured, as short as the rest
+ * of the segment allows (`{dossier}_*.csv` on `acme_2024_01.csv` gives `acme`). Matching ignores case: exports
+ * from Windows software name the same kind of file `.txt` or `.TXT`.
+ */
+const compileSegment = (text: string): Segment => {
+  if (!text.includes('*') && !text.includes(DOSSIER)) return { kind: 'literal', name: text };
+  const source = text
+    .split(DOSSIER)
+    .map((part) => part.split('*').map(escapeRegex).join('.*'))
+    .join('(.+?)');
+  return {
+    kind: 'wildcard',
+    text,
+    regex: new RegExp(`^${source}$`, 'is'),
+    hasDossier: text.includes(DOSSIER),
+  };
+};
+
+/**
+ * Left out of wildcard matches: hidden files (`.DS_Store`) and the lock files Office writes next to an open
+ * document (`~$clients.xlsx`, a few bytes that are not a workbook); a pattern naming one literally still gets it.
+ */
+const isHiddenOrLock = (name: string): boolean => name.startsWith('.') || name.startsWith('~$');
+
+const toPosix = (text: string): string => text.split(path.sep).join('/');
+
+/**
+ * The files a plan's `path` names, sorted, with what `{dossier}` matched in each. A pattern without wildcards
+ * must name an existing file (FILE_NOT_FOUND otherwise); a pattern with wildcards may match nothing.
+ */
+export const resolveFiles = async (baseDir: string, pattern: string): Promise<ResolvedFile[]> => {
+  const occurrences = pattern.split(DOSSIER).length - 1;
+  if (occurrences > 1) {
+    throw new CutoverError(
+      ErrorCode.PLAN_INVALID,
+      `path "${pattern}" has ${occurrences} {dossier} placeholders; at most one is allowed`,
+      {
+        context: { path: pattern },
+      },
+    );
+  }
+  const absolutePattern = path.isAbsolute(pattern);
+  const root = absolutePattern ? path.parse(pattern).root : path.resolve(baseDir);
+  const segments = (absolutePattern ? pattern.slice(root.length) : pattern)
+    .split(/[\\/]+/)
+    .filter((segment) => segment !== '' && segment !== '.')
+    .map(compileSegment);
+  const relativeOf = (absolute: string): string =>
+    absolutePattern ? absolute : toPosix(path.relative(path.resolve(baseDir), absolute));
+
+  if (segments.every((segment) => segment.kind === 'literal')) {
+    const absolute = path.resolve(
+      root,
+      ...segments.map((segment) => (segment.kind === 'literal' ? segment.name : '')),
+    );
+    const relative = relativeOf(absolute);
+    try {
+      const stats = await stat(absolute);
+      if (!stats.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    } catch (error) {
+      throw fileError(error, relative);
+    }
+    return [{ path: absolute, relative, dossier: undefined }];
+  }
+
+  const found: ResolvedFile[] = [];
+  const walk = async (directory: string, index: number, dossier: string | undefined): Promise<void> => {
+    const segment = segments[index];
+    if (segment === undefined) return;
+    const last = index === segments.length - 1;
+    if (segment.kind === 'literal') {
+      const next = path.join(directory, segment.name);
+      if (!last) return walk(next, index + 1, dossier);
+      if (await isKind(next, 'file')) found.push({ path: next, relative: relativeOf(next), dossier });
+      return;
+    }
+    let names: string[];
+    try {
+      names = await readdir(directory);
+    } catch {
+      // A folder that is not there matches nothing, like a name that is not there.
+      return;
+    }
+    for (const name of names) {
+      if (isHiddenOrLock(name)) continue;
+      const match = segment.regex.exec(name);
+      if (match === null) continue;
+      const captured = segment.hasDossier ? match[1] : dossier;
+      const next = path.join(directory, name);
+      if (last) {
+        if (await isKind(next, 'file'))
+          found.push({ path: next, relative: relativeOf(next), dossier: captured });
+      } else if (await isKind(next, 'directory')) {
+        await walk(next, index + 1, captured);
+      }
+    }
+  };
+  await walk(root, 0, undefined);
+  // Code-unit order, not locale order: the same list on every machine, so runs and resumes see files alike.
+  return found.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+};
+
+/** Follows links: a linked folder of exports is as good as a real one. */
+const isKind = async (target: string, kind: 'file' | 'directory'): Promise<boolean> => {
+  try {
+    const stats = await stat(target);
+    return kind === 'file' ? stats.isFile() : stats.isDirectory();
+  } catch {
+    return false;
+  }
+};

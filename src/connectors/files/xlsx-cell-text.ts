@@ -1,0 +1,89 @@
+import type ExcelJS from 'exceljs';
+
+const DAY_MS = 86_400_000;
+/** Days from Excel's day 0 (1899-12-30, after its 1900 leap-year bug) and from 1904-01-01 to 1970-01-01. */
+const EPOCH_1900 = 25_569;
+const EPOCH_1904 = 24_107;
+
+/** Excel's test for a date format: once quoted text and [colour]/[locale] parts are removed, a date or time token. */
+const isDateFormat = (format: string | undefined): boolean =>
+  format !== undefined &&
+  /[ymdhsb]/i.test(
+    format
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/"[^"]*"/g, '')
+      .replace(/General/gi, ''),
+  );
+
+/** `1.5e-7` to `0.00000015`: a decimal number never reads as exponent notation, which no mapping expects. */
+const expandExponent = (text: string): string => {
+  const [mantissa = '', exponentText = '0'] = text.split('e');
+  const negative = mantissa.startsWith('-');
+  const unsigned = negative ? mantissa.slice(1) : mantissa;
+  const point = unsigned.indexOf('.');
+  const digits = unsigned.replace('.', '');
+  const position = (point === -1 ? unsigned.length : point) + Number(exponentText);
+  const body =
+    position <= 0
+      ? `0.${'0'.repeat(-position)}${digits}`
+      : position >= digits.length
+        ? digits + '0'.repeat(position - digits.length)
+        : `${digits.slice(0, position)}.${digits.slice(position)}`;
+  return negative ? `-${body}` : body;
+};
+
+/**
+ * A number as plain decimal text. Whole numbers are exact; others are cut to the 15 significant digits Excel
+ * itself keeps and shows, which removes binary noise such as 1234.5599999999999 stored for a typed 1234.56.
+ */
+export const plainNumber = (value: number): string => {
+  if (!Number.isFinite(value)) return String(value);
+  const rounded = Number.isSafeInteger(value) ? value : Number(value.toPrecision(15));
+  const text = String(rounded);
+  return text.includes('e') ? expandExponent(text) : text;
+};
+
+/** A date alone when the time is midnight (how dates are typed), else the full instant in UTC. */
+export const isoDate = (date: Date): string => {
+  if (Number.isNaN(date.getTime())) return '';
+  const iso = date.toISOString();
+  return date.getTime() % DAY_MS === 0 ? iso.slice(0, 10) : iso;
+};
+
+const serialToDate = (serial: number, date1904: boolean): Date =>
+  new Date(Math.round((serial - (date1904 ? EPOCH_1904 : EPOCH_1900)) * DAY_MS));
+
+/**
+ * The text of a cell as a person reads it in the sheet, without display formatting: numbers in plain decimal,
+ * dates ISO, booleans `true`/`false`, rich text flattened, a formula's last computed result, an error code as
+ * shown (`#N/A`), a hyperlink's text. An empty cell is ''.
+ */
+export const cellText = (
+  value: ExcelJS.CellValue,
+  numberFormat: string | undefined,
+  date1904: boolean,
+): string => {
+  if (value === null || value === undefined) return '';
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return plainNumber(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      break;
+  }
+  if (value instanceof Date) return isoDate(value);
+  if ('richText' in value) return value.richText.map((run) => run.text ?? '').join('');
+  if ('result' in value || 'formula' in value || 'sharedFormula' in value) {
+    const result = value.result;
+    // The reader converts date-formatted numbers to dates, but not formula results.
+    if (typeof result === 'number' && isDateFormat(numberFormat))
+      return isoDate(serialToDate(result, date1904));
+    return cellText(result, numberFormat, date1904);
+  }
+  if ('error' in value) return value.error;
+  if ('text' in value) return cellText(value.text, numberFormat, date1904);
+  return JSON.stringify(value);
+};

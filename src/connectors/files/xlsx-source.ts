@@ -1,0 +1,156 @@
+import { createReadStream } from 'node:fs';
+import { Transform, pipeline } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { z } from 'zod';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import type { xlsxSourceSchema } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { RejectReason } from '../../core/reject-reasons.js';
+import type { SourceRecord } from '../../core/source-record.js';
+import { createBlankLineTally } from './blank-line-tally.js';
+import { EXTRA_FIELD, headerNames } from './delimited-record.js';
+import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
+import { createBatcher } from './record-batcher.js';
+import { cellText } from './xlsx-cell-text.js';
+
+export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
+
+/** What the streaming reader exposes beyond its typings (exceljs 4.4 sets these once workbook.xml is parsed). */
+interface WorkbookReaderState {
+  readonly model?: { readonly sheets?: readonly { readonly name: string }[] };
+  readonly properties?: { readonly model?: { readonly date1904?: boolean } };
+}
+interface WorksheetReaderState extends AsyncIterable<ExcelJS.Row> {
+  readonly name?: string;
+}
+
+const columnLetters = (column: number): string => {
+  let letters = '';
+  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  }
+  return letters;
+};
+
+/**
+ * Reads one sheet with exceljs's streaming WorkbookReader: rows are parsed as the zip is read, never the whole
+ * workbook. The first row with a value is the header; every value is turned into text (see cellText).
+ */
+async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
+  const { source } = context;
+  // The abort signal is checked row by row rather than given to the file stream: exceljs pipes the stream into its
+  // unzipper, and a pipe does not pass errors on, so an aborted file stream would leave the reader waiting forever.
+  const file = createReadStream(context.path);
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      context.readBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  pipeline(file, counted, () => {
+    // A read error ends the workbook reader below, which reports it.
+  });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(counted, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles carry the number formats that tell a date from a number.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  const state = workbook as unknown as WorkbookReaderState;
+  const batcher = createBatcher(context.batchSize);
+  const blanks = createBlankLineTally();
+  const seenSheets: string[] = [];
+  let sheetName: string | undefined;
+  let recordNumber = 0;
+  try {
+    for await (const emitted of workbook) {
+      const worksheet = emitted as unknown as WorksheetReaderState;
+      const name = worksheet.name ?? `sheet ${seenSheets.length + 1}`;
+      seenSheets.push(name);
+      // The first sheet is the first tab (workbook order), which need not be the first part of the zip.
+      const wanted = spec.sheet ?? state.model?.sheets?.[0]?.name ?? name;
+      if (name !== wanted) continue;
+      sheetName = name;
+      const date1904 = state.properties?.model?.date1904 === true;
+      let columns: string[] | undefined;
+      let previousRow = 0;
+      for await (const row of worksheet) {
+        context.signal?.throwIfAborted();
+        for (let skipped = previousRow + 1; skipped < row.number; skipped += 1) blanks.blank(skipped);
+        previousRow = row.number;
+        const texts: string[] = [];
+        let last = 0;
+        row.eachCell({ includeEmpty: false }, (cell, column) => {
+          const text = cellText(cell.value, cell.numFmt, date1904);
+          texts[column - 1] = text;
+          if (text !== '') last = column;
+        });
+        if (last === 0) {
+          blanks.blank(row.number);
+          continue;
+        }
+        blanks.content();
+        const location = { source, sheet: name, line: row.number };
+        if (columns === undefined) {
+          columns = headerNames(
+            Array.from({ length: last }, (_, index) => texts[index] ?? ''),
+            source,
+            row.number,
+            context.notice,
+          );
+          continue;
+        }
+        recordNumber += 1;
+        const fields: Record<string, unknown> = {};
+        columns.forEach((column, index) => {
+          fields[column] = texts[index] ?? '';
+        });
+        if (last > columns.length) {
+          fields[EXTRA_FIELD] = texts.slice(columns.length, last).map((text) => text ?? '');
+          batcher.push({
+            fields,
+            location: { ...location, record: recordNumber },
+            problem: {
+              reason: RejectReason.WRONG_COLUMN_COUNT,
+              message: `a value in column ${columnLetters(last)}, right of the header's last column ${columnLetters(columns.length)}`,
+            },
+          });
+        } else {
+          batcher.push({ fields, location: { ...location, record: recordNumber } });
+        }
+        yield* batcher.take();
+      }
+      break;
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    throw new CutoverError(
+      ErrorCode.SOURCE_FAILED,
+      `${source}: cannot read the workbook: ${messageOf(error)}`,
+      {
+        cause: error,
+        context: { file: source },
+      },
+    );
+  } finally {
+    file.destroy();
+  }
+  if (sheetName === undefined) {
+    throw new CutoverError(
+      ErrorCode.SOURCE_FAILED,
+      spec.sheet === undefined
+        ? `${source}: the workbook has no sheet`
+        : `${source}: no sheet is named "${spec.sheet}"; the sheets are ${seenSheets.map((name) => `"${name}"`).join(', ')}`,
+      { context: { file: source, ...(spec.sheet === undefined ? {} : { sheet: spec.sheet }) } },
+    );
+  }
+  yield* batcher.finish();
+  const blankNotice = blanks.notice(`${source} sheet ${sheetName}`);
+  if (blankNotice !== undefined) context.notice(blankNotice);
+  if (recordNumber === 0) context.notice(emptyFileNotice(`${source} sheet ${sheetName}`, 'has no data rows'));
+}
+
+export const xlsxSource = (spec: XlsxSourceSpec, file: { path: string; relative: string }): RecordSource =>
+  fileRecordSource(file, (context) => readXlsx(spec, context));

@@ -1,0 +1,86 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { DossierRule, EntityPlan, FileSourceSpec, SqlSourceSpec } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { resolveFiles } from '../../connectors/files/resolve-files.js';
+import { openFileSource } from '../../connectors/files/open-file-source.js';
+import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
+
+/** The default grouping: by the `{dossier}` placeholder when the path has one, else everything is one dossier. */
+export const DEFAULT_DOSSIER = 'default';
+
+export const dossierRuleOf = (plan: EntityPlan): DossierRule => {
+  if (plan.dossier !== undefined) return plan.dossier;
+  if ('path' in plan.source && plan.source.path.includes('{dossier}')) return { fromPath: true };
+  return { value: DEFAULT_DOSSIER };
+};
+
+/** A source value as a dossier id or key part: trimmed text, or undefined when empty. */
+export const fieldText = (value: unknown): string | undefined => {
+  if (value === null || value === undefined) return undefined;
+  const text = (
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value)
+  ).trim();
+  return text === '' ? undefined : text;
+};
+
+/** Opens the sources of one entity for one dossier: a list, read in order as one stream of records. */
+export type SourceOpener = () => RecordSource[];
+
+export interface EntityInputs {
+  readonly entity: EntityName;
+  /** Dossiers that have input for this entity (for `field` rules: undefined, known only by reading). */
+  readonly dossiers: readonly string[] | undefined;
+  readonly open: (dossier: string) => RecordSource[];
+  /** Whether records must be filtered by the dossier field while reading. */
+  readonly filterField: string | undefined;
+}
+
+const keyColumnsOf = (plan: EntityPlan) => (Array.isArray(plan.key) ? plan.key : [plan.key]);
+
+/** Finds what each dossier reads for an entity. Files are listed once; nothing is read yet. */
+export const entityInputs = async (
+  entity: EntityName,
+  plan: EntityPlan,
+  baseDir: string,
+): Promise<EntityInputs> => {
+  const rule = dossierRuleOf(plan);
+  const filterField = 'field' in rule ? rule.field : undefined;
+  const source = plan.source;
+  if ('url' in source) {
+    const sql: SqlSourceSpec = source;
+    const open = (dossier: string): RecordSource[] => [
+      openSqlSource(sql, {
+        baseDir,
+        keyColumns: keyColumnsOf(plan).filter((column) => !column.startsWith('$')),
+        ...(filterField === undefined ? {} : { filter: { column: filterField, value: dossier } }),
+      }),
+    ];
+    return { entity, dossiers: 'value' in rule ? [rule.value] : undefined, open, filterField: undefined };
+  }
+  const fileSpec: FileSourceSpec = source;
+  const files = await resolveFiles(baseDir, fileSpec.path);
+  if ('fromPath' in rule) {
+    const byDossier = new Map<string, typeof files>();
+    for (const file of files) {
+      const dossier = file.dossier ?? DEFAULT_DOSSIER;
+      byDossier.set(dossier, [...(byDossier.get(dossier) ?? []), file]);
+    }
+    return {
+      entity,
+      dossiers: [...byDossier.keys()],
+      open: (dossier) => (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file)),
+      filterField: undefined,
+    };
+  }
+  return {
+    entity,
+    dossiers: 'value' in rule ? [rule.value] : undefined,
+    open: (dossier) =>
+      'value' in rule && rule.value !== dossier ? [] : files.map((file) => openFileSource(fileSpec, file)),
+    filterField,
+  };
+};

@@ -1,0 +1,347 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { EntityPlan } from '../../core/plan/plan-schema.js';
+import type { RecordSource, SourceNotice } from '../../core/record-source.js';
+import { RejectReason } from '../../core/reject-reasons.js';
+import { locationKey, type SourceRecord } from '../../core/source-record.js';
+import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/state-store.js';
+import { targetColumns } from '../../store/target/target-ddl.js';
+import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/target-store.js';
+import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
+import type { EntityReference } from '../plan/entity-order.js';
+import { fieldText } from './dossier-inputs.js';
+
+/** Keys loaded so far per entity of one dossier: the parent index and duplicate check of a dry run. */
+export type DryRunKeys = Map<EntityName, Set<string>>;
+
+export interface LoadEntityInput {
+  readonly runId: string;
+  readonly dossier: string;
+  readonly entity: EntityName;
+  readonly plan: EntityPlan;
+  readonly map: (record: SourceRecord, context: { dossier: string }) => MappingOutcome;
+  readonly references: readonly EntityReference[];
+  readonly sources: readonly RecordSource[];
+  /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
+  readonly filterField: string | undefined;
+  readonly batchSize: number;
+  readonly maxRejectedRatio: number | undefined;
+  /** Absent in a dry run: nothing is written. */
+  readonly target: TargetStore | undefined;
+  readonly state: StateStore;
+  readonly dryRunKeys: DryRunKeys;
+  readonly onRecords: (count: number) => void;
+}
+
+export interface LoadEntityResult {
+  readonly status: 'done' | 'threshold_crossed';
+  readonly counts: StepCounts;
+  readonly notices: readonly (SourceNotice & { source: string })[];
+  /** A few rejected records, for summaries (all of them are in the ledger). */
+  readonly samples: readonly LedgerEntry[];
+  /** Rows of earlier runs removed because this complete run no longer loads them. */
+  readonly removed: number;
+}
+
+/** A batch read and mapped, ready to commit; counts are this batch's own. */
+interface PreparedBatch {
+  /** Records of the dossier consumed once this batch is committed. */
+  readonly position: number;
+  readonly rows: TargetRow[];
+  readonly recordOfRow: Map<TargetRow, SourceRecord>;
+  readonly ledger: LedgerEntry[];
+  readonly skipped: number;
+  readonly rejected: number;
+  readonly repeats: number;
+}
+
+/** Below this many records a rejected ratio says little; the threshold is checked from here on, and at the end. */
+const MIN_RECORDS_FOR_THRESHOLD = 1000;
+const PARENT_CACHE_LIMIT = 200_000;
+
+const rawOf = (record: SourceRecord): string => record.raw ?? JSON.stringify(record.fields);
+
+const thresholdCrossed = (counts: StepCounts, ratio: number | undefined, final: boolean): boolean => {
+  if (ratio === undefined) return false;
+  const records = counts.recordsRead - counts.repeats;
+  if (records === 0 || (!final && records < MIN_RECORDS_FOR_THRESHOLD)) return false;
+  return counts.rejected / records > ratio;
+};
+
+/**
+ * Loads one entity of one dossier: the unit of work. Reads the sources in order, maps every record, resolves
+ * references against the target, records every record that is not loaded in the ledger (before the target
+ * commit that moves the checkpoint past it), and writes rows and checkpoint together. Running it again after a
+ * crash resumes after the last committed batch; running it again after it finished does nothing.
+ */
+export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResult> => {
+  const { runId, dossier, entity, target, state } = input;
+  const dryRun = target === undefined;
+  const referenceIndex = new Map(
+    targetColumns(entity).flatMap((column, index) =>
+      column.references === undefined ? [] : [[column.name, index] as const],
+    ),
+  );
+  const notices: (SourceNotice & { source: string })[] = [];
+  const samples: LedgerEntry[] = [];
+
+  let counts: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
+  let mode: LoadCheckpoint['mode'] = 'insert';
+  const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
+  if (previous !== undefined && previous.runId === runId) {
+    if (previous.done) return { status: 'done', counts: previous, notices, samples, removed: 0 };
+    counts = previous;
+    mode = previous.mode;
+  } else if (!dryRun) {
+    mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
+    await state.clearLedger(dossier, entity);
+  }
+  const resumeAfter = counts.recordsRead;
+
+  const seen = input.plan.distinct ? new Set<string>() : undefined;
+  const dryRunLoaded = input.dryRunKeys.get(entity) ?? new Set<string>();
+  input.dryRunKeys.set(entity, dryRunLoaded);
+  const parentCaches = new Map<EntityName, Map<string, number>>();
+
+  const ledgerEntry = (
+    record: SourceRecord,
+    fate: 'skipped' | 'rejected',
+    details: { reason?: string; rule?: string; message: string; column?: string; sourceKey: string | null },
+  ): LedgerEntry => {
+    const entry: LedgerEntry = {
+      dossierId: dossier,
+      entity,
+      location: locationKey(record.location),
+      runId,
+      fate,
+      reason: details.reason ?? null,
+      rule: details.rule ?? null,
+      message: details.message,
+      column: details.column ?? null,
+      sourceKey: details.sourceKey,
+      source: record.location.source,
+      line: record.location.line ?? null,
+      record: record.location.record,
+      raw: rawOf(record),
+    };
+    if (fate === 'rejected' && samples.length < 20) samples.push(entry);
+    return entry;
+  };
+
+  const resolveParents = async (pending: { record: SourceRecord; mapped: MappedRecord }[]) => {
+    const resolved = new Map<string, Map<string, number>>();
+    for (const reference of input.references) {
+      let cache = parentCaches.get(reference.parent);
+      if (cache === undefined || cache.size > PARENT_CACHE_LIMIT) {
+        cache = new Map();
+        parentCaches.set(reference.parent, cache);
+      }
+      const wanted = new Set<string>();
+      const index = referenceIndex.get(reference.column)!;
+      for (const { mapped } of pending) {
+        const key = mapped.values[index];
+        if (typeof key === 'string' && !cache.has(key)) wanted.add(key);
+      }
+      if (wanted.size > 0) {
+        if (dryRun) {
+          // A dry run has no target ids: parents found in this dry run stand in with a placeholder id.
+          const known = input.dryRunKeys.get(reference.parent);
+          for (const key of wanted) if (known?.has(key)) cache.set(key, 0);
+        } else {
+          for (const [key, id] of await target.resolveKeys(reference.parent, dossier, [...wanted]))
+            cache.set(key, id);
+        }
+      }
+      resolved.set(reference.column, cache);
+    }
+    return resolved;
+  };
+
+  // An object, not a variable: commit() changes it from a promise the compiler cannot follow.
+  const progress: { status: LoadEntityResult['status'] } = { status: 'done' };
+
+  /**
+   * Commits one prepared batch: ledger entries first, then rows and checkpoint in one target transaction. Counts
+   * are updated here, in batch order, so the checkpoint always matches what is committed.
+   */
+  const commit = async (prepared: PreparedBatch): Promise<void> => {
+    const before = counts;
+    counts = {
+      recordsRead: prepared.position,
+      loaded: before.loaded + prepared.rows.length,
+      skipped: before.skipped + prepared.skipped,
+      rejected: before.rejected + prepared.rejected,
+      repeats: before.repeats + prepared.repeats,
+    };
+    if (!dryRun) {
+      await state.writeLedger(prepared.ledger);
+      const { duplicates } = await target.writeBatch({
+        dossier,
+        entity,
+        runId,
+        mode,
+        rows: prepared.rows,
+        checkpoint: { runId, mode, done: false, ...counts },
+        onDuplicates: (duplicateRows) =>
+          state.writeLedger(
+            duplicateRows.map((row) =>
+              ledgerEntry(prepared.recordOfRow.get(row)!, 'rejected', {
+                reason: RejectReason.DUPLICATE_SOURCE_KEY,
+                message: `source key ${row.sourceKey} was already loaded from an earlier record of this dossier`,
+                sourceKey: row.sourceKey,
+              }),
+            ),
+          ),
+      });
+      counts = { ...counts, loaded: counts.loaded - duplicates, rejected: counts.rejected + duplicates };
+    }
+    input.onRecords(counts.recordsRead - before.recordsRead);
+    if (thresholdCrossed(counts, input.maxRejectedRatio, false)) progress.status = 'threshold_crossed';
+  };
+
+  // While one batch is being committed (PostgreSQL works on the other core), the next one is read and mapped.
+  let inflight: Promise<void> = Promise.resolve();
+  let position = 0;
+  try {
+    reading: for (const source of input.sources) {
+      for await (const batch of source.read({ batchSize: input.batchSize })) {
+        const prepared = await prepare(batch);
+        if (prepared === undefined) continue;
+        await inflight;
+        if (progress.status === 'threshold_crossed') break reading;
+        inflight = commit(prepared);
+      }
+      for (const notice of source.notices?.() ?? []) notices.push({ ...notice, source: source.name });
+    }
+    await inflight;
+  } finally {
+    // On an error elsewhere, a commit still running must not become an unhandled rejection.
+    await inflight.catch(() => undefined);
+  }
+  if (progress.status === 'done' && thresholdCrossed(counts, input.maxRejectedRatio, true)) {
+    progress.status = 'threshold_crossed';
+  }
+  const status = progress.status;
+
+  async function prepare(batch: readonly SourceRecord[]): Promise<PreparedBatch | undefined> {
+    const pending: { record: SourceRecord; mapped: MappedRecord }[] = [];
+    const ledger: LedgerEntry[] = [];
+    const start = position;
+    let skipped = 0;
+    let rejected = 0;
+    let repeats = 0;
+    for (const record of batch) {
+      if (input.filterField !== undefined) {
+        const owner = fieldText(record.fields[input.filterField]);
+        if (owner !== dossier && !(owner === undefined && dossier === NO_DOSSIER)) continue;
+      }
+      position++;
+      const replaying = position <= resumeAfter;
+      if (replaying && seen === undefined) continue;
+      let outcome =
+        dossier === NO_DOSSIER && input.filterField !== undefined
+          ? ({
+              fate: 'rejected',
+              reason: RejectReason.NO_DOSSIER,
+              message: `the dossier column ${input.filterField} is empty`,
+              sourceKey: null,
+            } as const)
+          : input.map(record, { dossier });
+      if (outcome.fate === 'not-a-record') {
+        if (!replaying) repeats++;
+        continue;
+      }
+      const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
+      if (seen !== undefined && key !== null) {
+        if (seen.has(key)) {
+          if (!replaying) repeats++;
+          continue;
+        }
+        seen.add(key);
+      }
+      if (replaying) continue;
+      if (outcome.fate === 'mapped' && dryRun && dryRunLoaded.has(outcome.record.sourceKey)) {
+        outcome = {
+          fate: 'rejected',
+          reason: RejectReason.DUPLICATE_SOURCE_KEY,
+          message: `source key ${outcome.record.sourceKey} was already read in this dossier`,
+          sourceKey: outcome.record.sourceKey,
+        };
+      }
+      switch (outcome.fate) {
+        case 'skipped':
+          skipped++;
+          ledger.push(
+            ledgerEntry(record, 'skipped', {
+              rule: outcome.rule,
+              message: `skipped by rule ${outcome.rule}`,
+              sourceKey: key,
+            }),
+          );
+          break;
+        case 'rejected':
+          rejected++;
+          ledger.push(
+            ledgerEntry(record, 'rejected', {
+              reason: outcome.reason,
+              message: outcome.message,
+              ...(outcome.column === undefined ? {} : { column: outcome.column }),
+              sourceKey: key,
+            }),
+          );
+          break;
+        case 'mapped':
+          pending.push({ record, mapped: outcome.record });
+          break;
+      }
+    }
+    if (position <= resumeAfter || position === start) return undefined;
+
+    const parents = await resolveParents(pending);
+    const rows: TargetRow[] = [];
+    const recordOfRow = new Map<TargetRow, SourceRecord>();
+    for (const { record, mapped } of pending) {
+      // The mapped array becomes the row: reference columns swap the parent's source key for its target id.
+      const values = mapped.values;
+      let missing: string | undefined;
+      let missingColumn: string | undefined;
+      for (const reference of input.references) {
+        const index = referenceIndex.get(reference.column)!;
+        const parentKey = values[index];
+        if (typeof parentKey !== 'string') continue;
+        const id = parents.get(reference.column)?.get(parentKey);
+        if (id === undefined) {
+          missingColumn = reference.column;
+          missing = `${reference.column} refers to ${reference.parent} ${parentKey}, which does not exist in dossier ${dossier}`;
+          break;
+        }
+        values[index] = id;
+      }
+      if (missing !== undefined) {
+        rejected++;
+        ledger.push(
+          ledgerEntry(record, 'rejected', {
+            reason: RejectReason.UNKNOWN_PARENT,
+            message: missing,
+            column: missingColumn ?? '',
+            sourceKey: mapped.sourceKey,
+          }),
+        );
+        continue;
+      }
+      const row = { sourceKey: mapped.sourceKey, values };
+      rows.push(row);
+      recordOfRow.set(row, record);
+      if (dryRun) dryRunLoaded.add(mapped.sourceKey);
+    }
+    return { position, rows, recordOfRow, ledger, skipped, rejected, repeats };
+  }
+
+  let removed = 0;
+  if (!dryRun && status === 'done') {
+    ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
+  }
+  return { status, counts, notices, samples, removed };
+};
+
+/** The dossier of records whose dossier column is empty: each is rejected with NO_DOSSIER, never dropped. */
+export const NO_DOSSIER = '_no_dossier';

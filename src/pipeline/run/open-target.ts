@@ -1,0 +1,20 @@
+import type { LoadedPlan } from '../plan/load-plan-file.js';
+import { planPath } from '../plan/load-plan-file.js';
+import { resolveConnectionUrl } from '../../connectors/sql/resolve-connection-url.js';
+import { SqliteTarget } from '../../store/target/sqlite-target.js';
+import { PostgresTarget } from '../../store/target/postgres-target.js';
+import type { TargetStore } from '../../store/target/target-store.js';
+
+/** Opens the plan's target and makes sure its canonical schema exists. */
+export const openTarget = async (
+  loaded: LoadedPlan,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TargetStore> => {
+  const spec = loaded.plan.target;
+  const target: TargetStore =
+    spec.type === 'sqlite'
+      ? new SqliteTarget(planPath(loaded, spec.url))
+      : await PostgresTarget.connect(resolveConnectionUrl(spec.url, env), spec.schema);
+  await target.ensureSchema();
+  return target;
+};

@@ -1,0 +1,37 @@
+import type { Plan } from '../../core/plan/plan-schema.js';
+import { openFileSource } from '../../connectors/files/open-file-source.js';
+import { resolveFiles } from '../../connectors/files/resolve-files.js';
+import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
+import type { RecordSource } from '../../core/record-source.js';
+import { fieldText } from './dossier-inputs.js';
+
+export interface RegistryDossier {
+  readonly id: string;
+  readonly name: string | null;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The dossier registry: the list of client dossiers with their attributes (SIREN, sector, size...). */
+export const readRegistry = async (plan: Plan, baseDir: string): Promise<RegistryDossier[]> => {
+  const registry = plan.dossiers?.registry;
+  if (registry === undefined) return [];
+  const spec = registry.source;
+  const sources: RecordSource[] =
+    'url' in spec
+      ? [openSqlSource(spec, { baseDir, keyColumns: [registry.id] })]
+      : (await resolveFiles(baseDir, spec.path)).map((file) => openFileSource(spec, file));
+  const dossiers = new Map<string, RegistryDossier>();
+  for (const source of sources) {
+    for await (const batch of source.read()) {
+      for (const record of batch) {
+        const id = fieldText(record.fields[registry.id]);
+        if (id === undefined) continue;
+        const attributes: Record<string, unknown> = {};
+        for (const column of registry.attributes) attributes[column] = record.fields[column] ?? null;
+        const name = registry.name === undefined ? undefined : fieldText(record.fields[registry.name]);
+        dossiers.set(id, { id, name: name ?? null, attributes });
+      }
+    }
+  }
+  return [...dossiers.values()];
+};

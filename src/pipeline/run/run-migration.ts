@@ -1,0 +1,255 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { SourceNotice } from '../../core/record-source.js';
+import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/state-store.js';
+import type { TargetStore } from '../../store/target/target-store.js';
+import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
+import type { LoadedPlan } from '../plan/load-plan-file.js';
+import { entityInputs, fieldText, type EntityInputs } from './dossier-inputs.js';
+import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
+import { readRegistry } from './read-registry.js';
+
+export interface RunProgress {
+  readonly runId: string;
+  readonly dossiersDone: number;
+  readonly dossiersTotal: number;
+  readonly records: number;
+  readonly elapsedMs: number;
+  readonly recordsPerSecond: number;
+  /** Estimated time left, from the share of dossiers done; undefined until one is done. */
+  readonly etaMs: number | undefined;
+  readonly dossier: string | undefined;
+  readonly entity: EntityName | undefined;
+}
+
+export interface RunOptions {
+  readonly loaded: LoadedPlan;
+  readonly state: StateStore;
+  /** Absent for a dry run. */
+  readonly target: TargetStore | undefined;
+  /** `run`, or `replay` (limited to `only`). */
+  readonly command?: 'run' | 'replay';
+  /** Restrict the run to these dossiers. */
+  readonly dossiers?: readonly string[];
+  /** Restrict the run to these (dossier, entity) units, as `dossier/entity`. */
+  readonly only?: ReadonlySet<string>;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export interface DossierOutcome {
+  readonly id: string;
+  readonly status: 'done' | 'threshold_crossed';
+  readonly entities: Record<string, StepCounts>;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly resumed: boolean;
+  readonly dryRun: boolean;
+  readonly planHash: string;
+  readonly status: 'succeeded' | 'threshold_crossed';
+  readonly dossiers: {
+    readonly total: number;
+    readonly done: number;
+    readonly thresholdCrossed: readonly string[];
+  };
+  readonly records: {
+    readonly read: number;
+    readonly loaded: number;
+    readonly skipped: number;
+    readonly rejected: number;
+  };
+  readonly entities: Record<string, StepCounts>;
+  readonly removedStaleRows: number;
+  readonly elapsedMs: number;
+  readonly recordsPerSecond: number;
+  readonly notices: readonly (SourceNotice & { source: string; dossier: string; entity: string })[];
+  readonly rejectedSamples: readonly LedgerEntry[];
+  readonly perDossier: readonly DossierOutcome[];
+}
+
+const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
+  recordsRead: a.recordsRead + b.recordsRead,
+  loaded: a.loaded + b.loaded,
+  skipped: a.skipped + b.skipped,
+  rejected: a.rejected + b.rejected,
+  repeats: a.repeats + b.repeats,
+});
+const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
+
+/** Dossier values of a column-grouped source, found by reading it once. */
+const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
+  const found = new Set<string>();
+  const field = inputs.filterField;
+  if (field === undefined) return [];
+  for (const source of inputs.open(NO_DOSSIER)) {
+    for await (const batch of source.read()) {
+      for (const record of batch) {
+        found.add(fieldText(record.fields[field]) ?? NO_DOSSIER);
+      }
+    }
+  }
+  return [...found];
+};
+
+/**
+ * Runs the plan over its dossiers: every entity of every dossier, parents first. Resumes the last unfinished run
+ * of the same plan version, so the same command after a crash ends with the same target and ledger as a run
+ * that was never interrupted.
+ */
+export const runMigration = async (options: RunOptions): Promise<RunSummary> => {
+  const { loaded, state, target } = options;
+  const { plan } = loaded;
+  const dryRun = target === undefined;
+  const command = dryRun ? 'dry-run' : (options.command ?? 'run');
+  const started = Date.now();
+
+  await state.savePlanVersion(loaded.hash, plan.name, loaded.text);
+  const unfinished = dryRun ? undefined : await state.unfinishedRun(command);
+  const resumed = unfinished !== undefined && unfinished.planHash === loaded.hash;
+  if (unfinished !== undefined && !resumed)
+    await state.finishRun(unfinished.id, 'abandoned', { reason: 'plan changed' });
+  const run = resumed ? unfinished : await state.createRun(loaded.hash, command);
+
+  const order = entityLoadOrder(plan);
+  const inputs = new Map<EntityName, EntityInputs>();
+  for (const entity of order)
+    inputs.set(entity, await entityInputs(entity, plan.entities[entity]!, loaded.baseDir));
+
+  const registry = await readRegistry(plan, loaded.baseDir);
+  const dossierIds = new Set(registry.map((dossier) => dossier.id));
+  for (const entityInput of inputs.values()) {
+    for (const id of entityInput.dossiers ?? (await scanDossiers(entityInput))) dossierIds.add(id);
+  }
+  const known = new Map(registry.map((dossier) => [dossier.id, dossier]));
+  const allDossiers = [...dossierIds].sort().map((id) => known.get(id) ?? { id, name: null, attributes: {} });
+  const selected =
+    options.dossiers === undefined
+      ? allDossiers
+      : allDossiers.filter((d) => options.dossiers!.includes(d.id));
+  if (!dryRun) {
+    await state.upsertDossiers(selected);
+    await target.upsertDossiers(selected);
+  }
+
+  const mappings = new Map(
+    order.map((entity) => [entity, compileEntityMapping(entity, plan.entities[entity]!)]),
+  );
+  const references = new Map(order.map((entity) => [entity, mappedReferences(plan, entity)]));
+
+  let records = 0;
+  let dossiersDone = 0;
+  let lastProgress = 0;
+  const progress = (dossier: string | undefined, entity: EntityName | undefined, force = false) => {
+    const now = Date.now();
+    if (options.onProgress === undefined || (!force && now - lastProgress < 200)) return;
+    lastProgress = now;
+    const elapsedMs = now - started;
+    options.onProgress({
+      runId: run.id,
+      dossiersDone,
+      dossiersTotal: selected.length,
+      records,
+      elapsedMs,
+      recordsPerSecond: elapsedMs > 0 ? (records * 1000) / elapsedMs : 0,
+      etaMs: dossiersDone === 0 ? undefined : (elapsedMs * (selected.length - dossiersDone)) / dossiersDone,
+      dossier,
+      entity,
+    });
+  };
+
+  const perDossier: DossierOutcome[] = [];
+  const notices: RunSummary['notices'][number][] = [];
+  const rejectedSamples: LedgerEntry[] = [];
+  const entityTotals: Record<string, StepCounts> = {};
+  let removedStaleRows = 0;
+  for (const dossier of selected) {
+    const dryRunKeys: DryRunKeys = new Map();
+    const entities: Record<string, StepCounts> = {};
+    let status: DossierOutcome['status'] = 'done';
+    for (const entity of order) {
+      if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
+      const entityPlan = plan.entities[entity]!;
+      const entityInput = inputs.get(entity)!;
+      const result = await loadEntity({
+        runId: run.id,
+        dossier: dossier.id,
+        entity,
+        plan: entityPlan,
+        map: mappings.get(entity)!,
+        references: references.get(entity)!,
+        sources: entityInput.open(dossier.id),
+        filterField: entityInput.filterField,
+        batchSize: plan.batchSize,
+        maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
+        target,
+        state,
+        dryRunKeys,
+        onRecords: (count) => {
+          records += count;
+          progress(dossier.id, entity);
+        },
+      });
+      entities[entity] = result.counts;
+      entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
+      removedStaleRows += result.removed;
+      for (const notice of result.notices) notices.push({ ...notice, dossier: dossier.id, entity });
+      for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
+      if (!dryRun) {
+        await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
+        await state.addNotices(
+          result.notices.map((notice) => ({
+            runId: run.id,
+            dossierId: dossier.id,
+            entity,
+            source: notice.source,
+            code: notice.code,
+            message: notice.message,
+            line: notice.line ?? null,
+          })),
+        );
+      }
+      if (result.status === 'threshold_crossed') {
+        status = 'threshold_crossed';
+        break;
+      }
+    }
+    dossiersDone++;
+    perDossier.push({ id: dossier.id, status, entities });
+    progress(dossier.id, undefined, true);
+  }
+
+  const totals = Object.values(entityTotals).reduce(addCounts, zero);
+  const thresholdCrossed = perDossier
+    .filter((dossier) => dossier.status === 'threshold_crossed')
+    .map((d) => d.id);
+  const elapsedMs = Date.now() - started;
+  const summary: RunSummary = {
+    runId: run.id,
+    resumed,
+    dryRun,
+    planHash: loaded.hash,
+    status: thresholdCrossed.length > 0 ? 'threshold_crossed' : 'succeeded',
+    dossiers: { total: selected.length, done: perDossier.length - thresholdCrossed.length, thresholdCrossed },
+    records: {
+      read: totals.recordsRead - totals.repeats,
+      loaded: totals.loaded,
+      skipped: totals.skipped,
+      rejected: totals.rejected,
+    },
+    entities: entityTotals,
+    removedStaleRows,
+    elapsedMs,
+    recordsPerSecond:
+      elapsedMs > 0 ? Math.round(((totals.recordsRead - totals.repeats) * 1000) / elapsedMs) : 0,
+    notices,
+    rejectedSamples,
+    perDossier,
+  };
+  await state.finishRun(run.id, summary.status, {
+    ...summary,
+    perDossier: undefined,
+    rejectedSamples: undefined,
+  });
+  return summary;
+};

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createCsvRowSplitter,
+  type CsvRowSplitterOptions,
+} from '../../../src/connectors/files/csv-row-splitter.js';
+
+type Event =
+  | { kind: 'row'; values: string[]; raw: string; line: number }
+  | { kind: 'malformed'; raw: string; line: number };
+
+const split = (pieces: readonly string[], options: Partial<CsvRowSplitterOptions> = {}): Event[] => {
+  const events: Event[] = [];
+  const splitter = createCsvRowSplitter(
+    { delimiter: ',', newline: '\n', quote: '"', ...options },
+    {
+      row: (values, raw, line) => events.push({ kind: 'row', values, raw, line }),
+      malformed: (raw, line) => events.push({ kind: 'malformed', raw, line }),
+    },
+  );
+  for (const piece of pieces) splitter.push(piece);
+  splitter.end();
+  return events;
+};
+
+const text =
+  'id,note\r\n' +
+  '1,"multi\r\nline, with ""quotes"""\r\n' +
+  '2,"never closed\r\n' +
+  '3,plain\r\n' +
+  '4,"x"y\r\n' +
+  '5,last';
+
+describe('createCsvRowSplitter', () => {
+  it('gives the same rows, raw texts and lines whether the text comes at once or one character at a time', () => {
+    const whole = split([text], { newline: '\r\n' });
+    expect(whole).toEqual([
+      { kind: 'row', values: ['id', 'note'], raw: 'id,note', line: 1 },
+      {
+        kind: 'row',
+        values: ['1', 'multi\r\nline, with "quotes"'],
+        raw: '1,"multi\r\nline, with ""quotes"""',
+        line: 2,
+      },
+      { kind: 'malformed', raw: '2,"never closed', line: 4 },
+      { kind: 'row', values: ['3', 'plain'], raw: '3,plain', line: 5 },
+      { kind: 'malformed', raw: '4,"x"y', line: 6 },
+      { kind: 'row', values: ['5', 'last'], raw: '5,last', line: 7 },
+    ]);
+    expect(split([...text], { newline: '\r\n' })).toEqual(whole);
+  });
+
+  it('gives up on a row still open after maxRowChars, rejects its first line and reads on', () => {
+    const rows = ['id,note', '1,"open', ...Array.from({ length: 50 }, (_, index) => `${index + 2},ok`)];
+    const events = split(
+      rows.map((row) => `${row}\n`),
+      { maxRowChars: 100 },
+    );
+    expect(events[1]).toEqual({ kind: 'malformed', raw: '1,"open', line: 2 });
+    expect(events.slice(2)).toEqual(
+      Array.from({ length: 50 }, (_, index) => ({
+        kind: 'row',
+        values: [`${index + 2}`, 'ok'],
+        raw: `${index + 2},ok`,
+        line: index + 3,
+      })),
+    );
+  });
+});

@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvSource, type CsvSourceSpec } from '../../../src/connectors/files/csv-source.js';
+import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
+import { RejectReason } from '../../../src/core/reject-reasons.js';
+import { latin1, makeTempDir, readAll, rejection, summary, writeFixture } from './file-fixtures.js';
+
+let dir = '';
+let cleanup = async () => {};
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+afterAll(() => cleanup());
+
+const spec = (overrides: Partial<CsvSourceSpec> = {}): CsvSourceSpec => ({
+  type: 'csv',
+  path: 'unused',
+  encoding: 'auto',
+  delimiter: 'auto',
+  quote: '"',
+  ...overrides,
+});
+
+const read = async (
+  name: string,
+  content: string | Buffer | readonly number[],
+  overrides: Partial<CsvSourceSpec> = {},
+) => {
+  const file = await writeFixture(dir, name, content);
+  const source = csvSource(spec(overrides), file);
+  const { records, batchSizes } = await readAll(source);
+  return { records, batchSizes, notices: source.notices?.() ?? [], source };
+};
+
+describe('csvSource', () => {
+  it('keys values by the header and gives each record its line, number and raw text', async () => {
+    const { records, notices } = await read('plain.csv', 'id,name,city\n1,Dupont,Paris\n2,Martin,Lyon\n');
+    expect(records).toEqual([
+      {
+        fields: { id: '1', name: 'Dupont', city: 'Paris' },
+        location: { source: 'plain.csv', line: 2, record: 1 },
+        raw: '1,Dupont,Paris',
+      },
+      {
+        fields: { id: '2', name: 'Martin', city: 'Lyon' },
+        location: { source: 'plain.csv', line: 3, record: 2 },
+        raw: '2,Martin,Lyon',
+      },
+    ]);
+    expect(notices).toEqual([]);
+  });
+
+  it('reads Windows-1252 bytes with semicolons as the right characters and says it fell back', async () => {
+    const { records, notices } = await read(
+      'legacy.csv',
+      latin1('id;nom;ville\r\n1;Hélène Bérard;Orléans\r\n'),
+    );
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', nom: 'Hélène Bérard', ville: 'Orléans' }, line: 2, record: 1, reason: undefined },
+    ]);
+    expect(notices.map((notice) => notice.code)).toEqual(['ENCODING_FALLBACK']);
+  });
+
+  it('strips a UTF-8 byte-order mark from the first column name', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const { records } = await read('bom.csv', Buffer.concat([bom, Buffer.from('id,prénom\n7,Zoé\n')]));
+    expect(records[0]?.fields).toEqual({ id: '7', prénom: 'Zoé' });
+  });
+
+  it('reads quoted delimiters, doubled quotes and line breaks inside fields, and counts physical lines', async () => {
+    const text =
+      'id,note,city\n' +
+      '1,"Paris, 75001","said ""hi"""\n' +
+      '2,"line one\nline two\nline three",Lyon\n' +
+      '3,after,Nice\n';
+    const { records } = await read('quoted.csv', text);
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', note: 'Paris, 75001', city: 'said "hi"' }, line: 2, record: 1, reason: undefined },
+      {
+        fields: { id: '2', note: 'line one\nline two\nline three', city: 'Lyon' },
+        line: 3,
+        record: 2,
+        reason: undefined,
+      },
+      { fields: { id: '3', note: 'after', city: 'Nice' }, line: 6, record: 3, reason: undefined },
+    ]);
+    expect(records[1]?.raw).toBe('2,"line one\nline two\nline three",Lyon');
+  });
+
+  it('reads CRLF, LF and CR line endings alike, including a CRLF inside a quoted field', async () => {
+    const rows = ['id,note', '1,"a\r\nb"', '2,c'];
+    const expected = [
+      { fields: { id: '1', note: 'a\r\nb' }, line: 2, record: 1, reason: undefined },
+      { fields: { id: '2', note: 'c' }, line: 4, record: 2, reason: undefined },
+    ];
+    const crlf = await read('crlf.csv', rows.join('\r\n') + '\r\n');
+    expect(crlf.records.map(summary)).toEqual(expected);
+    const cr = await read('cr.csv', rows.join('\r') + '\r');
+    expect(cr.records.map(summary)).toEqual(expected);
+    const lf = await read('lf.csv', rows.join('\n'));
+    expect(lf.records.map(summary)).toEqual(expected);
+  });
+
+  it('marks a row with missing or extra values WRONG_COLUMN_COUNT and keeps what it had', async () => {
+    const { records } = await read('counts.csv', 'a,b,c\n1,2\n1,2,3,4,5\n7,8,9\n');
+    expect(records.map(summary)).toEqual([
+      { fields: { a: '1', b: '2' }, line: 2, record: 1, reason: RejectReason.WRONG_COLUMN_COUNT },
+      {
+        fields: { a: '1', b: '2', c: '3', _extra: ['4', '5'] },
+        line: 3,
+        record: 2,
+        reason: RejectReason.WRONG_COLUMN_COUNT,
+      },
+      { fields: { a: '7', b: '8', c: '9' }, line: 4, record: 3, reason: undefined },
+    ]);
+    expect(records[0]?.problem?.message).toBe('expected 3 fields (as in the header), found 2');
+    expect(records[1]?.problem?.message).toBe('expected 3 fields (as in the header), found 5');
+  });
+
+  it('rejects a line with an unclosed quote alone and reads the following lines', async () => {
+    const { records } = await read(
+      'unclosed.csv',
+      'id,name,city\n1,"Dupont,Paris\n2,Martin,Lyon\n3,Durand,Nice\n',
+    );
+    expect(records.map(summary)).toEqual([
+      { fields: {}, line: 2, record: 1, reason: RejectReason.MALFORMED_ROW },
+      { fields: { id: '2', name: 'Martin', city: 'Lyon' }, line: 3, record: 2, reason: undefined },
+      { fields: { id: '3', name: 'Durand', city: 'Nice' }, line: 4, record: 3, reason: undefined },
+    ]);
+    expect(records[0]?.raw).toBe('1,"Dupont,Paris');
+    expect(records[0]?.problem?.message).toContain('unclosed quote');
+  });
+
+  it('rejects a stray quote after a quoted value, even when it would swallow later lines', async () => {
+    const { records } = await read(
+      'stray.csv',
+      'id,name,city\n1,"Dup"ont,Paris\n2,Martin,"Lyon"\n3,Durand,Nice\n',
+    );
+    expect(records.map(summary)).toEqual([
+      { fields: {}, line: 2, record: 1, reason: RejectReason.MALFORMED_ROW },
+      { fields: { id: '2', name: 'Martin', city: 'Lyon' }, line: 3, record: 2, reason: undefined },
+      { fields: { id: '3', name: 'Durand', city: 'Nice' }, line: 4, record: 3, reason: undefined },
+    ]);
+    expect(records[0]?.raw).toBe('1,"Dup"ont,Paris');
+  });
+
+  it('keeps a quote inside an unquoted value as data (inches, nicknames)', async () => {
+    const { records } = await read('inches.csv', 'id,screen\n1,15" laptop\n');
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', screen: '15" laptop' }, line: 2, record: 1, reason: undefined },
+    ]);
+  });
+
+  it('marks a UTF-8 row holding an invalid byte INVALID_ENCODING, naming the column, and reads the rest as UTF-8', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('id,name,city\n1,Zoé,Orléans\n2,'),
+      Buffer.from([0x42, 0xe9, 0x72, 0x61, 0x72, 0x64]), // "Bérard" with é as one Windows-1252 byte
+      Buffer.from(',Nîmes\n3,Noël,Sète\n'),
+    ]);
+    const { records, notices } = await read('corrupt.csv', bytes);
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'Zoé', city: 'Orléans' }, line: 2, record: 1, reason: undefined },
+      {
+        fields: { id: '2', name: 'B\uFFFDrard', city: 'Nîmes' },
+        line: 3,
+        record: 2,
+        reason: RejectReason.INVALID_ENCODING,
+      },
+      { fields: { id: '3', name: 'Noël', city: 'Sète' }, line: 4, record: 3, reason: undefined },
+    ]);
+    expect(records[1]?.problem?.column).toBe('name');
+    expect(notices).toEqual([]);
+  });
+
+  it('honours a declared encoding instead of guessing', async () => {
+    const utf8 = await read('declared-1252.csv', 'id,name\n1,Zoé\n', { encoding: 'windows-1252' });
+    expect(utf8.records[0]?.fields).toEqual({ id: '1', name: 'ZoÃ©' });
+    const legacy = await read('declared-utf8.csv', latin1('id,name\n1,Zoé\n'), { encoding: 'utf-8' });
+    expect(legacy.records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'Zo\uFFFD' }, line: 2, record: 1, reason: RejectReason.INVALID_ENCODING },
+    ]);
+    const euro = await read(
+      'declared-885915.csv',
+      Buffer.from([...Buffer.from('id,price\n1,12'), 0xa4, 0x0a]),
+      {
+        encoding: 'iso-8859-15',
+      },
+    );
+    expect(euro.records[0]?.fields).toEqual({ id: '1', price: '12€' });
+    const latin = await read(
+      'declared-88591.csv',
+      Buffer.from([...Buffer.from('id,price\n1,12'), 0xa4, 0x0a]),
+      {
+        encoding: 'iso-8859-1',
+      },
+    );
+    expect(latin.records[0]?.fields).toEqual({ id: '1', price: '12¤' });
+  });
+
+  it('gives no records and an EMPTY_FILE notice for a 0-byte file and for a header-only file', async () => {
+    const empty = await read('empty.csv', '');
+    expect(empty.records).toEqual([]);
+    expect(empty.notices.map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
+    const headerOnly = await read('header-only.csv', 'id,name\r\n');
+    expect(headerOnly.records).toEqual([]);
+    expect(headerOnly.notices.map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
+  });
+
+  it('does not turn blank lines into records, and reports blank lines found between records', async () => {
+    const trailing = await read('trailing.csv', 'id,name\n1,a\n\n\n');
+    expect(trailing.records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'a' }, line: 2, record: 1, reason: undefined },
+    ]);
+    expect(trailing.notices).toEqual([]);
+    const inside = await read('inside.csv', 'id,name\n1,a\n\n2,b\n');
+    expect(inside.records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'a' }, line: 2, record: 1, reason: undefined },
+      { fields: { id: '2', name: 'b' }, line: 4, record: 2, reason: undefined },
+    ]);
+    expect(inside.notices).toEqual([
+      { code: 'BLANK_LINES', message: 'inside.csv: 1 blank line skipped (the first at line 3)', line: 3 },
+    ]);
+  });
+
+  it('detects tab and pipe delimiters, and is not fooled by delimiters inside quotes', async () => {
+    const tab = await read('tab.tsv', 'id\tname\n1\tDupont, Jean\n');
+    expect(tab.records[0]?.fields).toEqual({ id: '1', name: 'Dupont, Jean' });
+    const pipe = await read('pipe.txt', 'id|name\n1|a;b\n2|c;d\n');
+    expect(pipe.records[0]?.fields).toEqual({ id: '1', name: 'a;b' });
+    const quoted = await read('quoted-semicolons.csv', 'id,label\n1,"a;b;c;d"\n2,"e;f;g;h"\n');
+    expect(quoted.records[1]?.fields).toEqual({ id: '2', label: 'e;f;g;h' });
+  });
+
+  it('uses a declared delimiter even when another one looks more likely', async () => {
+    const { records } = await read('declared.csv', 'a;b,c\n1;2,3\n', { delimiter: ',' });
+    expect(records[0]?.fields).toEqual({ 'a;b': '1;2', c: '3' });
+  });
+
+  it('renames repeated and empty column names instead of letting one value overwrite another', async () => {
+    const { records, notices } = await read('dupes.csv', 'email,,email\nx@a.fr,?,y@b.fr\n');
+    expect(records[0]?.fields).toEqual({ email: 'x@a.fr', _column2: '?', email_2: 'y@b.fr' });
+    expect(notices.map((notice) => notice.code)).toEqual(['HEADER_RENAMED', 'HEADER_RENAMED']);
+  });
+
+  it('yields batches of the requested size', async () => {
+    const rows = Array.from({ length: 12 }, (_, index) => `${index + 1},v${index + 1}`);
+    const text = `id,v\n${rows.join('\n')}\n`;
+    const file = await writeFixture(dir, 'batches.csv', text);
+    const source = csvSource(spec(), file);
+    const { records, batchSizes } = await readAll(source, { batchSize: 5 });
+    expect(batchSizes).toEqual([5, 5, 2]);
+    expect(records.map((record) => record.location.record)).toEqual(
+      Array.from({ length: 12 }, (_, index) => index + 1),
+    );
+    expect(source.progress?.()).toEqual({ bytesRead: text.length, bytesTotal: text.length });
+  });
+
+  it('keeps line numbers and characters right across read chunks in a large file', async () => {
+    // Multi-line quoted fields and two-byte characters fall on chunk boundaries somewhere in 400 KB.
+    const rows: string[] = ['id,note,city'];
+    const expectedLines: number[] = [];
+    let line = 2;
+    for (let index = 1; index <= 6000; index += 1) {
+      expectedLines.push(line);
+      const multiLine = index % 7 === 0;
+      rows.push(
+        `${index},${multiLine ? '"première ligne\nseconde, ligne"' : `note n°${index} ${'é'.repeat(index % 40)}`},Orléans`,
+      );
+      line += multiLine ? 2 : 1;
+    }
+    const { records } = await read('large.csv', rows.join('\r\n') + '\r\n');
+    expect(records).toHaveLength(6000);
+    expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
+    expect(records.map((record) => record.location.line)).toEqual(expectedLines);
+    expect(records[6]?.fields).toEqual({ id: '7', note: 'première ligne\nseconde, ligne', city: 'Orléans' });
+    expect(records[5997]?.fields).toEqual({
+      id: '5998',
+      note: `note n°5998 ${'é'.repeat(5998 % 40)}`,
+      city: 'Orléans',
+    });
+  });
+
+  it('throws FILE_NOT_FOUND naming the file when it is missing', async () => {
+    const source = csvSource(spec(), { path: `${dir}/nowhere.csv`, relative: 'nowhere.csv' });
+    const error = await rejection(readAll(source));
+    expect(error).toBeInstanceOf(CutoverError);
+    expect((error as CutoverError).code).toBe(ErrorCode.FILE_NOT_FOUND);
+    expect((error as CutoverError).message).toBe('nowhere.csv: the file does not exist');
+  });
+
+  it('stops with an AbortError when the read is aborted', async () => {
+    const file = await writeFixture(dir, 'abort.csv', 'id\n1\n2\n');
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(readAll(csvSource(spec(), file), { signal: controller.signal }));
+    expect((error as Error).name).toBe('AbortError');
+  });
+});

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonSource, type JsonSourceSpec } from '../../../src/connectors/files/json-source.js';
+import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
+import { RejectReason } from '../../../src/core/reject-reasons.js';
+import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
+
+let dir = '';
+let cleanup = async () => {};
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+afterAll(() => cleanup());
+
+const read = async (name: string, content: string | Buffer, spec: Omit<JsonSourceSpec, 'path'>) => {
+  const source = jsonSource({ ...spec, path: 'unused' }, await writeFixture(dir, name, content));
+  const { records, batchSizes } = await readAll(source, { batchSize: 2 });
+  return { records, batchSizes, notices: source.notices?.() ?? [] };
+};
+
+describe('jsonSource (json)', () => {
+  it('streams a top-level array, keeping numbers, booleans, null and nested values as JSON gave them', async () => {
+    const dupont = {
+      id: 1,
+      name: 'Dupont',
+      active: true,
+      score: 12.5,
+      manager: null,
+      tags: ['vip'],
+      address: { city: 'Paris' },
+    };
+    const text = JSON.stringify([dupont, { id: 2, name: 'Martin' }, { id: 3, name: 'Durand' }]);
+    const { records, batchSizes, notices } = await read('array.json', text, { type: 'json' });
+    expect(records[0]).toEqual({
+      fields: dupont,
+      location: { source: 'array.json', record: 1 },
+    });
+    expect(records.map((record) => record.location.record)).toEqual([1, 2, 3]);
+    expect(batchSizes).toEqual([2, 1]);
+    expect(notices).toEqual([]);
+  });
+
+  it('reads the array at the `records` path, dotted paths included, after a BOM', async () => {
+    const nested = await read('nested.json', '{"meta":{"count":2},"records":[{"id":"a"},{"id":"b"}]}', {
+      type: 'json',
+      records: 'records',
+    });
+    expect(nested.records.map((record) => record.fields)).toEqual([{ id: 'a' }, { id: 'b' }]);
+    const deep = await read('deep.json', `\uFEFF{"data":{"items":[{"id":1}]},"next":null}`, {
+      type: 'json',
+      records: 'data.items',
+    });
+    expect(deep.records.map((record) => record.fields)).toEqual([{ id: 1 }]);
+  });
+
+  it('marks an element that is not an object MALFORMED_JSON with its JSON text', async () => {
+    const { records } = await read('mixed.json', '[{"id":1},42,[1,2],{"id":4}]', { type: 'json' });
+    expect(records.map((record) => [record.location.record, record.problem?.reason, record.raw])).toEqual([
+      [1, undefined, undefined],
+      [2, RejectReason.MALFORMED_JSON, '42'],
+      [3, RejectReason.MALFORMED_JSON, '[1,2]'],
+      [4, undefined, undefined],
+    ]);
+    expect(records[1]?.problem?.message).toBe('element 2 of the array is a number, not an object');
+  });
+
+  it('keeps the records before a break in the document and adds one MALFORMED_JSON record where reading stopped', async () => {
+    const { records } = await read('truncated.json', '[{"id":1},{"id":2},{"id":', { type: 'json' });
+    expect(records.map((record) => [record.location.record, record.problem?.reason])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, RejectReason.MALFORMED_JSON],
+    ]);
+    expect(records[2]?.problem?.message).toMatch(
+      /^the document does not parse after 2 records \(.+\); the rest of the file cannot be read$/,
+    );
+  });
+
+  it('throws SOURCE_FAILED when the document has no array where the plan says', async () => {
+    const object = await rejection(read('object.json', '{"records":[{"id":1}]}', { type: 'json' }));
+    expect(object).toBeInstanceOf(CutoverError);
+    expect((object as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
+    expect((object as CutoverError).message).toBe(
+      'object.json: the value at the top of the document is not an array of records',
+    );
+    const missing = await rejection(
+      read('missing-path.json', '{"items":[{"id":1}]}', { type: 'json', records: 'records' }),
+    );
+    expect((missing as CutoverError).message).toBe('missing-path.json: there is no array at "records"');
+  });
+
+  it('gives no records and an EMPTY_FILE notice for an empty file and an empty array', async () => {
+    expect(await read('empty.json', '', { type: 'json' })).toMatchObject({
+      records: [],
+      notices: [{ code: 'EMPTY_FILE' }],
+    });
+    expect(await read('empty-array.json', '[]', { type: 'json' })).toMatchObject({
+      records: [],
+      notices: [
+        {
+          code: 'EMPTY_FILE',
+          message: 'empty-array.json has an empty array at the top of the document: no records',
+        },
+      ],
+    });
+  });
+});
+
+describe('jsonSource (ndjson)', () => {
+  it('reads one object per line, ignores blank lines and rejects a broken line with its line number and text', async () => {
+    const text = '{"id":1,"name":"Zoé"}\r\n\r\n{"id":2,"name":\n   \n{"id":3,"tags":["a"]}\n[1,2]\n';
+    const { records } = await read('events.ndjson', text, { type: 'ndjson' });
+    expect(records).toEqual([
+      {
+        fields: { id: 1, name: 'Zoé' },
+        location: { source: 'events.ndjson', line: 1, record: 1 },
+        raw: '{"id":1,"name":"Zoé"}',
+      },
+      {
+        fields: {},
+        location: { source: 'events.ndjson', line: 3, record: 2 },
+        raw: '{"id":2,"name":',
+        problem: {
+          reason: RejectReason.MALFORMED_JSON,
+          message: expect.stringMatching(/^the line does not parse: /) as string,
+        },
+      },
+      {
+        fields: { id: 3, tags: ['a'] },
+        location: { source: 'events.ndjson', line: 5, record: 3 },
+        raw: '{"id":3,"tags":["a"]}',
+      },
+      {
+        fields: {},
+        location: { source: 'events.ndjson', line: 6, record: 4 },
+        raw: '[1,2]',
+        problem: { reason: RejectReason.MALFORMED_JSON, message: 'the line holds an array, not an object' },
+      },
+    ]);
+  });
+
+  it('marks a line with bytes that are not UTF-8 INVALID_ENCODING, naming the field', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"id":1,"city":"Orl'),
+      Buffer.from([0xe9]),
+      Buffer.from('ans"}\n'),
+    ]);
+    const { records } = await read('legacy.ndjson', bytes, { type: 'ndjson' });
+    expect(records[0]?.problem).toEqual({
+      reason: RejectReason.INVALID_ENCODING,
+      message: 'the line holds bytes that are not valid UTF-8 (in "city")',
+      column: 'city',
+    });
+    expect(records[0]?.fields).toEqual({ id: 1, city: 'Orl\uFFFDans' });
+  });
+
+  it('gives no records and an EMPTY_FILE notice for an empty file', async () => {
+    expect(await read('empty.ndjson', '', { type: 'ndjson' })).toMatchObject({
+      records: [],
+      notices: [{ code: 'EMPTY_FILE' }],
+    });
+  });
+});

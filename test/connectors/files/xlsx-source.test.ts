@@ -1,0 +1,166 @@
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { xlsxSource, type XlsxSourceSpec } from '../../../src/connectors/files/xlsx-source.js';
+import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
+import { RejectReason } from '../../../src/core/reject-reasons.js';
+import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
+
+let dir = '';
+let cleanup = async () => {};
+let workbookFile = { path: '', relative: 'clients.xlsx' };
+
+const spec = (sheet?: string): XlsxSourceSpec => ({
+  type: 'xlsx',
+  path: 'unused',
+  ...(sheet === undefined ? {} : { sheet }),
+});
+
+/** A workbook as people make them: typed values, formats, formulas, gaps, and a second tab. */
+const writeWorkbook = async (target: string): Promise<void> => {
+  const workbook = new ExcelJS.Workbook();
+  const clients = workbook.addWorksheet('Clients');
+  clients.addRow(['id', 'name', 'signed', 'amount', 'active', 'note', 'total', 'site']);
+  clients.addRow([1, 'Dupont', new Date(Date.UTC(2024, 2, 5)), 1234.56, true, null, null, null]);
+  clients.getCell('C2').numFmt = 'dd/mm/yyyy';
+  clients.getCell('F2').value = {
+    richText: [{ text: 'très ' }, { text: 'important', font: { bold: true } }],
+  };
+  clients.getCell('G2').value = { formula: 'D2*2', result: 2469.12 };
+  clients.getCell('H2').value = { text: 'site web', hyperlink: 'https://example.com' };
+  // Row 3: an empty cell in the middle (name), a date-time, binary noise, tiny and huge numbers, an error value.
+  clients.addRow([
+    2,
+    null,
+    new Date(Date.UTC(2024, 0, 15, 9, 30, 0)),
+    0.1 + 0.2,
+    false,
+    1e-7,
+    { error: '#N/A' },
+    1e21,
+  ]);
+  clients.getCell('C3').numFmt = 'dd/mm/yyyy hh:mm';
+  clients.addRow([]);
+  // Row 5 has a value right of the header's last column.
+  clients.addRow([3, 'Martin', null, 10, null, null, null, null, 'stray']);
+  // A formula whose result is a date serial, shown as a date.
+  clients.addRow([4, 'Durand', { formula: 'DATE(2023,12,31)', result: 45291 }]);
+  clients.getCell('C6').numFmt = 'yyyy-mm-dd';
+
+  const other = workbook.addWorksheet('Autre feuille');
+  other.addRow(['code', 'label']);
+  other.addRow(['A', 'Alpha']);
+  await workbook.xlsx.writeFile(target);
+};
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+  const target = path.join(dir, 'clients.xlsx');
+  await writeWorkbook(target);
+  workbookFile = { path: target, relative: 'clients.xlsx' };
+});
+afterAll(() => cleanup());
+
+describe('xlsxSource', () => {
+  it('reads the first sheet with every value as text: dates ISO, numbers plain, rich text flat, formula results', async () => {
+    const source = xlsxSource(spec(), workbookFile);
+    const { records } = await readAll(source);
+    expect(records[0]).toEqual({
+      fields: {
+        id: '1',
+        name: 'Dupont',
+        signed: '2024-03-05',
+        amount: '1234.56',
+        active: 'true',
+        note: 'très important',
+        total: '2469.12',
+        site: 'site web',
+      },
+      location: { source: 'clients.xlsx', sheet: 'Clients', line: 2, record: 1 },
+    });
+    expect(records[1]?.fields).toEqual({
+      id: '2',
+      name: '',
+      signed: '2024-01-15T09:30:00.000Z',
+      amount: '0.3',
+      active: 'false',
+      note: '0.0000001',
+      total: '#N/A',
+      site: '1000000000000000000000',
+    });
+    expect(records[3]?.fields).toMatchObject({ id: '4', signed: '2023-12-31' });
+  });
+
+  it('skips empty rows, keeping the sheet row number as the line', async () => {
+    const source = xlsxSource(spec(), workbookFile);
+    const { records } = await readAll(source);
+    expect(records.map((record) => [record.location.line, record.location.record])).toEqual([
+      [2, 1],
+      [3, 2],
+      [5, 3],
+      [6, 4],
+    ]);
+    expect(source.notices?.()).toEqual([
+      {
+        code: 'BLANK_LINES',
+        message: 'clients.xlsx sheet Clients: 1 blank line skipped (the first at line 4)',
+        line: 4,
+      },
+    ]);
+  });
+
+  it('marks a row with a value right of the header WRONG_COLUMN_COUNT, naming the column', async () => {
+    const { records } = await readAll(xlsxSource(spec(), workbookFile));
+    expect(records[2]?.problem).toEqual({
+      reason: RejectReason.WRONG_COLUMN_COUNT,
+      message: "a value in column I, right of the header's last column H",
+    });
+    expect(records[2]?.fields).toMatchObject({ id: '3', name: 'Martin', amount: '10', _extra: ['stray'] });
+  });
+
+  it('reads the sheet the plan names', async () => {
+    const { records } = await readAll(xlsxSource(spec('Autre feuille'), workbookFile));
+    expect(records).toEqual([
+      {
+        fields: { code: 'A', label: 'Alpha' },
+        location: { source: 'clients.xlsx', sheet: 'Autre feuille', line: 2, record: 1 },
+      },
+    ]);
+  });
+
+  it('throws SOURCE_FAILED listing the sheets when the named sheet does not exist', async () => {
+    const error = await rejection(readAll(xlsxSource(spec('Contacts'), workbookFile)));
+    expect(error).toBeInstanceOf(CutoverError);
+    expect((error as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
+    expect((error as CutoverError).message).toBe(
+      'clients.xlsx: no sheet is named "Contacts"; the sheets are "Clients", "Autre feuille"',
+    );
+  });
+
+  it('throws SOURCE_FAILED for a file that is not a workbook, and FILE_NOT_FOUND for a missing one', async () => {
+    const fake = await writeFixture(dir, 'export.xlsx', '<html><body>Session expired</body></html>');
+    const notWorkbook = await rejection(readAll(xlsxSource(spec(), fake)));
+    expect((notWorkbook as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
+    const missing = await rejection(
+      readAll(xlsxSource(spec(), { path: path.join(dir, 'none.xlsx'), relative: 'none.xlsx' })),
+    );
+    expect((missing as CutoverError).code).toBe(ErrorCode.FILE_NOT_FOUND);
+  });
+
+  it('gives no records and an EMPTY_FILE notice for a sheet with a header only', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Vide').addRow(['id', 'name']);
+    const target = path.join(dir, 'header-only.xlsx');
+    await workbook.xlsx.writeFile(target);
+    const source = xlsxSource(spec(), { path: target, relative: 'header-only.xlsx' });
+    expect((await readAll(source)).records).toEqual([]);
+    expect(source.notices?.().map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
+  });
+
+  it('stops with an AbortError when the read is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await rejection(readAll(xlsxSource(spec(), workbookFile), { signal: controller.signal }));
+    expect((error as Error).name).toBe('AbortError');
+  });
+});
