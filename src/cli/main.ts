@@ -1,13 +1,12 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
-import { demoCommand } from './commands/demo-command.js';
-import { generateCommand } from './commands/generate-command.js';
-import { ledgerCommand } from './commands/ledger-command.js';
-import { initCommand, schemaCommand, validateCommand } from './commands/plan-commands.js';
-import { reconcileCommand } from './commands/reconcile-command.js';
-import { replayCommand } from './commands/replay-command.js';
-import { runCommand } from './commands/run-command.js';
+import type { DemoCommandOptions } from './commands/demo-command.js';
+import type { GenerateCommandOptions } from './commands/generate-command.js';
+import type { LedgerCommandOptions } from './commands/ledger-command.js';
+import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
+import type { ReplayCommandOptions } from './commands/replay-command.js';
+import type { RunCommandOptions } from './commands/run-command.js';
 
 // Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
 process.env.TZ = 'UTC';
@@ -40,7 +39,11 @@ const action =
 const program = new Command()
   .name('cutover')
   .description('Move data out of a legacy system into a new one, and prove that nothing was lost.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // A wrong command line is exit code 2, like a wrong plan, not commander's default 1 (reserved for bugs).
+  .exitOverride();
+
+// Commands load their modules only when run: `cutover schema` should not pay for the XLSX reader.
 
 program
   .command('demo')
@@ -49,26 +52,38 @@ program
   .option('--seed <n>', 'random seed', '1')
   .option('--out <dir>', 'folder for everything the demo writes', 'cutover-demo')
   .addOption(jsonOption())
-  .action(action(demoCommand));
+  .action(
+    action(async (options: DemoCommandOptions) =>
+      (await import('./commands/demo-command.js')).demoCommand(options),
+    ),
+  );
 
 program
   .command('init')
   .description('write a commented starter plan')
   .option('--out <file>', 'where to write it', 'cutover.yaml')
   .option('--force', 'overwrite an existing file')
-  .action(action(initCommand));
+  .action(
+    action(async (options: { out: string; force?: boolean }) =>
+      (await import('./commands/plan-commands.js')).initCommand(options),
+    ),
+  );
 
 program
   .command('schema')
   .description('print the JSON Schema of the plan, for editors')
-  .action(action(schemaCommand));
+  .action(action(async () => (await import('./commands/plan-commands.js')).schemaCommand()));
 
 program
   .command('validate')
   .description('check the plan (fields, references, cycles) without reading sources')
   .addOption(planOption())
   .addOption(jsonOption())
-  .action(action(validateCommand));
+  .action(
+    action(async (options: { plan: string; json?: boolean }) =>
+      (await import('./commands/plan-commands.js')).validateCommand(options),
+    ),
+  );
 
 program
   .command('run')
@@ -78,7 +93,11 @@ program
   .option('--dry-run', 'read, validate and map everything; write nothing to the target')
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
   .addOption(jsonOption())
-  .action(action(runCommand));
+  .action(
+    action(async (options: RunCommandOptions) =>
+      (await import('./commands/run-command.js')).runCommand(options),
+    ),
+  );
 
 program
   .command('reconcile')
@@ -87,7 +106,11 @@ program
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
   .addOption(jsonOption())
-  .action(action(reconcileCommand));
+  .action(
+    action(async (options: ReconcileCommandOptions) =>
+      (await import('./commands/reconcile-command.js')).reconcileCommand(options),
+    ),
+  );
 
 program
   .command('replay')
@@ -95,7 +118,11 @@ program
   .addOption(planOption())
   .addOption(stateOption())
   .addOption(jsonOption())
-  .action(action(replayCommand));
+  .action(
+    action(async (options: ReplayCommandOptions) =>
+      (await import('./commands/replay-command.js')).replayCommand(options),
+    ),
+  );
 
 program
   .command('ledger')
@@ -107,7 +134,11 @@ program
   .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected']))
   .option('--limit <n>', 'at most this many entries', '100')
   .addOption(jsonOption())
-  .action(action(ledgerCommand));
+  .action(
+    action(async (options: LedgerCommandOptions) =>
+      (await import('./commands/ledger-command.js')).ledgerCommand(options),
+    ),
+  );
 
 program
   .command('generate')
@@ -117,6 +148,17 @@ program
   .requiredOption('--out <dir>', 'output folder')
   .option('--no-crm', 'accounting dossiers only')
   .addOption(jsonOption())
-  .action(action(generateCommand));
+  .action(
+    action(async (options: GenerateCommandOptions) =>
+      (await import('./commands/generate-command.js')).generateCommand(options),
+    ),
+  );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // Commander has already printed its message (and the help); help and version are not errors.
+  const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
+  process.exitCode = benign ? ExitCode.OK : ExitCode.BAD_PLAN;
+}

@@ -1,4 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import { isEntityName, type EntityName } from '../../core/model/canonical-model.js';
+import { mappedReferences } from '../../pipeline/plan/entity-order.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput } from '../output.js';
 import { renderProgress, renderRunSummary } from '../render-run.js';
@@ -20,9 +22,19 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
     { plan: options.plan, state: options.state, target: true },
     async (session) => {
       const before = await session.state.ledgerCounts();
-      const units = new Set(
-        before.filter((row) => row.fate === 'rejected').map((row) => `${row.dossierId}/${row.entity}`),
-      );
+      // A fix may be in a parent's data (the missing company added to companies.csv): parents of every unit with
+      // rejects run again too. Upserts keep their ids, so children already loaded stay attached.
+      const units = new Set<string>();
+      const addWithParents = (dossier: string, entity: EntityName) => {
+        const unit = `${dossier}/${entity}`;
+        if (units.has(unit)) return;
+        units.add(unit);
+        for (const reference of mappedReferences(session.loaded.plan, entity))
+          addWithParents(dossier, reference.parent);
+      };
+      for (const row of before) {
+        if (row.fate === 'rejected' && isEntityName(row.entity)) addWithParents(row.dossierId, row.entity);
+      }
       const rejectedBefore = before
         .filter((row) => row.fate === 'rejected')
         .reduce((total, row) => total + row.count, 0);

@@ -237,7 +237,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       position++;
       const replaying = position <= resumeAfter;
       if (replaying && seen === undefined) continue;
-      let outcome =
+      const outcome =
         dossier === NO_DOSSIER && input.filterField !== undefined
           ? ({
               fate: 'rejected',
@@ -259,14 +259,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         seen.add(key);
       }
       if (replaying) continue;
-      if (outcome.fate === 'mapped' && dryRun && dryRunLoaded.has(outcome.record.sourceKey)) {
-        outcome = {
-          fate: 'rejected',
-          reason: RejectReason.DUPLICATE_SOURCE_KEY,
-          message: `source key ${outcome.record.sourceKey} was already read in this dossier`,
-          sourceKey: outcome.record.sourceKey,
-        };
-      }
       switch (outcome.fate) {
         case 'skipped':
           skipped++;
@@ -328,10 +320,24 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         );
         continue;
       }
+      if (dryRun) {
+        // A dry run has no target to refuse a repeated key: it checks here, in source order, like the target would.
+        if (dryRunLoaded.has(mapped.sourceKey)) {
+          rejected++;
+          ledger.push(
+            ledgerEntry(record, 'rejected', {
+              reason: RejectReason.DUPLICATE_SOURCE_KEY,
+              message: `source key ${mapped.sourceKey} was already read in this dossier`,
+              sourceKey: mapped.sourceKey,
+            }),
+          );
+          continue;
+        }
+        dryRunLoaded.add(mapped.sourceKey);
+      }
       const row = { sourceKey: mapped.sourceKey, values };
       rows.push(row);
       recordOfRow.set(row, record);
-      if (dryRun) dryRunLoaded.add(mapped.sourceKey);
     }
     return { position, rows, recordOfRow, ledger, skipped, rejected, repeats };
   }

@@ -1,0 +1,186 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Manifest } from '../../src/generator/manifest.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
+import { writeFiles } from '../e2e/support/helpers.js';
+
+/** What scripts and people rely on: exit codes, `--json` output that is JSON and nothing else, the plan tools. */
+describe('the cutover command line', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('demo --json exits 0 with records.unaccounted 0 and counts that add up to the generated portfolio', async () => {
+    const parent = tempDir('cutover-cli-demo-');
+    onTestFinished(() => rmSync(parent, { recursive: true, force: true }));
+    const out = path.join(parent, 'demo');
+    const demo = await cli(['demo', '--json', '--dossiers', '3', '--out', out]);
+    expect(demo.code, describeResult(demo)).toBe(0);
+    const json = parseJsonStdout<{
+      reconciled: boolean;
+      contentMismatches: number;
+      dossiers: { total: number; reconciled: number };
+      records: { read: number; loaded: number; skipped: number; rejected: number; unaccounted: number };
+    }>(demo);
+    expect(json.records.unaccounted).toBe(0);
+    expect(json.reconciled).toBe(true);
+    expect(json.contentMismatches).toBe(0);
+    expect(json.dossiers).toEqual({ total: 4, reconciled: 4 });
+    expect(json.records.read).toBe(json.records.loaded + json.records.skipped + json.records.rejected);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(json.records.read).toBe(Object.values(manifest.counts).reduce((sum, count) => sum + count, 0));
+    expect(json.records.skipped + json.records.rejected).toBe(
+      manifest.defects.filter((defect) => defect.expected.fate !== 'loaded').length,
+    );
+    expect(existsSync(path.join(out, 'target.db'))).toBe(true);
+  }, 120_000);
+
+  it('validate accepts a good plan (exit 0) and says so in JSON with the load order', async () => {
+    const dir = tempDir('cutover-cli-validate-');
+    writeFiles(dir, { 'cutover.yaml': crmPlan() });
+    const human = await cli(['validate', '--plan', path.join(dir, 'cutover.yaml')]);
+    expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stdout).toMatch(
+      /is valid \(version [0-9a-f]{16}\): entities load in the order company, contact\.\n$/,
+    );
+    const json = await cli(['validate', '--plan', path.join(dir, 'cutover.yaml'), '--json']);
+    expect(json.code, describeResult(json)).toBe(0);
+    expect(parseJsonStdout(json)).toEqual({
+      valid: true,
+      version: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown,
+      order: ['company', 'contact'],
+    });
+  });
+
+  it('validate refuses an unknown entity (with its YAML line) and a reference cycle, with exit code 2', async () => {
+    const dir = tempDir('cutover-cli-invalid-');
+    const misspelt = crmPlan().replace('  contact:\n', '  contacts:\n');
+    const line = misspelt.split('\n').indexOf('  contacts:') + 1;
+    writeFiles(dir, { 'unknown.yaml': misspelt });
+    const unknown = await cli(['validate', '--plan', path.join(dir, 'unknown.yaml')]);
+    expect(unknown.code, describeResult(unknown)).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain(`unknown.yaml:${line} entities.contacts: unknown entity "contacts"`);
+
+    // company.primary_contact_id -> contact and contact.company_id -> company: neither can load first.
+    writeFiles(dir, {
+      'cycle.yaml': crmPlan().replace(
+        '      city: city\n',
+        '      city: city\n      primary_contact_id: main_contact\n',
+      ),
+    });
+    const cycle = await cli(['validate', '--plan', path.join(dir, 'cycle.yaml')]);
+    expect(cycle.code, describeResult(cycle)).toBe(2);
+    expect(cycle.stdout).toBe('');
+    expect(cycle.stderr).toMatch(/cycle: (company -> contact -> company|contact -> company -> contact)/);
+  });
+
+  it('schema prints a JSON Schema of the plan, with its entities and required fields', async () => {
+    const result = await cli(['schema']);
+    expect(result.code, describeResult(result)).toBe(0);
+    const schema = parseJsonStdout<{
+      title: string;
+      type: string;
+      properties: Record<string, unknown>;
+      required: string[];
+    }>(result);
+    expect(schema.title).toBe('cutover plan');
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['version', 'name', 'target', 'entities', 'batchSize', 'thresholds']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['version', 'name', 'target', 'entities']));
+  });
+
+  it('init writes a starter plan that validate accepts, and refuses to overwrite it', async () => {
+    const dir = tempDir('cutover-cli-init-');
+    const plan = path.join(dir, 'cutover.yaml');
+    const init = await cli(['init', '--out', plan]);
+    expect(init.code, describeResult(init)).toBe(0);
+    expect(existsSync(plan)).toBe(true);
+    const validate = await cli(['validate', '--plan', plan, '--json']);
+    expect(validate.code, describeResult(validate)).toBe(0);
+    expect(parseJsonStdout<{ valid: boolean; order: string[] }>(validate)).toMatchObject({
+      valid: true,
+      order: ['company', 'contact'],
+    });
+    const again = await cli(['init', '--out', plan]);
+    expect(again.code, describeResult(again)).toBe(2);
+    expect(again.stderr).toContain('exists; use --force');
+  });
+
+  it('prints one JSON document and nothing else on stdout for run, reconcile, ledger and replay with --json', async () => {
+    const dir = tempDir('cutover-cli-json-');
+    const plan = path.join(dir, 'cutover.yaml');
+    writeFiles(dir, {
+      'cutover.yaml': crmPlan(),
+      'companies.csv': crmCompanies,
+      'contacts.csv': crmContacts,
+    });
+
+    const dry = await cli(['run', '--plan', plan, '--dry-run', '--json']);
+    expect(dry.code, describeResult(dry)).toBe(0);
+    expect(parseJsonStdout<{ dryRun: boolean }>(dry).dryRun).toBe(true);
+
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(parseJsonStdout<{ status: string }>(run).status).toBe('succeeded');
+    expect(run.stderr).toBe('');
+
+    const reconciled = await cli(['reconcile', '--plan', plan, '--json']);
+    expect(reconciled.code, describeResult(reconciled)).toBe(0);
+    expect(parseJsonStdout<{ ok: boolean }>(reconciled).ok).toBe(true);
+
+    const ledger = await cli(['ledger', '--plan', plan, '--json', '--fate', 'rejected']);
+    expect(ledger.code, describeResult(ledger)).toBe(0);
+    const entries = parseJsonStdout<{ reason: string; location: string }[]>(ledger);
+    expect(entries.map((entry) => `${entry.location} ${entry.reason}`)).toEqual([
+      'companies.csv:6 REQUIRED_MISSING',
+      'contacts.csv:5 DUPLICATE_SOURCE_KEY',
+      'contacts.csv:6 UNKNOWN_PARENT',
+      'contacts.csv:7 UNKNOWN_PARENT',
+      'contacts.csv:9 INVALID_DATE',
+    ]);
+
+    const replay = await cli(['replay', '--plan', plan, '--json']);
+    expect(replay.code, describeResult(replay)).toBe(0);
+    expect(parseJsonStdout<{ rejectedBefore: number; rejectedAfter: number }>(replay)).toMatchObject({
+      rejectedBefore: 5,
+      rejectedAfter: 5,
+    });
+
+    const generated = await cli([
+      'generate',
+      '--dossiers',
+      '1',
+      '--no-crm',
+      '--out',
+      path.join(dir, 'portfolio'),
+      '--json',
+    ]);
+    expect(generated.code, describeResult(generated)).toBe(0);
+    expect(parseJsonStdout<{ counts: Record<string, number> }>(generated).counts.entry_line).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('exits 2 on a wrong command line (unknown command, unknown option, missing required option), as the README says', async () => {
+    const unknown = await cli(['migrate']);
+    expect(unknown.stderr).toContain("unknown command 'migrate'");
+    const option = await cli(['run', '--bogus']);
+    expect(option.stderr).toContain("unknown option '--bogus'");
+    const required = await cli(['generate', '--out', tempDir('cutover-cli-usage-')]);
+    expect(required.stderr).toContain("required option '--dossiers <n>' not specified");
+    // README: `2` the plan or the command line is wrong; `1` is kept for internal errors (bugs).
+    expect([unknown.code, option.code, required.code]).toEqual([2, 2, 2]);
+  });
+
+  it('exits 4 with one line naming the plan when the plan file does not exist', async () => {
+    const dir = tempDir('cutover-cli-noplan-');
+    const missing = await cli(['run', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
+    expect(missing.code, describeResult(missing)).toBe(4);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^cutover: cannot read the plan .*nowhere\.yaml: .*\n$/);
+  });
+});

@@ -1,0 +1,435 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../src/store/state/state-store.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './support/cli.js';
+import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
+
+/**
+ * Bad input, one kind per test. Bad records become `rejected` ledger entries that say where they are and keep
+ * the raw record, and the run goes on; infrastructure and plan mistakes stop the command with one clear line and
+ * the exit code of their kind.
+ */
+
+const contactPlan = `version: 1
+name: bad-input
+target: { type: sqlite, url: target.db }
+entities:
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      first_name: first_name
+      last_name: { from: last_name, required: true }
+      birth_date: { from: birth_date, formats: [yyyy-MM-dd] }
+`;
+
+interface RunJson {
+  status: string;
+  records: { read: number; loaded: number; skipped: number; rejected: number };
+  dossiers: { total: number; done: number; thresholdCrossed: string[] };
+  entities: Record<string, { recordsRead: number; loaded: number; skipped: number; rejected: number }>;
+  notices: { code: string; message: string; source: string; dossier: string; entity: string }[];
+}
+
+interface Case {
+  readonly dir: string;
+  readonly result: CliResult;
+  readonly ledger: LedgerEntry[];
+  /** Target rows of an entity: source key and the given columns. */
+  readonly rows: (entity: string, columns?: string) => Record<string, unknown>[];
+}
+
+const runCase = async (
+  files: Record<string, string | Buffer>,
+  args: readonly string[] = ['--json'],
+): Promise<Case> => {
+  const dir = tempDir('cutover-e2e-bad-');
+  writeFiles(dir, files);
+  const result = await cli(['run', '--plan', path.join(dir, 'cutover.yaml'), ...args]);
+  const ledger = await readLedger(defaultStatePath(dir));
+  return {
+    dir,
+    result,
+    ledger,
+    rows: (entity, columns = 'source_key') =>
+      querySqlite(path.join(dir, 'target.db'), `SELECT ${columns} FROM ${entity} ORDER BY id`),
+  };
+};
+
+/** The parts of a ledger entry a person reads to find and fix the record. */
+const where = (entry: LedgerEntry) => ({
+  fate: entry.fate,
+  reason: entry.reason,
+  location: entry.location,
+  line: entry.line,
+  sourceKey: entry.sourceKey,
+  column: entry.column,
+  raw: entry.raw,
+});
+
+const succeeded = (result: CliResult, records: RunJson['records']) => {
+  expect(result.code, describeResult(result)).toBe(0);
+  const json = parseJsonStdout<RunJson>(result);
+  expect(json.status).toBe('succeeded');
+  expect(json.records).toEqual(records);
+  return json;
+};
+
+describe('bad input', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('rejects a CSV line with an unclosed quote as MALFORMED_ROW, alone, and loads the lines after it', async () => {
+    const run = await runCase({
+      'cutover.yaml': contactPlan,
+      'contacts.csv':
+        'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\nK2,"Bruno,Petit,1981-03-04\nK3,Chloé,Durand,1982-05-06\n',
+    });
+    succeeded(run.result, { read: 3, loaded: 2, skipped: 0, rejected: 1 });
+    expect(run.ledger.map(where)).toEqual([
+      {
+        fate: 'rejected',
+        reason: 'MALFORMED_ROW',
+        location: 'contacts.csv:3',
+        line: 3,
+        sourceKey: null,
+        column: null,
+        raw: 'K2,"Bruno,Petit,1981-03-04',
+      },
+    ]);
+    expect(run.ledger[0]!.message).toContain('unclosed quote');
+    expect(run.rows('contact', 'source_key, first_name')).toEqual([
+      { source_key: 'K1', first_name: 'Anne' },
+      { source_key: 'K3', first_name: 'Chloé' },
+    ]);
+
+    // `cutover ledger` shows where it is, why, and the line exactly as read.
+    const listed = await cli(['ledger', '--plan', path.join(run.dir, 'cutover.yaml'), '--fate', 'rejected']);
+    expect(listed.code, describeResult(listed)).toBe(0);
+    expect(listed.stdout).toContain('crm\tcontact\tcontacts.csv:3\trejected\tMALFORMED_ROW');
+    expect(listed.stdout).toContain('\tK2,"Bruno,Petit,1981-03-04');
+  });
+
+  it('rejects rows with more or fewer fields than the header as WRONG_COLUMN_COUNT, naming both counts', async () => {
+    const run = await runCase({
+      'cutover.yaml': contactPlan,
+      'contacts.csv':
+        'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\nK2,Bruno,Petit,1981-03-04,surplus\nK3,Chloé\nK4,Dan,Roux,1984-01-01\n',
+    });
+    succeeded(run.result, { read: 4, loaded: 2, skipped: 0, rejected: 2 });
+    expect(
+      run.ledger.map((entry) => [entry.reason, entry.location, entry.sourceKey, entry.message, entry.raw]),
+    ).toEqual([
+      [
+        'WRONG_COLUMN_COUNT',
+        'contacts.csv:3',
+        'K2',
+        'expected 4 fields (as in the header), found 5',
+        'K2,Bruno,Petit,1981-03-04,surplus',
+      ],
+      [
+        'WRONG_COLUMN_COUNT',
+        'contacts.csv:4',
+        'K3',
+        'expected 4 fields (as in the header), found 2',
+        'K3,Chloé',
+      ],
+    ]);
+    expect(run.rows('contact')).toEqual([{ source_key: 'K1' }, { source_key: 'K4' }]);
+  });
+
+  it('rejects a row holding bytes invalid in the detected encoding (UTF-8) as INVALID_ENCODING, naming the column', async () => {
+    const csv = Buffer.concat([
+      Buffer.from('contact_id,first_name,last_name,birth_date\nK1,Chloé,Martin,1980-01-02\nK2,Ren', 'utf8'),
+      Buffer.from([0xe9]), // a Windows-1252 "é" in a UTF-8 file
+      Buffer.from(',Petit,1981-03-04\nK3,Zoë,Durand,1982-05-06\n', 'utf8'),
+    ]);
+    const run = await runCase({ 'cutover.yaml': contactPlan, 'contacts.csv': csv });
+    succeeded(run.result, { read: 3, loaded: 2, skipped: 0, rejected: 1 });
+    expect(run.ledger.map(where)).toEqual([
+      {
+        fate: 'rejected',
+        reason: 'INVALID_ENCODING',
+        location: 'contacts.csv:3',
+        line: 3,
+        sourceKey: 'K2',
+        column: 'first_name',
+        raw: 'K2,Ren\uFFFD,Petit,1981-03-04',
+      },
+    ]);
+    expect(run.ledger[0]!.message).toContain('column "first_name"');
+    // The rest of the file is read as UTF-8: its accents arrive intact.
+    expect(run.rows('contact', 'source_key, first_name')).toEqual([
+      { source_key: 'K1', first_name: 'Chloé' },
+      { source_key: 'K3', first_name: 'Zoë' },
+    ]);
+  });
+
+  it('rejects dates that match no format of the plan or do not exist as INVALID_DATE, naming column and value', async () => {
+    const run = await runCase({
+      'cutover.yaml': contactPlan,
+      'contacts.csv':
+        'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\nK2,Bruno,Petit,1990-02-30\nK3,Chloé,Durand,2021-13-01\nK4,Dan,Roux,02/01/1980\nK5,Eve,Blanc,1984-02-29\n',
+    });
+    succeeded(run.result, { read: 5, loaded: 2, skipped: 0, rejected: 3 });
+    expect(run.ledger.map((entry) => [entry.reason, entry.location, entry.column, entry.message])).toEqual([
+      [
+        'INVALID_DATE',
+        'contacts.csv:3',
+        'birth_date',
+        'birth_date (source birth_date): "1990-02-30" is not a date in format yyyy-MM-dd',
+      ],
+      [
+        'INVALID_DATE',
+        'contacts.csv:4',
+        'birth_date',
+        'birth_date (source birth_date): "2021-13-01" is not a date in format yyyy-MM-dd',
+      ],
+      [
+        'INVALID_DATE',
+        'contacts.csv:5',
+        'birth_date',
+        'birth_date (source birth_date): "02/01/1980" is not a date in format yyyy-MM-dd',
+      ],
+    ]);
+    expect(run.ledger.map((entry) => entry.raw)).toEqual([
+      'K2,Bruno,Petit,1990-02-30',
+      'K3,Chloé,Durand,2021-13-01',
+      'K4,Dan,Roux,02/01/1980',
+    ]);
+    expect(run.rows('contact', 'source_key, birth_date')).toEqual([
+      { source_key: 'K1', birth_date: '1980-01-02' },
+      { source_key: 'K5', birth_date: '1984-02-29' },
+    ]);
+  });
+
+  it('rejects amounts that are not exact decimal numbers as INVALID_AMOUNT, and reads the others exactly', async () => {
+    const run = await runCase({
+      'cutover.yaml': `version: 1
+name: bad-amounts
+target: { type: sqlite, url: target.db }
+entities:
+  deal:
+    source: { type: csv, path: deals.csv, delimiter: ';' }
+    dossier: { value: crm }
+    key: deal_id
+    fields:
+      name: { from: title, required: true }
+      amount: { from: amount, decimal: auto }
+`,
+      'deals.csv':
+        'deal_id;title;amount\nD1;Alpha;1 234,50\nD2;Beta;N/A\nD3;Gamma;12,34,56\nD4;Delta;980\nD5;Epsilon;0.10\n',
+    });
+    succeeded(run.result, { read: 5, loaded: 3, skipped: 0, rejected: 2 });
+    expect(
+      run.ledger.map((entry) => [
+        entry.reason,
+        entry.location,
+        entry.sourceKey,
+        entry.column,
+        entry.message,
+        entry.raw,
+      ]),
+    ).toEqual([
+      [
+        'INVALID_AMOUNT',
+        'deals.csv:3',
+        'D2',
+        'amount',
+        'amount (source amount): "N/A" is not an amount',
+        'D2;Beta;N/A',
+      ],
+      [
+        'INVALID_AMOUNT',
+        'deals.csv:4',
+        'D3',
+        'amount',
+        'amount (source amount): "12,34,56" is not an amount',
+        'D3;Gamma;12,34,56',
+      ],
+    ]);
+    expect(run.rows('deal', 'source_key, amount')).toEqual([
+      { source_key: 'D1', amount: '1234.5' },
+      { source_key: 'D4', amount: '980' },
+      { source_key: 'D5', amount: '0.1' },
+    ]);
+  });
+
+  it('rejects a reference to a parent missing from its dossier as UNKNOWN_PARENT, naming the key', async () => {
+    const run = await runCase({
+      'cutover.yaml': `version: 1
+name: bad-parents
+target: { type: sqlite, url: target.db }
+entities:
+  company:
+    source: { type: csv, path: companies.csv }
+    dossier: { value: crm }
+    key: company_id
+    fields:
+      name: name
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      last_name: last_name
+      company_id: company_id
+`,
+      'companies.csv': 'company_id,name\nC1,Alpha\n',
+      'contacts.csv': 'contact_id,last_name,company_id\nK1,Martin,C1\nK2,Petit,C9\nK3,Durand,\n',
+    });
+    succeeded(run.result, { read: 4, loaded: 3, skipped: 0, rejected: 1 });
+    expect(run.ledger.map(where)).toEqual([
+      {
+        fate: 'rejected',
+        reason: 'UNKNOWN_PARENT',
+        location: 'contacts.csv:3',
+        line: 3,
+        sourceKey: 'K2',
+        column: 'company_id',
+        raw: 'K2,Petit,C9',
+      },
+    ]);
+    expect(run.ledger[0]!.message).toBe(
+      'company_id refers to company C9, which does not exist in dossier crm',
+    );
+    expect(run.rows('contact', 'source_key, company_id')).toEqual([
+      { source_key: 'K1', company_id: 1 },
+      { source_key: 'K3', company_id: null },
+    ]);
+  });
+
+  it('loads the first record of a duplicated source key and rejects the later ones as DUPLICATE_SOURCE_KEY', async () => {
+    const run = await runCase({
+      'cutover.yaml': contactPlan,
+      'contacts.csv':
+        'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\nK2,Bruno,Petit,1981-03-04\nK1,Annie,Martin-Bis,1980-01-03\nK3,Chloé,Durand,1982-05-06\nK1,Anna,Martin-Ter,1980-01-04\n',
+    });
+    succeeded(run.result, { read: 5, loaded: 3, skipped: 0, rejected: 2 });
+    expect(run.ledger.map((entry) => [entry.reason, entry.location, entry.sourceKey, entry.raw])).toEqual([
+      ['DUPLICATE_SOURCE_KEY', 'contacts.csv:4', 'K1', 'K1,Annie,Martin-Bis,1980-01-03'],
+      ['DUPLICATE_SOURCE_KEY', 'contacts.csv:6', 'K1', 'K1,Anna,Martin-Ter,1980-01-04'],
+    ]);
+    expect(run.rows('contact', 'source_key, first_name, last_name')).toEqual([
+      { source_key: 'K1', first_name: 'Anne', last_name: 'Martin' },
+      { source_key: 'K2', first_name: 'Bruno', last_name: 'Petit' },
+      { source_key: 'K3', first_name: 'Chloé', last_name: 'Durand' },
+    ]);
+  });
+
+  it('runs an empty file to success with 0 records and an EMPTY_FILE notice', async () => {
+    const run = await runCase({ 'cutover.yaml': contactPlan, 'contacts.csv': '' });
+    const json = succeeded(run.result, { read: 0, loaded: 0, skipped: 0, rejected: 0 });
+    expect(json.notices).toEqual([
+      {
+        code: 'EMPTY_FILE',
+        message: 'contacts.csv is empty (0 bytes): no records',
+        source: 'contacts.csv',
+        dossier: 'crm',
+        entity: 'contact',
+      },
+    ]);
+    expect(run.ledger).toEqual([]);
+    expect(run.rows('contact')).toEqual([]);
+    const human = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml')]);
+    expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stdout).toContain('contacts.csv: EMPTY_FILE contacts.csv is empty (0 bytes): no records');
+  });
+
+  it('stops with exit code 4 and one line naming the file when a source file does not exist', async () => {
+    const run = await runCase({
+      'cutover.yaml': contactPlan.replace('contacts.csv', 'exports/contacts-2024.csv'),
+    });
+    expect(run.result.code, describeResult(run.result)).toBe(4);
+    expect(run.result.stdout).toBe('');
+    expect(run.result.stderr).toBe('cutover: exports/contacts-2024.csv: the file does not exist\n');
+  });
+
+  it('stops with exit code 4 naming the server, and never the password, when the target database refuses the connection', async () => {
+    const run = await runCase(
+      {
+        'cutover.yaml': contactPlan.replace(
+          'target: { type: sqlite, url: target.db }',
+          'target: { type: postgres, url: "postgres://cutover:${TARGET_PASSWORD}@127.0.0.1:1/newcrm" }',
+        ),
+        'contacts.csv': 'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\n',
+      },
+      ['--json'],
+    );
+    const password = 'Very5ecretPassw0rd';
+    const refused = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml'), '--json'], {
+      env: { TARGET_PASSWORD: password },
+    });
+    expect(refused.code, describeResult(refused)).toBe(4);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('127.0.0.1:1');
+    expect(refused.stderr).toContain('ECONNREFUSED');
+    expect(refused.stderr).not.toContain(password);
+    expect(refused.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // Without the variable, the plan itself is refused (exit 2), naming the variable.
+    expect(run.result.code, describeResult(run.result)).toBe(2);
+    expect(run.result.stderr).toContain('TARGET_PASSWORD');
+  });
+
+  it('refuses a plan with a misspelt field with exit code 2, the YAML line and the field path', async () => {
+    const plan = contactPlan.replace('    fields:\n', '    feilds:\n');
+    const line = plan.split('\n').findIndex((text) => text.includes('feilds:')) + 1;
+    expect(line).toBe(9);
+    const run = await runCase({ 'cutover.yaml': plan, 'contacts.csv': 'contact_id\nK1\n' });
+    expect(run.result.code, describeResult(run.result)).toBe(2);
+    expect(run.result.stdout).toBe('');
+    expect(run.result.stderr).toContain(
+      `cutover.yaml:${line} entities.contact.feilds: unknown field "feilds" (did you mean "fields"?)`,
+    );
+    expect(run.ledger).toEqual([]);
+  });
+
+  it('stops a dossier whose rejected ratio crosses maxRejectedRatio with exit code 3, its ledger complete for what was read', async () => {
+    const contacts = ['contact_id,first_name,last_name,birth_date'];
+    for (let i = 1; i <= 3000; i++)
+      contacts.push(`K${i},First${i},Last${i},${i <= 1000 && i % 4 === 0 ? '1980-02-30' : '1980-02-28'}`);
+    const deals = [
+      'deal_id,title,contact_id',
+      ...Array.from({ length: 10 }, (_, i) => `D${i + 1},Deal ${i + 1},K${i + 1}`),
+    ];
+    const run = await runCase(
+      {
+        'cutover.yaml': `${contactPlan.replace('entities:', 'batchSize: 500\nthresholds:\n  maxRejectedRatio: 0.1\nentities:')}  deal:
+    source: { type: csv, path: deals.csv }
+    dossier: { value: crm }
+    key: deal_id
+    fields:
+      name: title
+      contact_id: contact_id
+`,
+        'contacts.csv': `${contacts.join('\n')}\n`,
+        'deals.csv': `${deals.join('\n')}\n`,
+      },
+      [],
+    );
+    expect(run.result.code, describeResult(run.result)).toBe(3);
+    expect(run.result.stdout).toContain('stopped: a rejected-records threshold was crossed');
+    expect(run.result.stdout).toContain('threshold crossed in crm');
+    // The check runs from 1,000 records on: the second batch of 500 crosses 10 % (250 of 1,000) and stops the dossier.
+    expect(run.ledger).toHaveLength(250);
+    expect(new Set(run.ledger.map((entry) => entry.reason))).toEqual(new Set(['INVALID_DATE']));
+    expect(run.ledger.map((entry) => entry.line)).toEqual(
+      Array.from({ length: 250 }, (_, i) => (i + 1) * 4 + 1),
+    );
+    const loaded = run.rows('contact');
+    expect(loaded).toHaveLength(750);
+    expect(loaded.length + run.ledger.length).toBe(1000);
+    expect(loaded.at(-1)).toEqual({ source_key: 'K999' });
+    // The dossier stopped: the entity after contacts was not loaded.
+    expect(run.rows('deal')).toEqual([]);
+
+    const json = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml'), '--json']);
+    expect(json.code, describeResult(json)).toBe(3);
+    const summary = parseJsonStdout<RunJson>(json);
+    expect(summary.status).toBe('threshold_crossed');
+    expect(summary.dossiers).toEqual({ total: 1, done: 0, thresholdCrossed: ['crm'] });
+    expect(summary.records).toEqual({ read: 1000, loaded: 750, skipped: 0, rejected: 250 });
+    expect(summary.entities.deal).toBeUndefined();
+  });
+});
