@@ -7,7 +7,7 @@ import { createDelimitedTable } from './delimited-table.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { chooseEncoding, createChunkDecoder } from './text-encoding.js';
+import { chooseEncoding, createChunkDecoder, REPLACEMENT_CHARACTER } from './text-encoding.js';
 
 export type CsvSourceSpec = z.infer<typeof csvSourceSchema>;
 
@@ -29,10 +29,11 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const delimiter = spec.delimiter === 'auto' ? (layout.delimiter ?? ',') : spec.delimiter;
 
   const table = createDelimitedTable(context);
+  let replacementSeen = false;
   const splitter = createCsvRowSplitter(
     { delimiter, newline: layout.newline, quote: spec.quote },
     {
-      row: table.row,
+      row: (values, raw, line) => table.row(values, raw, line, replacementSeen),
       malformed: (raw, line, message) =>
         table.malformed(raw, line, `${message}; the line is rejected alone`, delimiter),
     },
@@ -41,11 +42,16 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const decoder = createChunkDecoder(choice.encoding);
   let first = true;
   for await (const chunk of all) {
-    splitter.push(decoder.write(first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk));
+    const text = decoder.write(first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk);
+    // Rows are checked for U+FFFD only once one has been decoded: a scan per row costs more than papaparse's split.
+    replacementSeen ||= text.includes(REPLACEMENT_CHARACTER);
+    splitter.push(text);
     first = false;
     yield* table.take();
   }
-  splitter.push(decoder.end());
+  const tail = decoder.end();
+  replacementSeen ||= tail.includes(REPLACEMENT_CHARACTER);
+  splitter.push(tail);
   splitter.end();
   yield* table.finish();
 }

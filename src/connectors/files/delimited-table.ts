@@ -37,8 +37,8 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
     toRecord = delimitedRecordBuilder(columns);
   };
 
-  /** A line split into values; `raw` is its text as read. */
-  const row = (values: string[], raw: string, line: number): void => {
+  /** A line split into values; `raw` is its text as read (see delimitedRecordBuilder for `mayHoldReplacement`). */
+  const row = (values: string[], raw: string, line: number, mayHoldReplacement = true): void => {
     if (raw.length === 0) {
       blanks.blank(line);
       return;
@@ -51,7 +51,7 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
     if (options.trailingSeparator === true && values.length === width + 1 && values[width] === '')
       values.pop();
     recordNumber += 1;
-    batcher.push(toRecord(values, { source, line, record: recordNumber }, raw));
+    batcher.push(toRecord(values, { source, line, record: recordNumber }, raw, mayHoldReplacement));
   };
 
   /** A line that could not be split (its quotes do not balance): rejected whole. */

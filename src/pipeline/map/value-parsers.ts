@@ -247,19 +247,27 @@ export const parserFor = (
 };
 
 /**
- * Per-value work runs once per distinct value: dates, amounts and flags repeat a lot in real exports.
- * The cache is bounded so a column of unique values cannot grow memory without limit.
+ * Per-value work runs once per distinct value: dates, amounts and flags repeat a lot in real exports. The cache is
+ * bounded so a column of unique values cannot grow memory without limit, and it turns itself off for a column whose
+ * values hardly repeat (creation timestamps), where it would only add work.
  */
 export const memoize = (parser: ValueParser, limit = 50_000): ValueParser => {
   if (parser === textParser) return parser;
-  let cache = new Map<string, CanonicalValue | ParseFailure>();
+  let cache: Map<string, CanonicalValue | ParseFailure> | undefined = new Map();
+  let lookups = 0;
+  let hits = 0;
   return (text) => {
+    if (cache === undefined) return parser(text);
+    lookups++;
     let value = cache.get(text);
     if (value === undefined) {
       value = parser(text);
       if (cache.size >= limit) cache = new Map();
       cache.set(text, value);
+    } else {
+      hits++;
     }
+    if (lookups === 20_000 && hits < 2_000) cache = undefined;
     return value;
   };
 };

@@ -31,12 +31,14 @@ const types = {
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === '23505';
 
+const needsEscape = /[\\\t\n\r]/;
+
 /** COPY text format: backslash escapes for the characters that delimit rows and fields. */
 const copyText = (value: CanonicalValue): string => {
   if (value === null) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number') return String(value);
-  if (!/[\\\t\n\r]/.test(value)) return value;
+  if (!needsEscape.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 };
 
@@ -192,15 +194,15 @@ export class PostgresTarget implements TargetStore {
 
   private copyPayload(batch: WriteBatch, rows: readonly TargetRow[]): string {
     const prefix = `${copyText(batch.dossier)}\t`;
-    const runId = `\t${copyText(batch.runId)}`;
-    const lines: string[] = new Array<string>(rows.length);
-    for (let index = 0; index < rows.length; index++) {
-      const row = rows[index]!;
-      let line = prefix + copyText(row.sourceKey) + runId;
-      for (const value of row.values) line += `\t${copyText(value)}`;
-      lines[index] = line;
+    const runId = copyText(batch.runId);
+    // One array of parts joined once: concatenating row by row leaves a trail of intermediate strings for the GC.
+    const parts: string[] = [];
+    for (const row of rows) {
+      parts.push(prefix, copyText(row.sourceKey), '\t', runId);
+      for (const value of row.values) parts.push('\t', copyText(value));
+      parts.push('\n');
     }
-    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    return parts.join('');
   }
 
   private async copyInto(
