@@ -47,8 +47,11 @@ for (const dialect of dialects) {
   describe.runIf(dialect.available)(`target store on ${dialect.name}`, () => {
     let target: TargetStore;
     let cleanup: () => Promise<void>;
+    let dropColumn: (table: string, column: string) => Promise<void>;
     beforeEach(async () => {
-      ({ target, cleanup } = await openTargetStore(dialect.name));
+      const opened = await openTargetStore(dialect.name);
+      ({ target, cleanup } = opened);
+      dropColumn = opened.dropColumn;
     });
     afterEach(async () => cleanup());
 
@@ -116,6 +119,19 @@ for (const dialect of dialects) {
       });
       expect(await target.resolveKeys('company', 'D1', ['C1', 'C2'])).toEqual(before);
       expect(await target.checkpoint('D1', 'company')).toMatchObject({ runId: 'r2', done: true });
+    });
+
+    it('migrates a target made by an earlier model: a column the table lacks is added, its rows kept', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      await dropColumn('company', 'naf_code');
+      await target.ensureSchema();
+      await write([company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      const rows = [];
+      for await (const batch of target.readRows('company', 'D1')) rows.push(...batch);
+      expect(rows.map((row) => [row.sourceKey, row.values.name, row.values.naf_code])).toEqual([
+        ['C1', 'Acme', null],
+        ['C2', 'Bolt', null],
+      ]);
     });
 
     it('reads rows back with canonical values and references as parent source keys', async () => {

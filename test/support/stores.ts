@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { StateStore } from '../../src/store/state/state-store.js';
 import { PostgresTarget } from '../../src/store/target/postgres-target.js';
@@ -39,20 +40,40 @@ export const openStateStore = async (dialect: 'sqlite' | 'postgres') => {
   };
 };
 
-export const openTargetStore = async (
-  dialect: 'sqlite' | 'postgres',
-): Promise<{ target: TargetStore; cleanup: () => Promise<void>; schema?: string }> => {
+export interface OpenedTarget {
+  readonly target: TargetStore;
+  readonly cleanup: () => Promise<void>;
+  /** Makes the target look like one created by an older model, through a connection of its own. */
+  readonly dropColumn: (table: string, column: string) => Promise<void>;
+  readonly schema?: string;
+}
+
+export const openTargetStore = async (dialect: 'sqlite' | 'postgres'): Promise<OpenedTarget> => {
   if (dialect === 'sqlite') {
-    const target = new SqliteTarget(join(tempDir(), 'target.db'));
+    const file = join(tempDir(), 'target.db');
+    const target = new SqliteTarget(file);
     await target.ensureSchema();
-    return { target, cleanup: () => target.close() };
+    const dropColumn = (table: string, column: string) => {
+      const db = new Database(file);
+      db.exec(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
+      db.close();
+      return Promise.resolve();
+    };
+    return { target, cleanup: () => target.close(), dropColumn };
   }
   const schema = uniqueName('target');
   const target = await PostgresTarget.connect(postgresUrl, schema);
   await target.ensureSchema();
+  const dropColumn = async (table: string, column: string) => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`ALTER TABLE "${schema}"."${table}" DROP COLUMN "${column}"`);
+    await client.end();
+  };
   return {
     target,
     schema,
+    dropColumn,
     cleanup: async () => {
       await target.close();
       await dropPostgresSchema(schema);

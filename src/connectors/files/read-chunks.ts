@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { FileReadContext } from './file-record-source.js';
 
-/** 64 KiB chunks measured fastest for papaparse here (1 MiB chunks were 15% slower). */
+/** 64 KiB chunks: papaparse over 1 MiB chunks was about 15% slower in a quick measurement here. */
 const CHUNK_BYTES = 64 * 1024;
 
 /** The file's bytes in order, counted for progress; stops with an AbortError when the read is aborted. */
@@ -39,12 +39,17 @@ export const peekChunks = async (
   }
   const head = taken.length === 1 ? (taken[0] as Buffer) : Buffer.concat(taken, length);
   async function* all(): AsyncGenerator<Buffer> {
-    if (length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      yield next.value;
+    try {
+      if (length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done === true) return;
+        yield next.value;
+      }
+    } finally {
+      // A reader that stops early (the consumer broke out) must still close the file.
+      await iterator.return?.();
     }
   }
   return { head, all: all() };

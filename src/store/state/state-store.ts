@@ -58,6 +58,9 @@ export interface SourceNoticeRow {
 
 const now = () => new Date().toISOString();
 
+/** PostgreSQL schema of the state store when the caller names none. */
+export const DEFAULT_STATE_SCHEMA = 'cutover_state';
+
 const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
 /** Some drivers return bigint columns as text: counts come back as numbers. */
@@ -77,18 +80,20 @@ export class StateStore {
   static async open(location: string, options: { schema?: string } = {}): Promise<StateStore> {
     let db: Kysely<StateDatabase>;
     const dialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
+    // On PostgreSQL the state lives in a schema of its own, never in `public` beside other tables.
+    const schema = dialect === 'postgres' ? (options.schema ?? DEFAULT_STATE_SCHEMA) : undefined;
     try {
       if (dialect === 'postgres') {
         // Fail now, with a clear message, rather than at the first query.
         const probe = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
         await probe.connect();
-        if (options.schema) await probe.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+        await probe.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await probe.end();
         const pool = new pg.Pool({
           connectionString: location,
           max: 4,
           connectionTimeoutMillis: 10_000,
-          ...(options.schema ? { options: `-c search_path="${options.schema}"` } : {}),
+          options: `-c search_path="${schema}"`,
         });
         db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
       } else {
@@ -106,14 +111,16 @@ export class StateStore {
       );
     }
     const store = new StateStore(db, dialect, location);
-    await store.migrate();
+    await store.migrate(schema);
     return store;
   }
 
-  private async migrate(): Promise<void> {
+  private async migrate(schema: string | undefined): Promise<void> {
+    // Kysely looks for its own bookkeeping tables in any schema unless told which: name ours.
     const { error, results } = await new Migrator({
       db: this.db,
       provider: stateMigrations,
+      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     }).migrateToLatest();
     if (error !== undefined) {
       const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
@@ -299,6 +306,7 @@ export class StateStore {
       .orderBy('dossier_id')
       .orderBy('entity')
       .orderBy('record')
+      .orderBy('location')
       .limit(filter.limit ?? 1_000_000)
       .execute();
     return rows.map((row) => ({

@@ -6,7 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
-import { quoteIdentifier, targetColumns, targetDdl } from './target-ddl.js';
+import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { fromDriverValue } from './target-values.js';
 import type {
   DossierRow,
@@ -100,6 +100,18 @@ export class PostgresTarget implements TargetStore {
       // Two runs creating the schema at once would race on CREATE ... IF NOT EXISTS.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cutover-schema-${this.schema}`]);
       for (const statement of targetDdl('postgres', this.schema)) await client.query(statement);
+      const { rows } = await client.query<{ table_name: string; column_name: string }>(
+        'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1',
+        [this.schema],
+      );
+      const existing = new Map<string, Set<string>>();
+      for (const row of rows) {
+        const columns = existing.get(row.table_name) ?? new Set<string>();
+        columns.add(row.column_name);
+        existing.set(row.table_name, columns);
+      }
+      for (const statement of targetMigrationDdl('postgres', existing, this.schema))
+        await client.query(statement);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EntityName } from '../../core/model/canonical-model.js';
+import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
-import { quoteIdentifier, targetColumns, targetDdl } from './target-ddl.js';
+import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { fromDriverValue } from './target-values.js';
 import type {
   DossierRow,
@@ -66,6 +66,17 @@ export class SqliteTarget implements TargetStore {
   ensureSchema(): Promise<void> {
     this.db.transaction(() => {
       for (const sql of targetDdl('sqlite')) this.db.exec(sql);
+      const existing = new Map(
+        entityNames.map((entity) => [
+          entity,
+          new Set(
+            (this.db.pragma(`table_info(${quoteIdentifier(entity)})`) as { name: string }[]).map(
+              (row) => row.name,
+            ),
+          ),
+        ]),
+      );
+      for (const sql of targetMigrationDdl('sqlite', existing)) this.db.exec(sql);
     })();
     return Promise.resolve();
   }

@@ -93,3 +93,26 @@ export const targetDdl = (dialect: TargetDialect, schema?: string): string[] => 
   }
   return statements;
 };
+
+/**
+ * Migrates a target made by an earlier version of cutover: the model only ever gains columns, so a table missing
+ * one gets it added (nullable, so existing rows stay valid). `existing` maps each entity table to its columns.
+ */
+export const targetMigrationDdl = (
+  dialect: TargetDialect,
+  existing: ReadonlyMap<string, ReadonlySet<string>>,
+  schema?: string,
+): string[] => {
+  const table = (name: string) =>
+    schema ? `${quoteIdentifier(schema)}.${quoteIdentifier(name)}` : quoteIdentifier(name);
+  return entityNames.flatMap((entity) => {
+    const columns = existing.get(entity);
+    if (columns === undefined) return [];
+    return targetColumns(entity)
+      .filter((column) => !columns.has(column.name))
+      .map(
+        (column) =>
+          `ALTER TABLE ${table(entity)} ADD COLUMN ${quoteIdentifier(column.name)} ${(dialect === 'sqlite' ? sqliteType : postgresType)[column.type]}`,
+      );
+  });
+};

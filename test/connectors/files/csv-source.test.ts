@@ -171,6 +171,18 @@ describe('csvSource', () => {
     expect(notices).toEqual([]);
   });
 
+  it('reads the UTF-16 tab-separated text that Excel saves as "Unicode text", by its byte-order mark', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('id\tnom\r\n1\tZoé Noël\r\n', 'utf16le'),
+    ]);
+    const { records, notices } = await read('unicode.txt', bytes);
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', nom: 'Zoé Noël' }, line: 2, record: 1, reason: undefined },
+    ]);
+    expect(notices).toEqual([]);
+  });
+
   it('honours a declared encoding instead of guessing', async () => {
     const utf8 = await read('declared-1252.csv', 'id,name\n1,Zoé\n', { encoding: 'windows-1252' });
     expect(utf8.records[0]?.fields).toEqual({ id: '1', name: 'ZoÃ©' });
