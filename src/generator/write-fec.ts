@@ -7,28 +7,10 @@ import { journals } from './fec-entries.js';
 import { defectOf, DefectKind, type Defect, type EntityCounts } from './manifest.js';
 import type { Random } from './random.js';
 import { openTextSink } from './text-sink.js';
+import { FEC_STANDARD_COLUMNS } from '../domains/accounting/fec-columns.js';
 
 /** The 18 columns of the FEC (fichier des écritures comptables, article A47 A-1 of the French tax code). */
-export const fecColumns = [
-  'JournalCode',
-  'JournalLib',
-  'EcritureNum',
-  'EcritureDate',
-  'CompteNum',
-  'CompteLib',
-  'CompAuxNum',
-  'CompAuxLib',
-  'PieceRef',
-  'PieceDate',
-  'EcritureLib',
-  'Debit',
-  'Credit',
-  'EcritureLet',
-  'DateLet',
-  'ValidDate',
-  'Montantdevise',
-  'Idevise',
-] as const;
+export const fecColumns = FEC_STANDARD_COLUMNS;
 
 export interface FecResult {
   /** Path relative to the portfolio folder, `/`-separated. */

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { fecSourceSchema } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
+import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
@@ -13,36 +14,10 @@ import { decodeBytes } from './text-encoding.js';
 export type FecSourceSpec = z.infer<typeof fecSourceSchema>;
 
 /**
- * Column names of the FEC (article A47 A-1 of the Livre des procédures fiscales) as the norm spells them, then the
- * variants it allows (Montant/Sens instead of Debit/Credit, settlement columns for cash-basis taxpayers). Software
- * writes them in every case (`MontantDevise`, `JOURNALCODE`): they are matched ignoring case and returned as here.
+ * Column names of the FEC as the norm spells them, then its variants. Software writes them in every case
+ * (`MontantDevise`, `JOURNALCODE`): they are matched ignoring case and returned as here.
  */
-export const FEC_COLUMNS = [
-  'JournalCode',
-  'JournalLib',
-  'EcritureNum',
-  'EcritureDate',
-  'CompteNum',
-  'CompteLib',
-  'CompAuxNum',
-  'CompAuxLib',
-  'PieceRef',
-  'PieceDate',
-  'EcritureLib',
-  'Debit',
-  'Credit',
-  'EcritureLet',
-  'DateLet',
-  'ValidDate',
-  'Montantdevise',
-  'Idevise',
-  'Montant',
-  'Sens',
-  'DateRglt',
-  'ModeRglt',
-  'NatOp',
-  'IdClient',
-] as const;
+export const FEC_COLUMNS = [...FEC_STANDARD_COLUMNS, ...FEC_VARIANT_COLUMNS] as const;
 
 const canonicalByLowerCase = new Map<string, string>(FEC_COLUMNS.map((name) => [name.toLowerCase(), name]));
 
