@@ -7,7 +7,15 @@ import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
-import { fromDriverValue } from './target-values.js';
+import { rowRead } from './target-values.js';
+import {
+  checkpointFromRow,
+  checkpointParameters,
+  checkpointUpsertSql,
+  orphanCountSql,
+  readBackSql,
+  type SqlShape,
+} from './target-sql.js';
 import type {
   DossierRow,
   LoadCheckpoint,
@@ -76,6 +84,11 @@ export class PostgresTarget implements TargetStore {
     return new PostgresTarget(pool, schema);
   }
 
+  private readonly shape: SqlShape = {
+    table: (name) => this.table(name),
+    parameter: (position) => `$${position}`,
+  };
+
   private table(name: string): string {
     return `${quoteIdentifier(this.schema)}.${quoteIdentifier(name)}`;
   }
@@ -140,22 +153,11 @@ export class PostgresTarget implements TargetStore {
   }
 
   async checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined> {
-    const { rows } = await this.query<Record<string, string>>(
+    const { rows } = await this.query<Record<string, unknown>>(
       `SELECT * FROM ${this.table('_cutover_checkpoint')} WHERE dossier_id = $1 AND entity = $2`,
       [dossier, entity],
     );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    return {
-      runId: row.run_id!,
-      recordsRead: Number(row.records_read),
-      loaded: Number(row.loaded),
-      skipped: Number(row.skipped),
-      rejected: Number(row.rejected),
-      repeats: Number(row.repeats),
-      mode: row.mode === 'upsert' ? 'upsert' : 'insert',
-      done: Number(row.done) === 1,
-    };
+    return rows[0] === undefined ? undefined : checkpointFromRow(rows[0]);
   }
 
   async hasRows(dossier: string, entity: EntityName): Promise<boolean> {
@@ -181,27 +183,7 @@ export class PostgresTarget implements TargetStore {
   }
 
   private checkpointSql(): string {
-    return `INSERT INTO ${this.table('_cutover_checkpoint')}
-      (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-      ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
-        loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
-        mode = excluded.mode, done = excluded.done`;
-  }
-
-  private checkpointValues(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): unknown[] {
-    return [
-      dossier,
-      entity,
-      checkpoint.runId,
-      checkpoint.recordsRead,
-      checkpoint.loaded,
-      checkpoint.skipped,
-      checkpoint.rejected,
-      checkpoint.repeats,
-      checkpoint.mode,
-      checkpoint.done ? 1 : 0,
-    ];
+    return checkpointUpsertSql(this.shape);
   }
 
   private copyPayload(batch: WriteBatch, rows: readonly TargetRow[]): string {
@@ -245,7 +227,7 @@ export class PostgresTarget implements TargetStore {
           await this.copyInto(client, this.table(batch.entity), names, this.copyPayload(batch, batch.rows));
           await client.query(
             this.checkpointSql(),
-            this.checkpointValues(batch.dossier, batch.entity, batch.checkpoint),
+            checkpointParameters(batch.dossier, batch.entity, batch.checkpoint),
           );
           await client.query('COMMIT');
           return { duplicates: 0 };
@@ -301,7 +283,7 @@ export class PostgresTarget implements TargetStore {
     if (duplicates.length > 0) await batch.onDuplicates(duplicates);
     await client.query(
       this.checkpointSql(),
-      this.checkpointValues(batch.dossier, batch.entity, {
+      checkpointParameters(batch.dossier, batch.entity, {
         ...batch.checkpoint,
         loaded: batch.checkpoint.loaded - duplicates.length,
         rejected: batch.checkpoint.rejected + duplicates.length,
@@ -325,7 +307,7 @@ export class PostgresTarget implements TargetStore {
       );
       await client.query(
         this.checkpointSql(),
-        this.checkpointValues(dossier, entity, { ...checkpoint, done: true }),
+        checkpointParameters(dossier, entity, { ...checkpoint, done: true }),
       );
       await client.query('COMMIT');
       return { removed: rowCount ?? 0 };
@@ -345,36 +327,14 @@ export class PostgresTarget implements TargetStore {
 
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
     const columns = targetColumns(entity);
-    const select = columns.map((column, index) =>
-      column.references === undefined
-        ? `t.${quoteIdentifier(column.name)}`
-        : `CASE WHEN t.${quoteIdentifier(column.name)} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || t.${quoteIdentifier(column.name)}) END`,
-    );
-    const joins = columns.flatMap((column, index) =>
-      column.references === undefined
-        ? []
-        : [
-            `LEFT JOIN ${this.table(column.references)} p${index} ON p${index}.id = t.${quoteIdentifier(column.name)}`,
-          ],
-    );
-    const text = `SELECT t.id, t.source_key, t.run_id, ${select.map((expression, index) => `${expression} AS c${index}`).join(', ')}
-      FROM ${this.table(entity)} t ${joins.join(' ')} WHERE t.dossier_id = $1 ORDER BY t.source_key COLLATE "C"`;
+    const text = readBackSql(this.shape, entity, 't.source_key');
     const client = await this.pool.connect();
     const cursor = client.query(new Cursor<Record<string, unknown>>(text, [dossier]));
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);
         if (rows.length === 0) break;
-        yield rows.map((raw) => {
-          const values: Record<string, CanonicalValue> = {};
-          columns.forEach((column, index) => {
-            values[column.name] =
-              column.references === undefined
-                ? fromDriverValue(column.type, raw[`c${index}`])
-                : (raw[`c${index}`] as string | null);
-          });
-          return { id: Number(raw.id), sourceKey: String(raw.source_key), runId: String(raw.run_id), values };
-        });
+        yield rows.map((raw) => rowRead(columns, raw));
       }
     } finally {
       await cursor.close();
@@ -391,16 +351,9 @@ export class PostgresTarget implements TargetStore {
   }
 
   async countOrphans(entity: EntityName, dossier: string): Promise<number> {
-    const references = targetColumns(entity).filter((column) => column.references !== undefined);
-    if (references.length === 0) return 0;
-    const conditions = references.map(
-      (column) =>
-        `(t.${quoteIdentifier(column.name)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${this.table(column.references!)} p WHERE p.id = t.${quoteIdentifier(column.name)}))`,
-    );
-    const { rows } = await this.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.table(entity)} t WHERE t.dossier_id = $1 AND (${conditions.join(' OR ')})`,
-      [dossier],
-    );
+    const sql = orphanCountSql(this.shape, entity);
+    if (sql === undefined) return 0;
+    const { rows } = await this.query<{ n: string }>(sql, [dossier]);
     return Number(rows[0]?.n ?? 0);
   }
 

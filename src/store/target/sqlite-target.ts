@@ -4,7 +4,15 @@ import Database from 'better-sqlite3';
 import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
-import { fromDriverValue } from './target-values.js';
+import { rowRead } from './target-values.js';
+import {
+  checkpointFromRow,
+  checkpointParameters,
+  checkpointUpsertSql,
+  orphanCountSql,
+  readBackSql,
+  type SqlShape,
+} from './target-sql.js';
 import type {
   DossierRow,
   LoadCheckpoint,
@@ -14,16 +22,7 @@ import type {
   WriteBatch,
 } from './target-store.js';
 
-interface CheckpointRow {
-  run_id: string;
-  records_read: number;
-  loaded: number;
-  skipped: number;
-  rejected: number;
-  repeats: number;
-  mode: string;
-  done: number;
-}
+const sqliteShape: SqlShape = { table: quoteIdentifier, parameter: () => '?' };
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -96,21 +95,8 @@ export class SqliteTarget implements TargetStore {
     const row = this.statement('SELECT * FROM _cutover_checkpoint WHERE dossier_id = ? AND entity = ?').get(
       dossier,
       entity,
-    ) as CheckpointRow | undefined;
-    return Promise.resolve(
-      row === undefined
-        ? undefined
-        : {
-            runId: row.run_id,
-            recordsRead: row.records_read,
-            loaded: row.loaded,
-            skipped: row.skipped,
-            rejected: row.rejected,
-            repeats: row.repeats,
-            mode: row.mode === 'upsert' ? 'upsert' : 'insert',
-            done: row.done === 1,
-          },
-    );
+    ) as Record<string, unknown> | undefined;
+    return Promise.resolve(row === undefined ? undefined : checkpointFromRow(row));
   }
 
   hasRows(dossier: string, entity: EntityName): Promise<boolean> {
@@ -131,24 +117,7 @@ export class SqliteTarget implements TargetStore {
   }
 
   private writeCheckpoint(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): void {
-    this.statement(
-      `INSERT INTO _cutover_checkpoint (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
-         loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
-         mode = excluded.mode, done = excluded.done`,
-    ).run(
-      dossier,
-      entity,
-      checkpoint.runId,
-      checkpoint.recordsRead,
-      checkpoint.loaded,
-      checkpoint.skipped,
-      checkpoint.rejected,
-      checkpoint.repeats,
-      checkpoint.mode,
-      checkpoint.done ? 1 : 0,
-    );
+    this.statement(checkpointUpsertSql(sqliteShape)).run(checkpointParameters(dossier, entity, checkpoint));
   }
 
   async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
@@ -227,35 +196,12 @@ export class SqliteTarget implements TargetStore {
   // eslint-disable-next-line @typescript-eslint/require-await
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
     const columns = targetColumns(entity);
-    const select = columns.map((column, index) =>
-      column.references === undefined
-        ? `t.${quoteIdentifier(column.name)}`
-        : `CASE WHEN t.${quoteIdentifier(column.name)} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || t.${quoteIdentifier(column.name)}) END`,
-    );
-    const joins = columns.flatMap((column, index) =>
-      column.references === undefined
-        ? []
-        : [
-            `LEFT JOIN ${quoteIdentifier(column.references)} p${index} ON p${index}.id = t.${quoteIdentifier(column.name)}`,
-          ],
-    );
-    const sql = `SELECT t.id, t.source_key, t.run_id, ${select.map((expression, index) => `${expression} AS c${index}`).join(', ')}
-      FROM ${quoteIdentifier(entity)} t ${joins.join(' ')} WHERE t.dossier_id = ? ORDER BY t.source_key`;
     let batch: TargetRowRead[] = [];
-    for (const raw of this.db.prepare(sql).iterate(dossier) as Iterable<Record<string, unknown>>) {
-      const values: Record<string, ReturnType<typeof fromDriverValue>> = {};
-      columns.forEach((column, index) => {
-        values[column.name] =
-          column.references === undefined
-            ? fromDriverValue(column.type, raw[`c${index}`])
-            : (raw[`c${index}`] as string | null);
-      });
-      batch.push({
-        id: Number(raw.id),
-        sourceKey: String(raw.source_key),
-        runId: String(raw.run_id),
-        values,
-      });
+    const rows = this.db
+      .prepare(readBackSql(sqliteShape, entity, 't.source_key'))
+      .iterate(dossier) as Iterable<Record<string, unknown>>;
+    for (const raw of rows) {
+      batch.push(rowRead(columns, raw));
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];
@@ -274,16 +220,9 @@ export class SqliteTarget implements TargetStore {
   }
 
   countOrphans(entity: EntityName, dossier: string): Promise<number> {
-    const references = targetColumns(entity).filter((column) => column.references !== undefined);
-    if (references.length === 0) return Promise.resolve(0);
-    const conditions = references.map(
-      (column) =>
-        `(t.${quoteIdentifier(column.name)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${quoteIdentifier(column.references!)} p WHERE p.id = t.${quoteIdentifier(column.name)}))`,
-    );
-    const row = this.statement(
-      `SELECT count(*) AS n FROM ${quoteIdentifier(entity)} t WHERE t.dossier_id = ? AND (${conditions.join(' OR ')})`,
-    ).get(dossier) as { n: number };
-    return Promise.resolve(row.n);
+    const sql = orphanCountSql(sqliteShape, entity);
+    if (sql === undefined) return Promise.resolve(0);
+    return Promise.resolve((this.statement(sql).get(dossier) as { n: number }).n);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { ColumnType } from '../../core/model/canonical-model.js';
 import { canonicalDecimal } from '../../core/money.js';
+import type { TargetColumn } from './target-ddl.js';
+import type { TargetRowRead } from './target-store.js';
 
 /**
  * Turns what a driver returns into the canonical value, so that a record read back from SQLite or PostgreSQL
@@ -29,4 +31,18 @@ export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValu
     case 'text':
       return textOf(value);
   }
+};
+
+/** A row read back (columns c0, c1... in target column order) as canonical values by column name. */
+export const rowRead = (
+  columns: readonly TargetColumn[],
+  raw: Readonly<Record<string, unknown>>,
+): TargetRowRead => {
+  const values: Record<string, CanonicalValue> = {};
+  columns.forEach((column, index) => {
+    const value = raw[`c${index}`];
+    values[column.name] =
+      column.references === undefined ? fromDriverValue(column.type, value) : (value as string | null);
+  });
+  return { id: Number(raw.id), sourceKey: String(raw.source_key), runId: String(raw.run_id), values };
 };

@@ -1,0 +1,85 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import { quoteIdentifier, targetColumns } from './target-ddl.js';
+import type { LoadCheckpoint } from './target-store.js';
+
+/**
+ * SQL the SQLite and PostgreSQL targets share. `table` qualifies a table name for the dialect; `parameter(n)` writes
+ * the n-th (1-based) placeholder (`?` or `$n`).
+ */
+export interface SqlShape {
+  readonly table: (name: string) => string;
+  readonly parameter: (position: number) => string;
+}
+
+export const checkpointUpsertSql = ({ table, parameter }: SqlShape): string =>
+  `INSERT INTO ${table('_cutover_checkpoint')}
+    (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
+    VALUES (${Array.from({ length: 10 }, (_, index) => parameter(index + 1)).join(', ')})
+    ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
+      loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
+      mode = excluded.mode, done = excluded.done`;
+
+export const checkpointParameters = (
+  dossier: string,
+  entity: EntityName,
+  checkpoint: LoadCheckpoint,
+): unknown[] => [
+  dossier,
+  entity,
+  checkpoint.runId,
+  checkpoint.recordsRead,
+  checkpoint.loaded,
+  checkpoint.skipped,
+  checkpoint.rejected,
+  checkpoint.repeats,
+  checkpoint.mode,
+  checkpoint.done ? 1 : 0,
+];
+
+/** A checkpoint row as a driver returns it (bigints may come back as text). */
+export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadCheckpoint => ({
+  runId: String(row.run_id),
+  recordsRead: Number(row.records_read),
+  loaded: Number(row.loaded),
+  skipped: Number(row.skipped),
+  rejected: Number(row.rejected),
+  repeats: Number(row.repeats),
+  mode: row.mode === 'upsert' ? 'upsert' : 'insert',
+  done: Number(row.done) === 1,
+});
+
+/**
+ * Rows of one dossier read back with references turned into the parent's source key (`#orphan:ID` when the parent
+ * row is gone), ordered by source key. Columns come back as c0, c1... in target column order.
+ */
+export const readBackSql = ({ table, parameter }: SqlShape, entity: EntityName, order: string): string => {
+  const columns = targetColumns(entity);
+  const select = columns.map((column, index) => {
+    const value = `t.${quoteIdentifier(column.name)}`;
+    const expression =
+      column.references === undefined
+        ? value
+        : `CASE WHEN ${value} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || ${value}) END`;
+    return `${expression} AS c${index}`;
+  });
+  const joins = columns.flatMap((column, index) =>
+    column.references === undefined
+      ? []
+      : [
+          `LEFT JOIN ${table(column.references)} p${index} ON p${index}.id = t.${quoteIdentifier(column.name)}`,
+        ],
+  );
+  return `SELECT t.id, t.source_key, t.run_id, ${select.join(', ')}
+    FROM ${table(entity)} t ${joins.join(' ')} WHERE t.dossier_id = ${parameter(1)} ORDER BY ${order}`;
+};
+
+/** Counts rows of one dossier whose reference points to no row; undefined when the entity has no reference. */
+export const orphanCountSql = ({ table, parameter }: SqlShape, entity: EntityName): string | undefined => {
+  const references = targetColumns(entity).filter((column) => column.references !== undefined);
+  if (references.length === 0) return undefined;
+  const conditions = references.map((column) => {
+    const value = `t.${quoteIdentifier(column.name)}`;
+    return `(${value} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table(column.references!)} p WHERE p.id = ${value}))`;
+  });
+  return `SELECT count(*) AS n FROM ${table(entity)} t WHERE t.dossier_id = ${parameter(1)} AND (${conditions.join(' OR ')})`;
+};
