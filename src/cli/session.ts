@@ -1,7 +1,7 @@
 import type { LoadedPlan } from '../pipeline/plan/load-plan-file.js';
 import { loadPlanFile, stateLocation } from '../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../pipeline/run/open-target.js';
-import { resolveConnectionUrl } from '../connectors/sql/resolve-connection-url.js';
+import { isPostgresUrl, resolveConnectionUrl } from '../core/connection-url.js';
 import { StateStore } from '../store/state/state-store.js';
 import type { TargetStore } from '../store/target/target-store.js';
 
@@ -19,7 +19,7 @@ export const withSession = async <T>(
   const loaded = await loadPlanFile(options.plan);
   const location = stateLocation(loaded, options.state);
   const state = await StateStore.open(
-    /^postgres/.test(location) ? resolveConnectionUrl(location, process.env) : location,
+    isPostgresUrl(location) ? resolveConnectionUrl(location, process.env) : location,
   );
   let target: TargetStore | undefined;
   try {

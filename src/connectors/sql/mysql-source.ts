@@ -4,7 +4,7 @@ import type { RecordSource } from '../../core/record-source.js';
 import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { quoteIdentifier } from './quote-identifier.js';
-import { resolveConnectionUrl } from './resolve-connection-url.js';
+import { resolveConnectionUrl } from '../../core/connection-url.js';
 import { serverAddress } from './server-address.js';
 import type { SqlConnection, SqlDriver } from './sql-driver.js';
 

@@ -1,5 +1,5 @@
 import { CutoverError, ErrorCode } from '../../core/errors.js';
-import { redactUrl } from './resolve-connection-url.js';
+import { redactUrl } from '../../core/connection-url.js';
 
 export interface ServerAddress {
   /** `host:port/database`, for messages. */

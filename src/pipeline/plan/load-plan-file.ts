@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isPostgresUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import type { Plan } from '../../core/plan/plan-schema.js';
@@ -45,5 +46,5 @@ export const planPath = (loaded: LoadedPlan, path: string): string =>
 export const stateLocation = (loaded: LoadedPlan, override?: string): string => {
   const location = override ?? loaded.plan.state;
   if (location === undefined) return resolve(loaded.baseDir, '.cutover', 'state.db');
-  return /^postgres(ql)?:\/\//.test(location) ? location : planPath(loaded, location);
+  return isPostgresUrl(location) ? location : planPath(loaded, location);
 };

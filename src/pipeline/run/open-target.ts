@@ -1,6 +1,6 @@
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planPath } from '../plan/load-plan-file.js';
-import { resolveConnectionUrl } from '../../connectors/sql/resolve-connection-url.js';
+import { resolveConnectionUrl } from '../../core/connection-url.js';
 import { SqliteTarget } from '../../store/target/sqlite-target.js';
 import { PostgresTarget } from '../../store/target/postgres-target.js';
 import type { TargetStore } from '../../store/target/target-store.js';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
@@ -61,8 +62,6 @@ const now = () => new Date().toISOString();
 /** PostgreSQL schema of the state store when the caller names none. */
 export const DEFAULT_STATE_SCHEMA = 'cutover_state';
 
-const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
-
 /** Some drivers return bigint columns as text: counts come back as numbers. */
 const toNumber = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 
@@ -106,7 +105,7 @@ export class StateStore {
     } catch (error) {
       throw new CutoverError(
         dialect === 'postgres' ? ErrorCode.CONNECTION_FAILED : ErrorCode.STATE_FAILED,
-        `cannot open the state store ${location.replace(/:[^:@/]*@/, ':***@')}: ${messageOf(error)}`,
+        `cannot open the state store ${redactUrl(location)}: ${messageOf(error)}`,
         { cause: error },
       );
     }

@@ -5,6 +5,7 @@ import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import { redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
@@ -50,8 +51,6 @@ const copyText = (value: CanonicalValue): string => {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 };
 
-const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-
 /**
  * PostgreSQL target. A first load streams each batch with COPY (the fastest way in); a batch that meets rows
  * already there (a re-run, or a duplicate source key) goes through a staging table and INSERT ... ON CONFLICT,
@@ -74,7 +73,7 @@ export class PostgresTarget implements TargetStore {
       await pool.end().catch(() => undefined);
       throw new CutoverError(
         ErrorCode.CONNECTION_FAILED,
-        `cannot connect to the PostgreSQL target ${redact(url)}: ${messageOf(error)}`,
+        `cannot connect to the PostgreSQL target ${redactUrl(url)}: ${messageOf(error)}`,
         {
           cause: error,
         },

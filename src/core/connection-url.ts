@@ -1,4 +1,4 @@
-import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { CutoverError, ErrorCode } from './errors.js';
 
 const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -105,3 +105,6 @@ export const redactUrl = (url: string): string => {
     ),
   });
 };
+
+/** Whether a store location is a PostgreSQL URL (otherwise it is a SQLite file path). */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//.test(location);

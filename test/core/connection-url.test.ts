@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, resolveConnectionUrl } from '../../../src/connectors/sql/resolve-connection-url.js';
-import { ErrorCode } from '../../../src/core/errors.js';
-import { failureOf } from './read-source.js';
+import { redactUrl, resolveConnectionUrl } from '../../src/core/connection-url.js';
+import { ErrorCode } from '../../src/core/errors.js';
+import { failureOf } from '../connectors/sql/read-source.js';
 
 describe('resolveConnectionUrl', () => {
   it('replaces ${VAR} with the environment variable, wherever it stands', () => {
