@@ -19,6 +19,10 @@ export const RejectReason = {
   INVALID_DATE: 'INVALID_DATE',
   /** An amount that is not an exact decimal number. */
   INVALID_AMOUNT: 'INVALID_AMOUNT',
+  /** A FEC account number that the plan's chart rules cannot bring to the firm's chart (length, mapping). */
+  INVALID_ACCOUNT: 'INVALID_ACCOUNT',
+  /** A FEC account number that the plan's mapping table maps to more than one account. */
+  AMBIGUOUS_ACCOUNT: 'AMBIGUOUS_ACCOUNT',
   /** An integer field holding something else. */
   INVALID_INTEGER: 'INVALID_INTEGER',
   /** A boolean field holding something that is not a recognised truth value. */

@@ -40,11 +40,13 @@ entities:
   # The FEC holds lines only: journals, accounts, third parties and entries are read off those lines.
   # ---------------------------------------------------------------------------------------------------
 
-  # The fiscal year each FEC covers, from the registry (a FEC is produced when a year is closed).
+  # The fiscal year each FEC covers, from the registry (a FEC is produced when a year is closed). It is keyed
+  # by its closing date, as the FEC's lines name it (field fiscal_year_end, read off the file name
+  # SIRENFECYYYYMMDD), so that a dossier's years N and N-1 are two fiscal years.
   fiscal_year:
     source: { type: csv, path: registry.csv, encoding: utf-8, delimiter: ',' }
     dossier: { field: dossier_id }
-    key: dossier_id
+    key: fiscal_year_end
     fields:
       start_date: { from: fiscal_year_start, formats: [yyyy-MM-dd], required: true }
       end_date: { from: fiscal_year_end, formats: [yyyy-MM-dd], required: true }
@@ -52,57 +54,56 @@ entities:
 
   # Journals: AN à-nouveaux (opening balances), AC purchases, VE sales, CA cash, BQ bank, OD other.
   # distinct: every line repeats its journal; the first line is the journal record, the repeats are not
-  # records of their own.
+  # records of their own. Values are read without fixed-width padding.
   journal:
     source: &fec { type: fec, path: 'fec/{dossier}/*FEC*.txt' }
     key: JournalCode
     distinct: true
     fields:
       code: JournalCode
-      label: { from: JournalLib, transform: trim }
+      label: JournalLib
       kind:
         from: JournalCode
         map: { AN: opening, AC: purchases, VE: sales, CA: cash, BQ: bank, OD: miscellaneous }
         default: other
 
-  # The chart of accounts (PCG, plan comptable général) each dossier uses. Some legacy software pads
-  # labels with spaces; trim them. pcg_class (the first digit of the number) stays unmapped: a field
-  # takes whole source columns, not part of one.
+  # The chart of accounts (PCG, plan comptable général) each dossier uses. account_number is CompteNum
+  # brought to the firm's chart (source option accounts: length and mapping table; none here), pcg_class
+  # its first digit.
   account:
     source: *fec
-    key: CompteNum
+    key: account_number
     distinct: true
     fields:
-      number: CompteNum
-      label: { from: CompteLib, transform: trim }
+      number: account_number
+      label: CompteLib
+      pcg_class: pcg_class
 
   # Third parties (tiers): customers C0001... on account 411, suppliers F0001... on 401, named by
-  # CompAuxNum on their lines. A line without CompAuxNum has an empty key: it is no third party.
+  # CompAuxNum on their lines; third_party_kind comes from the account (40 supplier, 41 customer, 42 staff).
+  # A line without CompAuxNum has an empty key: it is no third party.
   third_party:
     source: *fec
     key: CompAuxNum
     distinct: true
     fields:
       number: CompAuxNum
-      name: { from: CompAuxLib, transform: [trim, collapse_spaces] }
-      general_account: CompteNum
-      kind:
-        from: CompteNum
-        map: { '411000': customer, '41100000': customer, '401000': supplier, '40100000': supplier }
-        default: other
+      name: { from: CompAuxLib, transform: collapse_spaces }
+      general_account: account_number
+      kind: third_party_kind
 
-  # Entries (écritures): the lines sharing JournalCode and EcritureNum. The entry is read from its first line.
+  # Entries (écritures): the lines sharing fiscal year, JournalCode and entry_key (EcritureNum, or
+  # PieceRef + EcritureDate when the software did not number entries). Read from the entry's first line.
   entry:
     source: *fec
-    key: [JournalCode, EcritureNum]
+    key: [fiscal_year_end, JournalCode, entry_key]
     distinct: true
     fields:
       journal_id: JournalCode
-      # The fiscal year's key is the dossier id.
-      fiscal_year_id: { from: $dossier }
+      fiscal_year_id: fiscal_year_end
       number: EcritureNum
       date: { from: EcritureDate, formats: [yyyyMMdd], required: true }
-      label: { from: EcritureLib, transform: trim }
+      label: EcritureLib
       piece_ref: PieceRef
       piece_date: { from: PieceDate, formats: [yyyyMMdd] }
       validated_on: { from: ValidDate, formats: [yyyyMMdd] }
@@ -111,13 +112,13 @@ entities:
   # number. EcritureLet / DateLet are the lettering (lettrage): the code pairing an invoice with its payment.
   entry_line:
     source: *fec
-    key: [JournalCode, EcritureNum, $record]
+    key: [fiscal_year_end, JournalCode, entry_key, $record]
     fields:
-      entry_id: { from: [JournalCode, EcritureNum] }
-      account_id: CompteNum
+      entry_id: { from: [fiscal_year_end, JournalCode, entry_key] }
+      account_id: account_number
       third_party_id: CompAuxNum
       line_number: { from: $record }
-      label: { from: EcritureLib, transform: trim }
+      label: EcritureLib
       debit: { from: Debit, decimal: ',', required: true }
       credit: { from: Credit, decimal: ',', required: true }
       lettering_code: EcritureLet

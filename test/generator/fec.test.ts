@@ -256,9 +256,10 @@ describe('generated FEC files', () => {
         kind: 'invalid_amount',
         expected: { fate: 'rejected', reason: 'INVALID_AMOUNT' },
       });
-      // JournalCode|EcritureNum|record number, the header not being a record.
+      // Closing date (from the file name)|JournalCode|EcritureNum|record number, the header not being a record.
+      const closing = /FEC(\d{4})(\d{2})(\d{2})/.exec(defect.file)?.slice(1).join('-');
       expect(defect.sourceKey).toBe(
-        `${line?.fields.JournalCode}|${line?.fields.EcritureNum}|${defect.line - 1}`,
+        `${closing}|${line?.fields.JournalCode}|${line?.fields.EcritureNum}|${defect.line - 1}`,
       );
       const entry = fec?.lines.filter(
         ({ fields }) =>

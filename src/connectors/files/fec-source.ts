@@ -5,8 +5,10 @@ import type { RecordSource } from '../../core/record-source.js';
 import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
+import { createFecLineEnricher } from './fec-line-enricher.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
+import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { decodeBytes } from './text-encoding.js';
@@ -28,8 +30,42 @@ const MAX_LINE_NOTICES = 100;
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-async function* readFec(spec: FecSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
+/** The mapping table is read once per plan source, not once per dossier and entity. */
+const mappings = new WeakMap<FecSourceSpec, Promise<AccountMapping>>();
+
+const mappingOf = (spec: FecSourceSpec, baseDir: string): Promise<AccountMapping> | undefined => {
+  const file = spec.accounts?.mapping;
+  if (file === undefined) return undefined;
+  let mapping = mappings.get(spec);
+  if (mapping === undefined) {
+    mapping = readAccountMapping(baseDir, file, spec.accounts?.length);
+    mappings.set(spec, mapping);
+  }
+  return mapping;
+};
+
+async function* readFec(
+  spec: FecSourceSpec,
+  context: FileReadContext,
+  baseDir: string,
+): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
+  const enricher = createFecLineEnricher({
+    source,
+    accountLength: spec.accounts?.length,
+    mapping: await mappingOf(spec, baseDir),
+    notice: context.notice,
+  });
+  let records = 0;
+  const completed = function* (batches: SourceRecord[][]): Generator<SourceRecord[]> {
+    for (const batch of batches) {
+      for (let index = 0; index < batch.length; index += 1) {
+        batch[index] = enricher.enrich(batch[index] as SourceRecord);
+      }
+      records += batch.length;
+      yield batch;
+    }
+  };
   const table = createDelimitedTable(context, {
     columnNames: (names) => names.map((name) => canonicalByLowerCase.get(name.trim().toLowerCase()) ?? name),
     trailingSeparator: true,
@@ -67,7 +103,7 @@ async function* readFec(spec: FecSourceSpec, context: FileReadContext): AsyncGen
 
   for await (const chunk of readChunks(context)) {
     splitter.push(chunk);
-    yield* table.take();
+    yield* completed(table.take());
   }
   splitter.end();
   if (fallbacks > MAX_LINE_NOTICES) {
@@ -76,12 +112,18 @@ async function* readFec(spec: FecSourceSpec, context: FileReadContext): AsyncGen
       message: `${source}: ${fallbacks - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as Windows-1252`,
     });
   }
-  yield* table.finish();
+  yield* completed(table.finish());
+  enricher.finish(records);
 }
 
 /**
- * A FEC file: tab- or pipe-separated, no quoting (the norm has none, so a `"` is data), values kept exactly as
- * written (padding included); checking dates, amounts and balances is the accounting domain's work.
+ * A FEC file: tab- or pipe-separated, no quoting (the norm has none, so a `"` is data). Each record holds the
+ * columns without their fixed-width padding plus the derived fields of FEC_DERIVED_FIELDS (entry key, fiscal year,
+ * firm account...); the raw line stays as read. Checking dates, amounts and balances is the mapping's and the
+ * validator's work. `baseDir` is where the plan is (the account mapping table is named relative to it).
  */
-export const fecSource = (spec: FecSourceSpec, file: { path: string; relative: string }): RecordSource =>
-  fileRecordSource(file, (context) => readFec(spec, context));
+export const fecSource = (
+  spec: FecSourceSpec,
+  file: { path: string; relative: string },
+  baseDir: string,
+): RecordSource => fileRecordSource(file, (context) => readFec(spec, context, baseDir));

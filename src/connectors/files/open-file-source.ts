@@ -12,6 +12,7 @@ import { xlsxSource } from './xlsx-source.js';
 export const openFileSource = (
   spec: FileSourceSpec,
   file: { path: string; relative: string },
+  baseDir: string,
 ): RecordSource => {
   switch (spec.type) {
     case 'csv':
@@ -22,6 +23,6 @@ export const openFileSource = (
     case 'ndjson':
       return jsonSource(spec, file);
     case 'fec':
-      return fecSource(spec, file);
+      return fecSource(spec, file, baseDir);
   }
 };

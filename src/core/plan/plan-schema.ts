@@ -39,6 +39,19 @@ export const fecSourceSchema = z.strictObject({
   type: z.literal('fec'),
   ...fileSource,
   encoding,
+  /** The firm's chart of accounts: every CompteNum read is brought to it (field `account_number` of each line). */
+  accounts: z
+    .strictObject({
+      /** Account numbers at this length: shorter ones padded with zeros, longer ones lose trailing zeros. */
+      length: z.number().int().min(3).max(20).optional(),
+      /**
+       * A CSV file (relative to the plan) with columns `from` and `to`: a legacy account number (after the length
+       * rule) and the firm's account it becomes. An account the table does not name keeps its number and is
+       * reported as unmapped; a `from` listed twice with different `to` is ambiguous and its lines are rejected.
+       */
+      mapping: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const sqlSourceSchema = z.strictObject({

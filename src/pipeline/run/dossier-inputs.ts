@@ -72,7 +72,7 @@ export const entityInputs = async (
     return {
       entity,
       dossiers: [...byDossier.keys()],
-      open: (dossier) => (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file)),
+      open: (dossier) => (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file, baseDir)),
       filterField: undefined,
     };
   }
@@ -80,7 +80,7 @@ export const entityInputs = async (
     entity,
     dossiers: 'value' in rule ? [rule.value] : undefined,
     open: (dossier) =>
-      'value' in rule && rule.value !== dossier ? [] : files.map((file) => openFileSource(fileSpec, file)),
+      'value' in rule && rule.value !== dossier ? [] : files.map((file) => openFileSource(fileSpec, file, baseDir)),
     filterField,
   };
 };

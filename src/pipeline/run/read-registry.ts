@@ -19,7 +19,7 @@ export const readRegistry = async (plan: Plan, baseDir: string): Promise<Registr
   const sources: RecordSource[] =
     'url' in spec
       ? [openSqlSource(spec, { baseDir, keyColumns: [registry.id] })]
-      : (await resolveFiles(baseDir, spec.path)).map((file) => openFileSource(spec, file));
+      : (await resolveFiles(baseDir, spec.path)).map((file) => openFileSource(spec, file, baseDir));
   const dossiers = new Map<string, RegistryDossier>();
   for (const source of sources) {
     for await (const batch of source.read()) {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FEC_DERIVED_FIELDS } from '../../../src/connectors/files/fec-line-enricher.js';
 import { FEC_COLUMNS, fecSource, type FecSourceSpec } from '../../../src/connectors/files/fec-source.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import { latin1, makeTempDir, readAll, sharedFecDir, summary, writeFixture } from './file-fixtures.js';
@@ -12,14 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const spec = (encoding: FecSourceSpec['encoding'] = 'auto'): FecSourceSpec => ({
+const spec = (
+  encoding: FecSourceSpec['encoding'] = 'auto',
+  accounts?: FecSourceSpec['accounts'],
+): FecSourceSpec => ({
   type: 'fec',
   path: 'unused',
   encoding,
+  ...(accounts === undefined ? {} : { accounts }),
 });
 
 const readShared = async (name: string) => {
-  const source = fecSource(spec(), { path: path.join(sharedFecDir, name), relative: `fec/${name}` });
+  const source = fecSource(
+    spec(),
+    { path: path.join(sharedFecDir, name), relative: `fec/${name}` },
+    sharedFecDir,
+  );
   const { records } = await readAll(source);
   return { records, notices: source.notices?.() ?? [] };
 };
@@ -28,20 +37,22 @@ const readTemp = async (
   name: string,
   content: string | Buffer,
   encoding: FecSourceSpec['encoding'] = 'auto',
+  accounts?: FecSourceSpec['accounts'],
 ) => {
-  const source = fecSource(spec(encoding), await writeFixture(dir, name, content));
+  const source = fecSource(spec(encoding, accounts), await writeFixture(dir, name, content), dir);
   const { records } = await readAll(source);
   return { records, notices: source.notices?.() ?? [] };
 };
 
 const NORM_COLUMNS = FEC_COLUMNS.slice(0, 18);
+const RECORD_FIELDS = [...NORM_COLUMNS, ...FEC_DERIVED_FIELDS];
 
 describe('fecSource on the shared real-world samples', () => {
-  it('reads every line of 0000000001FEC20220831.txt (tab, BOM) under the canonical column names', async () => {
+  it('reads every line of 0000000001FEC20220831.txt (tab, BOM) under the canonical column names, with derived fields', async () => {
     const { records, notices } = await readShared('0000000001FEC20220831.txt');
     expect(records).toHaveLength(5422);
     expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
-    expect(Object.keys(records[0]?.fields ?? {})).toEqual(NORM_COLUMNS);
+    expect(Object.keys(records[0]?.fields ?? {})).toEqual(RECORD_FIELDS);
     expect(records[0]).toEqual({
       fields: {
         JournalCode: 'ANO',
@@ -62,6 +73,13 @@ describe('fecSource on the shared real-world samples', () => {
         ValidDate: '20220726',
         Montantdevise: '',
         Idevise: '',
+        entry_key: '1',
+        fiscal_year_end: '2022-08-31',
+        fiscal_year_start: '2021-09-01',
+        siren: '0000000001',
+        account_number: '101500',
+        pcg_class: '1',
+        third_party_kind: '',
       },
       location: { source: 'fec/0000000001FEC20220831.txt', line: 2, record: 1 },
       raw: 'ANO\tA nouveaux\t1\t20210901\t101500\tCapital souscrit appelé, versé\t\t\tRAN\t20210901\tReport à nouveau\t0,00\t13500,00\t\t\t20220726\t\t',
@@ -72,7 +90,8 @@ describe('fecSource on the shared real-world samples', () => {
       CompteNum: '701201',
       Credit: '52064,25',
     });
-    expect(notices).toEqual([]);
+    // Journal codes are padded (`VEN   `): read without the padding, and said.
+    expect(notices.map((notice) => notice.code)).toEqual(['FEC_PADDED_VALUES']);
   });
 
   it('reads the pipe file with a trailing separator, padded values and legacy bytes of 111111111FEC20221231.TXT', async () => {
@@ -80,42 +99,55 @@ describe('fecSource on the shared real-world samples', () => {
     expect(records).toHaveLength(934);
     expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
     // The header spells `MontantDevise`; it comes back under the norm's spelling.
-    expect(Object.keys(records[0]?.fields ?? {})).toEqual(NORM_COLUMNS);
+    expect(Object.keys(records[0]?.fields ?? {})).toEqual(RECORD_FIELDS);
+    // Fixed-width values come without their padding; the raw line keeps it.
     expect(records[0]?.fields).toMatchObject({
-      JournalCode: 'VE  ',
+      JournalCode: 'VE',
       EcritureNum: '00000001',
-      CompteLib: 'VENTE NECTAR DE FRAISE      ',
-      CompAuxNum: '        ',
+      CompteLib: 'VENTE NECTAR DE FRAISE',
+      CompAuxNum: '',
       Debit: '0000000000,00',
       Credit: '0000000069,60',
       ValidDate: '20240331',
       Montantdevise: '',
       Idevise: '',
+      fiscal_year_end: '2022-12-31',
+      siren: '111111111',
     });
+    expect(records[0]?.raw?.startsWith('VE  |')).toBe(true);
     // Byte 0xF8 is not UTF-8: those lines are read as Windows-1252, where it is "ø".
     const line779 = records.find((record) => record.location.line === 779);
     expect(line779?.fields).toMatchObject({
       EcritureNum: '00000201',
-      EcritureLib: 'CREATø MAQUETTE ETIQ        ',
+      EcritureLib: 'CREATø MAQUETTE ETIQ',
     });
     expect(records.find((record) => record.location.line === 807)?.fields.EcritureLib).toBe(
-      'SIMULATø LICHEN DE M        ',
+      'SIMULATø LICHEN DE M',
     );
-    expect(notices.map((notice) => [notice.code, notice.line])).toEqual(
-      [779, 780, 781, 807, 808, 809].map((line) => ['ENCODING_FALLBACK', line]),
-    );
+    expect(notices.map((notice) => [notice.code, notice.line])).toEqual([
+      ...[779, 780, 781, 807, 808, 809].map((line) => ['ENCODING_FALLBACK', line]),
+      ['FEC_PADDED_VALUES', 2],
+    ]);
   });
 
-  it('reads the Montant/Sens variant without a final line break', async () => {
-    const { records } = await readShared('lasocietenouvelle_sample_pipe_montant_sens.txt');
+  it('reads the Montant/Sens variant without a final line break, Debit and Credit from the Sens', async () => {
+    const { records, notices } = await readShared('lasocietenouvelle_sample_pipe_montant_sens.txt');
     expect(
-      records.map((record) => [record.location.line, record.fields.Montant, record.fields.Sens]),
+      records.map((record) => [
+        record.location.line,
+        record.fields.Montant,
+        record.fields.Sens,
+        record.fields.Debit,
+        record.fields.Credit,
+      ]),
     ).toEqual([
-      [2, '2500,00', 'C'],
-      [3, '2500,00', 'D'],
-      [4, '800,00', 'D'],
-      [5, '800,00', 'C'],
+      [2, '2500,00', 'C', '0', '2500,00'],
+      [3, '2500,00', 'D', '2500,00', '0'],
+      [4, '800,00', 'D', '800,00', '0'],
+      [5, '800,00', 'C', '0', '800,00'],
     ]);
+    expect(notices.map((notice) => notice.code)).toContain('FEC_MONTANT_SENS');
+    expect(notices.map((notice) => notice.code)).toContain('FEC_NAME_WITHOUT_DATE');
     expect(Object.keys(records[0]?.fields ?? {})).toContain('Montant');
     expect(records[3]?.raw).toBe(
       'ACH|Achats|AC0002|20240620|401000|Fournisseur Martin|||FA00004|20240615|Matières premières|800,00|C|||20240620||',
@@ -175,7 +207,7 @@ describe('fecSource on written files', () => {
       [3, 'VTE', 'deux'],
       [4, 'OD', 'trois'],
     ]);
-    expect(Object.keys(records[0]?.fields ?? {})).toEqual(NORM_COLUMNS);
+    expect(Object.keys(records[0]?.fields ?? {})).toEqual(RECORD_FIELDS);
   });
 
   it('marks a line with the wrong number of fields WRONG_COLUMN_COUNT, and keeps a quote as data', async () => {
@@ -195,12 +227,12 @@ describe('fecSource on written files', () => {
       Buffer.from(`${header}\n${line('ACH', 'Café')}\n`),
       latin1(`${line('ACH', 'Thé glacé')}\n`),
     ]);
-    const { records, notices } = await readTemp('mixed.txt', bytes);
+    const { records, notices } = await readTemp('552100554FEC20241231.txt', bytes);
     expect(records.map((record) => record.fields.EcritureLib)).toEqual(['Café', 'Thé glacé']);
     expect(notices).toEqual([
       {
         code: 'ENCODING_FALLBACK',
-        message: 'mixed.txt line 3 is not valid UTF-8: read as Windows-1252',
+        message: '552100554FEC20241231.txt line 3 is not valid UTF-8: read as Windows-1252',
         line: 3,
       },
     ]);
@@ -208,7 +240,7 @@ describe('fecSource on written files', () => {
 
   it('honours a declared encoding for every line', async () => {
     const { records, notices } = await readTemp(
-      'declared.txt',
+      '552100554FEC20231231.txt',
       latin1(`${header}\n${line('ACH', 'Thé')}\n`),
       'windows-1252',
     );
@@ -229,5 +261,91 @@ describe('fecSource on written files', () => {
     const headerOnly = await readTemp('header-only.txt', `${header}\n\n`);
     expect(headerOnly.records).toEqual([]);
     expect(headerOnly.notices.map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
+  });
+});
+
+describe('fecSource derived fields', () => {
+  const header = NORM_COLUMNS.join('\t');
+  const row = (values: Partial<Record<(typeof NORM_COLUMNS)[number], string>>) =>
+    NORM_COLUMNS.map((column) => values[column] ?? '').join('\t');
+
+  it('keys entries without numbering by PieceRef + EcritureDate, and says so', async () => {
+    const text = [
+      header,
+      row({ JournalCode: 'OD', EcritureNum: '0', EcritureDate: '20240105', PieceRef: 'P1', CompteNum: '512000' }),
+      row({ JournalCode: 'OD', EcritureNum: '', EcritureDate: '20240106', PieceRef: 'P2', CompteNum: '512000' }),
+      row({ JournalCode: 'OD', EcritureNum: '17', EcritureDate: '20240107', PieceRef: 'P3', CompteNum: '512000' }),
+    ].join('\n');
+    const { records, notices } = await readTemp('keys/552100554FEC20241231.txt', text);
+    expect(records.map((record) => record.fields.entry_key)).toEqual(['P1@20240105', 'P2@20240106', '17']);
+    expect(notices.find((notice) => notice.code === 'FEC_ENTRY_KEY_FALLBACK')?.message).toContain(
+      '2 lines have no entry number',
+    );
+  });
+
+  it('gives the fiscal year and SIREN of the file name, the PCG class and the kind of third party', async () => {
+    const text = [
+      header,
+      row({ CompteNum: '411000', CompAuxNum: 'C001' }),
+      row({ CompteNum: '401000', CompAuxNum: 'F001' }),
+      row({ CompteNum: '421000', CompAuxNum: 'S001' }),
+      row({ CompteNum: '706000' }),
+    ].join('\n');
+    const { records } = await readTemp('year/552100554FEC20240229.txt', text);
+    expect(
+      records.map((record) => [record.fields.pcg_class, record.fields.third_party_kind]),
+    ).toEqual([
+      ['4', 'customer'],
+      ['4', 'supplier'],
+      ['4', 'staff'],
+      ['7', ''],
+    ]);
+    expect(records[0]?.fields).toMatchObject({
+      siren: '552100554',
+      fiscal_year_end: '2024-02-29',
+      fiscal_year_start: '2023-03-01',
+    });
+  });
+
+  it("brings accounts to the firm's chart: length, mapping table, unmapped reported, ambiguous and unshortenable rejected", async () => {
+    await writeFixture(dir, 'chart/map.csv', 'from;to\n411;41110000\n6061;60610000\n6061;60611000\n');
+    const text = [
+      header,
+      row({ CompteNum: '411' }),
+      row({ CompteNum: '41100000' }),
+      row({ CompteNum: '512000' }),
+      row({ CompteNum: '606100' }),
+      row({ CompteNum: '4011234567' }),
+    ].join('\n');
+    const { records, notices } = await readTemp('chart/552100554FEC20241231.txt', text, 'auto', {
+      length: 8,
+      mapping: 'chart/map.csv',
+    });
+    expect(records.map((record) => [record.fields.account_number, record.problem?.reason])).toEqual([
+      ['41110000', undefined],
+      ['41110000', undefined],
+      ['51200000', undefined],
+      ['606100', RejectReason.AMBIGUOUS_ACCOUNT],
+      ['4011234567', RejectReason.INVALID_ACCOUNT],
+    ]);
+    expect(records[3]?.problem?.message).toBe(
+      'account "60610000" is mapped to 60610000 and 60611000 by chart/map.csv',
+    );
+    expect(notices.find((notice) => notice.code === 'FEC_UNMAPPED_ACCOUNTS')?.message).toContain(
+      '1 lines use accounts the mapping table does not name, kept as they are: 51200000',
+    );
+  });
+
+  it('rejects a Montant + Sens line whose Sens is neither D/C nor +1/-1', async () => {
+    const columns = [...NORM_COLUMNS.filter((c) => c !== 'Debit' && c !== 'Credit'), 'Montant', 'Sens'];
+    const values = (sens: string) =>
+      columns.map((column) => (column === 'Montant' ? '10,00' : column === 'Sens' ? sens : '')).join('|');
+    const text = [columns.join('|'), values('+1'), values('-1'), values('X')].join('\n');
+    const { records } = await readTemp('sens/552100554FEC20241231.txt', text);
+    expect(records.map((record) => [record.fields.Debit, record.fields.Credit, record.problem?.column])).toEqual([
+      ['10,00', '0', undefined],
+      ['0', '10,00', undefined],
+      ['0', '0', 'Sens'],
+    ]);
   });
 });

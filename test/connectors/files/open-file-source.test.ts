@@ -15,14 +15,17 @@ describe('openFileSource', () => {
     const csv = openFileSource(
       { type: 'csv', path: 'in/*.csv', encoding: 'auto', delimiter: 'auto', quote: '"' },
       await writeFixture(dir, 'in/a.csv', 'id;name\n1;x\n'),
+      dir,
     );
     const ndjson = openFileSource(
       { type: 'ndjson', path: 'in/*.ndjson' },
       await writeFixture(dir, 'in/a.ndjson', '{"id":1}\n'),
+      dir,
     );
     const fec = openFileSource(
       { type: 'fec', path: 'fec/*.txt', encoding: 'auto' },
       { path: path.join(sharedFecDir, 'lasocietenouvelle_sample_tab.txt'), relative: 'fec/sample.txt' },
+      dir,
     );
     expect([csv.name, ndjson.name, fec.name]).toEqual(['in/a.csv', 'in/a.ndjson', 'fec/sample.txt']);
     expect((await readAll(csv)).records[0]).toMatchObject({
@@ -42,6 +45,7 @@ describe('openFileSource', () => {
     const source = openFileSource(
       { type: 'json', path: 'x.json' },
       { path: path.join(dir, 'x.json'), relative: 'x.json' },
+      dir,
     );
     expect(source.name).toBe('x.json');
     await expect(readAll(source)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });

@@ -1,0 +1,187 @@
+import type { SourceNotice } from '../../core/record-source.js';
+import { RejectReason } from '../../core/reject-reasons.js';
+import type { ReadProblem, SourceRecord } from '../../core/source-record.js';
+import {
+  entryKeyOf,
+  fecFileFacts,
+  normaliseAccountNumber,
+  pcgClassOf,
+  sideOfSens,
+  thirdPartyKindOf,
+} from '../../domains/accounting/fec-line-facts.js';
+import type { AccountMapping } from './read-account-mapping.js';
+
+/**
+ * Fields every FEC record gets besides its columns, so that a plan maps them like any column. Named in English
+ * snake case so that they never collide with the norm's column names.
+ */
+export const FEC_DERIVED_FIELDS = [
+  'entry_key',
+  'fiscal_year_end',
+  'fiscal_year_start',
+  'siren',
+  'account_number',
+  'pcg_class',
+  'third_party_kind',
+] as const;
+
+/** Accounts listed by name in a notice; past that, a count. */
+const MAX_LISTED_ACCOUNTS = 50;
+
+export interface FecLineEnricherOptions {
+  /** The file as the plan names it (its base name gives SIREN and closing date). */
+  readonly source: string;
+  readonly accountLength: number | undefined;
+  readonly mapping: AccountMapping | undefined;
+  readonly notice: (notice: SourceNotice) => void;
+}
+
+const withProblem = (record: SourceRecord, problem: ReadProblem): SourceRecord =>
+  record.problem === undefined ? { ...record, problem } : record;
+
+/**
+ * Completes each FEC record: values without their fixed-width padding, Debit and Credit from Montant + Sens,
+ * the entry key (with the documented fallback when numbering is missing), the fiscal year and SIREN of the file
+ * name, the account brought to the firm's chart, its PCG class and the third party's kind. Every deviation is
+ * counted and reported once per file when reading ends; the raw line stays as read for the ledger.
+ */
+export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
+  const { source, accountLength, mapping, notice } = options;
+  const facts = fecFileFacts(source);
+  let padded = 0;
+  let firstPaddedLine: number | undefined;
+  let fallbackKeys = 0;
+  let montantSens = 0;
+  const unmapped = new Set<string>();
+  let unmappedLines = 0;
+
+  const accountOf = (account: string): { number: string } | { problem: ReadProblem } => {
+    let number = account;
+    if (accountLength !== undefined && account !== '') {
+      const normalised = normaliseAccountNumber(account, accountLength);
+      if (normalised === undefined) {
+        return {
+          problem: {
+            reason: RejectReason.INVALID_ACCOUNT,
+            message: `account "${account}" is longer than the chart's ${accountLength} digits and does not end in zeros: shortening it would merge accounts`,
+            column: 'CompteNum',
+          },
+        };
+      }
+      number = normalised;
+    }
+    if (mapping === undefined || number === '') return { number };
+    const ambiguous = mapping.ambiguous.get(number);
+    if (ambiguous !== undefined) {
+      return {
+        problem: {
+          reason: RejectReason.AMBIGUOUS_ACCOUNT,
+          message: `account "${number}" is mapped to ${ambiguous.join(' and ')} by ${mapping.source}`,
+          column: 'CompteNum',
+        },
+      };
+    }
+    const mapped = mapping.accounts.get(number);
+    if (mapped !== undefined) return { number: mapped };
+    unmappedLines += 1;
+    if (unmapped.size <= MAX_LISTED_ACCOUNTS) unmapped.add(number);
+    return { number };
+  };
+
+  const enrich = (record: SourceRecord): SourceRecord => {
+    // A line that could not be read is rejected as read: nothing is derived from half a line.
+    if (record.problem !== undefined) return record;
+    // The reader built this object for this record alone: completing it in place spares a copy per line.
+    const fields = record.fields as Record<string, unknown>;
+    let wasPadded = false;
+    for (const name in fields) {
+      const value = fields[name];
+      if (typeof value !== 'string') continue;
+      const trimmed = value.trim();
+      if (trimmed.length !== value.length) {
+        fields[name] = trimmed;
+        wasPadded = true;
+      }
+    }
+    if (wasPadded) {
+      padded += 1;
+      firstPaddedLine ??= record.location.line;
+    }
+    const text = (name: string): string => {
+      const value = fields[name];
+      return typeof value === 'string' ? value : '';
+    };
+
+    let problem: ReadProblem | undefined;
+    if ('Montant' in fields && !('Debit' in fields)) {
+      montantSens += 1;
+      const side = sideOfSens(text('Sens'));
+      const amount = text('Montant');
+      if (side === undefined) {
+        problem = {
+          reason: RejectReason.INVALID_AMOUNT,
+          message: `Sens "${text('Sens')}" is neither D/C nor +1/-1: the side of the amount is unknown`,
+          column: 'Sens',
+        };
+      }
+      fields.Debit = side === 'debit' ? amount : '0';
+      fields.Credit = side === 'credit' ? amount : '0';
+    }
+
+    const entry = entryKeyOf(text('EcritureNum'), text('PieceRef'), text('EcritureDate'));
+    if (entry.fallback) fallbackKeys += 1;
+    fields.entry_key = entry.key;
+    fields.fiscal_year_end = facts.closingDate ?? '';
+    fields.fiscal_year_start = facts.openingDate ?? '';
+    fields.siren = facts.siren ?? '';
+    const account = text('CompteNum');
+    const chart = accountOf(account);
+    if ('problem' in chart) {
+      problem ??= chart.problem;
+      fields.account_number = account;
+    } else fields.account_number = chart.number;
+    fields.pcg_class = pcgClassOf(account) ?? '';
+    fields.third_party_kind = text('CompAuxNum') === '' ? '' : thirdPartyKindOf(account);
+    return problem === undefined ? record : withProblem(record, problem);
+  };
+
+  /** Reports what was read differently from the norm (once per file, with counts). */
+  const finish = (records: number): void => {
+    if (records === 0) return;
+    if (facts.closingDate === undefined) {
+      notice({
+        code: 'FEC_NAME_WITHOUT_DATE',
+        message: `${source}: the file name is not SIRENFECYYYYMMDD, so the fiscal year and SIREN are unknown (fields fiscal_year_end and siren are empty)`,
+      });
+    }
+    if (padded > 0) {
+      notice({
+        code: 'FEC_PADDED_VALUES',
+        message: `${source}: ${padded} lines have values padded with spaces (fixed-width export); read without the padding`,
+        ...(firstPaddedLine === undefined ? {} : { line: firstPaddedLine }),
+      });
+    }
+    if (montantSens > 0) {
+      notice({
+        code: 'FEC_MONTANT_SENS',
+        message: `${source}: amounts are given as Montant + Sens; Debit and Credit are read from them`,
+      });
+    }
+    if (fallbackKeys > 0) {
+      notice({
+        code: 'FEC_ENTRY_KEY_FALLBACK',
+        message: `${source}: ${fallbackKeys} lines have no entry number (EcritureNum empty or 0): their entry is keyed by PieceRef + EcritureDate`,
+      });
+    }
+    if (unmappedLines > 0) {
+      const listed = [...unmapped].slice(0, MAX_LISTED_ACCOUNTS);
+      const more = unmapped.size > MAX_LISTED_ACCOUNTS ? ', and more' : '';
+      notice({
+        code: 'FEC_UNMAPPED_ACCOUNTS',
+        message: `${source}: ${unmappedLines} lines use accounts the mapping table does not name, kept as they are: ${listed.join(', ')}${more}`,
+      });
+    }
+  };
+
+  return { enrich, finish };
+};
