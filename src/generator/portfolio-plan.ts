@@ -1,3 +1,5 @@
+import { yamlScalar } from '../core/plan/yaml-scalar.js';
+import { fecEntitiesYaml } from '../domains/accounting/fec-entities-yaml.js';
 import { TEST_RECORDS_RULE } from './manifest.js';
 
 export interface PortfolioPlanOptions {
@@ -7,19 +9,16 @@ export interface PortfolioPlanOptions {
   readonly crm?: boolean;
 }
 
-/** A YAML scalar: plain when it is safe to read as such, double-quoted (JSON escapes are valid YAML) otherwise. */
-const scalar = (text: string): string => (/^[A-Za-z0-9_./-]+$/.test(text) ? text : JSON.stringify(text));
-
 const targetSection = (target: NonNullable<PortfolioPlanOptions['target']>): string => {
   const lines = [
     '# Where the migration writes: the canonical model, one table per entity.',
     'target:',
     `  type: ${target.type}`,
     target.type === 'postgres'
-      ? `  url: ${scalar(target.url)} # a password is never written here: use \${VAR}`
-      : `  url: ${scalar(target.url)}`,
+      ? `  url: ${yamlScalar(target.url)} # a password is never written here: use \${VAR}`
+      : `  url: ${yamlScalar(target.url)}`,
   ];
-  if (target.schema !== undefined) lines.push(`  schema: ${scalar(target.schema)}`);
+  if (target.schema !== undefined) lines.push(`  schema: ${yamlScalar(target.schema)}`);
   return lines.join('\n');
 };
 
@@ -40,92 +39,7 @@ entities:
   # The FEC holds lines only: journals, accounts, third parties and entries are read off those lines.
   # ---------------------------------------------------------------------------------------------------
 
-  # The fiscal year each FEC covers, from the registry (a FEC is produced when a year is closed). It is keyed
-  # by its closing date, as the FEC's lines name it (field fiscal_year_end, read off the file name
-  # SIRENFECYYYYMMDD), so that a dossier's years N and N-1 are two fiscal years.
-  fiscal_year:
-    source: { type: csv, path: registry.csv, encoding: utf-8, delimiter: ',' }
-    dossier: { field: dossier_id }
-    key: fiscal_year_end
-    fields:
-      start_date: { from: fiscal_year_start, formats: [yyyy-MM-dd], required: true }
-      end_date: { from: fiscal_year_end, formats: [yyyy-MM-dd], required: true }
-      closed: { value: true }
-
-  # Journals: AN à-nouveaux (opening balances), AC purchases, VE sales, CA cash, BQ bank, OD other.
-  # distinct: every line repeats its journal; the first line is the journal record, the repeats are not
-  # records of their own. Values are read without fixed-width padding.
-  journal:
-    source: &fec { type: fec, path: 'fec/{dossier}/*FEC*.txt' }
-    key: JournalCode
-    distinct: true
-    fields:
-      code: JournalCode
-      label: JournalLib
-      kind:
-        from: JournalCode
-        map: { AN: opening, AC: purchases, VE: sales, CA: cash, BQ: bank, OD: miscellaneous }
-        default: other
-
-  # The chart of accounts (PCG, plan comptable général) each dossier uses. account_number is CompteNum
-  # brought to the firm's chart (source option accounts: length and mapping table; none here), pcg_class
-  # its first digit.
-  account:
-    source: *fec
-    key: account_number
-    distinct: true
-    fields:
-      number: account_number
-      label: CompteLib
-      pcg_class: pcg_class
-
-  # Third parties (tiers): customers C0001... on account 411, suppliers F0001... on 401, named by
-  # CompAuxNum on their lines; third_party_kind comes from the account (40 supplier, 41 customer, 42 staff).
-  # A line without CompAuxNum has an empty key: it is no third party.
-  third_party:
-    source: *fec
-    key: CompAuxNum
-    distinct: true
-    fields:
-      number: CompAuxNum
-      name: { from: CompAuxLib, transform: collapse_spaces }
-      general_account: account_number
-      kind: third_party_kind
-
-  # Entries (écritures): the lines sharing fiscal year, JournalCode and entry_key (EcritureNum, or
-  # PieceRef + EcritureDate when the software did not number entries). Read from the entry's first line.
-  entry:
-    source: *fec
-    key: [fiscal_year_end, JournalCode, entry_key]
-    distinct: true
-    fields:
-      journal_id: JournalCode
-      fiscal_year_id: fiscal_year_end
-      number: EcritureNum
-      date: { from: EcritureDate, formats: [yyyyMMdd], required: true }
-      label: EcritureLib
-      piece_ref: PieceRef
-      piece_date: { from: PieceDate, formats: [yyyyMMdd] }
-      validated_on: { from: ValidDate, formats: [yyyyMMdd] }
-
-  # Entry lines: every FEC line. Several lines of one entry may look alike, so the key adds the record
-  # number. EcritureLet / DateLet are the lettering (lettrage): the code pairing an invoice with its payment.
-  entry_line:
-    source: *fec
-    key: [fiscal_year_end, JournalCode, entry_key, $record]
-    fields:
-      entry_id: { from: [fiscal_year_end, JournalCode, entry_key] }
-      account_id: account_number
-      third_party_id: CompAuxNum
-      line_number: { from: $record }
-      label: EcritureLib
-      debit: { from: Debit, decimal: ',', required: true }
-      credit: { from: Credit, decimal: ',', required: true }
-      lettering_code: EcritureLet
-      lettering_date: { from: DateLet, formats: [yyyyMMdd] }
-      currency_amount: { from: Montantdevise, decimal: ',' }
-      currency_code: Idevise
-`;
+${fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'registry' })}`;
 
 const crm = `
   # ---------------------------------------------------------------------------------------------------

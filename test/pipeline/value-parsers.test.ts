@@ -48,6 +48,19 @@ describe('value parsers', () => {
     expect(decimalParser(',')('1.234,5')).toBe('1234.5');
   });
 
+  it('never reads a decimal mark as a thousands separator: 1200.00 under a decimal comma is refused, not 120000', () => {
+    const comma = decimalParser(',');
+    expect(comma('1200.00')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(comma('1.234.567,8')).toBe('1234567.8');
+    expect(comma('1.2345,0')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(comma('12,5')).toBe('12.5');
+    const dot = decimalParser('.');
+    expect(dot('12,5')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(dot('1,234,567.25')).toBe('1234567.25');
+    expect(dot('1234')).toBe('1234');
+    expect(decimalParser('auto')('1.5,2')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+  });
+
   it('reads whole numbers and truth values as people write them', () => {
     expect(integerParser('1 200')).toBe(1200);
     expect(integerParser('12.5')).toMatchObject({ reason: 'INVALID_INTEGER' });

@@ -25,6 +25,11 @@ export const FEC_DERIVED_FIELDS = [
   'third_party_kind',
 ] as const;
 
+/** Columns holding amounts, which the norm writes with a decimal comma. */
+const AMOUNT_COLUMNS = ['Debit', 'Credit', 'Montant', 'Montantdevise'] as const;
+/** An amount written with a dot as its decimal mark (`1200.00`), which no thousands grouping explains. */
+const DOT_DECIMAL = /^[+-]?\d+\.\d+$/;
+
 /** Accounts listed by name in a notice; past that, a count. */
 const MAX_LISTED_ACCOUNTS = 50;
 
@@ -52,6 +57,8 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
   let firstPaddedLine: number | undefined;
   let fallbackKeys = 0;
   let montantSens = 0;
+  let dotDecimals = 0;
+  let firstDotDecimalLine: number | undefined;
   const unmapped = new Set<string>();
   let unmappedLines = 0;
 
@@ -112,6 +119,20 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       return typeof value === 'string' ? value : '';
     };
 
+    // The norm asks for a decimal comma; software that writes a dot means a decimal all the same (read, and said).
+    let dotDecimal = false;
+    for (const column of AMOUNT_COLUMNS) {
+      const value = fields[column];
+      if (typeof value === 'string' && DOT_DECIMAL.test(value)) {
+        fields[column] = value.replace('.', ',');
+        dotDecimal = true;
+      }
+    }
+    if (dotDecimal) {
+      dotDecimals += 1;
+      firstDotDecimalLine ??= record.location.line;
+    }
+
     let problem: ReadProblem | undefined;
     if ('Montant' in fields && !('Debit' in fields)) {
       montantSens += 1;
@@ -159,6 +180,13 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
         code: 'FEC_PADDED_VALUES',
         message: `${source}: ${padded} lines have values padded with spaces (fixed-width export); read without the padding`,
         ...(firstPaddedLine === undefined ? {} : { line: firstPaddedLine }),
+      });
+    }
+    if (dotDecimals > 0) {
+      notice({
+        code: 'FEC_DOT_DECIMAL',
+        message: `${source}: ${dotDecimals} lines write amounts with a dot as decimal mark (the norm asks for a comma); read as decimals`,
+        ...(firstDotDecimalLine === undefined ? {} : { line: firstDotDecimalLine }),
       });
     }
     if (montantSens > 0) {

@@ -182,25 +182,37 @@ export const dateTimeParser = (formats: readonly string[] = defaultDateTimeForma
 
 const spaces = /[\s\u00a0\u202f']/g;
 
-/** Amounts as people write them: `1 234,50`, `1234.50`, `-12,5`, `+980`. Never through a binary float. */
+const thousandsGrouping = { ',': /^[+-]?\d{1,3}(?:,\d{3})+$/, '.': /^[+-]?\d{1,3}(?:\.\d{3})+$/ } as const;
+
+/**
+ * Amounts as people write them: `1 234,50`, `1.234,50`, `1234.50`, `-12,5`, `+980`. Never through a binary float.
+ * The other mark is read as a thousands separator only where it groups digits by three before the decimal mark:
+ * `1200.00` under a decimal comma is refused, not read as 120000 (a silent factor of 100 is the worst outcome).
+ * `auto` takes the last mark written as the decimal one.
+ */
 export const decimalParser =
   (mark: 'auto' | ',' | '.' = 'auto'): ValueParser =>
   (text) => {
-    let compact = text.replace(spaces, '');
-    const comma = compact.lastIndexOf(',');
-    const dot = compact.lastIndexOf('.');
-    if (mark === ',' || (mark === 'auto' && comma > dot)) {
-      compact = compact.replace(/\./g, '');
-      const commas = compact.split(',').length - 1;
-      if (commas > 1) compact = '';
-      compact = compact.replace(',', '.');
-    } else if (mark === '.' || (mark === 'auto' && dot > comma)) {
-      compact = compact.replace(/,/g, '');
+    const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
+    const compact = text.replace(spaces, '');
+    const decimal =
+      mark === 'auto' ? (compact.lastIndexOf(',') > compact.lastIndexOf('.') ? ',' : '.') : mark;
+    const thousands = decimal === ',' ? '.' : ',';
+    const at = compact.lastIndexOf(decimal);
+    let whole = at === -1 ? compact : compact.slice(0, at);
+    const fraction = at === -1 ? '' : compact.slice(at + 1);
+    if (whole.includes(decimal) || fraction.includes(thousands)) return refuse;
+    if (whole.includes(thousands)) {
+      if (!thousandsGrouping[thousands].test(whole)) {
+        return {
+          reason: RejectReason.INVALID_AMOUNT,
+          message: `"${text}" is not an amount with "${decimal}" as decimal mark ("${thousands}" does not group thousands here)`,
+        };
+      }
+      whole = whole.split(thousands).join('');
     }
-    const value = canonicalDecimal(compact);
-    return value === undefined
-      ? { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` }
-      : value;
+    const value = canonicalDecimal(at === -1 ? whole : `${whole}.${fraction}`);
+    return value === undefined ? refuse : value;
   };
 
 export const integerParser: ValueParser = (text) => {

@@ -72,7 +72,8 @@ export const entityInputs = async (
     return {
       entity,
       dossiers: [...byDossier.keys()],
-      open: (dossier) => (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file, baseDir)),
+      open: (dossier) =>
+        (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file, baseDir)),
       filterField: undefined,
     };
   }
@@ -80,7 +81,9 @@ export const entityInputs = async (
     entity,
     dossiers: 'value' in rule ? [rule.value] : undefined,
     open: (dossier) =>
-      'value' in rule && rule.value !== dossier ? [] : files.map((file) => openFileSource(fileSpec, file, baseDir)),
+      'value' in rule && rule.value !== dossier
+        ? []
+        : files.map((file) => openFileSource(fileSpec, file, baseDir)),
     filterField,
   };
 };

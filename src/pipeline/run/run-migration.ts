@@ -160,6 +160,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
 
   const perDossier: DossierOutcome[] = [];
   const notices: RunSummary['notices'][number][] = [];
+  const seenNotices = new Set<string>();
   const rejectedSamples: LedgerEntry[] = [];
   const entityTotals: Record<string, StepCounts> = {};
   let removedStaleRows = 0;
@@ -193,7 +194,14 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       entities[entity] = result.counts;
       entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
       removedStaleRows += result.removed;
-      for (const notice of result.notices) notices.push({ ...notice, dossier: dossier.id, entity });
+      for (const notice of result.notices) {
+        // Entities read off one file (the FEC's journals, accounts, entries...) see its notices once each: the
+        // summary says each once, under the first entity that read it.
+        const key = `${dossier.id}\u0000${notice.source}\u0000${notice.code}\u0000${notice.line ?? ''}\u0000${notice.message}`;
+        if (seenNotices.has(key)) continue;
+        seenNotices.add(key);
+        notices.push({ ...notice, dossier: dossier.id, entity });
+      }
       for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
       if (!dryRun) {
         await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);

@@ -272,9 +272,27 @@ describe('fecSource derived fields', () => {
   it('keys entries without numbering by PieceRef + EcritureDate, and says so', async () => {
     const text = [
       header,
-      row({ JournalCode: 'OD', EcritureNum: '0', EcritureDate: '20240105', PieceRef: 'P1', CompteNum: '512000' }),
-      row({ JournalCode: 'OD', EcritureNum: '', EcritureDate: '20240106', PieceRef: 'P2', CompteNum: '512000' }),
-      row({ JournalCode: 'OD', EcritureNum: '17', EcritureDate: '20240107', PieceRef: 'P3', CompteNum: '512000' }),
+      row({
+        JournalCode: 'OD',
+        EcritureNum: '0',
+        EcritureDate: '20240105',
+        PieceRef: 'P1',
+        CompteNum: '512000',
+      }),
+      row({
+        JournalCode: 'OD',
+        EcritureNum: '',
+        EcritureDate: '20240106',
+        PieceRef: 'P2',
+        CompteNum: '512000',
+      }),
+      row({
+        JournalCode: 'OD',
+        EcritureNum: '17',
+        EcritureDate: '20240107',
+        PieceRef: 'P3',
+        CompteNum: '512000',
+      }),
     ].join('\n');
     const { records, notices } = await readTemp('keys/552100554FEC20241231.txt', text);
     expect(records.map((record) => record.fields.entry_key)).toEqual(['P1@20240105', 'P2@20240106', '17']);
@@ -292,9 +310,7 @@ describe('fecSource derived fields', () => {
       row({ CompteNum: '706000' }),
     ].join('\n');
     const { records } = await readTemp('year/552100554FEC20240229.txt', text);
-    expect(
-      records.map((record) => [record.fields.pcg_class, record.fields.third_party_kind]),
-    ).toEqual([
+    expect(records.map((record) => [record.fields.pcg_class, record.fields.third_party_kind])).toEqual([
       ['4', 'customer'],
       ['4', 'supplier'],
       ['4', 'staff'],
@@ -342,10 +358,25 @@ describe('fecSource derived fields', () => {
       columns.map((column) => (column === 'Montant' ? '10,00' : column === 'Sens' ? sens : '')).join('|');
     const text = [columns.join('|'), values('+1'), values('-1'), values('X')].join('\n');
     const { records } = await readTemp('sens/552100554FEC20241231.txt', text);
-    expect(records.map((record) => [record.fields.Debit, record.fields.Credit, record.problem?.column])).toEqual([
+    expect(
+      records.map((record) => [record.fields.Debit, record.fields.Credit, record.problem?.column]),
+    ).toEqual([
       ['10,00', '0', undefined],
       ['0', '10,00', undefined],
       ['0', '0', 'Sens'],
     ]);
+  });
+});
+
+describe('fecSource amounts', () => {
+  it('reads dot decimals as decimals and reports them (adams43360_fec_propre.txt)', async () => {
+    const { records, notices } = await readShared('adams43360_fec_propre.txt');
+    expect(records[0]?.raw).toContain('\t0.00\t1200.00\t');
+    expect([records[0]?.fields.Debit, records[0]?.fields.Credit]).toEqual(['0,00', '1200,00']);
+    expect(notices.find((notice) => notice.code === 'FEC_DOT_DECIMAL')).toMatchObject({
+      message:
+        'fec/adams43360_fec_propre.txt: 25 lines write amounts with a dot as decimal mark (the norm asks for a comma); read as decimals',
+      line: 2,
+    });
   });
 });
