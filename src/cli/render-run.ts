@@ -63,10 +63,30 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
         `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
       );
     }
-    for (const balance of dossier.balances?.differences.slice(0, 5) ?? []) {
+    const proof = dossier.accounting;
+    if (proof === undefined) continue;
+    for (const row of proof.differences.slice(0, 10)) {
       output.info(
-        `  ${dossier.id} account ${balance.account}: debit ${balance.sourceDebit} -> ${balance.targetDebit}, credit ${balance.sourceCredit} -> ${balance.targetCredit}`,
+        `  ${dossier.id} ${row.check.replace('_', ' ')} ${row.key}: debit ${row.source.debit} -> ${row.target.debit}, credit ${row.source.credit} -> ${row.target.credit}, lines ${row.source.lines} -> ${row.target.lines}${row.notLoaded.lines > 0 ? ` (${row.notLoaded.lines} not loaded)` : ''}`,
       );
     }
+    for (const line of proof.lines.filter((l) => l.issue !== 'not_loaded').slice(0, 10)) {
+      output.info(`  ${dossier.id} line ${line.sourceKey}: ${line.issue.replace('_', ' ')}`);
+    }
+    for (const check of proof.opening.filter((c) => !c.ok)) {
+      output.info(
+        `  ${dossier.id} opening ${check.fiscalYear} vs closing ${check.previousFiscalYear}: ${check.differences.length} accounts differ; equity opening ${check.equity.opening}, expected ${check.equity.expectedOpening}`,
+      );
+    }
+  }
+  const proofs = result.dossiers.flatMap((dossier) =>
+    dossier.accounting === undefined ? [] : [dossier.accounting],
+  );
+  if (proofs.length > 0) {
+    const lines = proofs.reduce((total, proof) => total + proof.counts.targetLines, 0);
+    const ok = proofs.filter((proof) => proof.ok).length;
+    output.info(
+      `  accounting: ${ok}/${proofs.length} dossiers prove trial balance, journals per month, lettering and opening balances (${formatNumber(lines)} lines)`,
+    );
   }
 };

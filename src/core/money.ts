@@ -34,3 +34,34 @@ export class DecimalSum {
     return this.total.isZero() ? '0' : this.total.toString();
   }
 }
+
+/** Decimals kept when amounts are summed as integers (set-based in SQL): a millionth of a unit. */
+export const MICRO_UNITS_PER_UNIT = 1_000_000n;
+const MICRO_DIGITS = 6;
+
+/**
+ * A canonical decimal as an integer count of millionths, so that SQL can sum it exactly (64-bit integers, no
+ * floating point); undefined when it has more than 6 decimals (never the case for money in a FEC).
+ */
+export const toMicroUnits = (value: string): bigint | undefined => {
+  const negative = value.startsWith('-');
+  const unsigned = negative || value.startsWith('+') ? value.slice(1) : value;
+  const [whole = '0', fraction = ''] = unsigned.split('.');
+  if (fraction.length > MICRO_DIGITS) return undefined;
+  const micro =
+    BigInt(whole === '' ? '0' : whole) * MICRO_UNITS_PER_UNIT + BigInt(fraction.padEnd(MICRO_DIGITS, '0'));
+  return negative ? -micro : micro;
+};
+
+/** The canonical decimal text of a count of millionths (`1234500000n` → `1234.5`). */
+export const fromMicroUnits = (micro: bigint): string => {
+  const negative = micro < 0n;
+  const magnitude = negative ? -micro : micro;
+  const whole = magnitude / MICRO_UNITS_PER_UNIT;
+  const fraction = (magnitude % MICRO_UNITS_PER_UNIT)
+    .toString()
+    .padStart(MICRO_DIGITS, '0')
+    .replace(/0+$/, '');
+  const text = fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+  return negative && text !== '0' ? `-${text}` : text;
+};

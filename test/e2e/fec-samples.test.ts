@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
+import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from './support/cli.js';
 import { defaultStatePath, readLedger, writeFiles } from './support/helpers.js';
@@ -26,6 +27,7 @@ interface ReconcileJson {
       targetCredit: string;
       differences: unknown[];
     };
+    accounting: AccountingProof;
   }[];
 }
 
@@ -62,6 +64,10 @@ describe('migrating the public FEC samples', () => {
     expect(run.entities.fiscal_year?.loaded).toBe(1);
     expect(run.records.rejected).toBe(0);
     expect(reconcile.ok).toBe(true);
+    const proof = reconcile.dossiers[0]?.accounting;
+    expect(proof?.counts).toMatchObject({ sourceEntries: 2033, targetEntries: 2033, targetLines: 5422 });
+    expect(proof?.differences).toEqual([]);
+    expect(proof?.journalMonths.length).toBeGreaterThan(9);
     expect(reconcile.dossiers[0]?.balances).toMatchObject({
       sourceDebit: '10186219.81',
       sourceCredit: '10186219.81',
@@ -123,6 +129,13 @@ describe('migrating the public FEC samples', () => {
     // Source and target differ by exactly the rejected lines: no unexplained difference.
     expect(reconcile.dossiers[0]?.balances.differences).toEqual([]);
     expect(reconcile.ok).toBe(true);
+    // The two lines of the entry with the bad date were mapped but not loaded: the proof lists them.
+    const proof = reconcile.dossiers[0]?.accounting;
+    expect(proof?.counts.linesNotLoaded).toBe(2);
+    expect(proof?.lines.map((line) => [line.issue, line.source?.account])).toEqual([
+      ['not_loaded', '401100'],
+      ['not_loaded', '445660'],
+    ]);
     expect(run.status).toBe('succeeded');
   }, 120_000);
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
-import { DecimalSum } from '../../core/money.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { TargetStore } from '../../store/target/target-store.js';
@@ -12,6 +11,7 @@ import { entityLoadOrder } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityInputs, fieldText, type EntityInputs } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
+import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
 
 export interface EntityReconciliation {
@@ -62,6 +62,8 @@ export interface DossierReconciliation {
     readonly differences: readonly AccountBalance[];
     readonly accounts: number;
   };
+  /** Accounting: the full proof (trial balances, journals per month, lettering, opening balances), to the line. */
+  readonly accounting?: AccountingProof;
 }
 
 export interface Reconciliation {
@@ -79,13 +81,30 @@ export interface Reconciliation {
   };
 }
 
-/** Line entities whose money is balanced per account. */
-const moneyColumns = {
-  entity: 'entry_line',
-  account: 'account_id',
-  debit: 'debit',
-  credit: 'credit',
+/** Where the accounting proof finds what it needs in the mapped values (target column names). */
+const proofColumns = {
+  journal: { kind: 'kind' },
+  entry: { journal: 'journal_id', date: 'date', fiscalYear: 'fiscal_year_id' },
+  entry_line: {
+    entry: 'entry_id',
+    account: 'account_id',
+    auxiliaryAccount: 'third_party_id',
+    debit: 'debit',
+    credit: 'credit',
+    lettering: 'lettering_code',
+  },
 } as const;
+
+const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
+
+/** Values by column name, from values in target column order. */
+const byName = (entity: EntityName, values: readonly unknown[]): Record<string, unknown> => {
+  const named: Record<string, unknown> = {};
+  targetColumns(entity).forEach((column, index) => {
+    named[column.name] = values[index];
+  });
+  return named;
+};
 
 /**
  * Proves, per dossier and entity, that every source record is accounted for and arrived intact: it reads the
@@ -116,27 +135,49 @@ export const reconcile = async (options: {
   const scratch = new Database(join(folder, 'scratch.db'));
   scratch.pragma('journal_mode = OFF');
   scratch.pragma('synchronous = OFF');
-  scratch.exec(`CREATE TABLE src (k TEXT PRIMARY KEY, h TEXT NOT NULL, account TEXT, debit TEXT, credit TEXT);
+  scratch.exec(`CREATE TABLE src (k TEXT PRIMARY KEY, h TEXT NOT NULL);
                 CREATE TABLE tgt (k TEXT PRIMARY KEY, h TEXT NOT NULL)`);
-  const insertSource = scratch.prepare(
-    'INSERT OR IGNORE INTO src (k, h, account, debit, credit) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insertSource = scratch.prepare('INSERT OR IGNORE INTO src (k, h) VALUES (?, ?)');
+  const proof = createAccountingProof(scratch);
+  const toProof = (
+    side: 'source' | 'target',
+    entity: EntityName,
+    key: string,
+    named: Record<string, unknown>,
+  ) => {
+    if (entity === 'journal') proof.journal(side, key, named[proofColumns.journal.kind]);
+    else if (entity === 'entry') {
+      const columns = proofColumns.entry;
+      proof.entry(side, key, {
+        journal: named[columns.journal],
+        date: named[columns.date],
+        fiscalYear: named[columns.fiscalYear],
+      });
+    } else if (entity === 'entry_line') {
+      const columns = proofColumns.entry_line;
+      proof.line(side, key, {
+        entry: named[columns.entry],
+        account: named[columns.account],
+        auxiliaryAccount: named[columns.auxiliaryAccount],
+        debit: named[columns.debit],
+        credit: named[columns.credit],
+        lettering: named[columns.lettering],
+      });
+    }
+  };
   const insertTarget = scratch.prepare('INSERT OR IGNORE INTO tgt (k, h) VALUES (?, ?)');
 
   const results: DossierReconciliation[] = [];
   try {
     for (const dossier of dossierIds) {
       const entities: EntityReconciliation[] = [];
-      let balances: DossierReconciliation['balances'];
+      proof.reset();
       for (const entity of order) {
         scratch.exec('DELETE FROM src; DELETE FROM tgt');
         const entityPlan = plan.entities[entity]!;
         const map = compileEntityMapping(entity, entityPlan);
         const columns = targetColumns(entity);
-        const isMoney = entity === moneyColumns.entity;
-        const accountIndex = columns.findIndex((column) => column.name === moneyColumns.account);
-        const debitIndex = columns.findIndex((column) => column.name === moneyColumns.debit);
-        const creditIndex = columns.findIndex((column) => column.name === moneyColumns.credit);
+        const inProof = isProofEntity(entity);
         const input = inputs.get(entity)!;
         const seen = entityPlan.distinct ? new Set<string>() : undefined;
         let sourceCount = 0;
@@ -157,36 +198,12 @@ export const reconcile = async (options: {
               sourceCount++;
               if (outcome.fate !== 'mapped') continue;
               const values = outcome.record.values;
-              insertSource.run(
-                outcome.record.sourceKey,
-                recordHash(values),
-                isMoney ? values[accountIndex] : null,
-                isMoney ? values[debitIndex] : null,
-                isMoney ? values[creditIndex] : null,
-              );
+              insertSource.run(outcome.record.sourceKey, recordHash(values));
+              if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(entity, values));
             }
             scratch.exec('COMMIT');
           }
         }
-        const sums = new Map<
-          string,
-          { sd: DecimalSum; sc: DecimalSum; td: DecimalSum; tc: DecimalSum; rd: DecimalSum; rc: DecimalSum }
-        >();
-        const sumsOf = (account: string) => {
-          let entry = sums.get(account);
-          if (entry === undefined) {
-            entry = {
-              sd: new DecimalSum(),
-              sc: new DecimalSum(),
-              td: new DecimalSum(),
-              tc: new DecimalSum(),
-              rd: new DecimalSum(),
-              rc: new DecimalSum(),
-            };
-            sums.set(account, entry);
-          }
-          return entry;
-        };
         let targetRows = 0;
         for await (const batch of target.readRows(entity, dossier)) {
           scratch.exec('BEGIN');
@@ -194,11 +211,7 @@ export const reconcile = async (options: {
             targetRows++;
             const values = columns.map((column) => row.values[column.name] ?? null);
             insertTarget.run(row.sourceKey, recordHash(values));
-            if (isMoney) {
-              const account = sumsOf(String(values[accountIndex]));
-              account.td.add(values[debitIndex] as string | null);
-              account.tc.add(values[creditIndex] as string | null);
-            }
+            if (inProof) toProof('target', entity, row.sourceKey, row.values);
           }
           scratch.exec('COMMIT');
         }
@@ -236,69 +249,38 @@ export const reconcile = async (options: {
           samples,
           ok: unaccounted === 0 && contentMismatches === 0 && extraInTarget === 0 && orphans === 0,
         });
-
-        if (isMoney && accountIndex >= 0 && debitIndex >= 0 && creditIndex >= 0) {
-          for (const row of scratch.prepare('SELECT account, debit, credit FROM src').iterate() as Iterable<{
-            account: string | null;
-            debit: string | null;
-            credit: string | null;
-          }>) {
-            const account = sumsOf(String(row.account));
-            account.sd.add(row.debit);
-            account.sc.add(row.credit);
-          }
-          for (const row of scratch
-            .prepare(
-              'SELECT account, debit, credit FROM src WHERE NOT EXISTS (SELECT 1 FROM tgt WHERE tgt.k = src.k)',
-            )
-            .iterate() as Iterable<{ account: string | null; debit: string | null; credit: string | null }>) {
-            const account = sumsOf(String(row.account));
-            account.rd.add(row.debit);
-            account.rc.add(row.credit);
-          }
-          const totals = {
-            sd: new DecimalSum(),
-            sc: new DecimalSum(),
-            td: new DecimalSum(),
-            tc: new DecimalSum(),
-          };
-          const differences: AccountBalance[] = [];
-          for (const [account, entry] of [...sums].sort(([a], [b]) => a.localeCompare(b))) {
-            totals.sd.add(entry.sd.toString());
-            totals.sc.add(entry.sc.toString());
-            totals.td.add(entry.td.toString());
-            totals.tc.add(entry.tc.toString());
-            const expectedDebit = new DecimalSum().add(entry.sd.toString()).subtract(entry.rd.toString());
-            const expectedCredit = new DecimalSum().add(entry.sc.toString()).subtract(entry.rc.toString());
-            const ok =
-              expectedDebit.toString() === entry.td.toString() &&
-              expectedCredit.toString() === entry.tc.toString();
-            const balance: AccountBalance = {
-              account,
-              sourceDebit: entry.sd.toString(),
-              sourceCredit: entry.sc.toString(),
-              targetDebit: entry.td.toString(),
-              targetCredit: entry.tc.toString(),
-              rejectedDebit: entry.rd.toString(),
-              rejectedCredit: entry.rc.toString(),
-              ok,
-            };
-            if (!ok) differences.push(balance);
-          }
-          balances = {
-            sourceDebit: totals.sd.toString(),
-            sourceCredit: totals.sc.toString(),
-            targetDebit: totals.td.toString(),
-            targetCredit: totals.tc.toString(),
-            differences,
-            accounts: sums.size,
-          };
-        }
       }
-      const ok =
-        entities.every((entity) => entity.ok) &&
-        (balances === undefined || balances.differences.length === 0);
-      results.push({ id: dossier, ok, entities, ...(balances === undefined ? {} : { balances }) });
+      const accounting = proof.finish();
+      const balances: DossierReconciliation['balances'] =
+        accounting === undefined
+          ? undefined
+          : {
+              sourceDebit: accounting.totals.source.debit,
+              sourceCredit: accounting.totals.source.credit,
+              targetDebit: accounting.totals.target.debit,
+              targetCredit: accounting.totals.target.credit,
+              differences: accounting.accounts
+                .filter((row) => !row.ok)
+                .map((row) => ({
+                  account: row.key,
+                  sourceDebit: row.source.debit,
+                  sourceCredit: row.source.credit,
+                  targetDebit: row.target.debit,
+                  targetCredit: row.target.credit,
+                  rejectedDebit: row.notLoaded.debit,
+                  rejectedCredit: row.notLoaded.credit,
+                  ok: false,
+                })),
+              accounts: accounting.accounts.length,
+            };
+      const ok = entities.every((entity) => entity.ok) && (accounting === undefined || accounting.ok);
+      results.push({
+        id: dossier,
+        ok,
+        entities,
+        ...(balances === undefined ? {} : { balances }),
+        ...(accounting === undefined ? {} : { accounting }),
+      });
       options.onDossier?.(results.length, dossierIds.length);
     }
   } finally {

@@ -1,0 +1,397 @@
+import type Database from 'better-sqlite3';
+import { fromMicroUnits, toMicroUnits } from '../../core/money.js';
+import { fieldText } from '../run/dossier-inputs.js';
+
+/** Debit, credit and line count of one group of entry lines (amounts as exact decimal text). */
+export interface ProofAmounts {
+  readonly debit: string;
+  readonly credit: string;
+  readonly lines: number;
+}
+
+/** One row of a side-by-side balance: the source, the target, and what the ledger says did not load. */
+export interface ProofRow {
+  readonly key: string;
+  readonly source: ProofAmounts;
+  readonly target: ProofAmounts;
+  /** Source lines of this group that were rejected at load (their fate in the ledger says why). */
+  readonly notLoaded: ProofAmounts;
+  /** target = source - notLoaded, for debit, credit and line count. */
+  readonly ok: boolean;
+}
+
+export const ProofCheck = {
+  account: 'account',
+  auxiliaryAccount: 'auxiliary_account',
+  journalMonth: 'journal_month',
+  lettering: 'lettering',
+} as const;
+export type ProofCheck = (typeof ProofCheck)[keyof typeof ProofCheck];
+
+/** A line that explains a difference: in one side only, or with other content on each side. */
+export interface ProofLine {
+  readonly sourceKey: string;
+  readonly issue: 'not_loaded' | 'target_only' | 'content_differs';
+  readonly source?: LineFacts;
+  readonly target?: LineFacts;
+}
+
+interface LineFacts {
+  readonly account: string | null;
+  readonly auxiliaryAccount: string | null;
+  readonly debit: string | null;
+  readonly credit: string | null;
+  readonly lettering: string | null;
+}
+
+/** The opening balances of a year against the closing balance sheet of the year before. */
+export interface OpeningCheck {
+  readonly fiscalYear: string;
+  readonly previousFiscalYear: string;
+  /** Net result of the previous year (classes 6 and 7, debit - credit: positive is a loss). */
+  readonly previousResult: string;
+  /** Balance-sheet accounts (classes 1 to 5, equity 11/12 apart) whose opening differs from the closing. */
+  readonly differences: readonly { account: string; closing: string; opening: string }[];
+  /** Equity accounts 11x and 12x: opening = closing + result carried forward (both as debit - credit). */
+  readonly equity: { readonly closing: string; readonly opening: string; readonly expectedOpening: string };
+  readonly ok: boolean;
+}
+
+export interface AccountingProof {
+  readonly ok: boolean;
+  readonly counts: {
+    readonly sourceEntries: number;
+    readonly targetEntries: number;
+    readonly sourceLines: number;
+    readonly targetLines: number;
+    readonly linesNotLoaded: number;
+    /** Amounts with more than 6 decimals, which the integer sums cannot hold (compared line by line only). */
+    readonly inexactAmounts: number;
+  };
+  readonly totals: {
+    readonly source: ProofAmounts;
+    readonly target: ProofAmounts;
+    readonly notLoaded: ProofAmounts;
+  };
+  /** Trial balance per account (balance générale). */
+  readonly accounts: readonly ProofRow[];
+  /** Per auxiliary account (balance auxiliaire: customers, suppliers...). */
+  readonly auxiliaryAccounts: readonly ProofRow[];
+  /** Per journal and month (`VE 2024-03`). */
+  readonly journalMonths: readonly ProofRow[];
+  /** Lettering groups (account + lettering code): preserved when each group has the same lines and amounts. */
+  readonly lettering: { readonly groups: number; readonly differences: readonly ProofRow[] };
+  /** Groups of any check where target ≠ source - not loaded: what must be looked at. */
+  readonly differences: readonly (ProofRow & { readonly check: ProofCheck })[];
+  /** Lines behind the differences and the lines not loaded (first ones), to the line. */
+  readonly lines: readonly ProofLine[];
+  readonly opening: readonly OpeningCheck[];
+}
+
+/** Lines listed in a proof; the counts stay exact past it. */
+const MAX_LISTED_LINES = 200;
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS proof_journal (side TEXT, k TEXT, kind TEXT, PRIMARY KEY (side, k));
+  CREATE TABLE IF NOT EXISTS proof_entry (side TEXT, k TEXT, journal TEXT, day TEXT, year TEXT, PRIMARY KEY (side, k));
+  CREATE TABLE IF NOT EXISTS proof_line (side TEXT, k TEXT, entry TEXT, account TEXT, aux TEXT, debit INTEGER,
+    credit INTEGER, lettering TEXT, debit_text TEXT, credit_text TEXT, PRIMARY KEY (side, k));
+`;
+
+type Side = 'source' | 'target';
+
+export interface EntryFacts {
+  readonly journal: unknown;
+  readonly date: unknown;
+  readonly fiscalYear: unknown;
+}
+
+export interface LineInput {
+  readonly entry: unknown;
+  readonly account: unknown;
+  readonly auxiliaryAccount: unknown;
+  readonly debit: unknown;
+  readonly credit: unknown;
+  readonly lettering: unknown;
+}
+
+const text = (value: unknown): string | null => fieldText(value) ?? null;
+
+const zero: ProofAmounts = { debit: '0', credit: '0', lines: 0 };
+
+interface SumRow {
+  g: string | null;
+  sd: bigint | null;
+  sc: bigint | null;
+  sn: bigint | null;
+  td: bigint | null;
+  tc: bigint | null;
+  tn: bigint | null;
+  xd: bigint | null;
+  xc: bigint | null;
+  xn: bigint | null;
+}
+
+const amounts = (debit: bigint | null, credit: bigint | null, lines: bigint | null): ProofAmounts => ({
+  debit: fromMicroUnits(debit ?? 0n),
+  credit: fromMicroUnits(credit ?? 0n),
+  lines: Number(lines ?? 0n),
+});
+
+/**
+ * The accounting proof of one dossier, set-based: the reconciliation hands it the journals, entries and lines it
+ * maps from the source and reads back from the target; they go to a scratch SQLite as integer millionths, and
+ * every balance is a GROUP BY. The expectation is exact: target = source - lines the ledger says did not load.
+ */
+export const createAccountingProof = (scratch: Database.Database) => {
+  scratch.exec(schema);
+  const insertJournal = scratch.prepare('INSERT OR IGNORE INTO proof_journal VALUES (?, ?, ?)');
+  const insertEntry = scratch.prepare('INSERT OR IGNORE INTO proof_entry VALUES (?, ?, ?, ?, ?)');
+  const insertLine = scratch.prepare(
+    'INSERT OR IGNORE INTO proof_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  let inexact = 0;
+  let seen = false;
+
+  const micro = (value: unknown): bigint | null => {
+    const amount = text(value);
+    if (amount === null) return null;
+    const units = toMicroUnits(amount);
+    if (units === undefined) inexact += 1;
+    return units ?? null;
+  };
+
+  const journal = (side: Side, key: string, kind: unknown) => {
+    seen = true;
+    insertJournal.run(side, key, text(kind));
+  };
+  const entry = (side: Side, key: string, facts: EntryFacts) => {
+    seen = true;
+    insertEntry.run(side, key, text(facts.journal), text(facts.date), text(facts.fiscalYear));
+  };
+  const line = (side: Side, key: string, input: LineInput) => {
+    seen = true;
+    insertLine.run(
+      side,
+      key,
+      text(input.entry),
+      text(input.account),
+      text(input.auxiliaryAccount),
+      micro(input.debit),
+      micro(input.credit),
+      text(input.lettering),
+      text(input.debit),
+      text(input.credit),
+    );
+  };
+
+  /** Sums per group on each side, and of the source lines with no target line. */
+  const grouped = (group: string, where = '1 = 1'): ProofRow[] => {
+    const sums = (side: Side, extra = '') => `
+      SELECT ${group} AS g, sum(l.debit) AS d, sum(l.credit) AS c, count(*) AS n
+      FROM proof_line l LEFT JOIN proof_entry e ON e.side = l.side AND e.k = l.entry
+      WHERE l.side = '${side}' AND ${where} ${extra} GROUP BY 1`;
+    const rows = scratch
+      .prepare(
+        `WITH s AS (${sums('source')}), t AS (${sums('target')}),
+              x AS (${sums('source', "AND NOT EXISTS (SELECT 1 FROM proof_line o WHERE o.side = 'target' AND o.k = l.k)")}),
+              keys AS (SELECT g FROM s UNION SELECT g FROM t)
+         SELECT keys.g AS g, s.d AS sd, s.c AS sc, s.n AS sn, t.d AS td, t.c AS tc, t.n AS tn,
+                x.d AS xd, x.c AS xc, x.n AS xn
+         FROM keys LEFT JOIN s ON s.g IS keys.g LEFT JOIN t ON t.g IS keys.g LEFT JOIN x ON x.g IS keys.g
+         ORDER BY keys.g`,
+      )
+      .safeIntegers(true)
+      .all() as SumRow[];
+    return rows.map((row) => {
+      const ok =
+        (row.sd ?? 0n) - (row.xd ?? 0n) === (row.td ?? 0n) &&
+        (row.sc ?? 0n) - (row.xc ?? 0n) === (row.tc ?? 0n) &&
+        (row.sn ?? 0n) - (row.xn ?? 0n) === (row.tn ?? 0n);
+      return {
+        key: row.g ?? '(none)',
+        source: amounts(row.sd, row.sc, row.sn),
+        target: amounts(row.td, row.tc, row.tn),
+        notLoaded: amounts(row.xd, row.xc, row.xn),
+        ok,
+      };
+    });
+  };
+
+  const count = (sql: string): number => (scratch.prepare(sql).get() as { n: number }).n;
+
+  const listedLines = (): ProofLine[] => {
+    const facts = (prefix: string) =>
+      `${prefix}.account AS ${prefix}_account, ${prefix}.aux AS ${prefix}_aux, ${prefix}.debit_text AS ${prefix}_debit,
+       ${prefix}.credit_text AS ${prefix}_credit, ${prefix}.lettering AS ${prefix}_lettering`;
+    const rows = scratch
+      .prepare(
+        `SELECT listed.k AS k, listed.issue AS issue, ${facts('s')}, ${facts('t')} FROM (
+           SELECT s.k AS k, 'content_differs' AS issue, s.rowid AS sr, t.rowid AS tr FROM proof_line s
+             JOIN proof_line t ON t.side = 'target' AND t.k = s.k
+             WHERE s.side = 'source' AND (s.account IS NOT t.account OR s.aux IS NOT t.aux OR s.debit IS NOT t.debit
+               OR s.credit IS NOT t.credit OR s.lettering IS NOT t.lettering)
+           UNION ALL
+           SELECT t.k, 'target_only', NULL, t.rowid FROM proof_line t WHERE t.side = 'target'
+             AND NOT EXISTS (SELECT 1 FROM proof_line s WHERE s.side = 'source' AND s.k = t.k)
+           UNION ALL
+           SELECT s.k, 'not_loaded', s.rowid, NULL FROM proof_line s WHERE s.side = 'source'
+             AND NOT EXISTS (SELECT 1 FROM proof_line t WHERE t.side = 'target' AND t.k = s.k)
+           LIMIT ${MAX_LISTED_LINES}) AS listed
+         LEFT JOIN proof_line s ON s.rowid = listed.sr LEFT JOIN proof_line t ON t.rowid = listed.tr
+         ORDER BY CASE listed.issue WHEN 'not_loaded' THEN 1 ELSE 0 END, listed.k`,
+      )
+      .all() as Record<string, string | null>[];
+    const factsOf = (row: Record<string, string | null>, prefix: string): LineFacts | undefined =>
+      row[`${prefix}_account`] === undefined ||
+      (row[`${prefix}_account`] === null &&
+        row[`${prefix}_debit`] === null &&
+        row[`${prefix}_credit`] === null)
+        ? undefined
+        : {
+            account: row[`${prefix}_account`] ?? null,
+            auxiliaryAccount: row[`${prefix}_aux`] ?? null,
+            debit: row[`${prefix}_debit`] ?? null,
+            credit: row[`${prefix}_credit`] ?? null,
+            lettering: row[`${prefix}_lettering`] ?? null,
+          };
+    return rows.map((row) => {
+      const source = factsOf(row, 's');
+      const target = factsOf(row, 't');
+      return {
+        sourceKey: row.k ?? '',
+        issue: row.issue as ProofLine['issue'],
+        ...(source === undefined ? {} : { source }),
+        ...(target === undefined ? {} : { target }),
+      };
+    });
+  };
+
+  /** Year N's opening entries against year N-1's closing balance sheet, in the target (both years loaded). */
+  const openingChecks = (): OpeningCheck[] => {
+    const years = (
+      scratch
+        .prepare(
+          "SELECT DISTINCT year FROM proof_entry WHERE side = 'target' AND year IS NOT NULL ORDER BY year",
+        )
+        .all() as { year: string }[]
+    ).map((row) => row.year);
+    const checks: OpeningCheck[] = [];
+    for (let index = 1; index < years.length; index += 1) {
+      const previous = years[index - 1] as string;
+      const year = years[index] as string;
+      const balances = (filter: string, yearOf: string) =>
+        scratch
+          .prepare(
+            `SELECT l.account AS account, sum(coalesce(l.debit, 0) - coalesce(l.credit, 0)) AS net
+             FROM proof_line l JOIN proof_entry e ON e.side = 'target' AND e.k = l.entry
+             LEFT JOIN proof_journal j ON j.side = 'target' AND j.k = e.journal
+             WHERE l.side = 'target' AND e.year = ? AND ${filter} GROUP BY l.account`,
+          )
+          .safeIntegers(true)
+          .all(yearOf) as { account: string | null; net: bigint }[];
+      const closing = new Map(
+        balances('1 = 1', previous).map((row) => [row.account ?? '', row.net] as const),
+      );
+      const opening = new Map(
+        balances("j.kind = 'opening'", year).map((row) => [row.account ?? '', row.net] as const),
+      );
+      const classOf = (account: string) => account.charAt(0);
+      const isEquityCarry = (account: string) => account.startsWith('11') || account.startsWith('12');
+      let result = 0n;
+      let equityClosing = 0n;
+      let equityOpening = 0n;
+      const differences: OpeningCheck['differences'][number][] = [];
+      for (const [account, net] of closing) {
+        if (classOf(account) === '6' || classOf(account) === '7') result += net;
+      }
+      const accounts = new Set([...closing.keys(), ...opening.keys()]);
+      for (const account of [...accounts].sort()) {
+        const accountClass = classOf(account);
+        if (accountClass < '1' || accountClass > '5') continue;
+        const closed = closing.get(account) ?? 0n;
+        const opened = opening.get(account) ?? 0n;
+        if (isEquityCarry(account)) {
+          equityClosing += closed;
+          equityOpening += opened;
+          continue;
+        }
+        if (closed !== opened) {
+          differences.push({ account, closing: fromMicroUnits(closed), opening: fromMicroUnits(opened) });
+        }
+      }
+      const expectedOpening = equityClosing + result;
+      checks.push({
+        fiscalYear: year,
+        previousFiscalYear: previous,
+        previousResult: fromMicroUnits(result),
+        differences,
+        equity: {
+          closing: fromMicroUnits(equityClosing),
+          opening: fromMicroUnits(equityOpening),
+          expectedOpening: fromMicroUnits(expectedOpening),
+        },
+        ok: differences.length === 0 && expectedOpening === equityOpening,
+      });
+    }
+    return checks;
+  };
+
+  const finish = (): AccountingProof | undefined => {
+    if (!seen) return undefined;
+    const accounts = grouped('l.account');
+    const auxiliaryAccounts = grouped('l.aux', 'l.aux IS NOT NULL');
+    const journalMonths = grouped(
+      "coalesce(e.journal, '?') || ' ' || coalesce(substr(e.day, 1, 7), '(entry not loaded)')",
+    );
+    const letteringRows = grouped("l.account || ' ' || l.lettering", 'l.lettering IS NOT NULL');
+    const [total] = grouped("'all'");
+    const differences = [
+      ...accounts.filter((row) => !row.ok).map((row) => ({ ...row, check: ProofCheck.account })),
+      ...auxiliaryAccounts
+        .filter((row) => !row.ok)
+        .map((row) => ({ ...row, check: ProofCheck.auxiliaryAccount })),
+      ...journalMonths.filter((row) => !row.ok).map((row) => ({ ...row, check: ProofCheck.journalMonth })),
+      ...letteringRows.filter((row) => !row.ok).map((row) => ({ ...row, check: ProofCheck.lettering })),
+    ];
+    const opening = openingChecks();
+    const linesNotLoaded = count(
+      `SELECT count(*) AS n FROM proof_line s WHERE s.side = 'source'
+         AND NOT EXISTS (SELECT 1 FROM proof_line t WHERE t.side = 'target' AND t.k = s.k)`,
+    );
+    return {
+      ok: differences.length === 0 && inexact === 0 && opening.every((check) => check.ok),
+      counts: {
+        sourceEntries: count("SELECT count(*) AS n FROM proof_entry WHERE side = 'source'"),
+        targetEntries: count("SELECT count(*) AS n FROM proof_entry WHERE side = 'target'"),
+        sourceLines: count("SELECT count(*) AS n FROM proof_line WHERE side = 'source'"),
+        targetLines: count("SELECT count(*) AS n FROM proof_line WHERE side = 'target'"),
+        linesNotLoaded,
+        inexactAmounts: inexact,
+      },
+      totals: {
+        source: total?.source ?? zero,
+        target: total?.target ?? zero,
+        notLoaded: total?.notLoaded ?? zero,
+      },
+      accounts,
+      auxiliaryAccounts,
+      journalMonths,
+      lettering: { groups: letteringRows.length, differences: letteringRows.filter((row) => !row.ok) },
+      differences,
+      lines: listedLines(),
+      opening,
+    };
+  };
+
+  /** Empties the tables for the next dossier. */
+  const reset = () => {
+    scratch.exec('DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line');
+    inexact = 0;
+    seen = false;
+  };
+
+  return { journal, entry, line, finish, reset };
+};
+
+export type AccountingProofCollector = ReturnType<typeof createAccountingProof>;

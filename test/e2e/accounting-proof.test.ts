@@ -1,0 +1,182 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
+import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
+import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { writeFiles } from './support/helpers.js';
+
+type Column = (typeof FEC_STANDARD_COLUMNS)[number];
+type Line = [
+  journal: string,
+  number: string,
+  date: string,
+  account: string,
+  aux: string,
+  debit: string,
+  credit: string,
+  lettering?: string,
+];
+
+const fec = (lines: readonly Line[]): string =>
+  [
+    FEC_STANDARD_COLUMNS.join('\t'),
+    ...lines.map(([journal, number, date, account, aux, debit, credit, lettering = '']) => {
+      const values: Partial<Record<Column, string>> = {
+        JournalCode: journal,
+        JournalLib: journal,
+        EcritureNum: number,
+        EcritureDate: date,
+        CompteNum: account,
+        CompteLib: `Compte ${account}`,
+        CompAuxNum: aux,
+        CompAuxLib: aux === '' ? '' : `Tiers ${aux}`,
+        PieceRef: `P${number}`,
+        PieceDate: date,
+        EcritureLib: `Ecriture ${number}`,
+        Debit: debit,
+        Credit: credit,
+        EcritureLet: lettering,
+        DateLet: lettering === '' ? '' : date,
+        ValidDate: date,
+      };
+      return FEC_STANDARD_COLUMNS.map((column) => values[column] ?? '').join('\t');
+    }),
+  ].join('\r\n');
+
+/** Year N-1: a sale paid by bank (lettered A), a purchase unpaid. Result: a profit of 700. */
+const previousYear = fec([
+  ['VE', '1', '20220310', '411000', 'C001', '1200,00', '0,00', 'A'],
+  ['VE', '1', '20220310', '706000', '', '0,00', '1000,00'],
+  ['VE', '1', '20220310', '445710', '', '0,00', '200,00'],
+  ['BQ', '1', '20220415', '512000', '', '1200,00', '0,00'],
+  ['BQ', '1', '20220415', '411000', 'C001', '0,00', '1200,00', 'A'],
+  ['AC', '1', '20220520', '607000', '', '300,00', '0,00'],
+  ['AC', '1', '20220520', '401000', 'F001', '0,00', '300,00'],
+]);
+
+/** Year N: à-nouveaux carrying N-1's balance sheet, the profit to account 120000; then a sale. */
+const openingYear = (bank: string, result: string) =>
+  fec([
+    ['AN', '1', '20230101', '512000', '', bank, '0,00'],
+    ['AN', '1', '20230101', '445710', '', '0,00', '200,00'],
+    ['AN', '1', '20230101', '401000', 'F001', '0,00', '300,00'],
+    ['AN', '1', '20230101', '120000', '', '0,00', result],
+    ['VE', '1', '20230210', '411000', 'C002', '600,00', '0,00'],
+    ['VE', '1', '20230210', '706000', '', '0,00', '600,00'],
+  ]);
+
+interface ReconcileJson {
+  ok: boolean;
+  dossiers: { accounting: AccountingProof }[];
+}
+
+const migrate = async (files: Record<string, string>) => {
+  const dir = tempDir('cutover-e2e-proof-');
+  writeFiles(dir, {
+    ...files,
+    'cutover.yaml': [
+      'version: 1',
+      'name: two-years',
+      'target: { type: sqlite, url: target.db }',
+      'entities:',
+      fecEntitiesYaml({ path: 'fec/*FEC*.txt', fiscalYears: 'file' }),
+    ].join('\n'),
+  });
+  const plan = path.join(dir, 'cutover.yaml');
+  const run = await cli(['run', '--plan', plan, '--json']);
+  expect(run.code, describeResult(run)).toBe(0);
+  const reconcile = async () => {
+    const result = await cli(['reconcile', '--plan', plan, '--json']);
+    return { code: result.code, json: parseJsonStdout<ReconcileJson>(result) };
+  };
+  return { dir, reconcile };
+};
+
+describe('the accounting proof of reconcile', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('proves two fiscal years side by side: trial balances, journals per month, lettering, and N opening = N-1 closing with the result carried to equity', async () => {
+    const { reconcile } = await migrate({
+      'fec/552100554FEC20221231.txt': previousYear,
+      'fec/552100554FEC20231231.txt': openingYear('1200,00', '700,00'),
+    });
+    const { code, json } = await reconcile();
+    expect(code).toBe(0);
+    const proof = json.dossiers[0]?.accounting;
+    expect(proof?.ok).toBe(true);
+    expect(proof?.counts).toMatchObject({
+      sourceEntries: 5,
+      targetEntries: 5,
+      sourceLines: 13,
+      targetLines: 13,
+    });
+    expect(proof?.totals.target).toEqual({ debit: '4500', credit: '4500', lines: 13 });
+    expect(proof?.accounts.find((row) => row.key === '411000')?.target).toEqual({
+      debit: '1800',
+      credit: '1200',
+      lines: 3,
+    });
+    expect(proof?.auxiliaryAccounts.map((row) => row.key)).toEqual(['C001', 'C002', 'F001']);
+    expect(proof?.journalMonths.map((row) => row.key)).toEqual([
+      'AC 2022-05',
+      'AN 2023-01',
+      'BQ 2022-04',
+      'VE 2022-03',
+      'VE 2023-02',
+    ]);
+    expect(proof?.lettering.groups).toBe(1);
+    expect(proof?.opening).toEqual([
+      {
+        fiscalYear: '2023-12-31',
+        previousFiscalYear: '2022-12-31',
+        previousResult: '-700',
+        differences: [],
+        equity: { closing: '0', opening: '-700', expectedOpening: '-700' },
+        ok: true,
+      },
+    ]);
+  }, 120_000);
+
+  it('names the account and the equity gap when N opening does not carry N-1 closing', async () => {
+    const { reconcile } = await migrate({
+      'fec/552100554FEC20221231.txt': previousYear,
+      'fec/552100554FEC20231231.txt': openingYear('1100,00', '600,00'),
+    });
+    const { code, json } = await reconcile();
+    expect(code).toBe(5);
+    const opening = json.dossiers[0]?.accounting.opening[0];
+    expect(opening?.ok).toBe(false);
+    expect(opening?.differences).toEqual([{ account: '512000', closing: '1200', opening: '1100' }]);
+    expect(opening?.equity).toEqual({ closing: '0', opening: '-600', expectedOpening: '-700' });
+  }, 120_000);
+
+  it('lists a line changed in the target after the load, with its account, journal-month and both sides', async () => {
+    const { dir, reconcile } = await migrate({ 'fec/552100554FEC20221231.txt': previousYear });
+    const target = new Database(path.join(dir, 'target.db'));
+    const changed = target
+      .prepare(
+        "UPDATE entry_line SET debit = '1250' WHERE debit = '1200' AND account_id = (SELECT id FROM account WHERE number = '512000')",
+      )
+      .run();
+    target.close();
+    expect(changed.changes).toBe(1);
+    const { code, json } = await reconcile();
+    expect(code).toBe(5);
+    const proof = json.dossiers[0]?.accounting;
+    expect(proof?.differences.map((row) => `${row.check} ${row.key}`)).toEqual([
+      'account 512000',
+      'journal_month BQ 2022-04',
+    ]);
+    expect(proof?.lines).toEqual([
+      {
+        sourceKey: expect.stringContaining('BQ|1|') as string,
+        issue: 'content_differs',
+        source: { account: '512000', auxiliaryAccount: null, debit: '1200', credit: '0', lettering: null },
+        target: { account: '512000', auxiliaryAccount: null, debit: '1250', credit: '0', lettering: null },
+      },
+    ]);
+  }, 120_000);
+});
