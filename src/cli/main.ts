@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
+import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { GenerateCommandOptions } from './commands/generate-command.js';
 import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
@@ -109,6 +110,22 @@ program
   .action(
     action(async (options: ReconcileCommandOptions) =>
       (await import('./commands/reconcile-command.js')).reconcileCommand(options),
+    ),
+  );
+
+program
+  .command('evidence')
+  .description(
+    'write per dossier the evidence pack: an HTML page for the auditor and its JSON (reconciles again)',
+  )
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--dossier <id>', 'only this dossier (repeatable)', collect)
+  .option('--out <dir>', 'where to write the packs (default: evidence/ beside the plan)')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: EvidenceCommandOptions) =>
+      (await import('./commands/evidence-command.js')).evidenceCommand(options),
     ),
   );
 

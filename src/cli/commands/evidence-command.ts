@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode } from '../../core/exit-codes.js';
+import { buildEvidencePack } from '../../pipeline/evidence/evidence-pack.js';
+import { renderEvidenceHtml } from '../../pipeline/evidence/render-evidence-html.js';
+import { reconcile } from '../../pipeline/reconcile/reconcile.js';
+import { createOutput } from '../output.js';
+import { withSession } from '../session.js';
+
+export interface EvidenceCommandOptions {
+  plan: string;
+  state?: string;
+  dossier?: string[];
+  out?: string;
+  json?: boolean;
+}
+
+/** A dossier id as a folder name: letters, digits, dot, dash and underscore kept, anything else `_`. */
+const folderName = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/**
+ * `cutover evidence`: reconciles the dossiers again and writes, per dossier, `evidence.html` (for the accountant
+ * or auditor) and `evidence.json` (the same facts for machines) under `--out` (default: `evidence/` beside the plan).
+ */
+export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const written = await withSession(
+    { plan: options.plan, state: options.state, target: true },
+    async (session) => {
+      const out = path.resolve(options.out ?? path.join(session.loaded.baseDir, 'evidence'));
+      const result = await reconcile({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target!,
+        ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
+        onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+      });
+      const packs: { id: string; ok: boolean; html: string; json: string }[] = [];
+      for (const dossier of result.dossiers) {
+        const pack = await buildEvidencePack({
+          loaded: session.loaded,
+          state: session.state,
+          reconciliation: dossier,
+        });
+        const folder = path.join(out, folderName(dossier.id));
+        await mkdir(folder, { recursive: true });
+        const json = path.join(folder, 'evidence.json');
+        const html = path.join(folder, 'evidence.html');
+        await writeFile(json, `${JSON.stringify(pack, null, 2)}\n`);
+        await writeFile(html, renderEvidenceHtml(pack));
+        packs.push({ id: dossier.id, ok: pack.verdict.ok, html, json });
+        output.progress(`evidence packs ${packs.length}/${result.dossiers.length}`);
+      }
+      return { ok: result.ok, out, dossiers: packs };
+    },
+  );
+  output.clearProgress();
+  const proven = written.dossiers.filter((dossier) => dossier.ok).length;
+  output.info(
+    `Evidence packs: ${written.dossiers.length} dossiers (${proven} proven, ${written.dossiers.length - proven} with differences) in ${written.out}`,
+  );
+  for (const dossier of written.dossiers.filter((d) => !d.ok).slice(0, 20)) {
+    output.info(`  ${dossier.id}: differences, see ${dossier.html}`);
+  }
+  output.result(written);
+  return written.ok ? ExitCode.OK : ExitCode.NOT_RECONCILED;
+};

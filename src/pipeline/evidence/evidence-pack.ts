@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LedgerEntry, SourceNoticeRow, StateStore } from '../../store/state/state-store.js';
+import type { LoadedPlan } from '../plan/load-plan-file.js';
+import { entityLoadOrder } from '../plan/entity-order.js';
+import type { AccountingProof } from '../reconcile/accounting-proof.js';
+import type { DossierReconciliation, EntityReconciliation } from '../reconcile/reconcile.js';
+import { entityInputs } from '../run/dossier-inputs.js';
+import { formatAmount, formatCount } from './french-format.js';
+
+/** An input of the dossier as it was when the pack was made: a file with its checksum, or a database table. */
+export interface EvidenceInput {
+  readonly source: string;
+  readonly kind: 'file' | 'table';
+  readonly bytes?: number;
+  readonly sha256?: string;
+  readonly entities: readonly string[];
+}
+
+/**
+ * The proof of one dossier's migration, for an auditor: what was read (with checksums), what the reconciliation
+ * found (counts per entity, trial balances side by side, differences to the line), what was rejected and why,
+ * and under which plan version and run. Written as JSON (this) and as one HTML page rendered from it.
+ */
+export interface EvidencePack {
+  readonly format: 'cutover-evidence/1';
+  readonly generatedAt: string;
+  readonly cutoverVersion: string;
+  readonly dossier: {
+    readonly id: string;
+    readonly name: string | null;
+    readonly attributes: Record<string, unknown>;
+  };
+  readonly plan: { readonly name: string; readonly file: string; readonly version: string };
+  readonly run: {
+    readonly id: string;
+    readonly status: string;
+    readonly startedAt: string;
+    readonly finishedAt: string | null;
+  } | null;
+  readonly verdict: { readonly ok: boolean; readonly summary: string };
+  readonly inputs: readonly EvidenceInput[];
+  readonly counts: readonly EntityReconciliation[];
+  readonly accounting: AccountingProof | null;
+  readonly rejected: { readonly total: number; readonly listed: readonly LedgerEntry[] };
+  readonly skipped: number;
+  readonly notices: readonly SourceNoticeRow[];
+}
+
+/** Rejected records written in full in a pack; the total stays exact past it. */
+const MAX_LISTED_REJECTS = 1000;
+
+const sha256Of = (file: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+
+let version: Promise<string> | undefined;
+/** cutover's own version, from its package.json (src/ and dist/ sit at the same depth). */
+const cutoverVersion = (): Promise<string> => {
+  version ??= readFile(
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../package.json'),
+    'utf8',
+  ).then((text) => (JSON.parse(text) as { version: string }).version);
+  return version;
+};
+
+/** Every source the dossier reads, with the entities reading it; files get their size and SHA-256. */
+const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<EvidenceInput[]> => {
+  const readers = new Map<string, { kind: 'file' | 'table'; entities: string[] }>();
+  for (const entity of entityLoadOrder(loaded.plan)) {
+    const plan = loaded.plan.entities[entity];
+    if (plan === undefined) continue;
+    const inputs = await entityInputs(entity, plan, loaded.baseDir);
+    const kind = 'url' in plan.source ? 'table' : 'file';
+    for (const source of inputs.open(dossier)) {
+      const reader = readers.get(source.name) ?? { kind, entities: [] };
+      reader.entities.push(entity);
+      readers.set(source.name, reader);
+    }
+  }
+  const inputs: EvidenceInput[] = [];
+  for (const [source, reader] of readers) {
+    if (reader.kind === 'table') {
+      inputs.push({ source, kind: 'table', entities: reader.entities });
+      continue;
+    }
+    const file = path.resolve(loaded.baseDir, source);
+    const stats = await stat(file).catch(() => undefined);
+    inputs.push({
+      source,
+      kind: 'file',
+      ...(stats === undefined ? {} : { bytes: stats.size, sha256: await sha256Of(file) }),
+      entities: reader.entities,
+    });
+  }
+  return inputs;
+};
+
+const verdictOf = (reconciliation: DossierReconciliation, rejected: number): EvidencePack['verdict'] => {
+  const proof = reconciliation.accounting;
+  if (!reconciliation.ok) {
+    return {
+      ok: false,
+      summary: 'Differences found between the source and the target: see "Differences" below.',
+    };
+  }
+  const source = reconciliation.entities.reduce((total, entity) => total + entity.source, 0);
+  const money =
+    proof === undefined
+      ? ''
+      : ` Debits (${formatAmount(proof.totals.target.debit)}) and credits (${formatAmount(proof.totals.target.credit)}) in the target equal the source's, account by account.`;
+  const rejects =
+    rejected === 0
+      ? ' No record was rejected.'
+      : ` ${formatCount(rejected)} records were rejected, each listed below with its reason.`;
+  return {
+    ok: true,
+    summary: `Every one of the ${formatCount(source)} source records is accounted for and arrived intact.${money}${rejects}`,
+  };
+};
+
+/** Gathers the evidence pack of one dossier from a fresh reconciliation, the ledger and the latest run. */
+export const buildEvidencePack = async (options: {
+  loaded: LoadedPlan;
+  state: StateStore;
+  reconciliation: DossierReconciliation;
+  now?: Date;
+}): Promise<EvidencePack> => {
+  const { loaded, state, reconciliation } = options;
+  const id = reconciliation.id;
+  const dossier = (await state.listDossiers()).find((candidate) => candidate.id === id);
+  const run = await state.latestRun();
+  const rejected = await state.ledgerEntries({ dossierId: id, fate: 'rejected', limit: MAX_LISTED_REJECTS });
+  const rejectedTotal = reconciliation.entities.reduce((total, entity) => total + entity.rejected, 0);
+  // Entities reading one file see its notices once each: the pack says each once.
+  const seen = new Set<string>();
+  const notices = (run === undefined ? [] : await state.notices(run.id)).filter((notice) => {
+    const key = `${notice.source}\u0000${notice.code}\u0000${notice.line ?? ''}\u0000${notice.message}`;
+    if (notice.dossierId !== id || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return {
+    format: 'cutover-evidence/1',
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    cutoverVersion: await cutoverVersion(),
+    dossier: { id, name: dossier?.name ?? null, attributes: dossier?.attributes ?? {} },
+    plan: { name: loaded.plan.name, file: path.basename(loaded.file), version: loaded.hash },
+    run:
+      run === undefined
+        ? null
+        : { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt },
+    verdict: verdictOf(reconciliation, rejectedTotal),
+    inputs: await dossierInputs(loaded, id),
+    counts: reconciliation.entities,
+    accounting: reconciliation.accounting ?? null,
+    rejected: { total: rejectedTotal, listed: rejected },
+    skipped: reconciliation.entities.reduce((total, entity) => total + entity.skipped, 0),
+    notices,
+  };
+};

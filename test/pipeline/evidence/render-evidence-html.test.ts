@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { EvidencePack } from '../../../src/pipeline/evidence/evidence-pack.js';
+import { formatAmount, formatCount } from '../../../src/pipeline/evidence/french-format.js';
+import { escapeHtml, renderEvidenceHtml } from '../../../src/pipeline/evidence/render-evidence-html.js';
+
+const pack = (overrides: Partial<EvidencePack> = {}): EvidencePack => ({
+  format: 'cutover-evidence/1',
+  generatedAt: '2026-11-28T10:00:00.000Z',
+  cutoverVersion: '0.1.0',
+  dossier: { id: 'D<1>', name: 'Boulangerie "Au Pain" & Fils', attributes: { siren: '552100554' } },
+  plan: { name: 'firm', file: 'cutover.yaml', version: 'abc123' },
+  run: null,
+  verdict: { ok: true, summary: 'All good' },
+  inputs: [],
+  counts: [],
+  accounting: null,
+  rejected: {
+    total: 1,
+    listed: [
+      {
+        dossierId: 'D<1>',
+        entity: 'entry_line',
+        location: 'fec.txt:3',
+        runId: 'r1',
+        fate: 'rejected',
+        reason: 'INVALID_AMOUNT',
+        rule: null,
+        message: 'debit (source Debit): "N/A" is not an amount',
+        column: 'debit',
+        sourceKey: 'k',
+        source: 'fec.txt',
+        line: 3,
+        record: 2,
+        raw: 'ACH\t<script>alert(1)</script>\tN/A',
+      },
+    ],
+  },
+  skipped: 0,
+  notices: [],
+  ...overrides,
+});
+
+describe('the evidence page', () => {
+  it('writes amounts as a French accountant reads them, exactly, from the decimal text', () => {
+    expect(formatAmount('10186219.81')).toBe('10\u202f186\u202f219,81');
+    expect(formatAmount('-0.5')).toBe('−0,50');
+    expect(formatAmount('1200')).toBe('1\u202f200,00');
+    expect(formatAmount('0.123')).toBe('0,123');
+    expect(formatCount(5422)).toBe('5\u202f422');
+  });
+
+  it('escapes everything that comes from the data: names, ids and raw records cannot inject markup', () => {
+    const html = renderEvidenceHtml(pack());
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('Boulangerie &quot;Au Pain&quot; &amp; Fils');
+    expect(html).toContain('<code>D&lt;1&gt;</code>');
+    expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('states the verdict first and lists each rejected record with its reason, place and raw content', () => {
+    const html = renderEvidenceHtml(pack({ verdict: { ok: false, summary: 'Differences found' } }));
+    expect(html.indexOf('id="verdict"')).toBeLessThan(html.indexOf('id="rejected"'));
+    expect(html).toContain('class="verdict bad"');
+    expect(html).toContain('Rejected records (1)');
+    expect(html).toContain('<td class="raw">fec.txt line 3</td>');
+    expect(html).toContain('INVALID_AMOUNT');
+    // No trial balance without accounting data: a CRM dossier's pack has none.
+    expect(html).not.toContain('id="trial-balance"');
+  });
+});
