@@ -13,7 +13,10 @@ import {
  * exponent, no trailing zeros), so a result is plain JSON and two results compare by value without rounding.
  */
 
-/** One entry line as the trial balance needs it. */
+/**
+ * One entry line as the trial balance needs it. Codes and numbers are compared trimmed: fixed-width legacy exports
+ * pad them with spaces (`VE  `), and no accountant reads `VE  ` and `VE` as two journals.
+ */
 export interface TrialBalanceLine {
   /** General account number (CompteNum). */
   readonly account: string;
@@ -126,24 +129,27 @@ export const createTrialBalanceAccumulator = (): TrialBalanceAccumulator => {
   const add = (line: TrialBalanceLine): void => {
     const debit = parseAmount(line.debit);
     const credit = parseAmount(line.credit);
+    const account = line.account.trim();
+    const journal = line.journal.trim();
+    const auxiliary = line.auxiliaryAccount?.trim();
+    const letteringCode = line.letteringCode?.trim();
     const buckets = [
       total,
-      bucketIn(accounts, line.account),
-      bucketIn(journals, line.journal),
+      bucketIn(accounts, account),
+      bucketIn(journals, journal),
       bucketIn(months, line.date.slice(0, 7)),
     ];
-    if (line.auxiliaryAccount) buckets.push(bucketIn(auxiliaries, line.auxiliaryAccount));
-    if (line.letteringCode)
-      buckets.push(bucketIn(lettering, `${line.account}${SEPARATOR}${line.letteringCode}`));
+    if (auxiliary) buckets.push(bucketIn(auxiliaries, auxiliary));
+    if (letteringCode) buckets.push(bucketIn(lettering, `${account}${SEPARATOR}${letteringCode}`));
     for (const bucket of buckets) {
       addToSum(bucket.debit, debit);
       addToSum(bucket.credit, credit);
       bucket.lines++;
     }
-    const entry = `${line.journal}${SEPARATOR}${line.entryNumber}`;
+    const entry = `${journal}${SEPARATOR}${line.entryNumber.trim()}`;
     if (!entries.has(entry)) {
       entries.add(entry);
-      entriesPerJournal.set(line.journal, (entriesPerJournal.get(line.journal) ?? 0) + 1);
+      entriesPerJournal.set(journal, (entriesPerJournal.get(journal) ?? 0) + 1);
     }
   };
 

@@ -192,3 +192,35 @@ describe('exact sum helpers', () => {
     ]);
   });
 });
+
+describe('trial balance keys', () => {
+  it('reads padded codes as the codes they pad, as fixed-width legacy exports write them', () => {
+    const padded = trialBalanceOf([
+      line({
+        journal: 'VE  ',
+        entryNumber: '00000001 ',
+        account: '411000  ',
+        auxiliaryAccount: 'C1  ',
+        debit: '5',
+        letteringCode: 'A ',
+      }),
+      line({
+        journal: 'VE',
+        entryNumber: '00000001',
+        account: '411000',
+        auxiliaryAccount: ' ',
+        credit: '5',
+        letteringCode: '',
+      }),
+    ]);
+    expect(padded.entries).toBe(1);
+    expect(padded.journals.map((journal) => journal.journal)).toEqual(['VE']);
+    expect(padded.accounts.map((account) => account.account)).toEqual(['411000']);
+    expect(
+      padded.auxiliaryAccounts.map((auxiliary) => [auxiliary.auxiliaryAccount, auxiliary.lines]),
+    ).toEqual([['C1', 1]]);
+    expect(padded.letteringGroups.map((group) => [group.account, group.letteringCode])).toEqual([
+      ['411000', 'A'],
+    ]);
+  });
+});
