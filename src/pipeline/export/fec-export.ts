@@ -65,6 +65,22 @@ const closingDateOf = async (target: TargetStore, dossier: string): Promise<stri
   return latest;
 };
 
+/** What the FEC is read from: a load of any of these left half done would make a FEC that silently lacks lines. */
+const exportedEntities = ['fiscal_year', 'journal', 'account', 'third_party', 'entry', 'entry_line'] as const;
+
+const refuseUnfinishedLoad = async (target: TargetStore, dossier: string): Promise<void> => {
+  for (const entity of exportedEntities) {
+    const checkpoint = await target.checkpoint(dossier, entity);
+    // No checkpoint: rows written by something other than `cutover run` (or none); nothing says they are partial.
+    if (checkpoint !== undefined && !checkpoint.done)
+      throw new CutoverError(
+        ErrorCode.USAGE,
+        `the load of ${entity} for dossier ${dossier} is not finished (run ${checkpoint.runId}): run \`cutover run\` to complete it before exporting`,
+        { context: { dossier, entity, runId: checkpoint.runId } },
+      );
+  }
+};
+
 const resolveOut = async (out: string | undefined, name: string): Promise<string> => {
   if (out === undefined) return path.resolve(name);
   if (out.endsWith('/') || out.endsWith(path.sep)) return path.resolve(out, name);
@@ -79,8 +95,9 @@ const write = async (stream: WriteStream, text: string): Promise<void> => {
 
 /**
  * Writes one dossier of the target as a legal FEC, streamed from the target in book order (entry date, journal,
- * entry number, line number), so a dossier of any size is never held in memory. The file is written under a
- * temporary name and renamed when complete: a crash never leaves a truncated FEC that looks whole.
+ * entry number, line number), so a dossier of any size is never held in memory. A dossier whose load is not
+ * finished is refused. The file is written under a temporary name and renamed when complete: a crash never leaves a
+ * truncated FEC that looks whole.
  */
 export const fecExport = async (options: FecExportOptions): Promise<FecExportResult> => {
   const { target, dossier } = options;
@@ -90,6 +107,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     throw new CutoverError(ErrorCode.USAGE, `dossier ${dossier} is not in the target`, {
       context: { dossier },
     });
+  await refuseUnfinishedLoad(target, dossier);
   const siren = sirenOf(dossierRow?.attributes.siren);
   const closingDate = await closingDateOf(target, dossier);
   const { name, namedBy } = fecFileName(dossier, siren, closingDate);

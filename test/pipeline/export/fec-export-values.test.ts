@@ -279,6 +279,26 @@ describe('FEC export values', () => {
     expect(existsSync(`${result.file}.partial-${process.pid}`)).toBe(false);
   });
 
+  it('refuses a dossier whose load is not finished, which would make a FEC short of lines', async () => {
+    const file = path.join(dir, 'target.db');
+    const db = new Database(file);
+    db.prepare("UPDATE _cutover_checkpoint SET done = 0 WHERE entity = 'entry_line'").run();
+    db.close();
+    try {
+      const out = path.join(dir, 'unfinished');
+      const error: unknown = await exportTo(out + path.sep).catch((caught: unknown) => caught);
+      expect(isCutoverError(error) && error.code).toBe('USAGE');
+      expect((error as Error).message).toMatch(
+        /^the load of entry_line for dossier acme\/2024 is not finished \(run [^)]+\): run `cutover run` to complete it before exporting$/,
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      const restore = new Database(file);
+      restore.prepare("UPDATE _cutover_checkpoint SET done = 1 WHERE entity = 'entry_line'").run();
+      restore.close();
+    }
+  });
+
   it('refuses a dossier the target does not hold, writing nothing', async () => {
     const out = path.join(dir, 'none');
     const error: unknown = await exportTo(out + path.sep, 'nobody').catch((caught: unknown) => caught);
