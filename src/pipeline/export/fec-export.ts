@@ -19,6 +19,7 @@ import {
   type TrialBalanceFigures,
 } from '../../domains/accounting/trial-balance.js';
 import type { BookLine } from '../../store/target/book-lines.js';
+import { trialBalanceLineOf } from '../accounting/target-trial-balance.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 
 export interface FecExportOptions {
@@ -165,16 +166,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
         const parts: string[] = [];
         for (const line of batch) {
           parts.push(fecRecordLine(recordOf(line)));
-          balance.add({
-            account: line.accountNumber ?? '',
-            auxiliaryAccount: line.thirdPartyNumber,
-            journal: line.journalCode ?? '',
-            entryNumber: line.entryNumber ?? '',
-            date: line.entryDate ?? '',
-            debit: line.debit,
-            credit: line.credit,
-            letteringCode: line.letteringCode,
-          });
+          balance.add(trialBalanceLineOf(line));
         }
         lines += batch.length;
         await write(stream, parts.join(''));

@@ -10,6 +10,7 @@ import { portfolioPlan } from '../../../src/generator/portfolio-plan.js';
 import { fecExport, type FecExportResult } from '../../../src/pipeline/export/fec-export.js';
 import { loadPlanFile } from '../../../src/pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../../src/pipeline/run/open-target.js';
+import { targetTrialBalance } from '../../../src/pipeline/accounting/target-trial-balance.js';
 import { migrateAndReconcile } from '../../e2e/support/portfolio.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../../support/services.js';
 import { dropPostgresSchema, tempDir } from '../../support/stores.js';
@@ -155,6 +156,18 @@ describe('FEC export of a migrated portfolio', () => {
     for (const dossier of DOSSIERS) {
       const legacyLines = readFileSync(fecFileIn(source, dossier), 'utf8').split('\r\n').length - 2;
       expect(sqliteResults.get(dossier)!.lines).toBe(legacyLines - originalBalance(dossier).rejected.length);
+    }
+  });
+
+  it('reads the same trial balance straight from the target as from the exported file', async () => {
+    const target = await openTarget(await loadPlanFile(path.join(source, 'cutover.yaml')));
+    try {
+      for (const dossier of DOSSIERS)
+        expect(await targetTrialBalance(target, dossier)).toEqual(
+          fecFileTrialBalance(sqliteResults.get(dossier)!.file),
+        );
+    } finally {
+      await target.close();
     }
   });
 
