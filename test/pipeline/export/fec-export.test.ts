@@ -224,6 +224,7 @@ describe('FEC export of a migrated portfolio', () => {
         expect(
           compareTrialBalances(originalBalance(dossier).balance, fecFileTrialBalance(fromPostgres.file)),
         ).toEqual([]);
+        expect(fromPostgres.trialBalance).toEqual(fromSqlite.trialBalance);
         expect(existsSync(`${fromPostgres.file}.partial-${process.pid}`)).toBe(false);
       }
     }, 120_000);
