@@ -103,8 +103,7 @@ const write = async (stream: WriteStream, text: string): Promise<void> => {
 export const fecExport = async (options: FecExportOptions): Promise<FecExportResult> => {
   const { target, dossier } = options;
   const dossierRow = await target.readDossier(dossier);
-  const lineCount = await target.countRows('entry_line', dossier);
-  if (dossierRow === undefined && lineCount === 0)
+  if (dossierRow === undefined && !(await target.hasRows(dossier, 'entry_line')))
     throw new CutoverError(ErrorCode.USAGE, `dossier ${dossier} is not in the target`, {
       context: { dossier },
     });
