@@ -3,6 +3,7 @@ import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
 import type { EvidenceCommandOptions } from './commands/evidence-command.js';
+import type { FecExportCommandOptions } from './commands/fec-export-command.js';
 import type { GenerateCommandOptions } from './commands/generate-command.js';
 import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
@@ -168,6 +169,25 @@ program
   .action(
     action(async (options: GenerateCommandOptions) =>
       (await import('./commands/generate-command.js')).generateCommand(options),
+    ),
+  );
+
+// FEC (French legal accounting export) tools, one subcommand each.
+const fec = program.command('fec').description('FEC files: the French legal accounting export');
+
+fec
+  .command('export')
+  .description("write one dossier of the plan's target as a legal FEC (SIRENFECYYYYMMDD.txt)")
+  .addOption(planOption())
+  .requiredOption('--dossier <id>', 'the dossier to export')
+  .option(
+    '--out <file-or-dir>',
+    'the file to write, or a folder to write it in under its legal name (default: .)',
+  )
+  .addOption(jsonOption())
+  .action(
+    action(async (options: FecExportCommandOptions) =>
+      (await import('./commands/fec-export-command.js')).fecExportCommand(options),
     ),
   );
 

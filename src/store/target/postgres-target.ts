@@ -9,6 +9,8 @@ import { redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
+import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
+import { dossierFromRow } from './dossier-row.js';
 import {
   checkpointFromRow,
   checkpointParameters,
@@ -354,6 +356,40 @@ export class PostgresTarget implements TargetStore {
     if (sql === undefined) return 0;
     const { rows } = await this.query<{ n: string }>(sql, [dossier]);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async readDossier(id: string): Promise<DossierRow | undefined> {
+    const { rows } = await this.query<Record<string, unknown>>(
+      `SELECT id, name, attributes FROM ${this.table('dossier')} WHERE id = $1`,
+      [id],
+    );
+    return rows[0] === undefined ? undefined : dossierFromRow(rows[0]);
+  }
+
+  async *readBookLines(dossier: string, batchSize = 5000): AsyncIterable<BookLine[]> {
+    // A cursor: a dossier's lines never sit in memory all at once. Text keys sort byte-wise, as in SQLite.
+    const text = bookLinesSql(this.shape, (expression) => `${expression} COLLATE "C"`);
+    const client = await this.pool.connect();
+    const cursor = client.query(new Cursor<Record<string, unknown>>(text, [dossier]));
+    try {
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) break;
+        yield rows.map(bookLineFromRow);
+      }
+    } catch (error) {
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `reading the entry lines of dossier ${dossier}: ${messageOf(error)}`,
+        {
+          cause: error,
+          context: { dossier },
+        },
+      );
+    } finally {
+      await cursor.close();
+      client.release();
+    }
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import { entityNames, type EntityName } from '../../core/model/canonical-model.j
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
+import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
+import { dossierFromRow } from './dossier-row.js';
 import {
   checkpointFromRow,
   checkpointParameters,
@@ -223,6 +225,29 @@ export class SqliteTarget implements TargetStore {
     const sql = orphanCountSql(sqliteShape, entity);
     if (sql === undefined) return Promise.resolve(0);
     return Promise.resolve((this.statement(sql).get(dossier) as { n: number }).n);
+  }
+
+  readDossier(id: string): Promise<DossierRow | undefined> {
+    const row = this.statement('SELECT id, name, attributes FROM dossier WHERE id = ?').get(id) as
+      Record<string, unknown> | undefined;
+    return Promise.resolve(row === undefined ? undefined : dossierFromRow(row));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *readBookLines(dossier: string, batchSize = 5000): AsyncIterable<BookLine[]> {
+    // SQLite compares text byte-wise already.
+    const rows = this.db
+      .prepare(bookLinesSql(sqliteShape, (expression) => expression))
+      .iterate(dossier) as Iterable<Record<string, unknown>>;
+    let batch: BookLine[] = [];
+    for (const raw of rows) {
+      batch.push(bookLineFromRow(raw));
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   }
 
   close(): Promise<void> {

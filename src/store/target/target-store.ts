@@ -1,5 +1,6 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import type { BookLine } from './book-lines.js';
 
 /**
  * How far the load of one (dossier, entity) has gone. It lives in the target and is written in the same
@@ -74,5 +75,9 @@ export interface TargetStore {
   countRows(entity: EntityName, dossier: string): Promise<number>;
   /** Rows whose reference column holds an id with no parent row (must be none). */
   countOrphans(entity: EntityName, dossier: string): Promise<number>;
+  /** The dossier as the last run recorded it (registry name and attributes), if the target knows it. */
+  readDossier(id: string): Promise<DossierRow | undefined>;
+  /** Streams the entry lines of a dossier joined with their entry, journal, account and third party, in book order. */
+  readBookLines(dossier: string, batchSize?: number): AsyncIterable<BookLine[]>;
   close(): Promise<void>;
 }

@@ -1,0 +1,48 @@
+import { ExitCode } from '../../core/exit-codes.js';
+import { fecExport } from '../../pipeline/export/fec-export.js';
+import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
+import { openTarget } from '../../pipeline/run/open-target.js';
+import { createOutput, formatNumber } from '../output.js';
+
+export interface FecExportCommandOptions {
+  plan: string;
+  dossier: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** `cutover fec export`: one dossier of the plan's target written as a legal FEC. */
+export const fecExportCommand = async (options: FecExportCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const loaded = await loadPlanFile(options.plan);
+  const target = await openTarget(loaded);
+  try {
+    const result = await fecExport({
+      target,
+      dossier: options.dossier,
+      ...(options.out === undefined ? {} : { out: options.out }),
+      onProgress: (lines) => output.progress(`exporting ${options.dossier}: ${formatNumber(lines)} lines`),
+    });
+    output.clearProgress();
+    // The full trial balance is for programs (the reconciliation, the evidence pack); the command reports totals.
+    const { trialBalance: _trialBalance, ...summary } = result;
+    output.info(`${result.file}`);
+    output.info(
+      `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${result.totals.debit}, credit ${result.totals.credit}, balance ${result.totals.balance}`,
+    );
+    if (result.namedBy === 'dossier')
+      output.info('  named after the dossier id: the SIREN or the closing date of the dossier is not known');
+    if (result.widenedAmounts > 0)
+      output.info(
+        `  ${formatNumber(result.widenedAmounts)} amounts written with more than two decimals (never rounded)`,
+      );
+    if (result.replacedSeparators > 0)
+      output.info(
+        `  ${formatNumber(result.replacedSeparators)} text fields had tabs or line breaks turned into spaces`,
+      );
+    output.result(summary);
+    return ExitCode.OK;
+  } finally {
+    await target.close();
+  }
+};

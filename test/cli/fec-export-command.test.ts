@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { writeFiles } from '../e2e/support/helpers.js';
+import { fecOnlyPlan } from '../pipeline/export/fec-only-plan.js';
+import { tempDir } from '../support/stores.js';
+
+const legacyFec = [
+  FEC_STANDARD_COLUMNS.join('\t'),
+  'VE\tVentes\t1\t20240115\t411000\tClients\tC1\tClient Un\tF1\t20240115\tFacture 1\t120,00\t0,00\t\t\t\t\t',
+  'VE\tVentes\t1\t20240115\t706000\tPrestations\t\t\tF1\t20240115\tFacture 1\t0,00\t120,00\t\t\t\t\t',
+  '',
+].join('\r\n');
+
+describe('cutover fec export', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('writes the FEC of a migrated dossier and prints its summary as JSON; an unknown dossier is exit code 2', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFiles(dir, { 'legacy.txt': legacyFec, 'cutover.yaml': fecOnlyPlan('legacy.txt', 'acme') });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    const out = path.join(dir, 'export') + path.sep;
+    const exported = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(exported.code, describeResult(exported)).toBe(0);
+    const summary = parseJsonStdout<Record<string, unknown>>(exported);
+    expect(summary).toEqual({
+      dossier: 'acme',
+      file: path.join(dir, 'export', 'acmeFEC.txt'),
+      namedBy: 'dossier',
+      siren: null,
+      closingDate: null,
+      lines: 2,
+      entries: 1,
+      totals: { debit: '120', credit: '120', balance: '0', lines: 2 },
+      widenedAmounts: 0,
+      replacedSeparators: 0,
+    });
+    expect(readFileSync(path.join(dir, 'export', 'acmeFEC.txt'), 'utf8')).toBe(legacyFec);
+
+    const human = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--out',
+      path.join(dir, 'a.txt'),
+    ]);
+    expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stdout).toContain('2 lines, 1 entries; debit 120, credit 120, balance 0');
+
+    const unknown = await cli(['fec', 'export', '--plan', plan, '--dossier', 'nobody', '--out', out]);
+    expect(unknown.code, describeResult(unknown)).toBe(2);
+    expect(unknown.stderr).toBe('cutover: dossier nobody is not in the target\n');
+    expect(existsSync(path.join(dir, 'export', 'nobodyFEC.txt'))).toBe(false);
+
+    const missing = await cli(['fec', 'export', '--plan', plan]);
+    expect(missing.code, describeResult(missing)).toBe(2);
+    expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
+  }, 120_000);
+});
