@@ -13,6 +13,8 @@ export interface DelimitedTableOptions {
    * an empty value right after the last column is not counted as one.
    */
   readonly trailingSeparator?: boolean;
+  /** Fields the reader will add to every record, given the header's columns (kept in the record's template). */
+  readonly extraFields?: (columns: readonly string[]) => readonly string[];
 }
 
 /**
@@ -34,7 +36,10 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
     }
     const columns = headerNames(options.columnNames?.(names) ?? names, source, line, context.notice);
     width = columns.length;
-    toRecord = delimitedRecordBuilder(columns);
+    toRecord = delimitedRecordBuilder(
+      columns,
+      (options.extraFields?.(columns) ?? []).filter((name) => !columns.includes(name)),
+    );
   };
 
   /** A line split into values; `raw` is its text as read (see delimitedRecordBuilder for `mayHoldReplacement`). */

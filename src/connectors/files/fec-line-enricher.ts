@@ -53,6 +53,9 @@ const withProblem = (record: SourceRecord, problem: ReadProblem): SourceRecord =
 export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
   const { source, accountLength, mapping, notice } = options;
   const facts = fecFileFacts(source);
+  const closingDate = facts.closingDate ?? '';
+  const openingDate = facts.openingDate ?? '';
+  const siren = facts.siren ?? '';
   let padded = 0;
   let firstPaddedLine: number | undefined;
   let fallbackKeys = 0;
@@ -95,18 +98,30 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     return { number };
   };
 
+  /** The file's columns, from its header: which to trim, and whether amounts come as Montant + Sens. */
+  let columns: readonly string[] = [];
+  let amountColumns: readonly string[] = [];
+  let montantLayout = false;
+  const setColumns = (header: readonly string[]): void => {
+    columns = header;
+    amountColumns = AMOUNT_COLUMNS.filter((column) => header.includes(column));
+    montantLayout = header.includes('Montant') && !header.includes('Debit');
+  };
+
+  const SPACE = 32;
   const enrich = (record: SourceRecord): SourceRecord => {
     // A line that could not be read is rejected as read: nothing is derived from half a line.
     if (record.problem !== undefined) return record;
-    // The reader built this object for this record alone: completing it in place spares a copy per line.
-    const fields = record.fields as Record<string, unknown>;
+    // The reader built this object for this record alone (with every derived field already in its shape):
+    // completing it in place spares a copy per line. This runs once per FEC line per entity: keep it lean.
+    const fields = record.fields as Record<string, string>;
     let wasPadded = false;
-    for (const name in fields) {
-      const value = fields[name];
-      if (typeof value !== 'string') continue;
-      const trimmed = value.trim();
-      if (trimmed.length !== value.length) {
-        fields[name] = trimmed;
+    for (let index = 0; index < columns.length; index += 1) {
+      const name = columns[index] as string;
+      const value = fields[name] as string;
+      const last = value.length - 1;
+      if (last >= 0 && (value.charCodeAt(0) === SPACE || value.charCodeAt(last) === SPACE)) {
+        fields[name] = value.trim();
         wasPadded = true;
       }
     }
@@ -114,16 +129,13 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       padded += 1;
       firstPaddedLine ??= record.location.line;
     }
-    const text = (name: string): string => {
-      const value = fields[name];
-      return typeof value === 'string' ? value : '';
-    };
 
     // The norm asks for a decimal comma; software that writes a dot means a decimal all the same (read, and said).
     let dotDecimal = false;
-    for (const column of AMOUNT_COLUMNS) {
-      const value = fields[column];
-      if (typeof value === 'string' && DOT_DECIMAL.test(value)) {
+    for (let index = 0; index < amountColumns.length; index += 1) {
+      const column = amountColumns[index] as string;
+      const value = fields[column] as string;
+      if (value.includes('.') && DOT_DECIMAL.test(value)) {
         fields[column] = value.replace('.', ',');
         dotDecimal = true;
       }
@@ -134,14 +146,15 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     }
 
     let problem: ReadProblem | undefined;
-    if ('Montant' in fields && !('Debit' in fields)) {
+    if (montantLayout) {
       montantSens += 1;
-      const side = sideOfSens(text('Sens'));
-      const amount = text('Montant');
+      const sens = fields.Sens ?? '';
+      const side = sideOfSens(sens);
+      const amount = fields.Montant ?? '';
       if (side === undefined) {
         problem = {
           reason: RejectReason.INVALID_AMOUNT,
-          message: `Sens "${text('Sens')}" is neither D/C nor +1/-1: the side of the amount is unknown`,
+          message: `Sens "${sens}" is neither D/C nor +1/-1: the side of the amount is unknown`,
           column: 'Sens',
         };
       }
@@ -149,20 +162,23 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       fields.Credit = side === 'credit' ? amount : '0';
     }
 
-    const entry = entryKeyOf(text('EcritureNum'), text('PieceRef'), text('EcritureDate'));
+    const entry = entryKeyOf(fields.EcritureNum ?? '', fields.PieceRef ?? '', fields.EcritureDate ?? '');
     if (entry.fallback) fallbackKeys += 1;
     fields.entry_key = entry.key;
-    fields.fiscal_year_end = facts.closingDate ?? '';
-    fields.fiscal_year_start = facts.openingDate ?? '';
-    fields.siren = facts.siren ?? '';
-    const account = text('CompteNum');
-    const chart = accountOf(account);
-    if ('problem' in chart) {
-      problem ??= chart.problem;
-      fields.account_number = account;
-    } else fields.account_number = chart.number;
+    fields.fiscal_year_end = closingDate;
+    fields.fiscal_year_start = openingDate;
+    fields.siren = siren;
+    const account = fields.CompteNum ?? '';
+    if (accountLength === undefined && mapping === undefined) fields.account_number = account;
+    else {
+      const chart = accountOf(account);
+      if ('problem' in chart) {
+        problem ??= chart.problem;
+        fields.account_number = account;
+      } else fields.account_number = chart.number;
+    }
     fields.pcg_class = pcgClassOf(account) ?? '';
-    fields.third_party_kind = text('CompAuxNum') === '' ? '' : thirdPartyKindOf(account);
+    fields.third_party_kind = (fields.CompAuxNum ?? '') === '' ? '' : thirdPartyKindOf(account);
     return problem === undefined ? record : withProblem(record, problem);
   };
 
@@ -211,5 +227,5 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     }
   };
 
-  return { enrich, finish };
+  return { setColumns, enrich, finish };
 };

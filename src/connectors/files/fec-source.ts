@@ -5,7 +5,7 @@ import type { RecordSource } from '../../core/record-source.js';
 import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
-import { createFecLineEnricher } from './fec-line-enricher.js';
+import { createFecLineEnricher, FEC_DERIVED_FIELDS } from './fec-line-enricher.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
@@ -69,6 +69,10 @@ async function* readFec(
   const table = createDelimitedTable(context, {
     columnNames: (names) => names.map((name) => canonicalByLowerCase.get(name.trim().toLowerCase()) ?? name),
     trailingSeparator: true,
+    extraFields: (columns) => {
+      enricher.setColumns(columns);
+      return [...FEC_DERIVED_FIELDS, 'Debit', 'Credit'];
+    },
   });
   let separator = '\t';
   let fallbacks = 0;
