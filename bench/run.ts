@@ -3,7 +3,10 @@
  * PostgreSQL target, with psql's \copy of the same file into the same PostgreSQL as the reference, in the same
  * run; then peak memory on a larger file. Results go to bench/results/ and to the README's table.
  *
- * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
+ * Then a generated FEC portfolio migrated and reconciled end to end (bench/fec-portfolio.ts).
+ *
+ * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres,
+ * --fec-dossiers N (default 1,000; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { writeContactsCsv } from '../src/generator/contacts-csv.js';
+import { benchFecPortfolio } from './fec-portfolio.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = join(root, 'bench', 'data');
@@ -22,6 +26,7 @@ const argument = (name: string, fallback: number) => {
 const rows = argument('rows', 1_000_000);
 const rssRows = argument('rss-rows', 5_000_000);
 const skipPostgres = process.argv.includes('--skip-postgres');
+const fecDossiers = argument('fec-dossiers', 1000);
 const postgresUrl = process.env.CUTOVER_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -194,6 +199,10 @@ const main = async () => {
   writeFileSync(join(resultsDir, 'contacts-load.json'), `${JSON.stringify(results, null, 2)}\n`);
   updateReadme(results);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (fecDossiers > 0) {
+    const portfolio = await benchFecPortfolio(fecDossiers);
+    process.stdout.write(`${JSON.stringify(portfolio, null, 2)}\n`);
+  }
 };
 
 const updateReadme = (results: Record<string, unknown>) => {

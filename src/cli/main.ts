@@ -65,8 +65,12 @@ program
   .description('write a commented starter plan')
   .option('--out <file>', 'where to write it', 'cutover.yaml')
   .option('--force', 'overwrite an existing file')
+  .option(
+    '--fec <path>',
+    "a plan for FEC files instead, e.g. 'fec/{dossier}/*FEC*.txt' (one folder per dossier)",
+  )
   .action(
-    action(async (options: { out: string; force?: boolean }) =>
+    action(async (options: { out: string; force?: boolean; fec?: string }) =>
       (await import('./commands/plan-commands.js')).initCommand(options),
     ),
   );

@@ -1,3 +1,5 @@
+import { fecEntitiesYaml } from '../domains/accounting/fec-entities-yaml.js';
+
 /** The plan `cutover init` writes: every section commented, ready to edit. */
 export const starterPlan = `# cutover plan: what to migrate, from where, to where, and with which rules.
 # Reference: README.md, "Plan reference". Editors: \`cutover schema > cutover.schema.json\`.
@@ -45,3 +47,29 @@ entities:
       - rule: test-records
         when: { field: Email, matches: "@example\\\\.(com|test)$" }
 `;
+
+/**
+ * The plan `cutover init --fec PATH` writes: an accounting firm's FEC files, one folder per dossier when the path
+ * holds `{dossier}`, migrated into journals, accounts, third parties, fiscal years, entries and lines.
+ */
+export const starterFecPlan = (
+  path: string,
+): string => `# cutover plan: a portfolio of FEC files (fichier des écritures comptables) into the canonical accounting
+# model. Reference: README.md, "Plan reference" and "Sources" (the fields a FEC record carries).
+version: 1
+name: fec-migration
+
+# Where the new books are. SQLite (a file) to try things; PostgreSQL for real deployments:
+#   target: { type: postgres, url: "postgres://cutover:\${TARGET_PASSWORD}@db.internal/books", schema: cutover }
+target:
+  type: sqlite
+  url: target.db
+
+# Stop a dossier when more than this share of its records is rejected (exit code 3).
+thresholds:
+  maxRejectedRatio: 0.01
+
+# A firm-wide chart: add to the FEC source below, e.g.
+#   accounts: { length: 8, mapping: charts/firm-accounts.csv }   # CSV columns: from, to
+entities:
+${fecEntitiesYaml({ path, fiscalYears: 'file' })}`;

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Manifest } from '../../src/generator/manifest.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 
@@ -108,6 +108,29 @@ describe('the cutover command line', () => {
     const again = await cli(['init', '--out', plan]);
     expect(again.code, describeResult(again)).toBe(2);
     expect(again.stderr).toContain('exists; use --force');
+  });
+
+  it('init --fec writes a FEC plan that migrates a dossier folder as it stands', async () => {
+    const dir = tempDir('cutover-cli-init-fec-');
+    const plan = path.join(dir, 'cutover.yaml');
+    const init = await cli(['init', '--out', plan, '--fec', 'fec/{dossier}/*FEC*.txt']);
+    expect(init.code, describeResult(init)).toBe(0);
+    mkdirSync(path.join(dir, 'fec', 'acme'), { recursive: true });
+    copyFileSync(
+      path.join(repoRoot, '../shared/data/fec/lasocietenouvelle_sample_tab.txt'),
+      path.join(dir, 'fec', 'acme', '123456789FEC20241231.txt'),
+    );
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const summary = parseJsonStdout<{ dossiers: { total: number }; records: { rejected: number } }>(run);
+    expect(summary.dossiers.total).toBe(1);
+    expect(summary.records.rejected).toBe(0);
+    // The folder name is the dossier: the proof is asked for by it.
+    const reconcile = await cli(['reconcile', '--plan', plan, '--dossier', 'acme', '--json']);
+    expect(reconcile.code, describeResult(reconcile)).toBe(0);
+    expect(parseJsonStdout<{ dossiers: { id: string }[] }>(reconcile).dossiers.map((d) => d.id)).toEqual([
+      'acme',
+    ]);
   });
 
   it('prints one JSON document and nothing else on stdout for run, reconcile, ledger and replay with --json', async () => {

@@ -6,15 +6,19 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { planSchema } from '../../core/plan/plan-schema.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { entityLoadOrder } from '../../pipeline/plan/entity-order.js';
-import { starterPlan } from '../starter-plan.js';
+import { starterFecPlan, starterPlan } from '../starter-plan.js';
 import { createOutput } from '../output.js';
 
 /** `cutover init`: writes a commented starter plan. */
-export const initCommand = async (options: { out: string; force?: boolean }): Promise<number> => {
+export const initCommand = async (options: {
+  out: string;
+  force?: boolean;
+  fec?: string;
+}): Promise<number> => {
   if (existsSync(options.out) && options.force !== true) {
     throw new CutoverError(ErrorCode.USAGE, `${options.out} exists; use --force to overwrite it`);
   }
-  await writeFile(options.out, starterPlan);
+  await writeFile(options.out, options.fec === undefined ? starterPlan : starterFecPlan(options.fec));
   process.stdout.write(
     `Wrote ${options.out}: edit its sources and fields, then \`cutover run --dry-run\`.\n`,
   );
