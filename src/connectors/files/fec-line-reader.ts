@@ -34,7 +34,10 @@ export interface FecFileFacts {
 export interface FecReadOptions {
   /** The code page for lines that are not valid UTF-8 (default Windows-1252, a superset of ISO-8859-1's letters). */
   readonly legacyEncoding?: LegacyEncoding;
-  /** Lines per batch (default 5000). */
+  /**
+   * Lines per batch (default 1000). Small on purpose: a batch's lines are young objects, and holding 5000 of them
+   * across garbage collections made reading twice as slow (measured: 0.5M against 0.9M lines/s).
+   */
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   /** Called when a file's header has been read, before its header line is yielded. */
@@ -43,9 +46,86 @@ export interface FecReadOptions {
   readonly onBytes?: (count: number) => void;
 }
 
-const UTF8_BOM_0 = 0xef;
-const UTF8_BOM_1 = 0xbb;
-const UTF8_BOM_2 = 0xbf;
+const LF = 0x0a;
+const CR = 0x0d;
+
+const hasBom = (bytes: Buffer): boolean =>
+  bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
+/**
+ * Cuts the byte stream into blocks of whole lines. A block that is valid UTF-8 (nearly always) is decoded in one
+ * call and handed to `onText` with the number of its first line: one decode per 64 KiB instead of one per line,
+ * which is most of the reading time. Otherwise each of its lines goes through the line splitter to `onLine`, so
+ * that only the lines that are not UTF-8 are read in the legacy code page. A file without any LF (old Mac, CR
+ * alone) goes wholly through the line splitter, which knows that case.
+ */
+const createFecLineBlocks = (
+  onLine: (bytes: Buffer, line: number) => void,
+  onText: (text: string, firstLine: number) => void,
+) => {
+  let nextLine = 1;
+  let mode: 'blocks' | 'cr' | undefined;
+  let carry: Buffer | undefined;
+  const crSplitter = createLineSplitter(onLine);
+
+  const perLine = (block: Buffer): void => {
+    const first = nextLine;
+    const splitter = createLineSplitter((bytes, line) => onLine(bytes, first + line - 1));
+    splitter.push(block);
+    splitter.end();
+  };
+
+  const countLines = (block: Buffer): number => {
+    let count = 0;
+    for (let at = block.indexOf(LF); at !== -1; at = block.indexOf(LF, at + 1)) count += 1;
+    return count;
+  };
+
+  const push = (chunk: Buffer): void => {
+    if (mode === undefined) {
+      const all = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      carry = undefined;
+      if (all.indexOf(LF) !== -1) mode = 'blocks';
+      else if (all.indexOf(CR) !== -1) mode = 'cr';
+      else {
+        carry = all;
+        return;
+      }
+      chunk = all;
+    }
+    if (mode === 'cr') {
+      crSplitter.push(chunk);
+      return;
+    }
+    const last = chunk.lastIndexOf(LF);
+    if (last === -1) {
+      carry = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      return;
+    }
+    const block =
+      carry === undefined ? chunk.subarray(0, last + 1) : Buffer.concat([carry, chunk.subarray(0, last + 1)]);
+    carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
+    const count = countLines(block);
+    if (isUtf8(block)) onText(block.toString('utf8'), nextLine);
+    else perLine(block);
+    nextLine += count;
+  };
+
+  const end = (): void => {
+    if (mode === 'cr') {
+      crSplitter.end();
+      return;
+    }
+    if (carry === undefined || carry.length === 0) return;
+    // The last line has no final newline.
+    const block = carry;
+    carry = undefined;
+    if (isUtf8(block)) onText(`${block.toString('utf8')}\n`, nextLine);
+    else perLine(block);
+  };
+
+  return { push, end };
+};
 const SEPARATORS = ['\t', '|'] as const;
 
 /**
@@ -61,7 +141,7 @@ export async function* readFecLines(
   options: FecReadOptions = {},
 ): AsyncGenerator<FecLine[]> {
   const legacy = options.legacyEncoding ?? LegacyEncoding.WINDOWS_1252;
-  const batchSize = Math.max(1, options.batchSize ?? 5000);
+  const batchSize = Math.max(1, options.batchSize ?? 1000);
   for (const file of files) {
     let bytesTotal: number;
     try {
@@ -85,21 +165,8 @@ export async function* readFecLines(
     let headerFields = -1;
     let bom = false;
 
-    const splitter = createLineSplitter((lineBytes, line) => {
-      let bytes = lineBytes;
-      if (
-        line === 1 &&
-        bytes.length >= 3 &&
-        bytes[0] === UTF8_BOM_0 &&
-        bytes[1] === UTF8_BOM_1 &&
-        bytes[2] === UTF8_BOM_2
-      ) {
-        bom = true;
-        bytes = bytes.subarray(3);
-      }
-      if (bytes.length === 0) return;
-      const utf8 = isUtf8(bytes);
-      const raw = utf8 ? bytes.toString('utf8') : decodeLegacy(bytes, legacy);
+    const take = (raw: string, line: number, encoding: FecLine['encoding']): void => {
+      if (raw.length === 0) return;
       if (headerFields < 0) {
         separator = (sniffDelimitedText(raw, SEPARATORS, undefined, true).delimiter ?? '\t') as '\t' | '|';
         const fields = raw.split(separator);
@@ -107,24 +174,56 @@ export async function* readFecLines(
         if (trailingSeparator) fields.pop();
         headerFields = fields.length;
         options.onFile?.({ file, separator, bom, trailingSeparator });
-        batch.push({ file, line, fields, raw, header: true, encoding: utf8 ? 'utf-8' : legacy });
+        batch.push({ file, line, fields, raw, header: true, encoding });
         return;
       }
       const fields = raw.split(separator);
       // The trailing separator of every line: its empty last field is no column.
       if (fields.length === headerFields + 1 && fields[headerFields] === '') fields.pop();
-      batch.push({ file, line, fields, raw, header: false, encoding: utf8 ? 'utf-8' : legacy });
+      batch.push({ file, line, fields, raw, header: false, encoding });
+    };
+
+    /** One line's bytes (line ending removed), decoded on its own: the slow path, and CR-only files. */
+    const takeBytes = (lineBytes: Buffer, line: number): void => {
+      let bytes = lineBytes;
+      if (line === 1 && hasBom(bytes)) {
+        bom = true;
+        bytes = bytes.subarray(3);
+      }
+      if (bytes.length === 0) return;
+      const utf8 = isUtf8(bytes);
+      take(utf8 ? bytes.toString('utf8') : decodeLegacy(bytes, legacy), line, utf8 ? 'utf-8' : legacy);
+    };
+
+    const lines = createFecLineBlocks(takeBytes, (text, firstLine) => {
+      let line = firstLine;
+      let start = 0;
+      if (firstLine === 1 && text.charCodeAt(0) === 0xfeff) {
+        bom = true;
+        start = 1;
+      }
+      for (;;) {
+        const newline = text.indexOf('\n', start);
+        if (newline === -1) break;
+        let end = newline;
+        // CRLF, and CR CR LF (a CRLF file converted once more).
+        if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
+        if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
+        take(text.slice(start, end), line, 'utf-8');
+        line += 1;
+        start = newline + 1;
+      }
     });
 
     try {
       for await (const chunk of readChunks(context)) {
-        splitter.push(chunk);
+        lines.push(chunk);
         if (batch.length >= batchSize) {
           yield batch;
           batch = [];
         }
       }
-      splitter.end();
+      lines.end();
     } catch (error) {
       throw fileError(error, file);
     }

@@ -30,6 +30,8 @@ export interface EntryBook {
     journal: number,
     number: number,
   ): number;
+  /** Adds a line to an entry already known by its slot (the next line of the same entry skips the Map). */
+  addTo(slot: number, cents: number, location: number, date: number, validDate: number): void;
   flag(slot: number, flag: number): void;
   /** Amounts with more than two decimals, kept exactly beside the cents. */
   addExact(slot: number, value: string, add: (a: string, b: string) => string): void;
@@ -99,6 +101,10 @@ export const createEntryBook = (): EntryBook => {
         numbers[slot] = number;
         return slot;
       }
+      this.addTo(slot, cents, location, date, validDate);
+      return slot;
+    },
+    addTo(slot, cents, location, date, validDate) {
       sums[slot] = (sums[slot] as number) + cents;
       const last = lasts[slot] as number;
       if (location !== last + 1) {
@@ -123,7 +129,6 @@ export const createEntryBook = (): EntryBook => {
         else if (date !== known) flags[slot] = (flags[slot] as number) | EntryFlag.DATES_DIFFER;
       }
       if (validDate > (validDates[slot] as number)) validDates[slot] = validDate;
-      return slot;
     },
     flag(slot, flag) {
       flags[slot] = (flags[slot] as number) | flag;

@@ -255,6 +255,10 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
   /** Amounts of the current line beyond cents (rare). */
   let lineExact: string | undefined;
   let lineUnreadable = false;
+  let previousSlot = -1;
+  let previousJournal = '';
+  let previousJournalIndex = -1;
+  let previousNum = '';
   let lastDateText = '';
   let lastDateValue = -1;
 
@@ -497,17 +501,26 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       const cents = debit - credit;
 
       // The entry.
-      const journalIndex = journalId(journal, iJournalLib >= 0 ? (fields[iJournalLib] as string) : '', line);
       const number = sequenceNumber(numText);
-      const slot = book.add(
-        `${journal}\u0000${numText}`,
-        cents,
-        location,
-        date,
-        validDate,
-        journalIndex,
-        number,
-      );
+      // Lines of one entry usually follow each other: the previous line's slot saves a key and a Map lookup.
+      let slot: number;
+      let journalIndex: number;
+      if (journal === previousJournal && previousSlot >= 0) {
+        journalIndex = previousJournalIndex;
+        if (journalOpening[journalIndex] === true ? seenNonOpening : false) report('OPENING_NOT_FIRST', line);
+      } else {
+        journalIndex = journalId(journal, iJournalLib >= 0 ? (fields[iJournalLib] as string) : '', line);
+      }
+      if (numText === previousNum && journal === previousJournal && previousSlot >= 0) {
+        slot = previousSlot;
+        book.addTo(slot, cents, location, date, validDate);
+      } else {
+        slot = book.add(`${journal}\u0000${numText}`, cents, location, date, validDate, journalIndex, number);
+        previousSlot = slot;
+        previousJournal = journal;
+        previousJournalIndex = journalIndex;
+        previousNum = numText;
+      }
       if (lineUnreadable) book.flag(slot, EntryFlag.UNREADABLE_AMOUNT);
       if (lineExact !== undefined) book.addExact(slot, lineExact, addExact);
       if (pieceBook !== undefined) {
