@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
+import type { FecValidateCommandOptions } from './commands/fec-validate-command.js';
 import type { GenerateCommandOptions } from './commands/generate-command.js';
 import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
@@ -151,6 +152,22 @@ program
   .action(
     action(async (options: GenerateCommandOptions) =>
       (await import('./commands/generate-command.js')).generateCommand(options),
+    ),
+  );
+
+// FEC files on their own, without a plan: `fec validate` now, `fec export` beside it later.
+const fec = program.command('fec').description('work on FEC files (French legal accounting exports)');
+
+fec
+  .command('validate')
+  .description(
+    'check FEC files against the norm (art. A47 A-1 LPF) and their books (balances, numbering, fiscal year); exit 6 on errors',
+  )
+  .argument('<files...>', 'FEC files; split parts (…_1, …_2) are read as one FEC')
+  .addOption(jsonOption())
+  .action(
+    action(async (files: string[], options: FecValidateCommandOptions) =>
+      (await import('./commands/fec-validate-command.js')).fecValidateCommand(files, options),
     ),
   );
 
