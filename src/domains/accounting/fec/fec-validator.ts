@@ -259,6 +259,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
   let previousJournal = '';
   let previousJournalIndex = -1;
   let previousNum = '';
+  let lastValidText = '';
+  let lastValidValue = -1;
   let lastDateText = '';
   let lastDateValue = -1;
 
@@ -421,8 +423,11 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       if (dateText === lastDateText) date = lastDateValue;
       else {
         date = dateField(dateText, 'EcritureDate', line);
-        lastDateText = dateText;
-        lastDateValue = date;
+        // Only a valid date is remembered: an invalid one must be reported on every line that has it.
+        if (date > 0) {
+          lastDateText = dateText;
+          lastDateValue = date;
+        }
       }
       if (date > 0) {
         if (date < firstDate) firstDate = date;
@@ -432,8 +437,23 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
           else if (date < earliestStart) report('DATE_BEFORE_FISCAL_YEAR', line);
         }
       }
-      if (iPieceDate >= 0) dateField(fields[iPieceDate] as string, 'PieceDate', line);
-      const validDate = iValid >= 0 ? dateField(fields[iValid] as string, 'ValidDate', line) : -1;
+      // PieceDate is most often the entry's date, and ValidDate the previous line's: both are read once.
+      if (iPieceDate >= 0) {
+        const pieceDate = fields[iPieceDate] as string;
+        if (pieceDate !== dateText || date < 0) dateField(pieceDate, 'PieceDate', line);
+      }
+      let validDate = -1;
+      if (iValid >= 0) {
+        const validText = fields[iValid] as string;
+        if (validText === lastValidText) validDate = lastValidValue;
+        else {
+          validDate = dateField(validText, 'ValidDate', line);
+          if (validDate > 0) {
+            lastValidText = validText;
+            lastValidValue = validDate;
+          }
+        }
+      }
       if (iDateRglt >= 0) dateField(fields[iDateRglt] as string, 'DateRglt', line);
 
       // CompteNum: the first three characters are the class and account of the Plan comptable général.
@@ -515,7 +535,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         slot = previousSlot;
         book.addTo(slot, cents, location, date, validDate);
       } else {
-        slot = book.add(`${journal}\u0000${numText}`, cents, location, date, validDate, journalIndex, number);
+        slot = book.add(numText, cents, location, date, validDate, journalIndex, number);
         previousSlot = slot;
         previousJournal = journal;
         previousJournalIndex = journalIndex;
@@ -528,7 +548,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         else {
           const piece = iPiece >= 0 ? (fields[iPiece] as string).trim() : '';
           const pieceSlot = pieceBook.add(
-            `${journal}\u0000${piece}\u0000${dateText}`,
+            `${piece}\u0000${dateText}`,
             cents,
             location,
             date,
@@ -606,17 +626,18 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       const numberingMissing = pieceBook !== undefined && lines > 0;
       const entries = numberingMissing ? (pieceBook as EntryBook) : book;
       const journalOf = (slot: number) => journalCodes[entries.journal(slot)] ?? '';
-      const describe = (slot: number, key: string) =>
-        numberingMissing
-          ? `JournalCode ${journalOf(slot)}, PieceRef ${key.split('\u0000')[1] ?? ''}, EcritureDate ${key.split('\u0000')[2] ?? ''}`
-          : `JournalCode ${journalOf(slot)}, EcritureNum ${key.split('\u0000')[1] ?? ''}`;
+      const describe = (slot: number) => {
+        const key = entries.keyOf(slot);
+        return numberingMissing
+          ? `JournalCode ${journalOf(slot)}, PieceRef ${key.split('\u0000')[0] ?? ''}, EcritureDate ${key.split('\u0000')[1] ?? ''}`
+          : `JournalCode ${journalOf(slot)}, EcritureNum ${key}`;
+      };
 
       // Balance of every entry.
       let restarts = false;
       let balancedEntries = 0;
       let unbalancedEntries = 0;
-      let slot = 0;
-      for (const key of entries.keys()) {
+      for (let slot = 0; slot < entries.size(); slot += 1) {
         const exact = entries.exact(slot);
         const sum = entries.sum(slot);
         const difference = exact === undefined ? formatCents(sum) : centsPlusExact(BigInt(sum), exact);
@@ -626,7 +647,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
           const unreadable = (entries.flags(slot) & EntryFlag.UNREADABLE_AMOUNT) !== 0;
           reportItem(
             'ENTRY_UNBALANCED',
-            `${describe(slot, key)}: debit - credit = ${difference}${unreadable ? ' (an amount could not be read)' : ''}`,
+            `${describe(slot)}: debit - credit = ${difference}${unreadable ? ' (an amount could not be read)' : ''}`,
             entries.locations(slot, maxLines),
           );
         }
@@ -634,10 +655,9 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         if ((flags & EntryFlag.DATES_DIFFER) !== 0) {
           if (!numberingMissing && (flags & EntryFlag.SCATTERED) !== 0) {
             restarts = true;
-            reportItem('NUMBERING_RESTARTS', describe(slot, key), entries.locations(slot, maxLines));
-          } else reportItem('ENTRY_DATES_DIFFER', describe(slot, key), entries.locations(slot, maxLines));
+            reportItem('NUMBERING_RESTARTS', describe(slot), entries.locations(slot, maxLines));
+          } else reportItem('ENTRY_DATES_DIFFER', describe(slot), entries.locations(slot, maxLines));
         }
-        slot += 1;
       }
       if (numberingMissing) {
         fileFinding('NUMBERING_MISSING');

@@ -357,6 +357,18 @@ describe('FEC validation of synthetic files', () => {
     expect(good.findings).toEqual([]);
   });
 
+  it('reports an invalid date on every line that has it, also when the lines follow each other', async () => {
+    const report = await validate(
+      write(
+        fecName(),
+        entry(1, '1,00', { EcritureDate: '20230231', PieceDate: '20230231', ValidDate: '2023-03-01' }),
+      ),
+    );
+    expect(findingOf(report, 'DATE_INVALID', 'EcritureDate').lines).toEqual([2, 3]);
+    expect(findingOf(report, 'DATE_INVALID', 'PieceDate').lines).toEqual([2, 3]);
+    expect(findingOf(report, 'DATE_INVALID', 'ValidDate').lines).toEqual([2, 3]);
+  });
+
   it('reports entry dates outside the fiscal year of the file name', async () => {
     const lines = [
       ...entry(1, '1,00', { EcritureDate: '20240102' }),
