@@ -58,6 +58,15 @@ export interface EntryBook {
 
 export const createEntryBook = (): EntryBook => {
   const slotsByJournal: (Map<string, number> | undefined)[] = [];
+  /**
+   * EcritureNum is nearly always a small integer: per journal, an array indexed by its value finds the entry
+   * without hashing a string (the Map lookups were the largest cost on 5 million lines). It holds slot + 1 (0:
+   * none). The text decides identity, so `01` and `1` stay two entries: the digits' count is checked, and a
+   * mismatch goes to the Map.
+   */
+  const denseByJournal: (Int32Array | undefined)[] = [];
+  let denseTotal = 0;
+  let keyLengths = new Uint8Array(0);
   let keysBySlot: string[] | undefined;
   let capacity = 0;
   let size = 0;
@@ -88,26 +97,82 @@ export const createEntryBook = (): EntryBook => {
     journals = copy(journals, new Int32Array(capacity));
     numbers = copy(numbers, new Float64Array(capacity));
     flags = copy(flags, new Uint8Array(capacity));
+    keyLengths = copy(keyLengths, new Uint8Array(capacity));
+  };
+
+  /** The journal's dense array grown to hold `value`, or undefined when that would cost too much memory. */
+  const denseFor = (journal: number, value: number): Int32Array | undefined => {
+    const dense = denseByJournal[journal];
+    if (dense !== undefined && value < dense.length) return dense;
+    // Numbers far beyond the entry count (`2023000123`) or too many sparse journals: the Map is cheaper.
+    const wanted = Math.max(1024, (dense?.length ?? 0) * 2, value + 1);
+    if (value > 4 * (size + 65536) || denseTotal + wanted - (dense?.length ?? 0) > 32_000_000)
+      return undefined;
+    const grown = new Int32Array(wanted);
+    if (dense !== undefined) grown.set(dense);
+    denseTotal += wanted - (dense?.length ?? 0);
+    denseByJournal[journal] = grown;
+    return grown;
+  };
+
+  /** The value of a key of 1 to 9 digits, else -1. */
+  const digitsValue = (key: string): number => {
+    const length = key.length;
+    if (length === 0 || length > 9) return -1;
+    let value = 0;
+    for (let index = 0; index < length; index += 1) {
+      const digit = key.charCodeAt(index) - 48;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+
+  const newSlot = (
+    cents: number,
+    location: number,
+    date: number,
+    validDate: number,
+    journal: number,
+    number: number,
+  ): number => {
+    if (size === capacity) grow();
+    const slot = size;
+    size += 1;
+    sums[slot] = cents;
+    firsts[slot] = location;
+    lasts[slot] = location;
+    counts[slot] = 1;
+    dates[slot] = date;
+    validDates[slot] = validDate;
+    journals[slot] = journal;
+    numbers[slot] = number;
+    return slot;
   };
 
   return {
     add(key, cents, location, date, validDate, journal, number) {
+      const value = digitsValue(key);
+      const dense = value >= 0 ? denseFor(journal, value) : undefined;
+      if (dense !== undefined) {
+        const held = (dense[value] as number) - 1;
+        if (held < 0) {
+          const slot = newSlot(cents, location, date, validDate, journal, number);
+          dense[value] = slot + 1;
+          keyLengths[slot] = key.length;
+          return slot;
+        }
+        if (keyLengths[held] === key.length) {
+          this.addTo(held, cents, location, date, validDate);
+          return held;
+        }
+      }
       let slots = slotsByJournal[journal];
       if (slots === undefined) slotsByJournal[journal] = slots = new Map();
       let slot = slots.get(key);
       if (slot === undefined) {
-        if (size === capacity) grow();
-        slot = size;
-        size += 1;
+        slot = newSlot(cents, location, date, validDate, journal, number);
         slots.set(key, slot);
-        sums[slot] = cents;
-        firsts[slot] = location;
-        lasts[slot] = location;
-        counts[slot] = 1;
-        dates[slot] = date;
-        validDates[slot] = validDate;
-        journals[slot] = journal;
-        numbers[slot] = number;
         return slot;
       }
       this.addTo(slot, cents, location, date, validDate);
@@ -126,7 +191,7 @@ export const createEntryBook = (): EntryBook => {
           flags[slot] = (flags[slot] as number) | EntryFlag.SCATTERED;
         }
         list.push(location);
-      } else {
+      } else if (((flags[slot] as number) & EntryFlag.SCATTERED) !== 0) {
         scattered.get(slot)?.push(location);
       }
       lasts[slot] = location;
@@ -151,6 +216,12 @@ export const createEntryBook = (): EntryBook => {
       if (keysBySlot === undefined || keysBySlot.length < size) {
         const keys: string[] = new Array<string>(size);
         for (const slots of slotsByJournal) for (const [key, at] of slots ?? []) keys[at] = key;
+        for (let at = 0; at < size; at += 1) {
+          const length = keyLengths[at] as number;
+          // A key held in a dense array is digits only, so its sequence number is its value: written back with
+          // its leading zeros.
+          if (length > 0) keys[at] = String(numbers[at]).padStart(length, '0');
+        }
         keysBySlot = keys;
       }
       return keysBySlot[slot] ?? '';
