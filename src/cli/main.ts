@@ -164,6 +164,11 @@ fec
     'check FEC files against the norm (art. A47 A-1 LPF) and their books (balances, numbering, fiscal year); exit 6 on errors',
   )
   .argument('<files...>', 'FEC files; split parts (…_1, …_2) are read as one FEC')
+  .addOption(
+    new Option('--legacy-encoding <encoding>', 'code page of the lines that are not UTF-8')
+      .choices(['windows-1252', 'iso-8859-15'])
+      .default('windows-1252'),
+  )
   .addOption(jsonOption())
   .action(
     action(async (files: string[], options: FecValidateCommandOptions) =>

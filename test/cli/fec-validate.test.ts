@@ -106,6 +106,20 @@ describe('cutover fec validate', () => {
     });
   });
 
+  it('--legacy-encoding chooses the code page of the lines that are not UTF-8', async () => {
+    const file = path.join(sharedFecDir, '111111111FEC20221231.TXT');
+    const result = await cli(['fec', 'validate', '--json', '--legacy-encoding', 'iso-8859-15', file]);
+    expect(result.code, describeResult(result)).toBe(6);
+    const [report] = parseJsonStdout<FecValidateJson>(result).reports;
+    expect(report?.summary.encoding).toEqual({
+      bom: false,
+      fallbackLines: 6,
+      fallbackEncodings: ['iso-8859-15'],
+    });
+    const wrong = await cli(['fec', 'validate', '--legacy-encoding', 'cp850', file]);
+    expect(wrong.code, describeResult(wrong)).toBe(2);
+  });
+
   it('exits 4 on a file that cannot be read, still checking the others', async () => {
     const absent = path.join(dir, 'absent.txt');
     const result = await cli([

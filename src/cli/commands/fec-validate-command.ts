@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
+import type { LegacyEncoding } from '../../connectors/files/legacy-code-page.js';
 import { isCutoverError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { FecSeverity } from '../../domains/accounting/fec/fec-finding-codes.js';
@@ -8,6 +9,8 @@ import { createOutput, formatNumber, type Output } from '../output.js';
 
 export interface FecValidateCommandOptions {
   json?: boolean;
+  /** The code page of lines that are not UTF-8. */
+  legacyEncoding?: LegacyEncoding;
 }
 
 const SEVERITY_TITLES: Record<FecSeverity, string> = {
@@ -90,6 +93,7 @@ export const fecValidateCommand = async (
     let bytes = 0;
     try {
       const report = await validateFecGroup(group, {
+        ...(options.legacyEncoding === undefined ? {} : { legacyEncoding: options.legacyEncoding }),
         onBytes: (count) => {
           bytes += count;
           output.progress(`${basename(group.files[0] ?? '')}: ${formatNumber(bytes / 2 ** 20)} MB read`);

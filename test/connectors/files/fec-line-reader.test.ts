@@ -142,6 +142,21 @@ describe('readFecLines on synthetic files', () => {
     ]);
   });
 
+  it('decodes non-UTF-8 lines in ISO-8859-15 when asked (0xA4 is the euro sign there, ¤ in Windows-1252)', async () => {
+    const file = await writeFixture(
+      dir,
+      'iso.txt',
+      Buffer.concat([Buffer.from(`${HEADER}\n`), latin1(row(1, 'Prix \u00a4 \u00bd'))]),
+    );
+    const lines: FecLine[] = [];
+    for await (const batch of readFecLines([file.path], { legacyEncoding: 'iso-8859-15' }))
+      lines.push(...batch);
+    expect(lines[1]).toMatchObject({ encoding: 'iso-8859-15' });
+    expect(lines[1]?.fields[10]).toBe('Prix € œ');
+    const { lines: default1252 } = await readLines([file.path]);
+    expect(default1252[1]?.fields[10]).toBe('Prix ¤ ½');
+  });
+
   it('decodes the five bytes Windows-1252 leaves undefined to one character each, not to U+FFFD', async () => {
     const bytes = Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
     const file = await writeFixture(

@@ -201,6 +201,15 @@ describe('FEC validation of the shared samples', () => {
 });
 
 describe('FEC validation of synthetic files', () => {
+  it('reports an empty file as an error, with nothing to count', async () => {
+    const file = path.join(dir, fecName());
+    writeFileSync(file, '');
+    const report = await validate(file);
+    expect(codes(report)).toEqual(['FILE_EMPTY']);
+    expect(report.summary).toMatchObject({ lines: 0, entries: 0, totalDebit: '0.00', balanced: true });
+    expect(report.valid).toBe(false);
+  });
+
   it('reads CR CR LF line endings as single line breaks', async () => {
     const report = await validate(
       write(fecName(), [...entry(1, '10,00'), ...entry(2, '5,50')], { ending: '\r\r\n' }),
