@@ -142,6 +142,12 @@ const sequenceNumber = (text: string): number => {
   return value;
 };
 
+/** An EcritureNum that numbers nothing: empty, or zeros only (`0`, `00000000`). */
+const isMissingNumber = (text: string): boolean => {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) !== 48) return false;
+  return true;
+};
+
 const MANDATORY: readonly FecColumn[] = [
   'JournalCode',
   'EcritureNum',
@@ -544,7 +550,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       if (lineUnreadable) book.flag(slot, EntryFlag.UNREADABLE_AMOUNT);
       if (lineExact !== undefined) book.addExact(slot, lineExact, addExact);
       if (pieceBook !== undefined) {
-        if (number > 0) pieceBook = undefined;
+        if (!isMissingNumber(numText)) pieceBook = undefined;
         else {
           const piece = iPiece >= 0 ? (fields[iPiece] as string).trim() : '';
           const pieceSlot = pieceBook.add(

@@ -287,6 +287,17 @@ describe('FEC validation of synthetic files', () => {
     expect(findingOf(report, 'NUMBERING_MISSING').severity).toBe('alert');
   });
 
+  it('keeps JournalCode + EcritureNum for numbers without digits: they number entries, though not in a checkable sequence', async () => {
+    const lines = [...entry(1, '10,00', { EcritureNum: 'A' }), ...entry(2, '20,00', { EcritureNum: 'B' })];
+    const report = await validate(write(fecName(), lines));
+    expect(report.summary).toMatchObject({
+      entryKey: 'JournalCode+EcritureNum',
+      entries: 2,
+      numbering: { mode: 'per-file', entriesWithoutNumber: 2 },
+    });
+    expect(codes(report)).not.toContain('NUMBERING_MISSING');
+  });
+
   it('reports a lettering group that does not net to zero as an alert, and not one that does', async () => {
     const lines = [
       ...entry(1, '100,00', {}).map((values, index) =>
