@@ -105,6 +105,11 @@ export const readFecAmount = (text: string): FecAmountReading => {
   // `1.234`: three digits after a lone dot read as well as a thousands separator as a decimal point. (A comma is
   // the norm's decimal separator: `1,234` is 1.234.)
   if (dot && /^[0-9]{1,3}\.[0-9]{3}$/.test(body)) return { kind: 'thousands-separator' };
+  if (dot) {
+    // A file written with dot decimals has one on every line: read through the char loop, no decimal object.
+    const dotCents = amountCents(trimmed.replace('.', ','));
+    if (!Number.isNaN(dotCents)) return { kind: 'dot-decimal', cents: dotCents };
+  }
   return readDecimal(`${signed && trimmed.startsWith('-') ? '-' : ''}${body}`, dot);
 };
 
