@@ -204,6 +204,25 @@ describe('readFecLines on synthetic files', () => {
     expect(new Set(lines.map((line) => line.line)).size).toBe(3001);
   });
 
+  it('numbers lines the same whether their block was decoded whole or line by line (a legacy line deep in the file)', async () => {
+    const rows: Buffer[] = Array.from({ length: 3000 }, (_, index) =>
+      Buffer.from(`${row(index + 1, 'Créance')}\r\n`),
+    );
+    rows[2499] = latin1(`${row(2500, 'Créance')}\r\n`);
+    const file = await writeFixture(
+      dir,
+      'deep-legacy.txt',
+      Buffer.concat([Buffer.from(`${HEADER}\r\n`), ...rows]),
+    );
+    const { lines } = await readLines([file.path]);
+    expect(lines.map((line) => line.line)).toEqual(Array.from({ length: 3001 }, (_, index) => index + 1));
+    expect(
+      lines.every((line) => line.fields[2] === (line.header ? 'EcritureNum' : String(line.line - 1))),
+    ).toBe(true);
+    expect(lines.filter((line) => line.encoding !== 'utf-8').map((line) => line.line)).toEqual([2501]);
+    expect(new Set(lines.slice(1).map((line) => line.fields[10]))).toEqual(new Set(['Créance']));
+  });
+
   it('throws FILE_NOT_FOUND for a file that is not there', async () => {
     const error: unknown = await readLines([path.join(dir, 'absent.txt')]).catch((caught: unknown) => caught);
     expect(isCutoverError(error) && error.code).toBe('FILE_NOT_FOUND');
