@@ -3,10 +3,10 @@
  * PostgreSQL target, with psql's \copy of the same file into the same PostgreSQL as the reference, in the same
  * run; then peak memory on a larger file. Results go to bench/results/ and to the README's table.
  *
- * Then a generated FEC portfolio migrated and reconciled end to end (bench/fec-portfolio.ts).
- *
- * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres,
- * --fec-dossiers N (default 1,000; 0 skips).
+ * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
+ * Then FEC reading + validation (bench/fec-validate.ts, in its own process so that its peak RSS is its own):
+ * --fec-lines N (default 5,000,000), --skip-fec. Then a generated FEC portfolio migrated and reconciled end to
+ * end (bench/fec-portfolio.ts): --fec-dossiers N (default 1,000; 0 skips).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,8 @@ const argument = (name: string, fallback: number) => {
 const rows = argument('rows', 1_000_000);
 const rssRows = argument('rss-rows', 5_000_000);
 const skipPostgres = process.argv.includes('--skip-postgres');
+const fecLines = argument('fec-lines', 5_000_000);
+const skipFec = process.argv.includes('--skip-fec');
 const fecDossiers = argument('fec-dossiers', 1000);
 const postgresUrl = process.env.CUTOVER_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -199,11 +201,20 @@ const main = async () => {
   writeFileSync(join(resultsDir, 'contacts-load.json'), `${JSON.stringify(results, null, 2)}\n`);
   updateReadme(results);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (!skipFec) benchFec();
   if (fecDossiers > 0) {
     const portfolio = await benchFecPortfolio(fecDossiers);
     process.stdout.write(`${JSON.stringify(portfolio, null, 2)}\n`);
   }
 };
+
+/** Same runtime flags as this process (the tsx loader), results in bench/results/fec-validate.json. */
+const benchFec = () =>
+  execFileSync(
+    process.execPath,
+    [...process.execArgv, join(root, 'bench', 'fec-validate.ts'), '--fec-lines', String(fecLines)],
+    { stdio: 'inherit' },
+  );
 
 const updateReadme = (results: Record<string, unknown>) => {
   const readme = join(root, 'README.md');

@@ -4,6 +4,7 @@ import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
 import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { FecExportCommandOptions } from './commands/fec-export-command.js';
+import type { FecValidateCommandOptions } from './commands/fec-validate-command.js';
 import type { GenerateCommandOptions } from './commands/generate-command.js';
 import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
@@ -192,6 +193,24 @@ fec
   .action(
     action(async (options: FecExportCommandOptions) =>
       (await import('./commands/fec-export-command.js')).fecExportCommand(options),
+    ),
+  );
+
+fec
+  .command('validate')
+  .description(
+    'check FEC files against the norm (art. A47 A-1 LPF) and their books (balances, numbering, fiscal year); exit 6 on errors',
+  )
+  .argument('<files...>', 'FEC files; split parts (…_1, …_2) are read as one FEC')
+  .addOption(
+    new Option('--legacy-encoding <encoding>', 'code page of the lines that are not UTF-8')
+      .choices(['windows-1252', 'iso-8859-15'])
+      .default('windows-1252'),
+  )
+  .addOption(jsonOption())
+  .action(
+    action(async (files: string[], options: FecValidateCommandOptions) =>
+      (await import('./commands/fec-validate-command.js')).fecValidateCommand(files, options),
     ),
   );
 

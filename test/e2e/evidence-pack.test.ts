@@ -53,6 +53,13 @@ describe('cutover evidence', () => {
     expect(pack.accounting?.totals.target).toEqual({ debit: '225682.23', credit: '225682.23', lines: 934 });
     expect(pack.plan.version).toMatch(/^[0-9a-f]{16}$/);
     expect(pack.counts.find((entity) => entity.entity === 'entry')?.loaded).toBe(248);
+    // The legacy file checked against the norm: its balanced entries, and what the validator found.
+    expect(pack.validation).toHaveLength(1);
+    expect(pack.validation[0]?.summary).toMatchObject({
+      entries: 248,
+      balancedEntries: 248,
+      totalDebit: '225682.23',
+    });
     // Legacy bytes and padding were read without loss, and the pack says so.
     expect(pack.notices.map((notice) => notice.code)).toEqual(
       expect.arrayContaining(['ENCODING_FALLBACK', 'FEC_PADDED_VALUES']),
@@ -86,6 +93,9 @@ describe('cutover evidence', () => {
         const texts = await rejected.allInnerTexts();
         expect(texts.some((row) => row.includes('INVALID_AMOUNT') && row.includes('N/A'))).toBe(true);
         expect(texts.some((row) => row.includes('INVALID_DATE') && row.includes('03/01/2024'))).toBe(true);
+        const validation = await page.locator('#validation tbody tr').allInnerTexts();
+        expect(validation.some((row) => row.includes('ENTRY_UNBALANCED') && row.includes('3'))).toBe(true);
+        expect(validation.some((row) => row.includes('DATE_INVALID'))).toBe(true);
         const screenshot = await page.screenshot({ fullPage: true });
         expect(screenshot.length).toBeGreaterThan(10_000);
       } finally {

@@ -8,6 +8,8 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { AccountingProof } from '../reconcile/accounting-proof.js';
 import type { DossierReconciliation, EntityReconciliation } from '../reconcile/reconcile.js';
+import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
+import type { FecValidationReport } from '../../domains/accounting/fec/fec-validator.js';
 import { entityInputs } from '../run/dossier-inputs.js';
 import { formatAmount, formatCount } from './french-format.js';
 
@@ -15,6 +17,8 @@ import { formatAmount, formatCount } from './french-format.js';
 export interface EvidenceInput {
   readonly source: string;
   readonly kind: 'file' | 'table';
+  /** The plan's source type (`fec`, `csv`, `postgres`...). */
+  readonly format: string;
   readonly bytes?: number;
   readonly sha256?: string;
   readonly entities: readonly string[];
@@ -43,6 +47,8 @@ export interface EvidencePack {
   } | null;
   readonly verdict: { readonly ok: boolean; readonly summary: string };
   readonly inputs: readonly EvidenceInput[];
+  /** Each FEC input checked against the norm (`cutover fec validate`): what the legacy software wrote. */
+  readonly validation: readonly FecValidationReport[];
   readonly counts: readonly EntityReconciliation[];
   readonly accounting: AccountingProof | null;
   readonly rejected: { readonly total: number; readonly listed: readonly LedgerEntry[] };
@@ -74,14 +80,14 @@ const cutoverVersion = (): Promise<string> => {
 
 /** Every source the dossier reads, with the entities reading it; files get their size and SHA-256. */
 const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<EvidenceInput[]> => {
-  const readers = new Map<string, { kind: 'file' | 'table'; entities: string[] }>();
+  const readers = new Map<string, { kind: 'file' | 'table'; format: string; entities: string[] }>();
   for (const entity of entityLoadOrder(loaded.plan)) {
     const plan = loaded.plan.entities[entity];
     if (plan === undefined) continue;
     const inputs = await entityInputs(entity, plan, loaded.baseDir);
     const kind = 'url' in plan.source ? 'table' : 'file';
     for (const source of inputs.open(dossier)) {
-      const reader = readers.get(source.name) ?? { kind, entities: [] };
+      const reader = readers.get(source.name) ?? { kind, format: plan.source.type, entities: [] };
       reader.entities.push(entity);
       readers.set(source.name, reader);
     }
@@ -89,7 +95,7 @@ const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<Evide
   const inputs: EvidenceInput[] = [];
   for (const [source, reader] of readers) {
     if (reader.kind === 'table') {
-      inputs.push({ source, kind: 'table', entities: reader.entities });
+      inputs.push({ source, kind: 'table', format: reader.format, entities: reader.entities });
       continue;
     }
     const file = path.resolve(loaded.baseDir, source);
@@ -97,11 +103,25 @@ const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<Evide
     inputs.push({
       source,
       kind: 'file',
+      format: reader.format,
       ...(stats === undefined ? {} : { bytes: stats.size, sha256: await sha256Of(file) }),
       entities: reader.entities,
     });
   }
   return inputs;
+};
+
+/** The dossier's FEC files through the validator, split parts together. */
+const validateFecInputs = async (
+  loaded: LoadedPlan,
+  inputs: readonly EvidenceInput[],
+): Promise<FecValidationReport[]> => {
+  const files = inputs
+    .filter((input) => input.format === 'fec' && input.sha256 !== undefined)
+    .map((input) => path.resolve(loaded.baseDir, input.source));
+  const reports: FecValidationReport[] = [];
+  for (const group of fecGroups(files)) reports.push(await validateFecGroup(group));
+  return reports;
 };
 
 const verdictOf = (reconciliation: DossierReconciliation, rejected: number): EvidencePack['verdict'] => {
@@ -148,6 +168,7 @@ export const buildEvidencePack = async (options: {
     seen.add(key);
     return true;
   });
+  const inputs = await dossierInputs(loaded, id);
   return {
     format: 'cutover-evidence/1',
     generatedAt: (options.now ?? new Date()).toISOString(),
@@ -159,7 +180,8 @@ export const buildEvidencePack = async (options: {
         ? null
         : { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt },
     verdict: verdictOf(reconciliation, rejectedTotal),
-    inputs: await dossierInputs(loaded, id),
+    inputs,
+    validation: await validateFecInputs(loaded, inputs),
     counts: reconciliation.entities,
     accounting: reconciliation.accounting ?? null,
     rejected: { total: rejectedTotal, listed: rejected },

@@ -92,6 +92,33 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
     ),
   );
 
+  if (pack.validation.length > 0) {
+    parts.push(
+      section(
+        'validation',
+        'FEC validation (the legacy export checked against the norm)',
+        pack.validation
+          .map((report) => {
+            const summary = report.summary;
+            const facts = `<p>${report.valid ? '✓ No error.' : '✗ Errors found.'} <code>${escapeHtml(report.files.join(', '))}</code>: ${formatCount(summary.lines)} lines, ${formatCount(summary.entries)} entries (${formatCount(summary.unbalancedEntries)} unbalanced), total debit ${escapeHtml(formatAmount(summary.totalDebit))}, total credit ${escapeHtml(formatAmount(summary.totalCredit))}; numbering ${escapeHtml(summary.numbering.mode)}, entries keyed by ${escapeHtml(summary.entryKey)}; findings: ${summary.findings.error} errors, ${summary.findings.alert} alerts, ${summary.findings['missing-data']} missing data.</p>`;
+            const findings =
+              report.findings.length === 0
+                ? ''
+                : table(
+                    ['Severity', 'Code', 'Finding', 'Count', 'Lines'],
+                    report.findings.map(
+                      (finding) =>
+                        `<tr>${cell(finding.severity, finding.severity === 'error' ? 'bad' : undefined)}${cell(finding.code, 'raw')}${cell(finding.message)}${cell(formatCount(finding.count), 'num')}${cell(finding.lines.join(', ') + (finding.count > finding.lines.length ? ', …' : ''))}</tr>`,
+                    ),
+                  );
+            return facts + findings;
+          })
+          .join(''),
+        'What the legacy software wrote, before any migration: errors break the norm (art. A47 A-1 LPF), alerts deserve a look, missing data are empty optional facts.',
+      ),
+    );
+  }
+
   parts.push(
     section(
       'counts',

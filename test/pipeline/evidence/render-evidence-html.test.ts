@@ -12,6 +12,7 @@ const pack = (overrides: Partial<EvidencePack> = {}): EvidencePack => ({
   run: null,
   verdict: { ok: true, summary: 'All good' },
   inputs: [],
+  validation: [],
   counts: [],
   accounting: null,
   rejected: {

@@ -1,0 +1,81 @@
+import { isUtf8 } from 'node:buffer';
+import { createLineSplitter } from './line-splitter.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Cuts the byte stream into blocks of whole lines. A block that is valid UTF-8 (nearly always) is decoded in one
+ * call and handed to `onText` with the number of its first line: one decode per 64 KiB instead of one per line,
+ * which is most of the reading time. Otherwise each of its lines goes through the line splitter to `onLine`, so
+ * that only the lines that are not UTF-8 are read in the legacy code page. A file without any LF (old Mac, CR
+ * alone) goes wholly through the line splitter, which knows that case. The text given to `onText` ends with LF;
+ * its CRs (CRLF, CR CR LF) are left to the receiver, which splits the text anyway.
+ */
+export const createLineBlocks = (
+  onLine: (bytes: Buffer, line: number) => void,
+  onText: (text: string, firstLine: number) => void,
+) => {
+  let nextLine = 1;
+  let mode: 'blocks' | 'cr' | undefined;
+  let carry: Buffer | undefined;
+  const crSplitter = createLineSplitter(onLine);
+
+  const perLine = (block: Buffer): void => {
+    const first = nextLine;
+    const splitter = createLineSplitter((bytes, line) => onLine(bytes, first + line - 1));
+    splitter.push(block);
+    splitter.end();
+  };
+
+  const countLines = (block: Buffer): number => {
+    let count = 0;
+    for (let at = block.indexOf(LF); at !== -1; at = block.indexOf(LF, at + 1)) count += 1;
+    return count;
+  };
+
+  const push = (chunk: Buffer): void => {
+    if (mode === undefined) {
+      const all = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      carry = undefined;
+      if (all.indexOf(LF) !== -1) mode = 'blocks';
+      else if (all.indexOf(CR) !== -1) mode = 'cr';
+      else {
+        carry = all;
+        return;
+      }
+      chunk = all;
+    }
+    if (mode === 'cr') {
+      crSplitter.push(chunk);
+      return;
+    }
+    const last = chunk.lastIndexOf(LF);
+    if (last === -1) {
+      carry = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      return;
+    }
+    const block =
+      carry === undefined ? chunk.subarray(0, last + 1) : Buffer.concat([carry, chunk.subarray(0, last + 1)]);
+    carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
+    const count = countLines(block);
+    if (isUtf8(block)) onText(block.toString('utf8'), nextLine);
+    else perLine(block);
+    nextLine += count;
+  };
+
+  const end = (): void => {
+    if (mode === 'cr') {
+      crSplitter.end();
+      return;
+    }
+    if (carry === undefined || carry.length === 0) return;
+    // The last line has no final newline.
+    const block = carry;
+    carry = undefined;
+    if (isUtf8(block)) onText(`${block.toString('utf8')}\n`, nextLine);
+    else perLine(block);
+  };
+
+  return { push, end };
+};

@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FecValidationReport } from '../../src/domains/accounting/fec/fec-validator.js';
+import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { sharedFecDir } from '../connectors/files/file-fixtures.js';
+
+interface FecValidateJson {
+  valid: boolean;
+  reports: FecValidationReport[];
+  unreadable: { files: string[]; message: string }[];
+}
+
+const shared = (name: string) => path.join(sharedFecDir, name);
+const dir = mkdtempSync(path.join(tmpdir(), 'cutover-cli-fec-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `cutover fec validate`: what scripts rely on (exit codes, JSON) and what a person reads. */
+describe('cutover fec validate', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('exits 0 on a FEC with alerts but no error, and prints its summary', async () => {
+    const result = await cli(['fec', 'validate', shared('lasocietenouvelle_sample_pipe_montant_sens.txt')]);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(result.stdout).toContain('4 lines, 2 entries: 2 balanced, 0 unbalanced');
+    expect(result.stdout).toContain('total debit 3300.00, total credit 3300.00 (balanced)');
+    expect(result.stdout).toContain('FILE_NAME_NOT_STANDARD');
+  });
+
+  it('exits 6 on errors and lists them by severity with their lines', async () => {
+    const result = await cli(['fec', 'validate', shared('adams43360_fec_sale.txt')]);
+    expect(result.code, describeResult(result)).toBe(6);
+    const errors = result.stdout.indexOf('Errors (');
+    const alerts = result.stdout.indexOf('Alerts (');
+    const missing = result.stdout.indexOf('Missing data (');
+    expect(errors).toBeGreaterThan(0);
+    expect(alerts).toBeGreaterThan(errors);
+    expect(missing).toBeGreaterThan(alerts);
+    expect(result.stdout).toMatch(/DATE_INVALID ×1: EcritureDate: .* — line 2\n/);
+    expect(result.stdout).toContain(
+      'JournalCode VTE, EcritureNum 5: debit - credit = 500.00 (lines 10, 11, 12)',
+    );
+  });
+
+  it('--json prints the full reports and nothing else', async () => {
+    const result = await cli([
+      'fec',
+      'validate',
+      '--json',
+      shared('0000000001FEC20220831.txt'),
+      shared('adams43360_fec_propre.txt'),
+    ]);
+    expect(result.code, describeResult(result)).toBe(6);
+    const json = parseJsonStdout<FecValidateJson>(result);
+    expect(json.valid).toBe(false);
+    expect(json.reports.map((report) => [path.basename(report.files[0] ?? ''), report.valid])).toEqual([
+      ['0000000001FEC20220831.txt', true],
+      ['adams43360_fec_propre.txt', false],
+    ]);
+    expect(json.reports[0]?.summary).toMatchObject({
+      entries: 2033,
+      totalDebit: '10186219.81',
+      totalCredit: '10186219.81',
+    });
+    expect(
+      json.reports[1]?.findings.find((finding) => finding.code === 'EXPECTED_FIELD_EMPTY'),
+    ).toMatchObject({
+      severity: 'missing-data',
+      field: 'ValidDate',
+      count: 25,
+    });
+  });
+
+  it('reads split parts given in any order as one FEC', async () => {
+    const header = FEC_STANDARD_COLUMNS.join('\t');
+    const line = (num: number, account: string, debit: string, credit: string) =>
+      `VTE\tVentes\t${num}\t20231010\t${account}\tCompte\t\t\tF${num}\t20231010\tVente\t${debit}\t${credit}\t\t\t20231011\t\t`;
+    writeFileSync(
+      path.join(dir, '443061841FEC20231231_2.txt'),
+      `${header}\n${line(2, '411000', '5,00', '0,00')}\n${line(2, '706000', '0,00', '5,00')}\n`,
+    );
+    writeFileSync(
+      path.join(dir, '443061841FEC20231231_1.txt'),
+      `${header}\n${line(1, '411000', '7,00', '0,00')}\n${line(1, '706000', '0,00', '7,00')}\n`,
+    );
+    const result = await cli([
+      'fec',
+      'validate',
+      '--json',
+      path.join(dir, '443061841FEC20231231_2.txt'),
+      path.join(dir, '443061841FEC20231231_1.txt'),
+    ]);
+    expect(result.code, describeResult(result)).toBe(0);
+    const [report, ...others] = parseJsonStdout<FecValidateJson>(result).reports;
+    expect(others).toEqual([]);
+    expect(report?.files.map((file) => path.basename(file))).toEqual([
+      '443061841FEC20231231_1.txt',
+      '443061841FEC20231231_2.txt',
+    ]);
+    expect(report?.summary).toMatchObject({
+      entries: 2,
+      totalDebit: '12.00',
+      numbering: { mode: 'per-file', continuous: true },
+    });
+  });
+
+  it('--legacy-encoding chooses the code page of the lines that are not UTF-8', async () => {
+    const file = path.join(sharedFecDir, '111111111FEC20221231.TXT');
+    const result = await cli(['fec', 'validate', '--json', '--legacy-encoding', 'iso-8859-15', file]);
+    expect(result.code, describeResult(result)).toBe(6);
+    const [report] = parseJsonStdout<FecValidateJson>(result).reports;
+    expect(report?.summary.encoding).toEqual({
+      bom: false,
+      fallbackLines: 6,
+      fallbackEncodings: ['iso-8859-15'],
+    });
+    const wrong = await cli(['fec', 'validate', '--legacy-encoding', 'cp850', file]);
+    expect(wrong.code, describeResult(wrong)).toBe(2);
+  });
+
+  it('exits 4 on a file that cannot be read, still checking the others', async () => {
+    const absent = path.join(dir, 'absent.txt');
+    const result = await cli([
+      'fec',
+      'validate',
+      '--json',
+      absent,
+      shared('lasocietenouvelle_sample_tab.txt'),
+    ]);
+    expect(result.code, describeResult(result)).toBe(4);
+    expect(result.stderr).toContain('absent.txt: the file does not exist');
+    const json = parseJsonStdout<FecValidateJson>(result);
+    expect(json.unreadable).toEqual([
+      { files: [absent], message: expect.stringContaining('does not exist') as unknown },
+    ]);
+    expect(json.reports).toHaveLength(1);
+  });
+});
