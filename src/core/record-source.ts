@@ -33,6 +33,8 @@ export interface SourceNotice {
 export interface RecordSource {
   /** Short text naming the source in messages (file path or table). */
   readonly name: string;
+  /** The files read, when the source reads several as one (the parts of a split FEC). */
+  readonly parts?: readonly string[];
   read(options?: ReadOptions): AsyncIterable<SourceRecord[]>;
   progress?(): ReadProgress;
   /** Notices gathered so far (complete once `read` has finished). */

@@ -179,4 +179,29 @@ describe('the accounting proof of reconcile', () => {
       },
     ]);
   }, 120_000);
+
+  it('reads the parts of a split FEC as one export: an entry running across parts loads whole, keys never repeat', async () => {
+    const lines: Line[] = [
+      ['VE', '1', '20220310', '411000', 'C001', '1200,00', '0,00'],
+      ['VE', '1', '20220310', '706000', '', '0,00', '1000,00'],
+      ['VE', '1', '20220310', '445710', '', '0,00', '200,00'],
+      ['BQ', '1', '20220415', '512000', '', '1200,00', '0,00'],
+      ['BQ', '1', '20220415', '411000', 'C001', '0,00', '1200,00'],
+    ];
+    // Part 2 starts in the middle of entry VE 1, with its own header.
+    const { reconcile } = await migrate({
+      'fec/552100554FEC20221231_1.txt': fec(lines.slice(0, 2)),
+      'fec/552100554FEC20221231_2.txt': fec(lines.slice(2)),
+    });
+    const { code, json } = await reconcile();
+    expect(code).toBe(0);
+    const proof = json.dossiers[0]?.accounting;
+    expect(proof?.counts).toMatchObject({
+      sourceEntries: 2,
+      targetEntries: 2,
+      sourceLines: 5,
+      targetLines: 5,
+    });
+    expect(proof?.totals.target).toEqual({ debit: '2400', credit: '2400', lines: 5 });
+  }, 120_000);
 });

@@ -1,11 +1,10 @@
+import { parseFecFileName } from './fec/fec-file-name.js';
+
 /**
  * What a FEC line says beyond its 18 columns, derived by rules an accountant can check: the fiscal year and SIREN
  * from the file name, the side of a Montant + Sens amount, the key of the entry when numbering is missing, the PCG
  * class of the account and the kind of third party. Pure functions: the FEC reader applies them line by line.
  */
-
-/** `SIRENFECYYYYMMDD` (optionally `_1`, `_2` for split files): the name the law gives a FEC. */
-const FEC_FILE_NAME = /^(\d{9,14})FEC(\d{4})(\d{2})(\d{2})(?:_(\d+))?(?:\.[A-Za-z0-9]+)?$/i;
 
 export interface FecFileFacts {
   /** The company's SIREN as the file name gives it (some software writes more than 9 digits). */
@@ -18,31 +17,23 @@ export interface FecFileFacts {
   readonly part?: number;
 }
 
-const isRealDay = (year: number, month: number, day: number): boolean => {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= days;
-};
-
 const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
 
-/** SIREN, closing date and part from a FEC file's name (the base name, any folder stripped); {} when not of that form. */
+/** SIREN, closing date and part from a FEC file's name (any folder stripped); {} when not of the norm's form. */
 export const fecFileFacts = (fileName: string): FecFileFacts => {
   const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
-  const match = FEC_FILE_NAME.exec(base);
-  if (match === null) return {};
-  const [, siren, yearText, monthText, dayText, partText] = match;
-  const year = Number(yearText);
-  const month = Number(monthText);
-  const day = Number(dayText);
-  const facts: { siren?: string; closingDate?: string; openingDate?: string; part?: number } = {
-    siren: siren,
+  const name = parseFecFileName(base);
+  if (name === undefined) return {};
+  const facts: { siren: string; closingDate?: string; openingDate?: string; part?: number } = {
+    siren: name.siren,
   };
-  if (partText !== undefined) facts.part = Number(partText);
-  if (!isRealDay(year, month, day)) return facts;
-  const closing = new Date(Date.UTC(year, month - 1, day));
-  facts.closingDate = isoDay(closing);
-  // A year before the closing date, plus one day; a 29 February closing opens on 1 March.
+  if (name.part !== undefined) facts.part = name.part;
+  if (name.closingDate < 0) return facts;
+  const year = Math.floor(name.closingDate / 10000);
+  const month = Math.floor(name.closingDate / 100) % 100;
+  const day = name.closingDate % 100;
+  facts.closingDate = isoDay(new Date(Date.UTC(year, month - 1, day)));
+  // A year before the closing date, plus one day; a closing on the last day of a month opens on the 1st.
   const lastDayOfMonth = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
   const opening = lastDayOfMonth
     ? new Date(Date.UTC(year - 1, month, 1))

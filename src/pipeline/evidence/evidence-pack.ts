@@ -87,9 +87,11 @@ const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<Evide
     const inputs = await entityInputs(entity, plan, loaded.baseDir);
     const kind = 'url' in plan.source ? 'table' : 'file';
     for (const source of inputs.open(dossier)) {
-      const reader = readers.get(source.name) ?? { kind, format: plan.source.type, entities: [] };
-      reader.entities.push(entity);
-      readers.set(source.name, reader);
+      for (const name of source.parts ?? [source.name]) {
+        const reader = readers.get(name) ?? { kind, format: plan.source.type, entities: [] };
+        reader.entities.push(entity);
+        readers.set(name, reader);
+      }
     }
   }
   const inputs: EvidenceInput[] = [];

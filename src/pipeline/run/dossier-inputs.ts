@@ -1,7 +1,10 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { DossierRule, EntityPlan, FileSourceSpec, SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
-import { resolveFiles } from '../../connectors/files/resolve-files.js';
+import path from 'node:path';
+import { concatenatedSource } from '../../connectors/files/concatenated-source.js';
+import { resolveFiles, type ResolvedFile } from '../../connectors/files/resolve-files.js';
+import { groupFecFiles } from '../../domains/accounting/fec/fec-file-name.js';
 import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
 
@@ -63,6 +66,19 @@ export const entityInputs = async (
   }
   const fileSpec: FileSourceSpec = source;
   const files = await resolveFiles(baseDir, fileSpec.path);
+  /** The sources of some files: one per file, but the parts of a split FEC are one source. */
+  const openFiles = (list: readonly ResolvedFile[]): RecordSource[] => {
+    if (fileSpec.type !== 'fec') return list.map((file) => openFileSource(fileSpec, file, baseDir));
+    const byPath = new Map(list.map((file) => [file.path, file]));
+    return groupFecFiles(
+      list.map((file) => file.path),
+      (file) => path.basename(file),
+    ).map((group) =>
+      concatenatedSource(
+        group.files.map((file) => openFileSource(fileSpec, byPath.get(file) as ResolvedFile, baseDir)),
+      ),
+    );
+  };
   if ('fromPath' in rule) {
     const byDossier = new Map<string, typeof files>();
     for (const file of files) {
@@ -72,18 +88,14 @@ export const entityInputs = async (
     return {
       entity,
       dossiers: [...byDossier.keys()],
-      open: (dossier) =>
-        (byDossier.get(dossier) ?? []).map((file) => openFileSource(fileSpec, file, baseDir)),
+      open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
       filterField: undefined,
     };
   }
   return {
     entity,
     dossiers: 'value' in rule ? [rule.value] : undefined,
-    open: (dossier) =>
-      'value' in rule && rule.value !== dossier
-        ? []
-        : files.map((file) => openFileSource(fileSpec, file, baseDir)),
+    open: (dossier) => ('value' in rule && rule.value !== dossier ? [] : openFiles(files)),
     filterField,
   };
 };
