@@ -38,6 +38,8 @@ export interface FecLineEnricherOptions {
   readonly source: string;
   readonly accountLength: number | undefined;
   readonly mapping: AccountMapping | undefined;
+  /** The file's numbering restarts (a number used again in a journal for another entry): keys add the date. */
+  readonly restartingNumbering?: boolean;
   readonly notice: (notice: SourceNotice) => void;
 }
 
@@ -52,6 +54,7 @@ const withProblem = (record: SourceRecord, problem: ReadProblem): SourceRecord =
  */
 export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
   const { source, accountLength, mapping, notice } = options;
+  const restarting = options.restartingNumbering === true;
   const facts = fecFileFacts(source);
   const closingDate = facts.closingDate ?? '';
   const openingDate = facts.openingDate ?? '';
@@ -162,7 +165,12 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       fields.Credit = side === 'credit' ? amount : '0';
     }
 
-    const entry = entryKeyOf(fields.EcritureNum ?? '', fields.PieceRef ?? '', fields.EcritureDate ?? '');
+    const entry = entryKeyOf(
+      fields.EcritureNum ?? '',
+      fields.PieceRef ?? '',
+      fields.EcritureDate ?? '',
+      restarting,
+    );
     if (entry.fallback) fallbackKeys += 1;
     fields.entry_key = entry.key;
     fields.fiscal_year_end = closingDate;
@@ -209,6 +217,12 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       notice({
         code: 'FEC_MONTANT_SENS',
         message: `${source}: amounts are given as Montant + Sens; Debit and Credit are read from them`,
+      });
+    }
+    if (restarting) {
+      notice({
+        code: 'FEC_NUMBERING_RESTARTS',
+        message: `${source}: entry numbers are used again within a journal for other entries: entries are keyed by EcritureNum + EcritureDate`,
       });
     }
     if (fallbackKeys > 0) {

@@ -5,7 +5,9 @@ import type { RecordSource } from '../../core/record-source.js';
 import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
+import { NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
 import { createFecLineEnricher, FEC_DERIVED_FIELDS } from './fec-line-enricher.js';
+import { fecNumbering } from './fec-numbering.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
@@ -52,6 +54,7 @@ async function* readFec(
   const { source } = context;
   const enricher = createFecLineEnricher({
     source,
+    restartingNumbering: (await fecNumbering(context.path)) === NumberingMode.RESTARTING,
     accountLength: spec.accounts?.length,
     mapping: await mappingOf(spec, baseDir),
     notice: context.notice,

@@ -54,17 +54,23 @@ export const sideOfSens = (sens: string): 'debit' | 'credit' | undefined => {
 export const isMissingEntryNumber = (number: string): boolean => /^0*$/.test(number.trim());
 
 /**
- * The key of a line's entry within its journal and year: EcritureNum when the software numbered entries; when it
- * did not, the documented fallback `PieceRef + EcritureDate` (lines of one voucher on one day form one entry).
+ * The key of a line's entry within its journal and year: EcritureNum when the software numbered entries once each;
+ * EcritureNum + EcritureDate when its numbering restarts (a number used again later in the journal for another
+ * entry, e.g. monthly sequences: the lines of one entry share one date); and when it did not number entries, the
+ * documented fallback PieceRef + EcritureDate (lines of one voucher on one day form one entry).
  */
 export const entryKeyOf = (
   entryNumber: string,
   pieceRef: string,
   entryDate: string,
-): { key: string; fallback: boolean } =>
-  isMissingEntryNumber(entryNumber)
-    ? { key: `${pieceRef.trim()}@${entryDate.trim()}`, fallback: true }
+  restartingNumbering = false,
+): { key: string; fallback: boolean } => {
+  if (isMissingEntryNumber(entryNumber))
+    return { key: `${pieceRef.trim()}@${entryDate.trim()}`, fallback: true };
+  return restartingNumbering
+    ? { key: `${entryNumber.trim()}@${entryDate.trim()}`, fallback: false }
     : { key: entryNumber.trim(), fallback: false };
+};
 
 /** The class of the plan comptable général (PCG): the first digit of the account number, 1 to 9. */
 export const pcgClassOf = (account: string): string | undefined => {

@@ -301,6 +301,25 @@ describe('fecSource derived fields', () => {
     );
   });
 
+  it('keys entries by EcritureNum + EcritureDate when the numbering restarts, so that two entries never merge', async () => {
+    const text = [
+      header,
+      row({ JournalCode: 'VE', EcritureNum: '1', EcritureDate: '20240110', CompteNum: '411000' }),
+      row({ JournalCode: 'VE', EcritureNum: '1', EcritureDate: '20240110', CompteNum: '706000' }),
+      row({ JournalCode: 'VE', EcritureNum: '2', EcritureDate: '20240120', CompteNum: '411000' }),
+      // February starts again at 1: another entry with the same number.
+      row({ JournalCode: 'VE', EcritureNum: '1', EcritureDate: '20240210', CompteNum: '411000' }),
+    ].join('\n');
+    const { records, notices } = await readTemp('restart/552100554FEC20241231.txt', text);
+    expect(records.map((record) => record.fields.entry_key)).toEqual([
+      '1@20240110',
+      '1@20240110',
+      '2@20240120',
+      '1@20240210',
+    ]);
+    expect(notices.map((notice) => notice.code)).toContain('FEC_NUMBERING_RESTARTS');
+  });
+
   it('gives the fiscal year and SIREN of the file name, the PCG class and the kind of third party', async () => {
     const text = [
       header,
