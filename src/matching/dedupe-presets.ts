@@ -1,0 +1,80 @@
+import type { DedupeConfigInput } from './dedupe-config.js';
+
+/**
+ * Configurations for the three public data sets in ../shared/data/dedupe, written from their column
+ * descriptions before any run against their labels; the thresholds are the engine's defaults (auto 0.95,
+ * review 0.5), not tuned per set.
+ */
+export const dedupePresets = {
+  /** Febrl synthetic Australian persons: typos, swapped names, missing values; rec_id carries the truth. */
+  febrl: {
+    id: 'rec_id',
+    truth: { column: 'rec_id', pattern: '^rec-(\\d+)-' },
+    fields: [
+      { column: 'given_name', kind: 'first_name' },
+      { column: 'surname', kind: 'last_name' },
+      { column: 'street_number', kind: 'exact' },
+      { column: 'address_1', kind: 'address' },
+      { column: 'address_2', kind: 'address' },
+      { column: 'suburb', kind: 'city' },
+      { column: 'postcode', kind: 'postcode' },
+      { column: 'state', kind: 'exact' },
+      { column: 'date_of_birth', kind: 'date' },
+      { column: 'soc_sec_id', kind: 'code' },
+    ],
+    blocking: [
+      ['soc_sec_id'],
+      ['date_of_birth'],
+      ['given_name.phonetic', 'surname.phonetic'],
+      ['postcode', 'surname.prefix3'],
+      ['postcode', 'given_name.prefix3'],
+      ['address_1', 'suburb'],
+    ],
+    phoneRegion: 'AU',
+  },
+  /** Splink's fake_1000: persons with typos, nicknames, missing cities and emails; `cluster` is the truth. */
+  fake_1000: {
+    id: 'unique_id',
+    truth: { column: 'cluster' },
+    fields: [
+      { column: 'first_name', kind: 'first_name' },
+      { column: 'surname', kind: 'last_name' },
+      { column: 'dob', kind: 'date' },
+      { column: 'city', kind: 'city' },
+      { column: 'email', kind: 'email' },
+    ],
+    blocking: [
+      ['email'],
+      ['email.local'],
+      ['dob'],
+      ['first_name', 'surname'],
+      ['surname.phonetic', 'dob.year'],
+      ['first_name.phonetic', 'city'],
+      ['surname', 'city'],
+      ['first_name', 'surname.initial'],
+    ],
+    phoneRegion: 'GB',
+  },
+  /** Chicago childcare providers from 9 sources (dedupe's csv_example): name, address, 7-digit phone. */
+  organisations: {
+    id: 'Id',
+    truth: { column: 'True Id' },
+    fields: [
+      { column: 'Site name', kind: 'name' },
+      { column: 'Address', kind: 'address' },
+      { column: 'Zip', kind: 'postcode' },
+      { column: 'Phone', kind: 'phone' },
+    ],
+    blocking: [
+      ['Phone'],
+      ['Site name'],
+      ['Address'],
+      ['Address.prefix8'],
+      ['Zip', 'Site name.prefix4'],
+      ['Site name.prefix8'],
+    ],
+    phoneRegion: 'US',
+  },
+} as const satisfies Record<string, DedupeConfigInput>;
+
+export type DedupePresetName = keyof typeof dedupePresets;
