@@ -60,13 +60,24 @@ const levelsFor = (config: DedupeConfig, field: FieldConfig, i: number): Compari
     }
     case FieldKind.name:
     case FieldKind.city:
-    case FieldKind.address:
       return [
         exact,
         { label: 'Jaro-Winkler ≥ 0.95', sql: `${jw(l, r)} >= 0.95` },
         { label: 'Jaro-Winkler ≥ 0.88', sql: `${jw(l, r)} >= 0.88` },
         { label: 'Jaro-Winkler ≥ 0.7', sql: `${jw(l, r)} >= 0.7` },
       ];
+    case FieldKind.address: {
+      // "42 avenue de la Gare" and "73 avenue de la Gare" are close strings and different homes: the fuzzy
+      // levels require the same house number (or none on both sides).
+      const number = (side: string) => `regexp_extract(${side}, '^[0-9]+')`;
+      const sameNumber = `${number(l)} = ${number(r)}`;
+      return [
+        exact,
+        { label: 'same number, Jaro-Winkler ≥ 0.95', sql: `${sameNumber} AND ${jw(l, r)} >= 0.95` },
+        { label: 'same number, Jaro-Winkler ≥ 0.88', sql: `${sameNumber} AND ${jw(l, r)} >= 0.88` },
+        { label: 'same number, Jaro-Winkler ≥ 0.7', sql: `${sameNumber} AND ${jw(l, r)} >= 0.7` },
+      ];
+    }
     case FieldKind.date:
       return [
         exact,
@@ -74,12 +85,12 @@ const levelsFor = (config: DedupeConfig, field: FieldConfig, i: number): Compari
         { label: 'within 10 days', sql: `abs(date_diff('day', l.d${i}, r.d${i})) <= 10` },
         { label: 'within a year', sql: `abs(date_diff('day', l.d${i}, r.d${i})) <= 366` },
       ];
-    case FieldKind.email:
-      return [
-        exact,
-        { label: 'same mailbox name', sql: `split_part(${l}, '@', 1) = split_part(${r}, '@', 1)` },
-        { label: 'Jaro-Winkler ≥ 0.88', sql: `${jw(l, r)} >= 0.88` },
-      ];
+    case FieldKind.email: {
+      // Only a typo counts as near agreement: jean.martin@ and jean.martin2@ are namesakes, not one person
+      // (similarity measures rate them as close as a typo), so a differing digit makes the addresses different.
+      const digits = (side: string) => `regexp_replace(${side}, '[^0-9]', '', 'g')`;
+      return [exact, { label: 'one typo, same digits', sql: `${dl(l, r)} AND ${digits(l)} = ${digits(r)}` }];
+    }
     case FieldKind.phone:
       return [exact, { label: 'one edit (Levenshtein ≤ 1)', sql: dl(l, r) }];
     case FieldKind.postcode:

@@ -75,6 +75,30 @@ export const dedupePresets = {
     ],
     phoneRegion: 'US',
   },
+  /** French CRM contacts as `synthetic-contacts.ts` writes them (and as CRM exports look). */
+  contacts: {
+    id: 'contact_id',
+    truth: { column: 'entity' },
+    fields: [
+      { column: 'first_name', kind: 'first_name' },
+      { column: 'last_name', kind: 'last_name' },
+      { column: 'birth_date', kind: 'date' },
+      { column: 'email', kind: 'email' },
+      { column: 'phone', kind: 'phone' },
+      { column: 'address', kind: 'address' },
+      // The town is not compared: it follows from the postcode, and counting both would count one fact twice.
+      { column: 'postcode', kind: 'postcode' },
+    ],
+    blocking: [
+      ['email'],
+      ['phone'],
+      ['last_name.phonetic', 'first_name.phonetic', 'birth_date.year'],
+      ['last_name', 'birth_date'],
+      ['first_name', 'birth_date'],
+      ['postcode', 'last_name.phonetic', 'first_name.initial'],
+    ],
+    phoneRegion: 'FR',
+  },
 } as const satisfies Record<string, DedupeConfigInput>;
 
 export type DedupePresetName = keyof typeof dedupePresets;
