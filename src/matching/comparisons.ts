@@ -17,7 +17,11 @@ export interface Comparison {
   kind: FieldConfig['kind'];
   index: number;
   levels: ComparisonLevel[];
-  termFrequency: boolean;
+  /**
+   * The level whose weight uses the share of records holding the value instead of the average u (exact
+   * agreement on a name; the mailbox level of an email, where jean.martin@ at two providers is common), or null.
+   */
+  termFrequencyLevel: number | null;
   strong: boolean;
   /** Extra null condition (dates compare `v` but a level needs `d`). */
   value: string;
@@ -69,8 +73,7 @@ const levelsFor = (config: DedupeConfig, field: FieldConfig, i: number): Compari
     case FieldKind.address: {
       // "42 avenue de la Gare" and "73 avenue de la Gare" are close strings and different homes: the fuzzy
       // levels require the same house number (or none on both sides).
-      const number = (side: string) => `regexp_extract(${side}, '^[0-9]+')`;
-      const sameNumber = `${number(l)} = ${number(r)}`;
+      const sameNumber = `l.n${i} = r.n${i}`;
       return [
         exact,
         { label: 'same number, Jaro-Winkler ≥ 0.95', sql: `${sameNumber} AND ${jw(l, r)} >= 0.95` },
@@ -88,8 +91,11 @@ const levelsFor = (config: DedupeConfig, field: FieldConfig, i: number): Compari
     case FieldKind.email: {
       // Only a typo counts as near agreement: jean.martin@ and jean.martin2@ are namesakes, not one person
       // (similarity measures rate them as close as a typo), so a differing digit makes the addresses different.
-      const digits = (side: string) => `regexp_replace(${side}, '[^0-9]', '', 'g')`;
-      return [exact, { label: 'one typo, same digits', sql: `${dl(l, r)} AND ${digits(l)} = ${digits(r)}` }];
+      return [
+        exact,
+        { label: 'one typo, same digits', sql: `${dl(l, r)} AND l.n${i} = r.n${i}` },
+        { label: 'same mailbox, other domain', sql: `split_part(${l}, '@', 1) = split_part(${r}, '@', 1)` },
+      ];
     }
     case FieldKind.phone:
       return [exact, { label: 'one edit (Levenshtein ≤ 1)', sql: dl(l, r) }];
@@ -116,7 +122,7 @@ export const comparisonsOf = (config: DedupeConfig): Comparison[] =>
     kind: field.kind,
     index: i,
     levels: levelsFor(config, field, i),
-    termFrequency: usesTermFrequency(field),
+    termFrequencyLevel: field.kind === FieldKind.email ? 2 : usesTermFrequency(field) ? 0 : null,
     strong: isStrong(field),
     value: `v${i}`,
   }));

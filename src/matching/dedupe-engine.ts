@@ -233,18 +233,27 @@ const reviewPairs = async (
   limit: number,
 ): Promise<DedupeResult['review']> => {
   const { thresholds } = config;
-  // Above the review threshold and not already in one cluster: the grey zone, plus links a check refused.
-  const [ls = [], rs = []] = await workbench.columns(
-    `SELECT l, r FROM scored WHERE probability >= ${thresholds.review} OR strong_equal ORDER BY weight DESC, l, r`,
+  // The grey zone (between the thresholds, or above with different strong identifiers) not already joined
+  // through other links, plus the links a conflict check refused.
+  const [ls = [], rs = [], ws = []] = await workbench.columns(
+    `SELECT l, r, weight FROM scored
+     WHERE probability >= ${thresholds.review} AND (probability < ${thresholds.auto} OR strong_conflict) AND NOT strong_equal`,
   );
   const refused = new Map(
     clustering.refused.map((entry) => [`${entry.link.l}:${entry.link.r}`, entry.reason]),
   );
-  const open: [number, number][] = [];
+  const candidates: [number, number, number][] = clustering.refused.map(({ link }) => [
+    link.l,
+    link.r,
+    link.weight,
+  ]);
   ls.forEach((l, k) => {
     const [a, b] = [Number(l), Number(rs[k])];
-    if (clustering.clusterOf[a] !== clustering.clusterOf[b]) open.push([a, b]);
+    if (clustering.clusterOf[a] !== clustering.clusterOf[b] && !refused.has(`${a}:${b}`)) {
+      candidates.push([a, b, Number(ws[k])]);
+    }
   });
+  const open = candidates.sort((x, y) => y[2] - x[2] || x[0] - y[0] || x[1] - y[1]);
   const shown = open.slice(0, limit);
   if (shown.length === 0) return { total: open.length, pairs: [] };
   await workbench.run('CREATE OR REPLACE TEMP TABLE review_pairs (l VARCHAR, r VARCHAR)');
@@ -253,7 +262,7 @@ const reviewPairs = async (
     shown.map(([l, r]) => [String(l), String(r)]),
   );
   const tfColumns = comparisons.map((comparison) =>
-    comparison.termFrequency ? `s.tf${comparison.index}` : 'NULL::DOUBLE',
+    comparison.termFrequencyLevel !== null ? `s.tf${comparison.index}` : 'NULL::DOUBLE',
   );
   const rows = await workbench.rows<Record<string, unknown>>(
     `SELECT s.l, s.r, s.strong_conflict,

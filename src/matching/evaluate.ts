@@ -26,24 +26,46 @@ const f1 = (precision: number, recall: number) =>
   precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
-const counts = (keys: Iterable<string | number>): Map<string | number, number> => {
-  const map = new Map<string | number, number>();
-  for (const key of keys) map.set(key, (map.get(key) ?? 0) + 1);
-  return map;
+/** Entity numbers from truth values; a record without truth is an entity of its own. */
+const entityNumbers = (truth: readonly (string | null)[]): Int32Array => {
+  const numbers = new Map<string, number>();
+  const entity = new Int32Array(truth.length);
+  let next = 0;
+  truth.forEach((value, record) => {
+    if (value === null) {
+      entity[record] = next++;
+      return;
+    }
+    let number = numbers.get(value);
+    if (number === undefined) {
+      number = next++;
+      numbers.set(value, number);
+    }
+    entity[record] = number;
+  });
+  return entity;
 };
 
-/** A record without truth is its own entity. */
-const truthKeys = (truth: readonly (string | null)[]) =>
-  truth.map((value, record) => (value === null ? `\u0000${record}` : value));
+const sizes = (keys: ArrayLike<number>): Map<number, number> => {
+  const map = new Map<number, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? -1;
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
+  return map;
+};
 
 export const evaluateClusters = (
   clusterOf: ArrayLike<number>,
   truth: readonly (string | null)[],
 ): ClusterEvaluation => {
-  const entity = truthKeys(truth);
-  const predictedSizes = counts(Array.from(clusterOf));
-  const entitySizes = counts(entity);
-  const cells = counts(entity.map((key, record) => `${clusterOf[record]}\u0001${key}`));
+  const entity = entityNumbers(truth);
+  const records = entity.length;
+  const predictedSizes = sizes(clusterOf);
+  const entitySizes = sizes(entity);
+  // A cell is (cluster, entity): numbered cluster × records + entity, exact below 2^53 for any real file.
+  const cellOf = (record: number) => (clusterOf[record] ?? -1) * records + (entity[record] ?? -1);
+  const cells = sizes(Float64Array.from({ length: records }, (_, record) => cellOf(record)));
   let truePositives = 0;
   for (const n of cells.values()) truePositives += pairsIn(n);
   let predicted = 0;
@@ -52,21 +74,20 @@ export const evaluateClusters = (
   for (const n of entitySizes.values()) actual += pairsIn(n);
   let bPrecision = 0;
   let bRecall = 0;
-  entity.forEach((key, record) => {
-    const cluster = clusterOf[record] ?? -1;
-    const overlap = cells.get(`${cluster}\u0001${key}`) ?? 1;
-    bPrecision += overlap / (predictedSizes.get(cluster) ?? 1);
-    bRecall += overlap / (entitySizes.get(key) ?? 1);
-  });
+  for (let record = 0; record < records; record++) {
+    const overlap = cells.get(cellOf(record)) ?? 1;
+    bPrecision += overlap / (predictedSizes.get(clusterOf[record] ?? -1) ?? 1);
+    bRecall += overlap / (entitySizes.get(entity[record] ?? -1) ?? 1);
+  }
   const precision = ratio(truePositives, predicted);
   const recall = ratio(truePositives, actual);
-  const records = Math.max(entity.length, 1);
+  const count = Math.max(records, 1);
   return {
     pairwise: { precision, recall, f1: f1(precision, recall), truePositives, predicted, actual },
     bcubed: {
-      precision: bPrecision / records,
-      recall: bRecall / records,
-      f1: f1(bPrecision / records, bRecall / records),
+      precision: bPrecision / count,
+      recall: bRecall / count,
+      f1: f1(bPrecision / count, bRecall / count),
     },
   };
 };
@@ -76,9 +97,9 @@ export const evaluatePairs = (
   pairs: readonly (readonly [number, number])[],
   truth: readonly (string | null)[],
 ): PairwiseCounts => {
-  const entity = truthKeys(truth);
+  const entity = entityNumbers(truth);
   let actual = 0;
-  for (const n of counts(entity).values()) actual += pairsIn(n);
+  for (const n of sizes(entity).values()) actual += pairsIn(n);
   const truePositives = pairs.filter(([l, r]) => entity[l] === entity[r]).length;
   const precision = ratio(truePositives, pairs.length);
   const recall = ratio(truePositives, actual);

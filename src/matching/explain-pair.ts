@@ -35,7 +35,7 @@ export const explainPair = (
     if (level < 0 || parameters === undefined) {
       return { field: comparison.field, level: levelLabel(comparison, -1), weight: 0 };
     }
-    if (level === 0 && comparison.termFrequency && share !== null && share !== undefined) {
+    if (level === comparison.termFrequencyLevel && share !== null && share !== undefined) {
       return {
         field: comparison.field,
         level: parameters.label,

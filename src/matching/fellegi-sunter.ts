@@ -60,9 +60,12 @@ export const compareCandidatePairs = async (
 ): Promise<void> => {
   const columns = comparisons.flatMap((comparison) => {
     const level = `${levelSql(comparison)} AS g${comparison.index}`;
-    if (!comparison.termFrequency) return [level];
+    if (comparison.termFrequencyLevel === null) return [level];
     const i = comparison.index;
-    return [level, `CASE WHEN g${i} = 0 THEN greatest(l.tf${i}, r.tf${i}) END AS tf${i}`];
+    return [
+      level,
+      `CASE WHEN g${i} = ${comparison.termFrequencyLevel} THEN greatest(l.tf${i}, r.tf${i}) END AS tf${i}`,
+    ];
   });
   await workbench.run(
     `CREATE OR REPLACE TABLE cmp AS
@@ -248,7 +251,7 @@ export const trainModel = async (
     comparisons: comparisons.map((comparison, c) => ({
       field: comparison.field,
       kind: comparison.kind,
-      termFrequency: comparison.termFrequency,
+      termFrequency: comparison.termFrequencyLevel !== null,
       strong: comparison.strong,
       levels: Array.from({ length: comparison.levels.length + 1 }, (_, level) => {
         const mValue = m[c]?.[level] ?? PROBABILITY_FLOOR;
@@ -295,7 +298,7 @@ export const weightSql = (model: FellegiSunterModel, comparisons: Comparison[]):
     const whens = levels.map((level, n) => {
       // Agreeing on a value held by p of the records happens at random with probability p, not the average u.
       const weight =
-        n === 0 && comparison.termFrequency
+        n === comparison.termFrequencyLevel
           ? `${log2(level.m)} - log2(greatest(tf${i}, ${PROBABILITY_FLOOR}))`
           : String(level.weight);
       return `WHEN ${n} THEN ${weight}`;

@@ -89,48 +89,82 @@ export const prepareRecords = async (workbench: Workbench, config: DedupeConfig)
       );
     } else if (field.kind === FieldKind.phone) {
       select.push(`nullif(trim(${column}), '') AS raw${i}`);
+      // The French national and international forms, most of a French CRM, are rewritten here in SQL (as
+      // phoneKey's own fast path does); only the other distinct values go through libphonenumber-js.
+      const compact = `regexp_replace(${column}, '[\\s.()/-]', '', 'g')`;
+      select.push(
+        config.phoneRegion === 'FR'
+          ? `CASE WHEN regexp_full_match(${compact}, '0[1-9][0-9]{8}|(\\+|00)330?[1-9][0-9]{8}')
+                  THEN '+33' || right(${compact}, 9) END AS fast${i}`
+          : `NULL::VARCHAR AS fast${i}`,
+      );
     } else {
       select.push(`${normalised(field, column)} AS v${i}`);
     }
   });
-  await workbench.run(`CREATE OR REPLACE TABLE rec AS SELECT ${select.join(', ')} FROM src`);
+  await workbench.run(`CREATE OR REPLACE TEMP TABLE rec_base AS SELECT ${select.join(', ')} FROM src`);
 
+  // Derived columns come from small tables joined back once: updating a million rows column by column is slow.
+  const excluded = phoneIndexes(config).flatMap((i) => [`raw${i}`, `fast${i}`]);
+  const columns = [excluded.length > 0 ? `b.* EXCLUDE (${excluded.join(', ')})` : 'b.*'];
+  const joins: string[] = [];
   for (const [i, field] of config.fields.entries()) {
     if (field.kind === FieldKind.phone) {
       const region = config.phoneRegion as CountryCode;
-      await mapDistinct(workbench, `raw${i}`, `v${i}`, (raw) => phoneKey(raw, region));
-      await workbench.run(`ALTER TABLE rec DROP COLUMN raw${i}`);
-    }
-    if (hasPhonetic(field))
-      await mapDistinct(workbench, `v${i}`, `p${i}`, (value) => frenchPhonetic(value) || null);
-    if (usesTermFrequency(field)) {
-      await workbench.run(`ALTER TABLE rec ADD COLUMN tf${i} DOUBLE`);
-      await workbench.run(
-        `UPDATE rec SET tf${i} = f.share FROM (
-           SELECT v${i} AS value, count(*) / sum(count(*)) OVER () AS share FROM rec WHERE v${i} IS NOT NULL GROUP BY 1
-         ) f WHERE rec.v${i} = f.value`,
+      await valueMap(
+        workbench,
+        `map${i}`,
+        `SELECT DISTINCT raw${i} FROM rec_base WHERE raw${i} IS NOT NULL AND fast${i} IS NULL`,
+        (raw) => phoneKey(raw, region),
       );
+      joins.push(`LEFT JOIN map${i} ON map${i}.value = b.raw${i}`);
+      columns.push(`coalesce(b.fast${i}, map${i}.mapped) AS v${i}`);
     }
+    if (hasPhonetic(field)) {
+      await valueMap(
+        workbench,
+        `phonetic${i}`,
+        `SELECT DISTINCT v${i} FROM rec_base WHERE v${i} IS NOT NULL`,
+        (value) => frenchPhonetic(value) || null,
+      );
+      joins.push(`LEFT JOIN phonetic${i} ON phonetic${i}.value = b.v${i}`);
+      columns.push(`phonetic${i}.mapped AS p${i}`);
+    }
+    if (usesTermFrequency(field) || field.kind === FieldKind.email) {
+      // For an email, the share of its mailbox name (jean.martin), which the mailbox level is weighed by.
+      const value = field.kind === FieldKind.email ? `split_part(v${i}, '@', 1)` : `v${i}`;
+      await workbench.run(
+        `CREATE OR REPLACE TEMP TABLE share${i} AS
+         SELECT ${value} AS value, count(*) / sum(count(*)) OVER () AS share FROM rec_base WHERE v${i} IS NOT NULL GROUP BY 1`,
+      );
+      joins.push(`LEFT JOIN share${i} ON share${i}.value = ${value.replace(`v${i}`, `b.v${i}`)}`);
+      columns.push(`share${i}.share AS tf${i}`);
+    }
+    // Parts that comparisons test on every pair, computed once per record.
+    if (field.kind === FieldKind.address) columns.push(`regexp_extract(b.v${i}, '^[0-9]+') AS n${i}`);
+    if (field.kind === FieldKind.email) columns.push(`regexp_replace(b.v${i}, '[^0-9]', '', 'g') AS n${i}`);
   }
+  await workbench.run(
+    `CREATE OR REPLACE TABLE rec AS SELECT ${columns.join(', ')} FROM rec_base b ${joins.join(' ')}`,
+  );
+  await workbench.run('DROP TABLE rec_base');
   return workbench.scalar('SELECT count(*) FROM rec');
 };
 
-/** Computes `target` from `source` with a JavaScript function, once per distinct value. */
-const mapDistinct = async (
+const phoneIndexes = (config: DedupeConfig): number[] =>
+  config.fields.flatMap((field, i) => (field.kind === FieldKind.phone ? [i] : []));
+
+/** Table `name (value, mapped)`: a JavaScript function applied once to each distinct value `query` returns. */
+const valueMap = async (
   workbench: Workbench,
-  source: string,
-  target: string,
+  name: string,
+  query: string,
   compute: (value: string) => string | null,
 ): Promise<void> => {
-  const [values = []] = (await workbench.columns(
-    `SELECT DISTINCT ${source} FROM rec WHERE ${source} IS NOT NULL`,
-  )) as string[][];
-  await workbench.run(`CREATE OR REPLACE TEMP TABLE value_map (value VARCHAR, mapped VARCHAR)`);
+  const [values = []] = (await workbench.columns(query)) as string[][];
+  await workbench.run(`CREATE OR REPLACE TEMP TABLE ${name} (value VARCHAR, mapped VARCHAR)`);
   await workbench.appendStrings(
-    'value_map',
+    name,
     values.map((value) => [value, compute(value)] as const),
   );
-  await workbench.run(`ALTER TABLE rec ADD COLUMN ${target} VARCHAR`);
-  await workbench.run(`UPDATE rec SET ${target} = m.mapped FROM value_map m WHERE rec.${source} = m.value`);
-  await workbench.run('DROP TABLE value_map');
 };
