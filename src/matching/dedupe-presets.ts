@@ -102,3 +102,14 @@ export const dedupePresets = {
 } as const satisfies Record<string, DedupeConfigInput>;
 
 export type DedupePresetName = keyof typeof dedupePresets;
+
+/** The preset whose columns the file has (all of them, id and truth included), if exactly one fits. */
+export const presetForColumns = (columns: readonly string[]): DedupePresetName | undefined => {
+  const present = new Set(columns);
+  const fits = (Object.keys(dedupePresets) as DedupePresetName[]).filter((name) => {
+    const preset: DedupeConfigInput = dedupePresets[name];
+    const needed = [...preset.fields.map((field) => field.column), ...(preset.id ? [preset.id] : [])];
+    return needed.every((column) => present.has(column));
+  });
+  return fits.length === 1 ? fits[0] : undefined;
+};
