@@ -76,12 +76,12 @@ export const compareCandidatePairs = async (
 
 /** u per level: how often two records drawn at random (almost always different entities) agree that way. */
 const estimateU = async (workbench: Workbench, comparisons: Comparison[], records: number) => {
-  const wanted = Math.min(RANDOM_PAIRS, (records * (records - 1)) / 2);
+  const wanted = records < 2 ? 0 : Math.min(RANDOM_PAIRS, (records * (records - 1)) / 2);
   // Pairs drawn by hashing a counter: the same pairs on every run, whatever the thread count.
   await workbench.run(
     `CREATE OR REPLACE TEMP TABLE random_pairs AS
      SELECT ${comparisons.map((comparison) => `${levelSql(comparison)} AS g${comparison.index}`).join(', ')}
-     FROM (SELECT (hash(i * 2) % ${records})::INTEGER AS a, (hash(i * 2 + 1) % ${records})::INTEGER AS b
+     FROM (SELECT (hash(i * 2) % ${Math.max(records, 1)})::INTEGER AS a, (hash(i * 2 + 1) % ${Math.max(records, 1)})::INTEGER AS b
            FROM range(${wanted}) t(i)) s
      JOIN rec l ON l.id = s.a JOIN rec r ON r.id = s.b WHERE s.a <> s.b`,
   );
@@ -275,6 +275,7 @@ const expectationMaximisationOfPrior = (patterns: Pattern[], m: number[][], u: n
     return ratio;
   });
   let lambda = 0.1;
+  if (patterns.length === 0) return 0;
   for (let iteration = 0; iteration < EM_MAX_ITERATIONS; iteration++) {
     let matches = 0;
     let total = 0;

@@ -150,3 +150,29 @@ describe('runDedupe with strong identifiers and dossiers', () => {
     expect(result.blocking.candidatePairs).toBeGreaterThan(0);
   });
 });
+
+describe('runDedupe on files with nothing to match', () => {
+  it('returns every record alone, without error, when no two records share a blocking key', async () => {
+    const file = await csvFile(
+      ['id', 'surname', 'email'],
+      [
+        ['1', 'Durand', 'a@example.fr'],
+        ['2', 'Moreau', 'b@example.fr'],
+        ['3', '', ''],
+      ],
+    );
+    const result = await dedupe(file, {
+      id: 'id',
+      fields: [
+        { column: 'surname', kind: 'last_name' },
+        { column: 'email', kind: 'email' },
+      ],
+      blocking: [['surname'], ['email']],
+    });
+    expect(result.records).toBe(3);
+    expect(result.blocking.candidatePairs).toBe(0);
+    expect(result.clusters).toEqual([]);
+    expect(result.review.total).toBe(0);
+    expect(Number.isFinite(result.model.priorWeight)).toBe(true);
+  });
+});
