@@ -52,6 +52,8 @@ export const dedupePresets = {
       ['first_name.phonetic', 'city'],
       ['surname', 'city'],
       ['first_name', 'surname.initial'],
+      ['surname.phonetic'],
+      ['first_name.phonetic', 'dob.year'],
     ],
     phoneRegion: 'GB',
   },

@@ -130,14 +130,12 @@ export const prepareRecords = async (workbench: Workbench, config: DedupeConfig)
       joins.push(`LEFT JOIN phonetic${i} ON phonetic${i}.value = b.v${i}`);
       columns.push(`phonetic${i}.mapped AS p${i}`);
     }
-    if (usesTermFrequency(field) || field.kind === FieldKind.email) {
-      // For an email, the share of its mailbox name (jean.martin), which the mailbox level is weighed by.
-      const value = field.kind === FieldKind.email ? `split_part(v${i}, '@', 1)` : `v${i}`;
+    if (usesTermFrequency(field)) {
       await workbench.run(
         `CREATE OR REPLACE TEMP TABLE share${i} AS
-         SELECT ${value} AS value, count(*) / sum(count(*)) OVER () AS share FROM rec_base WHERE v${i} IS NOT NULL GROUP BY 1`,
+         SELECT v${i} AS value, count(*) / sum(count(*)) OVER () AS share FROM rec_base WHERE v${i} IS NOT NULL GROUP BY 1`,
       );
-      joins.push(`LEFT JOIN share${i} ON share${i}.value = ${value.replace(`v${i}`, `b.v${i}`)}`);
+      joins.push(`LEFT JOIN share${i} ON share${i}.value = b.v${i}`);
       columns.push(`share${i}.share AS tf${i}`);
     }
     // Parts that comparisons test on every pair, computed once per record.
