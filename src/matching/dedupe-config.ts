@@ -49,6 +49,10 @@ export const dedupeConfigSchema = z.object({
   /** Match probabilities; fixed per data set before looking at any label. */
   thresholds: z
     .object({ auto: z.number().gt(0).lt(1), review: z.number().gt(0).lt(1) })
+    .refine((thresholds) => thresholds.review <= thresholds.auto, {
+      message: 'review must not be above auto',
+      path: ['review'],
+    })
     .default({ auto: 0.95, review: 0.5 }),
   /** Blocks larger than this are not expanded into pairs (a name shared by 100,000 records); they are reported. */
   blockCap: z.number().int().positive().default(1000),

@@ -95,7 +95,7 @@ export const runDedupe = async (
   lap('compare');
   const model = await trainModel(workbench, config, comparisons, records);
   lap('train');
-  await scorePairs(workbench, model, comparisons, config);
+  await scorePairs(workbench, model, comparisons);
   lap('score');
 
   const { thresholds } = config;
@@ -177,7 +177,6 @@ const scorePairs = async (
   workbench: Workbench,
   model: FellegiSunterModel,
   comparisons: Comparison[],
-  _config: DedupeConfig,
 ): Promise<void> => {
   const strong = comparisons.filter((comparison) => comparison.strong);
   const equal = strong.map((comparison) => `g${comparison.index} = 0`).join(' OR ') || 'false';
