@@ -209,8 +209,12 @@ const buildClusters = (
   accepted: Link[],
   member: (row: number) => ClusterMember,
 ): DedupeCluster[] => {
+  // Records alone (most of them) get no member object: a million of those is memory for nothing.
+  const sizes = new Int32Array(clusterOf.length);
+  for (const cluster of clusterOf) sizes[cluster] = (sizes[cluster] ?? 0) + 1;
   const byCluster = new Map<number, DedupeCluster>();
   clusterOf.forEach((cluster, row) => {
+    if ((sizes[cluster] ?? 0) < 2) return;
     let entry = byCluster.get(cluster);
     if (entry === undefined) {
       entry = { members: [], links: [] };
