@@ -58,6 +58,9 @@ const summarise = (result: DedupeResult) => ({
     f1: round(result.evaluation?.links.f1),
   },
   bcubedF1: round(result.evaluation?.clusters.bcubed.f1),
+  /** Diagnostic only: the best links F1 over all thresholds (labels used), comparable to published best figures. */
+  bestLinkF1OverThresholds: round(result.evaluation?.bestThreshold.f1),
+  bestThreshold: round(result.evaluation?.bestThreshold.probability),
   clusters: result.clusters.length,
   reviewPairs: result.review.total,
   refusedLinks: result.links.refused,
@@ -77,7 +80,8 @@ if (!speedOnly) {
     console.log(
       `${set.name.padEnd(14)} F1 clusters ${summary.clusterPairwise.f1?.toFixed(4)}  links ${summary.linkPairwise.f1?.toFixed(4)}` +
         `  published ${set.published?.toFixed(4) ?? '  -   '}  goal ${set.goal?.toFixed(3) ?? '  -  '}` +
-        `  B-cubed ${summary.bcubedF1?.toFixed(4)}  blocking ceiling ${summary.blockingRecallCeiling?.toFixed(4)}`,
+        `  B-cubed ${summary.bcubedF1?.toFixed(4)}  blocking ceiling ${summary.blockingRecallCeiling?.toFixed(4)}` +
+        `  (best links F1 over thresholds ${summary.bestLinkF1OverThresholds?.toFixed(4)} at ${summary.bestThreshold})`,
     );
   }
 }

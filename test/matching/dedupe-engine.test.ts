@@ -38,6 +38,8 @@ describe('runDedupe on public data with ground truth', () => {
     expect(result.blocking.recallCeiling?.ceiling).toBeGreaterThan(0.99);
     expect(result.evaluation?.clusters.pairwise.f1).toBeGreaterThan(0.99);
     expect(result.evaluation?.clusters.bcubed.f1).toBeGreaterThan(0.99);
+    // The sweep tries every threshold, the fixed one among them (febrl has no strong identifier to move pairs).
+    expect(result.evaluation?.bestThreshold.f1).toBeGreaterThanOrEqual(result.evaluation?.links.f1 ?? 1);
     // EM learned that agreeing on a date of birth is strong evidence and disagreeing is evidence against.
     const dob = result.model.comparisons.find((comparison) => comparison.field === 'date_of_birth');
     expect(dob?.levels[0]?.weight).toBeGreaterThan(5);
