@@ -192,6 +192,9 @@ export const dedupeEvalCommand = async (options: DedupeEvalOptions): Promise<num
     output.info(
       `B-cubed              precision ${percent(bcubed.precision)}  recall ${percent(bcubed.recall)}  F1 ${percent(bcubed.f1)}`,
     );
+    output.info(
+      `diagnostic: the best links F1 any threshold would give is ${percent(evaluation.bestThreshold.f1)} at ${evaluation.bestThreshold.probability.toFixed(2)} (found with the labels; the engine used ${result.thresholds.auto})`,
+    );
   }
   output.result({
     records: result.records,
