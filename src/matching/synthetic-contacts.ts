@@ -9,7 +9,7 @@ import { createRandom, type Random } from '../generator/random.js';
  * public data sets stop at a few thousand records). Names follow a Zipf-like law over a realistic list (a few
  * thousand "Martin" in a million, a long tail of rare names), so that blocks have the skew of real files. About
  * 10% of the records are duplicates of another one, retyped the way people retype: typos, lost accents,
- * capitals, first and last name swapped, a nickname-free but abbreviated address, a phone in another format,
+ * capitals, first and last name swapped, an abbreviated street type (r., av.), a phone in another format,
  * a day and month swapped in the birth date, missing values; some moved house.
  * Column `entity` is the ground truth.
  */
@@ -179,8 +179,8 @@ export const createContactFactory = (seed: number) => {
 const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /**
- * Writes `rows` contacts to a CSV file: entities first drawn, then ~`duplicateShare` of the rows retyped
- * copies of earlier entities, shuffled in place by position so that a duplicate is rarely next to its original.
+ * Writes `rows` contacts to a CSV file: each row is a new entity, or (with probability `duplicateShare`) a
+ * retyped copy of an earlier entity drawn at random, so that a duplicate rarely sits next to its original.
  */
 export const writeSyntheticContacts = async (options: {
   rows: number;
