@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
+import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
 import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { FecExportCommandOptions } from './commands/fec-export-command.js';
@@ -211,6 +212,47 @@ fec
   .action(
     action(async (files: string[], options: FecValidateCommandOptions) =>
       (await import('./commands/fec-validate-command.js')).fecValidateCommand(files, options),
+    ),
+  );
+
+const dedupe = program
+  .command('dedupe')
+  .description(
+    'find duplicate records in a CSV: blocking, Fellegi-Sunter scoring, clusters, pairs to review',
+  );
+const dedupeConfigOption = () =>
+  new Option(
+    '--config <preset|file>',
+    'which columns are which kind: a preset (febrl, fake_1000, organisations, contacts) or a YAML/JSON file (default: the preset that fits the columns)',
+  );
+
+dedupe
+  .command('eval')
+  .description('run the engine on a labelled CSV; print pairwise precision, recall, F1 and B-cubed')
+  .requiredOption('--input <file>', 'the CSV file')
+  .option(
+    '--truth <column|file>',
+    "ground truth: a column holding the entity, or a CSV (record id, entity) (default: the config's)",
+  )
+  .addOption(dedupeConfigOption())
+  .addOption(jsonOption())
+  .action(
+    action(async (options: DedupeEvalOptions) =>
+      (await import('./commands/dedupe-command.js')).dedupeEvalCommand(options),
+    ),
+  );
+
+dedupe
+  .command('run')
+  .description('cluster the records of a CSV; write clusters, review pairs and the model as JSON')
+  .requiredOption('--input <file>', 'the CSV file')
+  .addOption(dedupeConfigOption())
+  .option('--out <file>', 'write the result here as JSON')
+  .option('--review <n>', 'review pairs returned with their fields and explanation', '100')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: DedupeRunOptions) =>
+      (await import('./commands/dedupe-command.js')).dedupeRunCommand(options),
     ),
   );
 

@@ -1,0 +1,60 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { tempDir } from '../support/stores.js';
+
+const febrl1 = path.resolve(import.meta.dirname, '../../../shared/data/dedupe/febrl1.csv');
+
+interface EvalJson {
+  records: number;
+  evaluation: { clusters: { pairwise: { f1: number }; bcubed: { f1: number } }; links: { f1: number } };
+  blocking: { recallCeiling: { ceiling: number } };
+}
+
+describe('cutover dedupe eval', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('prints metrics as JSON against a truth file of (record id, entity)', async () => {
+    const dir = tempDir('cutover-dedupe-cli-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // The truth file is built from febrl's own ids, so that the command must join it by record id.
+    const ids = readFileSync(febrl1, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]?.trim() ?? '')
+      .filter((id) => id !== '');
+    const truth = path.join(dir, 'truth.csv');
+    writeFileSync(
+      truth,
+      ['id,entity', ...ids.map((id) => `${id},${/^rec-(\d+)-/.exec(id)?.[1]}`)].join('\n'),
+    );
+    const result = await cli([
+      'dedupe',
+      'eval',
+      '--input',
+      febrl1,
+      '--config',
+      'febrl',
+      '--truth',
+      truth,
+      '--json',
+    ]);
+    expect(result.code, describeResult(result)).toBe(0);
+    const json = parseJsonStdout<EvalJson>(result);
+    expect(json.records).toBe(1000);
+    expect(json.evaluation.clusters.pairwise.f1).toBeGreaterThan(0.99);
+    expect(json.evaluation.clusters.bcubed.f1).toBeGreaterThan(0.99);
+    expect(json.blocking.recallCeiling.ceiling).toBeGreaterThan(0.99);
+  }, 60_000);
+
+  it('refuses a config with a wrong field kind with exit code 2 and names the field', async () => {
+    const dir = tempDir('cutover-dedupe-cli-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const config = path.join(dir, 'dedupe.yaml');
+    writeFileSync(config, 'fields:\n  - { column: surname, kind: nme }\nblocking: [[surname]]\n');
+    const result = await cli(['dedupe', 'eval', '--input', febrl1, '--config', config, '--truth', 'rec_id']);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toMatch(/fields\[0\]\.kind/);
+  }, 60_000);
+});
