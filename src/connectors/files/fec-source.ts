@@ -13,6 +13,7 @@ import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
+import { decodeLegacy, LegacyEncoding } from './legacy-code-page.js';
 import { decodeBytes } from './text-encoding.js';
 
 export type FecSourceSpec = z.infer<typeof fecSourceSchema>;
@@ -96,7 +97,8 @@ async function* readFec(
         line,
       });
     }
-    return decodeBytes(bytes, 'windows-1252');
+    // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
+    return decodeLegacy(bytes, LegacyEncoding.WINDOWS_1252);
   };
 
   const splitter = createLineSplitter((lineBytes, line) => {

@@ -399,3 +399,15 @@ describe('fecSource amounts', () => {
     });
   });
 });
+
+describe('fecSource legacy bytes', () => {
+  it('reads every byte of a legacy line, even those Windows-1252 leaves undefined (0x81, 0x8D...), without rejecting it', async () => {
+    const header = NORM_COLUMNS.join('\t');
+    const values = NORM_COLUMNS.map((column) => (column === 'EcritureLib' ? 'Caf\u00e9 X' : ''));
+    const line = Buffer.concat([latin1(values.join('\t').replace('X', '')), Buffer.from([0x81, 0x8d])]);
+    const bytes = Buffer.concat([Buffer.from(`${header}\n`), line, Buffer.from('\n')]);
+    const { records } = await readTemp('bytes/552100554FEC20241231.txt', bytes);
+    expect(records[0]?.problem).toBeUndefined();
+    expect(records[0]?.fields.Idevise).toBe('\u0081\u008d');
+  });
+});
