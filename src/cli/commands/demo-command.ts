@@ -5,6 +5,7 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { generatePortfolio } from '../../generator/generate-portfolio.js';
 import { portfolioPlan } from '../../generator/portfolio-plan.js';
+import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
 import { reconcile } from '../../pipeline/reconcile/reconcile.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput, formatDuration, formatNumber } from '../output.js';
@@ -46,21 +47,33 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
   const planFile = join(outDir, 'cutover.yaml');
   await writeFile(planFile, portfolioPlan({ crm: true, target: { type: 'sqlite', url: 'target.db' } }));
 
-  const { summary, reconciliation } = await withSession({ plan: planFile, target: true }, async (session) => {
-    const summary = await runMigration({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target,
-      onProgress: renderProgress(output),
-    });
-    const reconciliation = await reconcile({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target!,
-      onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
-    });
-    return { summary, reconciliation };
-  });
+  const evidenceDir = join(outDir, 'evidence');
+  const { summary, reconciliation, packs } = await withSession(
+    { plan: planFile, target: true },
+    async (session) => {
+      const summary = await runMigration({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target,
+        onProgress: renderProgress(output),
+      });
+      const reconciliation = await reconcile({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target!,
+        onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+      });
+      // The proof per dossier, as a firm would hand it to an auditor.
+      const packs = await writeEvidencePacks({
+        loaded: session.loaded,
+        state: session.state,
+        reconciliation,
+        out: evidenceDir,
+        onPack: (done, total) => output.progress(`evidence packs ${done}/${total}`),
+      });
+      return { summary, reconciliation, packs };
+    },
+  );
   renderRunSummary(output, summary);
   renderReconciliation(output, reconciliation);
   const elapsedMs = Date.now() - started;
@@ -70,12 +83,17 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
     target: join(outDir, 'target.db'),
     state: join(outDir, '.cutover', 'state.db'),
     manifest: join(outDir, 'manifest.json'),
+    evidence: evidenceDir,
   };
   output.info('');
   output.info(
     `Demo done in ${formatDuration(elapsedMs)}: ${summary.dossiers.total} dossiers, ${formatNumber(summary.records.read)} records, ${formatNumber(summary.recordsPerSecond)} records/s, ${reconciliation.totals.unaccounted} unaccounted.`,
   );
   output.info(`  plan ${outputs.plan}\n  target ${outputs.target}\n  state and ledger ${outputs.state}`);
+  const sample = packs.find((pack) => pack.id !== 'crm') ?? packs[0];
+  output.info(
+    `  evidence packs ${outputs.evidence}/<dossier>/evidence.html (${packs.length} dossiers${sample === undefined ? '' : `, e.g. ${sample.html}`})`,
+  );
   output.info(
     `  next: npx cutover ledger --plan ${outputs.plan} --fate rejected   (why each rejected record was rejected)`,
   );

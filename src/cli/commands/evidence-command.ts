@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes.js';
-import { buildEvidencePack } from '../../pipeline/evidence/evidence-pack.js';
-import { renderEvidenceHtml } from '../../pipeline/evidence/render-evidence-html.js';
+import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
 import { reconcile } from '../../pipeline/reconcile/reconcile.js';
 import { createOutput } from '../output.js';
 import { withSession } from '../session.js';
@@ -14,9 +12,6 @@ export interface EvidenceCommandOptions {
   out?: string;
   json?: boolean;
 }
-
-/** A dossier id as a folder name: letters, digits, dot, dash and underscore kept, anything else `_`. */
-const folderName = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /**
  * `cutover evidence`: reconciles the dossiers again and writes, per dossier, `evidence.html` (for the accountant
@@ -35,22 +30,13 @@ export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<
         ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
         onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
       });
-      const packs: { id: string; ok: boolean; html: string; json: string }[] = [];
-      for (const dossier of result.dossiers) {
-        const pack = await buildEvidencePack({
-          loaded: session.loaded,
-          state: session.state,
-          reconciliation: dossier,
-        });
-        const folder = path.join(out, folderName(dossier.id));
-        await mkdir(folder, { recursive: true });
-        const json = path.join(folder, 'evidence.json');
-        const html = path.join(folder, 'evidence.html');
-        await writeFile(json, `${JSON.stringify(pack, null, 2)}\n`);
-        await writeFile(html, renderEvidenceHtml(pack));
-        packs.push({ id: dossier.id, ok: pack.verdict.ok, html, json });
-        output.progress(`evidence packs ${packs.length}/${result.dossiers.length}`);
-      }
+      const packs = await writeEvidencePacks({
+        loaded: session.loaded,
+        state: session.state,
+        reconciliation: result,
+        out,
+        onPack: (done, total) => output.progress(`evidence packs ${done}/${total}`),
+      });
       return { ok: result.ok, out, dossiers: packs };
     },
   );

@@ -125,10 +125,13 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
       'Records per entity',
       table(
         ['Entity', 'Source', 'Loaded', 'Skipped', 'Rejected', 'Unaccounted', 'Target rows', 'Check'],
-        pack.counts.map(
-          (entity) =>
-            `<tr>${cell(entity.entity, 'key')}${[entity.source, entity.loaded, entity.skipped, entity.rejected, entity.unaccounted, entity.targetRows].map((n) => cell(formatCount(n), 'num')).join('')}${status(entity.ok)}</tr>`,
-        ),
+        // Entities the dossier has nothing of (the CRM's in an accounting dossier) would only be noise.
+        pack.counts
+          .filter((entity) => entity.source > 0 || entity.targetRows > 0 || entity.loaded > 0)
+          .map(
+            (entity) =>
+              `<tr>${cell(entity.entity, 'key')}${[entity.source, entity.loaded, entity.skipped, entity.rejected, entity.unaccounted, entity.targetRows].map((n) => cell(formatCount(n), 'num')).join('')}${status(entity.ok)}</tr>`,
+          ),
         'numbers',
       ),
       'Every source record has exactly one fate: loaded, skipped by a named rule, or rejected with a reason. Unaccounted must be 0.',
