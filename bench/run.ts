@@ -6,7 +6,8 @@
  * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
  * Then FEC reading + validation (bench/fec-validate.ts, in its own process so that its peak RSS is its own):
  * --fec-lines N (default 5,000,000), --skip-fec. Then a generated FEC portfolio migrated and reconciled end to
- * end (bench/fec-portfolio.ts): --fec-dossiers N (default 1,000; 0 skips).
+ * end (bench/fec-portfolio.ts): --fec-dossiers N (default 1,000; 0 skips). Then deduplication quality on the public
+ * data sets and speed on 1M generated contacts (bench/dedupe.ts, its own process): --skip-dedupe.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const skipPostgres = process.argv.includes('--skip-postgres');
 const fecLines = argument('fec-lines', 5_000_000);
 const skipFec = process.argv.includes('--skip-fec');
 const fecDossiers = argument('fec-dossiers', 1000);
+const skipDedupe = process.argv.includes('--skip-dedupe');
 const postgresUrl = process.env.CUTOVER_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -205,6 +207,11 @@ const main = async () => {
   if (fecDossiers > 0) {
     const portfolio = await benchFecPortfolio(fecDossiers);
     process.stdout.write(`${JSON.stringify(portfolio, null, 2)}\n`);
+  }
+  if (!skipDedupe) {
+    execFileSync(process.execPath, [...process.execArgv, join(root, 'bench', 'dedupe.ts')], {
+      stdio: 'inherit',
+    });
   }
 };
 
