@@ -15,6 +15,14 @@ import type { RunCommandOptions } from './commands/run-command.js';
 // Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
 process.env.TZ = 'UTC';
 
+// `cutover … | head`: the reader left, so the output is no longer wanted; that is not an error of cutover's.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const planOption = () => new Option('-p, --plan <file>', 'the plan').default('cutover.yaml');
 const stateOption = () =>

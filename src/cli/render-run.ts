@@ -43,8 +43,12 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   }
   if (summary.notices.length > 0) {
     output.info(`  notices: ${summary.notices.length}`);
-    for (const notice of summary.notices.slice(0, 5))
-      output.info(`    ${notice.source}: ${notice.code} ${notice.message}`);
+    for (const notice of summary.notices.slice(0, 5)) {
+      // Most messages already name their file: say it once.
+      const where = notice.message.startsWith(notice.source) ? '' : `${notice.source}: `;
+      output.info(`    ${notice.code} ${where}${notice.message}`);
+    }
+    if (summary.notices.length > 5) output.info('    … `--json` lists them all');
   }
 };
 

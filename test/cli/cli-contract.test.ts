@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Manifest } from '../../src/generator/manifest.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot, startCli } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 
@@ -108,6 +108,21 @@ describe('the cutover command line', () => {
     const again = await cli(['init', '--out', plan]);
     expect(again.code, describeResult(again)).toBe(2);
     expect(again.stderr).toContain('exists; use --force');
+  });
+
+  it('stops quietly when its reader goes away (cutover … | head): exit 0, no stack trace', async () => {
+    const child = startCli([
+      'fec',
+      'validate',
+      path.join(repoRoot, '../shared/data/fec/0000000001FEC20220831.txt'),
+    ]);
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    // Like `head -1`: read the first chunk, then close the pipe.
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('init --fec writes a FEC plan that migrates a dossier folder as it stands', async () => {
