@@ -195,6 +195,10 @@ fec
   .addOption(planOption())
   .requiredOption('--dossier <id>', 'the dossier to export')
   .option(
+    '--fiscal-year <closing date>',
+    'the fiscal year to write (YYYY-MM-DD), when the dossier has several',
+  )
+  .option(
     '--out <file-or-dir>',
     'the file to write, or a folder to write it in under its legal name (default: .)',
   )

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
+import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
@@ -73,14 +74,14 @@ interface ReconcileJson {
   dossiers: { accounting: AccountingProof }[];
 }
 
-const migrate = async (files: Record<string, string>) => {
+const migrate = async (files: Record<string, string>, target = '{ type: sqlite, url: target.db }') => {
   const dir = tempDir('cutover-e2e-proof-');
   writeFiles(dir, {
     ...files,
     'cutover.yaml': [
       'version: 1',
       'name: two-years',
-      'target: { type: sqlite, url: target.db }',
+      `target: ${target}`,
       'entities:',
       fecEntitiesYaml({ path: 'fec/*FEC*.txt', fiscalYears: 'file' }),
     ].join('\n'),
@@ -204,4 +205,57 @@ describe('the accounting proof of reconcile', () => {
     });
     expect(proof?.totals.target).toEqual({ debit: '2400', credit: '2400', lines: 5 });
   }, 120_000);
+
+  it.each([
+    ['SQLite', () => '{ type: sqlite, url: target.db }'],
+    ['PostgreSQL', () => `{ type: postgres, url: "${postgresUrl}", schema: ${uniqueName('proof')} }`],
+  ])(
+    'exports one fiscal year per FEC from a %s target: a two-year dossier asks which, and each year gets its own lines',
+    async (dialect, target) => {
+      if (dialect === 'PostgreSQL' && !postgresAvailable) return;
+      const { dir } = await migrate(
+        {
+          'fec/552100554FEC20221231.txt': previousYear,
+          'fec/552100554FEC20231231.txt': openingYear('1200,00', '700,00'),
+        },
+        target(),
+      );
+      const plan = path.join(dir, 'cutover.yaml');
+      const both = await cli([
+        'fec',
+        'export',
+        '--plan',
+        plan,
+        '--dossier',
+        'default',
+        '--out',
+        `${dir}/out/`,
+      ]);
+      expect(both.code, describeResult(both)).toBe(2);
+      expect(both.stderr).toContain('has 2 fiscal years (2022-12-31, 2023-12-31)');
+      const years = [];
+      for (const year of ['2022-12-31', '2023-12-31']) {
+        const result = await cli([
+          'fec',
+          'export',
+          '--plan',
+          plan,
+          '--dossier',
+          'default',
+          '--fiscal-year',
+          year,
+          '--out',
+          `${dir}/out/`,
+          '--json',
+        ]);
+        expect(result.code, describeResult(result)).toBe(0);
+        years.push(parseJsonStdout<{ file: string; lines: number; closingDate: string }>(result));
+      }
+      expect(years.map((year) => [path.basename(year.file), year.lines])).toEqual([
+        ['defaultFEC20221231.txt', 7],
+        ['defaultFEC20231231.txt', 6],
+      ]);
+    },
+    120_000,
+  );
 });

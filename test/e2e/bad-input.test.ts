@@ -334,7 +334,7 @@ entities:
     expect(run.rows('contact')).toEqual([]);
     const human = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml')]);
     expect(human.code, describeResult(human)).toBe(0);
-    expect(human.stdout).toContain('contacts.csv: EMPTY_FILE contacts.csv is empty (0 bytes): no records');
+    expect(human.stdout).toContain('EMPTY_FILE contacts.csv is empty (0 bytes): no records');
   });
 
   it('stops with exit code 4 and one line naming the file when a source file does not exist', async () => {

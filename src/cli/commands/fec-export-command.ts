@@ -8,6 +8,7 @@ export interface FecExportCommandOptions {
   plan: string;
   dossier: string;
   out?: string;
+  fiscalYear?: string;
   json?: boolean;
 }
 
@@ -21,6 +22,7 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
       target,
       dossier: options.dossier,
       ...(options.out === undefined ? {} : { out: options.out }),
+      ...(options.fiscalYear === undefined ? {} : { fiscalYear: options.fiscalYear }),
       onProgress: (lines) => output.progress(`exporting ${options.dossier}: ${formatNumber(lines)} lines`),
     });
     output.clearProgress();

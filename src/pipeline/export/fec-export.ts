@@ -30,6 +30,11 @@ export interface FecExportOptions {
    * its legal name. Default: the current folder.
    */
   readonly out?: string;
+  /**
+   * The fiscal year to write, by its closing date (`YYYY-MM-DD`): a FEC holds one fiscal year. Needed when the
+   * dossier has several; with one, that one.
+   */
+  readonly fiscalYear?: string;
   /** Called after each batch of lines written, with the lines written so far. */
   readonly onProgress?: (lines: number) => void;
 }
@@ -41,7 +46,7 @@ export interface FecExportResult {
   /** `siren` when the name is the legal `SIRENFECYYYYMMDD.txt`, `dossier` when built from the dossier id. */
   readonly namedBy: 'siren' | 'dossier';
   readonly siren: string | null;
-  /** Closing date of the dossier's (latest) fiscal year, `YYYY-MM-DD`. */
+  /** Closing date of the fiscal year written, `YYYY-MM-DD`. */
   readonly closingDate: string | null;
   /** FEC lines written, the header not counted. */
   readonly lines: number;
@@ -55,15 +60,40 @@ export interface FecExportResult {
   readonly trialBalance: TrialBalance;
 }
 
-const closingDateOf = async (target: TargetStore, dossier: string): Promise<string | null> => {
-  let latest: string | null = null;
+/** The closing dates of the dossier's fiscal years, in order. */
+const closingDatesOf = async (target: TargetStore, dossier: string): Promise<string[]> => {
+  const dates = new Set<string>();
   for await (const batch of target.readRows('fiscal_year', dossier)) {
     for (const row of batch) {
       const end = row.values.end_date;
-      if (typeof end === 'string' && (latest === null || end > latest)) latest = end;
+      if (typeof end === 'string') dates.add(end);
     }
   }
-  return latest;
+  return [...dates].sort();
+};
+
+/** The fiscal year to export: the one asked for (which must exist), or the only one, or none when there is none. */
+const chooseFiscalYear = (
+  dossier: string,
+  years: readonly string[],
+  asked: string | undefined,
+): string | null => {
+  if (asked !== undefined) {
+    if (!years.includes(asked))
+      throw new CutoverError(
+        ErrorCode.USAGE,
+        `dossier ${dossier} has no fiscal year closing on ${asked} (${years.length === 0 ? 'it has none' : `it has ${years.join(', ')}`})`,
+        { context: { dossier } },
+      );
+    return asked;
+  }
+  if (years.length > 1)
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `dossier ${dossier} has ${years.length} fiscal years (${years.join(', ')}) and a FEC holds one: choose it with --fiscal-year`,
+      { context: { dossier } },
+    );
+  return years[0] ?? null;
 };
 
 /** What the FEC is read from: a load of any of these left half done would make a FEC that silently lacks lines. */
@@ -109,7 +139,8 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     });
   await refuseUnfinishedLoad(target, dossier);
   const siren = sirenOf(dossierRow?.attributes.siren);
-  const closingDate = await closingDateOf(target, dossier);
+  const years = await closingDatesOf(target, dossier);
+  const closingDate = chooseFiscalYear(dossier, years, options.fiscalYear);
   const { name, namedBy } = fecFileName(dossier, siren, closingDate);
   const file = await resolveOut(options.out, name);
   const partial = `${file}.partial-${process.pid}`;
@@ -161,7 +192,9 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     stream.on('error', () => undefined);
     try {
       await write(stream, fecHeaderLine());
-      for await (const batch of target.readBookLines(dossier)) {
+      // With a single fiscal year (or none recorded) every line is the year's: no filter, lines without an entry kept.
+      const filter = years.length > 1 && closingDate !== null ? closingDate : undefined;
+      for await (const batch of target.readBookLines(dossier, undefined, filter)) {
         const parts: string[] = [];
         for (const line of batch) {
           parts.push(fecRecordLine(recordOf(line)));

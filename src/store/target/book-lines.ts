@@ -29,7 +29,7 @@ export interface BookLine {
 }
 
 /**
- * The entry lines of one dossier in book order: entry date, journal, entry number, line number (the target id last,
+ * The entry lines of one dossier (of one fiscal year, by its closing date, when `byFiscalYear`) in book order: entry date, journal, entry number, line number (the target id last,
  * so the order is total). Entry numbers sort by length first, so that `9` comes before `10` whether or not the
  * legacy software padded them. `text` makes a text column sort byte-wise (PostgreSQL would use its locale);
  * `IS NULL` first keys put missing values last in both dialects, which disagree on where NULL sorts.
@@ -37,6 +37,7 @@ export interface BookLine {
 export const bookLinesSql = (
   { table, parameter }: SqlShape,
   text: (expression: string) => string,
+  byFiscalYear = false,
 ): string => `
   SELECT j.code AS journal_code, j.label AS journal_label, j.source_key AS journal_key,
     e.number AS entry_number, e.date AS entry_date, e.label AS entry_label, e.piece_ref, e.piece_date, e.validated_on,
@@ -49,7 +50,11 @@ export const bookLinesSql = (
     LEFT JOIN ${table('journal')} j ON j.id = e.journal_id
     LEFT JOIN ${table('account')} a ON a.id = l.account_id
     LEFT JOIN ${table('third_party')} tp ON tp.id = l.third_party_id
-  WHERE l.dossier_id = ${parameter(1)}
+  WHERE l.dossier_id = ${parameter(1)}${
+    byFiscalYear
+      ? ` AND e.fiscal_year_id = (SELECT fy.id FROM ${table('fiscal_year')} fy WHERE fy.dossier_id = ${parameter(1)} AND fy.end_date = ${parameter(2)})`
+      : ''
+  }
   ORDER BY e.date IS NULL, e.date, j.code IS NULL, ${text('j.code')}, e.number IS NULL, length(e.number),
     ${text('e.number')}, l.line_number IS NULL, l.line_number, l.id`;
 

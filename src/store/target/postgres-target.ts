@@ -366,11 +366,14 @@ export class PostgresTarget implements TargetStore {
     return rows[0] === undefined ? undefined : dossierFromRow(rows[0]);
   }
 
-  async *readBookLines(dossier: string, batchSize = 5000): AsyncIterable<BookLine[]> {
+  async *readBookLines(dossier: string, batchSize = 5000, fiscalYearEnd?: string): AsyncIterable<BookLine[]> {
     // A cursor: a dossier's lines never sit in memory all at once. Text keys sort byte-wise, as in SQLite.
-    const text = bookLinesSql(this.shape, (expression) => `${expression} COLLATE "C"`);
+    const byYear = fiscalYearEnd !== undefined;
+    const text = bookLinesSql(this.shape, (expression) => `${expression} COLLATE "C"`, byYear);
     const client = await this.pool.connect();
-    const cursor = client.query(new Cursor<Record<string, unknown>>(text, [dossier]));
+    const cursor = client.query(
+      new Cursor<Record<string, unknown>>(text, byYear ? [dossier, fiscalYearEnd] : [dossier]),
+    );
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);

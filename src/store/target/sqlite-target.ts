@@ -234,11 +234,13 @@ export class SqliteTarget implements TargetStore {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
-  async *readBookLines(dossier: string, batchSize = 5000): AsyncIterable<BookLine[]> {
-    // SQLite compares text byte-wise already.
-    const rows = this.db
-      .prepare(bookLinesSql(sqliteShape, (expression) => expression))
-      .iterate(dossier) as Iterable<Record<string, unknown>>;
+  async *readBookLines(dossier: string, batchSize = 5000, fiscalYearEnd?: string): AsyncIterable<BookLine[]> {
+    // SQLite compares text byte-wise already. Its parameters are positional: the dossier is given for each use.
+    const byYear = fiscalYearEnd !== undefined;
+    const statement = this.db.prepare(bookLinesSql(sqliteShape, (expression) => expression, byYear));
+    const rows = (
+      byYear ? statement.iterate(dossier, dossier, fiscalYearEnd) : statement.iterate(dossier)
+    ) as Iterable<Record<string, unknown>>;
     let batch: BookLine[] = [];
     for (const raw of rows) {
       batch.push(bookLineFromRow(raw));

@@ -78,6 +78,7 @@ export interface TargetStore {
   /** The dossier as the last run recorded it (registry name and attributes), if the target knows it. */
   readDossier(id: string): Promise<DossierRow | undefined>;
   /** Streams the entry lines of a dossier joined with their entry, journal, account and third party, in book order. */
-  readBookLines(dossier: string, batchSize?: number): AsyncIterable<BookLine[]>;
+  /** `fiscalYearEnd` (`YYYY-MM-DD`): only the lines of the fiscal year closing that day. */
+  readBookLines(dossier: string, batchSize?: number, fiscalYearEnd?: string): AsyncIterable<BookLine[]>;
   close(): Promise<void>;
 }
