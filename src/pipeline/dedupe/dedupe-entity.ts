@@ -82,6 +82,10 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     .sort();
   const map = compileEntityMapping(entity, entityPlan);
   const columns = targetColumns(entity);
+  // The golden record covers the columns the plan maps; the others are empty on every member anyway.
+  const mapped = columns.flatMap((column, index) =>
+    Object.hasOwn(entityPlan.fields, column.name) ? [[column.name, index] as const] : [],
+  );
   const fieldColumns = [...new Set(section.fields.map((field) => field.column))];
   const fieldIndex = fieldColumns.map((name) => columns.findIndex((column) => column.name === name));
 
@@ -116,9 +120,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
             keys.push(sourceKey);
             dossierOfRow.push(dossier);
             rowOf.set(`${dossier}\u0000${sourceKey}`, row);
-            const named = Object.fromEntries(
-              columns.map((column, index) => [column.name, values[index] ?? null]),
-            );
+            const named = Object.fromEntries(mapped.map(([name, index]) => [name, values[index] ?? null]));
             rows.push([
               String(row),
               sourceKey,
