@@ -155,12 +155,12 @@ program
 
 program
   .command('ledger')
-  .description('list skipped and rejected records with their reason and raw content')
+  .description('list skipped, rejected and merged records with their reason (or survivor) and raw content')
   .addOption(planOption())
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier')
   .option('--entity <name>', 'only this entity')
-  .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected']))
+  .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected', 'merged']))
   .option('--limit <n>', 'at most this many entries', '100')
   .addOption(jsonOption())
   .action(

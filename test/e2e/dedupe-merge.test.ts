@@ -212,6 +212,31 @@ describe('deduplication in a migration', () => {
     expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
   }, 120_000);
 
+  it('fails reconcile when a survivor has no row, so that merged records cannot vanish, until dedupe runs again', async () => {
+    const p = project();
+    await p.dedupe();
+    // The survivor A1 loses its last name after dedupe: the run rejects it, and A2 is merged into nothing.
+    writeFiles(p.dir, {
+      'contacts.csv': dedupeContactsCsv().replace('A1,north,Anne,Martin-Lagarde,', 'A1,north,Anne,,'),
+    });
+    await p.run();
+    const failed = await cli(['reconcile', '--plan', p.plan, '--json']);
+    expect(failed.code, describeResult(failed)).toBe(5);
+    const north = parseJsonStdout<{
+      dossiers: {
+        id: string;
+        entities: { mergedIntoMissing: number; unaccounted: number; samples: string[] }[];
+      }[];
+    }>(failed).dossiers.find((dossier) => dossier.id === 'north');
+    expect(north?.entities[0]).toMatchObject({ mergedIntoMissing: 1, unaccounted: 0 });
+    expect(north?.entities[0]?.samples).toContain('A2');
+
+    await p.dedupe();
+    await p.run();
+    expect((await p.rows('north')).get('A2')).toMatchObject({ phone: '+33612345678' });
+    expect((await p.reconcile()).ok).toBe(true);
+  }, 120_000);
+
   it('refuses review decide with an unknown pair or decision, with exit code 2', async () => {
     const p = project();
     await p.dedupe();

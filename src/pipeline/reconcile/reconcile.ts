@@ -34,6 +34,11 @@ export interface EntityReconciliation {
   readonly extraInTarget: number;
   /** Target rows whose reference points to no row. */
   readonly orphans: number;
+  /**
+   * Merged records whose survivor has no target row (it was rejected at load, or its source changed since
+   * `cutover dedupe`): nothing would stand for them. Fixed by running `cutover dedupe` again, then `cutover run`.
+   */
+  readonly mergedIntoMissing: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   readonly ok: boolean;
@@ -241,6 +246,13 @@ export const reconcile = async (options: {
         const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
         const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
         const orphans = await target.countOrphans(entity, dossier);
+        const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
+        const lost =
+          merged === 0
+            ? []
+            : (await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })).filter(
+                (entry) => entry.survivorKey == null || hasRow.get(entry.survivorKey) === undefined,
+              );
         const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
         entities.push({
           entity,
@@ -254,8 +266,17 @@ export const reconcile = async (options: {
           contentMismatches,
           extraInTarget,
           orphans,
-          samples,
-          ok: unaccounted === 0 && contentMismatches === 0 && extraInTarget === 0 && orphans === 0,
+          mergedIntoMissing: lost.length,
+          samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
+            0,
+            10,
+          ),
+          ok:
+            unaccounted === 0 &&
+            contentMismatches === 0 &&
+            extraInTarget === 0 &&
+            orphans === 0 &&
+            lost.length === 0,
         });
       }
       const accounting = proof.finish();
