@@ -13,6 +13,7 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityInputs, fieldText } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { scanDossiers } from '../run/run-migration.js';
+import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
 
 export interface DedupeEntityOptions {
   readonly loaded: LoadedPlan;
@@ -76,6 +77,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       `entity ${entity} has no dedupe section in the plan: say which mapped fields to compare (README, "Deduplication")`,
     );
   }
+  await refuseDuringUnfinishedRun(state);
   const input = await entityInputs(entity, entityPlan, loaded.baseDir);
   const dossiers = (input.dossiers ?? (await scanDossiers(input)))
     .filter((id) => id !== NO_DOSSIER && (options.dossiers === undefined || options.dossiers.includes(id)))

@@ -1,5 +1,6 @@
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { MergeDecision, StateStore } from '../../store/state/state-store.js';
+import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
 
 export interface UndoMergeOptions {
   readonly entity: string;
@@ -17,6 +18,7 @@ export const undoMerge = async (state: StateStore, options: UndoMergeOptions): P
   if ((options.survivorKey === undefined) === (options.clusterId === undefined)) {
     throw new CutoverError(ErrorCode.USAGE, 'dedupe undo needs --survivor KEY or --cluster ID (one of them)');
   }
+  await refuseDuringUnfinishedRun(state);
   const filter = {
     entity: options.entity,
     ...(options.survivorKey === undefined ? {} : { survivorKey: options.survivorKey }),

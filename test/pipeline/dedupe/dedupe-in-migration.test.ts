@@ -73,6 +73,15 @@ for (const dialect of dialects) {
       expect(await state.ledgerEntries({ fate: 'merged' })).toHaveLength(second.merged - 1);
     }, 60_000);
 
+    it('refuses to change merges while a run is unfinished, and allows it once the run is done', async () => {
+      await dedupeEntity({ loaded, state, entity: 'contact' });
+      const run = await state.createRun(loaded.hash, 'run');
+      await expect(dedupeEntity({ loaded, state, entity: 'contact' })).rejects.toThrow(/unfinished/);
+      await expect(undoMerge(state, { entity: 'contact', survivorKey: 'A1' })).rejects.toThrow(/unfinished/);
+      await state.finishRun(run.id, 'succeeded', {});
+      expect((await undoMerge(state, { entity: 'contact', survivorKey: 'A1' })).length).toBe(1);
+    }, 60_000);
+
     it('refuses to undo a survivor without an active merge', async () => {
       await dedupeEntity({ loaded, state, entity: 'contact' });
       await expect(undoMerge(state, { entity: 'contact', survivorKey: 'NOPE' })).rejects.toThrow(
