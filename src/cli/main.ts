@@ -295,6 +295,7 @@ const review = program
   .addOption(stateOption())
   .option('--entity <name>', 'only this entity')
   .option('--dossier <id>', 'only this dossier')
+  .option('--decided', 'list the decided pairs instead (review decisions and undone merges)')
   .option('--limit <n>', 'at most this many pairs', '50')
   .addOption(jsonOption())
   .action(

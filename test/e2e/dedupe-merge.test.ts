@@ -196,6 +196,10 @@ describe('deduplication in a migration', () => {
     // Each command is a new process: the decision lives in the state store, not in memory.
     await p.decide(pair.pairId, 'same');
     expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
+    const decided = await cli(['review', '--decided', '--plan', p.plan, '--json']);
+    expect(parseJsonStdout<{ pairs: ReviewPairRow[] }>(ok(decided)).pairs).toEqual([
+      expect.objectContaining({ pairId: pair.pairId, decision: 'same', leftKey: pair.leftKey }),
+    ]);
     const linked = await p.dedupe();
     expect(linked.decisionsApplied).toEqual({ same: 1, different: 0 });
     expect(linked.merged).toBe(first.merged + 1);

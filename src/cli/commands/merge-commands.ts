@@ -30,6 +30,7 @@ export interface DedupeUndoOptions extends SessionOptions {
 
 export interface ReviewListOptions extends SessionOptions {
   entity?: string;
+  decided?: boolean;
   dossier?: string;
   limit: string;
 }
@@ -103,19 +104,19 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   const output = createOutput(options);
   const pairs = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
     session.state.reviewPairs({
-      pending: true,
+      pending: options.decided !== true,
       ...(options.entity === undefined ? {} : { entity: options.entity }),
       ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
     }),
   );
   const shown = pairs.slice(0, Number(options.limit));
   output.info(
-    `${pairs.length} pair(s) to review${shown.length < pairs.length ? `, first ${shown.length}` : ''}`,
+    `${pairs.length} pair(s) ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${shown.length}` : ''}`,
   );
   for (const pair of shown) {
     output.info('');
     output.info(
-      `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})`,
+      `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})${pair.decision === null ? '' : `  decided ${pair.decision} ${pair.decidedAt ?? ''}`}`,
     );
     const width = Math.max(...pair.fields.map(([column]) => column.length), 6);
     for (const [column, left, right] of pair.fields) {
@@ -127,7 +128,8 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
     );
     if (terms.length > 0) output.info(`  why: ${terms.join('; ')}`);
   }
-  if (shown.length > 0) output.info('\nDecide with `cutover review decide PAIR same|different`.');
+  if (shown.length > 0 && options.decided !== true)
+    output.info('\nDecide with `cutover review decide PAIR same|different`.');
   output.result({ total: pairs.length, pairs: shown });
   return ExitCode.OK;
 };
