@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
+import type { DedupePlanOptions, DedupeUndoOptions, ReviewListOptions } from './commands/merge-commands.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
 import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { FecExportCommandOptions } from './commands/fec-export-command.js';
@@ -52,6 +53,8 @@ const program = new Command()
   .name('cutover')
   .description('Move data out of a legacy system into a new one, and prove that nothing was lost.')
   .showHelpAfterError()
+  // A command's options stop at its subcommand: `dedupe --json` and `dedupe eval --json` each keep their own.
+  .enablePositionalOptions()
   // A wrong command line is exit code 2, like a wrong plan, not commander's default 1 (reserved for bugs).
   .exitOverride();
 
@@ -117,7 +120,9 @@ program
 
 program
   .command('reconcile')
-  .description('prove per dossier and entity: source = loaded + skipped + rejected, and the content matches')
+  .description(
+    'prove per dossier and entity: source = loaded + merged + skipped + rejected, and the content matches',
+  )
   .addOption(planOption())
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
@@ -158,12 +163,12 @@ program
 
 program
   .command('ledger')
-  .description('list skipped and rejected records with their reason and raw content')
+  .description('list skipped, rejected and merged records with their reason (or survivor) and raw content')
   .addOption(planOption())
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier')
   .option('--entity <name>', 'only this entity')
-  .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected']))
+  .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected', 'merged']))
   .option('--limit <n>', 'at most this many entries', '100')
   .addOption(jsonOption())
   .action(
@@ -230,7 +235,34 @@ fec
 const dedupe = program
   .command('dedupe')
   .description(
-    'find duplicate records in a CSV: blocking, Fellegi-Sunter scoring, clusters, pairs to review',
+    "find an entity's duplicates as the plan maps it (--entity): merges with golden records and a review queue, applied by the next run; or, with eval/run, in a CSV",
+  )
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--entity <name>', 'the entity whose dedupe section to run')
+  .option('--dossier <id>', 'only this dossier (repeatable)', collect)
+  .option('--review <n>', 'review pairs stored with their fields and explanation', '10000')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: DedupePlanOptions) =>
+      (await import('./commands/merge-commands.js')).dedupePlanCommand(options),
+    ),
+  );
+
+dedupe
+  .command('undo')
+  .description('undo a merge: the next run loads the absorbed records again')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .requiredOption('--entity <name>', 'the entity')
+  .option('--survivor <key>', "the survivor's source key")
+  .option('--cluster <id>', 'the cluster id')
+  .option('--dossier <id>', 'the dossier, when the survivor key exists in several')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: DedupeUndoOptions) =>
+      (await import('./commands/merge-commands.js')).dedupeUndoCommand(options),
+    ),
   );
 const dedupeConfigOption = () =>
   new Option(
@@ -265,6 +297,37 @@ dedupe
   .action(
     action(async (options: DedupeRunOptions) =>
       (await import('./commands/dedupe-command.js')).dedupeRunCommand(options),
+    ),
+  );
+
+const review = program
+  .command('review')
+  .description('list the pairs `cutover dedupe` left for a person to decide: fields side by side, score, why')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--entity <name>', 'only this entity')
+  .option('--dossier <id>', 'only this dossier')
+  .option('--decided', 'list the decided pairs instead (review decisions and undone merges)')
+  .option('--limit <n>', 'at most this many pairs', '50')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: ReviewListOptions) =>
+      (await import('./commands/merge-commands.js')).reviewListCommand(options),
+    ),
+  );
+
+review
+  .command('decide')
+  .description('decide a pair: same (link it) or different (never link it); kept for every later dedupe')
+  .argument('<pair>', 'the pair id, as `cutover review` shows it')
+  .argument('<decision>', 'same or different')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .addOption(jsonOption())
+  .action(
+    action(
+      async (pair: string, decision: string, options: { plan: string; state?: string; json?: boolean }) =>
+        (await import('./commands/merge-commands.js')).reviewDecideCommand(pair, decision, options),
     ),
   );
 

@@ -23,14 +23,14 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
     `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
   );
   output.info(
-    `  records   ${formatNumber(summary.records.read)} read: ${formatNumber(summary.records.loaded)} ${summary.dryRun ? 'would load' : 'loaded'}, ${formatNumber(summary.records.skipped)} skipped, ${formatNumber(summary.records.rejected)} rejected`,
+    `  records   ${formatNumber(summary.records.read)} read: ${formatNumber(summary.records.loaded)} ${summary.dryRun ? 'would load' : 'loaded'}, ${summary.records.merged > 0 ? `${formatNumber(summary.records.merged)} merged, ` : ''}${formatNumber(summary.records.skipped)} skipped, ${formatNumber(summary.records.rejected)} rejected`,
   );
   output.info(
     `  time      ${formatDuration(summary.elapsedMs)} (${formatNumber(summary.recordsPerSecond)} records/s)`,
   );
   for (const [entity, counts] of Object.entries(summary.entities)) {
     output.info(
-      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} loaded ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected`,
+      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} loaded ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected${counts.merged === undefined ? '' : ` ${formatNumber(counts.merged).padStart(7)} merged`}`,
     );
   }
   if (summary.rejectedSamples.length > 0) {
@@ -59,12 +59,12 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
     `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk}/${totals.dossiers} dossiers ok)`,
   );
   output.info(
-    `  source ${formatNumber(totals.source)} = loaded ${formatNumber(totals.loaded)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
+    `  source ${formatNumber(totals.source)} = loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
   );
   for (const dossier of result.dossiers.filter((d) => !d.ok).slice(0, 20)) {
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
       output.info(
-        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
+        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
       );
     }
     const proof = dossier.accounting;

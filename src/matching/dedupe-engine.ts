@@ -60,7 +60,19 @@ export interface DedupeResult {
 export interface DedupeOptions {
   /** Review pairs returned with their fields and explanation (all are counted). */
   reviewLimit?: number;
+  /**
+   * People's decisions, by record row: a "same" pair is linked as if by an equal strong identifier; a "different"
+   * pair is never linked directly, and its two clusters are kept apart unless a strong identifier joins them.
+   */
+  decisions?: {
+    same: readonly (readonly [number, number])[];
+    different: readonly (readonly [number, number])[];
+  };
 }
+
+/** Above any Fellegi-Sunter weight: a person's "same" is the first link clustering considers. */
+const DECIDED_WEIGHT = 1e9;
+const pairKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 /** Loads a CSV file into table `src`, every column as text, with `_row` its 0-based row number. */
 export const loadCsv = async (workbench: Workbench, path: string): Promise<void> => {
@@ -112,12 +124,18 @@ export const runDedupe = async (
     `SELECT l, r, weight, strong_equal FROM scored
      WHERE strong_equal OR (probability >= ${thresholds.auto} AND NOT strong_conflict)`,
   );
-  const links: Link[] = ls.map((l, k) => ({
-    l: Number(l),
-    r: Number(rs[k]),
-    weight: Number(weights[k]),
-    forced: Boolean(forced[k]),
-  }));
+  const different = new Set((options.decisions?.different ?? []).map(([a, b]) => pairKey(a, b)));
+  const links: Link[] = [
+    ...(options.decisions?.same ?? []).map(([l, r]) => ({ l, r, weight: DECIDED_WEIGHT, forced: true })),
+    ...ls
+      .map((l, k) => ({
+        l: Number(l),
+        r: Number(rs[k]),
+        weight: Number(weights[k]),
+        forced: Boolean(forced[k]),
+      }))
+      .filter((link) => !different.has(pairKey(link.l, link.r))),
+  ];
   const [cl = [], cr = []] = await workbench.columns(
     `WITH linked AS (SELECT l AS id FROM scored WHERE strong_equal OR probability >= ${thresholds.auto}
                      UNION SELECT r FROM scored WHERE strong_equal OR probability >= ${thresholds.auto})
@@ -134,7 +152,10 @@ export const runDedupe = async (
     records,
     links,
     strongIdentifiers,
-    cannotLink: cl.map((l, k) => [Number(l), Number(cr[k])] as const),
+    cannotLink: [
+      ...cl.map((l, k) => [Number(l), Number(cr[k])] as const),
+      ...(options.decisions?.different ?? []),
+    ],
   });
   lap('cluster');
 

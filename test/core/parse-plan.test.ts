@@ -53,6 +53,35 @@ describe('parsePlan', () => {
     expect(message).toContain('plan.yaml:5 entities.contacts: unknown entity "contacts"');
   });
 
+  it('accepts a dedupe section on mapped fields and fills the survivorship default', () => {
+    const plan = parsePlan(
+      `${minimal}      last_name: Name
+    dedupe:
+      fields: [{ column: email, kind: email }, { column: last_name, kind: last_name }]
+      blocking: [[email]]
+`,
+    );
+    expect(plan.entities.contact?.dedupe).toMatchObject({
+      thresholds: { auto: 0.95, review: 0.5 },
+      blockCap: 1000,
+      survivorship: { rule: 'most_complete', fields: {} },
+    });
+  });
+
+  it('refuses a dedupe section naming an unmapped field, or most_recent without its date column', () => {
+    const message = problemsOf(
+      `${minimal}    dedupe:
+      fields: [{ column: phone, kind: phone }]
+      blocking: [[phone]]
+      survivorship: { rule: most_recent }
+`,
+    );
+    expect(message).toMatch(
+      /plan\.yaml:\d+ entities\.contact\.dedupe\.fields\[0\]\.column: "phone" is not a mapped field/,
+    );
+    expect(message).toMatch(/entities\.contact\.dedupe\.survivorship\.date: most_recent needs `date`/);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const message = problemsOf('version: 1\nname: [unclosed\n');
     expect(message).toMatch(/plan\.yaml:\d+/);

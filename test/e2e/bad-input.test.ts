@@ -73,7 +73,7 @@ const succeeded = (result: CliResult, records: RunJson['records']) => {
   expect(result.code, describeResult(result)).toBe(0);
   const json = parseJsonStdout<RunJson>(result);
   expect(json.status).toBe('succeeded');
-  expect(json.records).toEqual(records);
+  expect(json.records).toEqual({ merged: 0, ...records });
   return json;
 };
 
@@ -429,7 +429,7 @@ entities:
     const summary = parseJsonStdout<RunJson>(json);
     expect(summary.status).toBe('threshold_crossed');
     expect(summary.dossiers).toEqual({ total: 1, done: 0, thresholdCrossed: ['crm'] });
-    expect(summary.records).toEqual({ read: 1000, loaded: 750, skipped: 0, rejected: 250 });
+    expect(summary.records).toEqual({ read: 1000, loaded: 750, merged: 0, skipped: 0, rejected: 250 });
     expect(summary.entities.deal).toBeUndefined();
   });
 });

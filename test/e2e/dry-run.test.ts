@@ -21,7 +21,7 @@ interface RunJson {
   rejectedSamples: LedgerEntry[];
 }
 
-const expectedRecords = { read: 15, loaded: 9, skipped: 1, rejected: 5 };
+const expectedRecords = { read: 15, loaded: 9, merged: 0, skipped: 1, rejected: 5 };
 
 describe('run --dry-run', () => {
   beforeAll(() => ensureBuilt(), 240_000);

@@ -224,6 +224,7 @@ describe('kill -9 and resume', () => {
     expect(cleanSummary.records).toEqual({
       read: CONTACTS + COMPANIES,
       loaded: expected.loaded! + COMPANIES,
+      merged: 0,
       skipped: expected.skipped,
       rejected,
     });

@@ -56,6 +56,7 @@ describe('ledger identity on a generated portfolio with defects (SQLite target, 
     expect(summary.records).toEqual({
       read: reconciliation.totals.source,
       loaded: reconciliation.totals.loaded,
+      merged: reconciliation.totals.merged,
       skipped: reconciliation.totals.skipped,
       rejected: reconciliation.totals.rejected,
     });

@@ -79,6 +79,7 @@ describe('replay after fixing the data or the plan', () => {
       dossiersOk: 1,
       source: 16,
       loaded: 13,
+      merged: 0,
       skipped: 1,
       rejected: 2,
       unaccounted: 0,
@@ -121,6 +122,7 @@ describe('replay after fixing the data or the plan', () => {
     expect(reconciliation.totals).toMatchObject({
       source: 16,
       loaded: 13,
+      merged: 0,
       skipped: 1,
       rejected: 2,
       unaccounted: 0,

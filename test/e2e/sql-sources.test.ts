@@ -47,6 +47,7 @@ const migrateAndCheck = async (planText: string, table: string) => {
   expect(parseJsonStdout<{ records: unknown }>(run).records).toEqual({
     read: 6,
     loaded: 3,
+    merged: 0,
     skipped: 0,
     rejected: 3,
   });

@@ -122,6 +122,30 @@ describe('runDedupe with strong identifiers and dossiers', () => {
     expect(result.review.pairs.flatMap((pair) => [pair.l.id, pair.r.id])).not.toContain('a');
   });
 
+  it('links a pair decided "same" and keeps apart a pair decided "different", whatever the scores say', async () => {
+    const rows = [
+      ...background(300),
+      ['twin1', 'D1', 'Cabinet Leroy', '', '44000', '02 40 00 00 03'],
+      ['twin2', 'D1', 'Cabinet Leroy', '', '44000', '02 40 00 00 03'],
+      ['far1', 'D1', 'Imprimerie Vasseur', '', '59000', '03 20 00 00 04'],
+      ['far2', 'D1', 'Librairie Kervella', '', '29200', '02 98 00 00 05'],
+    ];
+    const file = await csvFile(header, rows);
+    const row = (id: string) => rows.findIndex((values) => values[0] === id);
+    const clustered = (result: Awaited<ReturnType<typeof dedupe>>) =>
+      result.clusters.map((cluster) => cluster.members.map((member) => member.id).sort());
+
+    const undecided = await dedupe(file, companies);
+    expect(clustered(undecided)).toContainEqual(['twin1', 'twin2']);
+    expect(clustered(undecided).flat()).not.toContain('far1');
+
+    const decided = await runDedupe(workbench, parseDedupeConfig(companies), {
+      decisions: { same: [[row('far1'), row('far2')]], different: [[row('twin1'), row('twin2')]] },
+    });
+    expect(clustered(decided)).toContainEqual(['far1', 'far2']);
+    expect(clustered(decided).flat()).not.toContain('twin1');
+  });
+
   it('caps a giant block and reports it instead of expanding it, and ignores empty names and all-null columns', async () => {
     const people = Array.from({ length: 1500 }, (_, i) => [
       `p${i}`,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerEntry, StateStore } from '../../src/store/state/state-store.js';
+import { reviewPairId, type LedgerEntry, type StateStore } from '../../src/store/state/state-store.js';
 import { dialects, openStateStore } from '../support/stores.js';
 
 const entry = (location: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
@@ -99,6 +99,94 @@ for (const dialect of dialects) {
           repeats: 0,
         },
       ]);
+    });
+
+    it('keeps a merged entry with its survivor key and counts it per fate', async () => {
+      await store.writeLedger([
+        entry('contacts.csv:14', {
+          fate: 'merged',
+          reason: null,
+          column: null,
+          sourceKey: 'K2',
+          survivorKey: 'K1',
+        }),
+      ]);
+      expect(await store.ledgerEntries({ fate: 'merged' })).toEqual([
+        expect.objectContaining({ fate: 'merged', sourceKey: 'K2', survivorKey: 'K1' }),
+      ]);
+      expect(await store.countLedger('D1', 'contact', 'merged')).toBe(1);
+      expect(await store.countLedger('D1', 'contact', 'rejected')).toBe(0);
+      await store.saveStep('r1', 'D1', 'contact', 'done', {
+        recordsRead: 3,
+        loaded: 2,
+        skipped: 0,
+        rejected: 0,
+        repeats: 0,
+        merged: 1,
+      });
+      expect((await store.steps('r1'))[0]).toMatchObject({ loaded: 2, merged: 1 });
+    });
+
+    it('replaces the active merges of a unit on a new dedupe, keeps undone ones, and undoes a whole cluster', async () => {
+      const golden = {
+        values: { first_name: 'Anne', phone: '+33612345678' },
+        origins: { first_name: 'K1', phone: 'K2' },
+      };
+      await store.replaceMerges('D1', 'contact', [
+        { clusterId: 'c1', survivorKey: 'K1', absorbedKey: 'K2', golden },
+        { clusterId: 'c1', survivorKey: 'K1', absorbedKey: 'K3', golden },
+        { clusterId: 'c2', survivorKey: 'K7', absorbedKey: 'K8', golden },
+      ]);
+      await store.replaceMerges('D2', 'contact', [
+        { clusterId: 'c9', survivorKey: 'K1', absorbedKey: 'K2', golden },
+      ]);
+      expect(await store.merges({ dossierId: 'D1', active: true })).toHaveLength(3);
+      expect((await store.merges({ dossierId: 'D1' }))[0]?.golden).toEqual(golden);
+
+      const undone = await store.undoMerges({ entity: 'contact', dossierId: 'D1', survivorKey: 'K1' });
+      expect(undone.map((merge) => merge.absorbedKey)).toEqual(['K2', 'K3']);
+      expect((await store.merges({ active: true })).map((merge) => merge.clusterId)).toEqual(['c2', 'c9']);
+
+      // A new dedupe of D1 finds only c3: c2 (active) is replaced, c1 (undone) stays as history, D2 is untouched.
+      await store.replaceMerges('D1', 'contact', [
+        { clusterId: 'c3', survivorKey: 'K4', absorbedKey: 'K5', golden },
+      ]);
+      expect((await store.merges({ active: true })).map((merge) => merge.clusterId)).toEqual(['c3', 'c9']);
+      expect((await store.merges({ active: false })).map((merge) => merge.absorbedKey)).toEqual(['K2', 'K3']);
+    });
+
+    it('keeps decided review pairs across a new dedupe and replaces only the pending ones', async () => {
+      const pair = (leftKey: string, rightKey: string, probability: number) => ({
+        dossierId: 'D1',
+        entity: 'contact',
+        leftKey,
+        rightKey,
+        fields: [['last_name', 'Martin', 'Martins'] as const],
+        probability,
+        explanation: { terms: [{ field: 'last_name', level: 'jaro-winkler >= 0.92', weight: 3.1 }] },
+        reason: 'grey-zone',
+      });
+      await store.replaceReviewPairs('D1', 'contact', [pair('K1', 'K2', 0.7), pair('K3', 'K4', 0.6)]);
+      const id = reviewPairId('D1', 'contact', 'K2', 'K1');
+      expect(id).toBe(reviewPairId('D1', 'contact', 'K1', 'K2'));
+      expect(id).not.toBe(reviewPairId('D2', 'contact', 'K1', 'K2'));
+      expect(await store.decideReviewPair(id, 'different')).toBe(true);
+      expect(await store.decideReviewPair('no-such-pair', 'same')).toBe(false);
+
+      await store.replaceReviewPairs('D1', 'contact', [pair('K1', 'K2', 0.8), pair('K5', 'K6', 0.55)]);
+      const pending = await store.reviewPairs({ pending: true });
+      expect(pending.map((row) => [row.leftKey, row.rightKey])).toEqual([['K5', 'K6']]);
+      const decided = await store.reviewPairs({ pending: false });
+      expect(decided).toEqual([
+        expect.objectContaining({
+          pairId: id,
+          decision: 'different',
+          probability: 0.8,
+          fields: [['last_name', 'Martin', 'Martins']],
+        }),
+      ]);
+      await store.recordDecisions([{ ...pair('K5', 'K6', 0.55), reason: 'undo', decision: 'different' }]);
+      expect(await store.reviewPairs({ pending: true })).toEqual([]);
     });
   });
 }

@@ -12,7 +12,7 @@ export interface LedgerCommandOptions {
   json?: boolean;
 }
 
-/** `cutover ledger`: the records that were not loaded, with their reason and the raw record as read. */
+/** `cutover ledger`: the records that were not loaded as rows of their own, with their reason (or survivor) and the raw record as read. */
 export const ledgerCommand = async (options: LedgerCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const entries = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
@@ -25,10 +25,11 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
   );
   for (const entry of entries) {
     output.info(
-      `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? ''}\t${entry.message ?? ''}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
+      `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? (entry.survivorKey ? `into ${entry.survivorKey}` : '')}\t${entry.message ?? ''}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
     );
   }
-  if (entries.length === 0) output.info('The ledger holds no skipped or rejected record for this selection.');
+  if (entries.length === 0)
+    output.info('The ledger holds no skipped, rejected or merged record for this selection.');
   output.result(entries);
   return ExitCode.OK;
 };

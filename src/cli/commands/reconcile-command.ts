@@ -11,7 +11,7 @@ export interface ReconcileCommandOptions {
   json?: boolean;
 }
 
-/** `cutover reconcile`: per dossier and entity, source = loaded + skipped + rejected, and the content matches. */
+/** `cutover reconcile`: per dossier and entity, source = loaded + merged + skipped + rejected, and the content matches. */
 export const reconcileCommand = async (options: ReconcileCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const result = await withSession({ plan: options.plan, state: options.state, target: true }, (session) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityDedupeSchema } from './dedupe-plan-schema.js';
 import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
 
 /**
@@ -146,6 +147,8 @@ export const entityPlanSchema = z.strictObject({
   fields: z.record(z.string(), fieldMappingSchema).default({}),
   skip: z.array(z.strictObject({ rule: z.string().min(1), when: conditionSchema })).default([]),
   thresholds: thresholdsSchema.optional(),
+  /** Deduplication of this entity's mapped records (`cutover dedupe --entity`): see the README, "Deduplication". */
+  dedupe: entityDedupeSchema.optional(),
 });
 export type EntityPlan = z.infer<typeof entityPlanSchema>;
 
@@ -188,6 +191,32 @@ const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entit
           path: [name, 'fields', column],
           message: `"${column}" is not a column of ${name}; its columns are ${Object.keys(columns).join(', ')}`,
         });
+      }
+    }
+    if (entity.dedupe !== undefined) {
+      // The engine reads mapped values: every column it names must be mapped by this entity.
+      const { fields, survivorship } = entity.dedupe;
+      const named: [string, (string | number)[]][] = [
+        ...fields.map((field, index): [string, (string | number)[]] => [
+          field.column,
+          ['fields', index, 'column'],
+        ]),
+        ...(survivorship.date === undefined
+          ? []
+          : [[survivorship.date, ['survivorship', 'date']] as [string, (string | number)[]]]),
+        ...Object.keys(survivorship.fields).map((column): [string, (string | number)[]] => [
+          column,
+          ['survivorship', 'fields', column],
+        ]),
+      ];
+      for (const [column, path] of named) {
+        if (!Object.hasOwn(entity.fields, column)) {
+          context.addIssue({
+            code: 'custom',
+            path: [name, 'dedupe', ...path],
+            message: `"${column}" is not a mapped field of ${name}; dedupe works on mapped fields (${Object.keys(entity.fields).join(', ')})`,
+          });
+        }
       }
     }
     const source = entity.source;

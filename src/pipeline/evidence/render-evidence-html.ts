@@ -124,17 +124,27 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
       'counts',
       'Records per entity',
       table(
-        ['Entity', 'Source', 'Loaded', 'Skipped', 'Rejected', 'Unaccounted', 'Target rows', 'Check'],
+        [
+          'Entity',
+          'Source',
+          'Loaded',
+          'Merged',
+          'Skipped',
+          'Rejected',
+          'Unaccounted',
+          'Target rows',
+          'Check',
+        ],
         // Entities the dossier has nothing of (the CRM's in an accounting dossier) would only be noise.
         pack.counts
           .filter((entity) => entity.source > 0 || entity.targetRows > 0 || entity.loaded > 0)
           .map(
             (entity) =>
-              `<tr>${cell(entity.entity, 'key')}${[entity.source, entity.loaded, entity.skipped, entity.rejected, entity.unaccounted, entity.targetRows].map((n) => cell(formatCount(n), 'num')).join('')}${status(entity.ok)}</tr>`,
+              `<tr>${cell(entity.entity, 'key')}${[entity.source, entity.loaded, entity.merged, entity.skipped, entity.rejected, entity.unaccounted, entity.targetRows].map((n) => cell(formatCount(n), 'num')).join('')}${status(entity.ok)}</tr>`,
           ),
         'numbers',
       ),
-      'Every source record has exactly one fate: loaded, skipped by a named rule, or rejected with a reason. Unaccounted must be 0.',
+      'Every source record has exactly one fate: loaded, merged into a survivor (deduplication), skipped by a named rule, or rejected with a reason. Unaccounted must be 0.',
     ),
   );
 

@@ -10,6 +10,7 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityInputs, fieldText, type EntityInputs } from '../run/dossier-inputs.js';
+import { loadMergeMap } from '../dedupe/merge-map.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
@@ -19,9 +20,11 @@ export interface EntityReconciliation {
   /** Records of the entity read again from the source now. */
   readonly source: number;
   readonly loaded: number;
+  /** Absorbed by a survivor (`cutover dedupe`): stood for by the survivor's row. */
+  readonly merged: number;
   readonly skipped: number;
   readonly rejected: number;
-  /** source - (loaded + skipped + rejected): must be 0. */
+  /** source - (loaded + merged + skipped + rejected): must be 0. */
   readonly unaccounted: number;
   /** Target rows for this dossier and entity. */
   readonly targetRows: number;
@@ -31,6 +34,11 @@ export interface EntityReconciliation {
   readonly extraInTarget: number;
   /** Target rows whose reference points to no row. */
   readonly orphans: number;
+  /**
+   * Merged records whose survivor has no target row (it was rejected at load, or its source changed since
+   * `cutover dedupe`): nothing would stand for them. Fixed by running `cutover dedupe` again, then `cutover run`.
+   */
+  readonly mergedIntoMissing: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   readonly ok: boolean;
@@ -74,6 +82,7 @@ export interface Reconciliation {
     readonly dossiersOk: number;
     readonly source: number;
     readonly loaded: number;
+    readonly merged: number;
     readonly skipped: number;
     readonly rejected: number;
     readonly unaccounted: number;
@@ -180,6 +189,8 @@ export const reconcile = async (options: {
         const inProof = isProofEntity(entity);
         const input = inputs.get(entity)!;
         const seen = entityPlan.distinct ? new Set<string>() : undefined;
+        // A survivor's row holds its golden record: that is what its content is compared with.
+        const merges = await loadMergeMap(state, dossier, entity, entityPlan);
         let sourceCount = 0;
         for (const source of input.open(dossier)) {
           for await (const batch of source.read({ batchSize: plan.batchSize })) {
@@ -197,7 +208,7 @@ export const reconcile = async (options: {
               }
               sourceCount++;
               if (outcome.fate !== 'mapped') continue;
-              const values = outcome.record.values;
+              const values = merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values;
               insertSource.run(outcome.record.sourceKey, recordHash(values));
               if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(entity, values));
             }
@@ -233,12 +244,21 @@ export const reconcile = async (options: {
         ).map((row) => row.k);
         const skipped = ledger.get(`${dossier}/${entity}/skipped`) ?? 0;
         const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
+        const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
         const orphans = await target.countOrphans(entity, dossier);
-        const unaccounted = sourceCount - (loadedCount + skipped + rejected);
+        const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
+        const lost =
+          merged === 0
+            ? []
+            : (await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })).filter(
+                (entry) => entry.survivorKey == null || hasRow.get(entry.survivorKey) === undefined,
+              );
+        const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
         entities.push({
           entity,
           source: sourceCount,
           loaded: loadedCount,
+          merged,
           skipped,
           rejected,
           unaccounted,
@@ -246,8 +266,17 @@ export const reconcile = async (options: {
           contentMismatches,
           extraInTarget,
           orphans,
-          samples,
-          ok: unaccounted === 0 && contentMismatches === 0 && extraInTarget === 0 && orphans === 0,
+          mergedIntoMissing: lost.length,
+          samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
+            0,
+            10,
+          ),
+          ok:
+            unaccounted === 0 &&
+            contentMismatches === 0 &&
+            extraInTarget === 0 &&
+            orphans === 0 &&
+            lost.length === 0,
         });
       }
       const accounting = proof.finish();
@@ -299,6 +328,7 @@ export const reconcile = async (options: {
       dossiersOk: results.filter((dossier) => dossier.ok).length,
       source: sum((entity) => entity.source),
       loaded: sum((entity) => entity.loaded),
+      merged: sum((entity) => entity.merged),
       skipped: sum((entity) => entity.skipped),
       rejected: sum((entity) => entity.rejected),
       unaccounted: sum((entity) => Math.abs(entity.unaccounted)),

@@ -6,6 +6,7 @@ import { locationKey, type SourceRecord } from '../../core/source-record.js';
 import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/target-store.js';
+import { loadMergeMap } from '../dedupe/merge-map.js';
 import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { fieldText } from './dossier-inputs.js';
@@ -52,6 +53,7 @@ interface PreparedBatch {
   readonly skipped: number;
   readonly rejected: number;
   readonly repeats: number;
+  readonly merged: number;
 }
 
 /** Below this many records a rejected ratio says little; the threshold is checked from here on, and at the end. */
@@ -84,12 +86,26 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   const notices: (SourceNotice & { source: string })[] = [];
   const samples: LedgerEntry[] = [];
 
-  let counts: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
+  // Absorbed records (ledger fate `merged`) and survivors' golden values, from `cutover dedupe`.
+  const merges = await loadMergeMap(state, dossier, entity, input.plan);
+  const deduped = input.plan.dedupe !== undefined;
+  // The target's checkpoint has no `merged` column: a resumed unit counts its merged records in the ledger.
+  const withMerged = async (stored: StepCounts): Promise<StepCounts> =>
+    deduped ? { ...stored, merged: await state.countLedger(dossier, entity, 'merged') } : stored;
+  let counts: StepCounts = {
+    recordsRead: 0,
+    loaded: 0,
+    skipped: 0,
+    rejected: 0,
+    repeats: 0,
+    ...(deduped ? { merged: 0 } : {}),
+  };
   let mode: LoadCheckpoint['mode'] = 'insert';
   const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
   if (previous !== undefined && previous.runId === runId) {
-    if (previous.done) return { status: 'done', counts: previous, notices, samples, removed: 0 };
-    counts = previous;
+    if (previous.done)
+      return { status: 'done', counts: await withMerged(previous), notices, samples, removed: 0 };
+    counts = await withMerged(previous);
     mode = previous.mode;
   } else if (!dryRun) {
     mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
@@ -104,8 +120,15 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
 
   const ledgerEntry = (
     record: SourceRecord,
-    fate: 'skipped' | 'rejected',
-    details: { reason?: string; rule?: string; message: string; column?: string; sourceKey: string | null },
+    fate: LedgerEntry['fate'],
+    details: {
+      reason?: string;
+      rule?: string;
+      message: string;
+      column?: string;
+      sourceKey: string | null;
+      survivorKey?: string;
+    },
   ): LedgerEntry => {
     const entry: LedgerEntry = {
       dossierId: dossier,
@@ -122,6 +145,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       line: record.location.line ?? null,
       record: record.location.record,
       raw: rawOf(record),
+      ...(details.survivorKey === undefined ? {} : { survivorKey: details.survivorKey }),
     };
     if (fate === 'rejected' && samples.length < 20) samples.push(entry);
     return entry;
@@ -171,6 +195,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       skipped: before.skipped + prepared.skipped,
       rejected: before.rejected + prepared.rejected,
       repeats: before.repeats + prepared.repeats,
+      ...(before.merged === undefined ? {} : { merged: before.merged + prepared.merged }),
     };
     if (!dryRun) {
       await state.writeLedger(prepared.ledger);
@@ -229,6 +254,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     let skipped = 0;
     let rejected = 0;
     let repeats = 0;
+    let merged = 0;
     for (const record of batch) {
       if (input.filterField !== undefined) {
         const owner = fieldText(record.fields[input.filterField]);
@@ -281,9 +307,28 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
             }),
           );
           break;
-        case 'mapped':
-          pending.push({ record, mapped: outcome.record });
+        case 'mapped': {
+          const survivor = merges.survivorOf.get(outcome.record.sourceKey);
+          if (survivor !== undefined) {
+            // Never loaded as a row: the survivor's row stands for it, and the ledger says which.
+            merged++;
+            ledger.push(
+              ledgerEntry(record, 'merged', {
+                message: `merged into ${survivor}`,
+                sourceKey: key,
+                survivorKey: survivor,
+              }),
+            );
+            break;
+          }
+          const golden = merges.goldenOf.get(outcome.record.sourceKey);
+          // A copy: the load writes target ids into reference columns of the array it is given.
+          pending.push({
+            record,
+            mapped: golden === undefined ? outcome.record : { ...outcome.record, values: [...golden] },
+          });
           break;
+        }
       }
     }
     if (position <= resumeAfter || position === start) return undefined;
@@ -339,7 +384,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       rows.push(row);
       recordOfRow.set(row, record);
     }
-    return { position, rows, recordOfRow, ledger, skipped, rejected, repeats };
+    return { position, rows, recordOfRow, ledger, skipped, rejected, repeats, merged };
   }
 
   let removed = 0;

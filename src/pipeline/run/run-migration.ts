@@ -56,6 +56,8 @@ export interface RunSummary {
   readonly records: {
     readonly read: number;
     readonly loaded: number;
+    /** Absorbed by a survivor of `cutover dedupe`: no row of their own. */
+    readonly merged: number;
     readonly skipped: number;
     readonly rejected: number;
   };
@@ -74,11 +76,12 @@ const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
   skipped: a.skipped + b.skipped,
   rejected: a.rejected + b.rejected,
   repeats: a.repeats + b.repeats,
+  ...(a.merged === undefined && b.merged === undefined ? {} : { merged: (a.merged ?? 0) + (b.merged ?? 0) }),
 });
 const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
 
 /** Dossier values of a column-grouped source, found by reading it once. */
-const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
+export const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
   const found = new Set<string>();
   const field = inputs.filterField;
   if (field === undefined) return [];
@@ -242,6 +245,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     records: {
       read: totals.recordsRead - totals.repeats,
       loaded: totals.loaded,
+      merged: totals.merged ?? 0,
       skipped: totals.skipped,
       rejected: totals.rejected,
     },

@@ -81,6 +81,51 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-28-002-dedupe': {
+    async up(db: Kysely<unknown>) {
+      // The survivor a `merged` record went into: a column, so that `cutover ledger` and audits can follow it.
+      await db.schema.alterTable('ledger_entry').addColumn('survivor_key', 'text').execute();
+      await db.schema.alterTable('run_step').addColumn('merged', 'bigint').execute();
+      await db.schema
+        .createTable('merge_decision')
+        .addColumn('cluster_id', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('survivor_key', 'text', (column) => column.notNull())
+        .addColumn('absorbed_key', 'text', (column) => column.notNull())
+        // {values: {column: value}, origins: {column: source key}}: the golden record and where each value came from.
+        .addColumn('golden', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('undone_at', 'text')
+        .addPrimaryKeyConstraint('merge_decision_pk', ['cluster_id', 'absorbed_key'])
+        .execute();
+      await db.schema
+        .createIndex('merge_decision_unit')
+        .on('merge_decision')
+        .columns(['dossier_id', 'entity', 'survivor_key'])
+        .execute();
+      await db.schema
+        .createTable('review_pair')
+        .addColumn('pair_id', 'text', (column) => column.primaryKey())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('left_key', 'text', (column) => column.notNull())
+        .addColumn('right_key', 'text', (column) => column.notNull())
+        .addColumn('fields', 'text', (column) => column.notNull())
+        .addColumn('probability', 'double precision', (column) => column.notNull())
+        .addColumn('explanation', 'text', (column) => column.notNull())
+        .addColumn('reason', 'text', (column) => column.notNull())
+        .addColumn('decision', 'text')
+        .addColumn('decided_at', 'text')
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('review_pair_unit')
+        .on('review_pair')
+        .columns(['dossier_id', 'entity', 'decision'])
+        .execute();
+    },
+  },
 };
 
 export const stateMigrations: MigrationProvider = {

@@ -31,6 +31,7 @@ export interface StateDatabase {
     skipped: number;
     rejected: number;
     repeats: number;
+    merged: number | null;
     updated_at: string;
   };
   ledger_entry: {
@@ -48,6 +49,7 @@ export interface StateDatabase {
     line: number | null;
     record: number;
     raw: string;
+    survivor_key: string | null;
   };
   source_notice: {
     id: string;
@@ -58,5 +60,29 @@ export interface StateDatabase {
     code: string;
     message: string;
     line: number | null;
+  };
+  merge_decision: {
+    cluster_id: string;
+    dossier_id: string;
+    entity: string;
+    survivor_key: string;
+    absorbed_key: string;
+    golden: string;
+    created_at: string;
+    undone_at: string | null;
+  };
+  review_pair: {
+    pair_id: string;
+    dossier_id: string;
+    entity: string;
+    left_key: string;
+    right_key: string;
+    fields: string;
+    probability: number;
+    explanation: string;
+    reason: string;
+    decision: string | null;
+    decided_at: string | null;
+    updated_at: string;
   };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,18 +6,22 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } fr
 import pg from 'pg';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
 
-export type Fate = 'loaded' | 'skipped' | 'rejected';
+export type Fate = 'loaded' | 'merged' | 'skipped' | 'rejected';
 
-/** A ledger entry for a record that has no target row: skipped or rejected, with the record exactly as read. */
+/**
+ * A ledger entry for a record that has no target row of its own: skipped, rejected, or merged into a survivor,
+ * with the record exactly as read.
+ */
 export interface LedgerEntry {
   readonly dossierId: string;
   readonly entity: string;
   readonly location: string;
   readonly runId: string;
-  readonly fate: 'skipped' | 'rejected';
+  readonly fate: 'skipped' | 'rejected' | 'merged';
   readonly reason: string | null;
   readonly rule: string | null;
   readonly message: string | null;
@@ -27,7 +31,58 @@ export interface LedgerEntry {
   readonly line: number | null;
   readonly record: number;
   readonly raw: string;
+  /** For `merged`: the source key of the survivor whose target row now stands for this record. */
+  readonly survivorKey?: string | null;
 }
+
+/** A cluster's golden record: the value of each mapped column and the source key of the record it came from. */
+export interface GoldenRecord {
+  readonly values: Readonly<Record<string, CanonicalValue>>;
+  readonly origins: Readonly<Record<string, string>>;
+}
+
+/** One absorbed record of a merge: the survivor's target row stands for it while the decision is active. */
+export interface MergeDecision {
+  readonly clusterId: string;
+  readonly dossierId: string;
+  readonly entity: string;
+  readonly survivorKey: string;
+  readonly absorbedKey: string;
+  readonly golden: GoldenRecord;
+  readonly createdAt: string;
+  /** Set by `cutover dedupe undo`: the next run loads the absorbed record again. */
+  readonly undoneAt: string | null;
+}
+
+export const ReviewDecision = { same: 'same', different: 'different' } as const;
+export type ReviewDecision = (typeof ReviewDecision)[keyof typeof ReviewDecision];
+
+/** A pair of the review queue; its id comes from the two source keys, so it is the same on every dedupe run. */
+export interface ReviewPairRow {
+  readonly pairId: string;
+  readonly dossierId: string;
+  readonly entity: string;
+  readonly leftKey: string;
+  readonly rightKey: string;
+  /** Mapped columns side by side: [column, left value, right value]. */
+  readonly fields: readonly (readonly [string, unknown, unknown])[];
+  readonly probability: number;
+  readonly explanation: unknown;
+  readonly reason: string;
+  readonly decision: ReviewDecision | null;
+  readonly decidedAt: string | null;
+}
+
+export type ReviewPairInput = Omit<ReviewPairRow, 'pairId' | 'decision' | 'decidedAt'>;
+
+/** Stable id of a pair of records of one dossier and entity, whatever their order. */
+export const reviewPairId = (dossierId: string, entity: string, keyA: string, keyB: string): string => {
+  const [first, second] = keyA <= keyB ? [keyA, keyB] : [keyB, keyA];
+  return createHash('sha1')
+    .update(`${dossierId}\u0000${entity}\u0000${first}\u0000${second}`)
+    .digest('hex')
+    .slice(0, 12);
+};
 
 export interface RunRow {
   readonly id: string;
@@ -45,6 +100,8 @@ export interface StepCounts {
   readonly skipped: number;
   readonly rejected: number;
   readonly repeats: number;
+  /** Only for entities with a `dedupe` section: records absorbed by a survivor. */
+  readonly merged?: number;
 }
 
 export interface SourceNoticeRow {
@@ -236,6 +293,7 @@ export class StateStore {
       skipped: counts.skipped,
       rejected: counts.rejected,
       repeats: counts.repeats,
+      merged: counts.merged ?? null,
       updated_at: now(),
     };
     await this.db
@@ -258,6 +316,7 @@ export class StateStore {
       skipped: toNumber(row.skipped),
       rejected: toNumber(row.rejected),
       repeats: toNumber(row.repeats),
+      ...(row.merged === null ? {} : { merged: toNumber(row.merged) }),
     }));
   }
 
@@ -313,7 +372,7 @@ export class StateStore {
       entity: row.entity,
       location: row.location,
       runId: row.run_id,
-      fate: row.fate === 'skipped' ? 'skipped' : 'rejected',
+      fate: row.fate === 'skipped' || row.fate === 'merged' ? row.fate : 'rejected',
       reason: row.reason,
       rule: row.rule,
       message: row.message,
@@ -323,7 +382,236 @@ export class StateStore {
       line: row.line === null ? null : toNumber(row.line),
       record: toNumber(row.record),
       raw: row.raw,
+      ...(row.survivor_key === null ? {} : { survivorKey: row.survivor_key }),
     }));
+  }
+
+  /** Entries of one fate for one dossier and entity: what a resumed load counted before it stopped. */
+  async countLedger(dossierId: string, entity: string, fate: LedgerEntry['fate']): Promise<number> {
+    const row = await this.db
+      .selectFrom('ledger_entry')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('dossier_id', '=', dossierId)
+      .where('entity', '=', entity)
+      .where('fate', '=', fate)
+      .executeTakeFirst();
+    return toNumber(row?.count ?? 0);
+  }
+
+  /**
+   * Replaces the active merges of a dossier and entity by those a new `cutover dedupe` found. Undone merges stay
+   * as history; a cluster found again exactly as it was becomes active again.
+   */
+  async replaceMerges(
+    dossierId: string,
+    entity: string,
+    merges: readonly Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'>[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('merge_decision')
+        .where('dossier_id', '=', dossierId)
+        .where('entity', '=', entity)
+        .where('undone_at', 'is', null)
+        .execute();
+      const createdAt = now();
+      for (let start = 0; start < merges.length; start += 200) {
+        await trx
+          .insertInto('merge_decision')
+          .values(
+            merges.slice(start, start + 200).map((merge) => ({
+              cluster_id: merge.clusterId,
+              dossier_id: dossierId,
+              entity,
+              survivor_key: merge.survivorKey,
+              absorbed_key: merge.absorbedKey,
+              golden: JSON.stringify(merge.golden),
+              created_at: createdAt,
+              undone_at: null,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict.columns(['cluster_id', 'absorbed_key']).doUpdateSet((eb) => ({
+              survivor_key: eb.ref('excluded.survivor_key'),
+              golden: eb.ref('excluded.golden'),
+              created_at: eb.ref('excluded.created_at'),
+              undone_at: null,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async merges(
+    filter: {
+      dossierId?: string;
+      entity?: string;
+      active?: boolean;
+      survivorKey?: string;
+      clusterId?: string;
+    } = {},
+  ): Promise<MergeDecision[]> {
+    let query = this.db.selectFrom('merge_decision').selectAll();
+    if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
+    if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
+    if (filter.survivorKey !== undefined) query = query.where('survivor_key', '=', filter.survivorKey);
+    if (filter.clusterId !== undefined) query = query.where('cluster_id', '=', filter.clusterId);
+    if (filter.active !== undefined) query = query.where('undone_at', filter.active ? 'is' : 'is not', null);
+    const rows = await query
+      .orderBy('dossier_id')
+      .orderBy('entity')
+      .orderBy('survivor_key')
+      .orderBy('absorbed_key')
+      .execute();
+    return rows.map((row) => ({
+      clusterId: row.cluster_id,
+      dossierId: row.dossier_id,
+      entity: row.entity,
+      survivorKey: row.survivor_key,
+      absorbedKey: row.absorbed_key,
+      golden: JSON.parse(row.golden) as GoldenRecord,
+      createdAt: row.created_at,
+      undoneAt: row.undone_at,
+    }));
+  }
+
+  /** Marks active merges undone (all absorbed records of the clusters matched); returns what it undid. */
+  async undoMerges(filter: {
+    entity: string;
+    dossierId?: string;
+    survivorKey?: string;
+    clusterId?: string;
+  }): Promise<MergeDecision[]> {
+    const undone = await this.merges({ ...filter, active: true });
+    const undoneAt = now();
+    for (const clusterId of new Set(undone.map((merge) => merge.clusterId))) {
+      await this.db
+        .updateTable('merge_decision')
+        .set({ undone_at: undoneAt })
+        .where('cluster_id', '=', clusterId)
+        .where('undone_at', 'is', null)
+        .execute();
+    }
+    return undone.map((merge) => ({ ...merge, undoneAt }));
+  }
+
+  /**
+   * Replaces the pending pairs of a dossier and entity by those of a new `cutover dedupe`. Decided pairs are
+   * kept with their decision, whatever the new run says about them.
+   */
+  async replaceReviewPairs(
+    dossierId: string,
+    entity: string,
+    pairs: readonly ReviewPairInput[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('review_pair')
+        .where('dossier_id', '=', dossierId)
+        .where('entity', '=', entity)
+        .where('decision', 'is', null)
+        .execute();
+      const updatedAt = now();
+      for (let start = 0; start < pairs.length; start += 200) {
+        await trx
+          .insertInto('review_pair')
+          .values(
+            pairs.slice(start, start + 200).map((pair) => ({
+              pair_id: reviewPairId(dossierId, entity, pair.leftKey, pair.rightKey),
+              dossier_id: dossierId,
+              entity,
+              left_key: pair.leftKey,
+              right_key: pair.rightKey,
+              fields: JSON.stringify(pair.fields),
+              probability: pair.probability,
+              explanation: JSON.stringify(pair.explanation),
+              reason: pair.reason,
+              decision: null,
+              decided_at: null,
+              updated_at: updatedAt,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict.column('pair_id').doUpdateSet((eb) => ({
+              fields: eb.ref('excluded.fields'),
+              probability: eb.ref('excluded.probability'),
+              explanation: eb.ref('excluded.explanation'),
+              reason: eb.ref('excluded.reason'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async reviewPairs(
+    filter: { dossierId?: string; entity?: string; pending?: boolean } = {},
+  ): Promise<ReviewPairRow[]> {
+    let query = this.db.selectFrom('review_pair').selectAll();
+    if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
+    if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
+    if (filter.pending !== undefined) query = query.where('decision', filter.pending ? 'is' : 'is not', null);
+    const rows = await query
+      .orderBy('dossier_id')
+      .orderBy('entity')
+      .orderBy('probability', 'desc')
+      .orderBy('pair_id')
+      .execute();
+    return rows.map((row) => ({
+      pairId: row.pair_id,
+      dossierId: row.dossier_id,
+      entity: row.entity,
+      leftKey: row.left_key,
+      rightKey: row.right_key,
+      fields: JSON.parse(row.fields) as [string, unknown, unknown][],
+      probability: Number(row.probability),
+      explanation: JSON.parse(row.explanation) as unknown,
+      reason: row.reason,
+      decision: row.decision === 'same' || row.decision === 'different' ? row.decision : null,
+      decidedAt: row.decided_at,
+    }));
+  }
+
+  /** Stores a person's decision on a pair of the queue; false when no pair has this id. */
+  async decideReviewPair(pairId: string, decision: ReviewDecision): Promise<boolean> {
+    const result = await this.db
+      .updateTable('review_pair')
+      .set({ decision, decided_at: now() })
+      .where('pair_id', '=', pairId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Decisions taken outside the queue (an undo says "different"): stored as decided pairs. */
+  async recordDecisions(pairs: readonly (ReviewPairInput & { decision: ReviewDecision })[]): Promise<void> {
+    const decidedAt = now();
+    for (const pair of pairs) {
+      const values = {
+        fields: JSON.stringify(pair.fields),
+        probability: pair.probability,
+        explanation: JSON.stringify(pair.explanation),
+        reason: pair.reason,
+        decision: pair.decision,
+        decided_at: decidedAt,
+        updated_at: decidedAt,
+      };
+      await this.db
+        .insertInto('review_pair')
+        .values({
+          pair_id: reviewPairId(pair.dossierId, pair.entity, pair.leftKey, pair.rightKey),
+          dossier_id: pair.dossierId,
+          entity: pair.entity,
+          left_key: pair.leftKey,
+          right_key: pair.rightKey,
+          ...values,
+        })
+        .onConflict((conflict) =>
+          conflict.column('pair_id').doUpdateSet({ decision: pair.decision, decided_at: decidedAt }),
+        )
+        .execute();
+    }
   }
 
   async addNotices(notices: readonly SourceNoticeRow[]): Promise<void> {
@@ -384,6 +672,7 @@ const upsertLedger = async (trx: Transaction<StateDatabase>, entries: readonly L
         line: entry.line,
         record: entry.record,
         raw: entry.raw,
+        survivor_key: entry.survivorKey ?? null,
       })),
     )
     .onConflict((conflict) =>
@@ -398,6 +687,7 @@ const upsertLedger = async (trx: Transaction<StateDatabase>, entries: readonly L
         line: eb.ref('excluded.line'),
         record: eb.ref('excluded.record'),
         raw: eb.ref('excluded.raw'),
+        survivor_key: eb.ref('excluded.survivor_key'),
       })),
     )
     .execute();

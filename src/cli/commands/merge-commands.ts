@@ -1,0 +1,154 @@
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { isEntityName } from '../../core/model/canonical-model.js';
+import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
+import { undoMerge } from '../../pipeline/dedupe/undo-merge.js';
+import { ReviewDecision } from '../../store/state/state-store.js';
+import { createOutput } from '../output.js';
+import { withSession } from '../session.js';
+
+/** `cutover dedupe --plan`, `cutover dedupe undo`, `cutover review`: deduplication as a step of a migration. */
+
+interface SessionOptions {
+  plan: string;
+  state?: string;
+  json?: boolean;
+}
+
+export interface DedupePlanOptions extends SessionOptions {
+  entity?: string;
+  dossier?: string[];
+  review?: string;
+}
+
+export interface DedupeUndoOptions extends SessionOptions {
+  entity: string;
+  survivor?: string;
+  cluster?: string;
+  dossier?: string;
+}
+
+export interface ReviewListOptions extends SessionOptions {
+  entity?: string;
+  decided?: boolean;
+  dossier?: string;
+  limit: string;
+}
+
+const entityOf = (entity: string | undefined) => {
+  if (entity === undefined) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      'cutover dedupe needs --entity (with --plan), or a subcommand: eval, run (on a CSV), undo',
+    );
+  }
+  if (!isEntityName(entity)) throw new CutoverError(ErrorCode.USAGE, `unknown entity ${entity}`);
+  return entity;
+};
+
+/** `cutover dedupe --plan P --entity E`: find the entity's duplicates, store merges and the review queue. */
+export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<number> => {
+  const output = createOutput(options);
+  const entity = entityOf(options.entity);
+  const summary = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
+    dedupeEntity({
+      loaded: session.loaded,
+      state: session.state,
+      entity,
+      ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
+      ...(options.review === undefined ? {} : { reviewLimit: Number(options.review) }),
+    }),
+  );
+  output.info(
+    `${entity}: ${summary.records} records in ${summary.dossiers.length} dossier(s); ${summary.clusters} clusters, ` +
+      `${summary.merged} records to merge into their survivor; ${summary.review.total} pairs to review ` +
+      `(${summary.decisionsApplied.same} "same" and ${summary.decisionsApplied.different} "different" decisions applied)`,
+  );
+  for (const rule of summary.blocking.rules) {
+    if (rule.cappedBlockCount > 0)
+      output.info(`  blocking ${rule.rule}: ${rule.cappedBlockCount} block(s) over the cap, not expanded`);
+  }
+  output.info('Next: `cutover review` for the doubtful pairs, then `cutover run` to load the survivors.');
+  output.result(summary);
+  return ExitCode.OK;
+};
+
+/** `cutover dedupe undo`: the absorbed records of a cluster are loaded again by the next run. */
+export const dedupeUndoCommand = async (options: DedupeUndoOptions): Promise<number> => {
+  const output = createOutput(options);
+  const undone = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
+    undoMerge(session.state, {
+      entity: entityOf(options.entity),
+      ...(options.survivor === undefined ? {} : { survivorKey: options.survivor }),
+      ...(options.cluster === undefined ? {} : { clusterId: options.cluster }),
+      ...(options.dossier === undefined ? {} : { dossier: options.dossier }),
+    }),
+  );
+  for (const merge of undone) {
+    output.info(
+      `undone: ${merge.dossierId} ${merge.entity} ${merge.absorbedKey} no longer merged into ${merge.survivorKey} (cluster ${merge.clusterId})`,
+    );
+  }
+  output.info(
+    'The next `cutover run` loads these records again; `cutover dedupe` will not merge them again.',
+  );
+  output.result({ undone });
+  return ExitCode.OK;
+};
+
+const cell = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** `cutover review`: the pending pairs, fields side by side, with the score and what weighed how much. */
+export const reviewListCommand = async (options: ReviewListOptions): Promise<number> => {
+  const output = createOutput(options);
+  const pairs = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
+    session.state.reviewPairs({
+      pending: options.decided !== true,
+      ...(options.entity === undefined ? {} : { entity: options.entity }),
+      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+    }),
+  );
+  const shown = pairs.slice(0, Number(options.limit));
+  output.info(
+    `${pairs.length} pair(s) ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${shown.length}` : ''}`,
+  );
+  for (const pair of shown) {
+    output.info('');
+    output.info(
+      `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})${pair.decision === null ? '' : `  decided ${pair.decision} ${pair.decidedAt ?? ''}`}`,
+    );
+    const width = Math.max(...pair.fields.map(([column]) => column.length), 6);
+    for (const [column, left, right] of pair.fields) {
+      output.info(`  ${column.padEnd(width)}  ${cell(left).padEnd(28)}  ${cell(right)}`);
+    }
+    const explanation = pair.explanation as { terms?: { field: string; level: string; weight: number }[] };
+    const terms = (explanation.terms ?? []).map(
+      (term) => `${term.field} ${term.level} ${term.weight >= 0 ? '+' : ''}${term.weight.toFixed(1)}`,
+    );
+    if (terms.length > 0) output.info(`  why: ${terms.join('; ')}`);
+  }
+  if (shown.length > 0 && options.decided !== true)
+    output.info('\nDecide with `cutover review decide PAIR same|different`.');
+  output.result({ total: pairs.length, pairs: shown });
+  return ExitCode.OK;
+};
+
+/** `cutover review decide PAIR same|different`: kept, and applied by every later `cutover dedupe`. */
+export const reviewDecideCommand = async (
+  pairId: string,
+  decision: string,
+  options: SessionOptions,
+): Promise<number> => {
+  const output = createOutput(options);
+  if (decision !== ReviewDecision.same && decision !== ReviewDecision.different) {
+    throw new CutoverError(ErrorCode.USAGE, `decision must be same or different, not ${decision}`);
+  }
+  const found = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
+    session.state.decideReviewPair(pairId, decision),
+  );
+  if (!found) throw new CutoverError(ErrorCode.USAGE, `no review pair ${pairId}: see \`cutover review\``);
+  output.info(`pair ${pairId}: ${decision}. The next \`cutover dedupe\` applies it.`);
+  output.result({ pairId, decision });
+  return ExitCode.OK;
+};

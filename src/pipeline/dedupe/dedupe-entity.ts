@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import type { DedupeConfig } from '../../matching/dedupe-config.js';
+import { runDedupe, type DedupeResult } from '../../matching/dedupe-engine.js';
+import { chooseGolden } from '../../matching/survivorship.js';
+import { Workbench } from '../../matching/workbench.js';
+import type { MergeDecision, ReviewPairInput, StateStore } from '../../store/state/state-store.js';
+import { targetColumns } from '../../store/target/target-ddl.js';
+import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import type { LoadedPlan } from '../plan/load-plan-file.js';
+import { entityInputs, fieldText } from '../run/dossier-inputs.js';
+import { NO_DOSSIER } from '../run/load-entity.js';
+import { scanDossiers } from '../run/run-migration.js';
+import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
+
+export interface DedupeEntityOptions {
+  readonly loaded: LoadedPlan;
+  readonly state: StateStore;
+  readonly entity: EntityName;
+  /** Restrict to these dossiers; the others keep their merges and queue. */
+  readonly dossiers?: readonly string[];
+  /** Review pairs stored with their fields and explanation (the rest are counted). */
+  readonly reviewLimit?: number;
+}
+
+export interface DedupeEntitySummary {
+  readonly entity: EntityName;
+  readonly records: number;
+  readonly dossiers: readonly {
+    id: string;
+    records: number;
+    clusters: number;
+    merged: number;
+    review: number;
+  }[];
+  readonly clusters: number;
+  /** Records absorbed by a survivor: the `merged` fate of the next run. */
+  readonly merged: number;
+  readonly review: { readonly stored: number; readonly total: number; readonly decided: number };
+  readonly decisionsApplied: { readonly same: number; readonly different: number };
+  readonly blocking: DedupeResult['blocking'];
+  readonly thresholds: DedupeResult['thresholds'];
+}
+
+/** Columns of the workbench table besides the matching fields (which are named as the plan's mapped columns). */
+const ROW = '_row';
+const KEY = '_key';
+const DOSSIER = '_dossier';
+const SOURCE = '_source';
+const VALUES = '_values';
+
+const asText = (value: CanonicalValue | undefined): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+const clusterIdOf = (dossier: string, entity: string, keys: readonly string[]): string =>
+  createHash('sha1')
+    .update([dossier, entity, ...[...keys].sort()].join('\u0000'))
+    .digest('hex')
+    .slice(0, 12);
+
+/**
+ * `cutover dedupe --entity`: reads the entity's source for each dossier as the plan maps it, runs the matching
+ * engine on the mapped values (records of different dossiers are never compared), re-applies the decisions people
+ * took in the review queue, turns each cluster into a golden record, and stores the merges and the new queue.
+ * Nothing is loaded: the next `cutover run` applies the merges.
+ */
+export const dedupeEntity = async (options: DedupeEntityOptions): Promise<DedupeEntitySummary> => {
+  const { loaded, state, entity } = options;
+  const entityPlan = loaded.plan.entities[entity];
+  if (entityPlan === undefined) throw new CutoverError(ErrorCode.USAGE, `the plan has no entity ${entity}`);
+  const section = entityPlan.dedupe;
+  if (section === undefined) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `entity ${entity} has no dedupe section in the plan: say which mapped fields to compare (README, "Deduplication")`,
+    );
+  }
+  await refuseDuringUnfinishedRun(state);
+  const input = await entityInputs(entity, entityPlan, loaded.baseDir);
+  const dossiers = (input.dossiers ?? (await scanDossiers(input)))
+    .filter((id) => id !== NO_DOSSIER && (options.dossiers === undefined || options.dossiers.includes(id)))
+    .sort();
+  const map = compileEntityMapping(entity, entityPlan);
+  const columns = targetColumns(entity);
+  // The golden record covers the columns the plan maps; the others are empty on every member anyway.
+  const mapped = columns.flatMap((column, index) =>
+    Object.hasOwn(entityPlan.fields, column.name) ? [[column.name, index] as const] : [],
+  );
+  const fieldColumns = [...new Set(section.fields.map((field) => field.column))];
+  const fieldIndex = fieldColumns.map((name) => columns.findIndex((column) => column.name === name));
+
+  const workbench = await Workbench.open();
+  try {
+    await workbench.run(
+      `CREATE TABLE staged (${[ROW, KEY, DOSSIER, SOURCE, VALUES, ...fieldColumns]
+        .map((name) => `"${name}" VARCHAR`)
+        .join(', ')})`,
+    );
+    // Row number → key and dossier, to turn the engine's rows back into source keys and decisions into rows.
+    const keys: string[] = [];
+    const dossierOfRow: string[] = [];
+    const rowOf = new Map<string, number>();
+    const perDossier = new Map<string, number>();
+    for (const dossier of dossiers) {
+      const seen = new Set<string>();
+      for (const source of input.open(dossier)) {
+        for await (const batch of source.read({ batchSize: loaded.plan.batchSize })) {
+          const rows: (string | null)[][] = [];
+          for (const record of batch) {
+            if (input.filterField !== undefined && fieldText(record.fields[input.filterField]) !== dossier)
+              continue;
+            const outcome = map(record, { dossier });
+            // Only records the run would load take part: skipped and rejected ones have their own fate.
+            if (outcome.fate !== 'mapped') continue;
+            const { sourceKey, values } = outcome.record;
+            // A repeated key is rejected at load (DUPLICATE_SOURCE_KEY): only its first record is a candidate.
+            if (seen.has(sourceKey)) continue;
+            seen.add(sourceKey);
+            const row = keys.length;
+            keys.push(sourceKey);
+            dossierOfRow.push(dossier);
+            rowOf.set(`${dossier}\u0000${sourceKey}`, row);
+            const named = Object.fromEntries(mapped.map(([name, index]) => [name, values[index] ?? null]));
+            rows.push([
+              String(row),
+              sourceKey,
+              dossier,
+              record.location.source,
+              JSON.stringify(named),
+              ...fieldIndex.map((index) => asText(values[index])),
+            ]);
+          }
+          await workbench.appendStrings('staged', rows);
+        }
+      }
+      perDossier.set(dossier, seen.size);
+    }
+    await workbench.run(
+      `CREATE TABLE src AS SELECT ${ROW}::INTEGER AS ${ROW}, * EXCLUDE (${ROW}) FROM staged ORDER BY ${ROW}`,
+    );
+    await workbench.run('DROP TABLE staged');
+
+    const decided = await state.reviewPairs({ entity, pending: false });
+    const decisions = { same: [] as [number, number][], different: [] as [number, number][] };
+    for (const pair of decided) {
+      const l = rowOf.get(`${pair.dossierId}\u0000${pair.leftKey}`);
+      const r = rowOf.get(`${pair.dossierId}\u0000${pair.rightKey}`);
+      if (l === undefined || r === undefined || pair.decision === null) continue;
+      decisions[pair.decision].push([l, r]);
+    }
+
+    const config: DedupeConfig = {
+      id: KEY,
+      dossier: DOSSIER,
+      fields: section.fields,
+      blocking: section.blocking,
+      thresholds: section.thresholds,
+      blockCap: section.blockCap,
+      phoneRegion: section.phoneRegion,
+    };
+    const result =
+      keys.length === 0
+        ? undefined
+        : await runDedupe(workbench, config, { reviewLimit: options.reviewLimit ?? 10_000, decisions });
+
+    // Members' mapped values, read back for the clusters only: the others never leave the workbench.
+    const memberRows = (result?.clusters ?? []).flatMap((cluster) =>
+      cluster.members.map((member) => member.row),
+    );
+    await workbench.run('CREATE TEMP TABLE members (row VARCHAR)');
+    await workbench.appendStrings(
+      'members',
+      memberRows.map((row) => [String(row)]),
+    );
+    const memberValues = new Map(
+      (
+        await workbench.rows<{ row: number; source: string; values: string }>(
+          `SELECT s.${ROW} AS row, s.${SOURCE} AS source, s.${VALUES} AS values
+           FROM src s JOIN members m ON s.${ROW} = m.row::INTEGER`,
+        )
+      ).map((row) => [Number(row.row), row]),
+    );
+
+    const mergesOf = new Map<
+      string,
+      Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'>[]
+    >();
+    const clustersOf = new Map<string, number>();
+    for (const cluster of result?.clusters ?? []) {
+      const dossier = dossierOfRow[cluster.members[0]?.row ?? -1] ?? '';
+      const candidates = cluster.members.map((member) => {
+        const stored = memberValues.get(member.row);
+        return {
+          key: keys[member.row] ?? member.id,
+          source: stored?.source ?? '',
+          order: member.row,
+          values: (stored === undefined ? {} : JSON.parse(stored.values)) as Record<string, CanonicalValue>,
+        };
+      });
+      const golden = chooseGolden(candidates, section.survivorship);
+      const clusterId = clusterIdOf(
+        dossier,
+        entity,
+        candidates.map((candidate) => candidate.key),
+      );
+      const list = mergesOf.get(dossier) ?? [];
+      for (const candidate of candidates) {
+        if (candidate.key === golden.survivorKey) continue;
+        list.push({
+          clusterId,
+          survivorKey: golden.survivorKey,
+          absorbedKey: candidate.key,
+          golden: { values: golden.values, origins: golden.origins },
+        });
+      }
+      mergesOf.set(dossier, list);
+      clustersOf.set(dossier, (clustersOf.get(dossier) ?? 0) + 1);
+    }
+
+    const reviewOf = new Map<string, ReviewPairInput[]>();
+    for (const pair of result?.review.pairs ?? []) {
+      const dossier = dossierOfRow[pair.l.row] ?? '';
+      const list = reviewOf.get(dossier) ?? [];
+      list.push({
+        dossierId: dossier,
+        entity,
+        leftKey: keys[pair.l.row] ?? pair.l.id,
+        rightKey: keys[pair.r.row] ?? pair.r.id,
+        fields: pair.fields,
+        probability: pair.explanation.probability,
+        explanation: pair.explanation,
+        reason: pair.reason,
+      });
+      reviewOf.set(dossier, list);
+    }
+
+    // Every dossier read is replaced, also those without clusters now: their earlier merges no longer hold.
+    for (const dossier of dossiers) {
+      await state.replaceMerges(dossier, entity, mergesOf.get(dossier) ?? []);
+      await state.replaceReviewPairs(dossier, entity, reviewOf.get(dossier) ?? []);
+    }
+
+    const summaries = dossiers.map((id) => ({
+      id,
+      records: perDossier.get(id) ?? 0,
+      clusters: clustersOf.get(id) ?? 0,
+      merged: mergesOf.get(id)?.length ?? 0,
+      review: reviewOf.get(id)?.length ?? 0,
+    }));
+    return {
+      entity,
+      records: keys.length,
+      dossiers: summaries,
+      clusters: result?.clusters.length ?? 0,
+      merged: summaries.reduce((total, dossier) => total + dossier.merged, 0),
+      review: {
+        stored: result?.review.pairs.length ?? 0,
+        total: result?.review.total ?? 0,
+        decided: decided.filter(
+          (pair) => options.dossiers === undefined || options.dossiers.includes(pair.dossierId),
+        ).length,
+      },
+      decisionsApplied: { same: decisions.same.length, different: decisions.different.length },
+      blocking: result?.blocking ?? { rules: [], candidatePairs: 0 },
+      thresholds: section.thresholds,
+    };
+  } finally {
+    workbench.close();
+  }
+};

@@ -1,0 +1,41 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import type { EntityPlan } from '../../core/plan/plan-schema.js';
+import type { StateStore } from '../../store/state/state-store.js';
+import { targetColumns } from '../../store/target/target-ddl.js';
+
+/** The active merges of one dossier and entity: small next to the source, so loaded whole before reading it. */
+export interface MergeMap {
+  /** Absorbed source key → its survivor's source key. */
+  readonly survivorOf: ReadonlyMap<string, string>;
+  /** Survivor source key → its golden values, in target column order (references still as parent keys). */
+  readonly goldenOf: ReadonlyMap<string, CanonicalValue[]>;
+}
+
+export const EMPTY_MERGE_MAP: MergeMap = { survivorOf: new Map(), goldenOf: new Map() };
+
+/**
+ * Reads the merge map of a unit. Only entities with a `dedupe` section have one: taking a section out of the plan
+ * turns its merges off, and every other entity costs no query.
+ */
+export const loadMergeMap = async (
+  state: StateStore,
+  dossier: string,
+  entity: EntityName,
+  plan: EntityPlan,
+): Promise<MergeMap> => {
+  if (plan.dedupe === undefined) return EMPTY_MERGE_MAP;
+  const columns = targetColumns(entity);
+  const survivorOf = new Map<string, string>();
+  const goldenOf = new Map<string, CanonicalValue[]>();
+  for (const merge of await state.merges({ dossierId: dossier, entity, active: true })) {
+    survivorOf.set(merge.absorbedKey, merge.survivorKey);
+    if (!goldenOf.has(merge.survivorKey)) {
+      goldenOf.set(
+        merge.survivorKey,
+        columns.map((column) => merge.golden.values[column.name] ?? null),
+      );
+    }
+  }
+  return { survivorOf, goldenOf };
+};

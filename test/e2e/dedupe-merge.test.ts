@@ -1,0 +1,255 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { StateStore, type MergeDecision, type ReviewPairRow } from '../../src/store/state/state-store.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './support/cli.js';
+import { dedupeContactsCsv, dedupePlan } from './support/dedupe-fixture.js';
+import { defaultStatePath, readLedger, readSqliteTargetRows, writeFiles } from './support/helpers.js';
+
+interface DedupeJson {
+  records: number;
+  clusters: number;
+  merged: number;
+  dossiers: { id: string; records: number; merged: number }[];
+  review: { total: number };
+  decisionsApplied: { same: number; different: number };
+}
+interface RunJson {
+  status: string;
+  records: { read: number; loaded: number; merged: number; skipped: number; rejected: number };
+}
+interface ReconcileJson {
+  ok: boolean;
+  totals: { source: number; loaded: number; merged: number; unaccounted: number; contentMismatches: number };
+}
+
+const ok = (result: CliResult): CliResult => {
+  expect(result.code, describeResult(result)).toBe(0);
+  return result;
+};
+
+/** A fresh folder with the plan and the contacts, and the commands a migration lead types in it. */
+const project = () => {
+  const dir = tempDir('cutover-e2e-dedupe-');
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  writeFiles(dir, { 'cutover.yaml': dedupePlan, 'contacts.csv': dedupeContactsCsv() });
+  const plan = path.join(dir, 'cutover.yaml');
+  const json = async <T>(...args: string[]) =>
+    parseJsonStdout<T>(ok(await cli([...args, '--plan', plan, '--json'])));
+  return {
+    dir,
+    plan,
+    dedupe: () => json<DedupeJson>('dedupe', '--entity', 'contact'),
+    run: () => json<RunJson>('run'),
+    reconcile: () => json<ReconcileJson>('reconcile'),
+    review: () => json<{ total: number; pairs: ReviewPairRow[] }>('review'),
+    decide: (pair: string, decision: string) => json('review', 'decide', pair, decision),
+    merges: async (): Promise<MergeDecision[]> => {
+      const state = await StateStore.open(defaultStatePath(dir));
+      try {
+        return await state.merges({ active: true });
+      } finally {
+        await state.close();
+      }
+    },
+    rows: async (dossier: string) =>
+      new Map(
+        (await readSqliteTargetRows(path.join(dir, 'target.db'), 'contact', dossier)).map((row) => [
+          row.sourceKey,
+          row.values,
+        ]),
+      ),
+  };
+};
+
+describe('deduplication in a migration', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('loads each survivor with its golden record, records absorbed records as merged, and reconciles', async () => {
+    const p = project();
+    const dedupe = await p.dedupe();
+    expect(dedupe.records).toBe(304);
+    expect(dedupe.merged).toBeGreaterThan(10);
+
+    // The golden record takes the phone from A2 and everything else from A1, and says so.
+    const merges = await p.merges();
+    const anne = merges.find((merge) => merge.absorbedKey === 'A2');
+    expect(anne).toMatchObject({ dossierId: 'north', survivorKey: 'A1' });
+    expect(anne?.golden.values).toMatchObject({
+      phone: '+33612345678',
+      city: 'Lyon',
+      email: 'anne.martin-lagarde@mail.fr',
+    });
+    expect(anne?.golden.origins).toMatchObject({ phone: 'A2', city: 'A1', email: 'A1' });
+
+    const run = await p.run();
+    expect(run.records).toMatchObject({ read: 304, merged: dedupe.merged, loaded: 304 - dedupe.merged });
+    const north = await p.rows('north');
+    expect(north.get('A1')).toMatchObject({ phone: '+33612345678', city: 'Lyon' });
+    expect(north.has('A2')).toBe(false);
+    // No absorbed record is a row; each is a merged ledger entry naming its survivor.
+    const ledger = await readLedger(defaultStatePath(p.dir));
+    const merged = ledger.filter((entry) => entry.fate === 'merged');
+    expect(merged).toHaveLength(dedupe.merged);
+    expect(merged.find((entry) => entry.sourceKey === 'A2')).toMatchObject({
+      survivorKey: 'A1',
+      dossierId: 'north',
+    });
+    const south = await p.rows('south');
+    for (const entry of merged)
+      expect((entry.dossierId === 'north' ? north : south).has(entry.sourceKey!)).toBe(false);
+
+    const reconciliation = await p.reconcile();
+    expect(reconciliation.ok).toBe(true);
+    expect(reconciliation.totals).toMatchObject({
+      source: 304,
+      loaded: 304 - dedupe.merged,
+      merged: dedupe.merged,
+      unaccounted: 0,
+      contentMismatches: 0,
+    });
+  }, 120_000);
+
+  it('never merges identical records of two dossiers, which it merges within one', async () => {
+    const p = project();
+    await p.dedupe();
+    const involved = (merges: MergeDecision[]) =>
+      merges.filter((merge) => [merge.survivorKey, merge.absorbedKey].some((key) => key.endsWith('-B1')));
+    expect(involved(await p.merges())).toEqual([]);
+    await p.run();
+    expect((await p.rows('north')).get('N-B1')).toMatchObject({ last_name: 'Vercingétorix' });
+    expect((await p.rows('south')).get('S-B1')).toMatchObject({ last_name: 'Vercingétorix' });
+
+    // The same two records in one dossier are one person: only the dossier boundary kept them apart.
+    writeFiles(p.dir, { 'contacts.csv': dedupeContactsCsv().replace('S-B1,south,', 'S-B1,north,') });
+    await p.dedupe();
+    expect(involved(await p.merges())).toEqual([
+      expect.objectContaining({ dossierId: 'north', survivorKey: 'S-B1', absorbedKey: 'N-B1' }),
+    ]);
+  }, 120_000);
+
+  it('undoes a merge: the next run loads both records again, drops the merged entry, and dedupe does not merge them again', async () => {
+    const p = project();
+    const first = await p.dedupe();
+    await p.run();
+    const undo = await cli([
+      'dedupe',
+      'undo',
+      '--plan',
+      p.plan,
+      '--entity',
+      'contact',
+      '--survivor',
+      'A1',
+      '--json',
+    ]);
+    ok(undo);
+    expect(
+      parseJsonStdout<{ undone: MergeDecision[] }>(undo).undone.map((merge) => merge.absorbedKey),
+    ).toEqual(['A2']);
+
+    const run = await p.run();
+    expect(run.records.merged).toBe(first.merged - 1);
+    const north = await p.rows('north');
+    // A1 is back to its own values: no phone; A2 is a row again with its own.
+    expect(north.get('A1')).toMatchObject({ phone: null, city: 'Lyon' });
+    expect(north.get('A2')).toMatchObject({ phone: '+33612345678', city: null });
+    const ledger = await readLedger(defaultStatePath(p.dir));
+    expect(ledger.filter((entry) => entry.sourceKey === 'A2')).toEqual([]);
+    expect(ledger.filter((entry) => entry.fate === 'merged')).toHaveLength(first.merged - 1);
+    expect(await p.reconcile()).toMatchObject({
+      ok: true,
+      totals: { merged: first.merged - 1, unaccounted: 0 },
+    });
+
+    // The undo is a decision: a new dedupe keeps A1 and A2 apart.
+    const again = await p.dedupe();
+    expect(again.decisionsApplied.different).toBe(1);
+    expect(again.merged).toBe(first.merged - 1);
+    expect((await p.merges()).some((merge) => merge.absorbedKey === 'A2' || merge.survivorKey === 'A2')).toBe(
+      false,
+    );
+  }, 120_000);
+
+  it('keeps a review decision across processes and applies it on the next dedupe, both ways', async () => {
+    const p = project();
+    const first = await p.dedupe();
+    const queue = await p.review();
+    expect(queue.total).toBeGreaterThan(0);
+    const pair = queue.pairs[0]!;
+    expect(pair.fields.length).toBe(6);
+    expect(pair.probability).toBeGreaterThanOrEqual(0.5);
+    expect(pair.probability).toBeLessThan(0.95);
+    const together = (merges: MergeDecision[]) =>
+      merges.some((merge) => {
+        const keys = [merge.survivorKey, merge.absorbedKey];
+        return keys.includes(pair.leftKey) && keys.includes(pair.rightKey);
+      }) ||
+      // Both absorbed into the same survivor.
+      merges.some(
+        (a) =>
+          a.absorbedKey === pair.leftKey &&
+          merges.some((b) => b.absorbedKey === pair.rightKey && b.clusterId === a.clusterId),
+      );
+
+    // Each command is a new process: the decision lives in the state store, not in memory.
+    await p.decide(pair.pairId, 'same');
+    expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
+    const decided = await cli(['review', '--decided', '--plan', p.plan, '--json']);
+    expect(parseJsonStdout<{ pairs: ReviewPairRow[] }>(ok(decided)).pairs).toEqual([
+      expect.objectContaining({ pairId: pair.pairId, decision: 'same', leftKey: pair.leftKey }),
+    ]);
+    const linked = await p.dedupe();
+    expect(linked.decisionsApplied).toEqual({ same: 1, different: 0 });
+    expect(linked.merged).toBe(first.merged + 1);
+    expect(together(await p.merges())).toBe(true);
+    expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
+    await p.run();
+    expect((await p.reconcile()).ok).toBe(true);
+
+    await p.decide(pair.pairId, 'different');
+    const apart = await p.dedupe();
+    expect(apart.decisionsApplied).toEqual({ same: 0, different: 1 });
+    expect(apart.merged).toBe(first.merged);
+    expect(together(await p.merges())).toBe(false);
+    expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
+  }, 120_000);
+
+  it('fails reconcile when a survivor has no row, so that merged records cannot vanish, until dedupe runs again', async () => {
+    const p = project();
+    await p.dedupe();
+    // The survivor A1 loses its last name after dedupe: the run rejects it, and A2 is merged into nothing.
+    writeFiles(p.dir, {
+      'contacts.csv': dedupeContactsCsv().replace('A1,north,Anne,Martin-Lagarde,', 'A1,north,Anne,,'),
+    });
+    await p.run();
+    const failed = await cli(['reconcile', '--plan', p.plan, '--json']);
+    expect(failed.code, describeResult(failed)).toBe(5);
+    const north = parseJsonStdout<{
+      dossiers: {
+        id: string;
+        entities: { mergedIntoMissing: number; unaccounted: number; samples: string[] }[];
+      }[];
+    }>(failed).dossiers.find((dossier) => dossier.id === 'north');
+    expect(north?.entities[0]).toMatchObject({ mergedIntoMissing: 1, unaccounted: 0 });
+    expect(north?.entities[0]?.samples).toContain('A2');
+
+    await p.dedupe();
+    await p.run();
+    expect((await p.rows('north')).get('A2')).toMatchObject({ phone: '+33612345678' });
+    expect((await p.reconcile()).ok).toBe(true);
+  }, 120_000);
+
+  it('refuses review decide with an unknown pair or decision, with exit code 2', async () => {
+    const p = project();
+    await p.dedupe();
+    const unknown = await cli(['review', 'decide', 'nope', 'same', '--plan', p.plan]);
+    expect(unknown.code, describeResult(unknown)).toBe(2);
+    expect(unknown.stderr).toContain('no review pair nope');
+    const pair = (await p.review()).pairs[0]!;
+    const wrong = await cli(['review', 'decide', pair.pairId, 'maybe', '--plan', p.plan]);
+    expect(wrong.code, describeResult(wrong)).toBe(2);
+    expect(wrong.stderr).toContain('same or different');
+  }, 120_000);
+});
