@@ -105,7 +105,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   if (previous !== undefined && previous.runId === runId) {
     if (previous.done)
       return { status: 'done', counts: await withMerged(previous), notices, samples, removed: 0 };
-    counts = await withMerged(previous);
+    // Merged records before the checkpoint are counted again while replaying (below): the ledger may also hold
+    // those of a batch whose target commit the crash prevented, so its count would be too high.
+    counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
   } else if (!dryRun) {
     mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
@@ -262,7 +264,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       }
       position++;
       const replaying = position <= resumeAfter;
-      if (replaying && seen === undefined) continue;
+      if (replaying && seen === undefined && !deduped) continue;
       const outcome =
         dossier === NO_DOSSIER && input.filterField !== undefined
           ? ({
@@ -284,7 +286,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         }
         seen.add(key);
       }
-      if (replaying) continue;
+      if (replaying) {
+        if (deduped && outcome.fate === 'mapped' && merges.survivorOf.has(outcome.record.sourceKey)) {
+          // No batch is committing while the resume replays (nothing new has been prepared yet).
+          counts = { ...counts, merged: (counts.merged ?? 0) + 1 };
+        }
+        continue;
+      }
       switch (outcome.fate) {
         case 'skipped':
           skipped++;
