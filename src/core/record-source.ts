@@ -25,6 +25,17 @@ export interface SourceNotice {
 }
 
 /**
+ * What makes two notices the same notice: the entities read off one file (a FEC's journals, accounts, entries...)
+ * each see its notices, which summaries and evidence packs say once.
+ */
+export const noticeIdentity = (notice: {
+  readonly source: string;
+  readonly code: string;
+  readonly message: string;
+  readonly line?: number | null | undefined;
+}): string => `${notice.source}\u0000${notice.code}\u0000${notice.line ?? ''}\u0000${notice.message}`;
+
+/**
  * A streaming source of records. Implementations never hold the whole source in memory: they yield
  * batches in source order, the same order on every read (resume relies on it), and turn every unreadable
  * record into a SourceRecord with a `problem` instead of throwing. They throw CutoverError only when the

@@ -1,23 +1,26 @@
 import { stat } from 'node:fs/promises';
-import type { NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
-import { validateFecGroup } from './validate-fec-files.js';
+import type { FecValidationReport, NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
+import { fecGroups, validateFecGroup } from './validate-fec-files.js';
 
 /**
- * How a FEC file numbers its entries, found by reading it once through the validator (about 0.6M lines/s): the
- * migration keys entries by that. Several entities read the same file, so the answer is kept per file version
- * (path, size, modification time) for the life of the process.
+ * One FEC file through the validator (about 0.6M lines/s), once per file version (path, size, modification time)
+ * for the life of the process: the migration keys entries by the numbering it finds, for every entity that reads
+ * the file, and the evidence pack shows the same report.
  */
-const known = new Map<string, Promise<NumberingMode>>();
+const known = new Map<string, Promise<FecValidationReport>>();
 
-export const fecNumbering = async (file: string): Promise<NumberingMode> => {
+export const validatedFec = async (file: string): Promise<FecValidationReport> => {
   const stats = await stat(file);
   const version = `${file}\u0000${stats.size}\u0000${stats.mtimeMs}`;
-  let mode = known.get(version);
-  if (mode === undefined) {
-    mode = validateFecGroup({ files: [file], name: undefined, missingParts: [] }, { maxLines: 1 }).then(
-      (report) => report.summary.numbering.mode,
-    );
-    known.set(version, mode);
+  let report = known.get(version);
+  if (report === undefined) {
+    const [group] = fecGroups([file]);
+    report = validateFecGroup(group ?? { files: [file], name: undefined, missingParts: [] });
+    known.set(version, report);
   }
-  return mode;
+  return report;
 };
+
+/** How a FEC file numbers its entries. */
+export const fecNumbering = async (file: string): Promise<NumberingMode> =>
+  (await validatedFec(file)).summary.numbering.mode;

@@ -3,14 +3,16 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { noticeIdentity } from '../../core/record-source.js';
 import type { LedgerEntry, SourceNoticeRow, StateStore } from '../../store/state/state-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { entityLoadOrder } from '../plan/entity-order.js';
 import type { AccountingProof } from '../reconcile/accounting-proof.js';
 import type { DossierReconciliation, EntityReconciliation } from '../reconcile/reconcile.js';
+import { validatedFec } from '../../connectors/files/fec-numbering.js';
 import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
 import type { FecValidationReport } from '../../domains/accounting/fec/fec-validator.js';
-import { entityInputs } from '../run/dossier-inputs.js';
+import type { EntityInputs } from '../run/dossier-inputs.js';
+import type { EntityName } from '../../core/model/canonical-model.js';
 import { formatAmount, formatCount } from './french-format.js';
 
 /** An input of the dossier as it was when the pack was made: a file with its checksum, or a database table. */
@@ -79,16 +81,18 @@ const cutoverVersion = (): Promise<string> => {
 };
 
 /** Every source the dossier reads, with the entities reading it; files get their size and SHA-256. */
-const dossierInputs = async (loaded: LoadedPlan, dossier: string): Promise<EvidenceInput[]> => {
+const dossierInputs = async (
+  loaded: LoadedPlan,
+  planned: ReadonlyMap<EntityName, EntityInputs>,
+  dossier: string,
+): Promise<EvidenceInput[]> => {
   const readers = new Map<string, { kind: 'file' | 'table'; format: string; entities: string[] }>();
-  for (const entity of entityLoadOrder(loaded.plan)) {
-    const plan = loaded.plan.entities[entity];
-    if (plan === undefined) continue;
-    const inputs = await entityInputs(entity, plan, loaded.baseDir);
-    const kind = 'url' in plan.source ? 'table' : 'file';
-    for (const source of inputs.open(dossier)) {
-      for (const name of source.parts ?? [source.name]) {
-        const reader = readers.get(name) ?? { kind, format: plan.source.type, entities: [] };
+  for (const [entity, inputs] of planned) {
+    const source = loaded.plan.entities[entity]!.source;
+    const kind = 'url' in source ? 'table' : 'file';
+    for (const opened of inputs.open(dossier)) {
+      for (const name of opened.parts ?? [opened.name]) {
+        const reader = readers.get(name) ?? { kind, format: source.type, entities: [] };
         reader.entities.push(entity);
         readers.set(name, reader);
       }
@@ -122,7 +126,15 @@ const validateFecInputs = async (
     .filter((input) => input.format === 'fec' && input.sha256 !== undefined)
     .map((input) => path.resolve(loaded.baseDir, input.source));
   const reports: FecValidationReport[] = [];
-  for (const group of fecGroups(files)) reports.push(await validateFecGroup(group));
+  // A whole file was already validated when the reconciliation read it (its numbering): that report is reused.
+  for (const group of fecGroups(files)) {
+    const [only] = group.files;
+    reports.push(
+      group.files.length === 1 && only !== undefined
+        ? await validatedFec(only)
+        : await validateFecGroup(group),
+    );
+  }
   return reports;
 };
 
@@ -154,6 +166,8 @@ export const buildEvidencePack = async (options: {
   loaded: LoadedPlan;
   state: StateStore;
   reconciliation: DossierReconciliation;
+  /** The plan's inputs (`planInputs`), resolved once for all the dossiers of a reconciliation. */
+  inputs: ReadonlyMap<EntityName, EntityInputs>;
   now?: Date;
 }): Promise<EvidencePack> => {
   const { loaded, state, reconciliation } = options;
@@ -165,12 +179,12 @@ export const buildEvidencePack = async (options: {
   // Entities reading one file see its notices once each: the pack says each once.
   const seen = new Set<string>();
   const notices = (run === undefined ? [] : await state.notices(run.id)).filter((notice) => {
-    const key = `${notice.source}\u0000${notice.code}\u0000${notice.line ?? ''}\u0000${notice.message}`;
+    const key = noticeIdentity(notice);
     if (notice.dossierId !== id || seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  const inputs = await dossierInputs(loaded, id);
+  const inputs = await dossierInputs(loaded, options.inputs, id);
   return {
     format: 'cutover-evidence/1',
     generatedAt: (options.now ?? new Date()).toISOString(),

@@ -21,12 +21,12 @@ const status = (ok: boolean): string =>
 const table = (headers: readonly string[], rows: readonly string[], className = ''): string =>
   `<table class="${className}"><thead><tr>${headers.map((header) => `<th>${escapeHtml(header)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 
-/** Source and target side by side for one group; `notLoaded` shown only when some lines did not load. */
+/** The cells of one group, source and target side by side; `notLoaded` shown only when some lines did not load. */
+const balanceCells = (row: ProofRow): string =>
+  `${cell(row.key, 'key')}${cell(formatAmount(row.source.debit), 'num')}${cell(formatAmount(row.source.credit), 'num')}${cell(formatAmount(row.target.debit), 'num')}${cell(formatAmount(row.target.credit), 'num')}${cell(row.notLoaded.lines === 0 ? '' : `${row.notLoaded.lines} lines`, 'num')}${status(row.ok)}`;
+
 const balanceRows = (rows: readonly ProofRow[]): string[] =>
-  rows.map(
-    (row) =>
-      `<tr>${cell(row.key, 'key')}${cell(formatAmount(row.source.debit), 'num')}${cell(formatAmount(row.source.credit), 'num')}${cell(formatAmount(row.target.debit), 'num')}${cell(formatAmount(row.target.credit), 'num')}${cell(row.notLoaded.lines === 0 ? '' : `${row.notLoaded.lines} lines`, 'num')}${status(row.ok)}</tr>`,
-  );
+  rows.map((row) => `<tr>${balanceCells(row)}</tr>`);
 
 const balanceHeaders = [
   '',
@@ -223,8 +223,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
           : table(
               ['Check', 'Group', ...balanceHeaders.slice(1)],
               accounting.differences.map(
-                (row) =>
-                  `<tr>${cell(row.check.replace('_', ' '))}${balanceRows([row])[0]?.replace('<tr>', '') ?? ''}`,
+                (row) => `<tr>${cell(row.check.replace('_', ' '))}${balanceCells(row)}</tr>`,
               ),
             ) +
               table(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import type { Reconciliation } from '../reconcile/reconcile.js';
+import { planInputs } from '../run/dossier-inputs.js';
 import { buildEvidencePack } from './evidence-pack.js';
 import { renderEvidenceHtml } from './render-evidence-html.js';
 
@@ -29,8 +30,9 @@ export const writeEvidencePacks = async (options: {
 }): Promise<WrittenPack[]> => {
   const { loaded, state, reconciliation, out } = options;
   const written: WrittenPack[] = [];
+  const inputs = await planInputs(loaded.plan, loaded.baseDir);
   for (const dossier of reconciliation.dossiers) {
-    const pack = await buildEvidencePack({ loaded, state, reconciliation: dossier });
+    const pack = await buildEvidencePack({ loaded, state, reconciliation: dossier, inputs });
     const folder = path.join(out, folderName(dossier.id));
     await mkdir(folder, { recursive: true });
     const json = path.join(folder, 'evidence.json');

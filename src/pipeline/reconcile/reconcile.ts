@@ -9,7 +9,7 @@ import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { entityInputs, fieldText, type EntityInputs } from '../run/dossier-inputs.js';
+import { fieldText, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
@@ -130,9 +130,7 @@ export const reconcile = async (options: {
   const { loaded, state, target } = options;
   const plan = loaded.plan;
   const order = entityLoadOrder(plan);
-  const inputs = new Map<EntityName, EntityInputs>();
-  for (const entity of order)
-    inputs.set(entity, await entityInputs(entity, plan.entities[entity]!, loaded.baseDir));
+  const inputs = await planInputs(plan, loaded.baseDir);
   const ledger = new Map<string, number>();
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);

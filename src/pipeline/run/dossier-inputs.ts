@@ -1,5 +1,12 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
-import type { DossierRule, EntityPlan, FileSourceSpec, SqlSourceSpec } from '../../core/plan/plan-schema.js';
+import type {
+  DossierRule,
+  EntityPlan,
+  FileSourceSpec,
+  Plan,
+  SqlSourceSpec,
+} from '../../core/plan/plan-schema.js';
+import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
 import path from 'node:path';
 import { concatenatedSource } from '../../connectors/files/concatenated-source.js';
@@ -98,4 +105,14 @@ export const entityInputs = async (
     open: (dossier) => ('value' in rule && rule.value !== dossier ? [] : openFiles(files)),
     filterField,
   };
+};
+
+/** The inputs of every entity of a plan, in load order: files are listed once for all dossiers. */
+export const planInputs = async (plan: Plan, baseDir: string): Promise<Map<EntityName, EntityInputs>> => {
+  const inputs = new Map<EntityName, EntityInputs>();
+  for (const entity of entityLoadOrder(plan)) {
+    const entityPlan = plan.entities[entity];
+    if (entityPlan !== undefined) inputs.set(entity, await entityInputs(entity, entityPlan, baseDir));
+  }
+  return inputs;
 };

@@ -1,11 +1,11 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
-import type { SourceNotice } from '../../core/record-source.js';
+import { noticeIdentity, type SourceNotice } from '../../core/record-source.js';
 import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/state-store.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { entityInputs, fieldText, type EntityInputs } from './dossier-inputs.js';
+import { fieldText, planInputs, type EntityInputs } from './dossier-inputs.js';
 import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
 import { readRegistry } from './read-registry.js';
 
@@ -115,9 +115,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const run = resumed ? unfinished : await state.createRun(loaded.hash, command);
 
   const order = entityLoadOrder(plan);
-  const inputs = new Map<EntityName, EntityInputs>();
-  for (const entity of order)
-    inputs.set(entity, await entityInputs(entity, plan.entities[entity]!, loaded.baseDir));
+  const inputs = await planInputs(plan, loaded.baseDir);
 
   const registry = await readRegistry(plan, loaded.baseDir);
   const dossierIds = new Set(registry.map((dossier) => dossier.id));
@@ -198,9 +196,8 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
       removedStaleRows += result.removed;
       for (const notice of result.notices) {
-        // Entities read off one file (the FEC's journals, accounts, entries...) see its notices once each: the
-        // summary says each once, under the first entity that read it.
-        const key = `${dossier.id}\u0000${notice.source}\u0000${notice.code}\u0000${notice.line ?? ''}\u0000${notice.message}`;
+        // Said once, under the first entity that read it.
+        const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
         if (seenNotices.has(key)) continue;
         seenNotices.add(key);
         notices.push({ ...notice, dossier: dossier.id, entity });
