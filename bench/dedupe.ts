@@ -86,6 +86,83 @@ if (!speedOnly) {
   }
 }
 
+/**
+ * What review decisions teach the model. A reviewer who always answers right (the labels) decides the first
+ * `decisions` pairs of the review queue; dedupe runs again with them. The decided pairs themselves are linked or
+ * kept apart by the decision, so the model's gain is read on the pairs nobody decided: links F1 of the pairs
+ * scored at or above the automatic threshold, before and after, on the same undecided pairs.
+ */
+const undecidedLinkF1 = async (workbench: Workbench, auto: number, decided: [number, number, boolean][]) => {
+  await workbench.run('CREATE OR REPLACE TEMP TABLE decided_pairs (l INTEGER, r INTEGER)');
+  await workbench.appendStrings(
+    'decided_pairs',
+    decided.map(([a, b]) => [String(Math.min(a, b)), String(Math.max(a, b))]),
+  );
+  const [row] = await workbench.rows<{ tp: number; predicted: number; actual: number }>(
+    `SELECT
+       (SELECT count(*) FROM scored s JOIN rec a ON a.id = s.l JOIN rec b ON b.id = s.r
+        WHERE s.probability >= ${auto} AND a.truth = b.truth
+          AND NOT EXISTS (SELECT 1 FROM decided_pairs d WHERE d.l = s.l AND d.r = s.r))::DOUBLE AS tp,
+       (SELECT count(*) FROM scored s WHERE s.probability >= ${auto}
+          AND NOT EXISTS (SELECT 1 FROM decided_pairs d WHERE d.l = s.l AND d.r = s.r))::DOUBLE AS predicted,
+       ((SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM rec WHERE truth IS NOT NULL GROUP BY truth))
+        - (SELECT count(*) FROM decided_pairs d JOIN rec a ON a.id = d.l JOIN rec b ON b.id = d.r WHERE a.truth = b.truth))::DOUBLE AS actual`,
+  );
+  const { tp = 0, predicted = 0, actual = 0 } = row ?? {};
+  const precision = predicted === 0 ? 1 : tp / predicted;
+  const recall = actual === 0 ? 1 : tp / actual;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+};
+
+const reviewLoop = [];
+if (!speedOnly) {
+  for (const set of sets.filter((entry) => entry.name !== 'febrl3')) {
+    const config = parseDedupeConfig(dedupePresets[set.preset]);
+    const first = await Workbench.open();
+    await loadCsv(first, path.join(dataFolder, set.file));
+    const before = await runDedupe(first, config, { reviewLimit: 100_000 });
+    const [truth = []] = await first.columns('SELECT truth FROM rec ORDER BY id');
+    const truthOf = truth as (string | null)[];
+    for (const decisions of [50, 200]) {
+      const decided = before.review.pairs.slice(0, decisions).map(({ l, r }): [number, number, boolean] => {
+        const [a, b] = [truthOf[l.row], truthOf[r.row]];
+        return [l.row, r.row, a !== null && a !== undefined && a === b];
+      });
+      const modelBefore = await undecidedLinkF1(first, config.thresholds.auto, decided);
+      const second = await Workbench.open();
+      await loadCsv(second, path.join(dataFolder, set.file));
+      const after = await runDedupe(second, config, {
+        decisions: {
+          same: decided.filter(([, , same]) => same).map(([l, r]) => [l, r] as const),
+          different: decided.filter(([, , same]) => !same).map(([l, r]) => [l, r] as const),
+        },
+      });
+      const modelAfter = await undecidedLinkF1(second, config.thresholds.auto, decided);
+      second.close();
+      const entry = {
+        set: set.name,
+        decisions: decided.length,
+        same: decided.filter(([, , same]) => same).length,
+        undecidedLinkF1: { before: round(modelBefore.f1), after: round(modelAfter.f1) },
+        undecidedLinkPrecision: { before: round(modelBefore.precision), after: round(modelAfter.precision) },
+        undecidedLinkRecall: { before: round(modelBefore.recall), after: round(modelAfter.recall) },
+        clusterF1: {
+          before: round(before.evaluation?.clusters.pairwise.f1),
+          after: round(after.evaluation?.clusters.pairwise.f1),
+        },
+        linkF1: { before: round(before.evaluation?.links.f1), after: round(after.evaluation?.links.f1) },
+      };
+      reviewLoop.push(entry);
+      console.log(
+        `review loop ${set.name}: ${entry.decisions} decisions (${entry.same} same) -> links F1 on undecided pairs ` +
+          `${entry.undecidedLinkF1.before} -> ${entry.undecidedLinkF1.after}; all links ${entry.linkF1.before} -> ${entry.linkF1.after}; ` +
+          `clusters ${entry.clusterF1.before} -> ${entry.clusterF1.after}`,
+      );
+    }
+    first.close();
+  }
+}
+
 let speed;
 if (!qualityOnly) {
   const folder = await mkdtemp(path.join(tmpdir(), 'cutover-dedupe-bench-'));
@@ -160,6 +237,7 @@ await writeFile(
       measuredAt: new Date().toISOString(),
       machine: 'shared 2-core machine: seconds are noisy',
       quality: quality.length > 0 ? quality : previous.quality,
+      reviewLoop: reviewLoop.length > 0 ? reviewLoop : previous.reviewLoop,
       speed: speed ?? previous.speed,
       giantBlock: giantBlock ?? previous.giantBlock,
     },

@@ -3,6 +3,7 @@ import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
 import type { DedupePlanOptions, DedupeUndoOptions, ReviewListOptions } from './commands/merge-commands.js';
+import type { ReviewGoldenOptions } from './commands/golden-command.js';
 import type { DemoCommandOptions } from './commands/demo-command.js';
 import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { FecExportCommandOptions } from './commands/fec-export-command.js';
@@ -328,6 +329,25 @@ review
     action(
       async (pair: string, decision: string, options: { plan: string; state?: string; json?: boolean }) =>
         (await import('./commands/merge-commands.js')).reviewDecideCommand(pair, decision, options),
+    ),
+  );
+
+review
+  .command('golden')
+  .description(
+    "list the golden records of the clusters, each value with its origin; with --record and --field, choose a value by hand",
+  )
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--entity <name>', 'only this entity (required to choose)')
+  .option('--dossier <id>', 'only this dossier')
+  .option('--record <key>', "the source key of the record whose value the cluster's golden record takes")
+  .option('--field <column>', 'the mapped column to take from --record')
+  .option('--limit <n>', 'at most this many clusters', '50')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: ReviewGoldenOptions) =>
+      (await import('./commands/golden-command.js')).reviewGoldenCommand(options),
     ),
   );
 

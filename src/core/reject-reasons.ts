@@ -37,5 +37,10 @@ export const RejectReason = {
   NO_DOSSIER: 'NO_DOSSIER',
   /** A JSON line or document that does not parse. */
   MALFORMED_JSON: 'MALFORMED_JSON',
+  /**
+   * A record `cutover dedupe` merged into a survivor that was not loaded (rejected at load, or gone from the
+   * source): it cannot be merged into nothing, so it is rejected with its raw content until a replay loads both.
+   */
+  SURVIVOR_NOT_LOADED: 'SURVIVOR_NOT_LOADED',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];

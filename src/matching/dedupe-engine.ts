@@ -114,7 +114,10 @@ export const runDedupe = async (
   lap('block');
   await compareCandidatePairs(workbench, config, comparisons);
   lap('compare');
-  const model = await trainModel(workbench, config, comparisons, records);
+  const model = await trainModel(workbench, config, comparisons, records, {
+    same: options.decisions?.same ?? [],
+    different: options.decisions?.different ?? [],
+  });
   lap('train');
   await scorePairs(workbench, model, comparisons);
   lap('score');

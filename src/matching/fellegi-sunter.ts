@@ -28,7 +28,17 @@ export interface FellegiSunterModel {
   lambda: number;
   priorWeight: number;
   randomPairs: number;
-  em: { sessions: { rule: string; pairs: number; iterations: number; converged: boolean }[] };
+  em: {
+    sessions: { rule: string; pairs: number; iterations: number; converged: boolean }[];
+    /** Pairs people decided (review queue) that trained the model with their known class instead of a guess. */
+    labelled: { same: number; different: number };
+  };
+}
+
+/** Pairs of record rows people decided: "same" (one entity) or "different". */
+export interface LabelledPairs {
+  readonly same: readonly (readonly [number, number])[];
+  readonly different: readonly (readonly [number, number])[];
 }
 
 const RANDOM_PAIRS = 500_000;
@@ -108,7 +118,24 @@ const estimateU = async (workbench: Workbench, comparisons: Comparison[], record
 interface Pattern {
   levels: number[];
   count: number;
+  /** Pairs a person decided: their class is known (true: same entity), so EM does not guess it. */
+  labelled: boolean | null;
+  /** For undecided pairs: how people decided the pairs that compare exactly the same way. */
+  lookAlikes?: { same: number; different: number };
 }
+
+/** How much the model's own guess weighs against look-alike decisions, in decisions (a Beta prior's strength). */
+const LOOK_ALIKE_PRIOR = 1;
+
+/** P(same entity) of a pattern: known for decided pairs, else from the current m, u and prior. */
+const posteriorOf = (pattern: Pattern, matchLikelihood: number, nonMatchLikelihood: number): number => {
+  if (pattern.labelled !== null) return pattern.labelled ? 1 : 0;
+  const model = matchLikelihood / (matchLikelihood + nonMatchLikelihood);
+  const seen = pattern.lookAlikes;
+  if (seen === undefined) return model;
+  // Decisions on pairs that compare exactly alike say what such pairs are: the model's guess is their prior.
+  return (seen.same + LOOK_ALIKE_PRIOR * model) / (seen.same + seen.different + LOOK_ALIKE_PRIOR);
+};
 
 /**
  * Expectation-maximisation of m (and of the share of matches among the pairs) with u fixed, over the comparison
@@ -140,8 +167,7 @@ const expectationMaximisation = (
         matchLikelihood *= m[c]?.[level] ?? 1;
         nonMatchLikelihood *= u[c]?.[level] ?? 1;
       });
-      const posterior = matchLikelihood / (matchLikelihood + nonMatchLikelihood);
-      const weight = posterior * pattern.count;
+      const weight = posteriorOf(pattern, matchLikelihood, nonMatchLikelihood) * pattern.count;
       matchSum += weight;
       total += pattern.count;
       pattern.levels.forEach((level, c) => {
@@ -187,35 +213,79 @@ const fieldsOfRule = (config: DedupeConfig, rule: string[]): Set<number> =>
   );
 
 /**
- * Trains the model without labels: u from random pairs, m by EM. As in Splink, EM runs once per blocking rule on
- * the pairs that rule proposes, with that rule's fields frozen, and each field's m is the average over the
- * sessions that could estimate it, weighed by their expected matches. The share of matches among candidates is
- * then estimated with m and u fixed, and turned into a prior over all pairs.
+ * Table `labelled (l, r, same)`: the decided pairs, oriented like the candidate pairs (l < r). A pair decided
+ * both ways (it cannot be, the store keeps one decision) would count once per way.
+ */
+const storeLabelledPairs = async (workbench: Workbench, labelled: LabelledPairs): Promise<void> => {
+  await workbench.run('CREATE OR REPLACE TEMP TABLE labelled (l INTEGER, r INTEGER, same BOOLEAN)');
+  const rows = [
+    ...labelled.same.map(([a, b]) => [Math.min(a, b), Math.max(a, b), true] as const),
+    ...labelled.different.map(([a, b]) => [Math.min(a, b), Math.max(a, b), false] as const),
+  ];
+  await workbench.appendStrings(
+    'labelled',
+    rows.map(([l, r, same]) => [String(l), String(r), String(same)]),
+  );
+};
+
+/**
+ * Trains the model: u from random pairs, m by EM. As in Splink, EM runs once per blocking rule on the pairs that
+ * rule proposes, with that rule's fields frozen, and each field's m is the average over the sessions that could
+ * estimate it, weighed by their expected matches. The share of matches among candidates is then estimated with m
+ * and u fixed, and turned into a prior over all pairs. Without decisions no label is used; with them (the review
+ * queue's "same" and "different"), EM is semi-supervised: a decided pair counts with its known class, so what
+ * people taught the model moves m (and the prior) for every pair that looks like the ones they decided.
  */
 export const trainModel = async (
   workbench: Workbench,
   config: DedupeConfig,
   comparisons: Comparison[],
   records: number,
+  labelled: LabelledPairs = { same: [], different: [] },
 ): Promise<FellegiSunterModel> => {
   const { u, sampled } = await estimateU(workbench, comparisons, records);
-  const groupBy = levelColumns(comparisons).join(', ');
+  await storeLabelledPairs(workbench, labelled);
+  const groupBy = levelColumns(comparisons)
+    .map((column) => `c.${column}`)
+    .join(', ');
   const readPatterns = async (where: string): Promise<Pattern[]> => {
-    const rows = await workbench.rows<Record<string, number>>(
-      `SELECT ${groupBy}, count(*)::DOUBLE AS n FROM cmp ${where} GROUP BY ALL`,
+    const rows = await workbench.rows<Record<string, number | boolean | null>>(
+      `SELECT ${groupBy}, d.same AS labelled, count(*)::DOUBLE AS n
+       FROM cmp c LEFT JOIN labelled d ON d.l = c.l AND d.r = c.r ${where} GROUP BY ALL`,
     );
-    return rows.map((row) => ({
+    const patterns: Pattern[] = rows.map((row) => ({
       levels: comparisons.map((comparison) => Number(row[`g${comparison.index}`])),
       count: Number(row.n),
+      labelled: row.labelled === null || row.labelled === undefined ? null : Boolean(row.labelled),
     }));
+    const decided = new Map<string, { same: number; different: number }>();
+    for (const pattern of patterns) {
+      if (pattern.labelled === null) continue;
+      const key = pattern.levels.join(',');
+      const seen = decided.get(key) ?? { same: 0, different: 0 };
+      if (pattern.labelled) seen.same += pattern.count;
+      else seen.different += pattern.count;
+      decided.set(key, seen);
+    }
+    for (const pattern of patterns) {
+      const seen = pattern.labelled === null ? decided.get(pattern.levels.join(',')) : undefined;
+      if (seen !== undefined) pattern.lookAlikes = seen;
+    }
+    return patterns;
   };
+  const [labelledSame = 0, labelledDifferent = 0] = (
+    await workbench.columns(
+      `SELECT count(*) FILTER (d.same)::DOUBLE, count(*) FILTER (NOT d.same)::DOUBLE
+       FROM labelled d JOIN cmp c ON d.l = c.l AND d.r = c.r`,
+    )
+  ).map((column) => Number(column[0] ?? 0));
 
   const start = initialM(comparisons);
   const sums = comparisons.map((comparison) => Array<number>(comparison.levels.length + 1).fill(0));
   const weights = comparisons.map(() => 0);
   const sessions: FellegiSunterModel['em']['sessions'] = [];
   for (const [bit, rule] of config.blocking.entries()) {
-    const patterns = await readPatterns(`WHERE rules & ${2 ** bit} <> 0`);
+    const patterns = await readPatterns(`WHERE c.rules & ${2 ** bit} <> 0`);
     const pairs = patterns.reduce((sum, pattern) => sum + pattern.count, 0);
     if (pairs === 0) continue;
     const frozen = fieldsOfRule(config, rule);
@@ -262,7 +332,7 @@ export const trainModel = async (
     lambda,
     priorWeight: log2(lambda / (1 - lambda)),
     randomPairs: sampled,
-    em: { sessions },
+    em: { sessions, labelled: { same: labelledSame, different: labelledDifferent } },
   };
 };
 
@@ -281,7 +351,7 @@ const expectationMaximisationOfPrior = (patterns: Pattern[], m: number[][], u: n
     let total = 0;
     patterns.forEach((pattern, index) => {
       const ratio = ratios[index] ?? 1;
-      matches += ((lambda * ratio) / (lambda * ratio + 1 - lambda)) * pattern.count;
+      matches += posteriorOf(pattern, lambda * ratio, 1 - lambda) * pattern.count;
       total += pattern.count;
     });
     const next = matches / total;

@@ -17,6 +17,8 @@ export interface GoldenChoice {
   readonly values: Record<string, CanonicalValue>;
   /** Per column, the key of the member its value came from. */
   readonly origins: Record<string, string>;
+  /** Columns whose value a person chose, sorted. */
+  readonly chosenByHand: string[];
 }
 
 const isEmpty = (value: CanonicalValue | undefined): boolean =>
@@ -61,11 +63,14 @@ const ranked = (
 /**
  * The golden record of a cluster, field by field: the survivor is the member the plan's rule prefers; each column
  * takes its value from the first member, in the order its rule (the column's own, or the plan's) prefers, that has
- * one, so an empty survivor field is filled from another member, and the origin of every value is kept.
+ * one, so an empty survivor field is filled from another member, and the origin of every value is kept. A column
+ * a person chose (`byHand`: column → member key, ignored when that key is not a member) takes that member's value
+ * as it is, even empty: a person may choose to drop a wrong value.
  */
 export const chooseGolden = (
   members: readonly SurvivorCandidate[],
   survivorship: Survivorship,
+  byHand: ReadonlyMap<string, string> = new Map(),
 ): GoldenChoice => {
   const byRule = new Map<SurvivorshipRule, SurvivorCandidate[]>();
   const order = (rule: SurvivorshipRule) => {
@@ -81,11 +86,19 @@ export const chooseGolden = (
   const columns = new Set(members.flatMap((member) => Object.keys(member.values)));
   const values: Record<string, CanonicalValue> = {};
   const origins: Record<string, string> = {};
+  const chosenByHand: string[] = [];
   for (const column of columns) {
+    const chosen = members.find((member) => member.key === byHand.get(column));
+    if (chosen !== undefined) {
+      values[column] = chosen.values[column] ?? null;
+      origins[column] = chosen.key;
+      chosenByHand.push(column);
+      continue;
+    }
     const rule = survivorship.fields[column] ?? survivorship.rule;
     const source = order(rule).find((member) => !isEmpty(member.values[column])) ?? survivor;
     values[column] = source.values[column] ?? null;
     origins[column] = source.key;
   }
-  return { survivorKey: survivor.key, values, origins };
+  return { survivorKey: survivor.key, values, origins, chosenByHand: chosenByHand.sort() };
 };

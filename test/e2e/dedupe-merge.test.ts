@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -216,28 +217,116 @@ describe('deduplication in a migration', () => {
     expect((await p.review()).pairs.map((row) => row.pairId)).not.toContain(pair.pairId);
   }, 120_000);
 
-  it('fails reconcile when a survivor has no row, so that merged records cannot vanish, until dedupe runs again', async () => {
+  it('rejects a record merged into a survivor rejected at load, keeps its raw content, and a replay after the fix merges it', async () => {
     const p = project();
     await p.dedupe();
-    // The survivor A1 loses its last name after dedupe: the run rejects it, and A2 is merged into nothing.
+    // The survivor A1 loses its last name after dedupe: the run rejects it, so A2 cannot be merged into it.
+    const fixed = dedupeContactsCsv();
     writeFiles(p.dir, {
-      'contacts.csv': dedupeContactsCsv().replace('A1,north,Anne,Martin-Lagarde,', 'A1,north,Anne,,'),
+      'contacts.csv': fixed.replace('A1,north,Anne,Martin-Lagarde,', 'A1,north,Anne,,'),
     });
+    const run = await p.run();
+    const ledger = await readLedger(defaultStatePath(p.dir));
+    const a2 = ledger.find((entry) => entry.sourceKey === 'A2');
+    expect(a2).toMatchObject({ fate: 'rejected', reason: 'SURVIVOR_NOT_LOADED', survivorKey: 'A1' });
+    expect(a2?.raw).toContain('A2,north,');
+    expect(ledger.find((entry) => entry.sourceKey === 'A1')).toMatchObject({
+      fate: 'rejected',
+      reason: 'REQUIRED_MISSING',
+    });
+    expect(ledger.filter((entry) => entry.fate === 'merged')).toHaveLength(run.records.merged);
+    expect((await p.rows('north')).has('A2')).toBe(false);
+    // Nothing is merged into nothing: every record has its fate, and reconcile holds.
+    expect(await p.reconcile()).toMatchObject({ ok: true, totals: { unaccounted: 0 } });
+
+    // The data is fixed: the replay loads A1 with its golden record and merges A2 into it.
+    writeFiles(p.dir, { 'contacts.csv': fixed });
+    const replay = await cli(['replay', '--plan', p.plan, '--json']);
+    ok(replay);
+    expect((await p.rows('north')).get('A1')).toMatchObject({ phone: '+33612345678' });
+    expect(
+      (await readLedger(defaultStatePath(p.dir))).find((entry) => entry.sourceKey === 'A2'),
+    ).toMatchObject({
+      fate: 'merged',
+      survivorKey: 'A1',
+    });
+    expect((await p.reconcile()).ok).toBe(true);
+  }, 120_000);
+
+  it('fails reconcile when a survivor row disappears from the target, so that merged records cannot vanish', async () => {
+    const p = project();
+    await p.dedupe();
     await p.run();
+    const db = new Database(path.join(p.dir, 'target.db'));
+    try {
+      db.prepare("DELETE FROM contact WHERE source_key = 'A1'").run();
+    } finally {
+      db.close();
+    }
     const failed = await cli(['reconcile', '--plan', p.plan, '--json']);
     expect(failed.code, describeResult(failed)).toBe(5);
     const north = parseJsonStdout<{
       dossiers: {
         id: string;
-        entities: { mergedIntoMissing: number; unaccounted: number; samples: string[] }[];
+        entities: { mergedIntoMissing: number; samples: string[] }[];
       }[];
     }>(failed).dossiers.find((dossier) => dossier.id === 'north');
-    expect(north?.entities[0]).toMatchObject({ mergedIntoMissing: 1, unaccounted: 0 });
+    expect(north?.entities[0]?.mergedIntoMissing).toBe(1);
     expect(north?.entities[0]?.samples).toContain('A2');
+  }, 120_000);
 
+  it('lists golden records with the origin of each value, and a value chosen by hand wins on the next dedupe and run', async () => {
+    const p = project();
     await p.dedupe();
+    const listed = parseJsonStdout<{
+      clusters: {
+        clusterId: string;
+        survivorKey: string;
+        absorbedKeys: string[];
+        golden: MergeDecision['golden'];
+      }[];
+    }>(
+      ok(
+        await cli([
+          'review',
+          'golden',
+          '--plan',
+          p.plan,
+          '--entity',
+          'contact',
+          '--dossier',
+          'north',
+          '--limit',
+          '1000',
+          '--json',
+        ]),
+      ),
+    );
+    const anne = listed.clusters.find((cluster) => cluster.survivorKey === 'A1');
+    expect(anne).toMatchObject({ absorbedKeys: ['A2'] });
+    expect(anne?.golden.origins).toMatchObject({ phone: 'A2', city: 'A1' });
+
+    // A2 has no city: a person decides the cluster's city is A2's (empty), against most_complete.
+    const choose = (...args: string[]) =>
+      cli(['review', 'golden', '--plan', p.plan, '--entity', 'contact', ...args]);
+    ok(await choose('--record', 'A2', '--field', 'city'));
+    const unknownField = await choose('--record', 'A2', '--field', 'shoe_size');
+    expect(unknownField.code, describeResult(unknownField)).toBe(2);
+    expect(unknownField.stderr).toContain('shoe_size is not a column the plan maps for contact');
+    const alone = await choose('--record', 'N-B1', '--field', 'city');
+    expect(alone.code, describeResult(alone)).toBe(2);
+    expect(alone.stderr).toContain('record N-B1 is in no active contact cluster');
+
+    const dedupe = await p.dedupe();
+    expect(dedupe).toMatchObject({ valuesChosenByHand: 1 });
+    const merge = (await p.merges()).find((entry) => entry.absorbedKey === 'A2');
+    expect(merge?.golden).toMatchObject({
+      values: { city: null, phone: '+33612345678' },
+      chosenByHand: ['city'],
+    });
+    expect(merge?.golden.origins).toMatchObject({ city: 'A2', phone: 'A2', email: 'A1' });
     await p.run();
-    expect((await p.rows('north')).get('A2')).toMatchObject({ phone: '+33612345678' });
+    expect((await p.rows('north')).get('A1')).toMatchObject({ city: null, phone: '+33612345678' });
     expect((await p.reconcile()).ok).toBe(true);
   }, 120_000);
 

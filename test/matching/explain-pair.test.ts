@@ -40,7 +40,7 @@ const model: FellegiSunterModel = {
   lambda: 0.001,
   priorWeight: Math.log2(0.001 / 0.999),
   randomPairs: 1000,
-  em: { sessions: [] },
+  em: { sessions: [], labelled: { same: 0, different: 0 } },
 };
 
 describe('explainPair', () => {

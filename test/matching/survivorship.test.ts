@@ -27,6 +27,25 @@ const anneAgain: SurvivorCandidate = {
 };
 
 describe('chooseGolden', () => {
+  it('takes a value chosen by hand from its record, even an empty one, and says which columns a person chose', () => {
+    const golden = chooseGolden(
+      [anneAgain, anne],
+      { rule: 'most_complete', fields: {} },
+      new Map([
+        ['email', 'K7'],
+        ['updated_at', 'K7'],
+        ['phone', 'K99'],
+      ]),
+    );
+    expect(golden.survivorKey).toBe('K1');
+    // K7's empty email: a person may choose to drop a value the rule would have kept.
+    expect(golden.values).toMatchObject({ email: '', updated_at: '2025-03-01', phone: '+33612345678' });
+    expect(golden.origins).toMatchObject({ email: 'K7', updated_at: 'K7', phone: 'K7', first_name: 'K1' });
+    // K99 is in no cluster here: the phone follows the rule, and only the two applied choices are listed.
+    expect(golden.chosenByHand).toEqual(['email', 'updated_at']);
+    expect(chooseGolden([anne, anneAgain], { rule: 'most_complete', fields: {} }).chosenByHand).toEqual([]);
+  });
+
   it('keeps the most complete record as survivor and fills its empty fields from the other, with their origin', () => {
     const golden = chooseGolden([anneAgain, anne], { rule: 'most_complete', fields: {} });
     expect(golden.survivorKey).toBe('K1');

@@ -127,6 +127,56 @@ for (const dialect of dialects) {
       expect((await store.steps('r1'))[0]).toMatchObject({ loaded: 2, merged: 1 });
     });
 
+    it('turns merged entries into rejected ones when their survivor was not loaded, idempotently', async () => {
+      const merged = (location: string, key: string, survivor: string) =>
+        entry(location, {
+          fate: 'merged',
+          reason: null,
+          column: null,
+          sourceKey: key,
+          survivorKey: survivor,
+        });
+      await store.writeLedger([
+        merged('contacts.csv:3', 'K2', 'K1'),
+        merged('contacts.csv:4', 'K3', 'K1'),
+        merged('contacts.csv:6', 'K5', 'K4'),
+      ]);
+      const reject = () =>
+        store.rejectMergedInto('D1', 'contact', ['K1'], 'SURVIVOR_NOT_LOADED', (key) => `into ${key}`);
+      expect(await reject()).toBe(2);
+      // Again (a resumed unit): nothing left to convert, the same count, so counts adjust once.
+      expect(await reject()).toBe(2);
+      expect(await store.ledgerEntries({ fate: 'rejected' })).toEqual([
+        expect.objectContaining({
+          sourceKey: 'K2',
+          reason: 'SURVIVOR_NOT_LOADED',
+          survivorKey: 'K1',
+          message: 'into K1',
+        }),
+        expect.objectContaining({ sourceKey: 'K3', reason: 'SURVIVOR_NOT_LOADED', survivorKey: 'K1' }),
+      ]);
+      expect(await store.countLedger('D1', 'contact', 'merged')).toBe(1);
+      expect(await store.rejectMergedInto('D1', 'contact', [], 'SURVIVOR_NOT_LOADED', () => '')).toBe(0);
+    });
+
+    it('keeps golden values chosen by hand, newest first, one per record and column', async () => {
+      await store.chooseGoldenValue({ dossierId: 'D1', entity: 'contact', column: 'city', chosenKey: 'K2' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await store.chooseGoldenValue({ dossierId: 'D1', entity: 'contact', column: 'city', chosenKey: 'K3' });
+      await store.chooseGoldenValue({ dossierId: 'D2', entity: 'company', column: 'name', chosenKey: 'C1' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Choosing K2 again makes it the newest: it wins over K3 for a cluster holding both.
+      await store.chooseGoldenValue({ dossierId: 'D1', entity: 'contact', column: 'city', chosenKey: 'K2' });
+      const choices = await store.goldenChoices({ entity: 'contact' });
+      expect(choices.map((choice) => [choice.dossierId, choice.column, choice.chosenKey])).toEqual([
+        ['D1', 'city', 'K2'],
+        ['D1', 'city', 'K3'],
+      ]);
+      expect(await store.goldenChoices({ dossierId: 'D2' })).toEqual([
+        expect.objectContaining({ entity: 'company', column: 'name', chosenKey: 'C1' }),
+      ]);
+    });
+
     it('replaces the active merges of a unit on a new dedupe, keeps undone ones, and undoes a whole cluster', async () => {
       const golden = {
         values: { first_name: 'Anne', phone: '+33612345678' },

@@ -40,6 +40,8 @@ export interface DedupeEntitySummary {
   readonly merged: number;
   readonly review: { readonly stored: number; readonly total: number; readonly decided: number };
   readonly decisionsApplied: { readonly same: number; readonly different: number };
+  /** Golden values taken from the record a person chose (`cutover review golden`), over all clusters. */
+  readonly valuesChosenByHand: number;
   readonly blocking: DedupeResult['blocking'];
   readonly thresholds: DedupeResult['thresholds'];
 }
@@ -183,6 +185,16 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       ).map((row) => [Number(row.row), row]),
     );
 
+    // People's golden-value choices, newest first: per column, the first chosen record found in a cluster wins.
+    const choices = await state.goldenChoices({ entity });
+    const choicesOf = new Map<string, { column: string; key: string }[]>();
+    for (const choice of choices) {
+      const list = choicesOf.get(choice.dossierId) ?? [];
+      list.push({ column: choice.column, key: choice.chosenKey });
+      choicesOf.set(choice.dossierId, list);
+    }
+    let valuesChosenByHand = 0;
+
     const mergesOf = new Map<
       string,
       Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'>[]
@@ -199,7 +211,13 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
           values: (stored === undefined ? {} : JSON.parse(stored.values)) as Record<string, CanonicalValue>,
         };
       });
-      const golden = chooseGolden(candidates, section.survivorship);
+      const memberKeys = new Set(candidates.map((candidate) => candidate.key));
+      const byHand = new Map<string, string>();
+      for (const choice of choicesOf.get(dossier) ?? []) {
+        if (memberKeys.has(choice.key) && !byHand.has(choice.column)) byHand.set(choice.column, choice.key);
+      }
+      const golden = chooseGolden(candidates, section.survivorship, byHand);
+      valuesChosenByHand += golden.chosenByHand.length;
       const clusterId = clusterIdOf(
         dossier,
         entity,
@@ -212,7 +230,11 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
           clusterId,
           survivorKey: golden.survivorKey,
           absorbedKey: candidate.key,
-          golden: { values: golden.values, origins: golden.origins },
+          golden: {
+            values: golden.values,
+            origins: golden.origins,
+            ...(golden.chosenByHand.length === 0 ? {} : { chosenByHand: golden.chosenByHand }),
+          },
         });
       }
       mergesOf.set(dossier, list);
@@ -263,6 +285,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
         ).length,
       },
       decisionsApplied: { same: decisions.same.length, different: decisions.different.length },
+      valuesChosenByHand,
       blocking: result?.blocking ?? { rules: [], candidatePairs: 0 },
       thresholds: section.thresholds,
     };

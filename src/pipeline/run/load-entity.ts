@@ -7,6 +7,7 @@ import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/stat
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/target-store.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
+import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
 import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { fieldText } from './dossier-inputs.js';
@@ -396,6 +397,10 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   }
 
   let removed = 0;
+  if (!dryRun && status === 'done' && merges.goldenOf.size > 0) {
+    const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges });
+    counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
+  }
   if (!dryRun && status === 'done') {
     ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
   }

@@ -126,6 +126,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-28-004-golden-choice': {
+    async up(db: Kysely<unknown>) {
+      // A value of a golden record chosen by a person: cluster `column` takes the value of record `chosen_key`.
+      // Keyed by the record, not the cluster id, so the choice holds while that record stays in a cluster whose
+      // membership changed.
+      await db.schema
+        .createTable('golden_choice')
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('column_name', 'text', (column) => column.notNull())
+        .addColumn('chosen_key', 'text', (column) => column.notNull())
+        .addColumn('chosen_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('golden_choice_pk', ['dossier_id', 'entity', 'column_name', 'chosen_key'])
+        .execute();
+    },
+  },
 };
 
 export const stateMigrations: MigrationProvider = {

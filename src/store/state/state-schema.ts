@@ -71,6 +71,13 @@ export interface StateDatabase {
     created_at: string;
     undone_at: string | null;
   };
+  golden_choice: {
+    dossier_id: string;
+    entity: string;
+    column_name: string;
+    chosen_key: string;
+    chosen_at: string;
+  };
   review_pair: {
     pair_id: string;
     dossier_id: string;

@@ -39,6 +39,17 @@ export interface LedgerEntry {
 export interface GoldenRecord {
   readonly values: Readonly<Record<string, CanonicalValue>>;
   readonly origins: Readonly<Record<string, string>>;
+  /** Columns whose value a person chose (`cutover review golden`) rather than the survivorship rule. */
+  readonly chosenByHand?: readonly string[];
+}
+
+/** A person's choice: the golden record of the cluster holding `chosenKey` takes that record's `column`. */
+export interface GoldenValueChoice {
+  readonly dossierId: string;
+  readonly entity: string;
+  readonly column: string;
+  readonly chosenKey: string;
+  readonly chosenAt: string;
 }
 
 /** One absorbed record of a merge: the survivor's target row stands for it while the decision is active. */
@@ -399,6 +410,44 @@ export class StateStore {
   }
 
   /**
+   * Turns the `merged` entries of a unit whose survivor is one of `survivors` into rejected ones (reason, message
+   * per survivor), keeping their raw content and survivor key. Idempotent: returns how many entries of the unit
+   * now stand rejected for that reason with one of those survivors, converted now or by an earlier call.
+   */
+  async rejectMergedInto(
+    dossierId: string,
+    entity: string,
+    survivors: readonly string[],
+    reason: string,
+    message: (survivorKey: string) => string,
+  ): Promise<number> {
+    if (survivors.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let total = 0;
+      for (const survivor of survivors) {
+        await trx
+          .updateTable('ledger_entry')
+          .set({ fate: 'rejected', reason, message: message(survivor) })
+          .where('dossier_id', '=', dossierId)
+          .where('entity', '=', entity)
+          .where('fate', '=', 'merged')
+          .where('survivor_key', '=', survivor)
+          .execute();
+        const row = await trx
+          .selectFrom('ledger_entry')
+          .select((eb) => eb.fn.countAll().as('count'))
+          .where('dossier_id', '=', dossierId)
+          .where('entity', '=', entity)
+          .where('reason', '=', reason)
+          .where('survivor_key', '=', survivor)
+          .executeTakeFirst();
+        total += toNumber(row?.count ?? 0);
+      }
+      return total;
+    });
+  }
+
+  /**
    * Replaces the active merges of a dossier and entity by those a new `cutover dedupe` found. Undone merges stay
    * as history; a cluster found again exactly as it was becomes active again.
    */
@@ -582,6 +631,44 @@ export class StateStore {
       .where('pair_id', '=', pairId)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Records a person's choice of a golden value. A later choice for the same column of the same cluster wins
+   * (choices are read newest first).
+   */
+  async chooseGoldenValue(choice: Omit<GoldenValueChoice, 'chosenAt'>): Promise<void> {
+    const chosenAt = now();
+    await this.db
+      .insertInto('golden_choice')
+      .values({
+        dossier_id: choice.dossierId,
+        entity: choice.entity,
+        column_name: choice.column,
+        chosen_key: choice.chosenKey,
+        chosen_at: chosenAt,
+      })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['dossier_id', 'entity', 'column_name', 'chosen_key'])
+          .doUpdateSet({ chosen_at: chosenAt }),
+      )
+      .execute();
+  }
+
+  /** The golden values people chose, newest first. */
+  async goldenChoices(filter: { dossierId?: string; entity?: string } = {}): Promise<GoldenValueChoice[]> {
+    let query = this.db.selectFrom('golden_choice').selectAll();
+    if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
+    if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
+    const rows = await query.orderBy('chosen_at', 'desc').orderBy('chosen_key').execute();
+    return rows.map((row) => ({
+      dossierId: row.dossier_id,
+      entity: row.entity,
+      column: row.column_name,
+      chosenKey: row.chosen_key,
+      chosenAt: row.chosen_at,
+    }));
   }
 
   /** Decisions taken outside the queue (an undo says "different"): stored as decided pairs. */

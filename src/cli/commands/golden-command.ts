@@ -1,0 +1,132 @@
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { isEntityName } from '../../core/model/canonical-model.js';
+import type { MergeDecision } from '../../store/state/state-store.js';
+import { createOutput } from '../output.js';
+import { withSession } from '../session.js';
+
+export interface ReviewGoldenOptions {
+  plan: string;
+  state?: string;
+  json?: boolean;
+  entity?: string;
+  dossier?: string;
+  record?: string;
+  field?: string;
+  limit: string;
+}
+
+interface ClusterView {
+  clusterId: string;
+  dossierId: string;
+  entity: string;
+  survivorKey: string;
+  absorbedKeys: string[];
+  golden: MergeDecision['golden'];
+}
+
+const clustersOf = (merges: readonly MergeDecision[]): ClusterView[] => {
+  const byId = new Map<string, ClusterView>();
+  for (const merge of merges) {
+    const view = byId.get(merge.clusterId) ?? {
+      clusterId: merge.clusterId,
+      dossierId: merge.dossierId,
+      entity: merge.entity,
+      survivorKey: merge.survivorKey,
+      absorbedKeys: [],
+      golden: merge.golden,
+    };
+    view.absorbedKeys.push(merge.absorbedKey);
+    byId.set(merge.clusterId, view);
+  }
+  return [...byId.values()];
+};
+
+const text = (value: unknown): string =>
+  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/**
+ * `cutover review golden`: the golden records of the active clusters, each value with the record it came from
+ * (and `by hand` where a person chose it); with `--record K --field F`, the golden record of K's cluster takes
+ * K's value of F from the next `cutover dedupe` on, whatever the survivorship rule says.
+ */
+export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise<number> => {
+  const output = createOutput(options);
+  if (options.entity !== undefined && !isEntityName(options.entity))
+    throw new CutoverError(ErrorCode.USAGE, `unknown entity ${options.entity}`);
+  const choosing = options.record !== undefined || options.field !== undefined;
+
+  return withSession({ plan: options.plan, state: options.state, target: false }, async (session) => {
+    const merges = await session.state.merges({
+      active: true,
+      ...(options.entity === undefined ? {} : { entity: options.entity }),
+      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+    });
+    const clusters = clustersOf(merges);
+
+    if (choosing) {
+      const entity = options.entity;
+      const [record, field] = [options.record, options.field];
+      if (entity === undefined || !isEntityName(entity) || record === undefined || field === undefined)
+        throw new CutoverError(ErrorCode.USAGE, 'choosing a golden value needs --entity, --record and --field');
+      const entityPlan = session.loaded.plan.entities[entity];
+      if (entityPlan?.dedupe === undefined)
+        throw new CutoverError(ErrorCode.USAGE, `entity ${entity} has no dedupe section in the plan`);
+      if (!Object.hasOwn(entityPlan.fields, field)) {
+        throw new CutoverError(
+          ErrorCode.USAGE,
+          `--field ${field} is not a column the plan maps for ${entity}: ${Object.keys(entityPlan.fields).join(', ')}`,
+        );
+      }
+      const holding = clusters.filter(
+        (cluster) => cluster.survivorKey === record || cluster.absorbedKeys.includes(record),
+      );
+      if (holding.length === 0)
+        throw new CutoverError(
+          ErrorCode.USAGE,
+          `record ${record} is in no active ${entity} cluster${options.dossier === undefined ? '' : ` of dossier ${options.dossier}`}: see \`cutover review golden\``,
+        );
+      if (holding.length > 1)
+        throw new CutoverError(
+          ErrorCode.USAGE,
+          `record ${record} is in clusters of several dossiers (${holding.map((cluster) => cluster.dossierId).join(', ')}): add --dossier`,
+        );
+      const cluster = holding[0]!;
+      await session.state.chooseGoldenValue({
+        dossierId: cluster.dossierId,
+        entity,
+        column: field,
+        chosenKey: record,
+      });
+      output.info(
+        `cluster ${cluster.clusterId} (${cluster.dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
+      );
+      output.result({ clusterId: cluster.clusterId, dossierId: cluster.dossierId, entity, field, record });
+      return ExitCode.OK;
+    }
+
+    const shown = clusters.slice(0, Number(options.limit));
+    output.info(
+      `${clusters.length} cluster(s)${shown.length < clusters.length ? `, first ${shown.length}` : ''}`,
+    );
+    for (const cluster of shown) {
+      output.info('');
+      output.info(
+        `cluster ${cluster.clusterId}  ${cluster.dossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
+      );
+      const columns = Object.keys(cluster.golden.values);
+      const width = Math.max(...columns.map((column) => column.length), 6);
+      const hand = new Set(cluster.golden.chosenByHand ?? []);
+      for (const column of columns) {
+        const origin = cluster.golden.origins[column] ?? '';
+        output.info(
+          `  ${column.padEnd(width)}  ${text(cluster.golden.values[column]).padEnd(32)}  from ${origin}${hand.has(column) ? ' (by hand)' : ''}`,
+        );
+      }
+    }
+    if (shown.length > 0)
+      output.info('\nChoose a value with `cutover review golden --entity E --record KEY --field COLUMN`.');
+    output.result({ total: clusters.length, clusters: shown });
+    return ExitCode.OK;
+  });
+};
