@@ -335,7 +335,7 @@ review
 review
   .command('golden')
   .description(
-    "list the golden records of the clusters, each value with its origin; with --record and --field, choose a value by hand",
+    'list the golden records of the clusters, each value with its origin; with --record and --field, choose a value by hand',
   )
   .addOption(planOption())
   .addOption(stateOption())

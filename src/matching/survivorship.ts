@@ -70,8 +70,14 @@ const ranked = (
 export const chooseGolden = (
   members: readonly SurvivorCandidate[],
   survivorship: Survivorship,
-  byHand: ReadonlyMap<string, string> = new Map(),
+  options: {
+    readonly byHand?: ReadonlyMap<string, string>;
+    /** Only these members may survive (the first dossier of a cluster across dossiers); all give values. */
+    readonly maySurvive?: (member: SurvivorCandidate) => boolean;
+  } = {},
 ): GoldenChoice => {
+  const byHand = options.byHand ?? new Map<string, string>();
+  const maySurvive = options.maySurvive ?? (() => true);
   const byRule = new Map<SurvivorshipRule, SurvivorCandidate[]>();
   const order = (rule: SurvivorshipRule) => {
     let list = byRule.get(rule);
@@ -81,8 +87,8 @@ export const chooseGolden = (
     }
     return list;
   };
-  const survivor = order(survivorship.rule)[0];
-  if (survivor === undefined) throw new Error('survivorship needs at least one member');
+  const survivor = order(survivorship.rule).find(maySurvive);
+  if (survivor === undefined) throw new Error('survivorship needs at least one member that may survive');
   const columns = new Set(members.flatMap((member) => Object.keys(member.values)));
   const values: Record<string, CanonicalValue> = {};
   const origins: Record<string, string> = {};

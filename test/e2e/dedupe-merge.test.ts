@@ -31,10 +31,10 @@ const ok = (result: CliResult): CliResult => {
 };
 
 /** A fresh folder with the plan and the contacts, and the commands a migration lead types in it. */
-const project = () => {
+const project = (planText = dedupePlan) => {
   const dir = tempDir('cutover-e2e-dedupe-');
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  writeFiles(dir, { 'cutover.yaml': dedupePlan, 'contacts.csv': dedupeContactsCsv() });
+  writeFiles(dir, { 'cutover.yaml': planText, 'contacts.csv': dedupeContactsCsv() });
   const plan = path.join(dir, 'cutover.yaml');
   const json = async <T>(...args: string[]) =>
     parseJsonStdout<T>(ok(await cli([...args, '--plan', plan, '--json'])));
@@ -329,6 +329,97 @@ describe('deduplication in a migration', () => {
     expect((await p.rows('north')).get('A1')).toMatchObject({ city: null, phone: '+33612345678' });
     expect((await p.reconcile()).ok).toBe(true);
   }, 120_000);
+
+  it('merges across dossiers when the plan asks: the survivor stays in the first dossier, the ledger names it, undo and reconcile follow', async () => {
+    const p = project(
+      dedupePlan.replace(
+        'survivorship: { rule: most_complete }',
+        'survivorship: { rule: most_complete }\n      acrossDossiers: true',
+      ),
+    );
+    const restricted = await cli(['dedupe', '--entity', 'contact', '--dossier', 'north', '--plan', p.plan]);
+    expect(restricted.code, describeResult(restricted)).toBe(2);
+    expect(restricted.stderr).toContain('acrossDossiers');
+
+    await p.dedupe();
+    const across = (await p.merges()).filter((merge) => merge.dossierId !== merge.survivorDossierId);
+    expect(across).toContainEqual(
+      expect.objectContaining({
+        dossierId: 'south',
+        absorbedKey: 'S-B1',
+        survivorDossierId: 'north',
+        survivorKey: 'N-B1',
+      }),
+    );
+    const bérénice = across.find((merge) => merge.absorbedKey === 'S-B1')!;
+    // Origins name each record with its dossier: a key alone is ambiguous across dossiers.
+    expect(Object.values(bérénice.golden.origins).every((origin) => origin.includes('/'))).toBe(true);
+
+    const run = await p.run();
+    expect(run.records.merged).toBe((await p.merges()).length);
+    expect((await p.rows('south')).has('S-B1')).toBe(false);
+    expect((await p.rows('north')).get('N-B1')).toMatchObject({ last_name: 'Vercingétorix' });
+    expect(
+      (await readLedger(defaultStatePath(p.dir))).find((entry) => entry.sourceKey === 'S-B1'),
+    ).toMatchObject({
+      fate: 'merged',
+      dossierId: 'south',
+      survivorKey: 'N-B1',
+      survivorDossierId: 'north',
+      message: 'merged into north/N-B1',
+    });
+    expect(await p.reconcile()).toMatchObject({ ok: true, totals: { unaccounted: 0 } });
+
+    const listed = parseJsonStdout<{ clusters: { clusterId: string; absorbedKeys: string[] }[] }>(
+      ok(
+        await cli(['review', 'golden', '--plan', p.plan, '--dossier', 'south', '--limit', '1000', '--json']),
+      ),
+    );
+    expect(listed.clusters.find((cluster) => cluster.clusterId === bérénice.clusterId)?.absorbedKeys).toEqual(
+      ['south/S-B1'],
+    );
+
+    // The survivor rejected: the absorbed record of the other dossier is rejected too, never merged into nothing.
+    const csv = dedupeContactsCsv();
+    writeFiles(p.dir, {
+      'contacts.csv': csv.replace('N-B1,north,Bérénice,Vercingétorix,', 'N-B1,north,Bérénice,,'),
+    });
+    await p.run();
+    expect(
+      (await readLedger(defaultStatePath(p.dir))).find((entry) => entry.sourceKey === 'S-B1'),
+    ).toMatchObject({
+      fate: 'rejected',
+      reason: 'SURVIVOR_NOT_LOADED',
+      survivorDossierId: 'north',
+    });
+    expect((await p.reconcile()).ok).toBe(true);
+    writeFiles(p.dir, { 'contacts.csv': csv });
+    await p.run();
+
+    ok(
+      await cli([
+        'dedupe',
+        'undo',
+        '--plan',
+        p.plan,
+        '--entity',
+        'contact',
+        '--survivor',
+        'N-B1',
+        '--dossier',
+        'north',
+      ]),
+    );
+    await p.run();
+    expect((await p.rows('south')).get('S-B1')).toMatchObject({ last_name: 'Vercingétorix' });
+    expect((await p.reconcile()).ok).toBe(true);
+    // The undo is a decision across the two dossiers: the next dedupe keeps them apart.
+    const again = await p.dedupe();
+    expect(again.decisionsApplied.different).toBe(1);
+    expect(
+      (await p.merges()).some((merge) => merge.absorbedKey === 'S-B1' || merge.survivorKey === 'S-B1'),
+    ).toBe(false);
+  }, 180_000);
 
   it('refuses review decide with an unknown pair or decision, with exit code 2', async () => {
     const p = project();

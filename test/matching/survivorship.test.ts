@@ -31,11 +31,13 @@ describe('chooseGolden', () => {
     const golden = chooseGolden(
       [anneAgain, anne],
       { rule: 'most_complete', fields: {} },
-      new Map([
-        ['email', 'K7'],
-        ['updated_at', 'K7'],
-        ['phone', 'K99'],
-      ]),
+      {
+        byHand: new Map([
+          ['email', 'K7'],
+          ['updated_at', 'K7'],
+          ['phone', 'K99'],
+        ]),
+      },
     );
     expect(golden.survivorKey).toBe('K1');
     // K7's empty email: a person may choose to drop a value the rule would have kept.
@@ -44,6 +46,17 @@ describe('chooseGolden', () => {
     // K99 is in no cluster here: the phone follows the rule, and only the two applied choices are listed.
     expect(golden.chosenByHand).toEqual(['email', 'updated_at']);
     expect(chooseGolden([anne, anneAgain], { rule: 'most_complete', fields: {} }).chosenByHand).toEqual([]);
+  });
+
+  it('keeps the survivor among the members that may survive, and still takes values from all', () => {
+    const golden = chooseGolden(
+      [anne, anneAgain],
+      { rule: 'most_complete', fields: {} },
+      { maySurvive: (member) => member.key === 'K7' },
+    );
+    expect(golden.survivorKey).toBe('K7');
+    expect(golden.values).toMatchObject({ email: 'anne@mail.fr', phone: '+33612345678' });
+    expect(golden.origins).toMatchObject({ email: 'K1', phone: 'K7' });
   });
 
   it('keeps the most complete record as survivor and fills its empty fields from the other, with their origin', () => {

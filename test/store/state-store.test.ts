@@ -142,7 +142,13 @@ for (const dialect of dialects) {
         merged('contacts.csv:6', 'K5', 'K4'),
       ]);
       const reject = () =>
-        store.rejectMergedInto('D1', 'contact', ['K1'], 'SURVIVOR_NOT_LOADED', (key) => `into ${key}`);
+        store.rejectMergedInto(
+          'D1',
+          'contact',
+          [{ dossierId: 'D1', key: 'K1' }],
+          'SURVIVOR_NOT_LOADED',
+          (survivor) => `into ${survivor.key}`,
+        );
       expect(await reject()).toBe(2);
       // Again (a resumed unit): nothing left to convert, the same count, so counts adjust once.
       expect(await reject()).toBe(2);
@@ -157,6 +163,76 @@ for (const dialect of dialects) {
       ]);
       expect(await store.countLedger('D1', 'contact', 'merged')).toBe(1);
       expect(await store.rejectMergedInto('D1', 'contact', [], 'SURVIVOR_NOT_LOADED', () => '')).toBe(0);
+    });
+
+    it('keeps merges, ledger entries and review pairs across two dossiers with the other side named', async () => {
+      const golden = { values: { last_name: 'Martin' }, origins: { last_name: 'D1/K1' } };
+      await store.replaceMerges('D1', 'contact', [
+        { clusterId: 'c1', survivorKey: 'K1', absorbedKey: 'K2', golden },
+      ]);
+      await store.replaceMerges('D2', 'contact', [
+        { clusterId: 'c1', survivorKey: 'K1', survivorDossierId: 'D1', absorbedKey: 'K1', golden },
+      ]);
+      const bySurvivor = await store.merges({ survivorDossierId: 'D1', active: true });
+      expect(
+        bySurvivor.map((merge) => [merge.dossierId, merge.absorbedKey, merge.survivorDossierId]),
+      ).toEqual([
+        ['D1', 'K2', 'D1'],
+        ['D2', 'K1', 'D1'],
+      ]);
+      expect(await store.merges({ survivorDossierId: 'D2' })).toEqual([]);
+
+      await store.writeLedger([
+        entry('b.csv:2', {
+          dossierId: 'D2',
+          fate: 'merged',
+          reason: null,
+          column: null,
+          sourceKey: 'K1',
+          survivorKey: 'K1',
+          survivorDossierId: 'D1',
+        }),
+      ]);
+      expect(await store.ledgerEntries({ dossierId: 'D2' })).toEqual([
+        expect.objectContaining({ survivorKey: 'K1', survivorDossierId: 'D1' }),
+      ]);
+      // A survivor of the same key in D2 itself is another record: only D1's K1 is missing here.
+      expect(
+        await store.rejectMergedInto(
+          'D2',
+          'contact',
+          [{ dossierId: 'D2', key: 'K1' }],
+          'SURVIVOR_NOT_LOADED',
+          () => '',
+        ),
+      ).toBe(0);
+      expect(
+        await store.rejectMergedInto(
+          'D2',
+          'contact',
+          [{ dossierId: 'D1', key: 'K1' }],
+          'SURVIVOR_NOT_LOADED',
+          () => '',
+        ),
+      ).toBe(1);
+
+      const pair = {
+        dossierId: 'D1',
+        rightDossierId: 'D2',
+        entity: 'contact',
+        leftKey: 'K1',
+        rightKey: 'K1',
+        fields: [],
+        probability: 0.7,
+        explanation: {},
+        reason: 'grey-zone',
+      };
+      await store.replaceReviewPairs('D1', 'contact', [pair]);
+      const [stored] = await store.reviewPairs({ pending: true });
+      expect(stored).toMatchObject({ dossierId: 'D1', rightDossierId: 'D2', leftKey: 'K1', rightKey: 'K1' });
+      // Not the id of D1's pair (K1, K1), nor of D2's.
+      expect(stored?.pairId).not.toBe(reviewPairId('D1', 'contact', 'K1', 'K1'));
+      expect(stored?.pairId).toBe(reviewPairId('D2', 'contact', 'K1', 'K1', 'D1'));
     });
 
     it('keeps golden values chosen by hand, newest first, one per record and column', async () => {
@@ -193,7 +269,11 @@ for (const dialect of dialects) {
       expect(await store.merges({ dossierId: 'D1', active: true })).toHaveLength(3);
       expect((await store.merges({ dossierId: 'D1' }))[0]?.golden).toEqual(golden);
 
-      const undone = await store.undoMerges({ entity: 'contact', dossierId: 'D1', survivorKey: 'K1' });
+      const undone = await store.undoMerges({
+        entity: 'contact',
+        survivorDossierId: 'D1',
+        survivorKey: 'K1',
+      });
       expect(undone.map((merge) => merge.absorbedKey)).toEqual(['K2', 'K3']);
       expect((await store.merges({ active: true })).map((merge) => merge.clusterId)).toEqual(['c2', 'c9']);
 

@@ -18,10 +18,12 @@ export interface ReviewGoldenOptions {
 
 interface ClusterView {
   clusterId: string;
-  dossierId: string;
   entity: string;
+  survivorDossierId: string;
   survivorKey: string;
+  /** Absorbed records, named `dossier/key` when in another dossier than the survivor (`acrossDossiers`). */
   absorbedKeys: string[];
+  members: { dossierId: string; key: string }[];
   golden: MergeDecision['golden'];
 }
 
@@ -30,13 +32,19 @@ const clustersOf = (merges: readonly MergeDecision[]): ClusterView[] => {
   for (const merge of merges) {
     const view = byId.get(merge.clusterId) ?? {
       clusterId: merge.clusterId,
-      dossierId: merge.dossierId,
       entity: merge.entity,
+      survivorDossierId: merge.survivorDossierId,
       survivorKey: merge.survivorKey,
       absorbedKeys: [],
+      members: [{ dossierId: merge.survivorDossierId, key: merge.survivorKey }],
       golden: merge.golden,
     };
-    view.absorbedKeys.push(merge.absorbedKey);
+    view.absorbedKeys.push(
+      merge.dossierId === merge.survivorDossierId
+        ? merge.absorbedKey
+        : `${merge.dossierId}/${merge.absorbedKey}`,
+    );
+    view.members.push({ dossierId: merge.dossierId, key: merge.absorbedKey });
     byId.set(merge.clusterId, view);
   }
   return [...byId.values()];
@@ -57,18 +65,25 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
   const choosing = options.record !== undefined || options.field !== undefined;
 
   return withSession({ plan: options.plan, state: options.state, target: false }, async (session) => {
-    const merges = await session.state.merges({
-      active: true,
-      ...(options.entity === undefined ? {} : { entity: options.entity }),
-      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
-    });
-    const clusters = clustersOf(merges);
+    const all = clustersOf(
+      await session.state.merges({
+        active: true,
+        ...(options.entity === undefined ? {} : { entity: options.entity }),
+      }),
+    );
+    const clusters =
+      options.dossier === undefined
+        ? all
+        : all.filter((cluster) => cluster.members.some((member) => member.dossierId === options.dossier));
 
     if (choosing) {
       const entity = options.entity;
       const [record, field] = [options.record, options.field];
       if (entity === undefined || !isEntityName(entity) || record === undefined || field === undefined)
-        throw new CutoverError(ErrorCode.USAGE, 'choosing a golden value needs --entity, --record and --field');
+        throw new CutoverError(
+          ErrorCode.USAGE,
+          'choosing a golden value needs --entity, --record and --field',
+        );
       const entityPlan = session.loaded.plan.entities[entity];
       if (entityPlan?.dedupe === undefined)
         throw new CutoverError(ErrorCode.USAGE, `entity ${entity} has no dedupe section in the plan`);
@@ -78,8 +93,14 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
           `--field ${field} is not a column the plan maps for ${entity}: ${Object.keys(entityPlan.fields).join(', ')}`,
         );
       }
-      const holding = clusters.filter(
-        (cluster) => cluster.survivorKey === record || cluster.absorbedKeys.includes(record),
+      const holding = clusters.flatMap((cluster) =>
+        cluster.members
+          .filter(
+            (member) =>
+              member.key === record &&
+              (options.dossier === undefined || member.dossierId === options.dossier),
+          )
+          .map((member) => ({ cluster, dossierId: member.dossierId })),
       );
       if (holding.length === 0)
         throw new CutoverError(
@@ -89,19 +110,14 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
       if (holding.length > 1)
         throw new CutoverError(
           ErrorCode.USAGE,
-          `record ${record} is in clusters of several dossiers (${holding.map((cluster) => cluster.dossierId).join(', ')}): add --dossier`,
+          `record ${record} is in clusters of several dossiers (${holding.map((found) => found.dossierId).join(', ')}): add --dossier`,
         );
-      const cluster = holding[0]!;
-      await session.state.chooseGoldenValue({
-        dossierId: cluster.dossierId,
-        entity,
-        column: field,
-        chosenKey: record,
-      });
+      const { cluster, dossierId } = holding[0]!;
+      await session.state.chooseGoldenValue({ dossierId, entity, column: field, chosenKey: record });
       output.info(
-        `cluster ${cluster.clusterId} (${cluster.dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
+        `cluster ${cluster.clusterId} (${dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
       );
-      output.result({ clusterId: cluster.clusterId, dossierId: cluster.dossierId, entity, field, record });
+      output.result({ clusterId: cluster.clusterId, dossierId, entity, field, record });
       return ExitCode.OK;
     }
 
@@ -112,7 +128,7 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
     for (const cluster of shown) {
       output.info('');
       output.info(
-        `cluster ${cluster.clusterId}  ${cluster.dossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
+        `cluster ${cluster.clusterId}  ${cluster.survivorDossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
       );
       const columns = Object.keys(cluster.golden.values);
       const width = Math.max(...columns.map((column) => column.length), 6);

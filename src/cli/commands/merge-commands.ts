@@ -116,7 +116,7 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   for (const pair of shown) {
     output.info('');
     output.info(
-      `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})${pair.decision === null ? '' : `  decided ${pair.decision} ${pair.decidedAt ?? ''}`}`,
+      `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightDossierId === pair.dossierId ? '' : `${pair.rightDossierId}/`}${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})${pair.decision === null ? '' : `  decided ${pair.decision} ${pair.decidedAt ?? ''}`}`,
     );
     const width = Math.max(...pair.fields.map(([column]) => column.length), 6);
     for (const [column, left, right] of pair.fields) {

@@ -78,7 +78,7 @@ export const survivorshipSchema = z
 
 /**
  * An entity's `dedupe:` section: which mapped columns are which kind, how to block, the thresholds, and how a
- * cluster becomes one golden record. Records of different dossiers are never compared.
+ * cluster becomes one golden record. Records of different dossiers are never compared unless `acrossDossiers`.
  */
 export const entityDedupeSchema = z
   .strictObject({
@@ -90,6 +90,12 @@ export const entityDedupeSchema = z
     /** Country assumed for phone numbers written without their international prefix. */
     phoneRegion: z.string().length(2).default('FR'),
     survivorship: survivorshipSchema,
+    /**
+     * Compare records of different dossiers too (one customer filed under two business units): a cluster that
+     * spans dossiers keeps its survivor in its first dossier (in id order, the order runs load them) and absorbs
+     * the others into it. Off by default: a dossier is a client's, and two clients' data must not become one.
+     */
+    acrossDossiers: z.boolean().default(false),
   })
   .superRefine((section, context) => {
     const { survivorship } = section;

@@ -64,8 +64,9 @@ const clusterIdOf = (dossier: string, entity: string, keys: readonly string[]): 
 
 /**
  * `cutover dedupe --entity`: reads the entity's source for each dossier as the plan maps it, runs the matching
- * engine on the mapped values (records of different dossiers are never compared), re-applies the decisions people
- * took in the review queue, turns each cluster into a golden record, and stores the merges and the new queue.
+ * engine on the mapped values (records of different dossiers are compared only with `acrossDossiers`), re-applies
+ * the decisions people took in the review queue and the golden values they chose, turns each cluster into a golden
+ * record, and stores the merges and the new queue.
  * Nothing is loaded: the next `cutover run` applies the merges.
  */
 export const dedupeEntity = async (options: DedupeEntityOptions): Promise<DedupeEntitySummary> => {
@@ -77,6 +78,12 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     throw new CutoverError(
       ErrorCode.USAGE,
       `entity ${entity} has no dedupe section in the plan: say which mapped fields to compare (README, "Deduplication")`,
+    );
+  }
+  if (section.acrossDossiers && options.dossiers !== undefined) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `entity ${entity} matches across dossiers (acrossDossiers): dedupe reads all its dossiers, --dossier does not apply`,
     );
   }
   await refuseDuringUnfinishedRun(state);
@@ -148,14 +155,15 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     const decisions = { same: [] as [number, number][], different: [] as [number, number][] };
     for (const pair of decided) {
       const l = rowOf.get(`${pair.dossierId}\u0000${pair.leftKey}`);
-      const r = rowOf.get(`${pair.dossierId}\u0000${pair.rightKey}`);
+      const r = rowOf.get(`${pair.rightDossierId}\u0000${pair.rightKey}`);
       if (l === undefined || r === undefined || pair.decision === null) continue;
       decisions[pair.decision].push([l, r]);
     }
 
     const config: DedupeConfig = {
       id: KEY,
-      dossier: DOSSIER,
+      // Without a dossier column the engine compares records of all dossiers read.
+      ...(section.acrossDossiers ? {} : { dossier: DOSSIER }),
       fields: section.fields,
       blocking: section.blocking,
       thresholds: section.thresholds,
@@ -185,68 +193,90 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       ).map((row) => [Number(row.row), row]),
     );
 
-    // People's golden-value choices, newest first: per column, the first chosen record found in a cluster wins.
-    const choices = await state.goldenChoices({ entity });
-    const choicesOf = new Map<string, { column: string; key: string }[]>();
-    for (const choice of choices) {
-      const list = choicesOf.get(choice.dossierId) ?? [];
-      list.push({ column: choice.column, key: choice.chosenKey });
-      choicesOf.set(choice.dossierId, list);
-    }
+    // People's golden-value choices, by record, with their rank (0 = newest): the newest choice of a column among
+    // a cluster's members wins.
+    const choicesOf = new Map<string, { column: string; rank: number }[]>();
+    (await state.goldenChoices({ entity })).forEach((choice, rank) => {
+      const record = `${choice.dossierId}\u0000${choice.chosenKey}`;
+      choicesOf.set(record, [...(choicesOf.get(record) ?? []), { column: choice.column, rank }]);
+    });
     let valuesChosenByHand = 0;
 
     const mergesOf = new Map<
       string,
-      Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'>[]
+      (Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'> & {
+        survivorDossierId: string;
+      })[]
     >();
     const clustersOf = new Map<string, number>();
     for (const cluster of result?.clusters ?? []) {
-      const dossier = dossierOfRow[cluster.members[0]?.row ?? -1] ?? '';
-      const candidates = cluster.members.map((member) => {
+      const members = cluster.members.map((member) => {
         const stored = memberValues.get(member.row);
         return {
+          dossier: dossierOfRow[member.row] ?? '',
           key: keys[member.row] ?? member.id,
           source: stored?.source ?? '',
           order: member.row,
           values: (stored === undefined ? {} : JSON.parse(stored.values)) as Record<string, CanonicalValue>,
         };
       });
-      const memberKeys = new Set(candidates.map((candidate) => candidate.key));
+      // The survivor stays in the cluster's first dossier: runs load dossiers in id order, so its row exists
+      // when the records of later dossiers are merged into it.
+      const firstDossier = members.map((member) => member.dossier).sort()[0] ?? '';
+      const spans = members.some((member) => member.dossier !== firstDossier);
+      // Across dossiers a source key alone is ambiguous: candidates (and so origins) are named dossier/key.
+      const nameOf = (dossier: string, key: string) => (spans ? `${dossier}/${key}` : key);
+      const candidates = members.map((member) => ({ ...member, key: nameOf(member.dossier, member.key) }));
+      const memberOf = new Map(candidates.map((candidate, index) => [candidate.key, members[index]!]));
+      const chosen = members
+        .flatMap((member) =>
+          (choicesOf.get(`${member.dossier}\u0000${member.key}`) ?? []).map((choice) => ({
+            ...choice,
+            name: nameOf(member.dossier, member.key),
+          })),
+        )
+        .sort((a, b) => a.rank - b.rank);
       const byHand = new Map<string, string>();
-      for (const choice of choicesOf.get(dossier) ?? []) {
-        if (memberKeys.has(choice.key) && !byHand.has(choice.column)) byHand.set(choice.column, choice.key);
-      }
-      const golden = chooseGolden(candidates, section.survivorship, byHand);
+      for (const choice of chosen) if (!byHand.has(choice.column)) byHand.set(choice.column, choice.name);
+      const golden = chooseGolden(candidates, section.survivorship, {
+        byHand,
+        maySurvive: (candidate) => memberOf.get(candidate.key)?.dossier === firstDossier,
+      });
       valuesChosenByHand += golden.chosenByHand.length;
+      const survivor = memberOf.get(golden.survivorKey)!;
       const clusterId = clusterIdOf(
-        dossier,
+        firstDossier,
         entity,
         candidates.map((candidate) => candidate.key),
       );
-      const list = mergesOf.get(dossier) ?? [];
       for (const candidate of candidates) {
         if (candidate.key === golden.survivorKey) continue;
+        const absorbed = memberOf.get(candidate.key)!;
+        const list = mergesOf.get(absorbed.dossier) ?? [];
         list.push({
           clusterId,
-          survivorKey: golden.survivorKey,
-          absorbedKey: candidate.key,
+          survivorKey: survivor.key,
+          survivorDossierId: survivor.dossier,
+          absorbedKey: absorbed.key,
           golden: {
             values: golden.values,
             origins: golden.origins,
             ...(golden.chosenByHand.length === 0 ? {} : { chosenByHand: golden.chosenByHand }),
           },
         });
+        mergesOf.set(absorbed.dossier, list);
       }
-      mergesOf.set(dossier, list);
-      clustersOf.set(dossier, (clustersOf.get(dossier) ?? 0) + 1);
+      clustersOf.set(firstDossier, (clustersOf.get(firstDossier) ?? 0) + 1);
     }
 
     const reviewOf = new Map<string, ReviewPairInput[]>();
     for (const pair of result?.review.pairs ?? []) {
       const dossier = dossierOfRow[pair.l.row] ?? '';
+      const rightDossier = dossierOfRow[pair.r.row] ?? '';
       const list = reviewOf.get(dossier) ?? [];
       list.push({
         dossierId: dossier,
+        ...(rightDossier === dossier ? {} : { rightDossierId: rightDossier }),
         entity,
         leftKey: keys[pair.l.row] ?? pair.l.id,
         rightKey: keys[pair.r.row] ?? pair.r.id,

@@ -4,11 +4,20 @@ import type { EntityPlan } from '../../core/plan/plan-schema.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 
+/** The record an absorbed record was merged into: its dossier (another one only with `acrossDossiers`) and key. */
+export interface SurvivorRef {
+  readonly dossierId: string;
+  readonly key: string;
+}
+
 /** The active merges of one dossier and entity: small next to the source, so loaded whole before reading it. */
 export interface MergeMap {
-  /** Absorbed source key → its survivor's source key. */
-  readonly survivorOf: ReadonlyMap<string, string>;
-  /** Survivor source key → its golden values, in target column order (references still as parent keys). */
+  /** Absorbed source key (of this dossier) → its survivor. */
+  readonly survivorOf: ReadonlyMap<string, SurvivorRef>;
+  /**
+   * Survivor source key (of this dossier) → its golden values, in target column order (references still as parent
+   * keys). Its absorbed records may be in other dossiers.
+   */
   readonly goldenOf: ReadonlyMap<string, CanonicalValue[]>;
 }
 
@@ -26,10 +35,12 @@ export const loadMergeMap = async (
 ): Promise<MergeMap> => {
   if (plan.dedupe === undefined) return EMPTY_MERGE_MAP;
   const columns = targetColumns(entity);
-  const survivorOf = new Map<string, string>();
+  const survivorOf = new Map<string, SurvivorRef>();
   const goldenOf = new Map<string, CanonicalValue[]>();
   for (const merge of await state.merges({ dossierId: dossier, entity, active: true })) {
-    survivorOf.set(merge.absorbedKey, merge.survivorKey);
+    survivorOf.set(merge.absorbedKey, { dossierId: merge.survivorDossierId, key: merge.survivorKey });
+  }
+  for (const merge of await state.merges({ survivorDossierId: dossier, entity, active: true })) {
     if (!goldenOf.has(merge.survivorKey)) {
       goldenOf.set(
         merge.survivorKey,

@@ -23,10 +23,10 @@ export const undoMerge = async (state: StateStore, options: UndoMergeOptions): P
     entity: options.entity,
     ...(options.survivorKey === undefined ? {} : { survivorKey: options.survivorKey }),
     ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
-    ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+    ...(options.dossier === undefined ? {} : { survivorDossierId: options.dossier }),
   };
   const active = await state.merges({ ...filter, active: true });
-  const dossiers = new Set(active.map((merge) => merge.dossierId));
+  const dossiers = new Set(active.map((merge) => merge.survivorDossierId));
   if (active.length === 0) {
     const what =
       options.survivorKey === undefined ? `cluster ${options.clusterId}` : `survivor ${options.survivorKey}`;
@@ -42,10 +42,11 @@ export const undoMerge = async (state: StateStore, options: UndoMergeOptions): P
   const undone = await state.undoMerges(filter);
   await state.recordDecisions(
     undone.map((merge) => ({
-      dossierId: merge.dossierId,
+      dossierId: merge.survivorDossierId,
       entity: merge.entity,
       leftKey: merge.survivorKey,
       rightKey: merge.absorbedKey,
+      rightDossierId: merge.dossierId,
       fields: [],
       probability: 0,
       explanation: { undoneCluster: merge.clusterId },

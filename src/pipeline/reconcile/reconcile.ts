@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
-import type { StateStore } from '../../store/state/state-store.js';
+import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
@@ -245,12 +245,26 @@ export const reconcile = async (options: {
         const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
         const orphans = await target.countOrphans(entity, dossier);
         const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
-        const lost =
-          merged === 0
-            ? []
-            : (await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })).filter(
-                (entry) => entry.survivorKey == null || hasRow.get(entry.survivorKey) === undefined,
-              );
+        const lost: LedgerEntry[] = [];
+        if (merged > 0) {
+          // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
+          const elsewhere = new Map<string, LedgerEntry[]>();
+          for (const entry of await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })) {
+            const survivorDossier = entry.survivorDossierId ?? dossier;
+            if (entry.survivorKey == null) lost.push(entry);
+            else if (survivorDossier === dossier) {
+              if (hasRow.get(entry.survivorKey) === undefined) lost.push(entry);
+            } else elsewhere.set(survivorDossier, [...(elsewhere.get(survivorDossier) ?? []), entry]);
+          }
+          for (const [survivorDossier, entries] of elsewhere) {
+            const found = await target.resolveKeys(
+              entity,
+              survivorDossier,
+              entries.map((entry) => entry.survivorKey!),
+            );
+            lost.push(...entries.filter((entry) => !found.has(entry.survivorKey!)));
+          }
+        }
         const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
         entities.push({
           entity,

@@ -131,6 +131,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       column?: string;
       sourceKey: string | null;
       survivorKey?: string;
+      survivorDossierId?: string;
     },
   ): LedgerEntry => {
     const entry: LedgerEntry = {
@@ -149,6 +150,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       record: record.location.record,
       raw: rawOf(record),
       ...(details.survivorKey === undefined ? {} : { survivorKey: details.survivorKey }),
+      ...(details.survivorDossierId === undefined ? {} : { survivorDossierId: details.survivorDossierId }),
     };
     if (fate === 'rejected' && samples.length < 20) samples.push(entry);
     return entry;
@@ -321,11 +323,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           if (survivor !== undefined) {
             // Never loaded as a row: the survivor's row stands for it, and the ledger says which.
             merged++;
+            const across = survivor.dossierId !== dossier;
             ledger.push(
               ledgerEntry(record, 'merged', {
-                message: `merged into ${survivor}`,
+                message: `merged into ${across ? `${survivor.dossierId}/` : ''}${survivor.key}`,
                 sourceKey: key,
-                survivorKey: survivor,
+                survivorKey: survivor.key,
+                ...(across ? { survivorDossierId: survivor.dossierId } : {}),
               }),
             );
             break;
@@ -397,7 +401,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   }
 
   let removed = 0;
-  if (!dryRun && status === 'done' && merges.goldenOf.size > 0) {
+  if (!dryRun && status === 'done' && merges.survivorOf.size > 0) {
     const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges });
     counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
   }

@@ -142,6 +142,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-28-005-cross-dossier-merges': {
+    async up(db: Kysely<unknown>) {
+      // With `acrossDossiers`, a record may merge into a survivor of another dossier: each side says which.
+      // NULL means the same dossier as the row's own, which is what every earlier row meant.
+      await db.schema.alterTable('merge_decision').addColumn('survivor_dossier_id', 'text').execute();
+      await db.schema.alterTable('ledger_entry').addColumn('survivor_dossier_id', 'text').execute();
+      await db.schema.alterTable('review_pair').addColumn('right_dossier_id', 'text').execute();
+    },
+  },
 };
 
 export const stateMigrations: MigrationProvider = {

@@ -50,6 +50,7 @@ export interface StateDatabase {
     record: number;
     raw: string;
     survivor_key: string | null;
+    survivor_dossier_id: string | null;
   };
   source_notice: {
     id: string;
@@ -70,6 +71,7 @@ export interface StateDatabase {
     golden: string;
     created_at: string;
     undone_at: string | null;
+    survivor_dossier_id: string | null;
   };
   golden_choice: {
     dossier_id: string;
@@ -91,5 +93,6 @@ export interface StateDatabase {
     decision: string | null;
     decided_at: string | null;
     updated_at: string;
+    right_dossier_id: string | null;
   };
 }

@@ -33,6 +33,8 @@ export interface LedgerEntry {
   readonly raw: string;
   /** For `merged`: the source key of the survivor whose target row now stands for this record. */
   readonly survivorKey?: string | null;
+  /** For `merged` across dossiers (`acrossDossiers`): the survivor's dossier, when not this entry's own. */
+  readonly survivorDossierId?: string | null;
 }
 
 /** A cluster's golden record: the value of each mapped column and the source key of the record it came from. */
@@ -58,6 +60,8 @@ export interface MergeDecision {
   readonly dossierId: string;
   readonly entity: string;
   readonly survivorKey: string;
+  /** The survivor's dossier: `dossierId` (the absorbed record's) unless the plan matches across dossiers. */
+  readonly survivorDossierId: string;
   readonly absorbedKey: string;
   readonly golden: GoldenRecord;
   readonly createdAt: string;
@@ -75,6 +79,8 @@ export interface ReviewPairRow {
   readonly entity: string;
   readonly leftKey: string;
   readonly rightKey: string;
+  /** The right record's dossier: `dossierId` (the left one's) unless the plan matches across dossiers. */
+  readonly rightDossierId: string;
   /** Mapped columns side by side: [column, left value, right value]. */
   readonly fields: readonly (readonly [string, unknown, unknown])[];
   readonly probability: number;
@@ -84,16 +90,38 @@ export interface ReviewPairRow {
   readonly decidedAt: string | null;
 }
 
-export type ReviewPairInput = Omit<ReviewPairRow, 'pairId' | 'decision' | 'decidedAt'>;
+export type ReviewPairInput = Omit<ReviewPairRow, 'pairId' | 'decision' | 'decidedAt' | 'rightDossierId'> & {
+  readonly rightDossierId?: string;
+};
 
-/** Stable id of a pair of records of one dossier and entity, whatever their order. */
-export const reviewPairId = (dossierId: string, entity: string, keyA: string, keyB: string): string => {
-  const [first, second] = keyA <= keyB ? [keyA, keyB] : [keyB, keyA];
+/**
+ * Stable id of a pair of records of one entity, whatever their order: from the dossier and the two keys, or, for
+ * a pair across two dossiers, from each record's dossier and key.
+ */
+export const reviewPairId = (
+  dossierId: string,
+  entity: string,
+  keyA: string,
+  keyB: string,
+  rightDossierId: string = dossierId,
+): string => {
+  if (rightDossierId === dossierId) {
+    const [first, second] = keyA <= keyB ? [keyA, keyB] : [keyB, keyA];
+    return createHash('sha1')
+      .update(`${dossierId}\u0000${entity}\u0000${first}\u0000${second}`)
+      .digest('hex')
+      .slice(0, 12);
+  }
+  const sides = [`${dossierId}\u0001${keyA}`, `${rightDossierId}\u0001${keyB}`].sort();
   return createHash('sha1')
-    .update(`${dossierId}\u0000${entity}\u0000${first}\u0000${second}`)
+    .update(`${entity}\u0000${sides.join('\u0000')}`)
     .digest('hex')
     .slice(0, 12);
 };
+
+/** A different dossier, or NULL when it is the row's own (how the store spells "same dossier"). */
+const otherDossier = (own: string, other: string | undefined): string | null =>
+  other === undefined || other === own ? null : other;
 
 export interface RunRow {
   readonly id: string;
@@ -394,6 +422,7 @@ export class StateStore {
       record: toNumber(row.record),
       raw: row.raw,
       ...(row.survivor_key === null ? {} : { survivorKey: row.survivor_key }),
+      ...(row.survivor_dossier_id === null ? {} : { survivorDossierId: row.survivor_dossier_id }),
     }));
   }
 
@@ -410,36 +439,40 @@ export class StateStore {
   }
 
   /**
-   * Turns the `merged` entries of a unit whose survivor is one of `survivors` into rejected ones (reason, message
-   * per survivor), keeping their raw content and survivor key. Idempotent: returns how many entries of the unit
-   * now stand rejected for that reason with one of those survivors, converted now or by an earlier call.
+   * Turns the `merged` entries of a unit whose survivor is one of `survivors` (dossier and key) into rejected ones
+   * (reason, message per survivor), keeping their raw content and survivor. Idempotent: returns how many entries
+   * of the unit now stand rejected for that reason with one of those survivors, converted now or earlier.
    */
   async rejectMergedInto(
     dossierId: string,
     entity: string,
-    survivors: readonly string[],
+    survivors: readonly { readonly dossierId: string; readonly key: string }[],
     reason: string,
-    message: (survivorKey: string) => string,
+    message: (survivor: { readonly dossierId: string; readonly key: string }) => string,
   ): Promise<number> {
     if (survivors.length === 0) return 0;
     return this.db.transaction().execute(async (trx) => {
       let total = 0;
       for (const survivor of survivors) {
+        const other = otherDossier(dossierId, survivor.dossierId);
+        const entries = trx
+          .selectFrom('ledger_entry')
+          .where('dossier_id', '=', dossierId)
+          .where('entity', '=', entity)
+          .where('survivor_key', '=', survivor.key)
+          .where('survivor_dossier_id', other === null ? 'is' : '=', other);
         await trx
           .updateTable('ledger_entry')
           .set({ fate: 'rejected', reason, message: message(survivor) })
           .where('dossier_id', '=', dossierId)
           .where('entity', '=', entity)
           .where('fate', '=', 'merged')
-          .where('survivor_key', '=', survivor)
+          .where('survivor_key', '=', survivor.key)
+          .where('survivor_dossier_id', other === null ? 'is' : '=', other)
           .execute();
-        const row = await trx
-          .selectFrom('ledger_entry')
+        const row = await entries
           .select((eb) => eb.fn.countAll().as('count'))
-          .where('dossier_id', '=', dossierId)
-          .where('entity', '=', entity)
           .where('reason', '=', reason)
-          .where('survivor_key', '=', survivor)
           .executeTakeFirst();
         total += toNumber(row?.count ?? 0);
       }
@@ -454,7 +487,9 @@ export class StateStore {
   async replaceMerges(
     dossierId: string,
     entity: string,
-    merges: readonly Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'>[],
+    merges: readonly (Pick<MergeDecision, 'clusterId' | 'survivorKey' | 'absorbedKey' | 'golden'> & {
+      readonly survivorDossierId?: string;
+    })[],
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -473,6 +508,7 @@ export class StateStore {
               dossier_id: dossierId,
               entity,
               survivor_key: merge.survivorKey,
+              survivor_dossier_id: otherDossier(dossierId, merge.survivorDossierId),
               absorbed_key: merge.absorbedKey,
               golden: JSON.stringify(merge.golden),
               created_at: createdAt,
@@ -482,6 +518,7 @@ export class StateStore {
           .onConflict((conflict) =>
             conflict.columns(['cluster_id', 'absorbed_key']).doUpdateSet((eb) => ({
               survivor_key: eb.ref('excluded.survivor_key'),
+              survivor_dossier_id: eb.ref('excluded.survivor_dossier_id'),
               golden: eb.ref('excluded.golden'),
               created_at: eb.ref('excluded.created_at'),
               undone_at: null,
@@ -499,10 +536,21 @@ export class StateStore {
       active?: boolean;
       survivorKey?: string;
       clusterId?: string;
+      /** Merges whose survivor is in this dossier (the absorbed record may be in another). */
+      survivorDossierId?: string;
     } = {},
   ): Promise<MergeDecision[]> {
     let query = this.db.selectFrom('merge_decision').selectAll();
     if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
+    if (filter.survivorDossierId !== undefined) {
+      const dossier = filter.survivorDossierId;
+      query = query.where((eb) =>
+        eb.or([
+          eb('survivor_dossier_id', '=', dossier),
+          eb.and([eb('survivor_dossier_id', 'is', null), eb('dossier_id', '=', dossier)]),
+        ]),
+      );
+    }
     if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
     if (filter.survivorKey !== undefined) query = query.where('survivor_key', '=', filter.survivorKey);
     if (filter.clusterId !== undefined) query = query.where('cluster_id', '=', filter.clusterId);
@@ -518,6 +566,7 @@ export class StateStore {
       dossierId: row.dossier_id,
       entity: row.entity,
       survivorKey: row.survivor_key,
+      survivorDossierId: row.survivor_dossier_id ?? row.dossier_id,
       absorbedKey: row.absorbed_key,
       golden: JSON.parse(row.golden) as GoldenRecord,
       createdAt: row.created_at,
@@ -528,7 +577,8 @@ export class StateStore {
   /** Marks active merges undone (all absorbed records of the clusters matched); returns what it undid. */
   async undoMerges(filter: {
     entity: string;
-    dossierId?: string;
+    /** The survivor's dossier. */
+    survivorDossierId?: string;
     survivorKey?: string;
     clusterId?: string;
   }): Promise<MergeDecision[]> {
@@ -567,8 +617,9 @@ export class StateStore {
           .insertInto('review_pair')
           .values(
             pairs.slice(start, start + 200).map((pair) => ({
-              pair_id: reviewPairId(dossierId, entity, pair.leftKey, pair.rightKey),
+              pair_id: reviewPairId(dossierId, entity, pair.leftKey, pair.rightKey, pair.rightDossierId),
               dossier_id: dossierId,
+              right_dossier_id: otherDossier(dossierId, pair.rightDossierId),
               entity,
               left_key: pair.leftKey,
               right_key: pair.rightKey,
@@ -614,6 +665,7 @@ export class StateStore {
       entity: row.entity,
       leftKey: row.left_key,
       rightKey: row.right_key,
+      rightDossierId: row.right_dossier_id ?? row.dossier_id,
       fields: JSON.parse(row.fields) as [string, unknown, unknown][],
       probability: Number(row.probability),
       explanation: JSON.parse(row.explanation) as unknown,
@@ -687,8 +739,15 @@ export class StateStore {
       await this.db
         .insertInto('review_pair')
         .values({
-          pair_id: reviewPairId(pair.dossierId, pair.entity, pair.leftKey, pair.rightKey),
+          pair_id: reviewPairId(
+            pair.dossierId,
+            pair.entity,
+            pair.leftKey,
+            pair.rightKey,
+            pair.rightDossierId,
+          ),
           dossier_id: pair.dossierId,
+          right_dossier_id: otherDossier(pair.dossierId, pair.rightDossierId),
           entity: pair.entity,
           left_key: pair.leftKey,
           right_key: pair.rightKey,
@@ -760,6 +819,7 @@ const upsertLedger = async (trx: Transaction<StateDatabase>, entries: readonly L
         record: entry.record,
         raw: entry.raw,
         survivor_key: entry.survivorKey ?? null,
+        survivor_dossier_id: otherDossier(entry.dossierId, entry.survivorDossierId ?? undefined),
       })),
     )
     .onConflict((conflict) =>
@@ -775,6 +835,7 @@ const upsertLedger = async (trx: Transaction<StateDatabase>, entries: readonly L
         record: eb.ref('excluded.record'),
         raw: eb.ref('excluded.raw'),
         survivor_key: eb.ref('excluded.survivor_key'),
+        survivor_dossier_id: eb.ref('excluded.survivor_dossier_id'),
       })),
     )
     .execute();
