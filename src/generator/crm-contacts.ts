@@ -82,6 +82,22 @@ const malformedEmails = (first: string, last: string): string[] => [
 const malformedPhones = ['01 23', '0123', '+33 1 23 45', '01 23 45 67 89 10', '12345'];
 
 /**
+ * A mailbox belongs to one person: two namesakes on one mail domain get `anne.martin@` and `anne.martin2@`, as the
+ * provider would have made them choose. Case-insensitive, like mail addresses; draws nothing from the generator's
+ * random stream, so the rest of the portfolio stays as it was.
+ */
+const uniqueEmail = (email: string, used: Set<string>): string => {
+  if (email === '') return email;
+  const at = email.lastIndexOf('@');
+  let candidate = email;
+  for (let number = 2; used.has(candidate.toLowerCase()); number++) {
+    candidate = `${email.slice(0, at)}${number}${email.slice(at)}`;
+  }
+  used.add(candidate.toLowerCase());
+  return candidate;
+};
+
+/**
  * Contacts for `contacts.csv`, with the defects a real CRM export has. Contacts that will not load (rejected or
  * skipped) are marked unusable, so no deal or activity points at them.
  */
@@ -101,6 +117,7 @@ export const buildContacts = (
 
   const rows: CrmRow[] = [];
   const contacts: ContactRecord[] = [];
+  const usedEmails = new Set<string>();
   const newContact = (
     index: number,
     id: string,
@@ -135,6 +152,7 @@ export const buildContacts = (
     // Some people type their address with capitals.
     if (values.email !== '' && random.chance(0.05))
       values.email = (values.email ?? '').replace(/^\w|\.\w|@\w/g, (text) => text.toUpperCase());
+    values.email = uniqueEmail(values.email ?? '', usedEmails);
     return company === undefined ? { values } : { values, company };
   };
 
@@ -160,6 +178,8 @@ export const buildContacts = (
         first_name: typo === 1 ? misspell(random, original.first_name ?? '') : original.first_name,
         last_name: typo === 1 ? original.last_name : misspell(random, original.last_name ?? ''),
         email: keepEmail ? original.email : row.values.email,
+        // The same person was born on the same day; a retyped record often lacks the date (as drawn for the row).
+        birth_date: row.values.birth_date === '' ? '' : original.birth_date,
         phone: keepEmail ? row.values.phone : original.phone || original.mobile,
         job_title: original.job_title,
         company_id: original.company_id,

@@ -57,8 +57,23 @@ describe('deduplication of the generated CRM contacts, in the portfolio migratio
         clusterOf.get(defect.sourceKey) === clusterOf.get(defect.duplicateOf!),
     );
     expect(injected.length).toBeGreaterThan(20);
-    // Recall on the labelled pairs; precision is not asserted: the CRM also holds unlabelled namesakes (see README).
     expect(found.length / injected.length).toBeGreaterThanOrEqual(0.9);
+    // Precision: a merged pair is right when both records are one person, an original and its copies.
+    const personOf = (key: string) => injected.find((defect) => defect.sourceKey === key)?.duplicateOf ?? key;
+    const members = new Map<string, string[]>();
+    for (const [key, cluster] of clusterOf) members.set(cluster, [...(members.get(cluster) ?? []), key]);
+    let pairs = 0;
+    let right = 0;
+    for (const keys of members.values()) {
+      keys.forEach((a, i) =>
+        keys.slice(i + 1).forEach((b) => {
+          pairs++;
+          if (personOf(a) === personOf(b)) right++;
+        }),
+      );
+    }
+    expect(pairs).toBeGreaterThan(20);
+    expect(right / pairs).toBeGreaterThanOrEqual(0.95);
 
     const run = await cli(['run', '--plan', plan, '--json']);
     expect(run.code, describeResult(run)).toBe(0);

@@ -195,6 +195,8 @@ describe('generated CRM export', () => {
           expect(`${row?.first_name} ${row?.last_name}`).not.toBe(
             `${original?.first_name} ${original?.last_name}`,
           );
+          // The same person, born the same day: the copy has the original's birth date or none.
+          expect(['', original?.birth_date]).toContain(row?.birth_date);
           break;
         }
         default:
@@ -202,6 +204,27 @@ describe('generated CRM export', () => {
       }
     }
     expect(kinds.size).toBe(8);
+  });
+
+  it('gives each person their own mailbox: an e-mail is shared only by a near duplicate and its original', () => {
+    const sharing = new Map<string, string[]>();
+    for (const row of contacts) {
+      const email = (row.email ?? '').toLowerCase();
+      if (email === '' || email.endsWith('@example.test')) continue;
+      sharing.set(email, [...(sharing.get(email) ?? []), row.contact_id ?? '']);
+    }
+    const duplicateOf = new Map(
+      manifest.defects
+        .filter((defect) => defect.entity === 'contact' && defect.kind === 'near_duplicate')
+        .map((defect) => [defect.sourceKey, defect.duplicateOf]),
+    );
+    const shared = [...sharing.values()].filter((ids) => ids.length > 1);
+    expect(shared.length).toBeGreaterThan(5);
+    for (const ids of shared) {
+      // One original and its copies: every other id is a near duplicate of the same record.
+      const originals = new Set(ids.map((id) => duplicateOf.get(id) ?? id));
+      expect(originals.size, ids.join(', ')).toBe(1);
+    }
   });
 
   it('shows each company, deal and activity defect in its row', () => {
