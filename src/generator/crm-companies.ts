@@ -135,7 +135,11 @@ export const buildCompanies = (
   users: readonly CrmUser[],
   sizes: CompanySizes,
   clients: readonly CrmClient[] = [],
-): { rows: CrmRow<CompanyCell>[]; companies: CompanyRecord[]; clientRows: { dossier: string; key: string }[] } => {
+): {
+  rows: CrmRow<CompanyCell>[];
+  companies: CompanyRecord[];
+  clientRows: { dossier: string; key: string }[];
+} => {
   const rows: CrmRow<CompanyCell>[] = [];
   const companies: CompanyRecord[] = [];
   const activeUsers = users.filter((user) => user.active);

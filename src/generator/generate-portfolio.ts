@@ -115,7 +115,10 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
   const countsByDossier: Record<string, EntityCounts> = {};
   const defects: Defect[] = [];
 
-  const profiles = withTradingPartners(random.fork('trading-partners'), planDossiers(random.fork('dossiers'), dossiers));
+  const profiles = withTradingPartners(
+    random.fork('trading-partners'),
+    planDossiers(random.fork('dossiers'), dossiers),
+  );
   const registry = openTextSink(path.join(outDir, 'registry.csv'));
   await registry.write(csvRow(registryColumns, ',', '\n'));
   for (const profile of profiles) await registry.write(registryRow(profile));
@@ -155,7 +158,8 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
 
   if (withCrm) {
     const crm = await writeCrm(random.fork('crm'), outDir, profiles);
-    for (const row of crm.clientRows) members.get(row.dossier)?.push({ entity: 'company', dossier: 'crm', key: row.key });
+    for (const row of crm.clientRows)
+      members.get(row.dossier)?.push({ entity: 'company', dossier: 'crm', key: row.key });
     for (const file of crm.files) {
       files.push(file.file);
       bytes += file.bytes;

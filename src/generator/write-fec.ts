@@ -123,8 +123,6 @@ export const writeFec = async (
     },
     defects,
     // Only the partners the year's entries used exist in the FEC (a third party is read off its lines).
-    partners: [...partners]
-      .filter(([key]) => partiesSeen.has(key))
-      .map(([key, client]) => ({ key, client })),
+    partners: [...partners].filter(([key]) => partiesSeen.has(key)).map(([key, client]) => ({ key, client })),
   };
 };

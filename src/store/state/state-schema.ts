@@ -85,4 +85,14 @@ export interface StateDatabase {
     decided_at: string | null;
     updated_at: string;
   };
+  link_member: {
+    entity: string;
+    dossier_id: string;
+    source_key: string;
+    client_id: string;
+    system: string;
+    name: string | null;
+    siren: string | null;
+    updated_at: string;
+  };
 }
