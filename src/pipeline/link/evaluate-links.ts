@@ -18,6 +18,8 @@ export interface LinkEvaluation extends PairwiseCounts {
    * automatic figure beside it.
    */
   readonly recallWithReview: number;
+  /** The same per pair of entities (`company-dossier`, `dossier-third_party`...): where links are found, where not. */
+  readonly bySystems: Readonly<Record<string, PairwiseCounts>>;
 }
 
 /** A pending review pair, by the member references `cutover link` gives it (`entity:dossier:key`). */
@@ -36,6 +38,18 @@ const crossPairs = (entities: readonly string[]): number => {
   let inside = 0;
   for (const size of sizes.values()) inside += pairsIn(size);
   return pairsIn(entities.length) - inside;
+};
+
+/** Cross pairs of a group per pair of entities, sorted names joined by `-`. */
+const crossPairsByEntities = (entities: readonly string[], into: Map<string, number>): void => {
+  const sizes = new Map<string, number>();
+  for (const entity of entities) sizes.set(entity, (sizes.get(entity) ?? 0) + 1);
+  const names = [...sizes.keys()].sort();
+  names.forEach((a, index) => {
+    for (const b of names.slice(index + 1)) {
+      into.set(`${a}-${b}`, (into.get(`${a}-${b}`) ?? 0) + (sizes.get(a) ?? 0) * (sizes.get(b) ?? 0));
+    }
+  });
 };
 
 const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> => {
@@ -87,6 +101,38 @@ export const evaluateLinks = (
   );
   const precision = predicted === 0 ? 1 : truePositives / predicted;
   const recall = actual === 0 ? 1 : truePositives / actual;
+  const split = (groups: Map<string, LinkMember[]>) => {
+    const counts = new Map<string, number>();
+    for (const group of groups.values())
+      crossPairsByEntities(
+        group.map((member) => member.entity),
+        counts,
+      );
+    return counts;
+  };
+  const [predictedBy, actualBy, trueBy] = [
+    split(groupBy(members, (member) => member.clientId)),
+    split(groupBy(members, truthKey)),
+    split(
+      groupBy(members, (member) => {
+        const entity = truthKey(member);
+        return entity === undefined ? undefined : `${member.clientId}\u0000${entity}`;
+      }),
+    ),
+  ];
+  const bySystems: Record<string, PairwiseCounts> = {};
+  for (const key of [...new Set([...predictedBy.keys(), ...actualBy.keys()])].sort()) {
+    const [tp, p, a] = [trueBy.get(key) ?? 0, predictedBy.get(key) ?? 0, actualBy.get(key) ?? 0];
+    const [pr, re] = [p === 0 ? 1 : tp / p, a === 0 ? 1 : tp / a];
+    bySystems[key] = {
+      precision: pr,
+      recall: re,
+      f1: pr + re === 0 ? 0 : (2 * pr * re) / (pr + re),
+      truePositives: tp,
+      predicted: p,
+      actual: a,
+    };
+  }
   const clientOf = new Map(
     members.map((member) => [`${member.entity}:${member.dossierId}:${member.sourceKey}`, member.clientId]),
   );
@@ -114,5 +160,6 @@ export const evaluateLinks = (
     truthNotRead,
     review: { pending: pending.length, true: trueInReview },
     recallWithReview: actual === 0 ? 1 : Math.min(1, (truePositives + trueInReview) / actual),
+    bySystems,
   };
 };
