@@ -29,6 +29,8 @@ export interface LinkSummary {
   readonly unusable: number;
   readonly siren: { readonly invalid: number; readonly fromSiret: number; readonly fromVat: number };
   readonly blocking: DedupeResult['blocking'];
+  /** The prior of each pair of systems, learnt without labels: how often their records are one company. */
+  readonly priors: NonNullable<DedupeResult['sidePriors']>;
   readonly thresholds: LinkPlan['thresholds'];
   /** Clients seen in more than one record, and how many records they hold. */
   readonly clients: number;
@@ -65,7 +67,7 @@ export const linkClients = async (options: LinkClientsOptions): Promise<LinkSumm
   if (sides.length < 2) {
     throw new CutoverError(
       ErrorCode.USAGE,
-      `cutover link compares at least two systems; this plan gives ${sides.length === 0 ? 'none' : sides.join(' only')} (a dossier registry, a company entity, a third_party entity)`,
+      `cutover link compares at least two systems; this plan gives ${sides.length === 0 ? 'none' : `${sides.join(', ')} only`} (a dossier registry, a company entity, a third_party entity)`,
     );
   }
 
@@ -211,6 +213,7 @@ export const linkClients = async (options: LinkClientsOptions): Promise<LinkSumm
       unusable,
       siren,
       blocking: result?.blocking ?? { rules: [], candidatePairs: 0 },
+      priors: result?.sidePriors ?? [],
       thresholds: link.thresholds,
       clients: result?.clusters.length ?? 0,
       linkedRecords,

@@ -55,7 +55,7 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
       expect(
         new Set(members.map((member) => `${member.entity}/${member.dossierId}/${member.sourceKey}`)).size,
       ).toBe(records);
-      expect(summary.records).toEqual({ registry: 63, crm: 445, accounting: 281 });
+      expect(summary.records).toEqual({ registry: 64, crm: 446, accounting: 281 });
 
       expect(clientOf(members, 'company', 'crm', 'CO-EQUAL')).toBe('dossier:D90');
       expect(clientOf(members, 'dossier', 'D90', 'D90')).toBe('dossier:D90');
@@ -105,7 +105,7 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
   );
 
   it.skipIf(!available)(
-    'sends a pair with different SIRENs to review with its reason; a person’s "same" does not override them',
+    'sends doubtful pairs to review with their reason; a person’s "same" links a grey-zone pair, never different SIRENs',
     async () => {
       const state = await open();
       const dir = writeLinkFixture({ link: 'link:\n  thresholds: { auto: 0.95, review: 0.01 }\n' });
@@ -130,10 +130,21 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
         // A person says "same": a decision, not the SIRENs, now joins them... unless they differ: strong
         // identifiers still refuse it, as in dedupe.
         await state.decideReviewPair(pair?.pairId ?? '', 'same');
+        // A grey-zone pair: a name, and a postcode that says otherwise. A person's "same" links it.
+        const moved = pending.find(
+          (candidate) =>
+            [candidate.leftKey, candidate.rightKey].sort().join(' ') ===
+            'company:crm:CO-MOVED dossier:D93:D93',
+        );
+        expect(moved?.reason).toBe('grey-zone');
+        expect(clientOf(await readLinkMembers(state), 'company', 'crm', 'CO-MOVED')).not.toBe('dossier:D93');
+        await state.decideReviewPair(moved?.pairId ?? '', 'same');
+
         const again = await linkClients({ loaded, state, target });
-        expect(again.decisionsApplied.same).toBe(1);
+        expect(again.decisionsApplied.same).toBe(2);
         const members = await readLinkMembers(state);
         expect(clientOf(members, 'company', 'crm', 'CO-DIFF')).not.toBe('dossier:D91');
+        expect(clientOf(members, 'company', 'crm', 'CO-MOVED')).toBe('dossier:D93');
       } finally {
         await target.close();
       }
@@ -161,43 +172,23 @@ describe('cutover link on bad input', () => {
     expect(clientOf(members, 'company', 'crm', 'CO-EMPTY')).toBe('record:company:crm:CO-EMPTY');
   }, 60_000);
 
-  it('runs with no SIREN at all: the clients retyped in the CRM wait in review, found by name and postcode', async () => {
-    const opened = await openStateStore('sqlite');
-    cleanups.push(opened.cleanup);
-    const { summary } = await migrateAndLink(opened.store, { noSiren: true });
+  it('links by name and postcode when no company has a SIREN, and only the right clients', async () => {
+    const { summary, members } = await run({ noSiren: true });
     expect(summary.blocking.rules.find((rule) => rule.rule === 'siren')?.pairs).toBe(0);
     expect(summary.siren).toEqual({ invalid: 0, fromSiret: 0, fromVat: 0 });
-    // Without a strong identifier a name and a postcode are evidence, not proof: people decide.
-    const pending = await opened.store.reviewPairs({ entity: LINK_REVIEW_ENTITY, pending: true });
-    const clientPairs = pending.filter((pair) => {
-      const keys = [pair.leftKey, pair.rightKey].sort();
-      const registry = /^dossier:D(\d+):/.exec(keys[1] ?? '');
-      return registry !== null && keys[0] === `company:crm:CO-C${Number(registry[1]) - 1}`;
-    });
-    expect(clientPairs.length).toBeGreaterThanOrEqual(30);
-    expect(clientPairs.every((pair) => pair.reason === 'grey-zone')).toBe(true);
-
-    // A person's "same" links the pair on the next run.
-    const chosen = clientPairs[0];
-    await opened.store.decideReviewPair(chosen?.pairId ?? '', 'same');
-    const dir = writeLinkFixture({ noSiren: true });
-    const loaded = await loadPlanFile(path.join(dir, 'cutover.yaml'));
-    const target = await openTarget(loaded);
-    try {
-      await runMigration({ loaded, state: opened.store, target });
-      const again = await linkClients({ loaded, state: opened.store, target });
-      expect(again.decisionsApplied.same).toBe(1);
-    } finally {
-      await target.close();
-    }
-    const [left, right] = await Promise.all(
-      [chosen?.leftKey, chosen?.rightKey].map(async (ref) => {
-        const [entity = '', dossier = '', key = ''] = (ref ?? '').split(':');
-        return clientOf(await readLinkMembers(opened.store), entity, dossier, key);
-      }),
+    const linked = members.filter(
+      (member) => member.sourceKey.startsWith('CO-C') && member.clientId.startsWith('dossier:'),
     );
-    expect(left).toBeDefined();
-    expect(left).toBe(right);
+    expect(linked.length).toBeGreaterThanOrEqual(28);
+    // The others: the renamed one linked by name and postcode too, the moved one left apart.
+    expect(clientOf(members, 'company', 'crm', 'CO-DIFF')).toBe('dossier:D91');
+    expect(clientOf(members, 'company', 'crm', 'CO-MOVED')).not.toBe('dossier:D93');
+    for (const member of linked) {
+      const index = /^CO-C(\d+)$/.exec(member.sourceKey)?.[1];
+      expect(member.clientId, member.sourceKey).toBe(
+        `dossier:D${String(Number(index) + 1).padStart(2, '0')}`,
+      );
+    }
   }, 60_000);
 
   it('caps a name shared by thousands of records and reports the block', async () => {
@@ -205,6 +196,6 @@ describe('cutover link on bad input', () => {
     const byName = summary.blocking.rules.find((rule) => rule.rule === 'name');
     expect(byName?.cappedBlockCount).toBe(1);
     expect(byName?.cappedBlocks[0]).toMatchObject({ key: ' | boulangerie martin', records: 2500 });
-    expect(summary.records.crm).toBe(445 + 2500);
+    expect(summary.records.crm).toBe(446 + 2500);
   }, 120_000);
 });

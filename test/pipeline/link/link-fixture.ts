@@ -74,7 +74,8 @@ export const writeLinkFixture = (options: LinkFixtureOptions = {}): string => {
         index % 2 === 0 ? name.toUpperCase() : name,
         siren(index % 5 === 0 ? null : number),
         null,
-        postcode,
+        // A few moved since they became clients: the CRM has their new address.
+        index % 8 === 1 ? '75011' : postcode,
       ]);
     }
     if (index % 7 === 0)
@@ -109,6 +110,9 @@ export const writeLinkFixture = (options: LinkFixtureOptions = {}): string => {
   // A VAT number stands for a missing SIREN.
   registry.push(['D92', 'Ateliers Quetzal', '356000000', '35000']);
   companies.push(['CO-VAT', 'ATELIERS QUETZAL', null, options.noSiren ? null : 'FR39356000000', '35000']);
+  // A client that moved, typed without SIREN: a name alone, the postcode against it. People decide.
+  registry.push(['D93', 'Menuiserie Xolotl', '130005481', '44000']);
+  companies.push(['CO-MOVED', 'MENUISERIE XOLOTL', null, null, '75011']);
   // The same name in two dossiers' books, and nowhere else: two clients' customers, not one company.
   parties.push(['D01', 'C-TWIN', 'Garage Tezcatlipoca', 'customer']);
   parties.push(['D02', 'C-TWIN', 'GARAGE TEZCATLIPOCA', 'customer']);
