@@ -108,6 +108,13 @@ export const linkClients = async (options: LinkClientsOptions): Promise<LinkSumm
       }
       await workbench.appendStrings('staged', rows);
     }
+    const migrated = records.filter((record) => record.entity !== 'dossier').length;
+    if (migrated === 0) {
+      throw new CutoverError(
+        ErrorCode.USAGE,
+        `the target holds no ${link.entities.join(' or ')} rows: \`cutover link\` reads what was migrated, run \`cutover run\` first`,
+      );
+    }
     await workbench.run('CREATE TABLE src AS SELECT _row::INTEGER AS _row, * EXCLUDE (_row) FROM staged');
     await workbench.run('DROP TABLE staged');
     // The engine numbers records 0..n-1 in `_row` order: keep the compared ones' numbers dense.

@@ -166,6 +166,21 @@ describe('cutover link on bad input', () => {
     return migrateAndLink(opened.store, options);
   };
 
+  it('refuses to link before anything was migrated, saying what to do', async () => {
+    const opened = await openStateStore('sqlite');
+    cleanups.push(opened.cleanup);
+    const dir = writeLinkFixture();
+    const loaded = await loadPlanFile(path.join(dir, 'cutover.yaml'));
+    const target = await openTarget(loaded);
+    try {
+      await expect(linkClients({ loaded, state: opened.store, target })).rejects.toThrow(
+        /run `cutover run` first/,
+      );
+    } finally {
+      await target.close();
+    }
+  });
+
   it('leaves records with neither name nor SIREN as clients of their own, and counts them', async () => {
     const { summary, members } = await run({});
     expect(summary.unusable).toBe(2);
