@@ -7,7 +7,8 @@
  * Then FEC reading + validation (bench/fec-validate.ts, in its own process so that its peak RSS is its own):
  * --fec-lines N (default 5,000,000), --skip-fec. Then a generated FEC portfolio migrated and reconciled end to
  * end (bench/fec-portfolio.ts): --fec-dossiers N (default 1,000; 0 skips). Then deduplication quality on the public
- * data sets and speed on 1M generated contacts (bench/dedupe.ts, its own process): --skip-dedupe.
+ * data sets and speed on 1M generated contacts (bench/dedupe.ts, its own process): --skip-dedupe. Then linking
+ * across systems on generated portfolios (bench/link.ts, its own process): --skip-link.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const fecLines = argument('fec-lines', 5_000_000);
 const skipFec = process.argv.includes('--skip-fec');
 const fecDossiers = argument('fec-dossiers', 1000);
 const skipDedupe = process.argv.includes('--skip-dedupe');
+const skipLink = process.argv.includes('--skip-link');
 const postgresUrl = process.env.CUTOVER_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -210,6 +212,11 @@ const main = async () => {
   }
   if (!skipDedupe) {
     execFileSync(process.execPath, [...process.execArgv, join(root, 'bench', 'dedupe.ts')], {
+      stdio: 'inherit',
+    });
+  }
+  if (!skipLink) {
+    execFileSync(process.execPath, [...process.execArgv, join(root, 'bench', 'link.ts')], {
       stdio: 'inherit',
     });
   }

@@ -9,6 +9,7 @@ import type { EvidenceCommandOptions } from './commands/evidence-command.js';
 import type { FecExportCommandOptions } from './commands/fec-export-command.js';
 import type { FecValidateCommandOptions } from './commands/fec-validate-command.js';
 import type { GenerateCommandOptions } from './commands/generate-command.js';
+import type { LinkCommandOptions, LinkEvalOptions } from './commands/link-command.js';
 import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
 import type { ReplayCommandOptions } from './commands/replay-command.js';
@@ -298,6 +299,36 @@ dedupe
   .action(
     action(async (options: DedupeRunOptions) =>
       (await import('./commands/dedupe-command.js')).dedupeRunCommand(options),
+    ),
+  );
+
+const link = program
+  .command('link')
+  .description(
+    'one client is one company everywhere: link registry dossiers, CRM companies and third parties across systems (SIREN, name, postcode); grey zone to review',
+  )
+  .addOption(planOption())
+  .addOption(stateOption())
+  .option('--review <n>', 'review pairs stored with their fields and explanation', '10000')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: LinkCommandOptions) =>
+      (await import('./commands/link-command.js')).linkCommand(options),
+    ),
+  );
+
+link
+  .command('eval')
+  .description(
+    'pairwise precision, recall and F1 of the stored links against a truth (a generated manifest.json)',
+  )
+  .addOption(planOption())
+  .addOption(stateOption())
+  .requiredOption('--truth <file>', 'manifest.json (its links) or a JSON list of {client, members}')
+  .addOption(jsonOption())
+  .action(
+    action(async (options: LinkEvalOptions) =>
+      (await import('./commands/link-command.js')).linkEvalCommand(options),
     ),
   );
 

@@ -3,6 +3,8 @@ import { idOf, injectDefects, injectNearDuplicates, type CrmRow, type Referencab
 import { businessActivities } from './dossier-profiles.js';
 import type { CrmUser } from './crm-users.js';
 import { asciiSlug, streets, towns } from './french-data.js';
+import { companyNameVariant } from './company-name-variant.js';
+import type { DossierProfile } from './dossier-profiles.js';
 import { DefectKind } from './manifest.js';
 import { landlinePrefixOf, messUp, randomCompanyName, randomPhone } from './names.js';
 import { itemAt, type Random } from './random.js';
@@ -62,6 +64,62 @@ const variantName = (random: Random, name: string): string =>
     [() => name.replace(' & ', ' et '), 1],
   ])();
 
+/** What the firm's CRM knows of a client: its registry entry. */
+export type CrmClient = Pick<DossierProfile, 'id' | 'clientName' | 'siren' | 'postcode' | 'city'>;
+
+/** Share of the firm's clients that its CRM holds (some were never entered). */
+const CLIENTS_IN_CRM = 0.8;
+
+/** A SIREN as CRM users type it: mostly right, sometimes spaced, missing, mistyped, or another company's. */
+const crmSiren = (random: Random, siren: string): { siren: string | null; vat: string | null } => {
+  const vat = random.chance(0.6) ? vatNumberOf(siren) : null;
+  return random.weighted<() => { siren: string | null; vat: string | null }>([
+    [() => ({ siren, vat }), 58],
+    [() => ({ siren: siren.replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3'), vat }), 12],
+    [() => ({ siren: null, vat }), 12],
+    // A slipped digit: the check digit no longer holds, so it reads as no SIREN at all.
+    [() => ({ siren: siren.slice(0, 4) + String((Number(siren[4]) + 1) % 10) + siren.slice(5), vat }), 8],
+    // The SIRET of an establishment: the SIREN and five more digits.
+    [() => ({ siren: `${siren}${String(random.int(10, 99)).padStart(5, '0')}`, vat }), 5],
+    // Another company's number (the holding's, a former client's): it must block the link, never force it.
+    [() => ({ siren: randomSiren(random), vat: null }), 5],
+  ])();
+};
+
+/**
+ * Turns rows of the CRM into the firm's clients as its users typed them: the registry's name in a variant, its
+ * SIREN in one of the forms above, its town mostly. Rows are chosen among those with no defect and no near
+ * duplicate, from a stream of their own, so every other company (and what contacts and deals draw) is unchanged.
+ * Returns the source key of each client's row, for the link truth.
+ */
+const placeClients = (
+  random: Random,
+  rows: readonly CrmRow<CompanyCell>[],
+  originals: ReadonlySet<number>,
+  clients: readonly CrmClient[],
+): { dossier: string; key: string }[] => {
+  const free = random.shuffle(
+    rows.flatMap((row, index) => (row.defect === undefined && !originals.has(index) ? [index] : [])),
+  );
+  const placed: { dossier: string; key: string }[] = [];
+  for (const client of clients) {
+    if (!random.chance(CLIENTS_IN_CRM)) continue;
+    const index = free.pop();
+    if (index === undefined) break;
+    const row = itemAt(rows, index);
+    const moved = random.chance(0.15);
+    const [postcode, city] = moved ? random.pick(towns) : [client.postcode, client.city];
+    Object.assign(row.values, {
+      name: companyNameVariant(random, client.clientName),
+      ...crmSiren(random, client.siren),
+      postcode,
+      city,
+    });
+    placed.push({ dossier: client.id, key: row.key });
+  }
+  return placed;
+};
+
 export interface CompanySizes {
   readonly companies: number;
   readonly nearDuplicates: number;
@@ -76,7 +134,12 @@ export const buildCompanies = (
   random: Random,
   users: readonly CrmUser[],
   sizes: CompanySizes,
-): { rows: CrmRow<CompanyCell>[]; companies: CompanyRecord[] } => {
+  clients: readonly CrmClient[] = [],
+): {
+  rows: CrmRow<CompanyCell>[];
+  companies: CompanyRecord[];
+  clientRows: { dossier: string; key: string }[];
+} => {
   const rows: CrmRow<CompanyCell>[] = [];
   const companies: CompanyRecord[] = [];
   const activeUsers = users.filter((user) => user.active);
@@ -159,5 +222,7 @@ export const buildCompanies = (
       itemAt(companies, index).usable = false;
     },
   );
-  return { rows, companies };
+  // The firm's CRM: a share of its companies are the portfolio's clients, the others prospects and contacts.
+  const clientRows = placeClients(random.fork('clients'), rows, originals, clients);
+  return { rows, companies, clientRows };
 };

@@ -1,7 +1,7 @@
 import { dayOf, formatDay } from './calendar.js';
 import type { AccountKey } from './chart-of-accounts.js';
 import { csvRow } from './csv-row.js';
-import type { Trade } from './french-data.js';
+import { towns, type Trade } from './french-data.js';
 import { randomCompanyName } from './names.js';
 import { itemAt, type Random } from './random.js';
 import { randomSiren } from './siren.js';
@@ -84,6 +84,14 @@ export interface DossierProfile {
   readonly targetLines: number;
   /** Whether this dossier's FEC carries one unreadable amount (a known defect). */
   readonly fecDefect: boolean;
+  /** Where the client company is: the registry's address, which `cutover link` compares with the CRM's. */
+  readonly postcode: string;
+  readonly city: string;
+  /**
+   * Other clients of the firm this one trades with: they appear in its books as third parties, named the way
+   * its bookkeeper typed them and without SIREN (a FEC has no column for one). Empty until the portfolio draws them.
+   */
+  readonly tradingPartners: readonly { readonly dossier: string; readonly name: string }[];
 }
 
 /**
@@ -114,6 +122,8 @@ const closingMonths = [
 export const dossierIdOf = (index: number, count: number): string =>
   `D${String(index + 1).padStart(Math.max(4, String(count).length), '0')}`;
 
+const placeOf = ([postcode, city]: readonly [string, string]) => ({ postcode, city });
+
 export const planDossiers = (random: Random, count: number): DossierProfile[] => {
   const strata = random.shuffle(Array.from({ length: count }, (_, index) => index));
   const defective = new Set(
@@ -124,6 +134,8 @@ export const planDossiers = (random: Random, count: number): DossierProfile[] =>
   const sirens = new Set<string>();
   const weightedActivities = businessActivities.map((activity) => [activity, activity.weight] as const);
   const weightedSoftwares = legacySoftwares.map((software) => [software, software.weight] as const);
+  // Addresses come from a stream of their own: adding them changed no other draw, so no FEC byte.
+  const places = random.fork('places');
 
   return Array.from({ length: count }, (_, index): DossierProfile => {
     const quantile = (itemAt(strata, index) + random.next()) / count;
@@ -148,6 +160,8 @@ export const planDossiers = (random: Random, count: number): DossierProfile[] =>
       software: random.weighted(weightedSoftwares),
       targetLines: lines,
       fecDefect: defective.has(index),
+      ...placeOf(places.pick(towns)),
+      tradingPartners: [],
     };
   });
 };
@@ -161,6 +175,8 @@ export const registryColumns = [
   'fiscal_year_start',
   'fiscal_year_end',
   'software',
+  'postcode',
+  'city',
 ] as const;
 
 export const registryRow = (profile: DossierProfile): string =>
@@ -174,6 +190,8 @@ export const registryRow = (profile: DossierProfile): string =>
       formatDay(profile.fiscalYearStart, 'iso'),
       formatDay(profile.fiscalYearEnd, 'iso'),
       profile.software.name,
+      profile.postcode,
+      profile.city,
     ],
     ',',
     '\n',

@@ -88,7 +88,11 @@ const bookOpening = ({ profile, volumes, parties, book, random, account }: Year)
  * of entries per month, sorted as the FEC lists them; only a month is held at a time, plus the payments still
  * to come.
  */
-export function* bookYear(profile: DossierProfile, random: Random): Generator<Entry[]> {
+export function* bookYear(
+  profile: DossierProfile,
+  random: Random,
+  onParties?: (parties: ThirdParties) => void,
+): Generator<Entry[]> {
   const { software, activity } = profile;
   const account = chartFor({
     width: software.accountWidth,
@@ -98,6 +102,7 @@ export function* bookYear(profile: DossierProfile, random: Random): Generator<En
   const caps = (text: string): string => (software.upperCaseLabels ? text.toUpperCase() : text);
   const volumes = planVolumes(profile, random);
   const parties = buildThirdParties({ profile, volumes, random, account, caps });
+  onParties?.(parties);
   const book = createBookkeeping({ profile, volumes, parties, random, account, caps });
   const year: Year = { profile, volumes, parties, book, random, account };
   const opening = bookOpening(year);

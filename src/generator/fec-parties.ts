@@ -3,6 +3,7 @@ import type { DossierProfile } from './dossier-profiles.js';
 import { clamp, type Party } from './fec-entries.js';
 import type { FecVolumes } from './fec-volumes.js';
 import { lastNames } from './french-data.js';
+import { companyNameVariant } from './company-name-variant.js';
 import { randomCompanyName } from './names.js';
 import type { Random } from './random.js';
 
@@ -43,6 +44,8 @@ export interface ThirdParties {
   readonly suppliers: readonly Supplier[];
   /** The suppliers invoices are drawn from, with their weights. */
   readonly occasional: readonly (readonly [Supplier, number])[];
+  /** Third parties that are other clients of the firm (the profile's trading partners): number → dossier. */
+  readonly partners: ReadonlyMap<string, string>;
 }
 
 interface Context {
@@ -167,7 +170,27 @@ export const buildThirdParties = ({ profile, volumes, random, account, caps }: C
       foreign ? { currency: 'USD' } : {},
     );
   }
+  // Trading partners take the place of a big customer or an occasional supplier, so that they appear in the
+  // books; their names come from a stream of their own, which leaves every other draw (and FEC line) as it was.
+  const partners = new Map<string, string>();
+  const naming = random.fork('partners');
+  profile.tradingPartners.forEach((partner, index) => {
+    const name = caps(companyNameVariant(naming, partner.name, 25));
+    const supplierSlot = recurringCount + index;
+    const supplier = index % 2 === 1 ? suppliers[supplierSlot] : undefined;
+    if (supplier !== undefined) {
+      suppliers[supplierSlot] = { ...supplier, name };
+      partners.set(supplier.number, partner.dossier);
+      return;
+    }
+    const customerSlot = Math.min(index, customers.length - 1);
+    const customer = customers[customerSlot];
+    if (customer === undefined || partners.has(customer.number)) return;
+    customers[customerSlot] = { ...customer, name };
+    partners.set(customer.number, partner.dossier);
+  });
   return {
+    partners,
     customers,
     recurring,
     suppliers,

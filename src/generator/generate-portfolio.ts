@@ -1,11 +1,18 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CutoverError, ErrorCode } from '../core/errors.js';
-import { planDossiers, registryColumns, registryRow } from './dossier-profiles.js';
+import { planDossiers, registryColumns, registryRow, type DossierProfile } from './dossier-profiles.js';
 import { csvRow } from './csv-row.js';
-import { addCounts, type Defect, type EntityCounts, type Manifest } from './manifest.js';
+import {
+  addCounts,
+  type ClientLink,
+  type Defect,
+  type EntityCounts,
+  type LinkMember,
+  type Manifest,
+} from './manifest.js';
 import { portfolioPlan } from './portfolio-plan.js';
-import { createRandom, itemAt } from './random.js';
+import { createRandom, itemAt, type Random } from './random.js';
 import { openTextSink } from './text-sink.js';
 import { writeCrm } from './write-crm.js';
 import { writeFec, type FecResult } from './write-fec.js';
@@ -57,6 +64,27 @@ const prepareFolder = async (outDir: string): Promise<void> => {
   for (const name of generatedPaths) await rm(path.join(outDir, name), { recursive: true, force: true });
 };
 
+/**
+ * Clients of one firm often trade with each other (the baker buys from the miller, both keep their books at the
+ * firm): about half the dossiers get one or two others as a customer or supplier. A stream of its own, so the
+ * dossiers themselves are drawn as before.
+ */
+const withTradingPartners = (random: Random, profiles: readonly DossierProfile[]): DossierProfile[] =>
+  profiles.map((profile, index) => {
+    if (profiles.length < 2) return profile;
+    const count = random.weighted([
+      [0, 45],
+      [1, 40],
+      [2, 15],
+    ] as const);
+    const partners = new Map<string, string>();
+    for (let drawn = 0; drawn < count; drawn++) {
+      const other = itemAt(profiles, (index + random.int(1, profiles.length - 1)) % profiles.length);
+      partners.set(other.id, other.clientName);
+    }
+    return { ...profile, tradingPartners: [...partners].map(([dossier, name]) => ({ dossier, name })) };
+  });
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
@@ -87,7 +115,10 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
   const countsByDossier: Record<string, EntityCounts> = {};
   const defects: Defect[] = [];
 
-  const profiles = planDossiers(random.fork('dossiers'), dossiers);
+  const profiles = withTradingPartners(
+    random.fork('trading-partners'),
+    planDossiers(random.fork('dossiers'), dossiers),
+  );
   const registry = openTextSink(path.join(outDir, 'registry.csv'));
   await registry.write(csvRow(registryColumns, ',', '\n'));
   for (const profile of profiles) await registry.write(registryRow(profile));
@@ -116,8 +147,19 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
     defects.push(...fec.defects);
   });
 
+  const members = new Map<string, LinkMember[]>(
+    profiles.map((profile) => [profile.id, [{ entity: 'dossier', dossier: profile.id, key: profile.id }]]),
+  );
+  profiles.forEach((profile, index) => {
+    for (const partner of itemAt(results, index).partners) {
+      members.get(partner.client)?.push({ entity: 'third_party', dossier: profile.id, key: partner.key });
+    }
+  });
+
   if (withCrm) {
-    const crm = await writeCrm(random.fork('crm'), outDir);
+    const crm = await writeCrm(random.fork('crm'), outDir, profiles);
+    for (const row of crm.clientRows)
+      members.get(row.dossier)?.push({ entity: 'company', dossier: 'crm', key: row.key });
     for (const file of crm.files) {
       files.push(file.file);
       bytes += file.bytes;
@@ -127,7 +169,12 @@ export const generatePortfolio = async (options: GeneratePortfolioOptions): Prom
     defects.push(...crm.defects);
   }
 
-  const manifest: Manifest = { seed, dossiers, counts, countsByDossier, defects };
+  const links: ClientLink[] = profiles.map((profile) => ({
+    client: profile.id,
+    siren: profile.siren,
+    members: members.get(profile.id) ?? [],
+  }));
+  const manifest: Manifest = { seed, dossiers, counts, countsByDossier, defects, links };
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeFile(path.join(outDir, 'manifest.json'), manifestText);
   const planText = portfolioPlan({ crm: withCrm });

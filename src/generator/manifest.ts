@@ -84,6 +84,25 @@ export const defectOf = (
   ...(duplicateOf === undefined ? {} : { duplicateOf }),
 });
 
+/** A record that stands for a company in one system: the registry (entity `dossier`), the CRM or a FEC. */
+export interface LinkMember {
+  readonly entity: 'dossier' | 'company' | 'third_party';
+  readonly dossier: string;
+  readonly key: string;
+}
+
+/**
+ * One client of the firm and every record that is this legal entity: its registry entry, its CRM company
+ * (written as CRM users write), and the third parties that name it in other clients' books. `cutover link eval`
+ * measures against these; a record listed nowhere is a company of its own.
+ */
+export interface ClientLink {
+  /** The client's dossier id. */
+  readonly client: string;
+  readonly siren: string;
+  readonly members: readonly LinkMember[];
+}
+
 export type EntityCounts = Partial<Record<EntityName, number>>;
 
 export interface Manifest {
@@ -94,6 +113,8 @@ export interface Manifest {
   /** The same per dossier, for the per-dossier identity `source = loaded + merged + purged + skipped + rejected`. */
   readonly countsByDossier: Readonly<Record<string, EntityCounts>>;
   readonly defects: readonly Defect[];
+  /** The link truth: which registry dossier, CRM company and third parties are one company. */
+  readonly links: readonly ClientLink[];
 }
 
 /** Adds `more` into `total`, entity by entity. */

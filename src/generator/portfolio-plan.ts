@@ -30,7 +30,7 @@ dossiers:
     source: { type: csv, path: registry.csv, encoding: utf-8, delimiter: ',' }
     id: dossier_id
     name: client_name
-    attributes: [siren, naf, size, fiscal_year_start, fiscal_year_end, software]
+    attributes: [siren, naf, size, fiscal_year_start, fiscal_year_end, software, postcode, city]
 
 entities:
   # ---------------------------------------------------------------------------------------------------

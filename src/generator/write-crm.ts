@@ -3,7 +3,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { EntityName } from '../core/model/canonical-model.js';
 import { buildActivities, activityColumns } from './crm-activities.js';
-import { buildCompanies, companyColumns, type CompanyCell } from './crm-companies.js';
+import { buildCompanies, companyColumns, type CompanyCell, type CrmClient } from './crm-companies.js';
 import { buildUsers } from './crm-users.js';
 import { buildContacts, contactColumns } from './crm-contacts.js';
 import { buildDeals, dealColumns } from './crm-deals.js';
@@ -38,6 +38,8 @@ export interface CrmResult {
   readonly files: readonly { readonly file: string; readonly bytes: number }[];
   readonly counts: EntityCounts;
   readonly defects: readonly Defect[];
+  /** Companies that are the firm's clients: their source key and dossier, the CRM side of the link truth. */
+  readonly clientRows: readonly { readonly dossier: string; readonly key: string }[];
 }
 
 /** As Excel on a French Windows saves CSV. */
@@ -117,14 +119,18 @@ const writeCompaniesXlsx = async (
  * The legacy CRM export, one dossier named `crm`: users.json, companies.xlsx, contacts.csv (Windows-1252, `;`,
  * CRLF, as Excel on a French Windows saves CSV), deals.csv and activities.csv (UTF-8, comma).
  */
-export const writeCrm = async (random: Random, outDir: string): Promise<CrmResult> => {
+export const writeCrm = async (
+  random: Random,
+  outDir: string,
+  clients: readonly CrmClient[] = [],
+): Promise<CrmResult> => {
   await mkdir(path.join(outDir, 'crm'), { recursive: true });
   const users = buildUsers(random.fork('users'), crmSizes.users);
-  const { rows: companyRows, companies } = buildCompanies(
-    random.fork('companies'),
-    users,
-    crmSizes.companies,
-  );
+  const {
+    rows: companyRows,
+    companies,
+    clientRows,
+  } = buildCompanies(random.fork('companies'), users, crmSizes.companies, clients);
   const { rows: contactRows, contacts } = buildContacts(
     random.fork('contacts'),
     companies,
@@ -193,5 +199,6 @@ export const writeCrm = async (random: Random, outDir: string): Promise<CrmResul
       activity: activityRows.length,
     },
     defects,
+    clientRows,
   };
 };

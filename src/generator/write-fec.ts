@@ -20,6 +20,8 @@ export interface FecResult {
   /** Source records per accounting entity, as the plan reads them (distinct journals, accounts...). */
   readonly counts: EntityCounts;
   readonly defects: readonly Defect[];
+  /** Third parties of this FEC that are other clients of the firm: the accounting side of the link truth. */
+  readonly partners: readonly { readonly key: string; readonly client: string }[];
 }
 
 /** Cents as the FEC writes amounts: decimal comma, no thousands separator (123456 -> `1234,56`). */
@@ -62,7 +64,11 @@ export const writeFec = async (
   let entries = 0;
 
   await sink.write(`${fecColumns.join('\t')}\r\n`);
-  for (const batch of bookYear(profile, random.fork('book'))) {
+  let partners: ReadonlyMap<string, string> = new Map();
+  const book = bookYear(profile, random.fork('book'), (parties) => {
+    partners = parties.partners;
+  });
+  for (const batch of book) {
     for (const entry of batch) {
       const count = (numbers.get(entry.journal) ?? 0) + 1;
       numbers.set(entry.journal, count);
@@ -116,5 +122,7 @@ export const writeFec = async (
       entry_line: line - 1,
     },
     defects,
+    // Only the partners the year's entries used exist in the FEC (a third party is read off its lines).
+    partners: [...partners].filter(([key]) => partiesSeen.has(key)).map(([key, client]) => ({ key, client })),
   };
 };

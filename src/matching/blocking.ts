@@ -58,7 +58,7 @@ export const blockingKeySql = (config: DedupeConfig, key: string): string => {
 /**
  * Builds table `pairs (l, r, rule)`: the union of the pairs whose keys are equal under at least one rule, `rule`
  * being the first rule that found the pair. Records of different dossiers never meet (the dossier is part of
- * every key). A block larger than `blockCap` would cost cap²/2 pairs for little evidence (everyone called Martin):
+ * every key), nor, when the config names a side column, records of one side. A block larger than `blockCap` would cost cap²/2 pairs for little evidence (everyone called Martin):
  * it is left out and reported, and the other rules still reach its records.
  */
 export const buildCandidatePairs = async (
@@ -66,6 +66,7 @@ export const buildCandidatePairs = async (
   config: DedupeConfig,
 ): Promise<BlockingReport> => {
   await workbench.run('CREATE OR REPLACE TEMP TABLE proposed (l INTEGER, r INTEGER, rule TINYINT)');
+  const sided = config.side !== undefined;
   const reports: BlockingRuleReport[] = [];
   for (const [index, rule] of config.blocking.entries()) {
     const name = rule.join(' + ');
@@ -74,11 +75,16 @@ export const buildCandidatePairs = async (
     // (about one in 10^19 pairs of keys) would only add a pair to score.
     const present = parts.map((part) => `${part} IS NOT NULL AND ${part} <> ''`).join(' AND ');
     await workbench.run(
-      `CREATE OR REPLACE TEMP TABLE block_keys AS SELECT id, hash(dossier, ${parts.join(', ')}) AS k FROM rec WHERE ${present}`,
+      `CREATE OR REPLACE TEMP TABLE block_keys AS SELECT id, side, hash(dossier, ${parts.join(', ')}) AS k FROM rec WHERE ${present}`,
     );
+    // A block's pairs are those across its sides: n(n-1)/2 less the pairs inside each side (none when sides are
+    // not used, all records being on side '').
     await workbench.run(
       `CREATE OR REPLACE TEMP TABLE block_sizes AS
-       SELECT k, count(*) AS n, min(id) AS example FROM block_keys GROUP BY k HAVING count(*) > 1`,
+       SELECT k, sum(m)::BIGINT AS n, min(example) AS example,
+              ((sum(m) * (sum(m) - 1) - ${sided ? 'sum(m * (m - 1))' : '0'}) / 2)::BIGINT AS pairs
+       FROM (SELECT k, side, count(*) AS m, min(id) AS example FROM block_keys GROUP BY k, side)
+       GROUP BY k HAVING sum(m) > 1`,
     );
     const capped = await workbench.rows<{ key: string; records: number }>(
       `SELECT concat_ws(' | ', r.dossier, ${parts.join(', ')}) AS key, s.n::INTEGER AS records
@@ -89,11 +95,12 @@ export const buildCandidatePairs = async (
       `SELECT count(*) FROM block_sizes WHERE n > ${config.blockCap}`,
     );
     const pairs = await workbench.scalar(
-      `SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM block_sizes WHERE n <= ${config.blockCap}`,
+      `SELECT coalesce(sum(pairs), 0) FROM block_sizes WHERE n <= ${config.blockCap}`,
     );
     await workbench.run(
       `INSERT INTO proposed
        SELECT a.id, b.id, ${index} FROM block_keys a JOIN block_keys b ON a.k = b.k AND a.id < b.id
+       ${sided ? 'AND a.side <> b.side' : ''}
        WHERE a.k IN (SELECT k FROM block_sizes WHERE n <= ${config.blockCap})`,
     );
     reports.push({

@@ -17,6 +17,11 @@ export const dedupeConfigSchema = z.object({
   id: z.string().optional(),
   /** Records of different dossiers are never compared (dossier boundaries hold unless cross-dossier is asked). */
   dossier: z.string().optional(),
+  /**
+   * Records of the same side are never compared: linking across systems (`cutover link`) pairs a CRM company
+   * with a registry dossier or a FEC third party, never two CRM companies (finding those is dedupe's work).
+   */
+  side: z.string().optional(),
   fields: z.array(matchFieldSchema).min(1),
   blocking: blockingSchema,
   thresholds: matchThresholdsSchema,

@@ -3,9 +3,10 @@ import { clusterLinks, type Link, type RefusedLink } from './cluster-links.js';
 import { comparisonsOf, type Comparison } from './comparisons.js';
 import type { DedupeConfig } from './dedupe-config.js';
 import { evaluateClusters, evaluatePairs, type ClusterEvaluation, type PairwiseCounts } from './evaluate.js';
-import { explainPair, type PairExplanation } from './explain-pair.js';
+import { explainPair, probabilityOf, type PairExplanation } from './explain-pair.js';
 import { compareCandidatePairs, trainModel, weightSql, type FellegiSunterModel } from './fellegi-sunter.js';
 import { prepareRecords } from './prepare-records.js';
+import { applySidePriors, type SidePrior } from './side-priors.js';
 import { sqlString, type Workbench } from './workbench.js';
 
 export interface ClusterMember {
@@ -40,6 +41,8 @@ export interface DedupeResult {
   thresholds: DedupeConfig['thresholds'];
   blocking: BlockingReport & { recallCeiling?: { truePairs: number; reachable: number; ceiling: number } };
   model: FellegiSunterModel;
+  /** With sides: the prior of each pair of sides, which replaces the model's for their pairs. */
+  sidePriors?: SidePrior[];
   links: { aboveThreshold: number; accepted: number; refused: number };
   clusters: DedupeCluster[];
   review: { total: number; pairs: ReviewPair[] };
@@ -120,6 +123,10 @@ export const runDedupe = async (
   });
   lap('train');
   await scorePairs(workbench, model, comparisons);
+  // Across sides (linking systems), the prior is one per pair of sides, and a pair's Bayes factor is read
+  // against its own prior from here on.
+  const sidePriors = config.side === undefined ? undefined : await applySidePriors(workbench, model);
+  const priorSql = sidePriors === undefined ? String(model.priorWeight) : 'prior';
   lap('score');
 
   const { thresholds } = config;
@@ -142,7 +149,7 @@ export const runDedupe = async (
   const [cl = [], cr = []] = await workbench.columns(
     `WITH linked AS (SELECT l AS id FROM scored WHERE strong_equal OR probability >= ${thresholds.auto}
                      UNION SELECT r FROM scored WHERE strong_equal OR probability >= ${thresholds.auto})
-     SELECT l, r FROM scored WHERE weight - ${model.priorWeight} < 0
+     SELECT l, r FROM scored WHERE weight - ${priorSql} < 0
      AND l IN (SELECT id FROM linked) AND r IN (SELECT id FROM linked)`,
   );
   const strongComparisons = comparisons.filter((comparison) => comparison.strong);
@@ -172,6 +179,7 @@ export const runDedupe = async (
     clustering,
     members,
     options.reviewLimit ?? 1000,
+    sidePriors !== undefined,
   );
   lap('review');
 
@@ -194,6 +202,7 @@ export const runDedupe = async (
     thresholds,
     blocking,
     model,
+    ...(sidePriors === undefined ? {} : { sidePriors }),
     links: {
       aboveThreshold: links.length,
       accepted: clustering.accepted.length,
@@ -268,6 +277,7 @@ const reviewPairs = async (
   clustering: ReturnType<typeof clusterLinks>,
   member: (row: number) => ClusterMember,
   limit: number,
+  sided: boolean,
 ): Promise<DedupeResult['review']> => {
   const { thresholds } = config;
   // The grey zone (between the thresholds, or above with different strong identifiers) not already joined
@@ -302,7 +312,7 @@ const reviewPairs = async (
     comparison.termFrequencyLevel !== null ? `s.tf${comparison.index}` : 'NULL::DOUBLE',
   );
   const rows = await workbench.rows<Record<string, unknown>>(
-    `SELECT s.l, s.r, s.strong_conflict,
+    `SELECT s.l, s.r, s.strong_conflict, ${sided ? 's.prior' : 'NULL::DOUBLE'} AS pair_prior,
             [${comparisons.map((comparison) => `s.g${comparison.index}::INTEGER`).join(', ')}] AS levels,
             [${tfColumns.join(', ')}] AS shares,
             to_json(a) AS left_record, to_json(b) AS right_record
@@ -319,11 +329,21 @@ const reviewPairs = async (
       l: member(l),
       r: member(r),
       fields: columns.map((column) => [column, left[column] ?? null, right[column] ?? null]),
-      explanation: explainPair(model, comparisons, row.levels as number[], row.shares as (number | null)[]),
+      explanation: withPrior(
+        explainPair(model, comparisons, row.levels as number[], row.shares as (number | null)[]),
+        row.pair_prior === null ? undefined : Number(row.pair_prior),
+      ),
       reason: refused.get(`${l}:${r}`) ?? (row.strong_conflict ? 'strong-identifier-differs' : 'grey-zone'),
     };
   });
   return { total: open.length, pairs };
+};
+
+/** An explanation read against the pair's own prior (per pair of sides) rather than the model's. */
+const withPrior = (explanation: PairExplanation, prior: number | undefined): PairExplanation => {
+  if (prior === undefined) return explanation;
+  const weight = explanation.weight - explanation.prior + prior;
+  return { ...explanation, prior, weight, probability: probabilityOf(weight) };
 };
 
 /** Sweeps every threshold over the scored pairs: links F1 if exactly the pairs at or above it were linked. */

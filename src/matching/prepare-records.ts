@@ -59,7 +59,7 @@ const dateOf = (column: string) =>
 
 /**
  * Builds table `rec` from table `src` (every column VARCHAR): one row per record with `id` (0..n-1), `rid` (the
- * record's own id), `dossier`, `truth`, and per field i its normalised value `v{i}`, plus `p{i}` (phonetic key),
+ * record's own id), `dossier`, `side`, `truth`, and per field i its normalised value `v{i}`, plus `p{i}` (phonetic key),
  * `d{i}` (parsed date) and `tf{i}` (share of records holding that value) where they apply.
  * Per-value JavaScript (phonetic keys, phone parsing) runs once per distinct value, in tables joined back.
  */
@@ -68,6 +68,7 @@ export const prepareRecords = async (workbench: Workbench, config: DedupeConfig)
     '_row AS id',
     config.id ? `${sqlIdentifier(config.id)} AS rid` : '_row::VARCHAR AS rid',
     config.dossier ? `coalesce(${sqlIdentifier(config.dossier)}, '') AS dossier` : `'' AS dossier`,
+    config.side ? `coalesce(${sqlIdentifier(config.side)}, '') AS side` : `'' AS side`,
   ];
   if (config.truth) {
     const column = sqlIdentifier(config.truth.column);

@@ -148,7 +148,9 @@ export const reviewDecideCommand = async (
     session.state.decideReviewPair(pairId, decision),
   );
   if (!found) throw new CutoverError(ErrorCode.USAGE, `no review pair ${pairId}: see \`cutover review\``);
-  output.info(`pair ${pairId}: ${decision}. The next \`cutover dedupe\` applies it.`);
+  output.info(
+    `pair ${pairId}: ${decision}. The next \`cutover dedupe\` (\`cutover link\` for link pairs) applies it.`,
+  );
   output.result({ pairId, decision });
   return ExitCode.OK;
 };

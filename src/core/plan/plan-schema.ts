@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityDedupeSchema } from './dedupe-plan-schema.js';
+import { linkPlanSchema } from './link-plan-schema.js';
 import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
 
 /**
@@ -240,6 +241,8 @@ export const planSchema = z.strictObject({
   thresholds: thresholdsSchema.default({}),
   dossiers: z.strictObject({ registry: registrySchema.optional() }).optional(),
   entities: entitiesSchema,
+  /** `cutover link`: one client is one company in the registry, the CRM and the books (README, "Linking"). */
+  link: linkPlanSchema.optional(),
 });
 
 export type Plan = z.infer<typeof planSchema>;

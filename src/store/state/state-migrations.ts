@@ -126,6 +126,25 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-28-003-link': {
+    async up(db: Kysely<unknown>) {
+      // `cutover link`: every record that stands for a company (registry dossier, CRM company, third party)
+      // points to one client. The key makes "one client per record" a fact of the schema, not of the code.
+      await db.schema
+        .createTable('link_member')
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('source_key', 'text', (column) => column.notNull())
+        .addColumn('client_id', 'text', (column) => column.notNull())
+        .addColumn('system', 'text', (column) => column.notNull())
+        .addColumn('name', 'text')
+        .addColumn('siren', 'text')
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('link_member_pk', ['entity', 'dossier_id', 'source_key'])
+        .execute();
+      await db.schema.createIndex('link_member_client').on('link_member').column('client_id').execute();
+    },
+  },
   '2026-11-28-004-golden-choice': {
     async up(db: Kysely<unknown>) {
       // A value of a golden record chosen by a person: cluster `column` takes the value of record `chosen_key`.

@@ -95,4 +95,14 @@ export interface StateDatabase {
     updated_at: string;
     right_dossier_id: string | null;
   };
+  link_member: {
+    entity: string;
+    dossier_id: string;
+    source_key: string;
+    client_id: string;
+    system: string;
+    name: string | null;
+    siren: string | null;
+    updated_at: string;
+  };
 }

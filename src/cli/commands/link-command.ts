@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { evaluateLinks, type TruthGroup } from '../../pipeline/link/evaluate-links.js';
+import { LINK_REVIEW_ENTITY, linkClients } from '../../pipeline/link/link-clients.js';
+import { readLinkMembers } from '../../store/state/link-members.js';
+import { createOutput, formatNumber } from '../output.js';
+import { withSession } from '../session.js';
+
+/** `cutover link` and `cutover link eval`: one client is one company in the registry, the CRM and the books. */
+
+interface SessionOptions {
+  plan: string;
+  state?: string;
+  json?: boolean;
+}
+
+export interface LinkCommandOptions extends SessionOptions {
+  review?: string;
+}
+
+export interface LinkEvalOptions extends SessionOptions {
+  truth: string;
+}
+
+export const linkCommand = async (options: LinkCommandOptions): Promise<number> => {
+  const output = createOutput(options);
+  const reviewLimit = options.review === undefined ? undefined : Number(options.review);
+  if (reviewLimit !== undefined && !(Number.isInteger(reviewLimit) && reviewLimit >= 0)) {
+    throw new CutoverError(ErrorCode.USAGE, `--review must be a whole number, not ${options.review}`);
+  }
+  const summary = await withSession({ plan: options.plan, state: options.state, target: true }, (session) => {
+    if (session.target === undefined) throw new CutoverError(ErrorCode.INTERNAL, 'link: no target opened');
+    return linkClients({
+      loaded: session.loaded,
+      state: session.state,
+      target: session.target,
+      ...(reviewLimit === undefined ? {} : { reviewLimit }),
+    });
+  });
+  const systems = Object.entries(summary.records)
+    .map(([system, count]) => `${formatNumber(count)} ${system}`)
+    .join(', ');
+  output.info(`Read ${systems} records; ${formatNumber(summary.blocking.candidatePairs)} pairs compared.`);
+  output.info(
+    `${formatNumber(summary.clients)} clients found in more than one record (${formatNumber(summary.linkedRecords)} records): ` +
+      Object.entries(summary.crossLinks)
+        .map(([systems, count]) => `${formatNumber(count)} ${systems} links`)
+        .join(', '),
+  );
+  output.info(
+    `SIREN: ${summary.siren.invalid} invalid (check digit or length; compared as missing), ${summary.siren.fromSiret} from a SIRET, ${summary.siren.fromVat} from a VAT number.`,
+  );
+  if (summary.unusable > 0)
+    output.info(`${summary.unusable} record(s) with neither name nor SIREN: each left a client of its own.`);
+  for (const rule of summary.blocking.rules) {
+    if (rule.cappedBlockCount === 0) continue;
+    const largest = rule.cappedBlocks[0];
+    output.info(
+      `  blocking ${rule.rule}: ${rule.cappedBlockCount} block(s) over blockCap, not expanded` +
+        (largest === undefined
+          ? ''
+          : ` (largest: "${largest.key}", ${formatNumber(largest.records)} records)`),
+    );
+  }
+  output.info(
+    `${formatNumber(summary.review.total)} pairs to review (${summary.refused} refused by a conflict check); ` +
+      `${summary.decisionsApplied.same} "same" and ${summary.decisionsApplied.different} "different" decisions applied. ${summary.seconds} s.`,
+  );
+  if (summary.review.total > 0)
+    output.info(
+      'Next: `cutover review --entity link`, then `cutover review decide PAIR same|different` and `cutover link` again.',
+    );
+  output.result(summary);
+  return ExitCode.OK;
+};
+
+/** The truth: a generated portfolio's manifest.json (its `links`), or a JSON list of {client, members}. */
+const readTruth = async (file: string): Promise<TruthGroup[]> => {
+  if (!existsSync(file)) throw new CutoverError(ErrorCode.FILE_NOT_FOUND, `--truth ${file}: no such file`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CutoverError(ErrorCode.USAGE, `--truth ${file}: not JSON (${messageOf(error)})`);
+  }
+  const groups = Array.isArray(parsed) ? parsed : (parsed as { links?: unknown } | null)?.links;
+  const valid =
+    Array.isArray(groups) &&
+    groups.every(
+      (group: unknown) =>
+        typeof group === 'object' &&
+        group !== null &&
+        typeof (group as TruthGroup).client === 'string' &&
+        Array.isArray((group as TruthGroup).members),
+    );
+  if (!valid) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `--truth ${file}: expected a manifest.json with "links", or a list of {client, members: [{entity, dossier, key}]}`,
+    );
+  }
+  return groups as TruthGroup[];
+};
+
+/** `cutover link eval --truth FILE`: pairwise precision, recall and F1 of the stored links, across systems. */
+export const linkEvalCommand = async (options: LinkEvalOptions): Promise<number> => {
+  const output = createOutput(options);
+  const truth = await readTruth(options.truth);
+  const { members, pending } = await withSession(
+    { plan: options.plan, state: options.state, target: false },
+    async (session) => ({
+      members: await readLinkMembers(session.state),
+      pending: await session.state.reviewPairs({ entity: LINK_REVIEW_ENTITY, pending: true }),
+    }),
+  );
+  if (members.length === 0) {
+    throw new CutoverError(ErrorCode.USAGE, 'no links stored yet: run `cutover link` first');
+  }
+  const evaluation = evaluateLinks(members, truth, pending);
+  output.info(
+    `Pairs across systems: precision ${evaluation.precision.toFixed(4)}, recall ${evaluation.recall.toFixed(4)}, ` +
+      `F1 ${evaluation.f1.toFixed(4)} (${formatNumber(evaluation.truePositives)} right of ${formatNumber(evaluation.predicted)} linked; ${formatNumber(evaluation.actual)} true).`,
+  );
+  output.info(
+    `Review queue: ${formatNumber(evaluation.review.pending)} pending pairs, ${formatNumber(evaluation.review.true)} of them true; ` +
+      `recall if all were decided right: ${evaluation.recallWithReview.toFixed(4)}.`,
+  );
+  if (evaluation.truthNotRead > 0)
+    output.info(`${evaluation.truthNotRead} record(s) of the truth were not read by link (not migrated?).`);
+  output.result(evaluation);
+  return ExitCode.OK;
+};
