@@ -101,6 +101,17 @@ const crm = `
       # Test records left in production by the CRM's integrators.
       - rule: ${TEST_RECORDS_RULE}
         when: { field: email, matches: '@example\\.test$' }
+    # \`cutover dedupe --entity contact\` finds the people typed twice (manifest: near_duplicate); the next run
+    # loads one golden record per person and gives the others the fate \`merged\`.
+    dedupe:
+      fields:
+        - { column: first_name, kind: first_name }
+        - { column: last_name, kind: last_name }
+        - { column: birth_date, kind: date }
+        - { column: email, kind: email }
+        - { column: phone, kind: phone }
+        - { column: postcode, kind: postcode }
+      blocking: [[email], [phone], [last_name, first_name.initial], [first_name, postcode], [last_name, postcode]]
 
   # Amounts as people typed them: 1234.50, 1 234,50, 980 (decimal: auto reads the last mark as decimal).
   deal:

@@ -21,13 +21,28 @@ describe('the cutover command line', () => {
       reconciled: boolean;
       contentMismatches: number;
       dossiers: { total: number; reconciled: number };
-      records: { read: number; loaded: number; skipped: number; rejected: number; unaccounted: number };
+      records: {
+        read: number;
+        loaded: number;
+        skipped: number;
+        rejected: number;
+        merged: number;
+        unaccounted: number;
+      };
+      dedupe: { contact: { merged: number } };
+      link: { clients: number; linkedRecords: number };
     }>(demo);
     expect(json.records.unaccounted).toBe(0);
     expect(json.reconciled).toBe(true);
     expect(json.contentMismatches).toBe(0);
     expect(json.dossiers).toEqual({ total: 4, reconciled: 4 });
-    expect(json.records.read).toBe(json.records.loaded + json.records.skipped + json.records.rejected);
+    expect(json.records.read).toBe(
+      json.records.loaded + json.records.skipped + json.records.rejected + json.records.merged,
+    );
+    // The demo deduplicates the CRM's contacts before the run and links clients after it.
+    expect(json.records.merged).toBe(json.dedupe.contact.merged);
+    expect(json.records.merged).toBeGreaterThan(0);
+    expect(json.link.linkedRecords).toBeGreaterThan(json.link.clients);
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
     expect(json.records.read).toBe(Object.values(manifest.counts).reduce((sum, count) => sum + count, 0));
     expect(json.records.skipped + json.records.rejected).toBe(

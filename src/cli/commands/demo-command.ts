@@ -5,7 +5,9 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { generatePortfolio } from '../../generator/generate-portfolio.js';
 import { portfolioPlan } from '../../generator/portfolio-plan.js';
+import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
 import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
+import { linkClients } from '../../pipeline/link/link-clients.js';
 import { reconcile } from '../../pipeline/reconcile/reconcile.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput, formatDuration, formatNumber } from '../output.js';
@@ -21,7 +23,8 @@ export interface DemoCommandOptions {
 
 /**
  * `cutover demo`: the whole job on the embedded default, on a machine with no database server: generate a
- * portfolio, write its plan, migrate it into SQLite, reconcile, and say where everything is.
+ * portfolio, write its plan, deduplicate the CRM's contacts, migrate it into SQLite, link clients across systems,
+ * reconcile, write the evidence packs, and say where everything is.
  */
 export const demoCommand = async (options: DemoCommandOptions): Promise<number> => {
   const output = createOutput(options);
@@ -48,14 +51,24 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
   await writeFile(planFile, portfolioPlan({ crm: true, target: { type: 'sqlite', url: 'target.db' } }));
 
   const evidenceDir = join(outDir, 'evidence');
-  const { summary, reconciliation, packs } = await withSession(
+  const { summary, reconciliation, packs, dedupe, link } = await withSession(
     { plan: planFile, target: true },
     async (session) => {
+      // The CRM's people typed twice: merged by the run that follows, each with a golden record.
+      output.progress('deduplicating contacts');
+      const dedupe = await dedupeEntity({ loaded: session.loaded, state: session.state, entity: 'contact' });
       const summary = await runMigration({
         loaded: session.loaded,
         state: session.state,
         target: session.target,
         onProgress: renderProgress(output),
+      });
+      // One client everywhere: registry dossiers, CRM companies and third parties in the books.
+      output.progress('linking clients across systems');
+      const link = await linkClients({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target!,
       });
       const reconciliation = await reconcile({
         loaded: session.loaded,
@@ -71,7 +84,7 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
         out: evidenceDir,
         onPack: (done, total) => output.progress(`evidence packs ${done}/${total}`),
       });
-      return { summary, reconciliation, packs };
+      return { summary, reconciliation, packs, dedupe, link };
     },
   );
   renderRunSummary(output, summary);
@@ -89,6 +102,12 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
   output.info(
     `Demo done in ${formatDuration(elapsedMs)}: ${summary.dossiers.total} dossiers, ${formatNumber(summary.records.read)} records, ${formatNumber(summary.recordsPerSecond)} records/s, ${reconciliation.totals.unaccounted} unaccounted.`,
   );
+  output.info(
+    `Deduplication: ${formatNumber(dedupe.merged)} contacts merged into their survivor (${formatNumber(dedupe.clusters)} people typed more than once), ${formatNumber(dedupe.review.total)} pairs for a person to decide.`,
+  );
+  output.info(
+    `Links: ${formatNumber(link.linkedRecords)} records of the registry, the CRM and the books joined into ${formatNumber(link.clients)} clients, ${formatNumber(link.review.total)} pairs for a person to decide.`,
+  );
   output.info(`  plan ${outputs.plan}\n  target ${outputs.target}\n  state and ledger ${outputs.state}`);
   const sample = packs.find((pack) => pack.id !== 'crm') ?? packs[0];
   output.info(
@@ -97,6 +116,9 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
   output.info(
     `  next: npx cutover ledger --plan ${outputs.plan} --fate rejected   (why each rejected record was rejected)`,
   );
+  output.info(
+    `        npx cutover review --plan ${outputs.plan}                  (the doubtful pairs, side by side, with why)`,
+  );
   output.result({
     dossiers: { total: summary.dossiers.total, reconciled: reconciliation.totals.dossiersOk },
     records: {
@@ -104,8 +126,11 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
       loaded: summary.records.loaded,
       skipped: summary.records.skipped,
       rejected: summary.records.rejected,
+      merged: summary.records.merged,
       unaccounted: reconciliation.totals.unaccounted,
     },
+    dedupe: { contact: { merged: dedupe.merged, clusters: dedupe.clusters, review: dedupe.review.total } },
+    link: { clients: link.clients, linkedRecords: link.linkedRecords, review: link.review.total },
     contentMismatches: reconciliation.totals.contentMismatches,
     reconciled: reconciliation.ok,
     elapsedMs,

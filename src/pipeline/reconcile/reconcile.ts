@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
+import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
-import { entityLoadOrder } from '../plan/entity-order.js';
+import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { fieldText, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
+import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
@@ -189,6 +191,19 @@ export const reconcile = async (options: {
         const seen = entityPlan.distinct ? new Set<string>() : undefined;
         // A survivor's row holds its golden record: that is what its content is compared with.
         const merges = await loadMergeMap(state, dossier, entity, entityPlan);
+        // A reference to a merged parent was loaded as a reference to its survivor: compare it as such.
+        const redirects = [
+          ...(await loadReferenceRedirects(state, dossier, plan, mappedReferences(plan, entity))),
+        ].map(([column, survivorOf]) => [columns.findIndex((c) => c.name === column), survivorOf] as const);
+        const redirected = (values: readonly CanonicalValue[]): readonly CanonicalValue[] => {
+          if (redirects.length === 0) return values;
+          const copy = [...values];
+          for (const [index, survivorOf] of redirects) {
+            const key = copy[index];
+            if (typeof key === 'string') copy[index] = survivorOf.get(key)?.key ?? key;
+          }
+          return copy;
+        };
         let sourceCount = 0;
         for (const source of input.open(dossier)) {
           for await (const batch of source.read({ batchSize: plan.batchSize })) {
@@ -206,7 +221,9 @@ export const reconcile = async (options: {
               }
               sourceCount++;
               if (outcome.fate !== 'mapped') continue;
-              const values = merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values;
+              const values = redirected(
+                merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values,
+              );
               insertSource.run(outcome.record.sourceKey, recordHash(values));
               if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(entity, values));
             }

@@ -7,6 +7,7 @@ import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/stat
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/target-store.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
+import type { ReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
 import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
 import type { EntityReference } from '../plan/entity-order.js';
@@ -22,6 +23,8 @@ export interface LoadEntityInput {
   readonly plan: EntityPlan;
   readonly map: (record: SourceRecord, context: { dossier: string }) => MappingOutcome;
   readonly references: readonly EntityReference[];
+  /** Parents merged by `cutover dedupe`: their children attach to the survivor. */
+  readonly redirects: ReferenceRedirects;
   readonly sources: readonly RecordSource[];
   /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
   readonly filterField: string | undefined;
@@ -171,13 +174,29 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         if (typeof key === 'string' && !cache.has(key)) wanted.add(key);
       }
       if (wanted.size > 0) {
-        if (dryRun) {
-          // A dry run has no target ids: parents found in this dry run stand in with a placeholder id.
-          const known = input.dryRunKeys.get(reference.parent);
-          for (const key of wanted) if (known?.has(key)) cache.set(key, 0);
-        } else {
-          for (const [key, id] of await target.resolveKeys(reference.parent, dossier, [...wanted]))
-            cache.set(key, id);
+        // A parent merged by dedupe is looked up as its survivor (in the survivor's dossier).
+        const redirect = input.redirects.get(reference.column);
+        const lookups = new Map<string, [string, string][]>();
+        for (const key of wanted) {
+          const survivor = redirect?.get(key);
+          const where = survivor?.dossierId ?? dossier;
+          lookups.set(where, [...(lookups.get(where) ?? []), [key, survivor?.key ?? key]]);
+        }
+        for (const [where, pairs] of lookups) {
+          if (dryRun) {
+            // A dry run has no target ids: parents found in this dry run stand in with a placeholder id (a
+            // survivor of another dossier is taken on trust: that dossier's dry run is not this one).
+            const known = input.dryRunKeys.get(reference.parent);
+            for (const [key, lookup] of pairs) if (where !== dossier || known?.has(lookup)) cache.set(key, 0);
+          } else {
+            const ids = await target.resolveKeys(reference.parent, where, [
+              ...new Set(pairs.map(([, lookup]) => lookup)),
+            ]);
+            for (const [key, lookup] of pairs) {
+              const id = ids.get(lookup);
+              if (id !== undefined) cache.set(key, id);
+            }
+          }
         }
       }
       resolved.set(reference.column, cache);

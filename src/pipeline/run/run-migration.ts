@@ -3,6 +3,7 @@ import { noticeIdentity, type SourceNotice } from '../../core/record-source.js';
 import type { LedgerEntry, StateStore, StepCounts } from '../../store/state/state-store.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { fieldText, planInputs, type EntityInputs } from './dossier-inputs.js';
@@ -180,6 +181,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         plan: entityPlan,
         map: mappings.get(entity)!,
         references: references.get(entity)!,
+        redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
         sources: entityInput.open(dossier.id),
         filterField: entityInput.filterField,
         batchSize: plan.batchSize,

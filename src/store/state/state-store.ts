@@ -2,13 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, type Transaction } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
+import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
+import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
 
 export type Fate = 'loaded' | 'merged' | 'skipped' | 'rejected';
 
@@ -190,13 +192,15 @@ export class StateStore {
           connectionTimeoutMillis: 10_000,
           options: `-c search_path="${schema}"`,
         });
-        db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
+        db = new Kysely<StateDatabase>({
+          dialect: new SchemaScopedPostgresDialect({ pool }, schema ?? DEFAULT_STATE_SCHEMA),
+        });
       } else {
         if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
         const database = new Database(location);
         database.pragma('journal_mode = WAL');
         database.pragma('busy_timeout = 10000');
-        db = new Kysely<StateDatabase>({ dialect: new SqliteDialect({ database }) });
+        db = new Kysely<StateDatabase>({ dialect: new TransactionalSqliteDialect({ database }) });
       }
     } catch (error) {
       throw new CutoverError(
