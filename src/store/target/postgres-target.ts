@@ -44,6 +44,14 @@ const isUniqueViolation = (error: unknown) =>
 
 const needsEscape = /[\\\t\n\r]/;
 
+/**
+ * A batch's commit does not wait for its WAL to reach the disk (measured about 5-7% of a 1M-contact load). Rows and
+ * checkpoint are still one transaction, so a server crash loses them together and the resume redoes them from the
+ * checkpoint; the commit of finishLoad waits as usual, which flushes every batch before it, so a unit reported done
+ * is on disk.
+ */
+const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 /** COPY text format: backslash escapes for the characters that delimit rows and fields. */
 const copyText = (value: CanonicalValue): string => {
   if (value === null) return '\\N';
@@ -233,6 +241,7 @@ export class PostgresTarget implements TargetStore {
       if (batch.mode === 'insert') {
         try {
           await client.query('BEGIN');
+          await client.query(ASYNC_COMMIT);
           await this.copyInto(client, this.table(batch.entity), names, this.copyPayload(batch, batch.rows));
           await client.query(
             this.checkpointSql(),
@@ -274,6 +283,7 @@ export class PostgresTarget implements TargetStore {
     }
     const stage = quoteIdentifier(`_cutover_stage_${batch.entity}`);
     await client.query('BEGIN');
+    await client.query(ASYNC_COMMIT);
     const columns = names.map(quoteIdentifier);
     await client.query(`DROP TABLE IF EXISTS ${stage}`);
     await client.query(

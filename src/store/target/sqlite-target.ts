@@ -28,7 +28,7 @@ const sqliteShape: SqlShape = { table: quoteIdentifier, parameter: () => '?' };
 
 /** The steps of one batch write, on the writer thread or on this one. */
 interface BatchSteps {
-  insert(rows: SqliteRows): Promise<number[]> | number[];
+  insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> | number[];
   commit(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<void> | void;
   rollback(): Promise<void> | void;
 }
@@ -147,19 +147,22 @@ export class SqliteTarget implements TargetStore {
     try {
       let refused: number[];
       try {
-        refused = await steps.insert(encodeSqliteRows(header, batch.rows));
+        refused = await steps.insert(encodeSqliteRows(header, batch.rows), batch.checkpoint);
       } catch (error) {
         if (!(error instanceof UnsplittableRowsError)) throw error;
-        refused = await steps.insert(encodeSqliteRows(header, batch.rows, unusedSeparator(batch.rows)));
+        refused = await steps.insert(
+          encodeSqliteRows(header, batch.rows, unusedSeparator(batch.rows)),
+          batch.checkpoint,
+        );
       }
+      // No duplicate: the batch is committed already.
+      if (refused.length === 0) return { duplicates: 0 };
       const duplicates = refused.map((index) => batch.rows[index]!);
-      if (duplicates.length > 0) {
-        try {
-          await batch.onDuplicates(duplicates);
-        } catch (error) {
-          await steps.rollback();
-          throw error;
-        }
+      try {
+        await batch.onDuplicates(duplicates);
+      } catch (error) {
+        await steps.rollback();
+        throw error;
       }
       await steps.commit(batch.dossier, batch.entity, {
         ...batch.checkpoint,

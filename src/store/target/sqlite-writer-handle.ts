@@ -56,8 +56,8 @@ export class SqliteWriterHandle {
     return reply;
   }
 
-  async insert(rows: SqliteRows): Promise<number[]> {
-    const reply = await this.request({ type: 'insert', rows });
+  async insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> {
+    const reply = await this.request({ type: 'insert', rows, checkpoint });
     if (reply.type === 'unsplittable') throw new UnsplittableRowsError();
     return reply.type === 'inserted' ? reply.duplicates : [];
   }

@@ -4,7 +4,8 @@ import type { LoadCheckpoint } from './target-store.js';
 
 /** What the SQLite target asks its writer thread. */
 export type WriterRequest =
-  | { readonly type: 'insert'; readonly rows: SqliteRows }
+  /** Commits at once when no row is a duplicate; `checkpoint` is the one to write then. */
+  | { readonly type: 'insert'; readonly rows: SqliteRows; readonly checkpoint: LoadCheckpoint }
   | {
       readonly type: 'commit';
       readonly dossier: string;
@@ -16,6 +17,7 @@ export type WriterRequest =
 
 /** The writer thread's answer to each request, in order. */
 export type WriterReply =
+  /** No duplicate: committed. Otherwise the transaction waits for `commit` or `rollback`. */
   | { readonly type: 'inserted'; readonly duplicates: number[] }
   | { readonly type: 'done' }
   /** A value held the separator of the batch's text: nothing was written. */

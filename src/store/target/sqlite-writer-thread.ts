@@ -19,7 +19,7 @@ port.on('message', (request: WriterRequest) => {
   try {
     switch (request.type) {
       case 'insert':
-        reply({ type: 'inserted', duplicates: writer.insert(request.rows) });
+        reply({ type: 'inserted', duplicates: writer.insert(request.rows, request.checkpoint) });
         break;
       case 'commit':
         writer.commit(request.dossier, request.entity, request.checkpoint);
