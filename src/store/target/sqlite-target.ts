@@ -183,7 +183,13 @@ export class SqliteTarget implements TargetStore {
     }
   }
 
-  finishLoad(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<{ removed: number }> {
+  async finishLoad(
+    dossier: string,
+    entity: EntityName,
+    checkpoint: LoadCheckpoint,
+  ): Promise<{ removed: number }> {
+    // This connection writes too: a batch still open on the writer thread would hold the lock it needs.
+    await this.writing;
     let removed = 0;
     this.db.transaction(() => {
       removed = this.statement(
@@ -191,7 +197,7 @@ export class SqliteTarget implements TargetStore {
       ).run(dossier, checkpoint.runId).changes;
       this.writeCheckpoint(dossier, entity, { ...checkpoint, done: true });
     })();
-    return Promise.resolve({ removed });
+    return { removed };
   }
 
   // better-sqlite3 reads synchronously; the async generator keeps the interface shared with PostgreSQL.
