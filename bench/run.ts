@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { writeContactsCsv } from '../src/generator/contacts-csv.js';
@@ -176,6 +176,8 @@ const main = async () => {
       cpuModel: cpus()[0]?.model,
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
+      // The machine is shared: other work running during the bench shows here, and in the seconds.
+      loadAverageAtStart: Number(loadavg()[0]!.toFixed(2)),
     },
     input: { rows, bytes: statSync(file).size, columns: 10 },
   };
@@ -201,6 +203,7 @@ const main = async () => {
     log(`  ${large.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${large.peakRssMb} MB`);
     results.sqliteLarge = large;
   }
+  results.loadAverageAtEnd = Number(loadavg()[0]!.toFixed(2));
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'contacts-load.json'), `${JSON.stringify(results, null, 2)}\n`);
   updateReadme(results);
@@ -242,7 +245,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     return `| ${name} | ${number(measured?.rows)} | ${measured ? measured.seconds.toFixed(2) : 'n/a'} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} |`;
   };
   const table = [
-    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores (\`npm run bench\`; raw figures in \`bench/results/contacts-load.json\`):`,
+    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores, load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`; raw figures in \`bench/results/contacts-load.json\`):`,
     '',
     '| what | rows | seconds | rows/s | peak RSS (MB) |',
     '|---|---:|---:|---:|---:|',
@@ -251,7 +254,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     row('`psql \\copy` → PostgreSQL (reference)', results.psqlCopy),
     row('`cutover run` → SQLite target, large file', results.sqliteLarge),
     '',
-    `PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate.`,
+    `PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The reference \`\\copy\` loads the same file into a plain table of its 10 columns, with no key or index; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger.`,
   ].join('\n');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 };

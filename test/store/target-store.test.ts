@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { targetColumns } from '../../src/store/target/target-ddl.js';
 import type { LoadCheckpoint, TargetRow, TargetStore } from '../../src/store/target/target-store.js';
-import { dialects, openTargetStore } from '../support/stores.js';
+import { openTargetStore, targetVariants } from '../support/stores.js';
 
 const companyColumns = targetColumns('company').map((column) => column.name);
 const company = (sourceKey: string, name: string): TargetRow => ({
@@ -43,7 +43,7 @@ const checkpoint = (
   done: false,
 });
 
-for (const dialect of dialects) {
+for (const dialect of targetVariants) {
   describe.runIf(dialect.available)(`target store on ${dialect.name}`, () => {
     let target: TargetStore;
     let cleanup: () => Promise<void>;
@@ -154,5 +154,38 @@ for (const dialect of dialects) {
       expect(rows[1]?.values).toMatchObject({ company_id: null, birth_date: null });
       expect(await target.countOrphans('contact', 'D1')).toBe(0);
     });
+
+    it('leaves rows and checkpoint as they were when recording the duplicates fails', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      const failing = target.writeBatch({
+        dossier: 'D1',
+        entity: 'company',
+        runId: 'r1',
+        mode: 'insert',
+        rows: [company('C2', 'Bolt'), company('C1', 'Acme again')],
+        checkpoint: checkpoint('r1', 3, 3),
+        onDuplicates: () => Promise.reject(new Error('ledger unreachable')),
+      });
+      await expect(failing).rejects.toThrow('ledger unreachable');
+      expect(await target.checkpoint('D1', 'company')).toEqual(checkpoint('r1', 1, 1));
+      expect(await target.countRows('company', 'D1')).toBe(1);
+      // The target still takes the next batch.
+      await write([company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      expect(await target.countRows('company', 'D1')).toBe(2);
+    });
+
+    // PostgreSQL text cannot hold U+0000 at all; SQLite keeps it, and the writer thread's encoding must too.
+    it.runIf(dialect.name !== 'postgres')(
+      'keeps a value holding U+0000 and other control characters',
+      async () => {
+        await write([company('C1', 'A\u0000B\u0001'), company('C2\u0000', 'Bolt')], checkpoint('r1', 2, 2));
+        const rows = [];
+        for await (const batch of target.readRows('company', 'D1')) rows.push(...batch);
+        expect(rows.map((row) => [row.sourceKey, row.values.name, row.values.employees])).toEqual([
+          ['C1', 'A\u0000B\u0001', 12],
+          ['C2\u0000', 'Bolt', 12],
+        ]);
+      },
+    );
   });
 }

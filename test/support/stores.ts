@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { StateStore } from '../../src/store/state/state-store.js';
@@ -48,10 +49,25 @@ export interface OpenedTarget {
   readonly schema?: string;
 }
 
-export const openTargetStore = async (dialect: 'sqlite' | 'postgres'): Promise<OpenedTarget> => {
-  if (dialect === 'sqlite') {
+/**
+ * The SQLite target's writer thread runs compiled JavaScript: the suite runs over it when the build is there (`npm
+ * test` builds first), and over the same-thread writer that running from the sources otherwise uses.
+ */
+const builtWriterThread = new URL('../../dist/store/target/sqlite-writer-thread.js', import.meta.url);
+export const targetVariants = [
+  ...dialects,
+  { name: 'sqlite-writer-thread', available: existsSync(fileURLToPath(builtWriterThread)) },
+] as const;
+
+export const openTargetStore = async (
+  dialect: (typeof targetVariants)[number]['name'],
+): Promise<OpenedTarget> => {
+  if (dialect === 'sqlite' || dialect === 'sqlite-writer-thread') {
     const file = join(tempDir(), 'target.db');
-    const target = new SqliteTarget(file);
+    const target = new SqliteTarget(
+      file,
+      dialect === 'sqlite-writer-thread' ? { writerScript: builtWriterThread } : {},
+    );
     await target.ensureSchema();
     const dropColumn = (table: string, column: string) => {
       const db = new Database(file);

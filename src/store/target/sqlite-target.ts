@@ -1,10 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import {
+  createSqliteBatchWriter,
+  encodeSqliteRows,
+  UnsplittableRowsError,
+  unusedSeparator,
+  type SqliteRows,
+} from './sqlite-batch-writer.js';
+import { SqliteWriterHandle, writerThreadScript } from './sqlite-writer-handle.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
 import {
@@ -15,19 +22,16 @@ import {
   readBackSql,
   type SqlShape,
 } from './target-sql.js';
-import type {
-  DossierRow,
-  LoadCheckpoint,
-  TargetRow,
-  TargetRowRead,
-  TargetStore,
-  WriteBatch,
-} from './target-store.js';
+import type { DossierRow, LoadCheckpoint, TargetRowRead, TargetStore, WriteBatch } from './target-store.js';
 
 const sqliteShape: SqlShape = { table: quoteIdentifier, parameter: () => '?' };
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+/** The steps of one batch write, on the writer thread or on this one. */
+interface BatchSteps {
+  insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> | number[];
+  commit(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<void> | void;
+  rollback(): Promise<void> | void;
+}
 
 /** The embedded default target: one SQLite file in the canonical model. */
 export class SqliteTarget implements TargetStore {
@@ -35,24 +39,33 @@ export class SqliteTarget implements TargetStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly file: string) {
-    try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-      this.db = new Database(file);
-    } catch (error) {
-      throw new CutoverError(
-        ErrorCode.TARGET_FAILED,
-        `cannot open the SQLite target ${file}: ${messageOf(error)}`,
-        {
-          cause: error,
-        },
-      );
+  /** Started at the first batch, once the schema exists; absent where no thread can run. */
+  private writerThread: SqliteWriterHandle | undefined;
+  private sameThreadWriter: ReturnType<typeof createSqliteBatchWriter> | undefined;
+  /** One batch at a time: a batch's transaction stays open while its duplicates are recorded in the ledger. */
+  private writing: Promise<unknown> = Promise.resolve();
+
+  /** `writerScript`: where the writer thread's compiled script is (tests running from the sources name it). */
+  constructor(
+    readonly file: string,
+    private readonly options: { readonly writerScript?: URL } = {},
+  ) {
+    this.db = openSqliteDatabase(file);
+  }
+
+  /**
+   * Batches go to a writer thread with its own connection to the file, so that SQLite's inserts (most of a load's
+   * time) run beside the reading and mapping of the next batch. An in-memory database is one connection's own,
+   * so it is written here, like everything when running from the TypeScript sources.
+   */
+  private batchSteps(): BatchSteps {
+    const script = this.options.writerScript ?? writerThreadScript;
+    if (this.file !== ':memory:' && SqliteWriterHandle.canRun(script)) {
+      this.writerThread ??= new SqliteWriterHandle(this.file, script);
+      return this.writerThread;
     }
-    // WAL keeps readers (reconcile, dashboards) off the writer's back; NORMAL sync is durable across process
-    // crashes, which is what resume needs.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('cache_size = -65536');
+    this.sameThreadWriter ??= createSqliteBatchWriter(this.db);
+    return this.sameThreadWriter;
   }
 
   private statement(sql: string): Database.Statement {
@@ -122,54 +135,42 @@ export class SqliteTarget implements TargetStore {
     this.statement(checkpointUpsertSql(sqliteShape)).run(checkpointParameters(dossier, entity, checkpoint));
   }
 
-  async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
-    const columns = targetColumns(batch.entity);
-    const names = ['dossier_id', 'source_key', 'run_id', ...columns.map((column) => column.name)];
-    const placeholders = names.map(() => '?').join(', ');
-    let sql = `INSERT INTO ${quoteIdentifier(batch.entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
-    if (batch.mode === 'upsert') {
-      // A row of an earlier run is updated; a row this run already wrote is a duplicate source key (no change).
-      const updates = names
-        .slice(2)
-        .map((name) => `${quoteIdentifier(name)} = excluded.${quoteIdentifier(name)}`);
-      sql += ` ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE run_id <> excluded.run_id`;
-    }
-    const insert = this.statement(sql);
-    const duplicates: TargetRow[] = [];
-    const parameters: unknown[] = new Array<unknown>(names.length);
-    const width = columns.length;
-    const booleanColumns = columns.flatMap((column, index) => (column.type === 'boolean' ? [index] : []));
-    parameters[0] = batch.dossier;
-    parameters[2] = batch.runId;
-    // Manual BEGIN/COMMIT rather than db.transaction(): the ledger callback for duplicates is async and must
-    // complete before the commit.
-    this.db.exec('BEGIN');
+  writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
+    const written = this.writing.then(() => this.writeNow(batch));
+    this.writing = written.catch(() => undefined);
+    return written;
+  }
+
+  private async writeNow(batch: WriteBatch): Promise<{ duplicates: number }> {
+    const steps = this.batchSteps();
+    const header = { dossier: batch.dossier, entity: batch.entity, runId: batch.runId, mode: batch.mode };
     try {
-      for (const row of batch.rows) {
-        parameters[1] = row.sourceKey;
-        const values = row.values;
-        for (let index = 0; index < width; index++) parameters[index + 3] = values[index] ?? null;
-        // SQLite has no boolean type: flags are stored as 0/1.
-        for (const index of booleanColumns) {
-          const flag = values[index];
-          if (flag !== null && flag !== undefined) parameters[index + 3] = flag === true ? 1 : 0;
-        }
-        try {
-          if (insert.run(parameters).changes === 0) duplicates.push(row);
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          duplicates.push(row);
-        }
+      let refused: number[];
+      try {
+        refused = await steps.insert(encodeSqliteRows(header, batch.rows), batch.checkpoint);
+      } catch (error) {
+        if (!(error instanceof UnsplittableRowsError)) throw error;
+        refused = await steps.insert(
+          encodeSqliteRows(header, batch.rows, unusedSeparator(batch.rows)),
+          batch.checkpoint,
+        );
       }
-      if (duplicates.length > 0) await batch.onDuplicates(duplicates);
-      this.writeCheckpoint(batch.dossier, batch.entity, {
+      // No duplicate: the batch is committed already.
+      if (refused.length === 0) return { duplicates: 0 };
+      const duplicates = refused.map((index) => batch.rows[index]!);
+      try {
+        await batch.onDuplicates(duplicates);
+      } catch (error) {
+        await steps.rollback();
+        throw error;
+      }
+      await steps.commit(batch.dossier, batch.entity, {
         ...batch.checkpoint,
         loaded: batch.checkpoint.loaded - duplicates.length,
         rejected: batch.checkpoint.rejected + duplicates.length,
       });
-      this.db.exec('COMMIT');
+      return { duplicates: duplicates.length };
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
       if (error instanceof CutoverError) throw error;
       throw new CutoverError(
         ErrorCode.TARGET_FAILED,
@@ -180,10 +181,15 @@ export class SqliteTarget implements TargetStore {
         },
       );
     }
-    return { duplicates: duplicates.length };
   }
 
-  finishLoad(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<{ removed: number }> {
+  async finishLoad(
+    dossier: string,
+    entity: EntityName,
+    checkpoint: LoadCheckpoint,
+  ): Promise<{ removed: number }> {
+    // This connection writes too: a batch still open on the writer thread would hold the lock it needs.
+    await this.writing;
     let removed = 0;
     this.db.transaction(() => {
       removed = this.statement(
@@ -191,7 +197,7 @@ export class SqliteTarget implements TargetStore {
       ).run(dossier, checkpoint.runId).changes;
       this.writeCheckpoint(dossier, entity, { ...checkpoint, done: true });
     })();
-    return Promise.resolve({ removed });
+    return { removed };
   }
 
   // better-sqlite3 reads synchronously; the async generator keeps the interface shared with PostgreSQL.
@@ -252,8 +258,10 @@ export class SqliteTarget implements TargetStore {
     if (batch.length > 0) yield batch;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.writing;
+    // The writer first: the last connection to close folds the write-ahead log into the file.
+    await this.writerThread?.close();
     this.db.close();
-    return Promise.resolve();
   }
 }

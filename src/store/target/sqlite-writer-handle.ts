@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EntityName } from '../../core/model/canonical-model.js';
+import { UnsplittableRowsError, type SqliteRows } from './sqlite-batch-writer.js';
+import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
+import type { LoadCheckpoint } from './target-store.js';
+
+/** The thread's compiled script, beside this file once built. */
+export const writerThreadScript = new URL('./sqlite-writer-thread.js', import.meta.url);
+
+/**
+ * The main thread's side of the SQLite writer thread: the same insert / commit / rollback steps as
+ * createSqliteBatchWriter, each one a message answered in order. The thread keeps the process alive only while a
+ * request waits for its answer, so a command that forgets to close the target still ends.
+ */
+export class SqliteWriterHandle {
+  private readonly worker: Worker;
+  private readonly waiting: ((reply: WriterReply) => void)[] = [];
+  private failure: Error | undefined;
+
+  /**
+   * Whether a writer thread can run from `script`: it must be compiled JavaScript, so running from the TypeScript
+   * sources (the unit tests) writes on the caller's thread instead.
+   */
+  static canRun(script: URL): boolean {
+    return existsSync(fileURLToPath(script));
+  }
+
+  constructor(file: string, script: URL = writerThreadScript) {
+    this.worker = new Worker(script, { workerData: { file } });
+    this.worker.unref();
+    this.worker.on('message', (reply: WriterReply) => {
+      const answer = this.waiting.shift();
+      if (this.waiting.length === 0) this.worker.unref();
+      answer?.(reply);
+    });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const answer of this.waiting.splice(0)) answer({ type: 'failed', message: error.message });
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
+  }
+
+  private async request(
+    request: WriterRequest,
+  ): Promise<WriterReply & { type: 'inserted' | 'done' | 'unsplittable' }> {
+    if (this.failure !== undefined) throw this.failure;
+    this.worker.ref();
+    const reply = await new Promise<WriterReply>((resolve) => {
+      this.waiting.push(resolve);
+      this.worker.postMessage(request);
+    });
+    if (reply.type === 'failed') throw new Error(reply.message);
+    return reply;
+  }
+
+  async insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> {
+    const reply = await this.request({ type: 'insert', rows, checkpoint });
+    if (reply.type === 'unsplittable') throw new UnsplittableRowsError();
+    return reply.type === 'inserted' ? reply.duplicates : [];
+  }
+
+  async commit(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<void> {
+    await this.request({ type: 'commit', dossier, entity, checkpoint });
+  }
+
+  async rollback(): Promise<void> {
+    await this.request({ type: 'rollback' });
+  }
+
+  async close(): Promise<void> {
+    if (this.failure === undefined) await this.request({ type: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,25 @@
+import type { EntityName } from '../../core/model/canonical-model.js';
+import type { SqliteRows } from './sqlite-batch-writer.js';
+import type { LoadCheckpoint } from './target-store.js';
+
+/** What the SQLite target asks its writer thread. */
+export type WriterRequest =
+  /** Commits at once when no row is a duplicate; `checkpoint` is the one to write then. */
+  | { readonly type: 'insert'; readonly rows: SqliteRows; readonly checkpoint: LoadCheckpoint }
+  | {
+      readonly type: 'commit';
+      readonly dossier: string;
+      readonly entity: EntityName;
+      readonly checkpoint: LoadCheckpoint;
+    }
+  | { readonly type: 'rollback' }
+  | { readonly type: 'close' };
+
+/** The writer thread's answer to each request, in order. */
+export type WriterReply =
+  /** No duplicate: committed. Otherwise the transaction waits for `commit` or `rollback`. */
+  | { readonly type: 'inserted'; readonly duplicates: number[] }
+  | { readonly type: 'done' }
+  /** A value held the separator of the batch's text: nothing was written. */
+  | { readonly type: 'unsplittable' }
+  | { readonly type: 'failed'; readonly message: string };
