@@ -175,9 +175,9 @@ for (const dialect of targetVariants) {
     });
 
     // PostgreSQL text cannot hold U+0000 at all; SQLite keeps it, and the writer thread's encoding must too.
-    it.runIf(dialect.name !== 'postgres')(
-      'keeps a value holding U+0000 and other control characters',
-      async () => {
+    // Not registered at all on PostgreSQL, rather than skipped there.
+    if (dialect.name !== 'postgres')
+      it('keeps a value holding U+0000 and other control characters', async () => {
         await write([company('C1', 'A\u0000B\u0001'), company('C2\u0000', 'Bolt')], checkpoint('r1', 2, 2));
         const rows = [];
         for await (const batch of target.readRows('company', 'D1')) rows.push(...batch);
@@ -185,7 +185,6 @@ for (const dialect of targetVariants) {
           ['C1', 'A\u0000B\u0001', 12],
           ['C2\u0000', 'Bolt', 12],
         ]);
-      },
-    );
+      });
   });
 }
