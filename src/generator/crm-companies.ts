@@ -143,13 +143,19 @@ export const buildCompanies = (
   const rows: CrmRow<CompanyCell>[] = [];
   const companies: CompanyRecord[] = [];
   const activeUsers = users.filter((user) => user.active);
+  const usedSlugs = new Set<string>();
   for (let index = 0; index < sizes.companies; index++) {
     const id = idOf('CO', index + 1, 4);
     const activity = random.weighted(businessActivities.map((item) => [item, item.weight] as const));
     const name = randomCompanyName(random, activity.trade);
     const [postcode, city] = random.pick(towns);
     const siren = randomSiren(random);
-    const slug = asciiSlug(name.replace(/\b(SARL|SAS|SASU|EURL|SA|SNC)\b/g, ''));
+    // A web domain belongs to one company: namesakes in two towns get `boulangerie-martin-2.fr`. No random draw,
+    // so the rest of the CRM stays as it was.
+    const baseSlug = asciiSlug(name.replace(/\b(SARL|SAS|SASU|EURL|SA|SNC)\b/g, ''));
+    let slug = baseSlug;
+    for (let number = 2; usedSlugs.has(slug); number++) slug = `${baseSlug}-${number}`;
+    usedSlugs.add(slug);
     const domain = `${slug}.fr`;
     const owner = random.pick(random.chance(0.9) ? activeUsers : users).user_id;
     const values: Record<string, CompanyCell> = {

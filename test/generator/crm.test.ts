@@ -227,6 +227,29 @@ describe('generated CRM export', () => {
     }
   });
 
+  it('gives each company its own web domain: a domain is shared only by a near duplicate and its original', () => {
+    const domainOf = (website: string) =>
+      website
+        .replace(/^https?:\/\//, '')
+        .replace(/^www\./, '')
+        .replace(/\.(fr|com)$/, '');
+    const duplicateOf = new Map(
+      defectsOf('company')
+        .filter((defect) => defect.kind === 'near_duplicate')
+        .map((defect) => [defect.sourceKey, defect.duplicateOf]),
+    );
+    const sharing = new Map<string, string[]>();
+    for (const company of companies) {
+      if ((company.website ?? '') === '') continue;
+      const domain = domainOf(company.website ?? '');
+      sharing.set(domain, [...(sharing.get(domain) ?? []), company.company_id ?? '']);
+    }
+    expect(sharing.size).toBeGreaterThan(400);
+    for (const ids of sharing.values()) {
+      expect(new Set(ids.map((id) => duplicateOf.get(id) ?? id)).size, ids.join(', ')).toBe(1);
+    }
+  });
+
   it('shows each company, deal and activity defect in its row', () => {
     const contactIds = new Set(contacts.map((row) => row.contact_id));
     for (const defect of defectsOf('company')) {
