@@ -61,6 +61,11 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
   output.info(
     `  source ${formatNumber(totals.source)} = loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
   );
+  if (totals.referencesToMerged > 0) {
+    output.info(
+      `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
+    );
+  }
   for (const dossier of result.dossiers.filter((d) => !d.ok).slice(0, 20)) {
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
       output.info(

@@ -84,6 +84,7 @@ describe('replay after fixing the data or the plan', () => {
       rejected: 2,
       unaccounted: 0,
       contentMismatches: 0,
+      referencesToMerged: 0,
     });
   });
 

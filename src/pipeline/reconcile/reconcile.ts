@@ -37,10 +37,15 @@ export interface EntityReconciliation {
   /** Target rows whose reference points to no row. */
   readonly orphans: number;
   /**
-   * Merged records whose survivor has no target row (it was rejected at load, or its source changed since
-   * `cutover dedupe`): nothing would stand for them. Fixed by running `cutover dedupe` again, then `cutover run`.
+   * Merged records whose survivor has no target row: nothing would stand for them. The load rejects such records
+   * (`SURVIVOR_NOT_LOADED`), so this counts rows that went missing afterwards, behind cutover's back.
    */
   readonly mergedIntoMissing: number;
+  /**
+   * Records whose reference named a record merged by `cutover dedupe` (a deal of a contact typed twice): loaded,
+   * and compared here, as pointing to its survivor. Listed so that key users know their records moved.
+   */
+  readonly referencesToMerged: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   readonly ok: boolean;
@@ -89,6 +94,7 @@ export interface Reconciliation {
     readonly rejected: number;
     readonly unaccounted: number;
     readonly contentMismatches: number;
+    readonly referencesToMerged: number;
   };
 }
 
@@ -195,13 +201,19 @@ export const reconcile = async (options: {
         const redirects = [
           ...(await loadReferenceRedirects(state, dossier, plan, mappedReferences(plan, entity))),
         ].map(([column, survivorOf]) => [columns.findIndex((c) => c.name === column), survivorOf] as const);
+        let referencesToMerged = 0;
         const redirected = (values: readonly CanonicalValue[]): readonly CanonicalValue[] => {
           if (redirects.length === 0) return values;
           const copy = [...values];
+          let moved = false;
           for (const [index, survivorOf] of redirects) {
             const key = copy[index];
-            if (typeof key === 'string') copy[index] = survivorOf.get(key)?.key ?? key;
+            const survivor = typeof key === 'string' ? survivorOf.get(key) : undefined;
+            if (survivor === undefined) continue;
+            copy[index] = survivor.key;
+            moved = true;
           }
+          if (moved) referencesToMerged++;
           return copy;
         };
         let sourceCount = 0;
@@ -296,6 +308,7 @@ export const reconcile = async (options: {
           extraInTarget,
           orphans,
           mergedIntoMissing: lost.length,
+          referencesToMerged,
           samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
             0,
             10,
@@ -362,6 +375,7 @@ export const reconcile = async (options: {
       rejected: sum((entity) => entity.rejected),
       unaccounted: sum((entity) => Math.abs(entity.unaccounted)),
       contentMismatches: sum((entity) => entity.contentMismatches),
+      referencesToMerged: sum((entity) => entity.referencesToMerged),
     },
   };
 };
