@@ -126,6 +126,8 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') throw error;
+    // Aborted while exceljs was failing on its own (the torn-down stream): the abort is what the caller asked for.
+    context.signal?.throwIfAborted();
     throw new CutoverError(
       ErrorCode.SOURCE_FAILED,
       `${source}: cannot read the workbook: ${messageOf(error)}`,
