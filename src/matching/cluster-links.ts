@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group-by.js';
 /**
  * Clusters from links, best first, with two checks that stop a chain of links from gluing unrelated records
  * (A~B and B~C does not make A and C the same when A and C visibly differ):
@@ -69,11 +70,14 @@ export const clusterLinks = (input: ClusteringInput): Clustering => {
       if (value !== null) strong[s]?.set(record, value);
     });
   });
-  const cannot = new Map<number, number[]>();
-  for (const [l, r] of input.cannotLink) {
-    cannot.set(l, [...(cannot.get(l) ?? []), r]);
-    cannot.set(r, [...(cannot.get(r) ?? []), l]);
-  }
+  const cannot = groupBy(
+    input.cannotLink.flatMap(([l, r]): (readonly [number, number])[] => [
+      [l, r],
+      [r, l],
+    ]),
+    ([record]) => record,
+    ([, other]) => other,
+  );
 
   const accepted: Link[] = [];
   const refused: RefusedLink[] = [];

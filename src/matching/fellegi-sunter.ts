@@ -212,10 +212,7 @@ const fieldsOfRule = (config: DedupeConfig, rule: string[]): Set<number> =>
     ),
   );
 
-/**
- * Table `labelled (l, r, same)`: the decided pairs, oriented like the candidate pairs (l < r). A pair decided
- * both ways (it cannot be, the store keeps one decision) would count once per way.
- */
+/** Table `labelled (l, r, same)`: the decided pairs, oriented like the candidate pairs (l < r). */
 const storeLabelledPairs = async (workbench: Workbench, labelled: LabelledPairs): Promise<void> => {
   await workbench.run('CREATE OR REPLACE TEMP TABLE labelled (l INTEGER, r INTEGER, same BOOLEAN)');
   const rows = [

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { groupBy } from '../../core/group-by.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
@@ -195,11 +196,10 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
 
     // People's golden-value choices, by record, with their rank (0 = newest): the newest choice of a column among
     // a cluster's members wins.
-    const choicesOf = new Map<string, { column: string; rank: number }[]>();
-    (await state.goldenChoices({ entity })).forEach((choice, rank) => {
-      const record = `${choice.dossierId}\u0000${choice.chosenKey}`;
-      choicesOf.set(record, [...(choicesOf.get(record) ?? []), { column: choice.column, rank }]);
-    });
+    const choicesOf = groupBy(
+      (await state.goldenChoices({ entity })).map((choice, rank) => ({ ...choice, rank })),
+      (choice) => `${choice.dossierId}\u0000${choice.chosenKey}`,
+    );
     let valuesChosenByHand = 0;
 
     const mergesOf = new Map<

@@ -35,11 +35,8 @@ export const loadMergeMap = async (
 ): Promise<MergeMap> => {
   if (plan.dedupe === undefined) return EMPTY_MERGE_MAP;
   const columns = targetColumns(entity);
-  const survivorOf = new Map<string, SurvivorRef>();
+  const survivorOf = await loadSurvivorOf(state, dossier, entity);
   const goldenOf = new Map<string, CanonicalValue[]>();
-  for (const merge of await state.merges({ dossierId: dossier, entity, active: true })) {
-    survivorOf.set(merge.absorbedKey, { dossierId: merge.survivorDossierId, key: merge.survivorKey });
-  }
   for (const merge of await state.merges({ survivorDossierId: dossier, entity, active: true })) {
     if (!goldenOf.has(merge.survivorKey)) {
       goldenOf.set(
@@ -50,3 +47,16 @@ export const loadMergeMap = async (
   }
   return { survivorOf, goldenOf };
 };
+
+/** The absorbed records of one dossier and entity and their survivors: all a reference to them needs. */
+export const loadSurvivorOf = async (
+  state: StateStore,
+  dossier: string,
+  entity: EntityName,
+): Promise<Map<string, SurvivorRef>> =>
+  new Map(
+    (await state.merges({ dossierId: dossier, entity, active: true })).map((merge) => [
+      merge.absorbedKey,
+      { dossierId: merge.survivorDossierId, key: merge.survivorKey },
+    ]),
+  );

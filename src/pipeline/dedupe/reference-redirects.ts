@@ -1,7 +1,7 @@
 import type { Plan } from '../../core/plan/plan-schema.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { EntityReference } from '../plan/entity-order.js';
-import { loadMergeMap, type SurvivorRef } from './merge-map.js';
+import { loadSurvivorOf, type SurvivorRef } from './merge-map.js';
 
 /** Per reference column: parent source key absorbed by `cutover dedupe` → the survivor that stands for it. */
 export type ReferenceRedirects = ReadonlyMap<string, ReadonlyMap<string, SurvivorRef>>;
@@ -23,7 +23,7 @@ export const loadReferenceRedirects = async (
   for (const reference of references) {
     const parentPlan = plan.entities[reference.parent];
     if (parentPlan?.dedupe === undefined) continue;
-    const { survivorOf } = await loadMergeMap(state, dossier, reference.parent, parentPlan);
+    const survivorOf = await loadSurvivorOf(state, dossier, reference.parent);
     if (survivorOf.size > 0) redirects.set(reference.column, survivorOf);
   }
   return redirects;

@@ -1,10 +1,9 @@
+import { groupBy } from '../../core/group-by.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import type { MergeMap, SurvivorRef } from './merge-map.js';
-
-const LOOKUP_CHUNK = 1000;
 
 /**
  * After a unit's last batch: a record merged into a survivor that has no target row (the survivor was rejected
@@ -20,20 +19,12 @@ export const rejectMergesIntoMissing = async (
   target: TargetStore,
   unit: { readonly dossier: string; readonly entity: EntityName; readonly merges: MergeMap },
 ): Promise<number> => {
-  const byDossier = new Map<string, Set<string>>();
-  for (const survivor of unit.merges.survivorOf.values()) {
-    const keys = byDossier.get(survivor.dossierId) ?? new Set<string>();
-    keys.add(survivor.key);
-    byDossier.set(survivor.dossierId, keys);
-  }
   const missing: SurvivorRef[] = [];
-  for (const [dossierId, keySet] of byDossier) {
-    const keys = [...keySet];
-    for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
-      const chunk = keys.slice(start, start + LOOKUP_CHUNK);
-      const found = await target.resolveKeys(unit.entity, dossierId, chunk);
-      for (const key of chunk) if (!found.has(key)) missing.push({ dossierId, key });
-    }
+  const survivors = groupBy(unit.merges.survivorOf.values(), (survivor) => survivor.dossierId);
+  for (const [dossierId, refs] of survivors) {
+    const keys = [...new Set(refs.map((survivor) => survivor.key))];
+    const found = await target.resolveKeys(unit.entity, dossierId, keys);
+    for (const key of keys) if (!found.has(key)) missing.push({ dossierId, key });
   }
   return state.rejectMergedInto(
     unit.dossier,

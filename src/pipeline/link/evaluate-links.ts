@@ -1,3 +1,4 @@
+import { groupBy } from '../../core/group-by.js';
 import type { PairwiseCounts } from '../../matching/evaluate.js';
 import type { LinkMember } from '../../store/state/link-members.js';
 
@@ -50,18 +51,6 @@ const crossPairsByEntities = (entities: readonly string[], into: Map<string, num
       into.set(`${a}-${b}`, (into.get(`${a}-${b}`) ?? 0) + (sizes.get(a) ?? 0) * (sizes.get(b) ?? 0));
     }
   });
-};
-
-const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> => {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
 };
 
 /**

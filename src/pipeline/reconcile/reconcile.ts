@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { groupBy } from '../../core/group-by.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
@@ -277,15 +278,15 @@ export const reconcile = async (options: {
         const lost: LedgerEntry[] = [];
         if (merged > 0) {
           // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
-          const elsewhere = new Map<string, LedgerEntry[]>();
+          const elsewhere: LedgerEntry[] = [];
           for (const entry of await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })) {
             const survivorDossier = entry.survivorDossierId ?? dossier;
             if (entry.survivorKey == null) lost.push(entry);
             else if (survivorDossier === dossier) {
               if (hasRow.get(entry.survivorKey) === undefined) lost.push(entry);
-            } else elsewhere.set(survivorDossier, [...(elsewhere.get(survivorDossier) ?? []), entry]);
+            } else elsewhere.push(entry);
           }
-          for (const [survivorDossier, entries] of elsewhere) {
+          for (const [survivorDossier, entries] of groupBy(elsewhere, (entry) => entry.survivorDossierId!)) {
             const found = await target.resolveKeys(
               entity,
               survivorDossier,

@@ -1,3 +1,4 @@
+import { groupBy } from '../../core/group-by.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
 import type { RecordSource, SourceNotice } from '../../core/record-source.js';
@@ -177,12 +178,11 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       if (wanted.size > 0) {
         // A parent merged by dedupe is looked up as its survivor (in the survivor's dossier).
         const redirect = input.redirects.get(reference.column);
-        const lookups = new Map<string, [string, string][]>();
-        for (const key of wanted) {
-          const survivor = redirect?.get(key);
-          const where = survivor?.dossierId ?? dossier;
-          lookups.set(where, [...(lookups.get(where) ?? []), [key, survivor?.key ?? key]]);
-        }
+        const lookups = groupBy(
+          wanted,
+          (key) => redirect?.get(key)?.dossierId ?? dossier,
+          (key): [string, string] => [key, redirect?.get(key)?.key ?? key],
+        );
         for (const [where, pairs] of lookups) {
           if (dryRun) {
             // A dry run has no target ids: parents found in this dry run stand in with a placeholder id (a

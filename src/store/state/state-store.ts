@@ -459,23 +459,23 @@ export class StateStore {
       let total = 0;
       for (const survivor of survivors) {
         const other = otherDossier(dossierId, survivor.dossierId);
-        const entries = trx
-          .selectFrom('ledger_entry')
-          .where('dossier_id', '=', dossierId)
-          .where('entity', '=', entity)
-          .where('survivor_key', '=', survivor.key)
-          .where('survivor_dossier_id', other === null ? 'is' : '=', other);
+        const orientation = other === null ? 'is' : '=';
         await trx
           .updateTable('ledger_entry')
           .set({ fate: 'rejected', reason, message: message(survivor) })
           .where('dossier_id', '=', dossierId)
           .where('entity', '=', entity)
-          .where('fate', '=', 'merged')
           .where('survivor_key', '=', survivor.key)
-          .where('survivor_dossier_id', other === null ? 'is' : '=', other)
+          .where('survivor_dossier_id', orientation, other)
+          .where('fate', '=', 'merged')
           .execute();
-        const row = await entries
+        const row = await trx
+          .selectFrom('ledger_entry')
           .select((eb) => eb.fn.countAll().as('count'))
+          .where('dossier_id', '=', dossierId)
+          .where('entity', '=', entity)
+          .where('survivor_key', '=', survivor.key)
+          .where('survivor_dossier_id', orientation, other)
           .where('reason', '=', reason)
           .executeTakeFirst();
         total += toNumber(row?.count ?? 0);
