@@ -3,9 +3,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Manifest } from '../../src/generator/manifest.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot, startCli } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, startCli } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
+import { sharedData } from '../support/shared-data.js';
 
 /** What scripts and people rely on: exit codes, `--json` output that is JSON and nothing else, the plan tools. */
 describe('the cutover command line', () => {
@@ -126,11 +127,7 @@ describe('the cutover command line', () => {
   });
 
   it('stops quietly when its reader goes away (cutover … | head): exit 0, no stack trace', async () => {
-    const child = startCli([
-      'fec',
-      'validate',
-      path.join(repoRoot, '../shared/data/fec/0000000001FEC20220831.txt'),
-    ]);
+    const child = startCli(['fec', 'validate', sharedData('fec', '0000000001FEC20220831.txt')]);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     // Like `head -1`: read the first chunk, then close the pipe.
@@ -147,7 +144,7 @@ describe('the cutover command line', () => {
     expect(init.code, describeResult(init)).toBe(0);
     mkdirSync(path.join(dir, 'fec', 'acme'), { recursive: true });
     copyFileSync(
-      path.join(repoRoot, '../shared/data/fec/lasocietenouvelle_sample_tab.txt'),
+      sharedData('fec', 'lasocietenouvelle_sample_tab.txt'),
       path.join(dir, 'fec', 'acme', '123456789FEC20241231.txt'),
     );
     const run = await cli(['run', '--plan', plan, '--json']);

@@ -5,10 +5,11 @@ import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.
 import type { EvidencePack } from '../../src/pipeline/evidence/evidence-pack.js';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
+import { sharedData } from '../support/shared-data.js';
 
-const samples = path.resolve(repoRoot, '../shared/data/fec');
+const samples = sharedData('fec');
 
 interface EvidenceJson {
   ok: boolean;

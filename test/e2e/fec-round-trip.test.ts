@@ -6,10 +6,11 @@ import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.
 import type { FecValidationReport } from '../../src/domains/accounting/fec/fec-validator.js';
 import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
+import { sharedData } from '../support/shared-data.js';
 
-const samples = path.resolve(repoRoot, '../shared/data/fec');
+const samples = sharedData('fec');
 
 /** Migrates one FEC file into a fresh SQLite target and returns the accounting proof of its reconciliation. */
 const migrate = async (fecFile: string) => {

@@ -3,11 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, readLedger, writeFiles } from './support/helpers.js';
+import { sharedData } from '../support/shared-data.js';
 
 /** The public FEC samples: files nobody on this project wrote, each with its own mess (see shared/data/README.md). */
-const samples = path.resolve(repoRoot, '../shared/data/fec');
+const samples = sharedData('fec');
 
 interface RunJson {
   status: string;

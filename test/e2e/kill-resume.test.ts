@@ -201,7 +201,9 @@ describe('kill -9 and resume', () => {
       const after = contactCheckpoint(targetFile);
       log.push(
         `kill ${kill + 1} ${when}: exit ${result.code} signal ${result.signal}; contact checkpoint then ${after?.recordsRead ?? 'none'} done ${after?.done ?? '-'}` +
-          (result.code === null || result.code === 0 ? '' : `; stderr: ${result.stderr.trim().slice(0, 400)}`),
+          (result.code === null || result.code === 0
+            ? ''
+            : `; stderr: ${result.stderr.trim().slice(0, 400)}`),
       );
       if (result.signal === 'SIGKILL' && after?.done !== 1) midRunKills++;
     }

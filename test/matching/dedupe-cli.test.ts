@@ -3,8 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
 import { tempDir } from '../support/stores.js';
+import { sharedData } from '../support/shared-data.js';
 
-const febrl1 = path.resolve(import.meta.dirname, '../../../shared/data/dedupe/febrl1.csv');
+const febrl1 = sharedData('dedupe', 'febrl1.csv');
 
 interface EvalJson {
   records: number;

@@ -6,8 +6,9 @@ import { parseDedupeConfig, type DedupeConfigInput } from '../../src/matching/de
 import { loadCsv, runDedupe } from '../../src/matching/dedupe-engine.js';
 import { dedupePresets } from '../../src/matching/dedupe-presets.js';
 import { Workbench } from '../../src/matching/workbench.js';
+import { sharedData } from '../support/shared-data.js';
 
-const data = (file: string) => path.resolve(import.meta.dirname, '../../../shared/data/dedupe', file);
+const data = (file: string) => sharedData('dedupe', file);
 const folders: string[] = [];
 afterAll(async () => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
 

@@ -1,15 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ReadOptions, RecordSource } from '../../../src/core/record-source.js';
 import type { SourceRecord } from '../../../src/core/source-record.js';
+import { sharedData } from '../../support/shared-data.js';
 
 /** The shared, read-only FEC samples (see shared/data/README.md), found from this file so any working folder works. */
-export const sharedFecDir = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/data/fec',
-);
+export const sharedFecDir = sharedData('fec');
 
 /** A fresh folder under the system temp dir; `cleanup` removes it. */
 export const makeTempDir = async (): Promise<{ dir: string; cleanup: () => Promise<void> }> => {

@@ -5,14 +5,14 @@ import { compareTrialBalances } from '../../../src/domains/accounting/compare-tr
 import { fecExport, type FecExportResult } from '../../../src/pipeline/export/fec-export.js';
 import { loadPlanFile } from '../../../src/pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../../src/pipeline/run/open-target.js';
-import { repoRoot } from '../../e2e/support/cli.js';
 import { migrateAndReconcile } from '../../e2e/support/portfolio.js';
 import { tempDir } from '../../support/stores.js';
 import { fecOnlyPlan } from './fec-only-plan.js';
 import { fecFileTrialBalance } from './read-fec-balance.js';
+import { sharedData } from '../../support/shared-data.js';
 
 /** Public FEC files written by other software (see ../shared/data/README.md), read-only. */
-const samples = path.resolve(repoRoot, '..', 'shared', 'data', 'fec');
+const samples = sharedData('fec');
 
 /** Migrates one FEC file as dossier `sample` into a SQLite target in a fresh folder, then exports it. */
 const migrateAndExport = async (
