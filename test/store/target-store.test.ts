@@ -121,6 +121,43 @@ for (const dialect of targetVariants) {
       expect(await target.checkpoint('D1', 'company')).toMatchObject({ runId: 'r2', done: true });
     });
 
+    it('finds every duplicate in a large batch, whichever group of rows it falls in, and keeps the rows around it', async () => {
+      // 95 rows: several statements' worth of rows and a remainder; repeats early, late, and of each other.
+      const keys = Array.from({ length: 95 }, (_, index) => `K${index}`);
+      keys[30] = 'K3';
+      keys[31] = 'K3';
+      keys[94] = 'K50';
+      const rows = keys.map((key, index) => company(key, `Name ${index}`));
+      const result = await write(rows, checkpoint('r1', 95, 95));
+      expect(result).toMatchObject({ duplicates: 3, keys: ['K3', 'K3', 'K50'] });
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded).toHaveLength(92);
+      const names = new Map(loaded.map((row) => [row.sourceKey, row.values.name]));
+      expect(names.get('K3')).toBe('Name 3');
+      expect(names.get('K50')).toBe('Name 50');
+      expect(names.get('K29')).toBe('Name 29');
+      expect(names.get('K32')).toBe('Name 32');
+      expect(names.get('K93')).toBe('Name 93');
+    });
+
+    it('moves the checkpoint for a batch with no row (every record of it rejected)', async () => {
+      await write([], { ...checkpoint('r1', 10, 0), rejected: 10 });
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ recordsRead: 10, rejected: 10 });
+    });
+
+    it('empties in upsert mode the columns a new run leaves empty in every row of its batch', async () => {
+      const rows = Array.from({ length: 25 }, (_, index) => contact(`P${index}`, null));
+      await write(rows, checkpoint('r1', 25, 25), 'insert', 'contact');
+      await target.finishLoad('D1', 'contact', checkpoint('r1', 25, 25));
+      const again = rows.map((row) => contact(row.sourceKey, null, null));
+      await write(again, checkpoint('r2', 25, 25, 'upsert'), 'upsert', 'contact');
+      const loaded = [];
+      for await (const batch of target.readRows('contact', 'D1')) loaded.push(...batch);
+      expect(loaded).toHaveLength(25);
+      expect(loaded.every((row) => row.values.birth_date === null && row.values.opt_in === true)).toBe(true);
+    });
+
     it('migrates a target made by an earlier model: a column the table lacks is added, its rows kept', async () => {
       await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
       await dropColumn('company', 'naf_code');

@@ -84,37 +84,51 @@ const isUniqueViolation = (error: unknown) =>
 
 const checkpointSql = checkpointUpsertSql({ table: quoteIdentifier, parameter: () => '?' });
 
+/** Rows per INSERT statement when loading new rows: one call into SQLite per group instead of per row. */
+const ROWS_PER_STATEMENT = 20;
+
 /**
  * Writes batches into one SQLite connection: `insert` opens the transaction and inserts the rows; with no duplicate
  * it writes the checkpoint and commits at once. Otherwise the transaction stays open while the caller records the
  * duplicates in the ledger, so that their fate is written before the commit that moves the checkpoint past them,
  * and `commit` ends it. Used on the writer thread and, where no thread can be started, on the caller's own.
+ *
+ * Binding values is most of the cost of an insert from JavaScript, so each batch binds as few as it can: rows go
+ * in groups of ROWS_PER_STATEMENT per statement, a column that is empty in every row of the batch is left out of
+ * the statement (SQLite stores NULL), the dossier and run id are bound once per statement, and values are passed as
+ * arguments rather than as an array (which the driver reads element by element through V8's slow path). Measured
+ * on 1M contacts: 9.3 s for one bound row per statement, 5.0 s this way.
  */
 export const createSqliteBatchWriter = (db: Database.Database) => {
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string): Database.Statement => {
     let prepared = statements.get(sql);
     if (prepared === undefined) {
+      // Each entity, mode and set of empty columns has its statements: few per run, but bounded all the same.
+      if (statements.size >= 256) statements.clear();
       prepared = db.prepare(sql);
       statements.set(sql, prepared);
     }
     return prepared;
   };
 
-  const insertSql = (entity: EntityName, mode: SqliteRows['mode']): string => {
-    const names = [
-      'dossier_id',
-      'source_key',
-      'run_id',
-      ...targetColumns(entity).map((column) => column.name),
-    ];
-    const placeholders = names.map(() => '?').join(', ');
-    let sql = `INSERT INTO ${quoteIdentifier(entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
+  /** `columns`: indices into [source key, ...targetColumns(entity)] of the cells the statement binds. */
+  const insertSql = (
+    entity: EntityName,
+    mode: SqliteRows['mode'],
+    columns: readonly number[],
+    rowCount: number,
+  ): string => {
+    const all = ['source_key', ...targetColumns(entity).map((column) => column.name)];
+    const names = ['dossier_id', 'run_id', ...columns.map((index) => all[index]!)];
+    const row = `(@dossier, @run, ${columns.map(() => '?').join(', ')})`;
+    let sql = `INSERT INTO ${quoteIdentifier(entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES ${new Array<string>(rowCount).fill(row).join(', ')}`;
     if (mode === 'upsert') {
       // A row of an earlier run is updated; a row this run already wrote is a duplicate source key (no change).
-      const updates = names
-        .slice(2)
-        .map((name) => `${quoteIdentifier(name)} = excluded.${quoteIdentifier(name)}`);
+      // Every column is set, those left out of the statement too (NULL in `excluded`): the new row replaces the old.
+      const updates = ['run_id', ...all.slice(1)].map(
+        (name) => `${quoteIdentifier(name)} = excluded.${quoteIdentifier(name)}`,
+      );
       sql += ` ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE run_id <> excluded.run_id`;
     }
     return sql;
@@ -137,52 +151,78 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
      * none, `checkpoint` is written and the transaction committed: no round trip to the caller in the usual case.
      */
     insert(rows: SqliteRows, checkpoint: LoadCheckpoint): number[] {
-      const insert = statement(insertSql(rows.entity, rows.mode));
-      const width = targetColumns(rows.entity).length;
+      const width = targetColumns(rows.entity).length + 1;
       const { kinds, count } = rows;
       const texts = rows.text.split(rows.separator);
       let expected = 0;
       for (const kind of kinds) if (kind === CellKind.TEXT || kind === CellKind.NUMBER) expected++;
       if (texts.length !== expected && !(expected === 0 && texts.length === 1))
         throw new UnsplittableRowsError();
-      const parameters = new Array<unknown>(width + 3);
-      parameters[0] = rows.dossier;
-      parameters[2] = rows.runId;
-      const duplicates: number[] = [];
-      let cell = 0;
+
+      // The batch's cells as values, row after row, and the columns that hold a value in at least one row.
+      const cells = new Array<string | number | null>(count * width);
+      const filled = new Uint8Array(width);
       let next = 0;
+      let cell = 0;
+      for (let row = 0; row < count; row++) {
+        for (let column = 0; column < width; column++, cell++) {
+          const kind = kinds[cell];
+          let value: string | number | null;
+          if (kind === CellKind.TEXT) value = texts[next++]!;
+          else if (kind === CellKind.NUMBER) value = Number(texts[next++]);
+          // SQLite has no boolean type: flags are stored as 0/1.
+          else if (kind === CellKind.TRUE) value = 1;
+          else if (kind === CellKind.FALSE) value = 0;
+          else value = null;
+          cells[cell] = value;
+          if (value !== null) filled[column] = 1;
+        }
+      }
+      const columns: number[] = [];
+      for (let column = 0; column < width; column++) if (filled[column] === 1) columns.push(column);
+
+      const named = { dossier: rows.dossier, run: rows.runId };
+      // A batch whose records were all rejected still moves the checkpoint: it has no statement to prepare.
+      const single = count === 0 ? undefined : statement(insertSql(rows.entity, rows.mode, columns, 1));
+      const parameters = new Array<string | number | null>(columns.length);
+      const duplicates: number[] = [];
+      /** Inserts one row; a duplicate source key is noted, not thrown. */
+      const insertOne = (row: number): void => {
+        const base = row * width;
+        for (let index = 0; index < columns.length; index++)
+          parameters[index] = cells[base + columns[index]!]!;
+        try {
+          if (single!.run(named, ...parameters).changes === 0) duplicates.push(row);
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          duplicates.push(row);
+        }
+      };
+
       db.exec('BEGIN');
       try {
-        for (let row = 0; row < count; row++) {
-          for (let column = 0; column <= width; column++) {
-            let value: string | number | null;
-            switch (kinds[cell++]) {
-              case CellKind.TEXT:
-                value = texts[next++]!;
-                break;
-              case CellKind.NUMBER:
-                value = Number(texts[next++]);
-                break;
-              // SQLite has no boolean type: flags are stored as 0/1.
-              case CellKind.TRUE:
-                value = 1;
-                break;
-              case CellKind.FALSE:
-                value = 0;
-                break;
-              default:
-                value = null;
+        let row = 0;
+        // Groups only for new rows: in upsert mode a row this run already wrote changes nothing, and a group could
+        // not say which of its rows that was.
+        if (rows.mode === 'insert' && count >= ROWS_PER_STATEMENT) {
+          const group = statement(insertSql(rows.entity, rows.mode, columns, ROWS_PER_STATEMENT));
+          const groupParameters = new Array<string | number | null>(columns.length * ROWS_PER_STATEMENT);
+          for (; row + ROWS_PER_STATEMENT <= count; row += ROWS_PER_STATEMENT) {
+            let at = 0;
+            for (let member = row; member < row + ROWS_PER_STATEMENT; member++) {
+              const base = member * width;
+              for (const column of columns) groupParameters[at++] = cells[base + column]!;
             }
-            // The key goes between the dossier and the run id.
-            parameters[column === 0 ? 1 : column + 2] = value;
-          }
-          try {
-            if (insert.run(parameters).changes === 0) duplicates.push(row);
-          } catch (error) {
-            if (!isUniqueViolation(error)) throw error;
-            duplicates.push(row);
+            try {
+              group.run(named, ...groupParameters);
+            } catch (error) {
+              if (!isUniqueViolation(error)) throw error;
+              // SQLite undid the whole statement: its rows go again one by one, to find which were duplicates.
+              for (let member = row; member < row + ROWS_PER_STATEMENT; member++) insertOne(member);
+            }
           }
         }
+        for (; row < count; row++) insertOne(row);
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
