@@ -20,11 +20,13 @@ describe('value parsers', () => {
     expect(parse('not a date')).toMatchObject({ reason: 'INVALID_DATE' });
   });
 
-  it('checks leap years in fixed-width formats and falls back to date-fns for named months', () => {
+  it('checks leap years in fixed-width formats, falls back to date-fns for named months, whose length varies', () => {
     expect(dateParser(['yyyyMMdd'])('20240229')).toBe('2024-02-29');
     expect(dateParser(['yyyyMMdd'])('20230229')).toMatchObject({ reason: 'INVALID_DATE' });
     expect(dateParser(['yyyyMMdd'])('2023022')).toMatchObject({ reason: 'INVALID_DATE' });
     expect(dateParser(['d MMM yyyy'])('5 Jan 2024')).toBe('2024-01-05');
+    expect(dateParser(['d MMM yyyy'])('15 Jan 2024')).toBe('2024-01-15');
+    expect(dateParser(["yyyy-MM-dd'T'HH"])('2024-1-5T10')).toMatchObject({ reason: 'INVALID_DATE' });
   });
 
   it('reads zone-less date-times as UTC and keeps explicit offsets', () => {
@@ -33,6 +35,18 @@ describe('value parsers', () => {
     expect(parse('2023-04-05T13:14:15+02:00')).toBe('2023-04-05T11:14:15.000Z');
     expect(parse('2023-04-05')).toBe('2023-04-05T00:00:00.000Z');
     expect(isParseFailure(parse('2023-02-30 10:00:00'))).toBe(true);
+  });
+
+  it('keeps nothing of one value in the next: each date-time is read from zero, whatever format read the last', () => {
+    const parse = dateTimeParser(["yyyy-MM-dd'T'HH:mm:ss.SSS", 'yyyy-MM-dd HH:mm:ss', 'dd/MM/yyyy']);
+    expect(parse('2023-04-05T13:14:15.678')).toBe('2023-04-05T13:14:15.678Z');
+    expect(parse('2023-04-05 23:59:58')).toBe('2023-04-05T23:59:58.000Z');
+    expect(parse('07/08/0999')).toBe('0999-08-07T00:00:00.000Z');
+    expect(parse('2023-04-05 24:00:00')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(parse('1999-12-31 00:00:01')).toBe('1999-12-31T00:00:01.000Z');
+    const date = dateParser(['yyyy-MM-dd', 'd MMMM yyyy']);
+    expect(date('9 February 2024')).toBe('2024-02-09');
+    expect(date('0042-10-01')).toBe('0042-10-01');
   });
 
   it('reads amounts exactly in French and English notation and refuses what is not an amount', () => {

@@ -320,10 +320,14 @@ export class PostgresTarget implements TargetStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rowCount } = await client.query(
-        `DELETE FROM ${this.table(entity)} WHERE dossier_id = $1 AND run_id <> $2`,
-        [dossier, checkpoint.runId],
-      );
+      // A load in insert mode started on an empty dossier: every row is this run's, no scan is needed.
+      const { rowCount } =
+        checkpoint.mode === 'upsert'
+          ? await client.query(`DELETE FROM ${this.table(entity)} WHERE dossier_id = $1 AND run_id <> $2`, [
+              dossier,
+              checkpoint.runId,
+            ])
+          : { rowCount: 0 };
       await client.query(
         this.checkpointSql(),
         checkpointParameters(dossier, entity, { ...checkpoint, done: true }),

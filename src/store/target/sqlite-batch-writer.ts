@@ -48,16 +48,15 @@ export const encodeSqliteRows = (
 ): SqliteRows => {
   const width = targetColumns(header.entity).length;
   const kinds = new Uint8Array(rows.length * (width + 1));
-  // One string per row through a reused array, then the rows joined: cheaper than one array of every cell (the
-  // same pattern as the PostgreSQL COPY text).
-  const cells: string[] = [];
-  const lines = new Array<string>(rows.length);
+  // Every text cell of the batch in one array, joined once: a string per row joined again per batch allocated
+  // twice the text (a quarter of all the main thread allocated on 1M contacts).
+  // Sized for every cell up front and cut to what was used: growing it cell by cell copied it again and again.
+  const cells = new Array<string>(kinds.length);
+  let used = 0;
   let cell = 0;
-  let line = 0;
   for (const row of rows) {
     kinds[cell++] = CellKind.TEXT;
-    cells.length = 0;
-    cells.push(row.sourceKey);
+    cells[used++] = row.sourceKey;
     const values = row.values;
     for (let column = 0; column < width; column++) {
       const value = values[column] ?? null;
@@ -65,15 +64,15 @@ export const encodeSqliteRows = (
       else if (typeof value === 'boolean') kinds[cell++] = value ? CellKind.TRUE : CellKind.FALSE;
       else if (typeof value === 'number') {
         kinds[cell++] = CellKind.NUMBER;
-        cells.push(String(value));
+        cells[used++] = String(value);
       } else {
         kinds[cell++] = CellKind.TEXT;
-        cells.push(value);
+        cells[used++] = value;
       }
     }
-    lines[line++] = cells.join(separator);
   }
-  return { ...header, count: rows.length, kinds, text: lines.join(separator), separator };
+  cells.length = used;
+  return { ...header, count: rows.length, kinds, text: cells.join(separator), separator };
 };
 
 /** Thrown when a value held the cell separator: the caller writes that batch another way. */

@@ -192,9 +192,12 @@ export class SqliteTarget implements TargetStore {
     await this.writing;
     let removed = 0;
     this.db.transaction(() => {
-      removed = this.statement(
-        `DELETE FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND run_id <> ?`,
-      ).run(dossier, checkpoint.runId).changes;
+      // A load in insert mode started on an empty dossier: every row is this run's, no scan is needed.
+      if (checkpoint.mode === 'upsert') {
+        removed = this.statement(
+          `DELETE FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND run_id <> ?`,
+        ).run(dossier, checkpoint.runId).changes;
+      }
       this.writeCheckpoint(dossier, entity, { ...checkpoint, done: true });
     })();
     return { removed };
