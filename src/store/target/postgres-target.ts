@@ -195,25 +195,44 @@ export class PostgresTarget implements TargetStore {
     return checkpointUpsertSql(this.shape);
   }
 
-  private copyPayload(batch: WriteBatch, rows: readonly TargetRow[]): string {
+  /**
+   * The COPY text of rows, with the columns (indices into targetColumns) it carries. In insert mode a column empty
+   * in every row is left out (PostgreSQL fills NULL): less text to build here and to parse there (a third of the
+   * contacts' columns are empty in a typical CRM export).
+   */
+  private copyPayload(
+    batch: WriteBatch,
+    rows: readonly TargetRow[],
+    leaveOutEmpty: boolean,
+  ): { payload: string; columns: number[] } {
+    const width = targetColumns(batch.entity).length;
+    let columns = Array.from({ length: width }, (_, index) => index);
+    if (leaveOutEmpty) {
+      const filled = new Uint8Array(width);
+      for (const row of rows) {
+        const values = row.values;
+        for (let column = 0; column < width; column++) if (values[column] != null) filled[column] = 1;
+      }
+      columns = columns.filter((column) => filled[column] === 1);
+    }
     const prefix = `${copyText(batch.dossier)}\t`;
-    const runId = `\t${copyText(batch.runId)}\t`;
+    const runId = `\t${copyText(batch.runId)}`;
     // One string per row, its values joined through one reused array, then the rows joined once: measured on 1M
     // contacts at about a third of the time of pushing every value and tab into one array of parts, whose join
     // made the GC run most of the time.
-    const values: string[] = [];
+    const values = new Array<string>(columns.length + 1);
+    values[0] = '';
     const lines = new Array<string>(rows.length + 1);
     let index = 0;
     for (const row of rows) {
       const rowValues = row.values;
-      values.length = rowValues.length;
-      for (let column = 0; column < rowValues.length; column++)
-        values[column] = copyText(rowValues[column] ?? null);
-      lines[index++] = prefix + copyText(row.sourceKey) + runId + values.join('\t');
+      for (let at = 0; at < columns.length; at++) values[at + 1] = copyText(rowValues[columns[at]!] ?? null);
+      values[0] = prefix + copyText(row.sourceKey) + runId;
+      lines[index++] = values.join('\t');
     }
     // The empty last line makes the join end with a line break.
     lines[index] = '';
-    return rows.length === 0 ? '' : lines.join('\n');
+    return { payload: rows.length === 0 ? '' : lines.join('\n'), columns };
   }
 
   private async copyInto(
@@ -242,7 +261,13 @@ export class PostgresTarget implements TargetStore {
         try {
           await client.query('BEGIN');
           await client.query(ASYNC_COMMIT);
-          await this.copyInto(client, this.table(batch.entity), names, this.copyPayload(batch, batch.rows));
+          const { payload, columns } = this.copyPayload(batch, batch.rows, true);
+          await this.copyInto(
+            client,
+            this.table(batch.entity),
+            [...names.slice(0, 3), ...columns.map((column) => names[column + 3]!)],
+            payload,
+          );
           await client.query(
             this.checkpointSql(),
             checkpointParameters(batch.dossier, batch.entity, batch.checkpoint),
@@ -289,7 +314,7 @@ export class PostgresTarget implements TargetStore {
     await client.query(
       `CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${columns.join(', ')} FROM ${this.table(batch.entity)} WITH NO DATA`,
     );
-    await this.copyInto(client, stage, names, this.copyPayload(batch, unique));
+    await this.copyInto(client, stage, names, this.copyPayload(batch, unique, false).payload);
     const updates = columns.slice(2).map((column) => `${column} = excluded.${column}`);
     const { rows: written } = await client.query<{ source_key: string }>(
       `INSERT INTO ${this.table(batch.entity)} AS t (${columns.join(', ')})
