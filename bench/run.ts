@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: end-to-end speed of `cutover run` on generated contacts, into the SQLite target and the
- * PostgreSQL target, with psql's \copy of the same file into the same PostgreSQL as the reference, in the same
- * run; then peak memory on a larger file. Results go to bench/results/ and to the README's table.
+ * PostgreSQL target, with the databases' own bulk loads of the same file as references in the same run (the sqlite3
+ * shell's .import, psql's \copy); then peak memory on a larger file. Results go to bench/results/ and to the
+ * README's table.
  *
  * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
  * Then FEC reading + validation (bench/fec-validate.ts, in its own process so that its peak RSS is its own):
@@ -167,6 +168,36 @@ const benchCopy = async (file: string, count: number): Promise<Measured> => {
   return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
 };
 
+/**
+ * The SQLite reference: the sqlite3 shell's own `.import` of the same file into a plain table (no key, no index, no
+ * mapping), with the target's journal settings. It shows how fast SQLite itself takes this file on this machine.
+ * Skipped when the shell is not installed.
+ */
+const benchSqliteImport = (file: string, count: number): Measured | undefined => {
+  try {
+    execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
+  } catch {
+    log('  sqlite3 shell not installed: no SQLite reference');
+    return undefined;
+  }
+  const folder = freshFolder('import-sqlite');
+  const started = process.hrtime.bigint();
+  execFileSync(
+    'sqlite3',
+    [
+      join(folder, 'import.db'),
+      '-cmd',
+      'PRAGMA journal_mode = WAL',
+      '-cmd',
+      'PRAGMA synchronous = NORMAL',
+      `.import --csv ${file} contacts`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+};
+
 const main = async () => {
   const file = await contactsFile(rows);
   const results: Record<string, unknown> = {
@@ -185,6 +216,13 @@ const main = async () => {
   const sqlite = await benchSqlite(file);
   log(`  ${sqlite.rowsPerSecond.toLocaleString('en-US')} rows/s`);
   results.sqlite = sqlite;
+  log('sqlite3 .import -> SQLite (reference) ...');
+  const sqliteImport = benchSqliteImport(file, rows);
+  if (sqliteImport !== undefined) {
+    log(`  ${sqliteImport.rowsPerSecond.toLocaleString('en-US')} rows/s`);
+    results.sqliteImport = sqliteImport;
+    results.sqliteShareOfImport = Number((sqlite.rowsPerSecond / sqliteImport.rowsPerSecond).toFixed(2));
+  }
   if (!skipPostgres) {
     log('cutover run -> PostgreSQL ...');
     const postgres = await benchPostgres(file);
@@ -250,11 +288,12 @@ const updateReadme = (results: Record<string, unknown>) => {
     '| what | rows | seconds | rows/s | peak RSS (MB) |',
     '|---|---:|---:|---:|---:|',
     row('`cutover run` → SQLite target', results.sqlite),
+    row('`sqlite3 .import` → SQLite (reference)', results.sqliteImport),
     row('`cutover run` → PostgreSQL target', results.postgres),
     row('`psql \\copy` → PostgreSQL (reference)', results.psqlCopy),
     row('`cutover run` → SQLite target, large file', results.sqliteLarge),
     '',
-    `PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The reference \`\\copy\` loads the same file into a plain table of its 10 columns, with no key or index; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger.`,
+    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger.`,
   ].join('\n');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 };
