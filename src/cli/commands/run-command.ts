@@ -1,8 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
-import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput } from '../output.js';
 import { renderProgress, renderRunSummary } from '../render-run.js';
-import { withSession } from '../session.js';
+import { runMigrationThread } from '../run-migration-thread.js';
 
 export interface RunCommandOptions {
   plan: string;
@@ -15,16 +14,14 @@ export interface RunCommandOptions {
 /** `cutover run`: migrate (or, with --dry-run, read, validate and map without writing). */
 export const runCommand = async (options: RunCommandOptions): Promise<number> => {
   const output = createOutput(options);
-  const summary = await withSession(
-    { plan: options.plan, state: options.state, target: options.dryRun !== true },
-    (session) =>
-      runMigration({
-        loaded: session.loaded,
-        state: session.state,
-        target: session.target,
-        ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
-        onProgress: renderProgress(output),
-      }),
+  const summary = await runMigrationThread(
+    {
+      plan: options.plan,
+      state: options.state,
+      dryRun: options.dryRun === true,
+      dossiers: options.dossier,
+    },
+    renderProgress(output),
   );
   renderRunSummary(output, summary);
   output.result({

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CutoverError, ErrorCode, type ErrorContext } from '../core/errors.js';
+import { runMigration, type RunProgress, type RunSummary } from '../pipeline/run/run-migration.js';
+import { withSession } from './session.js';
+
+/** What `cutover run` asks: the plan and state as on the command line. */
+export interface MigrationRequest {
+  readonly plan: string;
+  readonly state: string | undefined;
+  readonly dryRun: boolean;
+  readonly dossiers: string[] | undefined;
+}
+
+export type MigrationThreadMessage =
+  | { readonly type: 'progress'; readonly progress: RunProgress }
+  | { readonly type: 'summary'; readonly summary: RunSummary }
+  | {
+      readonly type: 'failed';
+      readonly error: {
+        code?: ErrorCode;
+        message: string;
+        context?: ErrorContext;
+        stack?: string | undefined;
+      };
+    };
+
+/** The thread's compiled script, beside this file once built. */
+const threadScript = new URL('./migration-thread.js', import.meta.url);
+
+/**
+ * Young generation of the migration thread, in MB (V8 splits it in three: two semi-spaces and a space for large new
+ * objects). Node's default semi-space of 16 MB fills every few thousand records while a batch of rows is being
+ * built, so most of a batch lived through collections and was copied to the old generation: on 1M contacts the
+ * garbage collector took 3.3 s of the main thread's 13 s, 1.1 s with 64 MB semi-spaces. Peak memory grows by at most
+ * the difference (about 150 MB). Only a thread can be given its own heap sizes: V8 reads them when a heap is created,
+ * and the process's own heap exists before any of our code runs.
+ */
+const YOUNG_GENERATION_MB = 192;
+
+/**
+ * Runs `cutover run`'s migration in a worker thread with a larger young generation, relaying its progress; the
+ * calling thread only waits. From the TypeScript sources (unit tests), where no compiled thread script exists, the
+ * migration runs on the calling thread instead: same code, default heap.
+ */
+export const runMigrationThread = (
+  request: MigrationRequest,
+  onProgress: (progress: RunProgress) => void,
+): Promise<RunSummary> => {
+  if (!existsSync(fileURLToPath(threadScript))) {
+    return withSession({ plan: request.plan, state: request.state, target: !request.dryRun }, (session) =>
+      runMigration({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target,
+        ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
+        onProgress,
+      }),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(threadScript, {
+      workerData: request,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    let outcome: { summary: RunSummary } | { error: Error } | undefined;
+    worker.on('message', (message: MigrationThreadMessage) => {
+      if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'summary') outcome = { summary: message.summary };
+      else {
+        const { code, message: text, context, stack } = message.error;
+        const error =
+          code === undefined
+            ? Object.assign(new Error(text), stack === undefined ? {} : { stack })
+            : new CutoverError(code, text, context === undefined ? {} : { context });
+        outcome = { error };
+      }
+    });
+    worker.on('error', (error) => (outcome ??= { error }));
+    // The thread has closed its session (target and state store) once it exits: only then is the run over.
+    worker.on('exit', (code) => {
+      if (outcome === undefined) {
+        reject(
+          new CutoverError(
+            ErrorCode.INTERNAL,
+            `the migration thread stopped without a result (exit code ${code})`,
+          ),
+        );
+      } else if ('summary' in outcome) resolve(outcome.summary);
+      else reject(outcome.error);
+    });
+  });
+};
