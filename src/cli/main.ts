@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
@@ -51,9 +52,15 @@ const action =
     }
   };
 
+// The package's own version (src/cli and dist/cli are both two folders below it), for bug reports and evidence.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command()
   .name('cutover')
   .description('Move data out of a legacy system into a new one, and prove that nothing was lost.')
+  .version(version, '-V, --version', 'print the version of cutover')
   .showHelpAfterError()
   // A command's options stop at its subcommand: `dedupe --json` and `dedupe eval --json` each keep their own.
   .enablePositionalOptions()

@@ -226,6 +226,19 @@ describe('the cutover command line', () => {
     expect([unknown.code, option.code, required.code]).toEqual([2, 2, 2]);
   });
 
+  it('prints its package version with --version and -V, exit 0', async () => {
+    const { version } = JSON.parse(
+      readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8'),
+    ) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const result = await cli([flag]);
+      expect(result.code, describeResult(result)).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
+  });
+
   it('exits 4 with one line naming the plan when the plan file does not exist', async () => {
     const dir = tempDir('cutover-cli-noplan-');
     const missing = await cli(['run', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
