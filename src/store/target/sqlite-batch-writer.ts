@@ -49,7 +49,7 @@ export const encodeSqliteRows = (
   const width = targetColumns(header.entity).length;
   const kinds = new Uint8Array(rows.length * (width + 1));
   // Every text cell of the batch in one array, joined once: a string per row joined again per batch allocated
-  // twice the text (a quarter of all the main thread allocated on 1M contacts).
+  // twice the text (a fifth of all the migrating thread allocated on 1M contacts).
   // Sized for every cell up front and cut to what was used: growing it cell by cell copied it again and again.
   const cells = new Array<string>(kinds.length);
   let used = 0;

@@ -10,7 +10,7 @@ import type { LoadCheckpoint } from './target-store.js';
 export const writerThreadScript = new URL('./sqlite-writer-thread.js', import.meta.url);
 
 /**
- * The main thread's side of the SQLite writer thread: the same insert / commit / rollback steps as
+ * The migrating thread's side of the SQLite writer thread: the same insert / commit / rollback steps as
  * createSqliteBatchWriter, each one a message answered in order. The thread keeps the process alive only while a
  * request waits for its answer, so a command that forgets to close the target still ends.
  */

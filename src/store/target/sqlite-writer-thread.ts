@@ -1,6 +1,7 @@
 /**
  * The writer thread of the SQLite target: runs the inserts of every batch on its own connection, so that reading,
- * parsing and mapping the next batch on the main thread overlap with SQLite's own work on the other core.
+ * parsing and mapping the next batch on the thread that migrates (`cutover run`'s migration thread, the main thread
+ * of other commands) overlap with SQLite's own work on the other core.
  * Started by SqliteWriterHandle; one request at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
