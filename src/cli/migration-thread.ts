@@ -4,26 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isCutoverError, messageOf } from '../core/errors.js';
-import { runMigration } from '../pipeline/run/run-migration.js';
-import type { MigrationRequest, MigrationThreadMessage } from './run-migration-thread.js';
-import { withSession } from './session.js';
+import { migrate, type MigrationRequest, type MigrationThreadMessage } from './run-migration-thread.js';
 
 const port = parentPort!;
 const request = workerData as MigrationRequest;
 const post = (message: MigrationThreadMessage) => port.postMessage(message);
 
 try {
-  const summary = await withSession(
-    { plan: request.plan, state: request.state, target: !request.dryRun },
-    (session) =>
-      runMigration({
-        loaded: session.loaded,
-        state: session.state,
-        target: session.target,
-        ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
-        onProgress: (progress) => post({ type: 'progress', progress }),
-      }),
-  );
+  const summary = await migrate(request, (progress) => post({ type: 'progress', progress }));
   post({ type: 'summary', summary });
 } catch (error) {
   post({

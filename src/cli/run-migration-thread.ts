@@ -39,6 +39,21 @@ const threadScript = new URL('./migration-thread.js', import.meta.url);
  */
 const YOUNG_GENERATION_MB = 192;
 
+/** The migration a request asks for, on the calling thread: what the migration thread runs. */
+export const migrate = (
+  request: MigrationRequest,
+  onProgress: (progress: RunProgress) => void,
+): Promise<RunSummary> =>
+  withSession({ plan: request.plan, state: request.state, target: !request.dryRun }, (session) =>
+    runMigration({
+      loaded: session.loaded,
+      state: session.state,
+      target: session.target,
+      ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
+      onProgress,
+    }),
+  );
+
 /**
  * Runs `cutover run`'s migration in a worker thread with a larger young generation, relaying its progress; the
  * calling thread only waits. From the TypeScript sources (unit tests), where no compiled thread script exists, the
@@ -48,17 +63,7 @@ export const runMigrationThread = (
   request: MigrationRequest,
   onProgress: (progress: RunProgress) => void,
 ): Promise<RunSummary> => {
-  if (!existsSync(fileURLToPath(threadScript))) {
-    return withSession({ plan: request.plan, state: request.state, target: !request.dryRun }, (session) =>
-      runMigration({
-        loaded: session.loaded,
-        state: session.state,
-        target: session.target,
-        ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
-        onProgress,
-      }),
-    );
-  }
+  if (!existsSync(fileURLToPath(threadScript))) return migrate(request, onProgress);
   return new Promise((resolve, reject) => {
     const worker = new Worker(threadScript, {
       workerData: request,
