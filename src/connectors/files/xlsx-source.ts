@@ -71,7 +71,13 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
       seenSheets.push(name);
       // The first sheet is the first tab (workbook order), which need not be the first part of the zip.
       const wanted = spec.sheet ?? state.model?.sheets?.[0]?.name ?? name;
-      if (name !== wanted) continue;
+      if (name !== wanted) {
+        // Read through, not passed over: exceljs may have parked this sheet in a temporary file, whose read stream
+        // it deletes the file under as soon as the next sheet is asked for. A stream not yet opened then fails
+        // with ENOENT where nobody listens, and takes the process down (seen under load in the test suite).
+        for await (const row of worksheet) void row;
+        continue;
+      }
       sheetName = name;
       const date1904 = state.properties?.model?.date1904 === true;
       let columns: string[] | undefined;

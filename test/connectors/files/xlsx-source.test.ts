@@ -137,6 +137,24 @@ describe('xlsxSource', () => {
     );
   });
 
+  it('passes over sheets it does not read without leaving a read behind that fails later', async () => {
+    // exceljs parks sheets in temporary files and deletes each once the next sheet is asked for: a sheet passed
+    // over unread left a read stream that opened a deleted file, an error nobody listened to.
+    const uncaught: unknown[] = [];
+    const listener = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', listener);
+    try {
+      for (let round = 0; round < 5; round++) {
+        await rejection(readAll(xlsxSource(spec('Contacts'), workbookFile)));
+        await readAll(xlsxSource(spec('Autre feuille'), workbookFile));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      process.off('uncaughtException', listener);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('throws SOURCE_FAILED for a file that is not a workbook, and FILE_NOT_FOUND for a missing one', async () => {
     const fake = await writeFixture(dir, 'export.xlsx', '<html><body>Session expired</body></html>');
     const notWorkbook = await rejection(readAll(xlsxSource(spec(), fake)));
