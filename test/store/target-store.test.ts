@@ -211,6 +211,61 @@ for (const dialect of targetVariants) {
       expect(await target.countRows('company', 'D1')).toBe(2);
     });
 
+    it('keeps text exactly: accents, characters beyond the BMP, long values, empty text apart from no value', async () => {
+      const long = `${'Société générale de l’Œuvre '.repeat(40)}😀`;
+      const values = ['Émilie Ørsted', 'Zoë 😀 𝔘𝔫𝔦', long, '', 'ß€中文', 'x'];
+      // Groups of several rows per statement and a remainder, so both statement shapes carry each value.
+      const rows = Array.from({ length: 45 }, (_, index) =>
+        company(`C${index}`, values[index % values.length]!),
+      );
+      rows.push({ ...company('N1', 'x'), values: companyColumns.map(() => null) });
+      await write(rows, checkpoint('r1', 46, 46));
+      const loaded = new Map<string, unknown>();
+      for await (const batch of target.readRows('company', 'D1'))
+        for (const row of batch) loaded.set(row.sourceKey, row.values.name);
+      expect(loaded.size).toBe(46);
+      for (let index = 0; index < 45; index++)
+        expect(loaded.get(`C${index}`)).toBe(values[index % values.length]);
+      expect(loaded.get('N1')).toBeNull();
+    });
+
+    it('keeps empty text as empty text when every text of a batch is empty', async () => {
+      const rows = Array.from({ length: 25 }, (_, index) => ({
+        sourceKey: `E${index}`,
+        values: companyColumns.map((column) => (column === 'name' ? '' : null)),
+      }));
+      // Source keys are never empty; the values are: a statement whose every value is empty text.
+      await write(rows, checkpoint('r1', 25, 25));
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded.map((row) => row.values.name)).toEqual(Array.from({ length: 25 }, () => ''));
+    });
+
+    it('stores numbers and flags as numbers, whether a batch has text beside them or not', async () => {
+      const numbers = [0, 7, 123456789012, -3];
+      await write(
+        numbers.map((employees, index) => ({
+          ...company(`C${index}`, 'x'),
+          values: companyColumns.map((column) => (column === 'employees' ? employees : null)),
+        })),
+        checkpoint('r1', 4, 4),
+      );
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded.map((row) => row.values.employees)).toEqual(numbers);
+      await write([contact('P1', null)], checkpoint('r1', 1, 1), 'insert', 'contact');
+      const contacts = [];
+      for await (const batch of target.readRows('contact', 'D1')) contacts.push(...batch);
+      expect(contacts[0]?.values).toMatchObject({ opt_in: true, company_id: null, last_name: 'Name P1' });
+    });
+
+    it('stores a lone UTF-16 surrogate (which no encoding can carry) as U+FFFD, and the text around it', async () => {
+      await write([company('C1', 'a\uD800b'), company('C2', 'c\uDC00')], checkpoint('r1', 2, 2));
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded.map((row) => row.values.name)).toEqual(['a\uFFFDb', 'c\uFFFD']);
+    });
+
     // PostgreSQL text cannot hold U+0000 at all; SQLite keeps it, and the writer thread's encoding must too.
     // Not registered at all on PostgreSQL, rather than skipped there.
     if (dialect.name !== 'postgres')

@@ -1,82 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
-import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import { CellKind, type SqliteRows } from './sqlite-rows.js';
 import { quoteIdentifier, targetColumns } from './target-ddl.js';
 import { checkpointParameters, checkpointUpsertSql } from './target-sql.js';
 import type { LoadCheckpoint } from './target-store.js';
-
-/** What each cell of a batch holds: text and numbers travel in `text`, the others need no more than this code. */
-export const CellKind = { TEXT: 0, NUMBER: 1, NULL: 2, TRUE: 3, FALSE: 4 } as const;
-
-/** Separates the cells of `text`, unless a value holds it: the writer checks the count of cells. */
-const CELL_SEPARATOR = '\u0000';
-
-/**
- * The rows of one batch in the shape that crosses to the writer thread cheaply: per row its source key then one
- * cell per column of `targetColumns(entity)`. Text and numbers are joined into one string, and a byte per cell says
- * what it holds. Copying one string and one byte array costs postMessage a small part of what one array of
- * values costs (about 1.5 s per million contacts on each side, measured).
- */
-export interface SqliteRows {
-  readonly dossier: string;
-  readonly entity: EntityName;
-  readonly runId: string;
-  readonly mode: 'insert' | 'upsert';
-  readonly count: number;
-  readonly kinds: Uint8Array;
-  readonly text: string;
-  readonly separator: string;
-}
-
-type Rows = readonly { readonly sourceKey: string; readonly values: readonly CanonicalValue[] }[];
-
-/** A separator that no value of these rows holds, for the rare batch whose text holds the usual one. */
-export const unusedSeparator = (rows: Rows): string => {
-  const all = rows.map((row) => `${row.sourceKey}${row.values.join('')}`).join('');
-  for (let code = 1; code < 0xd800; code++) {
-    const candidate = String.fromCharCode(code);
-    if (!all.includes(candidate)) return candidate;
-  }
-  throw new Error('no character is left to separate the values of this batch');
-};
-
-/** Encodes rows (key, then values) for the writer. */
-export const encodeSqliteRows = (
-  header: Pick<SqliteRows, 'dossier' | 'entity' | 'runId' | 'mode'>,
-  rows: Rows,
-  separator = CELL_SEPARATOR,
-): SqliteRows => {
-  const width = targetColumns(header.entity).length;
-  const kinds = new Uint8Array(rows.length * (width + 1));
-  // Every text cell of the batch in one array, joined once: a string per row joined again per batch allocated
-  // twice the text (a fifth of all the migrating thread allocated on 1M contacts).
-  // Sized for every cell up front and cut to what was used: growing it cell by cell copied it again and again.
-  const cells = new Array<string>(kinds.length);
-  let used = 0;
-  let cell = 0;
-  for (const row of rows) {
-    kinds[cell++] = CellKind.TEXT;
-    cells[used++] = row.sourceKey;
-    const values = row.values;
-    for (let column = 0; column < width; column++) {
-      const value = values[column] ?? null;
-      if (value === null) kinds[cell++] = CellKind.NULL;
-      else if (typeof value === 'boolean') kinds[cell++] = value ? CellKind.TRUE : CellKind.FALSE;
-      else if (typeof value === 'number') {
-        kinds[cell++] = CellKind.NUMBER;
-        cells[used++] = String(value);
-      } else {
-        kinds[cell++] = CellKind.TEXT;
-        cells[used++] = value;
-      }
-    }
-  }
-  cells.length = used;
-  return { ...header, count: rows.length, kinds, text: cells.join(separator), separator };
-};
-
-/** Thrown when a value held the cell separator: the caller writes that batch another way. */
-export class UnsplittableRowsError extends Error {}
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -86,17 +13,28 @@ const checkpointSql = checkpointUpsertSql({ table: quoteIdentifier, parameter: (
 /** Rows per INSERT statement when loading new rows: one call into SQLite per group instead of per row. */
 const ROWS_PER_STATEMENT = 20;
 
+/** How a column of a batch is bound: its cells' UTF-8 bytes sliced by SQLite, or one value per cell. */
+interface BoundColumn {
+  /** Index into [source key, ...targetColumns(entity)]. */
+  readonly index: number;
+  readonly bytes: boolean;
+}
+
+/** A text cell is a slice of the statement's bytes: 1-based start and length in bytes (NULL length: NULL). */
+const TEXT_CELL = 'CAST(substr(@text, ?, ?) AS TEXT)';
+
 /**
  * Writes batches into one SQLite connection: `insert` opens the transaction and inserts the rows; with no duplicate
  * it writes the checkpoint and commits at once. Otherwise the transaction stays open while the caller records the
  * duplicates in the ledger, so that their fate is written before the commit that moves the checkpoint past them,
  * and `commit` ends it. Used on the writer thread and, where no thread can be started, on the caller's own.
  *
- * Binding values is most of the cost of an insert from JavaScript, so each batch binds as few as it can: rows go
- * in groups of ROWS_PER_STATEMENT per statement, a column that is empty in every row of the batch is left out of
- * the statement (SQLite stores NULL), the dossier and run id are bound once per statement, and values are passed as
- * arguments rather than as an array (which the driver reads element by element through V8's slow path). Measured
- * on 1M contacts: 9.3 s for one bound row per statement, 5.0 s this way.
+ * Binding values is a large part of the cost of an insert from JavaScript, so each batch binds as little as it can:
+ * rows go in groups of ROWS_PER_STATEMENT per statement, a column that is empty in every row of the batch is left
+ * out of the statement (SQLite stores NULL), the dossier and run id are bound once per statement, values are passed
+ * as arguments rather than as an array (which the driver reads element by element through V8's slow path), and
+ * text is never made a JavaScript string here: each statement binds the UTF-8 bytes of its rows once, and each text
+ * cell is the slice SQLite cuts from them at a start and length bound as integers.
  */
 export const createSqliteBatchWriter = (db: Database.Database) => {
   const statements = new Map<string, Database.Statement>();
@@ -111,16 +49,15 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
     return prepared;
   };
 
-  /** `columns`: indices into [source key, ...targetColumns(entity)] of the cells the statement binds. */
   const insertSql = (
     entity: EntityName,
     mode: SqliteRows['mode'],
-    columns: readonly number[],
+    columns: readonly BoundColumn[],
     rowCount: number,
   ): string => {
     const all = ['source_key', ...targetColumns(entity).map((column) => column.name)];
-    const names = ['dossier_id', 'run_id', ...columns.map((index) => all[index]!)];
-    const row = `(@dossier, @run, ${columns.map(() => '?').join(', ')})`;
+    const names = ['dossier_id', 'run_id', ...columns.map((column) => all[column.index]!)];
+    const row = `(@dossier, @run, ${columns.map((column) => (column.bytes ? TEXT_CELL : '?')).join(', ')})`;
     let sql = `INSERT INTO ${quoteIdentifier(entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES ${new Array<string>(rowCount).fill(row).join(', ')}`;
     if (mode === 'upsert') {
       // A row of an earlier run is updated; a row this run already wrote is a duplicate source key (no change).
@@ -151,45 +88,71 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
      */
     insert(rows: SqliteRows, checkpoint: LoadCheckpoint): number[] {
       const width = targetColumns(rows.entity).length + 1;
-      const { kinds, count } = rows;
-      const texts = rows.text.split(rows.separator);
-      let expected = 0;
-      for (const kind of kinds) if (kind === CellKind.TEXT || kind === CellKind.NUMBER) expected++;
-      if (texts.length !== expected && !(expected === 0 && texts.length === 1))
-        throw new UnsplittableRowsError();
+      const { kinds, ends, numbers, bytes, count } = rows;
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-      // The batch's cells as values, row after row, and the columns that hold a value in at least one row.
-      const cells = new Array<string | number | null>(count * width);
-      const filled = new Uint8Array(width);
-      let next = 0;
-      let cell = 0;
-      for (let row = 0; row < count; row++) {
-        for (let column = 0; column < width; column++, cell++) {
-          const kind = kinds[cell];
-          let value: string | number | null;
-          if (kind === CellKind.TEXT) value = texts[next++]!;
-          else if (kind === CellKind.NUMBER) value = Number(texts[next++]);
-          // SQLite has no boolean type: flags are stored as 0/1.
-          else if (kind === CellKind.TRUE) value = 1;
-          else if (kind === CellKind.FALSE) value = 0;
-          else value = null;
-          cells[cell] = value;
-          if (value !== null) filled[column] = 1;
-        }
+      // The columns that hold a value in at least one row; a column whose values are all text is bound as bytes.
+      // Another (numbers, flags, or text mixed with them, which the model never makes) is bound value by value.
+      const seen = new Uint8Array(width);
+      for (let cell = 0; cell < kinds.length; cell++) {
+        const kind = kinds[cell];
+        if (kind !== CellKind.NULL) seen[cell % width]! |= kind === CellKind.TEXT ? 1 : 2;
       }
-      const columns: number[] = [];
-      for (let column = 0; column < width; column++) if (filled[column] === 1) columns.push(column);
+      const columns: BoundColumn[] = [];
+      for (let index = 0; index < width; index++)
+        if (seen[index] !== 0) columns.push({ index, bytes: seen[index] === 1 });
+      const valueOf = (cell: number): string | number | null => {
+        switch (kinds[cell]) {
+          case CellKind.NUMBER:
+            return numbers[cell]!;
+          // SQLite has no boolean type: flags are stored as 0/1.
+          case CellKind.TRUE:
+            return 1;
+          case CellKind.FALSE:
+            return 0;
+          case CellKind.TEXT:
+            return buffer.toString('utf8', cell === 0 ? 0 : ends[cell - 1], ends[cell]);
+          default:
+            return null;
+        }
+      };
 
-      const named = { dossier: rows.dossier, run: rows.runId };
+      /** Fills `parameters` for rows [first, last) and returns the statement's named parameters. */
+      const bind = (first: number, last: number, parameters: (string | number | null)[]) => {
+        const start = first === 0 ? 0 : ends[first * width - 1]!;
+        const end = last === 0 ? 0 : ends[last * width - 1]!;
+        let at = 0;
+        for (let row = first; row < last; row++) {
+          const base = row * width;
+          for (const column of columns) {
+            const cell = base + column.index;
+            if (!column.bytes) {
+              parameters[at++] = valueOf(cell);
+            } else if (kinds[cell] === CellKind.TEXT) {
+              const from = cell === 0 ? 0 : ends[cell - 1]!;
+              parameters[at++] = from - start + 1;
+              parameters[at++] = ends[cell]! - from;
+            } else {
+              parameters[at++] = 1;
+              parameters[at++] = null;
+            }
+          }
+        }
+        return {
+          dossier: rows.dossier,
+          run: rows.runId,
+          text: buffer.subarray(start, end),
+        };
+      };
+      const perRow = columns.reduce((total, column) => total + (column.bytes ? 2 : 1), 0);
+
       // A batch whose records were all rejected still moves the checkpoint: it has no statement to prepare.
       const single = count === 0 ? undefined : statement(insertSql(rows.entity, rows.mode, columns, 1));
-      const parameters = new Array<string | number | null>(columns.length);
+      const parameters = new Array<string | number | null>(perRow);
       const duplicates: number[] = [];
       /** Inserts one row; a duplicate source key is noted, not thrown. */
       const insertOne = (row: number): void => {
-        const base = row * width;
-        for (let index = 0; index < columns.length; index++)
-          parameters[index] = cells[base + columns[index]!]!;
+        const named = bind(row, row + 1, parameters);
         try {
           if (single!.run(named, ...parameters).changes === 0) duplicates.push(row);
         } catch (error) {
@@ -205,13 +168,9 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
         // not say which of its rows that was.
         if (rows.mode === 'insert' && count >= ROWS_PER_STATEMENT) {
           const group = statement(insertSql(rows.entity, rows.mode, columns, ROWS_PER_STATEMENT));
-          const groupParameters = new Array<string | number | null>(columns.length * ROWS_PER_STATEMENT);
+          const groupParameters = new Array<string | number | null>(perRow * ROWS_PER_STATEMENT);
           for (; row + ROWS_PER_STATEMENT <= count; row += ROWS_PER_STATEMENT) {
-            let at = 0;
-            for (let member = row; member < row + ROWS_PER_STATEMENT; member++) {
-              const base = member * width;
-              for (const column of columns) groupParameters[at++] = cells[base + column]!;
-            }
+            const named = bind(row, row + ROWS_PER_STATEMENT, groupParameters);
             try {
               group.run(named, ...groupParameters);
             } catch (error) {

@@ -4,13 +4,8 @@ import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
-import {
-  createSqliteBatchWriter,
-  encodeSqliteRows,
-  UnsplittableRowsError,
-  unusedSeparator,
-  type SqliteRows,
-} from './sqlite-batch-writer.js';
+import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
+import { encodeSqliteRows, type SqliteRows } from './sqlite-rows.js';
 import { SqliteWriterHandle, writerThreadScript } from './sqlite-writer-handle.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
@@ -145,16 +140,7 @@ export class SqliteTarget implements TargetStore {
     const steps = this.batchSteps();
     const header = { dossier: batch.dossier, entity: batch.entity, runId: batch.runId, mode: batch.mode };
     try {
-      let refused: number[];
-      try {
-        refused = await steps.insert(encodeSqliteRows(header, batch.rows), batch.checkpoint);
-      } catch (error) {
-        if (!(error instanceof UnsplittableRowsError)) throw error;
-        refused = await steps.insert(
-          encodeSqliteRows(header, batch.rows, unusedSeparator(batch.rows)),
-          batch.checkpoint,
-        );
-      }
+      const refused = await steps.insert(encodeSqliteRows(header, batch.rows), batch.checkpoint);
       // No duplicate: the batch is committed already.
       if (refused.length === 0) return { duplicates: 0 };
       const duplicates = refused.map((index) => batch.rows[index]!);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EntityName } from '../../core/model/canonical-model.js';
-import { UnsplittableRowsError, type SqliteRows } from './sqlite-batch-writer.js';
+import { sqliteRowsTransfer, type SqliteRows } from './sqlite-rows.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 import type { LoadCheckpoint } from './target-store.js';
 
@@ -43,22 +43,23 @@ export class SqliteWriterHandle {
     this.worker.on('exit', (code) => fail(new Error(`the SQLite writer thread stopped (exit code ${code})`)));
   }
 
+  /** `transfer`: memory handed over to the thread with the request, not copied. */
   private async request(
     request: WriterRequest,
-  ): Promise<WriterReply & { type: 'inserted' | 'done' | 'unsplittable' }> {
+    transfer: ArrayBuffer[] = [],
+  ): Promise<WriterReply & { type: 'inserted' | 'done' }> {
     if (this.failure !== undefined) throw this.failure;
     this.worker.ref();
     const reply = await new Promise<WriterReply>((resolve) => {
       this.waiting.push(resolve);
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, transfer);
     });
     if (reply.type === 'failed') throw new Error(reply.message);
     return reply;
   }
 
   async insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> {
-    const reply = await this.request({ type: 'insert', rows, checkpoint });
-    if (reply.type === 'unsplittable') throw new UnsplittableRowsError();
+    const reply = await this.request({ type: 'insert', rows, checkpoint }, sqliteRowsTransfer(rows));
     return reply.type === 'inserted' ? reply.duplicates : [];
   }
 

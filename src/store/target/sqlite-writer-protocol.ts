@@ -1,5 +1,5 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
-import type { SqliteRows } from './sqlite-batch-writer.js';
+import type { SqliteRows } from './sqlite-rows.js';
 import type { LoadCheckpoint } from './target-store.js';
 
 /** What the SQLite target asks its writer thread. */
@@ -20,6 +20,4 @@ export type WriterReply =
   /** No duplicate: committed. Otherwise the transaction waits for `commit` or `rollback`. */
   | { readonly type: 'inserted'; readonly duplicates: number[] }
   | { readonly type: 'done' }
-  /** A value held the separator of the batch's text: nothing was written. */
-  | { readonly type: 'unsplittable' }
   | { readonly type: 'failed'; readonly message: string };

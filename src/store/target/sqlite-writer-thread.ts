@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { messageOf } from '../../core/errors.js';
-import { createSqliteBatchWriter, UnsplittableRowsError } from './sqlite-batch-writer.js';
+import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 
@@ -38,10 +38,6 @@ port.on('message', (request: WriterRequest) => {
         break;
     }
   } catch (error) {
-    if (error instanceof UnsplittableRowsError) {
-      reply({ type: 'unsplittable' });
-      return;
-    }
     try {
       writer.rollback();
     } catch {
