@@ -211,9 +211,9 @@ for (const dialect of targetVariants) {
       expect(await target.countRows('company', 'D1')).toBe(2);
     });
 
-    it('keeps text exactly: accents, characters beyond the BMP, long values, empty text apart from no value', async () => {
+    it('keeps text exactly: accents, characters beyond the BMP, tabs, line breaks and backslashes, long values, empty text apart from no value', async () => {
       const long = `${'Société générale de l’Œuvre '.repeat(40)}😀`;
-      const values = ['Émilie Ørsted', 'Zoë 😀 𝔘𝔫𝔦', long, '', 'ß€中文', 'x'];
+      const values = ['Émilie Ørsted', 'tab\there\nline\\back\rslash', 'Zoë 😀 𝔘𝔫𝔦', long, '', 'ß€中文', 'x'];
       // Groups of several rows per statement and a remainder, so both statement shapes carry each value.
       const rows = Array.from({ length: 45 }, (_, index) =>
         company(`C${index}`, values[index % values.length]!),

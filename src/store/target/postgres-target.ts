@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { redactUrl } from '../../core/connection-url.js';
+import { Utf8Writer } from '../../core/utf8-writer.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
@@ -42,8 +43,6 @@ const types = {
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === '23505';
 
-const needsEscape = /[\\\t\n\r]/;
-
 /**
  * A batch's commit does not wait for its WAL to reach the disk (measured about 5-7% of a 1M-contact load). Rows and
  * checkpoint are still one transaction, so a server crash loses them together and the resume redoes them from the
@@ -52,13 +51,15 @@ const needsEscape = /[\\\t\n\r]/;
  */
 const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
 
-/** COPY text format: backslash escapes for the characters that delimit rows and fields. */
-const copyText = (value: CanonicalValue): string => {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number') return String(value);
-  if (!needsEscape.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const TAB = 0x09;
+const LINE_FEED = 0x0a;
+
+/** One value in COPY text format: `\N` for NULL, t/f for flags, text escaped (see Utf8Writer.copyField). */
+const writeCopyValue = (out: Utf8Writer, value: CanonicalValue): void => {
+  if (value === null) out.text('\\N');
+  else if (typeof value === 'string') out.copyField(value);
+  else if (typeof value === 'boolean') out.byte(value ? 0x74 : 0x66);
+  else out.text(String(value));
 };
 
 /**
@@ -93,6 +94,8 @@ export class PostgresTarget implements TargetStore {
     return new PostgresTarget(pool, schema);
   }
 
+  /** The size of the last COPY text: the next batch is usually about as large. */
+  private lastPayloadBytes = 1 << 16;
   private readonly shape: SqlShape = {
     table: (name) => this.table(name),
     parameter: (position) => `$${position}`,
@@ -196,15 +199,16 @@ export class PostgresTarget implements TargetStore {
   }
 
   /**
-   * The COPY text of rows, with the columns (indices into targetColumns) it carries. In insert mode a column empty
-   * in every row is left out (PostgreSQL fills NULL): less text to build here and to parse there (a third of the
-   * contacts' columns are empty in a typical CRM export).
+   * The COPY text of rows as UTF-8 bytes, with the columns (indices into targetColumns) it carries. In insert mode
+   * a column empty in every row is left out (PostgreSQL fills NULL): less text to build here and to parse there (a
+   * third of the contacts' columns are empty in a typical CRM export). Written straight as bytes: building a string
+   * per row and joining them cost 1.2 s per million contacts on the migrating thread, then Buffer.from another 0.3 s.
    */
   private copyPayload(
     batch: WriteBatch,
     rows: readonly TargetRow[],
     leaveOutEmpty: boolean,
-  ): { payload: string; columns: number[] } {
+  ): { payload: Uint8Array; columns: number[] } {
     const width = targetColumns(batch.entity).length;
     let columns = Array.from({ length: width }, (_, index) => index);
     if (leaveOutEmpty) {
@@ -215,37 +219,35 @@ export class PostgresTarget implements TargetStore {
       }
       columns = columns.filter((column) => filled[column] === 1);
     }
-    const prefix = `${copyText(batch.dossier)}\t`;
-    const runId = `\t${copyText(batch.runId)}`;
-    // One string per row, its values joined through one reused array, then the rows joined once: measured on 1M
-    // contacts at about a third of the time of pushing every value and tab into one array of parts, whose join
-    // made the GC run most of the time.
-    const values = new Array<string>(columns.length + 1);
-    values[0] = '';
-    const lines = new Array<string>(rows.length + 1);
-    let index = 0;
+    const out = new Utf8Writer(this.lastPayloadBytes + (this.lastPayloadBytes >> 2));
     for (const row of rows) {
-      const rowValues = row.values;
-      for (let at = 0; at < columns.length; at++) values[at + 1] = copyText(rowValues[columns[at]!] ?? null);
-      values[0] = prefix + copyText(row.sourceKey) + runId;
-      lines[index++] = values.join('\t');
+      const values = row.values;
+      out.copyField(batch.dossier);
+      out.byte(TAB);
+      out.copyField(row.sourceKey);
+      out.byte(TAB);
+      out.copyField(batch.runId);
+      for (const column of columns) {
+        out.byte(TAB);
+        writeCopyValue(out, values[column] ?? null);
+      }
+      out.byte(LINE_FEED);
     }
-    // The empty last line makes the join end with a line break.
-    lines[index] = '';
-    return { payload: rows.length === 0 ? '' : lines.join('\n'), columns };
+    this.lastPayloadBytes = Math.max(out.length, 1 << 12);
+    return { payload: out.written(), columns };
   }
 
   private async copyInto(
     client: pg.PoolClient,
     table: string,
     names: readonly string[],
-    payload: string,
+    payload: Uint8Array,
   ): Promise<void> {
-    if (payload === '') return;
+    if (payload.length === 0) return;
     const stream = client.query(
       copyFrom(`COPY ${table} (${names.map(quoteIdentifier).join(', ')}) FROM STDIN`),
     );
-    await pipeline(Readable.from([payload]), stream);
+    await pipeline(Readable.from([Buffer.from(payload.buffer, payload.byteOffset, payload.length)]), stream);
   }
 
   async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {

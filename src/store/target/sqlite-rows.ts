@@ -1,5 +1,6 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import { Utf8Writer } from '../../core/utf8-writer.js';
 import { targetColumns } from './target-ddl.js';
 
 /** What each cell of a batch holds. */
@@ -44,46 +45,6 @@ export const sqliteRowsTransfer = (rows: SqliteRows): ArrayBuffer[] => {
   return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 };
 
-/** Strings at least this long go through TextEncoder: its call costs more than the loop below on short ones. */
-const NATIVE_ENCODE_FROM = 256;
-const encoder = new TextEncoder();
-
-/**
- * Appends the UTF-8 bytes of UTF-16 text, the way SQLite's driver converts a bound string: a lone surrogate becomes
- * U+FFFD. Returns the new end.
- */
-const writeUtf8 = (text: string, bytes: Uint8Array, at: number): number => {
-  const length = text.length;
-  if (length >= NATIVE_ENCODE_FROM) return at + encoder.encodeInto(text, bytes.subarray(at)).written;
-  for (let index = 0; index < length; index++) {
-    let code = text.charCodeAt(index);
-    if (code < 0x80) {
-      bytes[at++] = code;
-    } else if (code < 0x800) {
-      bytes[at++] = 0xc0 | (code >> 6);
-      bytes[at++] = 0x80 | (code & 0x3f);
-    } else {
-      if (code >= 0xd800 && code <= 0xdfff) {
-        const low = index + 1 < length ? text.charCodeAt(index + 1) : 0;
-        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-          const point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-          index++;
-          bytes[at++] = 0xf0 | (point >> 18);
-          bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
-          bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
-          bytes[at++] = 0x80 | (point & 0x3f);
-          continue;
-        }
-        code = 0xfffd;
-      }
-      bytes[at++] = 0xe0 | (code >> 12);
-      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
-      bytes[at++] = 0x80 | (code & 0x3f);
-    }
-  }
-  return at;
-};
-
 /** The size of the last batch's text: the next batch of the same entity is usually about as large. */
 let lastTextBytes = 1 << 16;
 
@@ -97,20 +58,12 @@ export const encodeSqliteRows = (
   const kinds = new Uint8Array(cells);
   const ends = new Int32Array(cells);
   let numbers = new Float64Array(0);
-  let bytes = new Uint8Array(lastTextBytes + (lastTextBytes >> 2));
-  let at = 0;
+  const bytes = new Utf8Writer(lastTextBytes + (lastTextBytes >> 2));
   let cell = 0;
   const text = (value: string) => {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit (4 for a pair of 2 units).
-    const needed = at + 3 * value.length;
-    if (needed > bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, bytes.length * 2));
-      grown.set(bytes.subarray(0, at));
-      bytes = grown;
-    }
-    at = writeUtf8(value, bytes, at);
+    bytes.text(value);
     kinds[cell] = CellKind.TEXT;
-    ends[cell++] = at;
+    ends[cell++] = bytes.length;
   };
   for (const row of rows) {
     text(row.sourceKey);
@@ -128,9 +81,9 @@ export const encodeSqliteRows = (
         kinds[cell] = CellKind.NUMBER;
         numbers[cell] = value;
       }
-      ends[cell++] = at;
+      ends[cell++] = bytes.length;
     }
   }
-  lastTextBytes = Math.max(at, 1 << 12);
-  return { ...header, count: rows.length, kinds, ends, numbers, bytes: bytes.subarray(0, at) };
+  lastTextBytes = Math.max(bytes.length, 1 << 12);
+  return { ...header, count: rows.length, kinds, ends, numbers, bytes: bytes.written() };
 };
