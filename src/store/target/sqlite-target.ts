@@ -43,7 +43,11 @@ export class SqliteTarget implements TargetStore {
   /** `writerScript`: where the writer thread's compiled script is (tests running from the sources name it). */
   constructor(
     readonly file: string,
-    private readonly options: { readonly writerScript?: URL } = {},
+    private readonly options: {
+      readonly writerScript?: URL;
+      /** Write-ahead log frames past which the writer thread's log starts over (tests make it small). */
+      readonly walRestartFrames?: number;
+    } = {},
   ) {
     this.db = openSqliteDatabase(file);
   }
@@ -56,7 +60,7 @@ export class SqliteTarget implements TargetStore {
   private batchSteps(): BatchSteps {
     const script = this.options.writerScript ?? writerThreadScript;
     if (this.file !== ':memory:' && SqliteWriterHandle.canRun(script)) {
-      this.writerThread ??= new SqliteWriterHandle(this.file, script);
+      this.writerThread ??= new SqliteWriterHandle(this.file, script, this.options.walRestartFrames);
       return this.writerThread;
     }
     this.sameThreadWriter ??= createSqliteBatchWriter(this.db);

@@ -3,8 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import { sqliteRowsTransfer, type SqliteRows } from './sqlite-rows.js';
-import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
+import type { SqliteWriterThreadData, WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 import type { LoadCheckpoint } from './target-store.js';
+
+/** 4,096 frames: 16 MB of write-ahead log at SQLite's default page size. */
+const DEFAULT_WAL_RESTART_FRAMES = 4096;
 
 /** The thread's compiled script, beside this file once built. */
 export const writerThreadScript = new URL('./sqlite-writer-thread.js', import.meta.url);
@@ -27,8 +30,14 @@ export class SqliteWriterHandle {
     return existsSync(fileURLToPath(script));
   }
 
-  constructor(file: string, script: URL = writerThreadScript) {
-    this.worker = new Worker(script, { workerData: { file } });
+  constructor(
+    file: string,
+    script: URL = writerThreadScript,
+    walRestartFrames: number = DEFAULT_WAL_RESTART_FRAMES,
+  ) {
+    this.worker = new Worker(script, {
+      workerData: { file, walRestartFrames } satisfies SqliteWriterThreadData,
+    });
     this.worker.unref();
     this.worker.on('message', (reply: WriterReply) => {
       const answer = this.waiting.shift();

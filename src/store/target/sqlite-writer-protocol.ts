@@ -2,6 +2,13 @@ import type { EntityName } from '../../core/model/canonical-model.js';
 import type { SqliteRows } from './sqlite-rows.js';
 import type { LoadCheckpoint } from './target-store.js';
 
+/** What the writer thread is started with. */
+export interface SqliteWriterThreadData {
+  readonly file: string;
+  /** Frames of write-ahead log past which the log starts over (see sqlite-checkpoint-thread.ts). */
+  readonly walRestartFrames: number;
+}
+
 /** What the SQLite target asks its writer thread. */
 export type WriterRequest =
   /** Commits at once when no row is a duplicate; `checkpoint` is the one to write then. */

@@ -4,15 +4,53 @@
  * of other commands) overlap with SQLite's own work on the other core.
  * Started by SqliteWriterHandle; one request at a time.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { messageOf } from '../../core/errors.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
-import type { WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
+import type { CheckpointThreadData } from './sqlite-checkpoint-thread.js';
+import type { SqliteWriterThreadData, WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 
 const port = parentPort!;
-const db = openSqliteDatabase((workerData as { file: string }).file);
+const { file, walRestartFrames } = workerData as SqliteWriterThreadData;
+const db = openSqliteDatabase(file);
 const writer = createSqliteBatchWriter(db);
+
+// The log is copied into the file by a thread of its own (see sqlite-checkpoint-thread.ts), not by this one's
+// commits. That thread raises `restartWanted` once the log is long; this one then starts it over between batches.
+const restartWanted = new Int32Array(new SharedArrayBuffer(4));
+const checkpointer = new Worker(new URL('./sqlite-checkpoint-thread.js', import.meta.url), {
+  workerData: {
+    file,
+    every: 20,
+    restartFrames: walRestartFrames,
+    restartWanted,
+  } satisfies CheckpointThreadData,
+});
+checkpointer.unref();
+db.pragma('wal_autocheckpoint = 0');
+
+/**
+ * Starts the log over when the checkpoint thread asks: called with no transaction open, so the RESTART checkpoint
+ * has no writer to wait for, and only the few frames the other thread has not copied yet are left to copy. It does
+ * not wait for readers either (busy timeout 0): with a reader still on the log it returns busy and is asked again.
+ */
+const restartLogIfWanted = () => {
+  if (Atomics.load(restartWanted, 0) === 0 || db.inTransaction) return;
+  Atomics.store(restartWanted, 0, 0);
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(RESTART)');
+  } finally {
+    db.pragma('busy_timeout = 10000');
+  }
+};
+const stopCheckpoints = () =>
+  new Promise<void>((stopped) => {
+    checkpointer.once('message', () => stopped());
+    checkpointer.once('exit', () => stopped());
+    checkpointer.postMessage('stop');
+  });
 
 const reply = (message: WriterReply) => port.postMessage(message);
 
@@ -21,10 +59,13 @@ port.on('message', (request: WriterRequest) => {
     switch (request.type) {
       case 'insert':
         reply({ type: 'inserted', duplicates: writer.insert(request.rows, request.checkpoint) });
+        // After the reply: the next batch is being prepared meanwhile.
+        restartLogIfWanted();
         break;
       case 'commit':
         writer.commit(request.dossier, request.entity, request.checkpoint);
         reply({ type: 'done' });
+        restartLogIfWanted();
         break;
       case 'rollback':
         writer.rollback();
@@ -32,9 +73,16 @@ port.on('message', (request: WriterRequest) => {
         break;
       case 'close':
         writer.rollback();
-        db.close();
-        reply({ type: 'done' });
-        port.close();
+        // Checkpoints stop first: the last connection to close folds what is left of the log into the file.
+        void stopCheckpoints().then(() => {
+          try {
+            db.close();
+            reply({ type: 'done' });
+          } catch (error) {
+            reply({ type: 'failed', message: messageOf(error) });
+          }
+          port.close();
+        });
         break;
     }
   } catch (error) {
