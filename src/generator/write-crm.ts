@@ -1,6 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+
 import type { EntityName } from '../core/model/canonical-model.js';
 import { buildActivities, activityColumns } from './crm-activities.js';
 import { buildCompanies, companyColumns, type CompanyCell, type CrmClient } from './crm-companies.js';
@@ -92,7 +92,9 @@ const writeCompaniesXlsx = async (
   filePath: string,
   rows: readonly CrmRow<CompanyCell>[],
 ): Promise<number> => {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  // Loaded here, not with the module: exceljs takes about 0.3 s to load (see xlsx-source.ts).
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookWriter({
     filename: filePath,
     useStyles: true,
     useSharedStrings: false,

@@ -1,4 +1,4 @@
-import mysql, { type Connection, type TypeCast } from 'mysql2';
+import type { Connection, TypeCast } from 'mysql2';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
@@ -49,6 +49,8 @@ const run = (connection: Connection, sql: string): Promise<void> =>
 const isConnectionLoss = (error: unknown): boolean => (error as { fatal?: unknown } | null)?.fatal === true;
 
 const connectMysql = async (url: string): Promise<SqlConnection> => {
+  // Loaded here, not with the module: a plan without a MySQL source does not pay for the driver.
+  const { default: mysql } = await import('mysql2');
   const connection = mysql.createConnection({
     uri: url,
     // Exact numbers and days: DECIMAL and BIGINT as text, dates as the stored text, never through JS floats/Dates.

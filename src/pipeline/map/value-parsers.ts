@@ -1,4 +1,6 @@
-import { isValid, parse } from 'date-fns';
+// The two functions, not the package index: loading all of date-fns took about 0.15 s of every command.
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { canonicalDecimal } from '../../core/money.js';
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { ColumnType } from '../../core/model/canonical-model.js';
