@@ -47,6 +47,8 @@ export class SqliteTarget implements TargetStore {
       readonly writerScript?: URL;
       /** Write-ahead log frames past which the writer thread's log starts over (tests make it small). */
       readonly walRestartFrames?: number;
+      /** The writer thread's checkpoint thread script, when not the built one (tests give a failing one). */
+      readonly checkpointScript?: URL;
     } = {},
   ) {
     this.db = openSqliteDatabase(file);
@@ -60,7 +62,12 @@ export class SqliteTarget implements TargetStore {
   private batchSteps(): BatchSteps {
     const script = this.options.writerScript ?? writerThreadScript;
     if (this.file !== ':memory:' && SqliteWriterHandle.canRun(script)) {
-      this.writerThread ??= new SqliteWriterHandle(this.file, script, this.options.walRestartFrames);
+      this.writerThread ??= new SqliteWriterHandle(
+        this.file,
+        script,
+        this.options.walRestartFrames,
+        this.options.checkpointScript,
+      );
       return this.writerThread;
     }
     this.sameThreadWriter ??= createSqliteBatchWriter(this.db);

@@ -34,10 +34,14 @@ export class SqliteWriterHandle {
     file: string,
     script: URL = writerThreadScript,
     walRestartFrames: number = DEFAULT_WAL_RESTART_FRAMES,
+    checkpointScript?: URL,
   ) {
-    this.worker = new Worker(script, {
-      workerData: { file, walRestartFrames } satisfies SqliteWriterThreadData,
-    });
+    const data: SqliteWriterThreadData = {
+      file,
+      walRestartFrames,
+      ...(checkpointScript === undefined ? {} : { checkpointScript: checkpointScript.href }),
+    };
+    this.worker = new Worker(script, { workerData: data });
     this.worker.unref();
     this.worker.on('message', (reply: WriterReply) => {
       const answer = this.waiting.shift();

@@ -7,6 +7,8 @@ export interface SqliteWriterThreadData {
   readonly file: string;
   /** Frames of write-ahead log past which the log starts over (see sqlite-checkpoint-thread.ts). */
   readonly walRestartFrames: number;
+  /** Where the checkpoint thread's script is, when not beside the writer thread's (tests give a failing one). */
+  readonly checkpointScript?: string;
 }
 
 /** What the SQLite target asks its writer thread. */

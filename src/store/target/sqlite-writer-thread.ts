@@ -12,23 +12,42 @@ import type { CheckpointThreadData } from './sqlite-checkpoint-thread.js';
 import type { SqliteWriterThreadData, WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 
 const port = parentPort!;
-const { file, walRestartFrames } = workerData as SqliteWriterThreadData;
+const { file, walRestartFrames, checkpointScript } = workerData as SqliteWriterThreadData;
 const db = openSqliteDatabase(file);
 const writer = createSqliteBatchWriter(db);
 
 // The log is copied into the file by a thread of its own (see sqlite-checkpoint-thread.ts), not by this one's
 // commits. That thread raises `restartWanted` once the log is long; this one then starts it over between batches.
 const restartWanted = new Int32Array(new SharedArrayBuffer(4));
-const checkpointer = new Worker(new URL('./sqlite-checkpoint-thread.js', import.meta.url), {
-  workerData: {
-    file,
-    every: 20,
-    restartFrames: walRestartFrames,
-    restartWanted,
-  } satisfies CheckpointThreadData,
-});
-checkpointer.unref();
-db.pragma('wal_autocheckpoint = 0');
+let checkpointerRunning = false;
+// Should the checkpoint thread fail or stop, this connection's commits checkpoint again, as SQLite does by default.
+const checkpointerGone = () => {
+  if (!checkpointerRunning) return;
+  checkpointerRunning = false;
+  if (db.open) db.pragma('wal_autocheckpoint = 1000');
+};
+const startCheckpointer = (): Worker | undefined => {
+  try {
+    const worker = new Worker(new URL(checkpointScript ?? './sqlite-checkpoint-thread.js', import.meta.url), {
+      workerData: {
+        file,
+        every: 20,
+        restartFrames: walRestartFrames,
+        restartWanted,
+      } satisfies CheckpointThreadData,
+    });
+    worker.unref();
+    worker.on('error', checkpointerGone);
+    worker.on('exit', checkpointerGone);
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointerRunning = true;
+    return worker;
+  } catch {
+    // No checkpoint thread: the commits checkpoint, as SQLite does by default.
+    return undefined;
+  }
+};
+const checkpointer = startCheckpointer();
 
 /**
  * Starts the log over when the checkpoint thread asks: called with no transaction open, so the RESTART checkpoint
@@ -47,6 +66,8 @@ const restartLogIfWanted = () => {
 };
 const stopCheckpoints = () =>
   new Promise<void>((stopped) => {
+    if (checkpointer === undefined || !checkpointerRunning) return stopped();
+    checkpointerRunning = false;
     checkpointer.once('message', () => stopped());
     checkpointer.once('exit', () => stopped());
     checkpointer.postMessage('stop');
