@@ -57,11 +57,20 @@ const checkpointer = startCheckpointer();
 const restartLogIfWanted = () => {
   if (Atomics.load(restartWanted, 0) === 0 || db.inTransaction) return;
   Atomics.store(restartWanted, 0, 0);
-  db.pragma('busy_timeout = 0');
+  // It runs after the request's reply: it must not throw, or the error would reach the caller as the answer to its
+  // next request. A restart that fails (an I/O error) leaves a longer log, which the next request to restart
+  // (or the last connection's close) takes care of.
   try {
+    db.pragma('busy_timeout = 0');
     db.pragma('wal_checkpoint(RESTART)');
+  } catch {
+    // Left to the next request, as above.
   } finally {
-    db.pragma('busy_timeout = 10000');
+    try {
+      db.pragma('busy_timeout = 10000');
+    } catch {
+      // The connection is unusable: the next request fails with its own error.
+    }
   }
 };
 const stopCheckpoints = () =>
