@@ -36,7 +36,7 @@ const columnLetters = (column: number): string => {
  * Reads one sheet with exceljs's streaming WorkbookReader: rows are parsed as the zip is read, never the whole
  * workbook. The first row with a value is the header; every value is turned into text (see cellText).
  */
-async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
+async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
   // The abort signal is checked row by row rather than given to the file stream: exceljs pipes the stream into its
   // unzipper, and a pipe does not pass errors on, so an aborted file stream would leave the reader waiting forever.
@@ -161,6 +161,32 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
   const blankNotice = blanks.notice(`${source} sheet ${sheetName}`);
   if (blankNotice !== undefined) context.notice(blankNotice);
   if (recordNumber === 0) context.notice(emptyFileNotice(`${source} sheet ${sheetName}`, 'has no data rows'));
+}
+
+/** Reads of one workbook before its failure is reported. */
+const ATTEMPTS = 3;
+
+/**
+ * exceljs's streaming reader now and then loses the last part of the zip when the machine is busy (seen about once
+ * in a hundred reads of a small workbook with both cores loaded; the same with exceljs alone, no cutover code): in a
+ * workbook written by exceljs that part is the workbook index, and exceljs then fails on its own undefined model
+ * with a TypeError before the first row. Such a failure, before any record was given out, is read again from the
+ * start; a workbook that is not one (not a zip, a corrupt part) fails otherwise and is reported at once.
+ */
+async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
+  for (let attempt = 1; ; attempt++) {
+    let givenOut = false;
+    try {
+      for await (const batch of readXlsxOnce(spec, context)) {
+        givenOut = true;
+        yield batch;
+      }
+      return;
+    } catch (error) {
+      const exceljsSlip = error instanceof CutoverError && error.cause instanceof TypeError;
+      if (givenOut || attempt >= ATTEMPTS || !exceljsSlip) throw error;
+    }
+  }
 }
 
 export const xlsxSource = (spec: XlsxSourceSpec, file: { path: string; relative: string }): RecordSource =>
