@@ -45,8 +45,8 @@ const checkpoint = () => {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
     if (passive !== undefined && passive.log > restartFrames) Atomics.store(restartWanted, 0, 1);
   } catch {
-    // A checkpoint that could not run (the file busy for longer than the busy timeout) is retried at the next tick;
-    // the writer's own commits never depend on it.
+    // A checkpoint that failed (a busy file only reports busy) is retried at the next tick; the writer's own commits
+    // never depend on it.
   }
   timer = setTimeout(checkpoint, every);
 };

@@ -6,7 +6,7 @@ import { rowRead } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { encodeSqliteRows, type SqliteRows } from './sqlite-rows.js';
-import { SqliteWriterHandle, writerThreadScript } from './sqlite-writer-handle.js';
+import { SqliteWriterHandle, writerThreadScript, type SqliteWriterOptions } from './sqlite-writer-handle.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
 import {
@@ -40,16 +40,9 @@ export class SqliteTarget implements TargetStore {
   /** One batch at a time: a batch's transaction stays open while its duplicates are recorded in the ledger. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  /** `writerScript`: where the writer thread's compiled script is (tests running from the sources name it). */
   constructor(
     readonly file: string,
-    private readonly options: {
-      readonly writerScript?: URL;
-      /** Write-ahead log frames past which the writer thread's log starts over (tests make it small). */
-      readonly walRestartFrames?: number;
-      /** The writer thread's checkpoint thread script, when not the built one (tests give a failing one). */
-      readonly checkpointScript?: URL;
-    } = {},
+    private readonly options: SqliteWriterOptions = {},
   ) {
     this.db = openSqliteDatabase(file);
   }
@@ -62,12 +55,7 @@ export class SqliteTarget implements TargetStore {
   private batchSteps(): BatchSteps {
     const script = this.options.writerScript ?? writerThreadScript;
     if (this.file !== ':memory:' && SqliteWriterHandle.canRun(script)) {
-      this.writerThread ??= new SqliteWriterHandle(
-        this.file,
-        script,
-        this.options.walRestartFrames,
-        this.options.checkpointScript,
-      );
+      this.writerThread ??= new SqliteWriterHandle(this.file, this.options);
       return this.writerThread;
     }
     this.sameThreadWriter ??= createSqliteBatchWriter(this.db);

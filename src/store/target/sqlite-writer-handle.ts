@@ -9,6 +9,16 @@ import type { LoadCheckpoint } from './target-store.js';
 /** 4,096 frames: 16 MB of write-ahead log at SQLite's default page size. */
 const DEFAULT_WAL_RESTART_FRAMES = 4096;
 
+/** Where the writer thread's scripts are and how it keeps its log; tests change them. */
+export interface SqliteWriterOptions {
+  /** The writer thread's compiled script (tests running from the sources name it). */
+  readonly writerScript?: URL;
+  /** Write-ahead log frames past which the writer thread's log starts over (tests make it small). */
+  readonly walRestartFrames?: number;
+  /** The writer thread's checkpoint thread script, when not the built one (tests give a failing one). */
+  readonly checkpointScript?: URL;
+}
+
 /** The thread's compiled script, beside this file once built. */
 export const writerThreadScript = new URL('./sqlite-writer-thread.js', import.meta.url);
 
@@ -30,18 +40,14 @@ export class SqliteWriterHandle {
     return existsSync(fileURLToPath(script));
   }
 
-  constructor(
-    file: string,
-    script: URL = writerThreadScript,
-    walRestartFrames: number = DEFAULT_WAL_RESTART_FRAMES,
-    checkpointScript?: URL,
-  ) {
+  constructor(file: string, options: SqliteWriterOptions = {}) {
+    const { checkpointScript } = options;
     const data: SqliteWriterThreadData = {
       file,
-      walRestartFrames,
+      walRestartFrames: options.walRestartFrames ?? DEFAULT_WAL_RESTART_FRAMES,
       ...(checkpointScript === undefined ? {} : { checkpointScript: checkpointScript.href }),
     };
-    this.worker = new Worker(script, { workerData: data });
+    this.worker = new Worker(options.writerScript ?? writerThreadScript, { workerData: data });
     this.worker.unref();
     this.worker.on('message', (reply: WriterReply) => {
       const answer = this.waiting.shift();
