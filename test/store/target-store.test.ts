@@ -229,6 +229,29 @@ for (const dialect of targetVariants) {
       expect(loaded.get('N1')).toBeNull();
     });
 
+    it('writes rows encoded ahead (as the load does while the batch before is written) exactly as given, a repeated key among them named, and rows not encoded ahead too', async () => {
+      const header = { dossier: 'D1', entity: 'company', runId: 'r1', mode: 'insert' } as const;
+      const first = [company('C1', 'Acme'), company('C2', 'Bolt')];
+      const second = [company('C3', 'Cyan'), company('C1', 'Acme again')];
+      const third = [company('C4', 'Dune')];
+      target.encodeAhead({ ...header, rows: first });
+      const writingFirst = write(first, checkpoint('r1', 2, 2));
+      // Encoded while the first batch is still being written.
+      target.encodeAhead({ ...header, rows: second });
+      expect(await writingFirst).toMatchObject({ duplicates: 0 });
+      expect(await write(second, checkpoint('r1', 4, 4))).toMatchObject({ duplicates: 1, keys: ['C1'] });
+      expect(await write(third, checkpoint('r1', 5, 4))).toMatchObject({ duplicates: 0 });
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded.map((row) => [row.sourceKey, row.values.name, row.values.employees])).toEqual([
+        ['C1', 'Acme', 12],
+        ['C2', 'Bolt', 12],
+        ['C3', 'Cyan', 12],
+        ['C4', 'Dune', 12],
+      ]);
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ recordsRead: 5, loaded: 4 });
+    });
+
     it('keeps empty text as empty text when every text of a batch is empty', async () => {
       const rows = Array.from({ length: 25 }, (_, index) => ({
         sourceKey: `E${index}`,

@@ -420,6 +420,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       rows.push(row);
       recordOfRow.push(record);
     }
+    // Encoded now, while the batch before is being written, rather than after it is (the target would wait).
+    if (!dryRun && rows.length > 0) target.encodeAhead({ dossier, entity, runId, mode, rows });
     return { position, rows, recordOfRow, ledger, skipped, rejected, repeats, merged };
   }
 

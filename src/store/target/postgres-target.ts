@@ -96,6 +96,8 @@ export class PostgresTarget implements TargetStore {
 
   /** The size of the last COPY text: the next batch is usually about as large. */
   private lastPayloadBytes = 1 << 16;
+  /** COPY text of insert-mode batches made by encodeAhead, until their batch is written. */
+  private readonly encoded = new WeakMap<WriteBatch['rows'], { payload: Uint8Array; columns: number[] }>();
   private readonly shape: SqlShape = {
     table: (name) => this.table(name),
     parameter: (position) => `$${position}`,
@@ -205,7 +207,7 @@ export class PostgresTarget implements TargetStore {
    * per row and joining them cost 1.2 s per million contacts on the migrating thread, then Buffer.from another 0.3 s.
    */
   private copyPayload(
-    batch: WriteBatch,
+    batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId'>,
     rows: readonly TargetRow[],
     leaveOutEmpty: boolean,
   ): { payload: Uint8Array; columns: number[] } {
@@ -250,6 +252,11 @@ export class PostgresTarget implements TargetStore {
     await pipeline(Readable.from([Buffer.from(payload.buffer, payload.byteOffset, payload.length)]), stream);
   }
 
+  /** Upsert batches go through staging, which writes only the rows not repeated in the batch: nothing to do ahead. */
+  encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void {
+    if (batch.mode === 'insert') this.encoded.set(batch.rows, this.copyPayload(batch, batch.rows, true));
+  }
+
   async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
     const names = [
       'dossier_id',
@@ -263,7 +270,9 @@ export class PostgresTarget implements TargetStore {
         try {
           await client.query('BEGIN');
           await client.query(ASYNC_COMMIT);
-          const { payload, columns } = this.copyPayload(batch, batch.rows, true);
+          const { payload, columns } =
+            this.encoded.get(batch.rows) ?? this.copyPayload(batch, batch.rows, true);
+          this.encoded.delete(batch.rows);
           await this.copyInto(
             client,
             this.table(batch.entity),

@@ -85,5 +85,7 @@ export const encodeSqliteRows = (
     }
   }
   lastTextBytes = Math.max(bytes.length, 1 << 12);
-  return { ...header, count: rows.length, kinds, ends, numbers, bytes: bytes.written() };
+  // The header's fields by name, not spread: whatever else the caller's object holds must not cross to the writer.
+  const { dossier, entity, runId, mode } = header;
+  return { dossier, entity, runId, mode, count: rows.length, kinds, ends, numbers, bytes: bytes.written() };
 };

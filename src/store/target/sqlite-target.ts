@@ -39,6 +39,8 @@ export class SqliteTarget implements TargetStore {
   private sameThreadWriter: ReturnType<typeof createSqliteBatchWriter> | undefined;
   /** One batch at a time: a batch's transaction stays open while its duplicates are recorded in the ledger. */
   private writing: Promise<unknown> = Promise.resolve();
+  /** Rows encoded by encodeAhead, until their batch is written. */
+  private readonly encoded = new WeakMap<WriteBatch['rows'], SqliteRows>();
 
   constructor(
     readonly file: string,
@@ -129,6 +131,10 @@ export class SqliteTarget implements TargetStore {
     this.statement(checkpointUpsertSql(sqliteShape)).run(checkpointParameters(dossier, entity, checkpoint));
   }
 
+  encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void {
+    this.encoded.set(batch.rows, encodeSqliteRows(batch, batch.rows));
+  }
+
   writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
     const written = this.writing.then(() => this.writeNow(batch));
     this.writing = written.catch(() => undefined);
@@ -137,9 +143,10 @@ export class SqliteTarget implements TargetStore {
 
   private async writeNow(batch: WriteBatch): Promise<{ duplicates: number }> {
     const steps = this.batchSteps();
-    const header = { dossier: batch.dossier, entity: batch.entity, runId: batch.runId, mode: batch.mode };
     try {
-      const refused = await steps.insert(encodeSqliteRows(header, batch.rows), batch.checkpoint);
+      const encoded = this.encoded.get(batch.rows) ?? encodeSqliteRows(batch, batch.rows);
+      this.encoded.delete(batch.rows);
+      const refused = await steps.insert(encoded, batch.checkpoint);
       // No duplicate: the batch is committed already.
       if (refused.length === 0) return { duplicates: 0 };
       const duplicates = refused.map((index) => batch.rows[index]!);

@@ -66,6 +66,12 @@ export interface TargetStore {
   hasRows(dossier: string, entity: EntityName): Promise<boolean>;
   /** Target ids of parent records by source key, for the keys that exist. */
   resolveKeys(entity: EntityName, dossier: string, keys: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Turns a batch's rows into what writeBatch sends (UTF-8 bytes for the SQLite writer thread, COPY text for
+   * PostgreSQL), ahead of writeBatch: the load calls it while the batch before is being written, so that the target
+   * is not left waiting while the rows are encoded. writeBatch of these very rows (same array) then sends the result.
+   */
+  encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void;
   /** Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates. */
   writeBatch(batch: WriteBatch): Promise<{ duplicates: number }>;
   /** Marks the load done and deletes rows of earlier runs that this complete run did not load again. */
