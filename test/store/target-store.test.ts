@@ -87,6 +87,24 @@ for (const dialect of targetVariants) {
       expect(await target.countRows('company', 'D1')).toBe(2);
     });
 
+    it('keeps a dossier and a run whose names hold quotes, backslashes and semicolons, in rows and checkpoint', async () => {
+      const dossier = "O'Brien \\ Fils; DROP TABLE x --";
+      const runId = "run 'r1' \\n;";
+      await target.writeBatch({
+        dossier,
+        entity: 'company',
+        runId,
+        mode: 'insert',
+        rows: [company('C1', 'Acme')],
+        checkpoint: checkpoint(runId, 1, 1),
+        onDuplicates: () => Promise.resolve(),
+      });
+      expect(await target.checkpoint(dossier, 'company')).toEqual(checkpoint(runId, 1, 1));
+      const rows = [];
+      for await (const batch of target.readRows('company', dossier)) rows.push(...batch);
+      expect(rows.map((row) => [row.sourceKey, row.runId, row.values.name])).toEqual([['C1', runId, 'Acme']]);
+    });
+
     it('names a duplicate source key of the same run, inside a batch and across batches, and counts it rejected', async () => {
       const first = await write([company('C1', 'Acme'), company('C1', 'Acme again')], checkpoint('r1', 2, 2));
       expect(first).toMatchObject({ duplicates: 1, keys: ['C1'] });

@@ -239,17 +239,29 @@ export class PostgresTarget implements TargetStore {
     return { payload: out.written(), columns };
   }
 
+  /**
+   * COPY of `payload` into `table`, inside one query text with the statements to run `before` and `after` it: the
+   * server runs them in order, the COPY taking the data sent after it starts, so the whole is one round trip.
+   */
   private async copyInto(
     client: pg.PoolClient,
     table: string,
     names: readonly string[],
     payload: Uint8Array,
+    around: { before?: string; after?: string } = {},
   ): Promise<void> {
-    if (payload.length === 0) return;
-    const stream = client.query(
-      copyFrom(`COPY ${table} (${names.map(quoteIdentifier).join(', ')}) FROM STDIN`),
-    );
+    const copy = `COPY ${table} (${names.map(quoteIdentifier).join(', ')}) FROM STDIN`;
+    const text = [around.before, copy, around.after].filter((part) => part !== undefined).join('; ');
+    const stream = client.query(copyFrom(text));
     await pipeline(Readable.from([Buffer.from(payload.buffer, payload.byteOffset, payload.length)]), stream);
+  }
+
+  /** The checkpoint upsert with its values written in (escaped), to travel in one query text with the batch. */
+  private checkpointStatement(client: pg.PoolClient, batch: WriteBatch): string {
+    const values = checkpointParameters(batch.dossier, batch.entity, batch.checkpoint).map((value) =>
+      typeof value === 'number' ? String(value) : client.escapeLiteral(String(value)),
+    );
+    return checkpointUpsertSql({ table: (name) => this.table(name), parameter: (position) => values[position - 1]! });
   }
 
   /** Upsert batches go through staging, which writes only the rows not repeated in the batch: nothing to do ahead. */
@@ -268,22 +280,22 @@ export class PostgresTarget implements TargetStore {
     try {
       if (batch.mode === 'insert') {
         try {
-          await client.query('BEGIN');
-          await client.query(ASYNC_COMMIT);
           const { payload, columns } =
             this.encoded.get(batch.rows) ?? this.copyPayload(batch, batch.rows, true);
           this.encoded.delete(batch.rows);
-          await this.copyInto(
-            client,
-            this.table(batch.entity),
-            [...names.slice(0, 3), ...columns.map((column) => names[column + 3]!)],
-            payload,
-          );
-          await client.query(
-            this.checkpointSql(),
-            checkpointParameters(batch.dossier, batch.entity, batch.checkpoint),
-          );
-          await client.query('COMMIT');
+          // One round trip for the whole batch: while the migrating thread maps the next batch, a reply it has not
+          // yet read would leave the server waiting for the next statement.
+          const before = `BEGIN; ${ASYNC_COMMIT}`;
+          const after = `${this.checkpointStatement(client, batch)}; COMMIT`;
+          if (payload.length === 0) await client.query(`${before}; ${after}`);
+          else
+            await this.copyInto(
+              client,
+              this.table(batch.entity),
+              [...names.slice(0, 3), ...columns.map((column) => names[column + 3]!)],
+              payload,
+              { before, after },
+            );
           return { duplicates: 0 };
         } catch (error) {
           await client.query('ROLLBACK');
