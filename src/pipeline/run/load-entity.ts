@@ -161,7 +161,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     return entry;
   };
 
-  const resolveParents = async (pending: { record: SourceRecord; mapped: MappedRecord }[]) => {
+  const resolveParents = async (pending: readonly MappedRecord[]) => {
     const resolved = new Map<string, Map<string, number>>();
     for (const reference of input.references) {
       let cache = parentCaches.get(reference.parent);
@@ -171,7 +171,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       }
       const wanted = new Set<string>();
       const index = referenceIndex.get(reference.column)!;
-      for (const { mapped } of pending) {
+      for (const mapped of pending) {
         const key = mapped.values[index];
         if (typeof key === 'string' && !cache.has(key)) wanted.add(key);
       }
@@ -276,7 +276,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   const status = progress.status;
 
   async function prepare(batch: readonly SourceRecord[]): Promise<PreparedBatch | undefined> {
-    const pending: { record: SourceRecord; mapped: MappedRecord }[] = [];
+    // Mapped records and their source records, at the same index: one object per record fewer than pairs.
+    const pending: MappedRecord[] = [];
+    const pendingRecords: SourceRecord[] = [];
     const ledger: LedgerEntry[] = [];
     const start = position;
     let skipped = 0;
@@ -359,10 +361,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           }
           const golden = merges.goldenOf.get(outcome.record.sourceKey);
           // A copy: the load writes target ids into reference columns of the array it is given.
-          pending.push({
-            record,
-            mapped: golden === undefined ? outcome.record : { ...outcome.record, values: [...golden] },
-          });
+          pending.push(golden === undefined ? outcome.record : { ...outcome.record, values: [...golden] });
+          pendingRecords.push(record);
           break;
         }
       }
@@ -372,7 +372,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     const parents = await resolveParents(pending);
     const rows: TargetRow[] = [];
     const recordOfRow: SourceRecord[] = [];
-    for (const { record, mapped } of pending) {
+    for (let index = 0; index < pending.length; index++) {
+      const mapped = pending[index]!;
+      const record = pendingRecords[index]!;
       // The mapped array becomes the row: reference columns swap the parent's source key for its target id.
       const values = mapped.values;
       let missing: string | undefined;
@@ -416,8 +418,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         }
         dryRunLoaded.add(mapped.sourceKey);
       }
-      const row = { sourceKey: mapped.sourceKey, values };
-      rows.push(row);
+      // The mapped record is the row ({ sourceKey, values }, references now target ids): no copy.
+      rows.push(mapped);
       recordOfRow.push(record);
     }
     // Encoded now, while the batch before is being written, rather than after it is (the target would wait).
