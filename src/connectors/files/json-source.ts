@@ -1,8 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable, Transform, pipeline, type Duplex } from 'node:stream';
-import Parser from 'stream-json/Parser.js';
-import Pick from 'stream-json/filters/Pick.js';
-import StreamArray from 'stream-json/streamers/StreamArray.js';
 import type { z } from 'zod';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { jsonSourceSchema } from '../../core/plan/plan-schema.js';
@@ -53,6 +50,12 @@ async function* readJsonArray(
       done(null, token);
     },
   });
+  // The streaming parser loads with the first JSON document read, not with every run.
+  const [{ default: Parser }, { default: Pick }, { default: StreamArray }] = await Promise.all([
+    import('stream-json/Parser.js'),
+    import('stream-json/filters/Pick.js'),
+    import('stream-json/streamers/StreamArray.js'),
+  ]);
   const stages: (Readable | Duplex)[] = [
     Readable.from(withoutBom(readChunks(context))),
     Parser.parser(),

@@ -1,7 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import type { SourceNotice } from '../../core/record-source.js';
+import type Iconv from 'iconv-lite';
+
+/** iconv-lite (CommonJS) loads with the first legacy code page to decode: most files are UTF-8. */
+const require = createRequire(import.meta.url);
+let iconvModule: typeof Iconv | undefined;
+const iconv = () => (iconvModule ??= require('iconv-lite') as typeof Iconv);
 
 /** Encodings the plan can declare (`auto` aside), plus UTF-16, which `auto` finds by its byte-order mark. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'iso-8859-1';
@@ -133,7 +139,7 @@ export const createChunkDecoder = (encoding: TextEncoding): ChunkDecoder => {
     case 'windows-1252':
     case 'iso-8859-15':
     case 'utf-16be': {
-      const decoder = iconv.getDecoder(iconvName[encoding]);
+      const decoder = iconv().getDecoder(iconvName[encoding]);
       return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
     }
   }
@@ -149,7 +155,7 @@ export const decodeBytes = (bytes: Buffer, encoding: TextEncoding): string => {
     case 'iso-8859-1':
       return bytes.toString('latin1');
     default:
-      return iconv.decode(bytes, iconvName[encoding]);
+      return iconv().decode(bytes, iconvName[encoding]);
   }
 };
 

@@ -2,7 +2,6 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planPath } from '../plan/load-plan-file.js';
 import { resolveConnectionUrl } from '../../core/connection-url.js';
 import { SqliteTarget } from '../../store/target/sqlite-target.js';
-import { PostgresTarget } from '../../store/target/postgres-target.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 
 /** Opens the plan's target and makes sure its canonical schema exists. */
@@ -11,10 +10,13 @@ export const openTarget = async (
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TargetStore> => {
   const spec = loaded.plan.target;
+  // The PostgreSQL target (and its driver) loads only for a plan that names it.
   const target: TargetStore =
     spec.type === 'sqlite'
       ? new SqliteTarget(planPath(loaded, spec.url))
-      : await PostgresTarget.connect(resolveConnectionUrl(spec.url, env), spec.schema);
+      : await (
+          await import('../../store/target/postgres-target.js')
+        ).PostgresTarget.connect(resolveConnectionUrl(spec.url, env), spec.schema);
   await target.ensureSchema();
   return target;
 };

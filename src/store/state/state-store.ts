@@ -3,13 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, type Transaction } from 'kysely';
-import pg from 'pg';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
-import { SchemaScopedPostgresDialect } from './schema-scoped-postgres-dialect.js';
 import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
 
 export type Fate = 'loaded' | 'merged' | 'skipped' | 'rejected';
@@ -181,6 +179,11 @@ export class StateStore {
     const schema = dialect === 'postgres' ? (options.schema ?? DEFAULT_STATE_SCHEMA) : undefined;
     try {
       if (dialect === 'postgres') {
+        // The driver loads only for a state store on PostgreSQL.
+        const [{ default: pg }, { SchemaScopedPostgresDialect }] = await Promise.all([
+          import('pg'),
+          import('./schema-scoped-postgres-dialect.js'),
+        ]);
         // Fail now, with a clear message, rather than at the first query.
         const probe = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
         await probe.connect();
