@@ -4,7 +4,8 @@
  * shell's .import, psql's \copy); then peak memory on a larger file. Results go to bench/results/ and to the
  * README's table.
  *
- * Options: --rows N (default 1,000,000), --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
+ * Options: --rows N (default 1,000,000), --repeat N (each 1M measure taken N times, median reported; default 3),
+ * --rss-rows N (default 5,000,000; 0 skips), --skip-postgres.
  * Then FEC reading + validation (bench/fec-validate.ts, in its own process so that its peak RSS is its own):
  * --fec-lines N (default 5,000,000), --skip-fec. Then a generated FEC portfolio migrated and reconciled end to
  * end (bench/fec-portfolio.ts): --fec-dossiers N (default 1,000; 0 skips). Then deduplication quality on the public
@@ -29,6 +30,7 @@ const argument = (name: string, fallback: number) => {
 const rows = argument('rows', 1_000_000);
 const rssRows = argument('rss-rows', 5_000_000);
 const skipPostgres = process.argv.includes('--skip-postgres');
+const repeat = Math.max(1, argument('repeat', 3));
 const fecLines = argument('fec-lines', 5_000_000);
 const skipFec = process.argv.includes('--skip-fec');
 const fecDossiers = argument('fec-dossiers', 1000);
@@ -75,6 +77,20 @@ interface Measured {
   readonly rowsPerSecond: number;
   readonly peakRssMb?: number;
 }
+
+/** A measure taken several times: the run of median seconds, with every run's seconds. */
+interface MeasuredRuns extends Measured {
+  readonly runs: readonly number[];
+}
+
+const median = (list: readonly Measured[]): MeasuredRuns | undefined => {
+  if (list.length === 0) return undefined;
+  const sorted = [...list].sort((a, b) => a.seconds - b.seconds);
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+    runs: list.map((measured) => Number(measured.seconds.toFixed(2))),
+  };
+};
 
 interface MeasuredPostgres extends Measured {
   /** psql's \copy of the rows cutover loaded into an empty canonical table: the server's own time. */
@@ -265,34 +281,58 @@ const main = async () => {
     },
     input: { rows, bytes: statSync(file).size, columns: 10 },
   };
-  log('cutover run -> SQLite ...');
-  const sqlite = await benchSqlite(file);
-  log(`  ${sqlite.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-  results.sqlite = sqlite;
-  log('sqlite3 .import -> SQLite (reference) ...');
-  const sqliteImport = benchSqliteImport(file, rows);
-  if (sqliteImport !== undefined) {
-    log(`  ${sqliteImport.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-    results.sqliteImport = sqliteImport;
-    results.sqliteShareOfImport = Number((sqlite.rowsPerSecond / sqliteImport.rowsPerSecond).toFixed(2));
+  // Each measure runs `repeat` times, in rounds (every measure once per round, so that a slow spell of the shared
+  // machine falls on all of them), and the median is reported beside every run's seconds.
+  const samples = {
+    sqlite: [] as Measured[],
+    sqliteImport: [] as Measured[],
+    postgres: [] as Measured[],
+    psqlCopy: [] as Measured[],
+    psqlCopyCanonical: [] as Measured[],
+  };
+  const rate = (measured: Measured) => `${measured.rowsPerSecond.toLocaleString('en-US')} rows/s`;
+  for (let round = 1; round <= repeat; round++) {
+    log(`round ${round} of ${repeat}`);
+    log('  cutover run -> SQLite ...');
+    samples.sqlite.push(await benchSqlite(file));
+    log(`    ${rate(samples.sqlite.at(-1)!)}`);
+    log('  sqlite3 .import -> SQLite (reference) ...');
+    const sqliteImport = benchSqliteImport(file, rows);
+    if (sqliteImport !== undefined) {
+      samples.sqliteImport.push(sqliteImport);
+      log(`    ${rate(sqliteImport)}`);
+    }
+    if (!skipPostgres) {
+      log('  cutover run -> PostgreSQL ...');
+      const { canonicalCopy, ...postgres } = await benchPostgres(file);
+      samples.postgres.push(postgres);
+      samples.psqlCopyCanonical.push(canonicalCopy);
+      log(`    ${rate(postgres)}; psql \\copy of its rows into the canonical table: ${rate(canonicalCopy)}`);
+      log('  psql \\copy -> PostgreSQL (reference) ...');
+      samples.psqlCopy.push(await benchCopy(file, rows));
+      log(`    ${rate(samples.psqlCopy.at(-1)!)}`);
+    }
   }
-  if (!skipPostgres) {
-    log('cutover run -> PostgreSQL ...');
-    const postgres = await benchPostgres(file);
-    log(`  ${postgres.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-    log('psql \\copy -> PostgreSQL (reference) ...');
-    const copy = await benchCopy(file, rows);
-    log(`  ${copy.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-    const { canonicalCopy, ...postgresRun } = postgres;
-    log(
-      `  psql \\copy of cutover's rows into the canonical table: ${canonicalCopy.rowsPerSecond.toLocaleString('en-US')} rows/s`,
-    );
-    results.postgres = postgresRun;
-    results.psqlCopy = copy;
-    results.psqlCopyCanonical = canonicalCopy;
-    results.postgresShareOfCopy = Number((postgres.rowsPerSecond / copy.rowsPerSecond).toFixed(2));
-    results.canonicalShareOfCopy = Number((canonicalCopy.rowsPerSecond / copy.rowsPerSecond).toFixed(2));
-  }
+  const share = (part: Measured | undefined, whole: Measured | undefined) =>
+    part === undefined || whole === undefined
+      ? undefined
+      : Number((part.rowsPerSecond / whole.rowsPerSecond).toFixed(2));
+  const sqlite = median(samples.sqlite);
+  const sqliteImport = median(samples.sqliteImport);
+  const postgres = median(samples.postgres);
+  const psqlCopy = median(samples.psqlCopy);
+  const psqlCopyCanonical = median(samples.psqlCopyCanonical);
+  Object.assign(results, {
+    repeat,
+    sqlite,
+    sqliteImport,
+    sqliteShareOfImport: share(sqlite, sqliteImport),
+    postgres,
+    psqlCopy,
+    psqlCopyCanonical,
+    postgresShareOfCopy: share(postgres, psqlCopy),
+    canonicalShareOfCopy: share(psqlCopyCanonical, psqlCopy),
+  });
   if (rssRows > 0) {
     const big = await contactsFile(rssRows);
     log(`cutover run -> SQLite on ${rssRows.toLocaleString('en-US')} rows (peak memory) ...`);
@@ -338,14 +378,16 @@ const updateReadme = (results: Record<string, unknown>) => {
   if (!text.includes(start) || !text.includes(end)) return;
   const number = (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-US') : 'n/a');
   const row = (name: string, value: unknown) => {
-    const measured = value as Measured | undefined;
-    return `| ${name} | ${number(measured?.rows)} | ${measured ? measured.seconds.toFixed(2) : 'n/a'} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} |`;
+    const measured = value as Partial<MeasuredRuns> | undefined;
+    const seconds = measured?.runs ?? (measured?.seconds === undefined ? [] : [measured.seconds]);
+    const runs = seconds.length === 0 ? 'n/a' : seconds.map((value) => value.toFixed(2)).join(', ');
+    return `| ${name} | ${number(measured?.rows)} | ${measured?.seconds === undefined ? 'n/a' : measured.seconds.toFixed(2)} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} | ${runs} |`;
   };
   const table = [
-    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores, load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`; raw figures in \`bench/results/contacts-load.json\`):`,
+    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores, load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`, each 1M measure taken ${String(typeof results.repeat === 'number' ? results.repeat : 1)} times in rounds, the median shown; raw figures in \`bench/results/contacts-load.json\`):`,
     '',
-    '| what | rows | seconds | rows/s | peak RSS (MB) |',
-    '|---|---:|---:|---:|---:|',
+    `| what | rows | seconds (median) | rows/s | peak RSS (MB) | every run (s) |`,
+    '|---|---:|---:|---:|---:|---|',
     row('`cutover run` → SQLite target', results.sqlite),
     row('`sqlite3 .import` → SQLite (reference)', results.sqliteImport),
     row('`cutover run` → PostgreSQL target', results.postgres),
