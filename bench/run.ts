@@ -50,6 +50,19 @@ const contactsFile = async (count: number): Promise<string> => {
   return path;
 };
 
+/** The contact fields the bench plan maps, each from the CSV column of the same name. */
+const mappedFields = [
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'mobile',
+  'job_title',
+  'postcode',
+  'city',
+  'created_at',
+];
+
 const plan = (file: string, target: string) => `version: 1
 name: bench-contacts
 target: ${target}
@@ -60,15 +73,13 @@ entities:
     dossier: { value: bench }
     key: contact_id
     fields:
-      first_name: first_name
-      last_name: last_name
-      email: email
-      phone: phone
-      mobile: mobile
-      job_title: job_title
-      postcode: postcode
-      city: city
-      created_at: { from: created_at, formats: ["yyyy-MM-dd HH:mm:ss"] }
+${mappedFields
+  .map((field) =>
+    field === 'created_at'
+      ? `      ${field}: { from: ${field}, formats: ["yyyy-MM-dd HH:mm:ss"] }`
+      : `      ${field}: ${field}`,
+  )
+  .join('\n')}
 `;
 
 interface Measured {
@@ -164,20 +175,7 @@ const benchPostgres = async (file: string): Promise<MeasuredPostgres> => {
 };
 
 /** The columns cutover's COPY carries for the bench plan (columns empty in every row are left out). */
-const canonicalColumns = [
-  'dossier_id',
-  'source_key',
-  'run_id',
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'mobile',
-  'job_title',
-  'postcode',
-  'city',
-  'created_at',
-];
+const canonicalColumns = ['dossier_id', 'source_key', 'run_id', ...mappedFields];
 
 const psql = (command: string) =>
   execFileSync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
