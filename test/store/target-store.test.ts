@@ -270,6 +270,27 @@ for (const dialect of targetVariants) {
       expect(await target.checkpoint('D1', 'company')).toMatchObject({ recordsRead: 5, loaded: 4 });
     });
 
+    it('writes rows encoded ahead for another dossier or run where the write says, not where the encoding was made for', async () => {
+      const rows = [company('C1', 'Acme')];
+      target.encodeAhead({ dossier: 'D1', entity: 'company', runId: 'r1', mode: 'insert', rows });
+      await target.writeBatch({
+        dossier: 'D2',
+        entity: 'company',
+        runId: 'r2',
+        mode: 'insert',
+        rows,
+        checkpoint: checkpoint('r2', 1, 1),
+        onDuplicates: () => Promise.resolve(),
+      });
+      expect(await target.countRows('company', 'D1')).toBe(0);
+      expect(await target.checkpoint('D1', 'company')).toBeUndefined();
+      expect(await target.countRows('company', 'D2')).toBe(1);
+      expect(await target.checkpoint('D2', 'company')).toEqual(checkpoint('r2', 1, 1));
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D2')) loaded.push(...batch);
+      expect(loaded.map((row) => [row.sourceKey, row.runId])).toEqual([['C1', 'r2']]);
+    });
+
     it('keeps empty text as empty text when every text of a batch is empty', async () => {
       const rows = Array.from({ length: 25 }, (_, index) => ({
         sourceKey: `E${index}`,

@@ -10,6 +10,7 @@ import { Utf8Writer } from '../../core/utf8-writer.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { rowRead } from './target-values.js';
+import { EncodedBatches } from './encoded-batches.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
 import {
@@ -97,7 +98,7 @@ export class PostgresTarget implements TargetStore {
   /** The size of the last COPY text: the next batch is usually about as large. */
   private lastPayloadBytes = 1 << 16;
   /** COPY text of insert-mode batches made by encodeAhead, until their batch is written. */
-  private readonly encoded = new WeakMap<WriteBatch['rows'], { payload: Uint8Array; columns: number[] }>();
+  private readonly encoded = new EncodedBatches<{ payload: Uint8Array; columns: number[] }>();
   private readonly shape: SqlShape = {
     table: (name) => this.table(name),
     parameter: (position) => `$${position}`,
@@ -261,12 +262,15 @@ export class PostgresTarget implements TargetStore {
     const values = checkpointParameters(batch.dossier, batch.entity, batch.checkpoint).map((value) =>
       typeof value === 'number' ? String(value) : client.escapeLiteral(String(value)),
     );
-    return checkpointUpsertSql({ table: (name) => this.table(name), parameter: (position) => values[position - 1]! });
+    return checkpointUpsertSql({
+      table: (name) => this.table(name),
+      parameter: (position) => values[position - 1]!,
+    });
   }
 
   /** Upsert batches go through staging, which writes only the rows not repeated in the batch: nothing to do ahead. */
   encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void {
-    if (batch.mode === 'insert') this.encoded.set(batch.rows, this.copyPayload(batch, batch.rows, true));
+    if (batch.mode === 'insert') this.encoded.set(batch, this.copyPayload(batch, batch.rows, true));
   }
 
   async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
@@ -280,9 +284,7 @@ export class PostgresTarget implements TargetStore {
     try {
       if (batch.mode === 'insert') {
         try {
-          const { payload, columns } =
-            this.encoded.get(batch.rows) ?? this.copyPayload(batch, batch.rows, true);
-          this.encoded.delete(batch.rows);
+          const { payload, columns } = this.encoded.take(batch) ?? this.copyPayload(batch, batch.rows, true);
           // One round trip for the whole batch: while the migrating thread maps the next batch, a reply it has not
           // yet read would leave the server waiting for the next statement.
           const before = `BEGIN; ${ASYNC_COMMIT}`;
@@ -337,7 +339,8 @@ export class PostgresTarget implements TargetStore {
     await client.query(
       `CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${columns.join(', ')} FROM ${this.table(batch.entity)} WITH NO DATA`,
     );
-    await this.copyInto(client, stage, names, this.copyPayload(batch, unique, false).payload);
+    const { payload } = this.copyPayload(batch, unique, false);
+    if (payload.length > 0) await this.copyInto(client, stage, names, payload);
     const updates = columns.slice(2).map((column) => `${column} = excluded.${column}`);
     const { rows: written } = await client.query<{ source_key: string }>(
       `INSERT INTO ${this.table(batch.entity)} AS t (${columns.join(', ')})

@@ -5,6 +5,7 @@ import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from '.
 import { rowRead } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
+import { EncodedBatches } from './encoded-batches.js';
 import { encodeSqliteRows, type SqliteRows } from './sqlite-rows.js';
 import { SqliteWriterHandle, writerThreadScript, type SqliteWriterOptions } from './sqlite-writer-handle.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
@@ -40,7 +41,7 @@ export class SqliteTarget implements TargetStore {
   /** One batch at a time: a batch's transaction stays open while its duplicates are recorded in the ledger. */
   private writing: Promise<unknown> = Promise.resolve();
   /** Rows encoded by encodeAhead, until their batch is written. */
-  private readonly encoded = new WeakMap<WriteBatch['rows'], SqliteRows>();
+  private readonly encoded = new EncodedBatches<SqliteRows>();
 
   constructor(
     readonly file: string,
@@ -132,7 +133,7 @@ export class SqliteTarget implements TargetStore {
   }
 
   encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void {
-    this.encoded.set(batch.rows, encodeSqliteRows(batch, batch.rows));
+    this.encoded.set(batch, encodeSqliteRows(batch, batch.rows));
   }
 
   writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
@@ -144,8 +145,7 @@ export class SqliteTarget implements TargetStore {
   private async writeNow(batch: WriteBatch): Promise<{ duplicates: number }> {
     const steps = this.batchSteps();
     try {
-      const encoded = this.encoded.get(batch.rows) ?? encodeSqliteRows(batch, batch.rows);
-      this.encoded.delete(batch.rows);
+      const encoded = this.encoded.take(batch) ?? encodeSqliteRows(batch, batch.rows);
       const refused = await steps.insert(encoded, batch.checkpoint);
       // No duplicate: the batch is committed already.
       if (refused.length === 0) return { duplicates: 0 };
