@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { fixedShapeMaker, propertyReader } from '../../core/fixed-shape.js';
 import { groupBy } from '../../core/group-by.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
@@ -116,12 +117,16 @@ const proofColumns = {
 const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
 
 /** Values by column name, from values in target column order. */
+/** Makers of a record's values by column name, per entity (one compiled object literal each: see fixedShapeMaker). */
+const namedMakers = new Map<EntityName, (values: readonly unknown[]) => Record<string, unknown>>();
+
 const byName = (entity: EntityName, values: readonly unknown[]): Record<string, unknown> => {
-  const named: Record<string, unknown> = {};
-  targetColumns(entity).forEach((column, index) => {
-    named[column.name] = values[index];
-  });
-  return named;
+  let make = namedMakers.get(entity);
+  if (make === undefined) {
+    make = fixedShapeMaker(targetColumns(entity).map((column) => column.name));
+    namedMakers.set(entity, make);
+  }
+  return make(values);
 };
 
 /**
@@ -244,11 +249,15 @@ export const reconcile = async (options: {
           }
         }
         let targetRows = 0;
+        // A reader per column: one shared `values[column.name]` would make V8's access site megamorphic.
+        const valueReaders = columns.map((column) => propertyReader(column.name));
         for await (const batch of target.readRows(entity, dossier)) {
           scratch.exec('BEGIN');
           for (const row of batch) {
             targetRows++;
-            const values = columns.map((column) => row.values[column.name] ?? null);
+            const values = valueReaders.map(
+              (read) => (read(row.values) as CanonicalValue | undefined) ?? null,
+            );
             insertTarget.run(row.sourceKey, recordHash(values));
             if (inProof) toProof('target', entity, row.sourceKey, row.values);
           }

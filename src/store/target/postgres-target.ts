@@ -9,7 +9,7 @@ import { redactUrl } from '../../core/connection-url.js';
 import { Utf8Writer } from '../../core/utf8-writer.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
-import { rowRead } from './target-values.js';
+import { targetRowReader } from './target-values.js';
 import { EncodedBatches } from './encoded-batches.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
@@ -400,15 +400,15 @@ export class PostgresTarget implements TargetStore {
   }
 
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
-    const columns = targetColumns(entity);
+    const read = targetRowReader(targetColumns(entity));
     const text = readBackSql(this.shape, entity, 't.source_key');
     const client = await this.pool.connect();
-    const cursor = client.query(new Cursor<Record<string, unknown>>(text, [dossier]));
+    const cursor = client.query(new Cursor<unknown[]>(text, [dossier], { rowMode: 'array' }));
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);
         if (rows.length === 0) break;
-        yield rows.map((raw) => rowRead(columns, raw));
+        yield rows.map(read);
       }
     } finally {
       await cursor.close();

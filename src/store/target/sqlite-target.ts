@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
-import { rowRead } from './target-values.js';
+import { targetRowReader } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { EncodedBatches } from './encoded-batches.js';
@@ -198,13 +198,14 @@ export class SqliteTarget implements TargetStore {
   // better-sqlite3 reads synchronously; the async generator keeps the interface shared with PostgreSQL.
   // eslint-disable-next-line @typescript-eslint/require-await
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
-    const columns = targetColumns(entity);
+    const read = targetRowReader(targetColumns(entity));
     let batch: TargetRowRead[] = [];
     const rows = this.db
       .prepare(readBackSql(sqliteShape, entity, 't.source_key'))
-      .iterate(dossier) as Iterable<Record<string, unknown>>;
+      .raw(true)
+      .iterate(dossier) as Iterable<unknown[]>;
     for (const raw of rows) {
-      batch.push(rowRead(columns, raw));
+      batch.push(read(raw));
       if (batch.length >= batchSize) {
         yield batch;
         batch = [];

@@ -3,6 +3,7 @@ import type { ColumnType } from '../../core/model/canonical-model.js';
 import { canonicalDecimal } from '../../core/money.js';
 import type { TargetColumn } from './target-ddl.js';
 import type { TargetRowRead } from './target-store.js';
+import { fixedShapeMaker } from '../../core/fixed-shape.js';
 
 /**
  * Turns what a driver returns into the canonical value, so that a record read back from SQLite or PostgreSQL
@@ -33,16 +34,29 @@ export const fromDriverValue = (type: ColumnType, value: unknown): CanonicalValu
   }
 };
 
-/** A row read back (columns c0, c1... in target column order) as canonical values by column name. */
-export const rowRead = (
+/**
+ * Reads rows back as the read-back query returns them in array mode (id, source key, run id, then one value per
+ * target column, in order) into canonical values by column name. Arrays, not one object per row keyed `c0`, `c1`...:
+ * the drivers skip building an object per row, and the values object is one compiled literal (see fixedShapeMaker)
+ * instead of properties added one by one.
+ */
+export const targetRowReader = (
   columns: readonly TargetColumn[],
-  raw: Readonly<Record<string, unknown>>,
-): TargetRowRead => {
-  const values: Record<string, CanonicalValue> = {};
-  columns.forEach((column, index) => {
-    const value = raw[`c${index}`];
-    values[column.name] =
-      column.references === undefined ? fromDriverValue(column.type, value) : (value as string | null);
-  });
-  return { id: Number(raw.id), sourceKey: String(raw.source_key), runId: String(raw.run_id), values };
+): ((raw: readonly unknown[]) => TargetRowRead) => {
+  const named = fixedShapeMaker(columns.map((column) => column.name));
+  const values: CanonicalValue[] = new Array<CanonicalValue>(columns.length);
+  return (raw) => {
+    for (let index = 0; index < columns.length; index++) {
+      const column = columns[index]!;
+      const value = raw[index + 3];
+      values[index] =
+        column.references === undefined ? fromDriverValue(column.type, value) : (value as string | null);
+    }
+    return {
+      id: Number(raw[0]),
+      sourceKey: String(raw[1]),
+      runId: String(raw[2]),
+      values: named(values) as Record<string, CanonicalValue>,
+    };
+  };
 };
