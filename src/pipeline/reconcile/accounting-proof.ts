@@ -96,6 +96,8 @@ const schema = `
   CREATE TABLE IF NOT EXISTS proof_entry (side TEXT, k TEXT, journal TEXT, day TEXT, year TEXT, PRIMARY KEY (side, k));
   CREATE TABLE IF NOT EXISTS proof_line (side TEXT, k TEXT, entry TEXT, account TEXT, aux TEXT, debit INTEGER,
     credit INTEGER, lettering TEXT, debit_text TEXT, credit_text TEXT, PRIMARY KEY (side, k));
+  CREATE TABLE IF NOT EXISTS proof_flat (side TEXT, account TEXT, aux TEXT, lettering TEXT, debit INTEGER,
+    credit INTEGER, journal TEXT, day TEXT, not_loaded INTEGER);
 `;
 
 type Side = 'source' | 'target';
@@ -185,21 +187,32 @@ export const createAccountingProof = (scratch: Database.Database) => {
     );
   };
 
-  /** Sums per group on each side, and of the source lines with no target line. */
+  /**
+   * Every line once, with its entry's journal and day and whether it is a source line with no target line: the
+   * groupings below each read this in one pass, instead of joining the entries and looking for the target line
+   * again for every grouping and side (three scans each, five groupings).
+   */
+  const flatten = () => {
+    scratch.exec(`DELETE FROM proof_flat;
+      INSERT INTO proof_flat
+        SELECT l.side, l.account, l.aux, l.lettering, l.debit, l.credit, e.journal, e.day,
+               l.side = 'source' AND NOT EXISTS (SELECT 1 FROM proof_line o WHERE o.side = 'target' AND o.k = l.k)
+        FROM proof_line l LEFT JOIN proof_entry e ON e.side = l.side AND e.k = l.entry`);
+  };
+
+  /**
+   * Sums per group on each side, and of the source lines with no target line. `group` and `where` are expressions
+   * over proof_flat's columns (account, aux, lettering, journal, day).
+   */
   const grouped = (group: string, where = '1 = 1'): ProofRow[] => {
-    const sums = (side: Side, extra = '') => `
-      SELECT ${group} AS g, sum(l.debit) AS d, sum(l.credit) AS c, count(*) AS n
-      FROM proof_line l LEFT JOIN proof_entry e ON e.side = l.side AND e.k = l.entry
-      WHERE l.side = '${side}' AND ${where} ${extra} GROUP BY 1`;
+    const sums = (prefix: string, when: string) =>
+      `sum(CASE WHEN ${when} THEN debit END) AS ${prefix}d, sum(CASE WHEN ${when} THEN credit END) AS ${prefix}c,
+       sum(CASE WHEN ${when} THEN 1 ELSE 0 END) AS ${prefix}n`;
     const rows = scratch
       .prepare(
-        `WITH s AS (${sums('source')}), t AS (${sums('target')}),
-              x AS (${sums('source', "AND NOT EXISTS (SELECT 1 FROM proof_line o WHERE o.side = 'target' AND o.k = l.k)")}),
-              keys AS (SELECT g FROM s UNION SELECT g FROM t)
-         SELECT keys.g AS g, s.d AS sd, s.c AS sc, s.n AS sn, t.d AS td, t.c AS tc, t.n AS tn,
-                x.d AS xd, x.c AS xc, x.n AS xn
-         FROM keys LEFT JOIN s ON s.g IS keys.g LEFT JOIN t ON t.g IS keys.g LEFT JOIN x ON x.g IS keys.g
-         ORDER BY keys.g`,
+        `SELECT ${group} AS g, ${sums('s', "side = 'source'")}, ${sums('t', "side = 'target'")},
+                ${sums('x', 'not_loaded')}
+         FROM proof_flat WHERE ${where} GROUP BY 1 ORDER BY 1`,
       )
       .safeIntegers(true)
       .all() as SumRow[];
@@ -339,12 +352,13 @@ export const createAccountingProof = (scratch: Database.Database) => {
 
   const finish = (): AccountingProof | undefined => {
     if (!seen) return undefined;
-    const accounts = grouped('l.account');
-    const auxiliaryAccounts = grouped('l.aux', 'l.aux IS NOT NULL');
+    flatten();
+    const accounts = grouped('account');
+    const auxiliaryAccounts = grouped('aux', 'aux IS NOT NULL');
     const journalMonths = grouped(
-      "coalesce(e.journal, '?') || ' ' || coalesce(substr(e.day, 1, 7), '(entry not loaded)')",
+      "coalesce(journal, '?') || ' ' || coalesce(substr(day, 1, 7), '(entry not loaded)')",
     );
-    const letteringRows = grouped("l.account || ' ' || l.lettering", 'l.lettering IS NOT NULL');
+    const letteringRows = grouped("account || ' ' || lettering", 'lettering IS NOT NULL');
     const [total] = grouped("'all'");
     const differences = [
       ...accounts.filter((row) => !row.ok).map((row) => ({ ...row, check: ProofCheck.account })),
@@ -386,7 +400,9 @@ export const createAccountingProof = (scratch: Database.Database) => {
 
   /** Empties the tables for the next dossier. */
   const reset = () => {
-    scratch.exec('DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line');
+    scratch.exec(
+      'DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line; DELETE FROM proof_flat',
+    );
     inexact = 0;
     seen = false;
   };
