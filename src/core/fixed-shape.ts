@@ -20,6 +20,17 @@ export const propertyReader = (name: string): ((object: Record<string, unknown>)
   ) => unknown;
 };
 
+type Maker = (values: readonly unknown[], later: unknown) => Record<string, unknown>;
+
+/**
+ * Makers by their object literal: callers ask again per file and per dossier, and files of one layout get the maker
+ * compiled (and optimised) the first time; every object it makes has the same shape, so sharing it costs nothing.
+ * Bounded, for runs over many layouts. (Readers are not shared: one reader used on objects of many shapes would
+ * turn megamorphic again.)
+ */
+const makers = new Map<string, Maker>();
+const MAX_MAKERS = 256;
+
 /**
  * A maker of objects with these properties, in this order: `names[i]` holds `values[i]` of the array given, and each
  * of `laterNames` holds `later` (a field filled in afterwards, present from the start so that filling it does not
@@ -48,10 +59,14 @@ export const fixedShapeMaker = (
     ...names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`),
     ...others.map((name) => `${JSON.stringify(name)}: later`),
   ];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the module comment: names, quoted as JSON.
-  const make = new Function('values', 'later', `return { ${properties.join(', ')} };`) as (
-    values: readonly unknown[],
-    later: unknown,
-  ) => Record<string, unknown>;
-  return (values) => make(values, later);
+  const literal = properties.join(', ');
+  let make = makers.get(literal);
+  if (make === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the module comment: names, quoted as JSON.
+    make = new Function('values', 'later', `return { ${literal} };`) as Maker;
+    if (makers.size >= MAX_MAKERS) makers.clear();
+    makers.set(literal, make);
+  }
+  const shaped = make;
+  return (values) => shaped(values, later);
 };

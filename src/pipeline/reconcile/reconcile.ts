@@ -116,19 +116,6 @@ const proofColumns = {
 
 const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
 
-/** Values by column name, from values in target column order. */
-/** Makers of a record's values by column name, per entity (one compiled object literal each: see fixedShapeMaker). */
-const namedMakers = new Map<EntityName, (values: readonly unknown[]) => Record<string, unknown>>();
-
-const byName = (entity: EntityName, values: readonly unknown[]): Record<string, unknown> => {
-  let make = namedMakers.get(entity);
-  if (make === undefined) {
-    make = fixedShapeMaker(targetColumns(entity).map((column) => column.name));
-    namedMakers.set(entity, make);
-  }
-  return make(values);
-};
-
 /**
  * Proves, per dossier and entity, that every source record is accounted for and arrived intact: it reads the
  * source again, maps it with the plan, and compares it with the target read back and the ledger. Hashes go to a
@@ -188,6 +175,16 @@ export const reconcile = async (options: {
   };
   const insertTarget = scratch.prepare('INSERT OR IGNORE INTO tgt (k, h) VALUES (?, ?)');
 
+  // Per entity, made once for all dossiers: values by column name from values in target column order (one compiled
+  // object literal), and a reader per column of the values read back (one shared `values[column.name]` would make
+  // V8's access site megamorphic).
+  const accessOf = new Map(
+    order.map((entity) => {
+      const names = targetColumns(entity).map((column) => column.name);
+      return [entity, { byName: fixedShapeMaker(names), valueReaders: names.map(propertyReader) }] as const;
+    }),
+  );
+
   const results: DossierReconciliation[] = [];
   try {
     for (const dossier of dossierIds) {
@@ -198,6 +195,7 @@ export const reconcile = async (options: {
         const entityPlan = plan.entities[entity]!;
         const map = compileEntityMapping(entity, entityPlan);
         const columns = targetColumns(entity);
+        const { byName, valueReaders } = accessOf.get(entity)!;
         const inProof = isProofEntity(entity);
         const input = inputs.get(entity)!;
         const seen = entityPlan.distinct ? new Set<string>() : undefined;
@@ -243,14 +241,12 @@ export const reconcile = async (options: {
                 merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values,
               );
               insertSource.run(outcome.record.sourceKey, recordHash(values));
-              if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(entity, values));
+              if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(values));
             }
             scratch.exec('COMMIT');
           }
         }
         let targetRows = 0;
-        // A reader per column: one shared `values[column.name]` would make V8's access site megamorphic.
-        const valueReaders = columns.map((column) => propertyReader(column.name));
         for await (const batch of target.readRows(entity, dossier)) {
           scratch.exec('BEGIN');
           for (const row of batch) {
