@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
@@ -32,6 +32,15 @@ const planOption = () => new Option('-p, --plan <file>', 'the plan').default('cu
 const stateOption = () =>
   new Option('--state <location>', "state store: SQLite file or postgres:// URL (default: the plan's)");
 const jsonOption = () => new Option('--json', 'print the result as JSON on stdout, no progress');
+const threadsOption = () =>
+  new Option('--threads <n>', 'dossiers reconciled at once (default: one per core, at most 4)').argParser(
+    (value) => {
+      const threads = Number(value);
+      if (!Number.isInteger(threads) || threads < 1)
+        throw new InvalidArgumentError('expected a whole number of threads, 1 or more.');
+      return threads;
+    },
+  );
 
 /** Runs a command and turns any failure into one line on stderr and a meaningful exit code. */
 const action =
@@ -135,6 +144,7 @@ program
   .addOption(planOption())
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
+  .addOption(threadsOption())
   .addOption(jsonOption())
   .action(
     action(async (options: ReconcileCommandOptions) =>
@@ -151,6 +161,7 @@ program
   .addOption(stateOption())
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
   .option('--out <dir>', 'where to write the packs (default: evidence/ beside the plan)')
+  .addOption(threadsOption())
   .addOption(jsonOption())
   .action(
     action(async (options: EvidenceCommandOptions) =>

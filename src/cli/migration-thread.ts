@@ -3,8 +3,8 @@
  * migration, and posts its progress and summary, or its error, to the thread that started it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isCutoverError, messageOf } from '../core/errors.js';
 import { migrate, type MigrationRequest, type MigrationThreadMessage } from './run-migration-thread.js';
+import { threadErrorOf } from './thread-error.js';
 
 const port = parentPort!;
 const request = workerData as MigrationRequest;
@@ -14,10 +14,5 @@ try {
   const summary = await migrate(request, (progress) => post({ type: 'progress', progress }));
   post({ type: 'summary', summary });
 } catch (error) {
-  post({
-    type: 'failed',
-    error: isCutoverError(error)
-      ? { code: error.code, message: error.message, context: error.context }
-      : { message: messageOf(error), stack: error instanceof Error ? error.stack : undefined },
-  });
+  post({ type: 'failed', error: threadErrorOf(error) });
 }

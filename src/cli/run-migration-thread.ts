@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CutoverError, ErrorCode, type ErrorContext } from '../core/errors.js';
+import { CutoverError, ErrorCode } from '../core/errors.js';
 import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
+import { errorFromThread, type ThreadError } from './thread-error.js';
 
 /** What `cutover run` asks: the plan and state as on the command line. */
 export interface MigrationRequest {
@@ -15,15 +16,7 @@ export interface MigrationRequest {
 export type MigrationThreadMessage =
   | { readonly type: 'progress'; readonly progress: RunProgress }
   | { readonly type: 'summary'; readonly summary: RunSummary }
-  | {
-      readonly type: 'failed';
-      readonly error: {
-        code?: ErrorCode;
-        message: string;
-        context?: ErrorContext;
-        stack?: string | undefined;
-      };
-    };
+  | { readonly type: 'failed'; readonly error: ThreadError };
 
 /** The thread's compiled script, beside this file once built. */
 const threadScript = new URL('./migration-thread.js', import.meta.url);
@@ -79,14 +72,7 @@ export const runMigrationThread = (
     worker.on('message', (message: MigrationThreadMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
       else if (message.type === 'summary') outcome = { summary: message.summary };
-      else {
-        const { code, message: text, context, stack } = message.error;
-        const error =
-          code === undefined
-            ? Object.assign(new Error(text), stack === undefined ? {} : { stack })
-            : new CutoverError(code, text, context === undefined ? {} : { context });
-        outcome = { error };
-      }
+      else outcome = { error: errorFromThread(message.error) };
     });
     worker.on('error', (error) => (outcome ??= { error }));
     // The thread has closed its session (target and state store) once it exits: only then is the run over.

@@ -8,7 +8,7 @@ import { portfolioPlan } from '../../generator/portfolio-plan.js';
 import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
 import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
 import { linkClients } from '../../pipeline/link/link-clients.js';
-import { reconcile } from '../../pipeline/reconcile/reconcile.js';
+import { reconcileInThreads } from '../reconcile-threads.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput, formatDuration, formatNumber } from '../output.js';
 import { renderProgress, renderReconciliation, renderRunSummary } from '../render-run.js';
@@ -70,10 +70,9 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
         state: session.state,
         target: session.target!,
       });
-      const reconciliation = await reconcile({
-        loaded: session.loaded,
-        state: session.state,
-        target: session.target!,
+      const reconciliation = await reconcileInThreads({
+        request: { plan: planFile, state: undefined },
+        session,
         onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
       });
       // The proof per dossier, as a firm would hand it to an auditor.

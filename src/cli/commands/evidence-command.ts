@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
-import { reconcile } from '../../pipeline/reconcile/reconcile.js';
 import { createOutput } from '../output.js';
+import { reconcileInThreads } from '../reconcile-threads.js';
 import { withSession } from '../session.js';
 
 export interface EvidenceCommandOptions {
@@ -10,6 +10,7 @@ export interface EvidenceCommandOptions {
   state?: string;
   dossier?: string[];
   out?: string;
+  threads?: number;
   json?: boolean;
 }
 
@@ -23,11 +24,11 @@ export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<
     { plan: options.plan, state: options.state, target: true },
     async (session) => {
       const out = path.resolve(options.out ?? path.join(session.loaded.baseDir, 'evidence'));
-      const result = await reconcile({
-        loaded: session.loaded,
-        state: session.state,
-        target: session.target!,
-        ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
+      const result = await reconcileInThreads({
+        request: { plan: options.plan, state: options.state },
+        session,
+        dossiers: options.dossier,
+        threads: options.threads,
         onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
       });
       const packs = await writeEvidencePacks({

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
-import { reconcile } from '../../pipeline/reconcile/reconcile.js';
 import { createOutput } from '../output.js';
+import { reconcileInThreads } from '../reconcile-threads.js';
 import { renderReconciliation } from '../render-run.js';
 import { withSession } from '../session.js';
 
@@ -8,6 +8,7 @@ export interface ReconcileCommandOptions {
   plan: string;
   state?: string;
   dossier?: string[];
+  threads?: number;
   json?: boolean;
 }
 
@@ -15,11 +16,11 @@ export interface ReconcileCommandOptions {
 export const reconcileCommand = async (options: ReconcileCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const result = await withSession({ plan: options.plan, state: options.state, target: true }, (session) =>
-    reconcile({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target!,
-      ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
+    reconcileInThreads({
+      request: { plan: options.plan, state: options.state },
+      session,
+      dossiers: options.dossier,
+      threads: options.threads,
       onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
     }),
   );

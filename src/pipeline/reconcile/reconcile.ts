@@ -116,18 +116,29 @@ const proofColumns = {
 
 const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
 
+/** The dossiers a reconciliation covers: those of the state store, or the ones asked for, in the store's order. */
+export const dossiersToReconcile = async (state: StateStore, only?: readonly string[]): Promise<string[]> => {
+  const wanted = only === undefined ? undefined : new Set(only);
+  return (await state.listDossiers()).map((dossier) => dossier.id).filter((id) => wanted?.has(id) ?? true);
+};
+
+/** Reconciles one dossier at a time, with what all dossiers share (plan inputs, ledger counts, scratch file) set up once. */
+export interface Reconciler {
+  reconcileDossier(dossier: string): Promise<DossierReconciliation>;
+  /** Removes the scratch file. */
+  close(): void;
+}
+
 /**
  * Proves, per dossier and entity, that every source record is accounted for and arrived intact: it reads the
  * source again, maps it with the plan, and compares it with the target read back and the ledger. Hashes go to a
  * scratch SQLite file so that the comparison is a join, whatever the size.
  */
-export const reconcile = async (options: {
+export const openReconciler = async (options: {
   loaded: LoadedPlan;
   state: StateStore;
   target: TargetStore;
-  dossiers?: readonly string[];
-  onDossier?: (done: number, total: number) => void;
-}): Promise<Reconciliation> => {
+}): Promise<Reconciler> => {
   const { loaded, state, target } = options;
   const plan = loaded.plan;
   const order = entityLoadOrder(plan);
@@ -135,9 +146,6 @@ export const reconcile = async (options: {
   const ledger = new Map<string, number>();
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);
-  const dossierIds = (await state.listDossiers())
-    .map((dossier) => dossier.id)
-    .filter((id) => options.dossiers === undefined || options.dossiers.includes(id));
 
   const folder = mkdtempSync(join(tmpdir(), 'cutover-reconcile-'));
   const scratch = new Database(join(folder, 'scratch.db'));
@@ -185,186 +193,207 @@ export const reconcile = async (options: {
     }),
   );
 
-  const results: DossierReconciliation[] = [];
-  try {
-    for (const dossier of dossierIds) {
-      const entities: EntityReconciliation[] = [];
-      proof.reset();
-      for (const entity of order) {
-        scratch.exec('DELETE FROM src; DELETE FROM tgt');
-        const entityPlan = plan.entities[entity]!;
-        const map = compileEntityMapping(entity, entityPlan);
-        const columns = targetColumns(entity);
-        const { byName, valueReaders } = accessOf.get(entity)!;
-        const inProof = isProofEntity(entity);
-        const input = inputs.get(entity)!;
-        const seen = entityPlan.distinct ? new Set<string>() : undefined;
-        // A survivor's row holds its golden record: that is what its content is compared with.
-        const merges = await loadMergeMap(state, dossier, entity, entityPlan);
-        // A reference to a merged parent was loaded as a reference to its survivor: compare it as such.
-        const redirects = [
-          ...(await loadReferenceRedirects(state, dossier, plan, mappedReferences(plan, entity))),
-        ].map(([column, survivorOf]) => [columns.findIndex((c) => c.name === column), survivorOf] as const);
-        let referencesToMerged = 0;
-        const redirected = (values: readonly CanonicalValue[]): readonly CanonicalValue[] => {
-          if (redirects.length === 0) return values;
-          const copy = [...values];
-          let moved = false;
-          for (const [index, survivorOf] of redirects) {
-            const key = copy[index];
-            const survivor = typeof key === 'string' ? survivorOf.get(key) : undefined;
-            if (survivor === undefined) continue;
-            copy[index] = survivor.key;
-            moved = true;
-          }
-          if (moved) referencesToMerged++;
-          return copy;
-        };
-        let sourceCount = 0;
-        for (const source of input.open(dossier)) {
-          for await (const batch of source.read({ batchSize: plan.batchSize })) {
-            scratch.exec('BEGIN');
-            for (const record of batch) {
-              if (input.filterField !== undefined) {
-                if ((fieldText(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
-              }
-              const outcome = map(record, { dossier });
-              if (outcome.fate === 'not-a-record') continue;
-              const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
-              if (seen !== undefined && key !== null) {
-                if (seen.has(key)) continue;
-                seen.add(key);
-              }
-              sourceCount++;
-              if (outcome.fate !== 'mapped') continue;
-              const values = redirected(
-                merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values,
-              );
-              insertSource.run(outcome.record.sourceKey, recordHash(values));
-              if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(values));
-            }
-            scratch.exec('COMMIT');
-          }
+  const reconcileDossier = async (dossier: string): Promise<DossierReconciliation> => {
+    const entities: EntityReconciliation[] = [];
+    proof.reset();
+    for (const entity of order) {
+      scratch.exec('DELETE FROM src; DELETE FROM tgt');
+      const entityPlan = plan.entities[entity]!;
+      const map = compileEntityMapping(entity, entityPlan);
+      const columns = targetColumns(entity);
+      const { byName, valueReaders } = accessOf.get(entity)!;
+      const inProof = isProofEntity(entity);
+      const input = inputs.get(entity)!;
+      const seen = entityPlan.distinct ? new Set<string>() : undefined;
+      // A survivor's row holds its golden record: that is what its content is compared with.
+      const merges = await loadMergeMap(state, dossier, entity, entityPlan);
+      // A reference to a merged parent was loaded as a reference to its survivor: compare it as such.
+      const redirects = [
+        ...(await loadReferenceRedirects(state, dossier, plan, mappedReferences(plan, entity))),
+      ].map(([column, survivorOf]) => [columns.findIndex((c) => c.name === column), survivorOf] as const);
+      let referencesToMerged = 0;
+      const redirected = (values: readonly CanonicalValue[]): readonly CanonicalValue[] => {
+        if (redirects.length === 0) return values;
+        const copy = [...values];
+        let moved = false;
+        for (const [index, survivorOf] of redirects) {
+          const key = copy[index];
+          const survivor = typeof key === 'string' ? survivorOf.get(key) : undefined;
+          if (survivor === undefined) continue;
+          copy[index] = survivor.key;
+          moved = true;
         }
-        let targetRows = 0;
-        for await (const batch of target.readRows(entity, dossier)) {
+        if (moved) referencesToMerged++;
+        return copy;
+      };
+      let sourceCount = 0;
+      for (const source of input.open(dossier)) {
+        for await (const batch of source.read({ batchSize: plan.batchSize })) {
           scratch.exec('BEGIN');
-          for (const row of batch) {
-            targetRows++;
-            const values = valueReaders.map(
-              (read) => (read(row.values) as CanonicalValue | undefined) ?? null,
-            );
-            insertTarget.run(row.sourceKey, recordHash(values));
-            if (inProof) toProof('target', entity, row.sourceKey, row.values);
+          for (const record of batch) {
+            if (input.filterField !== undefined) {
+              if ((fieldText(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
+            }
+            const outcome = map(record, { dossier });
+            if (outcome.fate === 'not-a-record') continue;
+            const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
+            if (seen !== undefined && key !== null) {
+              if (seen.has(key)) continue;
+              seen.add(key);
+            }
+            sourceCount++;
+            if (outcome.fate !== 'mapped') continue;
+            const values = redirected(merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values);
+            insertSource.run(outcome.record.sourceKey, recordHash(values));
+            if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(values));
           }
           scratch.exec('COMMIT');
         }
-        const count = (sql: string) => (scratch.prepare(sql).get() as { n: number }).n;
-        const loadedCount = count('SELECT count(*) AS n FROM tgt JOIN src USING (k)');
-        const contentMismatches = count(
-          'SELECT count(*) AS n FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h',
-        );
-        const extraInTarget = count(
-          'SELECT count(*) AS n FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)',
-        );
-        const samples = (
-          scratch
-            .prepare(
-              `SELECT k FROM (SELECT tgt.k FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h
-                UNION ALL SELECT k FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)) LIMIT 10`,
-            )
-            .all() as { k: string }[]
-        ).map((row) => row.k);
-        const skipped = ledger.get(`${dossier}/${entity}/skipped`) ?? 0;
-        const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
-        const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
-        const orphans = await target.countOrphans(entity, dossier);
-        const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
-        const lost: LedgerEntry[] = [];
-        if (merged > 0) {
-          // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
-          const elsewhere: LedgerEntry[] = [];
-          for (const entry of await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })) {
-            const survivorDossier = entry.survivorDossierId ?? dossier;
-            if (entry.survivorKey == null) lost.push(entry);
-            else if (survivorDossier === dossier) {
-              if (hasRow.get(entry.survivorKey) === undefined) lost.push(entry);
-            } else elsewhere.push(entry);
-          }
-          for (const [survivorDossier, entries] of groupBy(elsewhere, (entry) => entry.survivorDossierId!)) {
-            const found = await target.resolveKeys(
-              entity,
-              survivorDossier,
-              entries.map((entry) => entry.survivorKey!),
-            );
-            lost.push(...entries.filter((entry) => !found.has(entry.survivorKey!)));
-          }
-        }
-        const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
-        entities.push({
-          entity,
-          source: sourceCount,
-          loaded: loadedCount,
-          merged,
-          skipped,
-          rejected,
-          unaccounted,
-          targetRows,
-          contentMismatches,
-          extraInTarget,
-          orphans,
-          mergedIntoMissing: lost.length,
-          referencesToMerged,
-          samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
-            0,
-            10,
-          ),
-          ok:
-            unaccounted === 0 &&
-            contentMismatches === 0 &&
-            extraInTarget === 0 &&
-            orphans === 0 &&
-            lost.length === 0,
-        });
       }
-      const accounting = proof.finish();
-      const balances: DossierReconciliation['balances'] =
-        accounting === undefined
-          ? undefined
-          : {
-              sourceDebit: accounting.totals.source.debit,
-              sourceCredit: accounting.totals.source.credit,
-              targetDebit: accounting.totals.target.debit,
-              targetCredit: accounting.totals.target.credit,
-              differences: accounting.accounts
-                .filter((row) => !row.ok)
-                .map((row) => ({
-                  account: row.key,
-                  sourceDebit: row.source.debit,
-                  sourceCredit: row.source.credit,
-                  targetDebit: row.target.debit,
-                  targetCredit: row.target.credit,
-                  rejectedDebit: row.notLoaded.debit,
-                  rejectedCredit: row.notLoaded.credit,
-                  ok: false,
-                })),
-              accounts: accounting.accounts.length,
-            };
-      const ok = entities.every((entity) => entity.ok) && (accounting === undefined || accounting.ok);
-      results.push({
-        id: dossier,
-        ok,
-        entities,
-        ...(balances === undefined ? {} : { balances }),
-        ...(accounting === undefined ? {} : { accounting }),
+      let targetRows = 0;
+      for await (const batch of target.readRows(entity, dossier)) {
+        scratch.exec('BEGIN');
+        for (const row of batch) {
+          targetRows++;
+          const values = valueReaders.map((read) => (read(row.values) as CanonicalValue | undefined) ?? null);
+          insertTarget.run(row.sourceKey, recordHash(values));
+          if (inProof) toProof('target', entity, row.sourceKey, row.values);
+        }
+        scratch.exec('COMMIT');
+      }
+      const count = (sql: string) => (scratch.prepare(sql).get() as { n: number }).n;
+      const loadedCount = count('SELECT count(*) AS n FROM tgt JOIN src USING (k)');
+      const contentMismatches = count(
+        'SELECT count(*) AS n FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h',
+      );
+      const extraInTarget = count(
+        'SELECT count(*) AS n FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)',
+      );
+      const samples = (
+        scratch
+          .prepare(
+            `SELECT k FROM (SELECT tgt.k FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h
+                UNION ALL SELECT k FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)) LIMIT 10`,
+          )
+          .all() as { k: string }[]
+      ).map((row) => row.k);
+      const skipped = ledger.get(`${dossier}/${entity}/skipped`) ?? 0;
+      const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
+      const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
+      const orphans = await target.countOrphans(entity, dossier);
+      const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
+      const lost: LedgerEntry[] = [];
+      if (merged > 0) {
+        // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
+        const elsewhere: LedgerEntry[] = [];
+        for (const entry of await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })) {
+          const survivorDossier = entry.survivorDossierId ?? dossier;
+          if (entry.survivorKey == null) lost.push(entry);
+          else if (survivorDossier === dossier) {
+            if (hasRow.get(entry.survivorKey) === undefined) lost.push(entry);
+          } else elsewhere.push(entry);
+        }
+        for (const [survivorDossier, entries] of groupBy(elsewhere, (entry) => entry.survivorDossierId!)) {
+          const found = await target.resolveKeys(
+            entity,
+            survivorDossier,
+            entries.map((entry) => entry.survivorKey!),
+          );
+          lost.push(...entries.filter((entry) => !found.has(entry.survivorKey!)));
+        }
+      }
+      const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
+      entities.push({
+        entity,
+        source: sourceCount,
+        loaded: loadedCount,
+        merged,
+        skipped,
+        rejected,
+        unaccounted,
+        targetRows,
+        contentMismatches,
+        extraInTarget,
+        orphans,
+        mergedIntoMissing: lost.length,
+        referencesToMerged,
+        samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
+          0,
+          10,
+        ),
+        ok:
+          unaccounted === 0 &&
+          contentMismatches === 0 &&
+          extraInTarget === 0 &&
+          orphans === 0 &&
+          lost.length === 0,
       });
+    }
+    const accounting = proof.finish();
+    const balances: DossierReconciliation['balances'] =
+      accounting === undefined
+        ? undefined
+        : {
+            sourceDebit: accounting.totals.source.debit,
+            sourceCredit: accounting.totals.source.credit,
+            targetDebit: accounting.totals.target.debit,
+            targetCredit: accounting.totals.target.credit,
+            differences: accounting.accounts
+              .filter((row) => !row.ok)
+              .map((row) => ({
+                account: row.key,
+                sourceDebit: row.source.debit,
+                sourceCredit: row.source.credit,
+                targetDebit: row.target.debit,
+                targetCredit: row.target.credit,
+                rejectedDebit: row.notLoaded.debit,
+                rejectedCredit: row.notLoaded.credit,
+                ok: false,
+              })),
+            accounts: accounting.accounts.length,
+          };
+    const ok = entities.every((entity) => entity.ok) && (accounting === undefined || accounting.ok);
+    return {
+      id: dossier,
+      ok,
+      entities,
+      ...(balances === undefined ? {} : { balances }),
+      ...(accounting === undefined ? {} : { accounting }),
+    };
+  };
+  return {
+    reconcileDossier,
+    close: () => {
+      scratch.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Reconciles the dossiers one after the other on this thread (see reconcileInThreads for several at once). */
+export const reconcile = async (options: {
+  loaded: LoadedPlan;
+  state: StateStore;
+  target: TargetStore;
+  dossiers?: readonly string[];
+  onDossier?: (done: number, total: number) => void;
+}): Promise<Reconciliation> => {
+  const dossierIds = await dossiersToReconcile(options.state, options.dossiers);
+  const reconciler = await openReconciler(options);
+  const results: DossierReconciliation[] = [];
+  try {
+    for (const dossier of dossierIds) {
+      results.push(await reconciler.reconcileDossier(dossier));
       options.onDossier?.(results.length, dossierIds.length);
     }
   } finally {
-    scratch.close();
-    rmSync(folder, { recursive: true, force: true });
+    reconciler.close();
   }
+  return summarizeReconciliation(results);
+};
 
+/** The whole reconciliation from its dossiers' (in the order given): ok only if every dossier is. */
+export const summarizeReconciliation = (results: readonly DossierReconciliation[]): Reconciliation => {
   const all = results.flatMap((dossier) => dossier.entities);
   const sum = (pick: (entity: EntityReconciliation) => number) =>
     all.reduce((total, entity) => total + pick(entity), 0);
