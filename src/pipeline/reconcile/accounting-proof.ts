@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { fromMicroUnits, toMicroUnits } from '../../core/money.js';
+import { statementCache } from '../../store/target/sqlite-statements.js';
 import { fieldText } from '../run/dossier-inputs.js';
 
 /** Debit, credit and line count of one group of entry lines (amounts as exact decimal text). */
@@ -147,6 +148,8 @@ const amounts = (debit: bigint | null, credit: bigint | null, lines: bigint | nu
  */
 export const createAccountingProof = (scratch: Database.Database) => {
   scratch.exec(schema);
+  // The same groupings and counts for every dossier: each SQL text parsed and planned once.
+  const prepare = statementCache(scratch);
   const insertJournal = scratch.prepare('INSERT OR IGNORE INTO proof_journal VALUES (?, ?, ?)');
   const insertEntry = scratch.prepare('INSERT OR IGNORE INTO proof_entry VALUES (?, ?, ?, ?, ?)');
   const insertLine = scratch.prepare(
@@ -208,12 +211,11 @@ export const createAccountingProof = (scratch: Database.Database) => {
     const sums = (prefix: string, when: string) =>
       `sum(CASE WHEN ${when} THEN debit END) AS ${prefix}d, sum(CASE WHEN ${when} THEN credit END) AS ${prefix}c,
        sum(CASE WHEN ${when} THEN 1 ELSE 0 END) AS ${prefix}n`;
-    const rows = scratch
-      .prepare(
-        `SELECT ${group} AS g, ${sums('s', "side = 'source'")}, ${sums('t', "side = 'target'")},
+    const rows = prepare(
+      `SELECT ${group} AS g, ${sums('s', "side = 'source'")}, ${sums('t', "side = 'target'")},
                 ${sums('x', 'not_loaded')}
          FROM proof_flat WHERE ${where} GROUP BY 1 ORDER BY 1`,
-      )
+    )
       .safeIntegers(true)
       .all() as SumRow[];
     return rows.map((row) => {
@@ -231,15 +233,14 @@ export const createAccountingProof = (scratch: Database.Database) => {
     });
   };
 
-  const count = (sql: string): number => (scratch.prepare(sql).get() as { n: number }).n;
+  const count = (sql: string): number => (prepare(sql).get() as { n: number }).n;
 
   const listedLines = (): ProofLine[] => {
     const facts = (prefix: string) =>
       `${prefix}.account AS ${prefix}_account, ${prefix}.aux AS ${prefix}_aux, ${prefix}.debit_text AS ${prefix}_debit,
        ${prefix}.credit_text AS ${prefix}_credit, ${prefix}.lettering AS ${prefix}_lettering`;
-    const rows = scratch
-      .prepare(
-        `SELECT listed.k AS k, listed.issue AS issue, ${facts('s')}, ${facts('t')} FROM (
+    const rows = prepare(
+      `SELECT listed.k AS k, listed.issue AS issue, ${facts('s')}, ${facts('t')} FROM (
            SELECT s.k AS k, 'content_differs' AS issue, s.rowid AS sr, t.rowid AS tr FROM proof_line s
              JOIN proof_line t ON t.side = 'target' AND t.k = s.k
              WHERE s.side = 'source' AND (s.account IS NOT t.account OR s.aux IS NOT t.aux OR s.debit IS NOT t.debit
@@ -253,8 +254,7 @@ export const createAccountingProof = (scratch: Database.Database) => {
            LIMIT ${MAX_LISTED_LINES}) AS listed
          LEFT JOIN proof_line s ON s.rowid = listed.sr LEFT JOIN proof_line t ON t.rowid = listed.tr
          ORDER BY CASE listed.issue WHEN 'not_loaded' THEN 1 ELSE 0 END, listed.k`,
-      )
-      .all() as Record<string, string | null>[];
+    ).all() as Record<string, string | null>[];
     const factsOf = (row: Record<string, string | null>, prefix: string): LineFacts | undefined =>
       row[`${prefix}_account`] === undefined ||
       (row[`${prefix}_account`] === null &&
@@ -283,24 +283,21 @@ export const createAccountingProof = (scratch: Database.Database) => {
   /** Year N's opening entries against year N-1's closing balance sheet, in the target (both years loaded). */
   const openingChecks = (): OpeningCheck[] => {
     const years = (
-      scratch
-        .prepare(
-          "SELECT DISTINCT year FROM proof_entry WHERE side = 'target' AND year IS NOT NULL ORDER BY year",
-        )
-        .all() as { year: string }[]
+      prepare(
+        "SELECT DISTINCT year FROM proof_entry WHERE side = 'target' AND year IS NOT NULL ORDER BY year",
+      ).all() as { year: string }[]
     ).map((row) => row.year);
     const checks: OpeningCheck[] = [];
     for (let index = 1; index < years.length; index += 1) {
       const previous = years[index - 1] as string;
       const year = years[index] as string;
       const balances = (filter: string, yearOf: string) =>
-        scratch
-          .prepare(
-            `SELECT l.account AS account, sum(coalesce(l.debit, 0) - coalesce(l.credit, 0)) AS net
+        prepare(
+          `SELECT l.account AS account, sum(coalesce(l.debit, 0) - coalesce(l.credit, 0)) AS net
              FROM proof_line l JOIN proof_entry e ON e.side = 'target' AND e.k = l.entry
              LEFT JOIN proof_journal j ON j.side = 'target' AND j.k = e.journal
              WHERE l.side = 'target' AND e.year = ? AND ${filter} GROUP BY l.account`,
-          )
+        )
           .safeIntegers(true)
           .all(yearOf) as { account: string | null; net: bigint }[];
       const closing = new Map(

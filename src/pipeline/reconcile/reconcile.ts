@@ -182,6 +182,17 @@ export const openReconciler = async (options: {
     }
   };
   const insertTarget = scratch.prepare('INSERT OR IGNORE INTO tgt (k, h) VALUES (?, ?)');
+  // One pass over the target's hashes: rows with a source record (loaded), of which differing, and rows with none.
+  const compareHashes = scratch.prepare(
+    `SELECT count(src.k) AS loaded, coalesce(sum(src.k IS NOT NULL AND tgt.h <> src.h), 0) AS mismatches,
+       coalesce(sum(src.k IS NULL), 0) AS extra
+     FROM tgt LEFT JOIN src USING (k)`,
+  );
+  const differingKeys = scratch.prepare(
+    `SELECT k FROM (SELECT tgt.k FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h
+       UNION ALL SELECT k FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)) LIMIT 10`,
+  );
+  const hasTargetRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
 
   // Per entity, made once for all dossiers: values by column name from values in target column order (one compiled
   // object literal), and a reader per column of the values read back (one shared `values[column.name]` would make
@@ -261,27 +272,19 @@ export const openReconciler = async (options: {
         }
         scratch.exec('COMMIT');
       }
-      const count = (sql: string) => (scratch.prepare(sql).get() as { n: number }).n;
-      const loadedCount = count('SELECT count(*) AS n FROM tgt JOIN src USING (k)');
-      const contentMismatches = count(
-        'SELECT count(*) AS n FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h',
-      );
-      const extraInTarget = count(
-        'SELECT count(*) AS n FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)',
-      );
-      const samples = (
-        scratch
-          .prepare(
-            `SELECT k FROM (SELECT tgt.k FROM tgt JOIN src USING (k) WHERE tgt.h <> src.h
-                UNION ALL SELECT k FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)) LIMIT 10`,
-          )
-          .all() as { k: string }[]
-      ).map((row) => row.k);
+      const {
+        loaded: loadedCount,
+        mismatches: contentMismatches,
+        extra: extraInTarget,
+      } = compareHashes.get() as { loaded: number; mismatches: number; extra: number };
+      const samples =
+        contentMismatches + extraInTarget === 0
+          ? []
+          : (differingKeys.all() as { k: string }[]).map((row) => row.k);
       const skipped = ledger.get(`${dossier}/${entity}/skipped`) ?? 0;
       const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
       const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
       const orphans = await target.countOrphans(entity, dossier);
-      const hasRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
       const lost: LedgerEntry[] = [];
       if (merged > 0) {
         // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
@@ -290,7 +293,7 @@ export const openReconciler = async (options: {
           const survivorDossier = entry.survivorDossierId ?? dossier;
           if (entry.survivorKey == null) lost.push(entry);
           else if (survivorDossier === dossier) {
-            if (hasRow.get(entry.survivorKey) === undefined) lost.push(entry);
+            if (hasTargetRow.get(entry.survivorKey) === undefined) lost.push(entry);
           } else elsewhere.push(entry);
         }
         for (const [survivorDossier, entries] of groupBy(elsewhere, (entry) => entry.survivorDossierId!)) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import { CellKind, type SqliteRows } from './sqlite-rows.js';
+import { statementCache } from './sqlite-statements.js';
 import { quoteIdentifier, targetColumns } from './target-ddl.js';
 import { checkpointParameters, checkpointUpsertSql } from './target-sql.js';
 import type { LoadCheckpoint } from './target-store.js';
@@ -37,17 +38,8 @@ const TEXT_CELL = 'CAST(substr(@text, ?, ?) AS TEXT)';
  * cell is the slice SQLite cuts from them at a start and length bound as integers.
  */
 export const createSqliteBatchWriter = (db: Database.Database) => {
-  const statements = new Map<string, Database.Statement>();
-  const statement = (sql: string): Database.Statement => {
-    let prepared = statements.get(sql);
-    if (prepared === undefined) {
-      // Each entity, mode and set of empty columns has its statements: few per run, but bounded all the same.
-      if (statements.size >= 256) statements.clear();
-      prepared = db.prepare(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared;
-  };
+  // Each entity, mode and set of empty columns has its statements: few per run, but bounded all the same.
+  const statement = statementCache(db);
 
   const insertSql = (
     entity: EntityName,

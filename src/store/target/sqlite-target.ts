@@ -7,6 +7,7 @@ import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
 import { EncodedBatches } from './encoded-batches.js';
 import { encodeSqliteRows, type SqliteRows } from './sqlite-rows.js';
+import { statementCache } from './sqlite-statements.js';
 import { SqliteWriterHandle, writerThreadScript, type SqliteWriterOptions } from './sqlite-writer-handle.js';
 import { bookLineFromRow, bookLinesSql, type BookLine } from './book-lines.js';
 import { dossierFromRow } from './dossier-row.js';
@@ -33,7 +34,7 @@ interface BatchSteps {
 export class SqliteTarget implements TargetStore {
   readonly dialect = 'sqlite';
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statement: (sql: string) => Database.Statement;
 
   /** Started at the first batch, once the schema exists; absent where no thread can run. */
   private writerThread: SqliteWriterHandle | undefined;
@@ -48,6 +49,7 @@ export class SqliteTarget implements TargetStore {
     private readonly options: SqliteWriterOptions = {},
   ) {
     this.db = openSqliteDatabase(file);
+    this.statement = statementCache(this.db);
   }
 
   /**
@@ -63,15 +65,6 @@ export class SqliteTarget implements TargetStore {
     }
     this.sameThreadWriter ??= createSqliteBatchWriter(this.db);
     return this.sameThreadWriter;
-  }
-
-  private statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 
   ensureSchema(): Promise<void> {
