@@ -7,6 +7,7 @@ import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { fieldText, planInputs, type EntityInputs } from './dossier-inputs.js';
+import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
 import { readRegistry } from './read-registry.js';
 
@@ -166,6 +167,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const rejectedSamples: LedgerEntry[] = [];
   const entityTotals: Record<string, StepCounts> = {};
   let removedStaleRows = 0;
+  const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
   for (const dossier of selected) {
     const dryRunKeys: DryRunKeys = new Map();
     const entities: Record<string, StepCounts> = {};
@@ -182,7 +184,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         map: mappings.get(entity)!,
         references: references.get(entity)!,
         redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
-        sources: entityInput.open(dossier.id),
+        sources: reads.share(entityPlan.source, entityInput.open(dossier.id)),
         filterField: entityInput.filterField,
         batchSize: plan.batchSize,
         maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
@@ -224,6 +226,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         break;
       }
     }
+    reads.clear();
     dossiersDone++;
     perDossier.push({ id: dossier.id, status, entities });
     progress(dossier.id, undefined, true);
