@@ -16,6 +16,7 @@ import { fieldText, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
+import { sharedSourceReads } from '../run/shared-source-reads.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
 
@@ -204,6 +205,8 @@ export const openReconciler = async (options: {
     }),
   );
 
+  // Entities read off one file (a FEC) read it once per dossier, as in the run.
+  const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
   const reconcileDossier = async (dossier: string): Promise<DossierReconciliation> => {
     const entities: EntityReconciliation[] = [];
     proof.reset();
@@ -238,7 +241,7 @@ export const openReconciler = async (options: {
         return copy;
       };
       let sourceCount = 0;
-      for (const source of input.open(dossier)) {
+      for (const source of reads.share(entityPlan.source, input.open(dossier))) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
           scratch.exec('BEGIN');
           for (const record of batch) {
@@ -332,6 +335,7 @@ export const openReconciler = async (options: {
           lost.length === 0,
       });
     }
+    reads.clear();
     const accounting = proof.finish();
     const balances: DossierReconciliation['balances'] =
       accounting === undefined
