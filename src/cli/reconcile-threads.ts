@@ -60,7 +60,7 @@ export const reconcileInThreads = async (options: {
   session: Session;
   dossiers?: readonly string[] | undefined;
   threads?: number | undefined;
-  onDossier?: (done: number, total: number) => void;
+  onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void;
 }): Promise<Reconciliation> => {
   const { session } = options;
   const ids = await dossiersToReconcile(session.state, options.dossiers);
@@ -96,7 +96,7 @@ export const reconcileInThreads = async (options: {
         else if (message.type === 'ready') dispatch();
         else {
           results.set(message.result.id, message.result);
-          options.onDossier?.(results.size, ids.length);
+          options.onDossier?.(results.size, ids.length, message.result);
           dispatch();
         }
       });

@@ -1,5 +1,5 @@
 import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
-import type { Reconciliation } from '../pipeline/reconcile/reconcile.js';
+import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
 import { formatDuration, formatNumber, type Output } from './output.js';
 
 export const renderProgress = (output: Output) => (progress: RunProgress) => {
@@ -11,6 +11,23 @@ export const renderProgress = (output: Output) => (progress: RunProgress) => {
   output.progress(
     `dossiers ${progress.dossiersDone}/${progress.dossiersTotal} · ${formatNumber(progress.records)} records · ${formatNumber(progress.recordsPerSecond)} rec/s${eta}${where}`,
   );
+};
+
+/**
+ * Live progress of a reconciliation: dossiers done, the records they held, the rate and the time left (from the
+ * dossiers done so far: their sizes vary, so the estimate settles as they add up).
+ */
+export const renderReconcileProgress = (output: Output) => {
+  const started = Date.now();
+  let records = 0;
+  return (done: number, total: number, dossier: DossierReconciliation): void => {
+    for (const entity of dossier.entities) records += entity.source;
+    const elapsedMs = Math.max(Date.now() - started, 1);
+    const etaMs = (elapsedMs * (total - done)) / done;
+    output.progress(
+      `reconciling dossiers ${done}/${total} · ${formatNumber(records)} records · ${formatNumber((records * 1000) / elapsedMs)} rec/s · ETA ${formatDuration(etaMs)}`,
+    );
+  };
 };
 
 export const renderRunSummary = (output: Output, summary: RunSummary): void => {

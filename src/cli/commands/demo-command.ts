@@ -11,7 +11,12 @@ import { linkClients } from '../../pipeline/link/link-clients.js';
 import { reconcileInThreads } from '../reconcile-threads.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput, formatDuration, formatNumber } from '../output.js';
-import { renderProgress, renderReconciliation, renderRunSummary } from '../render-run.js';
+import {
+  renderProgress,
+  renderReconcileProgress,
+  renderReconciliation,
+  renderRunSummary,
+} from '../render-run.js';
 import { withSession } from '../session.js';
 
 export interface DemoCommandOptions {
@@ -73,7 +78,7 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
       const reconciliation = await reconcileInThreads({
         request: { plan: planFile, state: undefined },
         session,
-        onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+        onDossier: renderReconcileProgress(output),
       });
       // The proof per dossier, as a firm would hand it to an auditor.
       const packs = await writeEvidencePacks({

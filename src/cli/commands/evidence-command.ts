@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
 import { createOutput } from '../output.js';
 import { reconcileInThreads } from '../reconcile-threads.js';
+import { renderReconcileProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
 export interface EvidenceCommandOptions {
@@ -29,7 +30,7 @@ export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<
         session,
         dossiers: options.dossier,
         threads: options.threads,
-        onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+        onDossier: renderReconcileProgress(output),
       });
       const packs = await writeEvidencePacks({
         loaded: session.loaded,

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { createOutput } from '../output.js';
 import { reconcileInThreads } from '../reconcile-threads.js';
-import { renderReconciliation } from '../render-run.js';
+import { renderReconcileProgress, renderReconciliation } from '../render-run.js';
 import { withSession } from '../session.js';
 
 export interface ReconcileCommandOptions {
@@ -21,7 +21,7 @@ export const reconcileCommand = async (options: ReconcileCommandOptions): Promis
       session,
       dossiers: options.dossier,
       threads: options.threads,
-      onDossier: (done, total) => output.progress(`reconciling dossiers ${done}/${total}`),
+      onDossier: renderReconcileProgress(output),
     }),
   );
   renderReconciliation(output, result);

@@ -383,15 +383,16 @@ export const reconcile = async (options: {
   state: StateStore;
   target: TargetStore;
   dossiers?: readonly string[];
-  onDossier?: (done: number, total: number) => void;
+  onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void;
 }): Promise<Reconciliation> => {
   const dossierIds = await dossiersToReconcile(options.state, options.dossiers);
   const reconciler = await openReconciler(options);
   const results: DossierReconciliation[] = [];
   try {
     for (const dossier of dossierIds) {
-      results.push(await reconciler.reconcileDossier(dossier));
-      options.onDossier?.(results.length, dossierIds.length);
+      const result = await reconciler.reconcileDossier(dossier);
+      results.push(result);
+      options.onDossier?.(results.length, dossierIds.length, result);
     }
   } finally {
     reconciler.close();

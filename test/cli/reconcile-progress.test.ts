@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { Output } from '../../src/cli/output.js';
+import { renderReconcileProgress } from '../../src/cli/render-run.js';
+import type { DossierReconciliation } from '../../src/pipeline/reconcile/reconcile.js';
+
+/** An Output that keeps the progress lines it is given, as a terminal would show them one after the other. */
+const recordingOutput = (): Output & { lines: string[] } => {
+  const lines: string[] = [];
+  return {
+    json: false,
+    interactive: true,
+    lines,
+    info: () => undefined,
+    result: () => undefined,
+    progress: (line) => lines.push(line),
+    clearProgress: () => undefined,
+  };
+};
+
+const dossier = (id: string, sources: number[]): DossierReconciliation =>
+  ({
+    id,
+    ok: true,
+    entities: sources.map((source) => ({ entity: 'entry_line', source })),
+  }) as unknown as DossierReconciliation;
+
+describe('reconcile progress on a terminal', () => {
+  it('shows dossiers done of all, the records they held, a rate and the time left', () => {
+    const output = recordingOutput();
+    const onDossier = renderReconcileProgress(output);
+    onDossier(1, 4, dossier('D1', [1000, 200]));
+    onDossier(2, 4, dossier('D2', [300]));
+    expect(output.lines).toHaveLength(2);
+    expect(output.lines[0]).toMatch(/^reconciling dossiers 1\/4 · 1,200 records · [\d,]+ rec\/s · ETA /);
+    expect(output.lines[1]).toMatch(/^reconciling dossiers 2\/4 · 1,500 records · [\d,]+ rec\/s · ETA /);
+  });
+});
