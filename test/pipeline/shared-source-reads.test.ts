@@ -59,6 +59,37 @@ describe('sharedSourceReads: a file read by several entities of a dossier is rea
     expect(await count(second!)).toBe(2);
   });
 
+  it('counts its budget over all the files of the dossier: a second file that would pass it is not kept', async () => {
+    await freshSample();
+    const otherPath = path.join(dir, `other-${SAMPLE}`);
+    await copyFile(file.path, otherPath);
+    const other = { path: otherPath, relative: `other-${SAMPLE}` };
+    const oneFile = (await readFile(file.path)).length;
+    // Room for one of the two files, not for both.
+    const reads = sharedSourceReads(fecPlanSources, Math.round(oneFile * 1.5));
+    const [first, second] = reads.share(fecSpec, [open(), fecSource(fecSpec, other, dir)]);
+    expect(await count(first!)).toBe(5422);
+    expect(await count(second!)).toBe(5422);
+    await writeFile(file.path, shortVersion);
+    await writeFile(otherPath, shortVersion);
+    const [firstAgain, secondAgain] = reads.share(fecSpec, [open(), fecSource(fecSpec, other, dir)]);
+    expect(await count(firstAgain!)).toBe(5422);
+    expect(await count(secondAgain!)).toBe(2);
+  });
+
+  it('lets go of a file once the last entity that reads it has had it', async () => {
+    await freshSample();
+    const reads = sharedSourceReads([fecSpec, fecSpec]);
+    const [first] = reads.share(fecSpec, [open()]);
+    expect(await count(first!)).toBe(5422);
+    await writeFile(file.path, shortVersion);
+    const [second] = reads.share(fecSpec, [open()]);
+    expect(await count(second!)).toBe(5422);
+    // Both readers of the plan have read it: a third read (none in a run) finds the file as it is now.
+    const [third] = reads.share(fecSpec, [open()]);
+    expect(await count(third!)).toBe(2);
+  });
+
   it('keeps nothing of a read stopped before its end (a threshold crossed)', async () => {
     await freshSample();
     const reads = sharedSourceReads(fecPlanSources);

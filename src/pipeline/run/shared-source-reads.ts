@@ -3,23 +3,33 @@ import type { ReadOptions, ReadProgress, RecordSource, SourceNotice } from '../.
 import type { SourceRecord } from '../../core/source-record.js';
 
 /**
- * Raw text kept per source, at most: 8 MiB of FEC lines is about 55,000 lines, and their parsed records take about
+ * Raw text kept for one dossier, all its files together, at most: 8 MiB of FEC lines is about 55,000 lines, and their parsed records take about
  * 20 times their text on the heap (a run of 200 generated dossiers peaked at 507 MB instead of 336 MB; 2 MiB: 404 MB
  * but 10% slower). Larger sources are read again by each entity, streaming as before.
  */
 export const SHARED_READ_BUDGET = 8 * 2 ** 20;
 
-/** What a record costs the budget: its raw text, or a flat guess for sources that keep none (XLSX, JSON). */
-const recordWeight = (record: SourceRecord): number => record.raw?.length ?? 256;
+/** What a record costs the budget: its raw text, or for sources that keep none (XLSX, JSON) the text of its values. */
+const recordWeight = (record: SourceRecord): number => {
+  if (record.raw !== undefined) return record.raw.length;
+  let weight = 16;
+  for (const value of Object.values(record.fields)) weight += typeof value === 'string' ? value.length : 8;
+  return weight;
+};
 
 type Kept =
+  /** Being read, and kept as it goes. */
   | { readonly kind: 'reading' }
-  | { readonly kind: 'too-large' }
+  /** Not kept (over the budget, or released after its last reader): each reader reads the file itself. */
+  | { readonly kind: 'not-kept' }
   | {
       readonly kind: 'complete';
       readonly batches: readonly SourceRecord[][];
       readonly notices: readonly SourceNotice[];
       readonly progress: ReadProgress | undefined;
+      readonly weight: number;
+      /** Reads so far, the first included: at the last reader the records are released. */
+      reads: number;
     };
 
 /**
@@ -41,13 +51,15 @@ export const sharedSourceReads = (
   budget = SHARED_READ_BUDGET,
 ): SharedSourceReads => {
   const kept = new Map<string, Kept>();
+  /** Weight of what the dossier keeps now, the read in progress included. */
+  let used = 0;
   const readers = new Map<string, number>();
   for (const spec of sources) {
     const text = JSON.stringify(spec);
     readers.set(text, (readers.get(text) ?? 0) + 1);
   }
 
-  const shared = (source: RecordSource, identity: string): RecordSource => {
+  const shared = (source: RecordSource, identity: string, readerCount: number): RecordSource => {
     const complete = () => {
       const state = kept.get(identity);
       return state?.kind === 'complete' ? state : undefined;
@@ -59,6 +71,11 @@ export const sharedSourceReads = (
         const state = kept.get(identity);
         if (state?.kind === 'complete') {
           yield* state.batches;
+          state.reads += 1;
+          if (state.reads >= readerCount) {
+            kept.set(identity, { kind: 'not-kept' });
+            used -= state.weight;
+          }
           return;
         }
         if (state !== undefined) {
@@ -73,10 +90,14 @@ export const sharedSourceReads = (
         try {
           for await (const batch of source.read(options)) {
             if (batches !== undefined) {
-              for (const record of batch) weight += recordWeight(record);
-              if (weight > budget) {
+              let batchWeight = 0;
+              for (const record of batch) batchWeight += recordWeight(record);
+              weight += batchWeight;
+              used += batchWeight;
+              if (used > budget) {
                 batches = undefined;
-                kept.set(identity, { kind: 'too-large' });
+                used -= weight;
+                kept.set(identity, { kind: 'not-kept' });
               } else batches.push(batch);
             }
             yield batch;
@@ -90,8 +111,13 @@ export const sharedSourceReads = (
                 batches,
                 notices: [...(source.notices?.() ?? [])],
                 progress: source.progress?.(),
+                weight,
+                reads: 1,
               });
-            } else kept.delete(identity);
+            } else {
+              used -= weight;
+              kept.delete(identity);
+            }
           }
         }
       },
@@ -106,10 +132,12 @@ export const sharedSourceReads = (
     share(spec, sources) {
       const specText = JSON.stringify(spec);
       if (!('path' in spec) || (readers.get(specText) ?? 0) < 2) return [...sources];
-      return sources.map((source) => shared(source, `${specText}\u0000${source.name}`));
+      const readerCount = readers.get(specText) ?? 0;
+      return sources.map((source) => shared(source, `${specText}\u0000${source.name}`, readerCount));
     },
     clear() {
       kept.clear();
+      used = 0;
     },
   };
 };
