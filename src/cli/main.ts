@@ -33,14 +33,15 @@ const stateOption = () =>
   new Option('--state <location>', "state store: SQLite file or postgres:// URL (default: the plan's)");
 const jsonOption = () => new Option('--json', 'print the result as JSON on stdout, no progress');
 const threadsOption = () =>
-  new Option('--threads <n>', 'dossiers reconciled at once (default: one per core, at most 4)').argParser(
-    (value) => {
-      const threads = Number(value);
-      if (!Number.isInteger(threads) || threads < 1)
-        throw new InvalidArgumentError('expected a whole number of threads, 1 or more.');
-      return threads;
-    },
-  );
+  new Option(
+    '--threads <n>',
+    'dossiers reconciled at once (default: one per core, at most 4; never more than the cores)',
+  ).argParser((value) => {
+    const threads = Number(value);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new InvalidArgumentError('expected a whole number of threads, 1 or more.');
+    return threads;
+  });
 
 /** Runs a command and turns any failure into one line on stderr and a meaningful exit code. */
 const action =

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReconciler } from '../pipeline/reconcile/reconcile.js';
 import type {
-  ReconcileRequest,
+  ReconcileThreadData,
   ReconcileThreadCommand,
   ReconcileThreadMessage,
 } from './reconcile-threads.js';
@@ -13,7 +13,7 @@ import { withSession } from './session.js';
 import { threadErrorOf } from './thread-error.js';
 
 const port = parentPort!;
-const request = workerData as ReconcileRequest;
+const request = workerData as ReconcileThreadData;
 const post = (message: ReconcileThreadMessage) => port.postMessage(message);
 const nextCommand = () => new Promise<ReconcileThreadCommand>((resolve) => port.once('message', resolve));
 
@@ -23,6 +23,7 @@ try {
       loaded: session.loaded,
       state: session.state,
       target: session.target!,
+      scratchDir: request.scratchDir,
     });
     try {
       post({ type: 'ready' });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -6,6 +6,7 @@ import { CutoverError, ErrorCode } from '../core/errors.js';
 import {
   dossiersToReconcile,
   reconcile,
+  scratchFolder,
   summarizeReconciliation,
   type DossierReconciliation,
   type Reconciliation,
@@ -17,6 +18,11 @@ import { errorFromThread, type ThreadError } from './thread-error.js';
 export interface ReconcileRequest {
   readonly plan: string;
   readonly state: string | undefined;
+}
+
+/** What a thread is started with: the request, and the folder for its scratch file (the caller removes it). */
+export interface ReconcileThreadData extends ReconcileRequest {
+  readonly scratchDir: string;
 }
 
 /** From a reconcile thread: ready for a dossier, one dossier's result, or the error that stopped it. */
@@ -42,7 +48,9 @@ const YOUNG_GENERATION_MB = 96;
 
 /**
  * Threads by default: one per core, at most 4. Each thread holds its own plan inputs, scratch file, heap and
- * connections; past a few, the disk and the target's server are what they wait for.
+ * connections; past a few, the disk and the target's server are what they wait for. More threads than cores are
+ * never started: each dossier keeps a core busy, so they could only wait for one another, with a heap and
+ * connections each (a PostgreSQL server refuses clients past its max_connections).
  */
 export const defaultReconcileThreads = (): number => Math.min(availableParallelism(), 4);
 
@@ -64,7 +72,7 @@ export const reconcileInThreads = async (options: {
 }): Promise<Reconciliation> => {
   const { session } = options;
   const ids = await dossiersToReconcile(session.state, options.dossiers);
-  const threads = Math.min(options.threads ?? defaultReconcileThreads(), ids.length);
+  const threads = Math.min(options.threads ?? defaultReconcileThreads(), availableParallelism(), ids.length);
   if (threads === 0 || !existsSync(fileURLToPath(threadScript))) {
     return reconcile({
       loaded: session.loaded,
@@ -75,14 +83,30 @@ export const reconcileInThreads = async (options: {
     });
   }
   const results = new Map<string, DossierReconciliation>();
+  // Scratch folders are made and removed here, not in the threads: a thread that dies (out of memory, killed)
+  // would leave its folder behind, and so would Ctrl-C, which ends the process without unwinding the threads.
+  const folders = Array.from({ length: threads }, () => scratchFolder());
+  const removeFolders = () => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeFolders();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    // Ended by the signal as before, now that nothing is left behind.
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   await new Promise<void>((resolve, reject) => {
     let next = 0;
     let running = threads;
     let failure: Error | undefined;
     const fail = (error: Error) => (failure ??= error);
-    for (let index = 0; index < threads; index++) {
+    for (const scratchDir of folders) {
+      const data: ReconcileThreadData = { ...options.request, scratchDir };
       const worker = new Worker(threadScript, {
-        workerData: options.request,
+        workerData: data,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       });
       const send = (command: ReconcileThreadCommand) => worker.postMessage(command);
@@ -100,9 +124,19 @@ export const reconcileInThreads = async (options: {
           dispatch();
         }
       });
-      worker.on('error', fail);
+      worker.on('error', (error: Error & { code?: string }) =>
+        fail(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new CutoverError(
+                ErrorCode.INTERNAL,
+                `a reconcile thread ran out of memory (${error.message}): try fewer --threads`,
+              )
+            : error,
+        ),
+      );
       // A thread has closed its session (scratch file, target, state store) once it exits.
       worker.on('exit', (code) => {
+        rmSync(scratchDir, { recursive: true, force: true });
         if (code !== 0)
           fail(new CutoverError(ErrorCode.INTERNAL, `a reconcile thread stopped with exit code ${code}`));
         if (--running > 0) return;
@@ -117,6 +151,10 @@ export const reconcileInThreads = async (options: {
         else resolve();
       });
     }
+  }).finally(() => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    removeFolders();
   });
   return summarizeReconciliation(ids.map((id) => results.get(id)!));
 };

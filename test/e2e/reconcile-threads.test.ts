@@ -86,6 +86,29 @@ describe('cutover reconcile in several threads', () => {
     expect(reconciliation.totals.unaccounted).toBe(0);
   }, 60_000);
 
+  it('refuses a --dossier that names no dossier (exit 2, the id named) in run, reconcile and evidence', async () => {
+    const plan = path.join(dir, 'cutover.yaml');
+    for (const command of [
+      ['run', '--dry-run'],
+      ['reconcile'],
+      ['evidence', '--out', path.join(dir, 'ev')],
+    ]) {
+      const result = await cli([
+        ...command,
+        '--plan',
+        plan,
+        '--dossier',
+        'D0001',
+        '--dossier',
+        'D9999',
+        '--json',
+      ]);
+      expect(result.code, describeResult(result)).toBe(ExitCode.BAD_PLAN);
+      expect(result.stderr).toContain('unknown dossier D9999');
+      expect(result.stdout).toBe('');
+    }
+  }, 60_000);
+
   it('refuses a thread count that is not a whole number of 1 or more, before doing anything', async () => {
     for (const threads of ['0', 'two', '1.5']) {
       const result = await cli(['reconcile', '--plan', path.join(dir, 'cutover.yaml'), '--threads', threads]);

@@ -16,6 +16,7 @@ import { fieldText, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
+import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
 import { sharedSourceReads } from '../run/shared-source-reads.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
@@ -117,10 +118,17 @@ const proofColumns = {
 
 const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
 
+/** A new folder for a reconciler's scratch file (hashes and proof rows of the dossier at hand). */
+export const scratchFolder = (): string => mkdtempSync(join(tmpdir(), 'cutover-reconcile-'));
+
 /** The dossiers a reconciliation covers: those of the state store, or the ones asked for, in the store's order. */
 export const dossiersToReconcile = async (state: StateStore, only?: readonly string[]): Promise<string[]> => {
-  const wanted = only === undefined ? undefined : new Set(only);
-  return (await state.listDossiers()).map((dossier) => dossier.id).filter((id) => wanted?.has(id) ?? true);
+  const known = (await state.listDossiers()).map((dossier) => dossier.id);
+  if (only === undefined) return known;
+  // A mistyped id must not pass for a dossier that reconciles (0 dossiers, all ok).
+  refuseUnknownDossiers(only, known);
+  const wanted = new Set(only);
+  return known.filter((id) => wanted.has(id));
 };
 
 /** Reconciles one dossier at a time, with what all dossiers share (plan inputs, ledger counts, scratch file) set up once. */
@@ -139,6 +147,8 @@ export const openReconciler = async (options: {
   loaded: LoadedPlan;
   state: StateStore;
   target: TargetStore;
+  /** An empty folder for the scratch file, made by a caller that removes it itself; else one in the temp dir. */
+  scratchDir?: string;
 }): Promise<Reconciler> => {
   const { loaded, state, target } = options;
   const plan = loaded.plan;
@@ -148,7 +158,7 @@ export const openReconciler = async (options: {
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);
 
-  const folder = mkdtempSync(join(tmpdir(), 'cutover-reconcile-'));
+  const folder = options.scratchDir ?? scratchFolder();
   const scratch = new Database(join(folder, 'scratch.db'));
   scratch.pragma('journal_mode = OFF');
   scratch.pragma('synchronous = OFF');

@@ -10,6 +10,7 @@ import { fieldText, planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
 import { readRegistry } from './read-registry.js';
+import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
 
 export interface RunProgress {
   readonly runId: string;
@@ -126,10 +127,13 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   }
   const known = new Map(registry.map((dossier) => [dossier.id, dossier]));
   const allDossiers = [...dossierIds].sort().map((id) => known.get(id) ?? { id, name: null, attributes: {} });
-  const selected =
-    options.dossiers === undefined
-      ? allDossiers
-      : allDossiers.filter((d) => options.dossiers!.includes(d.id));
+  if (options.dossiers !== undefined)
+    refuseUnknownDossiers(
+      options.dossiers,
+      allDossiers.map((dossier) => dossier.id),
+    );
+  const wanted = options.dossiers === undefined ? undefined : new Set(options.dossiers);
+  const selected = wanted === undefined ? allDossiers : allDossiers.filter((d) => wanted.has(d.id));
   if (!dryRun) {
     await state.upsertDossiers(selected);
     await target.upsertDossiers(selected);
