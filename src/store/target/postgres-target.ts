@@ -78,6 +78,10 @@ export class PostgresTarget implements TargetStore {
 
   static async connect(url: string, schema: string): Promise<PostgresTarget> {
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000, types });
+    // A client in use whose connection drops (server restarted, backend terminated) emits 'error', which with no
+    // listener would end the process; the query or cursor in flight fails with the same error and reports it.
+    // Registered first: the probe's client below goes back to the pool and is used again.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       const client = await pool.connect();
       client.release();
@@ -402,17 +406,45 @@ export class PostgresTarget implements TargetStore {
   async *readRows(entity: EntityName, dossier: string, batchSize = 5000): AsyncIterable<TargetRowRead[]> {
     const read = targetRowReader(targetColumns(entity));
     const text = readBackSql(this.shape, entity, 't.source_key');
-    const client = await this.pool.connect();
-    const cursor = client.query(new Cursor<unknown[]>(text, [dossier], { rowMode: 'array' }));
+    const failed = (error: unknown) =>
+      new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `reading back ${entity} of dossier ${dossier} from PostgreSQL: ${messageOf(error)}`,
+        { cause: error, context: { entity, dossier } },
+      );
+    let client: pg.PoolClient;
     try {
-      for (;;) {
-        const rows = await cursor.read(batchSize);
-        if (rows.length === 0) break;
-        yield rows.map(read);
+      client = await this.pool.connect();
+    } catch (error) {
+      throw failed(error);
+    }
+    let failure: unknown;
+    try {
+      const cursor = client.query(new Cursor<unknown[]>(text, [dossier], { rowMode: 'array' }));
+      // A connection lost while no read is pending is an 'error' event on the cursor (else uncaught, the end of
+      // the process); the next read then fails with it.
+      cursor.on('error', (error: unknown) => (failure ??= error));
+      try {
+        for (;;) {
+          let rows: unknown[][];
+          try {
+            rows = await cursor.read(batchSize);
+          } catch (error) {
+            failure = error;
+            throw failed(error);
+          }
+          if (rows.length === 0) break;
+          yield rows.map(read);
+        }
+      } finally {
+        if (failure === undefined) await cursor.close();
       }
+    } catch (error) {
+      failure ??= error;
+      throw error instanceof CutoverError ? error : failed(error);
     } finally {
-      await cursor.close();
-      client.release();
+      // A client that failed is not given back to the pool for reuse.
+      client.release(failure === undefined ? undefined : (failure as Error));
     }
   }
 
