@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/store/state/state-store.js';
 import { tempDir } from '../support/stores.js';
@@ -431,5 +432,22 @@ entities:
     expect(summary.dossiers).toEqual({ total: 1, done: 0, thresholdCrossed: ['crm'] });
     expect(summary.records).toEqual({ read: 1000, loaded: 750, merged: 0, skipped: 0, rejected: 250 });
     expect(summary.entities.deal).toBeUndefined();
+
+    // The process dies after that dossier stopped, before the run is recorded as finished (a later dossier was
+    // loading): the same command resumes the run, and must stop the dossier where the uninterrupted run did.
+    const state = new Database(defaultStatePath(run.dir));
+    state
+      .prepare(
+        "UPDATE run SET status = 'running', finished_at = NULL WHERE id = (SELECT id FROM run ORDER BY started_at DESC LIMIT 1)",
+      )
+      .run();
+    state.close();
+    const resumed = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml'), '--json']);
+    expect(resumed.code, describeResult(resumed)).toBe(3);
+    const resumedSummary = parseJsonStdout<RunJson & { resumed: boolean }>(resumed);
+    expect(resumedSummary.resumed).toBe(true);
+    expect(resumedSummary.records).toEqual({ read: 1000, loaded: 750, merged: 0, skipped: 0, rejected: 250 });
+    expect(run.rows('contact')).toHaveLength(750);
+    expect(await readLedger(defaultStatePath(run.dir))).toHaveLength(250);
   });
 });

@@ -113,6 +113,10 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       return { status: 'done', counts: await withMerged(previous), notices, samples, removed: 0 };
     // Merged records before the checkpoint are counted again while replaying (below): the ledger may also hold
     // those of a batch whose target commit the crash prevented, so its count would be too high.
+    // A unit stopped by its threshold is not an interrupted one: resuming must not load past where it stopped
+    // (the uninterrupted run stopped there too, right after the commit that crossed it).
+    if (thresholdCrossed(previous, input.maxRejectedRatio, false))
+      return { status: 'threshold_crossed', counts: await withMerged(previous), notices, samples, removed: 0 };
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
   } else if (!dryRun) {
