@@ -18,13 +18,15 @@ const terminateBackendOf = async (marker: string): Promise<number> => {
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   try {
-    const { rows: ended } = await admin.query<{ pid: number }>(
+    // The processes first, then each one ended: in one WHERE, nothing says the server would test the filter
+    // before calling pg_terminate_backend, and other tests' connections must live.
+    const { rows } = await admin.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'
-          AND pg_terminate_backend(pid)`,
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`,
       [marker],
     );
-    return ended.length;
+    for (const { pid } of rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    return rows.length;
   } finally {
     await admin.end();
   }

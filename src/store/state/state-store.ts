@@ -194,7 +194,14 @@ export class StateStore {
           max: 4,
           connectionTimeoutMillis: 10_000,
           options: `-c search_path="${schema}"`,
+          // Whose connections these are, for an administrator looking at pg_stat_activity.
+          application_name: `cutover state ${schema}`.slice(0, 63),
         });
+        // A connection the server ends (restart, idle timeout, an administrator) emits 'error', on the pool when
+        // it was idle, on its client when in use: with no listener either would end the process. The pool drops
+        // it; a query in flight fails with the error and reports it.
+        pool.on('error', () => undefined);
+        pool.on('connect', (client) => client.on('error', () => undefined));
         db = new Kysely<StateDatabase>({
           dialect: new SchemaScopedPostgresDialect({ pool }, schema ?? DEFAULT_STATE_SCHEMA),
         });
