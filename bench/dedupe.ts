@@ -111,7 +111,11 @@ const undecidedLinkF1 = async (workbench: Workbench, auto: number, decided: [num
   const { tp = 0, predicted = 0, actual = 0 } = row ?? {};
   const precision = predicted === 0 ? 1 : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+  };
 };
 
 const reviewLoop = [];

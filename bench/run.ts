@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { writeContactsCsv } from '../src/generator/contacts-csv.js';
+import { benchmarkContactColumns, writeContactsCsv } from '../src/generator/contacts-csv.js';
 import { benchFecPortfolio } from './fec-portfolio.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,18 +50,8 @@ const contactsFile = async (count: number): Promise<string> => {
   return path;
 };
 
-/** The contact fields the bench plan maps, each from the CSV column of the same name. */
-const mappedFields = [
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'mobile',
-  'job_title',
-  'postcode',
-  'city',
-  'created_at',
-];
+/** The contact fields the bench plan maps, each from the CSV column of the same name: every column but the key. */
+const mappedFields = benchmarkContactColumns.filter((column) => column !== 'contact_id');
 
 const plan = (file: string, target: string) => `version: 1
 name: bench-contacts

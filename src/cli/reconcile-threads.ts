@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { CutoverError, ErrorCode } from '../core/errors.js';
 import {
   dossiersToReconcile,
-  reconcile,
+  reconcileEach,
   scratchFolder,
   summarizeReconciliation,
   type DossierReconciliation,
@@ -74,13 +74,11 @@ export const reconcileInThreads = async (options: {
   const ids = await dossiersToReconcile(session.state, options.dossiers);
   const threads = Math.min(options.threads ?? defaultReconcileThreads(), availableParallelism(), ids.length);
   if (threads === 0 || !existsSync(fileURLToPath(threadScript))) {
-    return reconcile({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target!,
-      dossiers: ids,
-      ...(options.onDossier === undefined ? {} : { onDossier: options.onDossier }),
-    });
+    return reconcileEach(
+      { loaded: session.loaded, state: session.state, target: session.target! },
+      ids,
+      options.onDossier,
+    );
   }
   const results = new Map<string, DossierReconciliation>();
   // Scratch folders are made and removed here, not in the threads: a thread that dies (out of memory, killed)
@@ -136,7 +134,6 @@ export const reconcileInThreads = async (options: {
       );
       // A thread has closed its session (scratch file, target, state store) once it exits.
       worker.on('exit', (code) => {
-        rmSync(scratchDir, { recursive: true, force: true });
         if (code !== 0)
           fail(new CutoverError(ErrorCode.INTERNAL, `a reconcile thread stopped with exit code ${code}`));
         if (--running > 0) return;

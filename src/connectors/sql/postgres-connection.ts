@@ -101,4 +101,3 @@ export const connectPostgres = async (url: string): Promise<SqlConnection> => {
     },
   };
 };
-

@@ -396,13 +396,22 @@ export const reconcile = async (options: {
   onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void;
 }): Promise<Reconciliation> => {
   const dossierIds = await dossiersToReconcile(options.state, options.dossiers);
-  const reconciler = await openReconciler(options);
+  return reconcileEach(options, dossierIds, options.onDossier);
+};
+
+/** Reconciles the given dossiers (ids the state store knows) one after the other on this thread. */
+export const reconcileEach = async (
+  stores: { loaded: LoadedPlan; state: StateStore; target: TargetStore },
+  dossierIds: readonly string[],
+  onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void,
+): Promise<Reconciliation> => {
+  const reconciler = await openReconciler(stores);
   const results: DossierReconciliation[] = [];
   try {
     for (const dossier of dossierIds) {
       const result = await reconciler.reconcileDossier(dossier);
       results.push(result);
-      options.onDossier?.(results.length, dossierIds.length, result);
+      onDossier?.(results.length, dossierIds.length, result);
     }
   } finally {
     reconciler.close();

@@ -116,7 +116,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     // A unit stopped by its threshold is not an interrupted one: resuming must not load past where it stopped
     // (the uninterrupted run stopped there too, right after the commit that crossed it).
     if (thresholdCrossed(previous, input.maxRejectedRatio, false))
-      return { status: 'threshold_crossed', counts: await withMerged(previous), notices, samples, removed: 0 };
+      return {
+        status: 'threshold_crossed',
+        counts: await withMerged(previous),
+        notices,
+        samples,
+        removed: 0,
+      };
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
   } else if (!dryRun) {

@@ -131,8 +131,8 @@ export const sharedSourceReads = (
   return {
     share(spec, sources) {
       const specText = JSON.stringify(spec);
-      if (!('path' in spec) || (readers.get(specText) ?? 0) < 2) return [...sources];
       const readerCount = readers.get(specText) ?? 0;
+      if (!('path' in spec) || readerCount < 2) return [...sources];
       return sources.map((source) => shared(source, `${specText}\u0000${source.name}`, readerCount));
     },
     clear() {

@@ -419,30 +419,21 @@ export class PostgresTarget implements TargetStore {
       throw failed(error);
     }
     let failure: unknown;
+    const cursor = client.query(new Cursor<unknown[]>(text, [dossier], { rowMode: 'array' }));
+    // A connection lost while no read is pending is an 'error' event on the cursor (else uncaught, the end of the
+    // process); the next read then fails with it.
+    cursor.on('error', (error: unknown) => (failure ??= error));
     try {
-      const cursor = client.query(new Cursor<unknown[]>(text, [dossier], { rowMode: 'array' }));
-      // A connection lost while no read is pending is an 'error' event on the cursor (else uncaught, the end of
-      // the process); the next read then fails with it.
-      cursor.on('error', (error: unknown) => (failure ??= error));
-      try {
-        for (;;) {
-          let rows: unknown[][];
-          try {
-            rows = await cursor.read(batchSize);
-          } catch (error) {
-            failure = error;
-            throw failed(error);
-          }
-          if (rows.length === 0) break;
-          yield rows.map(read);
-        }
-      } finally {
-        if (failure === undefined) await cursor.close();
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) break;
+        yield rows.map(read);
       }
     } catch (error) {
-      failure ??= error;
-      throw error instanceof CutoverError ? error : failed(error);
+      failure = error;
+      throw failed(error);
     } finally {
+      if (failure === undefined) await cursor.close();
       // A client that failed is not given back to the pool for reuse.
       client.release(failure === undefined ? undefined : (failure as Error));
     }
