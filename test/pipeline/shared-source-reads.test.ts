@@ -27,6 +27,20 @@ const fecSpec: FecSourceSpec = { type: 'fec', path: 'fec/{dossier}/*FEC*.txt', e
 /** The specs of a plan whose journals, accounts and lines all read the FEC. */
 const fecPlanSources: SourceSpec[] = [fecSpec, fecSpec, fecSpec];
 
+/** A two-line FEC whose second line is Windows-1252, not UTF-8: its read gives an ENCODING_FALLBACK notice. */
+const writeMixedEncodingFec = () => {
+  const header =
+    'JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise\n';
+  const line = (label: string, debit: string, credit: string) =>
+    `VE\tVentes\t1\t20220105\t411000\tClients\t\t\tF1\t20220105\t${label}\t${debit}\t${credit}\t\t\t20220105\t\t\n`;
+  return writeFile(
+    file.path,
+    Buffer.concat([
+      Buffer.from(header + line('Vente', '120,00', '0,00')),
+      latin1(line('Vente très chère', '0,00', '120,00')),
+    ]),
+  );
+};
 const freshSample = () => copyFile(path.join(sharedFecDir, SAMPLE), file.path);
 const open = (): RecordSource => fecSource(fecSpec, file, dir);
 const count = async (source: RecordSource) => (await readAll(source, { batchSize: 500 })).records.length;
@@ -125,17 +139,7 @@ describe('sharedSourceReads: a file read by several entities of a dossier is rea
   });
 
   it("gives the next entity the first read's notices (a line that is not UTF-8)", async () => {
-    const header =
-      'JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise\n';
-    const line = (label: string, debit: string, credit: string) =>
-      `VE\tVentes\t1\t20220105\t411000\tClients\t\t\tF1\t20220105\t${label}\t${debit}\t${credit}\t\t\t20220105\t\t\n`;
-    await writeFile(
-      file.path,
-      Buffer.concat([
-        Buffer.from(header + line('Vente', '120,00', '0,00')),
-        latin1(line('Vente très chère', '0,00', '120,00')),
-      ]),
-    );
+    await writeMixedEncodingFec();
     const reads = sharedSourceReads(fecPlanSources);
     const [first] = reads.share(fecSpec, [open()]);
     await readAll(first!);
@@ -145,5 +149,17 @@ describe('sharedSourceReads: a file read by several entities of a dossier is rea
     const replayed = await readAll(second!);
     expect(replayed.records).toHaveLength(2);
     expect(second!.notices?.()).toEqual(notices);
+  });
+
+  it("gives the last entity that reads the file the first read's notices too, after letting the records go", async () => {
+    await writeMixedEncodingFec();
+    const reads = sharedSourceReads([fecSpec, fecSpec]);
+    const [first] = reads.share(fecSpec, [open()]);
+    await readAll(first!);
+    const notices = first!.notices?.() ?? [];
+    expect(notices.map((notice) => notice.code)).toContain('ENCODING_FALLBACK');
+    const [last] = reads.share(fecSpec, [open()]);
+    expect((await readAll(last!)).records).toHaveLength(2);
+    expect(last!.notices?.()).toEqual(notices);
   });
 });

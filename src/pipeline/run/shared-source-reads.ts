@@ -60,9 +60,11 @@ export const sharedSourceReads = (
   }
 
   const shared = (source: RecordSource, identity: string, readerCount: number): RecordSource => {
+    // What this reader replayed: its notices and progress stay its own once the last reader lets the records go.
+    let replayed: Extract<Kept, { kind: 'complete' }> | undefined;
     const complete = () => {
       const state = kept.get(identity);
-      return state?.kind === 'complete' ? state : undefined;
+      return replayed ?? (state?.kind === 'complete' ? state : undefined);
     };
     return {
       name: source.name,
@@ -70,6 +72,7 @@ export const sharedSourceReads = (
       async *read(options?: ReadOptions) {
         const state = kept.get(identity);
         if (state?.kind === 'complete') {
+          replayed = state;
           yield* state.batches;
           state.reads += 1;
           if (state.reads >= readerCount) {
