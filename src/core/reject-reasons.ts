@@ -31,6 +31,12 @@ export const RejectReason = {
   UNMAPPED_VALUE: 'UNMAPPED_VALUE',
   /** A reference to a parent record that does not exist in the same dossier. */
   UNKNOWN_PARENT: 'UNKNOWN_PARENT',
+  /**
+   * A text value, source key or reference holding a NUL character (U+0000), which PostgreSQL text cannot store.
+   * Refused on every target, so that a plan's ledger is the same whichever target it loads; the transform
+   * `strip_control` removes such characters.
+   */
+  INVALID_CHARACTER: 'INVALID_CHARACTER',
   /** The target refused the record (constraint, value too long). */
   TARGET_REFUSED: 'TARGET_REFUSED',
   /** The record's dossier column is empty, so it belongs to no dossier. */

@@ -6,6 +6,7 @@ import {
   decimalParser,
   integerParser,
   isParseFailure,
+  textParser,
 } from '../../src/pipeline/map/value-parsers.js';
 
 describe('value parsers', () => {
@@ -27,6 +28,34 @@ describe('value parsers', () => {
     expect(dateParser(['d MMM yyyy'])('5 Jan 2024')).toBe('2024-01-05');
     expect(dateParser(['d MMM yyyy'])('15 Jan 2024')).toBe('2024-01-15');
     expect(dateParser(["yyyy-MM-dd'T'HH"])('2024-1-5T10')).toMatchObject({ reason: 'INVALID_DATE' });
+  });
+
+  it('refuses year 0, which does not exist and PostgreSQL refuses, and years a zone pushes outside 1 to 9999', () => {
+    const date = dateParser(['yyyy-MM-dd', 'dd/MM/yyyy', 'd MMM yyyy']);
+    expect(date('1 Jan 0000')).toMatchObject({ reason: 'INVALID_DATE' });
+    for (const text of ['0000-01-01', '01/01/0000'])
+      expect(date(text)).toMatchObject({
+        reason: 'INVALID_DATE',
+        message: `"${text}" is not a date of years 1 to 9999 (year 0 does not exist)`,
+      });
+    expect(date('0001-01-01')).toBe('0001-01-01');
+    expect(date('9999-12-31')).toBe('9999-12-31');
+    const dateTime = dateTimeParser();
+    expect(dateTime('0000-06-01 10:00:00')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(dateTime('0001-01-01T00:30:00+01:00')).toMatchObject({ reason: 'INVALID_DATE' });
+    expect(dateTime('9999-12-31T23:30:00-01:00')).toMatchObject({
+      reason: 'INVALID_DATE',
+      message: '"9999-12-31T23:30:00-01:00" is not a date of years 1 to 9999',
+    });
+    expect(dateTime('0001-01-01T00:30:00-01:00')).toBe('0001-01-01T01:30:00.000Z');
+  });
+
+  it('keeps text as it is, but refuses a NUL character, which PostgreSQL text cannot hold', () => {
+    expect(textParser('  Zoé\t« x »\r\n')).toBe('  Zoé\t« x »\r\n');
+    expect(textParser('Bo\u0000b')).toMatchObject({
+      reason: 'INVALID_CHARACTER',
+      message: expect.stringContaining('"Bo\\u0000b" holds a NUL character (U+0000)') as unknown,
+    });
   });
 
   it('reads zone-less date-times as UTC and keeps explicit offsets', () => {

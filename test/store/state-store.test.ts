@@ -72,6 +72,26 @@ for (const dialect of dialects) {
       expect(await store.ledgerEntries()).toHaveLength(0);
     });
 
+    it('keeps a rejected record holding NUL characters exactly as read: raw record, source key and message', async () => {
+      // PostgreSQL text refuses U+0000; a legacy export may hold it. \u0001 is the escape's own marker.
+      const raw = 'C2;Bo\u0000b;\u0001Ray;\u0000';
+      const sourceKey = 'C\u00002';
+      await store.writeLedger([
+        entry('contacts.csv:3', { raw, sourceKey, message: 'first_name: "Bo\u0000b" holds a NUL' }),
+        entry('contacts.csv:4', { raw: '\u0001{"looks":"escaped"}', sourceKey: '\u0001"K"' }),
+        entry('contacts.csv:5', { raw: 'plain', sourceKey: 'K5' }),
+      ]);
+      const entries = await store.ledgerEntries({ dossierId: 'D1' });
+      expect(entries.map((e) => [e.location, e.raw, e.sourceKey, e.message])).toEqual([
+        ['contacts.csv:3', raw, sourceKey, 'first_name: "Bo\u0000b" holds a NUL'],
+        ['contacts.csv:4', '\u0001{"looks":"escaped"}', '\u0001"K"', entry('x').message],
+        ['contacts.csv:5', 'plain', 'K5', entry('x').message],
+      ]);
+      // Written again (a replay): still one entry per record.
+      await store.writeLedger([entry('contacts.csv:3', { raw, sourceKey, runId: 'r2' })]);
+      expect(await store.ledgerEntries({ dossierId: 'D1' })).toHaveLength(3);
+    });
+
     it('stores dossiers with attributes and run steps with their counts', async () => {
       await store.upsertDossiers([{ id: 'D2', name: 'Boulangerie', attributes: { siren: '732829320' } }]);
       await store.upsertDossiers([

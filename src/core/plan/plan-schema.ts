@@ -87,6 +87,7 @@ export const transformNames = [
   'digits',
   'collapse_spaces',
   'strip_accents',
+  'strip_control',
 ] as const;
 export type TransformName = (typeof transformNames)[number];
 

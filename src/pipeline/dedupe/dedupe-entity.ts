@@ -11,7 +11,7 @@ import type { MergeDecision, ReviewPairInput, StateStore } from '../../store/sta
 import { targetColumns } from '../../store/target/target-ddl.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { entityInputs, fieldText } from '../run/dossier-inputs.js';
+import { dossierIdOf, entityInputs } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { scanDossiers } from '../run/run-migration.js';
 import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
@@ -119,7 +119,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
         for await (const batch of source.read({ batchSize: loaded.plan.batchSize })) {
           const rows: (string | null)[][] = [];
           for (const record of batch) {
-            if (input.filterField !== undefined && fieldText(record.fields[input.filterField]) !== dossier)
+            if (input.filterField !== undefined && dossierIdOf(record.fields[input.filterField]) !== dossier)
               continue;
             const outcome = map(record, { dossier });
             // Only records the run would load take part: skipped and rejected ones have their own fate.

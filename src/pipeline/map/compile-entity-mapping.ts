@@ -9,6 +9,7 @@ import {
   isParseFailure,
   memoize,
   parserFor,
+  textParser,
   type CanonicalValue,
   type ValueParser,
 } from './value-parsers.js';
@@ -103,6 +104,10 @@ const columnsGetter = (
 
 const stripAccents = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '');
 
+/** Control characters but tab, line feed and carriage return: NUL, and the padding and markers of old exports. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
 const transformFunctions: Record<TransformName, (text: string) => string> = {
   trim: (text) => text.trim(),
   upper: (text) => text.toUpperCase(),
@@ -110,6 +115,7 @@ const transformFunctions: Record<TransformName, (text: string) => string> = {
   digits: (text) => text.replace(/\D/g, ''),
   collapse_spaces: (text) => text.replace(/\s+/g, ' ').trim(),
   strip_accents: stripAccents,
+  strip_control: (text) => text.replace(controlCharacters, ''),
 };
 
 const conditionTest = (
@@ -171,8 +177,9 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
   const valueMap = mapping.map === undefined ? undefined : new Map(Object.entries(mapping.map));
   const fallback = mapping.default === undefined ? null : asText(mapping.default);
   const required = mapping.required === true;
+  // A reference holds its parent's source key: text, refused with a NUL as any text is.
   const parse: ValueParser = isReference
-    ? (text) => text
+    ? textParser
     : memoize(parserFor(spec.type, { formats: mapping.formats, decimal: mapping.decimal }));
   const describe = from.length > 0 ? ` (source ${from.join(' + ')})` : '';
 
@@ -244,6 +251,14 @@ export const compileEntityMapping = (
         fate: 'rejected',
         reason: RejectReason.MISSING_SOURCE_KEY,
         message: `the source key (${keyColumns.join(' + ')}) is empty`,
+        sourceKey,
+      };
+    }
+    if (sourceKey.includes('\u0000')) {
+      return {
+        fate: 'rejected',
+        reason: RejectReason.INVALID_CHARACTER,
+        message: `the source key (${keyColumns.join(' + ')}) ${JSON.stringify(sourceKey)} holds a NUL character (U+0000), which the target cannot store`,
         sourceKey,
       };
     }

@@ -199,12 +199,25 @@ const isoWriter = () => {
   };
 };
 
+/**
+ * A date read as year 0 (`0000-00-00`-style placeholders of legacy systems, `0000-01-01`): no such year exists (the
+ * year before AD 1 is 1 BC), PostgreSQL refuses it, and a placeholder is no date anyway. Years after 9999 (a zone
+ * pushing 9999-12-31 over) have no four-digit form.
+ */
+const outsideYears = (text: string, year: number): ParseFailure => ({
+  reason: RejectReason.INVALID_DATE,
+  message: `"${text}" is not a date of years 1 to 9999${year < 1 ? ' (year 0 does not exist)' : ''}`,
+});
+
 export const dateParser = (formats: readonly string[] = defaultDateFormats): ValueParser => {
   const readers = formats.map(compileFormat);
   const parts = newDateParts();
   const iso = isoWriter();
   return (text) => {
-    for (const read of readers) if (read(text, parts) !== false) return iso.date(parts);
+    for (const read of readers) {
+      if (read(text, parts) === false) continue;
+      return parts.year < 1 ? outsideYears(text, parts.year) : iso.date(parts);
+    }
     return {
       reason: RejectReason.INVALID_DATE,
       message: `"${text}" is not a date in format ${formats.join(' or ')}`,
@@ -220,7 +233,9 @@ export const dateTimeParser = (formats: readonly string[] = defaultDateTimeForma
     for (const read of readers) {
       const result = read(text, parts);
       if (result === false) continue;
-      return result === true ? iso.dateTime(parts) : result.toISOString();
+      if (result === true) return parts.year < 1 ? outsideYears(text, parts.year) : iso.dateTime(parts);
+      const year = result.getUTCFullYear();
+      return year < 1 || year > 9999 ? outsideYears(text, year) : result.toISOString();
     }
     return {
       reason: RejectReason.INVALID_DATE,
@@ -285,7 +300,17 @@ export const booleanParser: ValueParser = (text) => {
   };
 };
 
-export const textParser: ValueParser = (text) => text;
+/**
+ * Text as it is, unless it holds a NUL character (U+0000): PostgreSQL text cannot store one (the whole batch would
+ * fail), so the record is refused on every target, and shown with the NUL visible as \u0000.
+ */
+export const textParser: ValueParser = (text) =>
+  text.includes('\u0000')
+    ? {
+        reason: RejectReason.INVALID_CHARACTER,
+        message: `${JSON.stringify(text)} holds a NUL character (U+0000), which the target cannot store (the transform strip_control removes it)`,
+      }
+    : text;
 
 export const parserFor = (
   type: ColumnType,

@@ -12,7 +12,7 @@ import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { fieldText, planInputs } from '../run/dossier-inputs.js';
+import { dossierIdOf, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
@@ -256,7 +256,7 @@ export const openReconciler = async (options: {
           scratch.exec('BEGIN');
           for (const record of batch) {
             if (input.filterField !== undefined) {
-              if ((fieldText(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
+              if ((dossierIdOf(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
             }
             const outcome = map(record, { dossier });
             if (outcome.fate === 'not-a-record') continue;

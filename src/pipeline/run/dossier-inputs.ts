@@ -37,6 +37,15 @@ export const fieldText = (value: unknown): string | undefined => {
   return text === '' ? undefined : text;
 };
 
+/**
+ * A source value as a dossier id: as fieldText, but a value holding a NUL character (U+0000) is no dossier id (no
+ * target could store it), so its records are rejected NO_DOSSIER with the others that name none.
+ */
+export const dossierIdOf = (value: unknown): string | undefined => {
+  const text = fieldText(value);
+  return text?.includes('\u0000') === true ? undefined : text;
+};
+
 /** Opens the sources of one entity for one dossier: a list, read in order as one stream of records. */
 export type SourceOpener = () => RecordSource[];
 

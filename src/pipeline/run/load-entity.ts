@@ -12,7 +12,7 @@ import type { ReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
 import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
 import type { EntityReference } from '../plan/entity-order.js';
-import { fieldText } from './dossier-inputs.js';
+import { dossierIdOf, fieldText } from './dossier-inputs.js';
 
 /** Keys loaded so far per entity of one dossier: the parent index and duplicate check of a dry run. */
 export type DryRunKeys = Map<EntityName, Set<string>>;
@@ -297,7 +297,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     let merged = 0;
     for (const record of batch) {
       if (input.filterField !== undefined) {
-        const owner = fieldText(record.fields[input.filterField]);
+        const owner = dossierIdOf(record.fields[input.filterField]);
         if (owner !== dossier && !(owner === undefined && dossier === NO_DOSSIER)) continue;
       }
       position++;
@@ -305,12 +305,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       if (replaying && seen === undefined && !deduped) continue;
       const outcome =
         dossier === NO_DOSSIER && input.filterField !== undefined
-          ? ({
-              fate: 'rejected',
-              reason: RejectReason.NO_DOSSIER,
-              message: `the dossier column ${input.filterField} is empty`,
-              sourceKey: null,
-            } as const)
+          ? noDossier(record, input.filterField)
           : input.map(record, { dossier });
       if (outcome.fate === 'not-a-record') {
         if (!replaying) repeats++;
@@ -446,6 +441,23 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
   }
   return { status, counts, notices, samples, removed };
+};
+
+/**
+ * The fate of a record whose dossier column names no dossier: rejected NO_DOSSIER, or with its own problem when the
+ * line could not be read at all (an unclosed quote leaves the dossier column empty, and that is not the cause).
+ */
+const noDossier = (record: SourceRecord, field: string): MappingOutcome => {
+  if (record.problem !== undefined) return { fate: 'rejected', ...record.problem, sourceKey: null };
+  return {
+    fate: 'rejected',
+    reason: RejectReason.NO_DOSSIER,
+    message:
+      fieldText(record.fields[field]) === undefined
+        ? `the dossier column ${field} is empty`
+        : `the dossier column ${field} holds a NUL character (U+0000), which no dossier id may hold`,
+    sourceKey: null,
+  };
 };
 
 /** The dossier of records whose dossier column is empty: each is rejected with NO_DOSSIER, never dropped. */

@@ -3,7 +3,7 @@ import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { resolveFiles } from '../../connectors/files/resolve-files.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
 import type { RecordSource } from '../../core/record-source.js';
-import { fieldText } from './dossier-inputs.js';
+import { dossierIdOf, fieldText } from './dossier-inputs.js';
 
 export interface RegistryDossier {
   readonly id: string;
@@ -24,11 +24,15 @@ export const readRegistry = async (plan: Plan, baseDir: string): Promise<Registr
   for (const source of sources) {
     for await (const batch of source.read()) {
       for (const record of batch) {
-        const id = fieldText(record.fields[registry.id]);
+        const id = dossierIdOf(record.fields[registry.id]);
         if (id === undefined) continue;
         const attributes: Record<string, unknown> = {};
         for (const column of registry.attributes) attributes[column] = record.fields[column] ?? null;
-        const name = registry.name === undefined ? undefined : fieldText(record.fields[registry.name]);
+        // A name is shown, never matched: a NUL in it (which PostgreSQL text refuses) becomes U+FFFD.
+        const name =
+          registry.name === undefined
+            ? undefined
+            : fieldText(record.fields[registry.name])?.replaceAll('\u0000', '\ufffd');
         dossiers.set(id, { id, name: name ?? null, attributes });
       }
     }

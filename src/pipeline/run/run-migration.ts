@@ -6,7 +6,7 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { fieldText, planInputs, type EntityInputs } from './dossier-inputs.js';
+import { dossierIdOf, planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
 import { readRegistry } from './read-registry.js';
@@ -91,7 +91,7 @@ export const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
   for (const source of inputs.open(NO_DOSSIER)) {
     for await (const batch of source.read()) {
       for (const record of batch) {
-        found.add(fieldText(record.fields[field]) ?? NO_DOSSIER);
+        found.add(dossierIdOf(record.fields[field]) ?? NO_DOSSIER);
       }
     }
   }

@@ -180,9 +180,10 @@ export class StateStore {
     try {
       if (dialect === 'postgres') {
         // The driver loads only for a state store on PostgreSQL.
-        const [{ default: pg }, { SchemaScopedPostgresDialect }] = await Promise.all([
+        const [{ default: pg }, { SchemaScopedPostgresDialect }, { NulSafeTextPlugin }] = await Promise.all([
           import('pg'),
           import('./schema-scoped-postgres-dialect.js'),
+          import('./nul-safe-text-plugin.js'),
         ]);
         // Fail now, with a clear message, rather than at the first query.
         const probe = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
@@ -204,6 +205,8 @@ export class StateStore {
         pool.on('connect', (client) => client.on('error', () => undefined));
         db = new Kysely<StateDatabase>({
           dialect: new SchemaScopedPostgresDialect({ pool }, schema ?? DEFAULT_STATE_SCHEMA),
+          // The ledger keeps rejected records as read, NUL characters included, which PostgreSQL text refuses.
+          plugins: [new NulSafeTextPlugin()],
         });
       } else {
         if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
