@@ -37,7 +37,8 @@ export interface SourceRecord {
 /** Text form of a location, unique per record of a source: the ledger's key for records without a target row. */
 export const locationKey = (location: SourceLocation): string => {
   const where = location.sheet === undefined ? location.source : `${location.source}[${location.sheet}]`;
-  if (location.key !== undefined) return `${where}#${location.key}`;
+  // A key alone is not unique: a table may hold a key twice, or NULL keys (rejected, each with its own entry).
+  if (location.key !== undefined) return `${where}#${location.key}@${location.record}`;
   return location.line === undefined ? `${where}#${location.record}` : `${where}:${location.line}`;
 };
 

@@ -9,7 +9,8 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
 
 /**
  * A legacy database as the source: a `contacts` table in MariaDB and in PostgreSQL, with a few bad rows, migrated
- * into the embedded SQLite target. Bad rows are rejected with the table and the row's key as their location.
+ * into the embedded SQLite target. Bad rows are rejected with the table, the row's key and its record number as their
+ * location (a table may hold a key twice, or NULL keys).
  */
 
 const rows: [number, string, string | null, string, boolean, string][] = [
@@ -76,9 +77,9 @@ const migrateAndCheck = async (planText: string, table: string) => {
       entry.column,
     ]),
   ).toEqual([
-    [`${table}#2`, table, null, '2', 'REQUIRED_MISSING', 'last_name'],
-    [`${table}#3`, table, null, '3', 'INVALID_DATE', 'birth_date'],
-    [`${table}#5`, table, null, '5', 'REQUIRED_MISSING', 'last_name'],
+    [`${table}#2@2`, table, null, '2', 'REQUIRED_MISSING', 'last_name'],
+    [`${table}#3@3`, table, null, '3', 'INVALID_DATE', 'birth_date'],
+    [`${table}#5@5`, table, null, '5', 'REQUIRED_MISSING', 'last_name'],
   ]);
   expect(ledger[1]!.message).toBe(
     'birth_date (source born): "31/02/1980" is not a date in format yyyy-MM-dd',
@@ -155,7 +156,7 @@ describe('legacy SQL tables as sources, end to end', () => {
       await connection.end();
     });
 
-    it('migrates a MariaDB table into SQLite, rejects its bad rows at `contacts#key`, and reconciles', async () => {
+    it('migrates a MariaDB table into SQLite, rejects its bad rows at `contacts#key@record`, and reconciles', async () => {
       await migrateAndCheck(plan(`{ type: mysql, url: "${url.toString()}", table: contacts }`), 'contacts');
     });
   });
@@ -181,7 +182,7 @@ describe('legacy SQL tables as sources, end to end', () => {
 
     afterAll(() => dropPostgresSchema(schema));
 
-    it('migrates a PostgreSQL table into SQLite, rejects its bad rows at `schema.contacts#key`, and reconciles', async () => {
+    it('migrates a PostgreSQL table into SQLite, rejects its bad rows at `schema.contacts#key@record`, and reconciles', async () => {
       await migrateAndCheck(
         plan(`{ type: postgres, url: "${postgresUrl}", table: ${schema}.contacts }`),
         `${schema}.contacts`,
