@@ -14,7 +14,7 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
  */
 
 const rows: [number, string, string | null, string, boolean, string][] = [
-  [1, 'Anne', 'Martin', '1980-01-02', true, '2020-01-02 03:04:05'],
+  [1, 'Anne', 'Martin', '1980-01-02', true, '2020-01-02 03:04:05.123456'], // microseconds, cut to milliseconds
   [2, 'Bruno', null, '1981-03-04', false, '2020-02-03 04:05:06'], // REQUIRED_MISSING (NULL)
   [3, 'Chloé', 'Durand', '31/02/1980', true, '2020-03-04 05:06:07'], // INVALID_DATE (text)
   [4, 'Dan', 'Roux', '1984-02-29', false, '2020-04-05 06:07:08'],
@@ -104,7 +104,7 @@ const migrateAndCheck = async (planText: string, table: string) => {
       last_name: 'Martin',
       birth_date: '1980-01-02',
       opt_in: 1,
-      created_at: '2020-01-02T03:04:05.000Z',
+      created_at: '2020-01-02T03:04:05.123Z',
     },
     {
       source_key: '4',
@@ -139,7 +139,7 @@ describe('legacy SQL tables as sources, end to end', () => {
         await connection.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
         await connection.query(
           `CREATE TABLE \`${database}\`.contacts (id INT PRIMARY KEY, first_name VARCHAR(50), last_name VARCHAR(50) NULL,
-           born VARCHAR(20), active TINYINT(1), created DATETIME) CHARACTER SET utf8mb4`,
+           born VARCHAR(20), active TINYINT(1), created DATETIME(6)) CHARACTER SET utf8mb4`,
         );
         // Inserted out of key order: the source reads in key order whatever the physical order.
         for (const row of [...rows].reverse()) {

@@ -66,6 +66,41 @@ describe('value parsers', () => {
     expect(isParseFailure(parse('2023-02-30 10:00:00'))).toBe(true);
   });
 
+  it('reads ISO date-times as databases write them: any fraction of a second, cut to the millisecond, and any zone form', () => {
+    const parse = dateTimeParser();
+    // PostgreSQL timestamptz and MariaDB DATETIME(6) write microseconds; date-fns refused them.
+    expect(parse('2024-06-15T12:00:00.123456Z')).toBe('2024-06-15T12:00:00.123Z');
+    expect(parse('1000-01-01T00:00:00.000000')).toBe('1000-01-01T00:00:00.000Z');
+    expect(parse('2024-06-15 12:00:00.999999+02')).toBe('2024-06-15T10:00:00.999Z');
+    // One or two digits are tenths and hundredths, not milliseconds (date-fns read .5 as 5 ms).
+    expect(parse('2024-01-31T10:00:00.5Z')).toBe('2024-01-31T10:00:00.500Z');
+    expect(parse('2024-01-31T10:00:00.12+01:00')).toBe('2024-01-31T09:00:00.120Z');
+    expect(parse('2024-06-15T12:00Z')).toBe('2024-06-15T12:00:00.000Z');
+    expect(parse('2024-06-15 12:00:00+0530')).toBe('2024-06-15T06:30:00.000Z');
+    expect(parse('0050-03-01T00:00:00+01:00')).toBe('0050-02-28T23:00:00.000Z');
+    for (const text of [
+      '2024-06-15T24:00:00',
+      '2024-06-15T12:00:00.Z',
+      '2024-06-15T12:00:00+2',
+      '2024-06-15T12',
+      '15/06/2024',
+    ])
+      expect(parse(text)).toMatchObject({
+        reason: 'INVALID_DATE',
+        message: expect.stringContaining(`"${text}" is not a date-time in ISO 8601`) as unknown,
+      });
+  });
+
+  it('refuses text holding half of a UTF-16 surrogate pair, which has no UTF-8 form', () => {
+    expect(textParser('B\ud800')).toMatchObject({
+      reason: 'INVALID_CHARACTER',
+      message:
+        '"B\\ud800" holds half of a UTF-16 surrogate pair, which is no character and has no UTF-8 form',
+    });
+    expect(textParser('\udc00x')).toMatchObject({ reason: 'INVALID_CHARACTER' });
+    expect(textParser('emoji 😀 ok')).toBe('emoji 😀 ok');
+  });
+
   it('keeps nothing of one value in the next: each date-time is read from zero, whatever format read the last', () => {
     const parse = dateTimeParser(["yyyy-MM-dd'T'HH:mm:ss.SSS", 'yyyy-MM-dd HH:mm:ss', 'dd/MM/yyyy']);
     expect(parse('2023-04-05T13:14:15.678')).toBe('2023-04-05T13:14:15.678Z');
@@ -102,6 +137,15 @@ describe('value parsers', () => {
     expect(dot('1,234,567.25')).toBe('1234567.25');
     expect(dot('1234')).toBe('1234');
     expect(decimalParser('auto')('1.5,2')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+  });
+
+  it('refuses whole numbers past 15 digits, saying so, rather than rounding them', () => {
+    expect(integerParser('999999999999999')).toBe(999999999999999);
+    expect(integerParser('9223372036854775807')).toEqual({
+      reason: 'INVALID_INTEGER',
+      message:
+        '"9223372036854775807" has more than 15 digits, the most an integer column keeps exactly (a code this long is text)',
+    });
   });
 
   it('reads whole numbers and truth values as people write them', () => {

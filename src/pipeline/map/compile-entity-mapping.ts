@@ -10,6 +10,7 @@ import {
   memoize,
   parserFor,
   textParser,
+  unstorableCharacter,
   type CanonicalValue,
   type ValueParser,
 } from './value-parsers.js';
@@ -254,11 +255,12 @@ export const compileEntityMapping = (
         sourceKey,
       };
     }
-    if (sourceKey.includes('\u0000')) {
+    const unstorable = unstorableCharacter(sourceKey);
+    if (unstorable !== undefined) {
       return {
         fate: 'rejected',
         reason: RejectReason.INVALID_CHARACTER,
-        message: `the source key (${keyColumns.join(' + ')}) ${JSON.stringify(sourceKey)} holds a NUL character (U+0000), which the target cannot store`,
+        message: `the source key (${keyColumns.join(' + ')}) ${JSON.stringify(sourceKey)} ${unstorable}`,
         sourceKey,
       };
     }

@@ -20,16 +20,9 @@ export const isParseFailure = (value: unknown): value is ParseFailure =>
   typeof value === 'object' && value !== null && 'reason' in value;
 
 const defaultDateFormats = ['yyyy-MM-dd'];
-const defaultDateTimeFormats = [
-  "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
-  "yyyy-MM-dd'T'HH:mm:ssXXX",
-  "yyyy-MM-dd'T'HH:mm:ss.SSSX",
-  "yyyy-MM-dd'T'HH:mm:ssX",
-  "yyyy-MM-dd'T'HH:mm:ss",
-  'yyyy-MM-dd HH:mm:ss',
-  'yyyy-MM-dd HH:mm',
-  'yyyy-MM-dd',
-];
+/** What a date-time column reads when the plan names no format (see readIsoDateTime). */
+const isoDateTimeForm =
+  "ISO 8601 (yyyy-MM-dd, then optionally 'T' or a space, HH:mm, :ss, a fraction of a second, Z or ±hh[:mm])";
 
 // date-fns parses in local time; cutover reads zone-less values as UTC, so it parses against a UTC reference
 // and reads back the local fields, which makes the result independent of the machine's time zone.
@@ -137,6 +130,78 @@ const compileFixedFormat = (format: string): FormatReader | undefined => {
   };
 };
 
+const digitsAt = (text: string, at: number, width: number): number => {
+  let value = 0;
+  for (let index = at; index < at + width; index++) {
+    const code = text.charCodeAt(index) - 48;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+};
+
+/**
+ * ISO 8601 as databases and exports write it: `2024-06-15`, `2024-06-15 12:00`, `2024-06-15T12:00:00`, with a
+ * fraction of any length (PostgreSQL and MariaDB write microseconds: `.123456`) and a zone (`Z`, `+02`, `+0200`,
+ * `+02:00`). Read by hand: date-fns reads the fraction's first one to three digits as milliseconds, so `.5` became
+ * 5 ms, and refused six digits outright. The canonical form keeps milliseconds: finer digits are cut, never rounded
+ * (rounding could carry into the next day).
+ */
+const readIsoDateTime: FormatReader = (text, parts) => {
+  const length = text.length;
+  if (length < 10 || text[4] !== '-' || text[7] !== '-') return false;
+  parts.year = digitsAt(text, 0, 4);
+  parts.month = digitsAt(text, 5, 2);
+  parts.day = digitsAt(text, 8, 2);
+  parts.hours = 0;
+  parts.minutes = 0;
+  parts.seconds = 0;
+  parts.milliseconds = 0;
+  if (parts.year < 0 || parts.month < 1 || parts.month > 12 || parts.day < 1) return false;
+  if (parts.day > daysInMonth(parts.year, parts.month)) return false;
+  let at = 10;
+  if (at < length) {
+    if ((text[at] !== 'T' && text[at] !== ' ') || length < at + 6 || text[at + 3] !== ':') return false;
+    parts.hours = digitsAt(text, at + 1, 2);
+    parts.minutes = digitsAt(text, at + 4, 2);
+    if (parts.hours < 0 || parts.hours > 23 || parts.minutes < 0 || parts.minutes > 59) return false;
+    at += 6;
+    if (text[at] === ':') {
+      parts.seconds = digitsAt(text, at + 1, 2);
+      if (parts.seconds < 0 || parts.seconds > 59 || length < at + 3) return false;
+      at += 3;
+      if (text[at] === '.' || text[at] === ',') {
+        let end = at + 1;
+        while (end < length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+        if (end === at + 1) return false;
+        const digits = Math.min(end - at - 1, 3);
+        parts.milliseconds = digitsAt(text, at + 1, digits) * 10 ** (3 - digits);
+        at = end;
+      }
+    }
+  }
+  if (at === length) return true;
+  if (text[at] === 'Z' && at + 1 === length) return zoned(parts, 0);
+  const sign = text[at] === '+' ? 1 : text[at] === '-' ? -1 : 0;
+  if (sign === 0) return false;
+  const zone = text.slice(at + 1);
+  const match = /^(\d{2})(?::?(\d{2}))?$/.exec(zone);
+  if (match === null) return false;
+  const offsetHours = Number(match[1]);
+  const offsetMinutes = match[2] === undefined ? 0 : Number(match[2]);
+  if (offsetHours > 23 || offsetMinutes > 59) return false;
+  return zoned(parts, sign * (offsetHours * 60 + offsetMinutes));
+};
+
+/** The instant of a wall-clock time at a UTC offset (in minutes). */
+const zoned = (parts: DateParts, offsetMinutes: number): Date => {
+  const date = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0 to 99 as 1900 to 1999.
+  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  date.setUTCHours(parts.hours, parts.minutes - offsetMinutes, parts.seconds, parts.milliseconds);
+  return date;
+};
+
 /** One reader per format: the fixed-width fast path when it applies, date-fns otherwise. */
 const compileFormat = (format: string): FormatReader => {
   const fixed = compileFixedFormat(format);
@@ -225,8 +290,9 @@ export const dateParser = (formats: readonly string[] = defaultDateFormats): Val
   };
 };
 
-export const dateTimeParser = (formats: readonly string[] = defaultDateTimeFormats): ValueParser => {
-  const readers = formats.map(compileFormat);
+export const dateTimeParser = (formats?: readonly string[]): ValueParser => {
+  const readers = formats === undefined ? [readIsoDateTime] : formats.map(compileFormat);
+  const form = formats === undefined ? isoDateTimeForm : `format ${formats.join(' or ')}`;
   const parts = newDateParts();
   const iso = isoWriter();
   return (text) => {
@@ -239,7 +305,7 @@ export const dateTimeParser = (formats: readonly string[] = defaultDateTimeForma
     }
     return {
       reason: RejectReason.INVALID_DATE,
-      message: `"${text}" is not a date-time in format ${formats.join(' or ')}`,
+      message: `"${text}" is not a date-time in ${form}`,
     };
   };
 };
@@ -282,7 +348,11 @@ export const decimalParser =
 export const integerParser: ValueParser = (text) => {
   const compact = text.replace(spaces, '');
   if (!/^[+-]?\d{1,15}$/.test(compact)) {
-    return { reason: RejectReason.INVALID_INTEGER, message: `"${text}" is not a whole number` };
+    // Integers are JavaScript numbers here, exact to 15 digits; past that a value is refused, never rounded.
+    const message = /^[+-]?\d{16,}$/.test(compact)
+      ? `"${text}" has more than 15 digits, the most an integer column keeps exactly (a code this long is text)`
+      : `"${text}" is not a whole number`;
+    return { reason: RejectReason.INVALID_INTEGER, message };
   }
   return Number(compact);
 };
@@ -301,16 +371,25 @@ export const booleanParser: ValueParser = (text) => {
 };
 
 /**
- * Text as it is, unless it holds a NUL character (U+0000): PostgreSQL text cannot store one (the whole batch would
- * fail), so the record is refused on every target, and shown with the NUL visible as \u0000.
+ * What makes text impossible to store faithfully, or undefined: a NUL character (U+0000), which PostgreSQL text
+ * cannot hold (the whole batch would fail), or half of a UTF-16 surrogate pair (a JSON `\ud800` escape with no
+ * partner), which has no UTF-8 form (the target would hold U+FFFD, and only reconcile would notice).
  */
-export const textParser: ValueParser = (text) =>
-  text.includes('\u0000')
-    ? {
-        reason: RejectReason.INVALID_CHARACTER,
-        message: `${JSON.stringify(text)} holds a NUL character (U+0000), which the target cannot store (the transform strip_control removes it)`,
-      }
-    : text;
+export const unstorableCharacter = (text: string): string | undefined => {
+  if (text.includes('\u0000')) return 'holds a NUL character (U+0000), which the target cannot store';
+  if (!text.isWellFormed())
+    return 'holds half of a UTF-16 surrogate pair, which is no character and has no UTF-8 form';
+  return undefined;
+};
+
+/** Text as it is, unless unstorableCharacter finds a reason: refused on every target, shown with escapes. */
+export const textParser: ValueParser = (text) => {
+  const problem = unstorableCharacter(text);
+  if (problem === undefined) return text;
+  // A mapped field can take a transform; a key cannot, so the hint is given here.
+  const hint = text.includes('\u0000') ? ' (the transform strip_control removes it)' : '';
+  return { reason: RejectReason.INVALID_CHARACTER, message: `${JSON.stringify(text)} ${problem}${hint}` };
+};
 
 export const parserFor = (
   type: ColumnType,
