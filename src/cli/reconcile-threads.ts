@@ -71,7 +71,7 @@ export const reconcileInThreads = async (options: {
   onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void;
 }): Promise<Reconciliation> => {
   const { session } = options;
-  const ids = await dossiersToReconcile(session.state, options.dossiers);
+  const ids = await dossiersToReconcile(session.loaded, session.state, options.dossiers);
   const threads = Math.min(options.threads ?? defaultReconcileThreads(), availableParallelism(), ids.length);
   if (threads === 0 || !existsSync(fileURLToPath(threadScript))) {
     return reconcileEach(

@@ -83,7 +83,14 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
       `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
     );
   }
-  for (const dossier of result.dossiers.filter((d) => !d.ok).slice(0, 20)) {
+  const notMigrated = result.dossiers.filter((d) => d.notMigrated === true && !d.ok);
+  if (notMigrated.length > 0) {
+    const ids = notMigrated.map((d) => d.id);
+    output.info(
+      `  never migrated (no run has loaded them; \`cutover run --dossier ID\`): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`,
+    );
+  }
+  for (const dossier of result.dossiers.filter((d) => !d.ok && d.notMigrated !== true).slice(0, 20)) {
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
       output.info(
         `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,

@@ -140,6 +140,13 @@ const validateFecInputs = async (
 
 const verdictOf = (reconciliation: DossierReconciliation, rejected: number): EvidencePack['verdict'] => {
   const proof = reconciliation.accounting;
+  if (!reconciliation.ok && reconciliation.notMigrated === true) {
+    return {
+      ok: false,
+      summary:
+        'This dossier has not been migrated: no run has loaded it, so none of its source records is accounted for.',
+    };
+  }
   if (!reconciliation.ok) {
     return {
       ok: false,

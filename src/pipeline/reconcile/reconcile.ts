@@ -16,6 +16,7 @@ import { dossierIdOf, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
+import { planDossierIds } from '../run/plan-dossiers.js';
 import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
 import { sharedSourceReads } from '../run/shared-source-reads.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
@@ -70,6 +71,8 @@ export interface AccountBalance {
 export interface DossierReconciliation {
   readonly id: string;
   readonly ok: boolean;
+  /** A dossier of the plan that no run has loaded: its source records are unaccounted. */
+  readonly notMigrated?: true;
   readonly entities: readonly EntityReconciliation[];
   /** Accounting: per-account debit and credit totals, source against target (entry lines). */
   readonly balances?: {
@@ -122,8 +125,19 @@ const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns 
 export const scratchFolder = (): string => mkdtempSync(join(tmpdir(), 'cutover-reconcile-'));
 
 /** The dossiers a reconciliation covers: those of the state store, or the ones asked for, in the store's order. */
-export const dossiersToReconcile = async (state: StateStore, only?: readonly string[]): Promise<string[]> => {
-  const known = (await state.listDossiers()).map((dossier) => dossier.id);
+export const dossiersToReconcile = async (
+  loaded: LoadedPlan,
+  state: StateStore,
+  only?: readonly string[],
+): Promise<string[]> => {
+  // The plan's dossiers, run or not (a dossier never migrated is not proven, it is unaccounted), and those the state
+  // store holds (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped).
+  const known = [
+    ...new Set([
+      ...(await planDossierIds(loaded)),
+      ...(await state.listDossiers()).map((dossier) => dossier.id),
+    ]),
+  ].sort();
   if (only === undefined) return known;
   // A mistyped id must not pass for a dossier that reconciles (0 dossiers, all ok).
   refuseUnknownDossiers(only, known);
@@ -154,6 +168,7 @@ export const openReconciler = async (options: {
   const plan = loaded.plan;
   const order = entityLoadOrder(plan);
   const inputs = await planInputs(plan, loaded.baseDir);
+  const migrated = new Set((await state.listDossiers()).map((dossier) => dossier.id));
   const ledger = new Map<string, number>();
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);
@@ -373,6 +388,7 @@ export const openReconciler = async (options: {
     return {
       id: dossier,
       ok,
+      ...(migrated.has(dossier) ? {} : { notMigrated: true as const }),
       entities,
       ...(balances === undefined ? {} : { balances }),
       ...(accounting === undefined ? {} : { accounting }),
@@ -395,11 +411,11 @@ export const reconcile = async (options: {
   dossiers?: readonly string[];
   onDossier?: (done: number, total: number, dossier: DossierReconciliation) => void;
 }): Promise<Reconciliation> => {
-  const dossierIds = await dossiersToReconcile(options.state, options.dossiers);
+  const dossierIds = await dossiersToReconcile(options.loaded, options.state, options.dossiers);
   return reconcileEach(options, dossierIds, options.onDossier);
 };
 
-/** Reconciles the given dossiers (ids the state store knows) one after the other on this thread. */
+/** Reconciles the given dossiers (ids of dossiersToReconcile) one after the other on this thread. */
 export const reconcileEach = async (
   stores: { loaded: LoadedPlan; state: StateStore; target: TargetStore },
   dossierIds: readonly string[],
