@@ -106,4 +106,37 @@ describe('compileEntityMapping', () => {
     };
     expect(map(broken, { dossier: 'crm' })).toMatchObject({ fate: 'rejected', reason: 'WRONG_COLUMN_COUNT' });
   });
+
+  it('keeps distinct records of a key of several columns distinct: empty parts keep their place, | is escaped', () => {
+    const keyed = compileEntityMapping(
+      'company',
+      parsePlan(`version: 1
+name: t
+target: {type: sqlite, url: t.db}
+entities:
+  user:
+    source: {type: csv, path: u.csv}
+    key: [ua, ub]
+  company:
+    source: {type: csv, path: c.csv}
+    key: [a, b]
+    fields:
+      owner_id: {from: [pa, pb]}
+`).entities.company!,
+    );
+    const keyOf = (a: string, b: string, pa = '', pb = '') => {
+      const outcome = keyed(record({ a, b, pa, pb }), { dossier: 'crm' });
+      return outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.fate;
+    };
+    expect(keyOf('1', '2')).toBe('1|2');
+    expect(keyOf(' 1 ', '2')).toBe('1|2');
+    expect([keyOf('1', ''), keyOf('', '1')]).toEqual(['1|', '|1']);
+    expect([keyOf('x|y', 'z'), keyOf('x', 'y|z')]).toEqual(['x\\|y|z', 'x|y\\|z']);
+    expect(keyOf('a\\', '|b')).toBe('a\\\\|\\|b');
+    expect(keyOf('', ' ')).toBe('rejected');
+    // A reference of several columns is joined the same way, so that it finds the key of its parent.
+    const outcome = keyed(record({ a: '9', b: '9', pa: '', pb: '1' }), { dossier: 'crm' });
+    const parent = targetColumns('company').findIndex((column) => column.name === 'owner_id');
+    expect(outcome.fate === 'mapped' && outcome.record.values[parent]).toBe('|1');
+  });
 });

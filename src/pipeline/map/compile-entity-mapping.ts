@@ -93,6 +93,23 @@ const columnsGetter = (
       return text === null || !hasContent(text) ? null : text;
     };
   }
+  if (separator === KEY_SEPARATOR) {
+    // A key of several columns: every part keeps its place, empty or not, and a separator inside a part is escaped,
+    // so that distinct records never share a key ("1" + "" and "" + "1"; "x|y" + "z" and "x" + "y|z").
+    return (record, context) => {
+      const parts: string[] = [];
+      let filled = false;
+      for (const get of getters) {
+        const text = asText(get(record, context));
+        if (text === null || !hasContent(text)) parts.push('');
+        else {
+          filled = true;
+          parts.push(escapeKeyPart(text.trim()));
+        }
+      }
+      return filled ? parts.join(KEY_SEPARATOR) : null;
+    };
+  }
   return (record, context) => {
     const parts: string[] = [];
     for (const get of getters) {
@@ -102,6 +119,9 @@ const columnsGetter = (
     return parts.length === 0 ? null : parts.join(separator);
   };
 };
+
+const escapeKeyPart = (part: string): string =>
+  part.includes('|') || part.includes('\\') ? part.replace(/[\\|]/g, '\\$&') : part;
 
 const stripAccents = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu, '');
 
@@ -281,6 +301,3 @@ export const compileEntityMapping = (
     return { fate: 'mapped', record: { sourceKey, values } };
   };
 };
-
-/** Joins key parts exactly as the mapping does, for tools that build keys outside a plan. */
-export const joinKey = (parts: readonly string[]): string => parts.join(KEY_SEPARATOR);
