@@ -7,7 +7,8 @@ import { createDelimitedTable } from './delimited-table.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { chooseEncoding, createChunkDecoder, REPLACEMENT_CHARACTER } from './text-encoding.js';
+import { createDecodingLosses } from './decoding-losses.js';
+import { chooseEncoding, createChunkDecoder } from './text-encoding.js';
 
 export type CsvSourceSpec = z.infer<typeof csvSourceSchema>;
 
@@ -40,17 +41,20 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   );
 
   const decoder = createChunkDecoder(choice.encoding);
+  const losses = createDecodingLosses(choice.encoding);
   let first = true;
   for await (const chunk of all) {
-    const text = decoder.write(first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk);
-    // Rows are checked for U+FFFD only once one has been decoded: a scan per row costs more than papaparse's split.
-    replacementSeen ||= text.includes(REPLACEMENT_CHARACTER);
+    const bytes = first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk;
+    const text = decoder.write(bytes);
+    // Rows are checked for U+FFFD only once invalid bytes have been decoded: a scan per row costs more than
+    // papaparse's split, and a U+FFFD the file holds as a character is no decoding error.
+    replacementSeen ||= losses.add(bytes, text);
     splitter.push(text);
     first = false;
     yield* table.take();
   }
   const tail = decoder.end();
-  replacementSeen ||= tail.includes(REPLACEMENT_CHARACTER);
+  replacementSeen ||= losses.add(Buffer.alloc(0), tail);
   splitter.push(tail);
   splitter.end();
   yield* table.finish();

@@ -171,6 +171,39 @@ describe('csvSource', () => {
     expect(notices).toEqual([]);
   });
 
+  it('reads a U+FFFD that the UTF-8 file holds as a character (EF BF BD), even split between read chunks', async () => {
+    const small = await read('replacement.csv', Buffer.from('id,name\n1,A\uFFFDB\n2,ok\n'), {
+      encoding: 'utf-8',
+    });
+    expect(small.records.map((record) => [record.fields.name, record.problem?.reason])).toEqual([
+      ['A\uFFFDB', undefined],
+      ['ok', undefined],
+    ]);
+    // 1.5 MB in rows of up to 100 bytes: past the first MiB, read chunks (64 KiB) may end inside a U+FFFD.
+    const rows = ['id,note'];
+    for (let index = 1; index <= 20000; index++)
+      rows.push(`${index},${'x'.repeat(index % 90)}\uFFFD${'y'.repeat(5)}`);
+    const large = await read('replacements.csv', Buffer.from(rows.join('\n') + '\n'));
+    expect(large.records).toHaveLength(20000);
+    expect(large.records.filter((record) => record.problem !== undefined)).toEqual([]);
+    // A file holding both errs on the safe side: from the read chunk of an invalid byte on, every row with U+FFFD is
+    // rejected, the character's row too (one chunk here: the first MiB is read as one).
+    const both = await read(
+      'both.csv',
+      Buffer.concat([
+        Buffer.from('id,name\n1,A\uFFFDB\n2,ok\n3,B'),
+        Buffer.from([0xe9]),
+        Buffer.from('rard\n'),
+      ]),
+      { encoding: 'utf-8' },
+    );
+    expect(both.records.map((record) => record.problem?.reason)).toEqual([
+      RejectReason.INVALID_ENCODING,
+      undefined,
+      RejectReason.INVALID_ENCODING,
+    ]);
+  });
+
   it('reads the UTF-16 tab-separated text that Excel saves as "Unicode text", by its byte-order mark', async () => {
     const bytes = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
