@@ -120,6 +120,35 @@ describe('cutover fec validate', () => {
     expect(wrong.code, describeResult(wrong)).toBe(2);
   });
 
+  it('exits 6 on a file that is no FEC, naming the columns its header lacks', async () => {
+    const file = path.join(dir, 't3.csv');
+    writeFileSync(file, 'id,name\n1,x\n');
+    const result = await cli(['fec', 'validate', file]);
+    expect(result.code, describeResult(result)).toBe(6);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('1 lines, not checked: the header lacks an amount column');
+    for (const column of FEC_STANDARD_COLUMNS) {
+      expect(result.stdout).toContain(`HEADER_MISSING_COLUMN ×1: ${column}: A required column is absent`);
+    }
+    expect(result.stdout).toContain('HEADER_UNKNOWN_COLUMN ×1: id,name:');
+  });
+
+  it('exits 6 on a FEC whose header lacks Credit, in JSON too', async () => {
+    const columns = FEC_STANDARD_COLUMNS.filter((name) => name !== 'Credit');
+    const file = path.join(dir, '443061841FEC20231231.txt');
+    writeFileSync(
+      file,
+      `${columns.join('\t')}\nVTE\tVentes\t1\t20231010\t411000\tClients\t\t\tF1\t20231010\tVente\t7,00\t0,00\t\t\t20231011\t\t\n`,
+    );
+    const result = await cli(['fec', 'validate', '--json', file]);
+    expect(result.code, describeResult(result)).toBe(6);
+    const [report] = parseJsonStdout<FecValidateJson>(result).reports;
+    expect(report?.findings.map((finding) => [finding.code, finding.field, finding.lines])).toEqual([
+      ['HEADER_MISSING_COLUMN', 'Credit', [1]],
+    ]);
+    expect(report?.summary).toMatchObject({ lines: 1, linesChecked: false });
+  });
+
   it('exits 4 on a file that cannot be read, still checking the others', async () => {
     const absent = path.join(dir, 'absent.txt');
     const result = await cli([

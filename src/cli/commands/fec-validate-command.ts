@@ -37,19 +37,27 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
       ? 'file name outside the norm'
       : `SIREN ${report.fileName.siren}, closing ${report.fileName.closingDate}`;
   output.info(`${name} (${who})`);
-  output.info(
-    `  ${formatNumber(summary.lines)} lines, ${formatNumber(summary.entries)} entries: ${formatNumber(summary.balancedEntries)} balanced, ${formatNumber(summary.unbalancedEntries)} unbalanced`,
-  );
-  output.info(
-    `  total debit ${summary.totalDebit}, total credit ${summary.totalCredit}${summary.balanced ? ' (balanced)' : ' (NOT balanced)'}`,
-  );
+  if (summary.linesChecked) {
+    output.info(
+      `  ${formatNumber(summary.lines)} lines, ${formatNumber(summary.entries)} entries: ${formatNumber(summary.balancedEntries)} balanced, ${formatNumber(summary.unbalancedEntries)} unbalanced`,
+    );
+    output.info(
+      `  total debit ${summary.totalDebit}, total credit ${summary.totalCredit}${summary.balanced ? ' (balanced)' : ' (NOT balanced)'}`,
+    );
+  } else {
+    // Totals of zero and "balanced" would be read as a verdict on books that were never read.
+    output.info(
+      `  ${formatNumber(summary.lines)} lines, not checked: the header lacks an amount column (see the errors below)`,
+    );
+  }
   const layout = summary.layout;
   output.info(
     `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: UTF-8${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.join(', ')}` : ''}`,
   );
-  output.info(
-    `  numbering: ${summary.numbering.mode}${summary.numbering.mode === 'missing' ? '' : summary.numbering.continuous ? ', continuous' : `, ${formatNumber(summary.numbering.missingNumbers)} number(s) missing`}; entries keyed by ${summary.entryKey}`,
-  );
+  if (summary.linesChecked)
+    output.info(
+      `  numbering: ${summary.numbering.mode}${summary.numbering.mode === 'missing' ? '' : summary.numbering.continuous ? ', continuous' : `, ${formatNumber(summary.numbering.missingNumbers)} number(s) missing`}; entries keyed by ${summary.entryKey}`,
+    );
   if (summary.dates.first !== undefined) {
     output.info(
       `  entry dates ${summary.dates.first} to ${summary.dates.last}${summary.dates.closing === undefined ? '' : `; fiscal year closing ${summary.dates.closing}`}`,

@@ -33,6 +33,11 @@ export interface FecHeader {
   readonly layout: FecLayout;
   /** Required columns absent for this layout. */
   readonly missing: readonly FecColumn[];
+  /**
+   * The amount columns of this layout that are absent (Debit, Credit; or Montant, Sens): without them no line's
+   * amount can be read, so the lines cannot be checked or loaded as FEC lines. Empty for a readable header.
+   */
+  readonly missingAmounts: readonly FecColumn[];
   /** Names that are no FEC column (kept: the file is still read). */
   readonly unknown: readonly string[];
   readonly duplicates: readonly FecColumn[];
@@ -76,11 +81,11 @@ export const resolveFecHeader = (fields: readonly string[]): FecHeader => {
       ? FecAmountLayout.MONTANT_SENS
       : FecAmountLayout.DEBIT_CREDIT;
   const settlement = SETTLEMENT_COLUMNS.some(has);
+  const amountColumns: readonly FecColumn[] =
+    amounts === FecAmountLayout.MONTANT_SENS ? ['Montant', 'Sens'] : ['Debit', 'Credit'];
   const required: FecColumn[] = [
     ...COMMON_REQUIRED,
-    ...(amounts === FecAmountLayout.MONTANT_SENS
-      ? (['Montant', 'Sens'] as const)
-      : (['Debit', 'Credit'] as const)),
+    ...amountColumns,
     ...(settlement ? SETTLEMENT_COLUMNS : []),
   ];
   const missing = required.filter((name) => !has(name));
@@ -96,6 +101,7 @@ export const resolveFecHeader = (fields: readonly string[]): FecHeader => {
       variant: !settlement ? 'standard' : has('IdClient') ? 'ba-bnc-idclient' : 'ba-bnc',
     },
     missing,
+    missingAmounts: amountColumns.filter((name) => !has(name)),
     unknown,
     duplicates,
     outOfOrder,

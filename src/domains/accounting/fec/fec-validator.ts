@@ -55,6 +55,11 @@ export interface FecFileFacts {
 
 export interface FecValidationSummary {
   readonly lines: number;
+  /**
+   * False when the header lacks the amount columns of its layout (HEADER_MISSING_COLUMN): the lines were counted,
+   * not checked, and the entries, totals and numbering below say nothing about them.
+   */
+  readonly linesChecked: boolean;
   readonly entries: number;
   readonly balancedEntries: number;
   readonly unbalancedEntries: number;
@@ -242,6 +247,11 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
   let mandatory: { name: FecColumn; index: number }[] = [];
   let expected: { name: FecColumn; index: number }[] = [];
   let montantSens = false;
+  /**
+   * False when the header lacks the amount columns of its layout (not a FEC, or a FEC without Credit...): no line's
+   * amount can be read, so lines are counted but not checked, and the books are not judged on amounts of zero.
+   */
+  let linesReadable = true;
 
   // Tallies.
   let lines = 0;
@@ -389,6 +399,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       iCurrency = at('Idevise');
       iDateRglt = at('DateRglt');
       montantSens = resolved.layout.amounts === 'montant-sens';
+      linesReadable = resolved.missingAmounts.length === 0;
       mandatory = MANDATORY.map((column) => ({ name: column, index: at(column) })).filter(
         (c) => c.index >= 0,
       );
@@ -398,6 +409,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
     line(fields, _file, line) {
       if (header === undefined) return;
       lines += 1;
+      if (!linesReadable) return;
       let count = fields.length;
       // A separator at the end of every line is a common export habit: its empty last field is no column.
       if (count === columnCount + 1 && fields[count - 1] === '') count -= 1;
@@ -629,7 +641,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       }
       for (const part of options.missingParts ?? []) fileFinding('SPLIT_PART_MISSING', `part _${part}`);
 
-      const numberingMissing = pieceBook !== undefined && lines > 0;
+      const numberingMissing = pieceBook !== undefined && lines > 0 && linesReadable;
       const entries = numberingMissing ? (pieceBook as EntryBook) : book;
       const journalOf = (slot: number) => journalCodes[entries.journal(slot)] ?? '';
       const describe = (slot: number) => {
@@ -811,6 +823,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
               },
         summary: {
           lines,
+          linesChecked: linesReadable,
           entries: size,
           balancedEntries,
           unbalancedEntries,

@@ -23,6 +23,8 @@ describe('resolveFecHeader', () => {
     const header = resolveFecHeader(names);
     expect(header.layout.amounts).toBe('montant-sens');
     expect(header.missing).toEqual([]);
+    expect(header.missingAmounts).toEqual([]);
+    expect(resolveFecHeader(names.filter((name) => name !== 'Montant')).missingAmounts).toEqual(['Montant']);
     expect(header.outOfOrder).toBe(false);
   });
 
@@ -46,8 +48,14 @@ describe('resolveFecHeader', () => {
       'Remarque',
     ]);
     expect(header.missing).toEqual(['Credit']);
+    expect(header.missingAmounts).toEqual(['Credit']);
     expect(header.duplicates).toEqual(['Debit']);
     expect(header.unknown).toEqual(['Remarque']);
     expect(header.outOfOrder).toBe(true);
+  });
+
+  it('names the amount columns a header lacks, every one for a file that is no FEC', () => {
+    expect(resolveFecHeader(standard).missingAmounts).toEqual([]);
+    expect(resolveFecHeader(['id,name']).missingAmounts).toEqual(['Debit', 'Credit']);
   });
 });

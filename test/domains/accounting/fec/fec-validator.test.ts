@@ -210,6 +210,44 @@ describe('FEC validation of synthetic files', () => {
     expect(report.valid).toBe(false);
   });
 
+  it('reports a file that is no FEC by its missing columns, and counts its lines without checking them', async () => {
+    const file = path.join(dir, 'contacts.csv');
+    writeFileSync(file, 'id,name\n1,x\n2,y\n');
+    const report = await validate(file);
+    expect(report.valid).toBe(false);
+    const missing = report.findings
+      .filter((finding) => finding.code === 'HEADER_MISSING_COLUMN')
+      .map((finding) => finding.field);
+    expect(missing.toSorted()).toEqual([...FEC_STANDARD_COLUMNS].sort());
+    expect(findingOf(report, 'HEADER_UNKNOWN_COLUMN', 'id,name').lines).toEqual([1]);
+    // Nothing is said of lines whose amounts cannot be read: no zero-amount line, no missing numbering.
+    expect(new Set(codes(report))).toEqual(
+      new Set(['HEADER_MISSING_COLUMN', 'HEADER_UNKNOWN_COLUMN', 'FILE_NAME_NOT_STANDARD']),
+    );
+    expect(report.summary).toMatchObject({ lines: 2, linesChecked: false, entries: 0 });
+  });
+
+  it('reports a header without Credit (or without Sens) and does not read its lines', async () => {
+    const lines = [...entry(1, '10,00'), ...entry(2, '5,50')];
+    const noCredit = await validate(
+      write(fecName(), lines, { columns: FEC_STANDARD_COLUMNS.filter((name) => name !== 'Credit') }),
+    );
+    expect(noCredit.valid).toBe(false);
+    expect(codes(noCredit)).toEqual(['HEADER_MISSING_COLUMN']);
+    expect(findingOf(noCredit, 'HEADER_MISSING_COLUMN', 'Credit').lines).toEqual([1]);
+    expect(noCredit.summary).toMatchObject({ lines: 4, linesChecked: false, entries: 0 });
+
+    const montantOnly = FEC_STANDARD_COLUMNS.flatMap((name) =>
+      name === 'Debit' ? ['Montant'] : name === 'Credit' ? [] : [name],
+    );
+    const noSens = await validate(
+      write(fecName(), [line({ Montant: '1,00' } as Line)], { columns: montantOnly }),
+    );
+    expect(codes(noSens)).toEqual(['HEADER_MISSING_COLUMN']);
+    expect(findingOf(noSens, 'HEADER_MISSING_COLUMN', 'Sens').lines).toEqual([1]);
+    expect(noSens.summary).toMatchObject({ linesChecked: false, layout: { amounts: 'montant-sens' } });
+  });
+
   it('reads CR CR LF line endings as single line breaks', async () => {
     const report = await validate(
       write(fecName(), [...entry(1, '10,00'), ...entry(2, '5,50')], { ending: '\r\r\n' }),
