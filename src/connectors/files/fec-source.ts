@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { fecSourceSchema } from '../../core/plan/plan-schema.js';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
+import { resolveFecHeader } from '../../domains/accounting/fec/fec-header.js';
 import { NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
 import { createFecLineEnricher, FEC_DERIVED_FIELDS } from './fec-line-enricher.js';
 import { fecNumbering } from './fec-numbering.js';
@@ -32,6 +34,23 @@ const FEC_SEPARATORS = ['\t', '|'] as const;
 const MAX_LINE_NOTICES = 100;
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The header's names in the norm's spelling. A header without the amount columns of its layout (a file that is no
+ * FEC, or a FEC exported without Credit) stops the read: every line would load without its amount, or be rejected
+ * one by one for a fault that is the file's. The message names every required column the header lacks.
+ */
+const fecColumnNames = (names: readonly string[], source: string): string[] => {
+  const header = resolveFecHeader(names);
+  if (header.missingAmounts.length > 0) {
+    throw new CutoverError(
+      ErrorCode.SOURCE_FAILED,
+      `${source}: not a FEC that can be read: its header lacks ${header.missing.join(', ')}`,
+      { context: { file: source } },
+    );
+  }
+  return names.map((name) => canonicalByLowerCase.get(name.trim().toLowerCase()) ?? name);
+};
 
 /** The mapping table is read once per plan source, not once per dossier and entity. */
 const mappings = new WeakMap<FecSourceSpec, Promise<AccountMapping>>();
@@ -71,7 +90,7 @@ async function* readFec(
     }
   };
   const table = createDelimitedTable(context, {
-    columnNames: (names) => names.map((name) => canonicalByLowerCase.get(name.trim().toLowerCase()) ?? name),
+    columnNames: (names) => fecColumnNames(names, source),
     trailingSeparator: true,
     extraFields: (columns) => {
       enricher.setColumns(columns);

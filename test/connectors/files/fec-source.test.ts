@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEC_DERIVED_FIELDS } from '../../../src/connectors/files/fec-line-enricher.js';
 import { FEC_COLUMNS, fecSource, type FecSourceSpec } from '../../../src/connectors/files/fec-source.js';
+import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import { latin1, makeTempDir, readAll, sharedFecDir, summary, writeFixture } from './file-fixtures.js';
 
@@ -261,6 +262,26 @@ describe('fecSource on written files', () => {
     const headerOnly = await readTemp('header-only.txt', `${header}\n\n`);
     expect(headerOnly.records).toEqual([]);
     expect(headerOnly.notices.map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
+  });
+
+  it('refuses a file that is no FEC, or a header without Credit, with one error naming the columns it lacks', async () => {
+    const notFec = readTemp('fec/D1/123456789FEC20231231.txt', 'hello world\nfoo\n');
+    await expect(notFec).rejects.toBeInstanceOf(CutoverError);
+    await expect(notFec).rejects.toMatchObject({
+      code: ErrorCode.SOURCE_FAILED,
+      message: `fec/D1/123456789FEC20231231.txt: not a FEC that can be read: its header lacks ${[
+        ...NORM_COLUMNS.filter((name) => name !== 'Debit' && name !== 'Credit'),
+        'Debit',
+        'Credit',
+      ].join(', ')}`,
+    });
+    const withoutCredit = NORM_COLUMNS.filter((name) => name !== 'Credit').join('\t');
+    await expect(
+      readTemp('no-credit.txt', `${withoutCredit}\n${line('ACH', 'un').replace('\t12,00', '')}\n`),
+    ).rejects.toMatchObject({
+      code: ErrorCode.SOURCE_FAILED,
+      message: 'no-credit.txt: not a FEC that can be read: its header lacks Credit',
+    });
   });
 });
 
