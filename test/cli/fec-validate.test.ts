@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,7 @@ describe('cutover fec validate', () => {
     expect(result.code, describeResult(result)).toBe(6);
     const [report] = parseJsonStdout<FecValidateJson>(result).reports;
     expect(report?.summary.encoding).toEqual({
+      name: 'utf-8',
       bom: false,
       fallbackLines: 6,
       fallbackEncodings: ['iso-8859-15'],
@@ -147,6 +148,24 @@ describe('cutover fec validate', () => {
       ['HEADER_MISSING_COLUMN', 'Credit', [1]],
     ]);
     expect(report?.summary).toMatchObject({ lines: 1, linesChecked: false });
+  });
+
+  it('exits 6 on a FEC saved as UTF-16 with its byte-order mark, read all the same', async () => {
+    const header = FEC_STANDARD_COLUMNS.join('\t');
+    const line = (account: string, debit: string, credit: string) =>
+      `VTE\tVentes\t1\t20231010\t${account}\tCompte\t\t\tF1\t20231010\tVente café\t${debit}\t${credit}\t\t\t20231011\t\t`;
+    const text = `${header}\r\n${line('411000', '7,00', '0,00')}\r\n${line('706000', '0,00', '7,00')}\r\n`;
+    const file = path.join(dir, 'utf16', '443061841FEC20231231.txt');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const result = await cli(['fec', 'validate', file]);
+    expect(result.code, describeResult(result)).toBe(6);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('2 lines, 1 entries: 1 balanced, 0 unbalanced');
+    expect(result.stdout).toContain('encoding: UTF-16LE with BOM');
+    expect(result.stdout).toContain(
+      'ENCODING_UTF16 ×1: The file is UTF-16 (read from its byte-order mark): the norm asks for ASCII, ISO-8859-15 or UTF-8',
+    );
   });
 
   it('exits 4 on a file that cannot be read, still checking the others', async () => {

@@ -4,7 +4,11 @@ import type { LegacyEncoding } from '../../connectors/files/legacy-code-page.js'
 import { isCutoverError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { FecSeverity } from '../../domains/accounting/fec/fec-finding-codes.js';
-import type { FecFinding, FecValidationReport } from '../../domains/accounting/fec/fec-validator.js';
+import type {
+  FecFileEncoding,
+  FecFinding,
+  FecValidationReport,
+} from '../../domains/accounting/fec/fec-validator.js';
 import { createOutput, formatNumber, type Output } from '../output.js';
 
 export interface FecValidateCommandOptions {
@@ -20,6 +24,12 @@ const SEVERITY_TITLES: Record<FecSeverity, string> = {
 };
 
 const SEPARATOR_NAMES: Record<string, string> = { '\t': 'tab', '|': 'pipe' };
+
+const ENCODING_NAMES: Record<FecFileEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+};
 
 const linesText = (finding: FecFinding): string => {
   if (finding.lines.length === 0) return '';
@@ -52,7 +62,7 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
   }
   const layout = summary.layout;
   output.info(
-    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: UTF-8${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.join(', ')}` : ''}`,
+    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.join(', ')}` : ''}`,
   );
   if (summary.linesChecked)
     output.info(

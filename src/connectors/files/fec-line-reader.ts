@@ -6,6 +6,7 @@ import { decodeLegacy, LegacyEncoding } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
+import { asUtf8Chunks, type Utf16Encoding } from './utf8-chunks.js';
 
 /** One physical line of a FEC file, split on its separator. */
 export interface FecLine {
@@ -27,6 +28,8 @@ export interface FecFileFacts {
   readonly file: string;
   readonly separator: '\t' | '|';
   readonly bom: boolean;
+  /** UTF-16 when the file starts with its byte-order mark (read all the same); else UTF-8 and the legacy code page. */
+  readonly encoding: 'utf-8' | Utf16Encoding;
   /** The header ends with a separator (`…|Idevise|`): so may every line, and that empty last field is dropped. */
   readonly trailingSeparator: boolean;
 }
@@ -55,7 +58,8 @@ const SEPARATORS = ['\t', '|'] as const;
  * Reads one FEC, or the parts of a split FEC in the order given (each part with its own header), as batches of
  * lines. Bytes are split into lines before decoding (LF, CRLF, CR CR LF, CR alone, no final newline: see the line
  * splitter), so each line is decoded on its own: UTF-8 when its bytes are UTF-8 (a byte-order mark is skipped),
- * else the legacy code page, one character per byte, so nothing is lost. The separator, tab or pipe, is taken
+ * else the legacy code page, one character per byte, so nothing is lost. A file with a UTF-16 byte-order mark is
+ * read as UTF-16. The separator, tab or pipe, is taken
  * from each file's header. Blank lines are skipped (their numbers are not reused). A file that cannot be read
  * throws the one error type (FILE_NOT_FOUND or SOURCE_FAILED).
  */
@@ -87,6 +91,7 @@ export async function* readFecLines(
     let separator: '\t' | '|' = '\t';
     let headerFields = -1;
     let bom = false;
+    let fileEncoding: FecFileFacts['encoding'] = 'utf-8';
 
     const take = (raw: string, line: number, encoding: FecLine['encoding']): void => {
       if (raw.length === 0) return;
@@ -96,7 +101,7 @@ export async function* readFecLines(
         const trailingSeparator = fields.length > 1 && fields[fields.length - 1] === '';
         if (trailingSeparator) fields.pop();
         headerFields = fields.length;
-        options.onFile?.({ file, separator, bom, trailingSeparator });
+        options.onFile?.({ file, separator, bom, trailingSeparator, encoding: fileEncoding });
         batch.push({ file, line, fields, raw, header: true, encoding });
         return;
       }
@@ -139,7 +144,11 @@ export async function* readFecLines(
     });
 
     try {
-      for await (const chunk of readChunks(context)) {
+      const chunks = asUtf8Chunks(readChunks(context), (utf16) => {
+        bom = true;
+        fileEncoding = utf16;
+      });
+      for await (const chunk of chunks) {
         lines.push(chunk);
         if (batch.length >= batchSize) {
           yield batch;

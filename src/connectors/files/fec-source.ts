@@ -17,6 +17,7 @@ import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { decodeLegacy, LegacyEncoding } from './legacy-code-page.js';
 import { decodeBytes } from './text-encoding.js';
+import { asUtf8Chunks } from './utf8-chunks.js';
 
 export type FecSourceSpec = z.infer<typeof fecSourceSchema>;
 
@@ -129,7 +130,17 @@ async function* readFec(
     table.row(text.split(separator), text, line);
   });
 
-  for await (const chunk of readChunks(context)) {
+  // A UTF-16 file (its byte-order mark says so) is read as such when the plan leaves the encoding to cutover.
+  const chunks =
+    spec.encoding === 'auto'
+      ? asUtf8Chunks(readChunks(context), (encoding) =>
+          context.notice({
+            code: 'FEC_UTF16',
+            message: `${source} is ${encoding.toUpperCase()} (byte-order mark): read as such, though the FEC norm asks for ASCII, ISO-8859-15 or UTF-8`,
+          }),
+        )
+      : readChunks(context);
+  for await (const chunk of chunks) {
     splitter.push(chunk);
     yield* completed(table.take());
   }

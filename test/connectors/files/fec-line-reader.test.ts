@@ -223,6 +223,27 @@ describe('readFecLines on synthetic files', () => {
     expect(new Set(lines.slice(1).map((line) => line.fields[10]))).toEqual(new Set(['Créance']));
   });
 
+  it('reads a UTF-16 file (LE or BE, by its byte-order mark) as text, and says which it was', async () => {
+    const text = `${HEADER}\r\n${row(1, 'Thé €')}\r\n\r\n${row(2, 'Café 😀')}\r\n`;
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    for (const [name, bytes, encoding] of [
+      ['le.txt', le, 'utf-16le'],
+      ['be.txt', be, 'utf-16be'],
+    ] as const) {
+      const { lines, facts } = await readLines([(await writeFixture(dir, name, bytes)).path]);
+      expect(facts[0]).toMatchObject({ separator: '\t', bom: true, encoding });
+      expect(lines.map((line) => [line.line, line.fields.length, line.fields[10]])).toEqual([
+        [1, 18, 'EcritureLib'],
+        [2, 18, 'Thé €'],
+        [4, 18, 'Café 😀'],
+      ]);
+      expect(lines[0]?.fields[0]).toBe('JournalCode');
+    }
+    const { facts } = await readLines([(await writeFixture(dir, 'utf8.txt', `${HEADER}\n`)).path]);
+    expect(facts[0]).toMatchObject({ bom: false, encoding: 'utf-8' });
+  });
+
   it('throws FILE_NOT_FOUND for a file that is not there', async () => {
     const error: unknown = await readLines([path.join(dir, 'absent.txt')]).catch((caught: unknown) => caught);
     expect(isCutoverError(error) && error.code).toBe('FILE_NOT_FOUND');

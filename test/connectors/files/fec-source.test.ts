@@ -264,6 +264,23 @@ describe('fecSource on written files', () => {
     expect(headerOnly.notices.map((notice) => notice.code)).toEqual(['EMPTY_FILE']);
   });
 
+  it('reads a UTF-16 file by its byte-order mark and says so, the plan leaving the encoding to cutover', async () => {
+    const text = `${header}\r\n${line('ACH', 'Thé')}\r\n${line('VTE', 'Café')}\r\n`;
+    const bytes = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    const { records, notices } = await readTemp('utf16/552100554FEC20241231.txt', bytes);
+    expect(
+      records.map((record) => [record.location.line, record.problem, record.fields.EcritureLib]),
+    ).toEqual([
+      [2, undefined, 'Thé'],
+      [3, undefined, 'Café'],
+    ]);
+    expect(notices).toContainEqual({
+      code: 'FEC_UTF16',
+      message:
+        'utf16/552100554FEC20241231.txt is UTF-16BE (byte-order mark): read as such, though the FEC norm asks for ASCII, ISO-8859-15 or UTF-8',
+    });
+  });
+
   it('refuses a file that is no FEC, or a header without Credit, with one error naming the columns it lacks', async () => {
     const notFec = readTemp('fec/D1/123456789FEC20231231.txt', 'hello world\nfoo\n');
     await expect(notFec).rejects.toBeInstanceOf(CutoverError);

@@ -28,6 +28,10 @@ export const FEC_FINDINGS = {
   CLOSING_DATE_INVALID: finding(ERROR, 'The closing date in the file name is not a real date AAAAMMJJ'),
   SPLIT_PART_MISSING: finding(ERROR, 'A part of a split FEC (_1, _2…) is missing'),
   FILE_EMPTY: finding(ERROR, 'The file has no header line (TCD)'),
+  ENCODING_UTF16: finding(
+    ERROR,
+    'The file is UTF-16 (read from its byte-order mark): the norm asks for ASCII, ISO-8859-15 or UTF-8',
+  ),
   ENCODING_FALLBACK: finding(
     ALERT,
     'Lines are not valid UTF-8: read in a legacy code page (every byte kept)',

@@ -50,8 +50,12 @@ export type EntryKey = (typeof EntryKey)[keyof typeof EntryKey];
 export interface FecFileFacts {
   readonly separator?: string;
   readonly bom?: boolean;
+  /** The file's own encoding, by its byte-order mark (UTF-8 when it has none, legacy lines aside). */
+  readonly encoding?: FecFileEncoding;
   readonly trailingSeparator?: boolean;
 }
+
+export type FecFileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
 export interface FecValidationSummary {
   readonly lines: number;
@@ -81,6 +85,8 @@ export interface FecValidationSummary {
     readonly trailingSeparator: boolean;
   };
   readonly encoding: {
+    /** Of the (first) file. */
+    readonly name: FecFileEncoding;
     readonly bom: boolean;
     readonly fallbackLines: number;
     readonly fallbackEncodings: string[];
@@ -364,6 +370,9 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
     header(fields, file, line, fileFacts = {}) {
       files.push(file);
       fileIndex = files.length - 1;
+      // Windows tools save "Unicode" text as UTF-16: readable, but not in a character set the norm allows.
+      if (fileFacts.encoding === 'utf-16le' || fileFacts.encoding === 'utf-16be')
+        report('ENCODING_UTF16', line);
       const resolved = resolveFecHeader(fields);
       if (header !== undefined) {
         if (resolved.names.join('\u0000') !== header.names.join('\u0000')) {
@@ -842,7 +851,12 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
             separator: facts.separator,
             trailingSeparator: facts.trailingSeparator === true,
           },
-          encoding: { bom: facts.bom === true, fallbackLines, fallbackEncodings: [...fallbackEncodings] },
+          encoding: {
+            name: facts.encoding ?? 'utf-8',
+            bom: facts.bom === true,
+            fallbackLines,
+            fallbackEncodings: [...fallbackEncodings],
+          },
           journals: journalCodes.length,
           dates: {
             first: lastDate > 0 ? formatFecDate(firstDate) : undefined,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -246,6 +246,25 @@ describe('FEC validation of synthetic files', () => {
     expect(codes(noSens)).toEqual(['HEADER_MISSING_COLUMN']);
     expect(findingOf(noSens, 'HEADER_MISSING_COLUMN', 'Sens').lines).toEqual([1]);
     expect(noSens.summary).toMatchObject({ linesChecked: false, layout: { amounts: 'montant-sens' } });
+  });
+
+  it('reads a UTF-16 file by its byte-order mark and reports it as an error: the norm wants ASCII, ISO-8859-15 or UTF-8', async () => {
+    const utf8 = write(fecName(), [...entry(1, '10,00', { EcritureLib: 'Thé' }), ...entry(2, '5,50')], {
+      ending: '\r\n',
+    });
+    const text = readFileSync(utf8, 'utf8');
+    writeFileSync(utf8, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const report = await validate(utf8);
+    expect(report.valid).toBe(false);
+    expect(codes(report)).toEqual(['ENCODING_UTF16']);
+    expect(findingOf(report, 'ENCODING_UTF16').severity).toBe('error');
+    expect(report.summary).toMatchObject({
+      lines: 4,
+      entries: 2,
+      balancedEntries: 2,
+      totalDebit: '15.50',
+      encoding: { name: 'utf-16le', bom: true, fallbackLines: 0 },
+    });
   });
 
   it('reads CR CR LF line endings as single line breaks', async () => {
