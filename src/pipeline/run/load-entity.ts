@@ -257,7 +257,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       });
       counts = { ...counts, loaded: counts.loaded - duplicates, rejected: counts.rejected + duplicates };
     }
-    input.onRecords(counts.recordsRead - before.recordsRead);
+    // Records as the summary counts them: a line seen again by a derived entity (a FEC's journal) is no new record.
+    input.onRecords(counts.recordsRead - counts.repeats - (before.recordsRead - before.repeats));
     if (thresholdCrossed(counts, input.maxRejectedRatio, false)) progress.status = 'threshold_crossed';
   };
 
