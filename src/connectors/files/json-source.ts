@@ -9,6 +9,7 @@ import type { ReadProblem, SourceLocation, SourceRecord } from '../../core/sourc
 import { createBlankLineTally } from './blank-line-tally.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
+import { parseJsonKeepingNumbers } from './parse-json-keeping-numbers.js';
 import { readChunks } from './read-chunks.js';
 import { createBatcher } from './record-batcher.js';
 import { REPLACEMENT_CHARACTER } from './text-encoding.js';
@@ -132,7 +133,7 @@ const ndjsonRecord = (bytes: Buffer, raw: string, location: SourceLocation): Sou
   let value: unknown;
   let problem: ReadProblem | undefined;
   try {
-    value = JSON.parse(raw);
+    value = parseJsonKeepingNumbers(raw);
     if (!isRecordObject(value)) {
       problem = {
         reason: RejectReason.MALFORMED_JSON,

@@ -111,7 +111,7 @@ describe('jsonSource (ndjson)', () => {
     const { records } = await read('events.ndjson', text, { type: 'ndjson' });
     expect(records).toEqual([
       {
-        fields: { id: 1, name: 'Zoé' },
+        fields: { id: '1', name: 'Zoé' },
         location: { source: 'events.ndjson', line: 1, record: 1 },
         raw: '{"id":1,"name":"Zoé"}',
       },
@@ -125,7 +125,7 @@ describe('jsonSource (ndjson)', () => {
         },
       },
       {
-        fields: { id: 3, tags: ['a'] },
+        fields: { id: '3', tags: ['a'] },
         location: { source: 'events.ndjson', line: 5, record: 3 },
         raw: '{"id":3,"tags":["a"]}',
       },
@@ -136,6 +136,22 @@ describe('jsonSource (ndjson)', () => {
         problem: { reason: RejectReason.MALFORMED_JSON, message: 'the line holds an array, not an object' },
       },
     ]);
+  });
+
+  it('keeps every number as its text in the file, never through a binary float', async () => {
+    const lines = [
+      '{"id":12345678901234567890,"amount":12345678901234567.89,"rate":1E+2,"nested":{"n":[-0.10]}}',
+      '{"id":12345678901234567891,"amount":-0}',
+      '{"id":01}',
+    ];
+    const { records } = await read('numbers.ndjson', `${lines.join('\n')}\n`, { type: 'ndjson' });
+    expect(records.map((record) => record.fields)).toEqual([
+      { id: '12345678901234567890', amount: '12345678901234567.89', rate: '1E+2', nested: { n: ['-0.10'] } },
+      { id: '12345678901234567891', amount: '-0' },
+      {},
+    ]);
+    expect(records.map((record) => record.raw)).toEqual(lines);
+    expect(records[2]?.problem?.reason).toBe(RejectReason.MALFORMED_JSON);
   });
 
   it('marks a line with bytes that are not UTF-8 INVALID_ENCODING, naming the field', async () => {
@@ -150,7 +166,7 @@ describe('jsonSource (ndjson)', () => {
       message: 'the line holds bytes that are not valid UTF-8 (in "city")',
       column: 'city',
     });
-    expect(records[0]?.fields).toEqual({ id: 1, city: 'Orl\uFFFDans' });
+    expect(records[0]?.fields).toEqual({ id: '1', city: 'Orl\uFFFDans' });
   });
 
   it('gives no records and an EMPTY_FILE notice for an empty file', async () => {

@@ -33,7 +33,7 @@ describe('openFileSource', () => {
       location: { source: 'in/a.csv' },
     });
     expect((await readAll(ndjson)).records[0]).toMatchObject({
-      fields: { id: 1 },
+      fields: { id: '1' },
       location: { source: 'in/a.ndjson' },
     });
     const fecRecords = (await readAll(fec)).records;
