@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { Readable, Transform, pipeline, type Duplex } from 'node:stream';
 import type { z } from 'zod';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { jsonSourceSchema } from '../../core/plan/plan-schema.js';
@@ -8,6 +7,7 @@ import { RejectReason } from '../../core/reject-reasons.js';
 import type { ReadProblem, SourceLocation, SourceRecord } from '../../core/source-record.js';
 import { createBlankLineTally } from './blank-line-tally.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
+import { createJsonArrayScanner, RAW_LIMIT } from './json-array-scanner.js';
 import { createLineSplitter } from './line-splitter.js';
 import { parseJsonKeepingNumbers } from './parse-json-keeping-numbers.js';
 import { readChunks } from './read-chunks.js';
@@ -19,106 +19,64 @@ export type JsonSourceSpec = z.infer<typeof jsonSourceSchema>;
 const isRecordObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const kindOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-
-/** A BOM is not JSON: stream-json refuses it, and JSON.parse too. */
-async function* withoutBom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let first = true;
-  for await (const chunk of chunks) {
-    yield first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
-    first = false;
-  }
-}
+/** What a value that is not an object is; `raw` tells a number (its text, here) from a string. */
+const kindOf = (value: unknown, raw: string): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string' && !raw.trimStart().startsWith('"')
+        ? 'a number'
+        : `a ${typeof value}`;
 
 /**
- * A JSON document holding an array of objects, at the top or at the dotted path `records`, streamed element by
- * element (the document is never held whole). A document that is not an array there is a plan mistake and throws;
- * a document that stops parsing part-way is data damage: what came before is kept and one MALFORMED_JSON record
- * says where reading stopped.
+ * A JSON document holding an array of objects, at the top or at the dotted path `records`, read element by element
+ * (the document is never held whole). Each element keeps its text as in the file: the raw record, and numbers as
+ * written. A document that is not an array there is a plan mistake and throws; a document that stops being JSON
+ * part-way is data damage: what came before is kept and one MALFORMED_JSON record says where, with the text there.
  */
 async function* readJsonArray(
   spec: JsonSourceSpec,
   context: FileReadContext,
 ): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
-  const where = spec.records === undefined ? 'at the top of the document' : `at "${spec.records}"`;
-  let firstToken: string | undefined;
-  const watch = new Transform({
-    objectMode: true,
-    transform(token: { name: string }, _encoding, done) {
-      firstToken ??= token.name;
-      done(null, token);
-    },
-  });
-  // The streaming parser loads with the first JSON document read, not with every run.
-  const [{ default: Parser }, { default: Pick }, { default: StreamArray }] = await Promise.all([
-    import('stream-json/Parser.js'),
-    import('stream-json/filters/Pick.js'),
-    import('stream-json/streamers/StreamArray.js'),
-  ]);
-  const stages: (Readable | Duplex)[] = [
-    Readable.from(withoutBom(readChunks(context))),
-    Parser.parser(),
-    ...(spec.records === undefined ? [] : [Pick.pick({ filter: spec.records })]),
-    watch,
-    StreamArray.streamArray(),
-  ];
-  const output = pipeline(stages, () => {
-    // Errors reach the loop below through `output`.
-  }) as unknown as AsyncIterable<{ key: number; value: unknown }>;
-
   const batcher = createBatcher(context.batchSize);
   let count = 0;
-  let broken = false;
-  try {
-    for await (const { value } of output) {
-      count += 1;
-      const location = { source, record: count };
-      batcher.push(
-        isRecordObject(value)
-          ? { fields: value, location }
-          : {
-              fields: {},
-              location,
-              raw: JSON.stringify(value),
-              problem: {
-                reason: RejectReason.MALFORMED_JSON,
-                message: `element ${count} of the array is ${kindOf(value)}, not an object`,
-              },
-            },
-      );
-      yield* batcher.take();
-    }
-  } catch (error) {
-    if (error instanceof Error && error.name === 'AbortError') throw error;
-    if (firstToken !== undefined && firstToken !== 'startArray') {
-      throw new CutoverError(
-        ErrorCode.SOURCE_FAILED,
-        `${source}: the value ${where} is not an array of records`,
-        {
-          cause: error,
-          context: { file: source },
-        },
-      );
-    }
-    broken = true;
-    batcher.push({
-      fields: {},
-      location: { source, record: count + 1 },
-      problem: {
-        reason: RejectReason.MALFORMED_JSON,
-        message: `the document does not parse after ${count} record${count === 1 ? '' : 's'} (${messageOf(error)}); the rest of the file cannot be read`,
-      },
-    });
+  const scanner = createJsonArrayScanner(spec.records, (bytes) => {
+    count += 1;
+    const location = { source, record: count };
+    batcher.push(jsonRecord(bytes, bytes.toString('utf8'), location, `element ${count} of the array`, 'is'));
+  });
+  for await (const chunk of readChunks(context)) {
+    const more = scanner.push(chunk);
+    yield* batcher.take();
+    if (!more) break;
   }
-  if (firstToken === undefined && !broken) {
-    throw new CutoverError(ErrorCode.SOURCE_FAILED, `${source}: there is no array ${where}`, {
+  const { blank, problem } = scanner.end();
+  if (problem?.kind === 'shape') {
+    throw new CutoverError(ErrorCode.SOURCE_FAILED, `${source}: ${problem.message}`, {
       context: { file: source },
     });
   }
+  if (problem !== undefined) {
+    const raw = problem.raw.toString('utf8');
+    batcher.push({
+      fields: {},
+      location: { source, record: count + 1 },
+      ...(raw === '' ? {} : { raw }),
+      problem: {
+        reason: RejectReason.MALFORMED_JSON,
+        message: problem.rawCut
+          ? `${problem.message} (the raw text kept is its first ${RAW_LIMIT} bytes)`
+          : problem.message,
+      },
+    });
+  }
   yield* batcher.finish();
-  if (count === 0 && !broken) context.notice(emptyFileNotice(source, `has an empty array ${where}`));
+  const where = spec.records === undefined ? 'at the top of the document' : `at "${spec.records}"`;
+  if (blank) context.notice(emptyFileNotice(source, 'holds only white space'));
+  else if (count === 0 && problem === undefined)
+    context.notice(emptyFileNotice(source, `has an empty array ${where}`));
 }
 
 /** The top-level string field holding U+FFFD, to name the column of an INVALID_ENCODING record. */
@@ -128,8 +86,17 @@ const columnWithReplacement = (fields: Record<string, unknown>): string | undefi
     return typeof value === 'string' && value.includes(REPLACEMENT_CHARACTER);
   });
 
-/** The record of one NDJSON line: its object, or MALFORMED_JSON / INVALID_ENCODING with the line as read. */
-const ndjsonRecord = (bytes: Buffer, raw: string, location: SourceLocation): SourceRecord => {
+/**
+ * The record of one JSON value (an NDJSON line, an element of an array) from its bytes: its object, or
+ * MALFORMED_JSON / INVALID_ENCODING with the text as read. `subject` names the value in messages.
+ */
+const jsonRecord = (
+  bytes: Buffer,
+  raw: string,
+  location: SourceLocation,
+  subject: string,
+  verb: 'holds' | 'is',
+): SourceRecord => {
   let value: unknown;
   let problem: ReadProblem | undefined;
   try {
@@ -137,20 +104,20 @@ const ndjsonRecord = (bytes: Buffer, raw: string, location: SourceLocation): Sou
     if (!isRecordObject(value)) {
       problem = {
         reason: RejectReason.MALFORMED_JSON,
-        message: `the line holds ${kindOf(value)}, not an object`,
+        message: `${subject} ${verb} ${kindOf(value, raw)}, not an object`,
       };
     } else if (!isUtf8(bytes)) {
       const column = columnWithReplacement(value);
       problem = {
         reason: RejectReason.INVALID_ENCODING,
-        message: `the line holds bytes that are not valid UTF-8${column === undefined ? '' : ` (in "${column}")`}`,
+        message: `${subject} holds bytes that are not valid UTF-8${column === undefined ? '' : ` (in "${column}")`}`,
         ...(column === undefined ? {} : { column }),
       };
     }
   } catch (error) {
     problem = {
       reason: RejectReason.MALFORMED_JSON,
-      message: `the line does not parse: ${messageOf(error)}`,
+      message: `${subject} does not parse: ${messageOf(error)}`,
     };
   }
   const fields = isRecordObject(value) ? value : {};
@@ -175,7 +142,7 @@ async function* readNdjson(context: FileReadContext): AsyncGenerator<SourceRecor
     }
     blanks.content();
     count += 1;
-    batcher.push(ndjsonRecord(bytes, raw, { source, line, record: count }));
+    batcher.push(jsonRecord(bytes, raw, { source, line, record: count }, 'the line', 'holds'));
   });
 
   for await (const chunk of readChunks(context)) {

@@ -18,7 +18,7 @@ const read = async (name: string, content: string | Buffer, spec: Omit<JsonSourc
 };
 
 describe('jsonSource (json)', () => {
-  it('streams a top-level array, keeping numbers, booleans, null and nested values as JSON gave them', async () => {
+  it('streams a top-level array, keeping booleans, null and nested values as JSON gave them, numbers as written', async () => {
     const dupont = {
       id: 1,
       name: 'Dupont',
@@ -26,17 +26,29 @@ describe('jsonSource (json)', () => {
       score: 12.5,
       manager: null,
       tags: ['vip'],
-      address: { city: 'Paris' },
+      address: { city: 'Paris', zip: 75001 },
     };
     const text = JSON.stringify([dupont, { id: 2, name: 'Martin' }, { id: 3, name: 'Durand' }]);
     const { records, batchSizes, notices } = await read('array.json', text, { type: 'json' });
     expect(records[0]).toEqual({
-      fields: dupont,
+      fields: { ...dupont, id: '1', score: '12.5', address: { city: 'Paris', zip: '75001' } },
       location: { source: 'array.json', record: 1 },
+      raw: JSON.stringify(dupont),
     });
     expect(records.map((record) => record.location.record)).toEqual([1, 2, 3]);
     expect(batchSizes).toEqual([2, 1]);
     expect(notices).toEqual([]);
+  });
+
+  it('keeps every number as its text in the file, and each element as written for the raw record', async () => {
+    const first = '{"id":12345678901234567890,"amount":12345678901234567.89}';
+    const second = '{ "id": 12345678901234567891,\n    "amount": 1E+2, "rate": -0.10 }';
+    const { records } = await read('numbers.json', `[\n  ${first},\n  ${second}\n]\n`, { type: 'json' });
+    expect(records.map((record) => record.fields)).toEqual([
+      { id: '12345678901234567890', amount: '12345678901234567.89' },
+      { id: '12345678901234567891', amount: '1E+2', rate: '-0.10' },
+    ]);
+    expect(records.map((record) => record.raw)).toEqual([first, second]);
   });
 
   it('reads the array at the `records` path, dotted paths included, after a BOM', async () => {
@@ -45,22 +57,91 @@ describe('jsonSource (json)', () => {
       records: 'records',
     });
     expect(nested.records.map((record) => record.fields)).toEqual([{ id: 'a' }, { id: 'b' }]);
+    const inArray = await read('paged.json', '{"pages":[{"items":[{"id":"x"}]},{"items":[{"id":"y"}]}]}', {
+      type: 'json',
+      records: 'pages.1.items',
+    });
+    expect(inArray.records.map((record) => record.fields)).toEqual([{ id: 'y' }]);
     const deep = await read('deep.json', `\uFEFF{"data":{"items":[{"id":1}]},"next":null}`, {
       type: 'json',
       records: 'data.items',
     });
-    expect(deep.records.map((record) => record.fields)).toEqual([{ id: 1 }]);
+    expect(deep.records.map((record) => record.fields)).toEqual([{ id: '1' }]);
   });
 
   it('marks an element that is not an object MALFORMED_JSON with its JSON text', async () => {
     const { records } = await read('mixed.json', '[{"id":1},42,[1,2],{"id":4}]', { type: 'json' });
     expect(records.map((record) => [record.location.record, record.problem?.reason, record.raw])).toEqual([
-      [1, undefined, undefined],
+      [1, undefined, '{"id":1}'],
       [2, RejectReason.MALFORMED_JSON, '42'],
       [3, RejectReason.MALFORMED_JSON, '[1,2]'],
-      [4, undefined, undefined],
+      [4, undefined, '{"id":4}'],
     ]);
     expect(records[1]?.problem?.message).toBe('element 2 of the array is a number, not an object');
+  });
+
+  it('marks an element that does not parse MALFORMED_JSON with its text, and reads on', async () => {
+    const { records } = await read('bad-element.json', '[{"id":1},{"id" 2},{"id":3}]', { type: 'json' });
+    expect(records.map((record) => [record.location.record, record.problem?.reason, record.raw])).toEqual([
+      [1, undefined, '{"id":1}'],
+      [2, RejectReason.MALFORMED_JSON, '{"id" 2}'],
+      [3, undefined, '{"id":3}'],
+    ]);
+    expect(records[1]?.problem?.message).toMatch(/^element 2 of the array does not parse: /);
+  });
+
+  it('reads the records before text after the array or a trailing comma, and rejects that text once, naming where', async () => {
+    const garbage = await read('garbage.json', '[{"id":1,"name":"A"}] trailing\n', { type: 'json' });
+    expect(garbage.records.map((record) => [record.fields, record.problem?.reason, record.raw])).toEqual([
+      [{ id: '1', name: 'A' }, undefined, '{"id":1,"name":"A"}'],
+      [{}, RejectReason.MALFORMED_JSON, 'trailing\n'],
+    ]);
+    expect(garbage.records[1]?.problem?.message).toBe(
+      'text after the end of the document, at line 1, column 23',
+    );
+    const comma = await read('comma.json', '[{"id":1,"name":"A"},\n]', { type: 'json' });
+    expect(comma.records.map((record) => [record.fields, record.problem?.reason, record.raw])).toEqual([
+      [{ id: '1', name: 'A' }, undefined, '{"id":1,"name":"A"}'],
+      [{}, RejectReason.MALFORMED_JSON, ',\n]'],
+    ]);
+    expect(comma.records[1]?.problem?.message).toBe(
+      'the array ends with a comma and no element after it, at line 2, column 1',
+    );
+    expect(comma.records[1]?.location).toEqual({ source: 'comma.json', record: 2 });
+  });
+
+  it('keeps every record before trailing text whatever the chunks the file is read in', async () => {
+    const elements = Array.from(
+      { length: 6000 },
+      (_, index) => `{"id":${index + 1},"name":"contact ${index + 1}"}`,
+    );
+    const text = `[${elements.join(',')}],`;
+    expect(text.length).toBeGreaterThan(2 * 64 * 1024);
+    const { records } = await read('long.json', text, { type: 'json' });
+    expect(records).toHaveLength(6001);
+    expect(
+      records.filter((record) => record.problem !== undefined).map((record) => record.location.record),
+    ).toEqual([6001]);
+  });
+
+  it('marks an element with bytes that are not UTF-8 INVALID_ENCODING, naming the field, and loads the others', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('[{"id":1,"name":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"},{"id":2,"name":"ok"}]'),
+    ]);
+    const { records } = await read('latin.json', bytes, { type: 'json' });
+    expect(records.map((record) => [record.fields, record.problem])).toEqual([
+      [
+        { id: '1', name: 'caf\uFFFD' },
+        {
+          reason: RejectReason.INVALID_ENCODING,
+          message: 'element 1 of the array holds bytes that are not valid UTF-8 (in "name")',
+          column: 'name',
+        },
+      ],
+      [{ id: '2', name: 'ok' }, undefined],
+    ]);
   });
 
   it('keeps the records before a break in the document and adds one MALFORMED_JSON record where reading stopped', async () => {
@@ -70,8 +151,17 @@ describe('jsonSource (json)', () => {
       [2, undefined],
       [3, RejectReason.MALFORMED_JSON],
     ]);
-    expect(records[2]?.problem?.message).toMatch(
-      /^the document does not parse after 2 records \(.+\); the rest of the file cannot be read$/,
+    expect(records[2]?.problem?.message).toBe(
+      'the document does not parse after 2 records (the file ends inside element 3); the rest of the file cannot be read',
+    );
+    expect(records[2]?.raw).toBe('{"id":');
+    const unbalanced = await read('unbalanced.json', '[{"id":1},\n{"a":[1}},{"id":3}]', { type: 'json' });
+    expect(unbalanced.records.map((record) => [record.problem?.reason, record.raw])).toEqual([
+      [undefined, '{"id":1}'],
+      [RejectReason.MALFORMED_JSON, '{"a":[1}},{"id":3}]'],
+    ]);
+    expect(unbalanced.records[1]?.problem?.message).toBe(
+      'the document does not parse after 1 record (unexpected "}" at line 2, column 8); the rest of the file cannot be read',
     );
   });
 
@@ -80,7 +170,7 @@ describe('jsonSource (json)', () => {
     expect(object).toBeInstanceOf(CutoverError);
     expect((object as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
     expect((object as CutoverError).message).toBe(
-      'object.json: the value at the top of the document is not an array of records',
+      'object.json: the value at the top of the document is an object, not an array of records',
     );
     const missing = await rejection(
       read('missing-path.json', '{"items":[{"id":1}]}', { type: 'json', records: 'records' }),

@@ -1,0 +1,162 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../src/store/state/state-store.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { querySqlite, writeFiles } from './support/helpers.js';
+
+/**
+ * JSON and NDJSON sources through the built CLI: what `run` loads, what `ledger` keeps, and that `reconcile`
+ * accounts for every record, on the inputs QA found mishandled.
+ */
+
+const planFor = (source: string) => `version: 1
+name: qa
+target: { type: sqlite, url: target.db }
+thresholds: { maxRejectedRatio: 1 }
+entities:
+  deal:
+    source: ${source}
+    dossier: { value: crm }
+    key: id
+    fields: { amount: amount, name: name }
+`;
+
+interface RunJson {
+  status: string;
+  records: { read: number; loaded: number; rejected: number };
+}
+
+interface ReconcileJson {
+  ok: boolean;
+  totals: { source: number; loaded: number; rejected: number; unaccounted: number };
+}
+
+const migrate = async (source: string, files: Record<string, string | Buffer>) => {
+  const dir = tempDir('cutover-e2e-json-');
+  writeFiles(dir, { 'cutover.yaml': planFor(source), ...files });
+  const plan = path.join(dir, 'cutover.yaml');
+  const run = await cli(['run', '--plan', plan, '--json']);
+  expect(run.code, describeResult(run)).toBe(0);
+  const reconciled = await cli(['reconcile', '--plan', plan, '--json']);
+  expect(reconciled.code, describeResult(reconciled)).toBe(0);
+  const ledger = await cli(['ledger', '--plan', plan, '--json']);
+  expect(ledger.code, describeResult(ledger)).toBe(0);
+  return {
+    run: parseJsonStdout<RunJson>(run),
+    reconcile: parseJsonStdout<ReconcileJson>(reconciled),
+    ledger: parseJsonStdout<LedgerEntry[]>(ledger),
+    rows: querySqlite<Record<string, unknown>>(
+      path.join(dir, 'target.db'),
+      'SELECT source_key, amount, name FROM deal ORDER BY id',
+    ),
+  };
+};
+
+const rejected = (entry: LedgerEntry) => ({
+  location: entry.location,
+  reason: entry.reason,
+  message: entry.message,
+  column: entry.column,
+  sourceKey: entry.sourceKey,
+  raw: entry.raw,
+});
+
+describe('JSON and NDJSON sources', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it.each([
+    [
+      'json',
+      '{ type: json, path: d.json }',
+      'd.json',
+      (elements: string[]) => `[${elements.join(',\n ')}]\n`,
+      (record: number) => `d.json#${record}`,
+    ],
+    [
+      'ndjson',
+      '{ type: ndjson, path: d.ndjson }',
+      'd.ndjson',
+      (elements: string[]) => `${elements.join('\n')}\n`,
+      (record: number) => `d.ndjson:${record}`,
+    ],
+  ])(
+    '%s: loads amounts and keys exactly as written, never through a binary float',
+    async (_type, source, file, write, location) => {
+      const elements = [
+        '{"id":1,"amount":12345678901234567.89,"name":"A"}',
+        '{"id":12345678901234567890,"name":"B"}',
+        '{"id":12345678901234567891,"name":"C"}',
+        '{"id":12345678901234567891, "amount":1.10, "name":"again"}',
+      ];
+      const migrated = await migrate(source, { [file]: write(elements) });
+      expect(migrated.run.records).toMatchObject({ read: 4, loaded: 3, rejected: 1 });
+      expect(migrated.rows).toEqual([
+        { source_key: '1', amount: '12345678901234567.89', name: 'A' },
+        { source_key: '12345678901234567890', amount: null, name: 'B' },
+        { source_key: '12345678901234567891', amount: null, name: 'C' },
+      ]);
+      expect(migrated.ledger.map(rejected)).toEqual([
+        {
+          location: location(4),
+          reason: 'DUPLICATE_SOURCE_KEY',
+          message:
+            'source key 12345678901234567891 was already loaded from an earlier record of this dossier',
+          column: null,
+          sourceKey: '12345678901234567891',
+          raw: elements[3],
+        },
+      ]);
+      expect(migrated.reconcile.ok).toBe(true);
+      expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 3, rejected: 1, unaccounted: 0 });
+    },
+  );
+
+  it.each([
+    [
+      'text after the array',
+      '[{"id":1,"name":"A"}] trailing',
+      'text after the end of the document, at line 1, column 23',
+      'trailing',
+    ],
+    [
+      'a trailing comma',
+      '[{"id":1,"name":"A"},]',
+      'the array ends with a comma and no element after it, at line 1, column 22',
+      ',]',
+    ],
+  ])(
+    'json: loads the records before %s and rejects that text once, naming where',
+    async (_what, text, message, raw) => {
+      const migrated = await migrate('{ type: json, path: d.json }', { 'd.json': text });
+      expect(migrated.run.records).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
+      expect(migrated.rows).toEqual([{ source_key: '1', amount: null, name: 'A' }]);
+      expect(migrated.ledger.map(rejected)).toEqual([
+        { location: 'd.json#2', reason: 'MALFORMED_JSON', message, column: null, sourceKey: null, raw },
+      ]);
+      expect(migrated.reconcile.totals).toMatchObject({ source: 2, loaded: 1, rejected: 1, unaccounted: 0 });
+    },
+  );
+
+  it('json: rejects an element holding bytes that are not UTF-8 as INVALID_ENCODING, naming the field, and loads the others', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('[{"id":1,"name":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"},{"id":2,"name":"ok"}]'),
+    ]);
+    const migrated = await migrate('{ type: json, path: d.json }', { 'd.json': bytes });
+    expect(migrated.run.records).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
+    expect(migrated.rows).toEqual([{ source_key: '2', amount: null, name: 'ok' }]);
+    expect(migrated.ledger.map(rejected)).toEqual([
+      {
+        location: 'd.json#1',
+        reason: 'INVALID_ENCODING',
+        message: 'element 1 of the array holds bytes that are not valid UTF-8 (in "name")',
+        column: 'name',
+        sourceKey: '1',
+        raw: '{"id":1,"name":"caf\uFFFD"}',
+      },
+    ]);
+    expect(migrated.reconcile.totals).toMatchObject({ source: 2, loaded: 1, rejected: 1, unaccounted: 0 });
+  });
+});
