@@ -10,14 +10,14 @@ import { querySqlite, writeFiles } from './support/helpers.js';
  * accounts for every record, on the inputs QA found mishandled.
  */
 
-const planFor = (source: string) => `version: 1
+const planFor = (source: string, dossier = '{ value: crm }') => `version: 1
 name: qa
 target: { type: sqlite, url: target.db }
 thresholds: { maxRejectedRatio: 1 }
 entities:
   deal:
     source: ${source}
-    dossier: { value: crm }
+    dossier: ${dossier}
     key: id
     fields: { amount: amount, name: name }
 `;
@@ -32,9 +32,9 @@ interface ReconcileJson {
   totals: { source: number; loaded: number; rejected: number; unaccounted: number };
 }
 
-const migrate = async (source: string, files: Record<string, string | Buffer>) => {
+const migrate = async (source: string, files: Record<string, string | Buffer>, dossier?: string) => {
   const dir = tempDir('cutover-e2e-json-');
-  writeFiles(dir, { 'cutover.yaml': planFor(source), ...files });
+  writeFiles(dir, { 'cutover.yaml': planFor(source, dossier), ...files });
   const plan = path.join(dir, 'cutover.yaml');
   const run = await cli(['run', '--plan', plan, '--json']);
   expect(run.code, describeResult(run)).toBe(0);
@@ -48,7 +48,7 @@ const migrate = async (source: string, files: Record<string, string | Buffer>) =
     ledger: parseJsonStdout<LedgerEntry[]>(ledger),
     rows: querySqlite<Record<string, unknown>>(
       path.join(dir, 'target.db'),
-      'SELECT source_key, amount, name FROM deal ORDER BY id',
+      'SELECT dossier_id, source_key, amount, name FROM deal ORDER BY id',
     ),
   };
 };
@@ -92,9 +92,9 @@ describe('JSON and NDJSON sources', () => {
       const migrated = await migrate(source, { [file]: write(elements) });
       expect(migrated.run.records).toMatchObject({ read: 4, loaded: 3, rejected: 1 });
       expect(migrated.rows).toEqual([
-        { source_key: '1', amount: '12345678901234567.89', name: 'A' },
-        { source_key: '12345678901234567890', amount: null, name: 'B' },
-        { source_key: '12345678901234567891', amount: null, name: 'C' },
+        { dossier_id: 'crm', source_key: '1', amount: '12345678901234567.89', name: 'A' },
+        { dossier_id: 'crm', source_key: '12345678901234567890', amount: null, name: 'B' },
+        { dossier_id: 'crm', source_key: '12345678901234567891', amount: null, name: 'C' },
       ]);
       expect(migrated.ledger.map(rejected)).toEqual([
         {
@@ -130,7 +130,7 @@ describe('JSON and NDJSON sources', () => {
     async (_what, text, message, raw) => {
       const migrated = await migrate('{ type: json, path: d.json }', { 'd.json': text });
       expect(migrated.run.records).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
-      expect(migrated.rows).toEqual([{ source_key: '1', amount: null, name: 'A' }]);
+      expect(migrated.rows).toEqual([{ dossier_id: 'crm', source_key: '1', amount: null, name: 'A' }]);
       expect(migrated.ledger.map(rejected)).toEqual([
         { location: 'd.json#2', reason: 'MALFORMED_JSON', message, column: null, sourceKey: null, raw },
       ]);
@@ -146,7 +146,7 @@ describe('JSON and NDJSON sources', () => {
     ]);
     const migrated = await migrate('{ type: json, path: d.json }', { 'd.json': bytes });
     expect(migrated.run.records).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
-    expect(migrated.rows).toEqual([{ source_key: '2', amount: null, name: 'ok' }]);
+    expect(migrated.rows).toEqual([{ dossier_id: 'crm', source_key: '2', amount: null, name: 'ok' }]);
     expect(migrated.ledger.map(rejected)).toEqual([
       {
         location: 'd.json#1',
@@ -158,5 +158,40 @@ describe('JSON and NDJSON sources', () => {
       },
     ]);
     expect(migrated.reconcile.totals).toMatchObject({ source: 2, loaded: 1, rejected: 1, unaccounted: 0 });
+  });
+
+  it('json: rejects a file whose top is an object as one MALFORMED_JSON record, and migrates the other dossiers', async () => {
+    const object = '{"deals":[{"id":1,"name":"B1"}]}\n';
+    const migrated = await migrate(
+      '{ type: json, path: "md/{dossier}/c.json" }',
+      {
+        'md/a/c.json': '[{"id":1,"name":"A1"}]',
+        'md/b/c.json': object,
+        'md/c/c.json': '[{"id":1,"name":"C1"},{"id":2,"name":"C2"}]',
+      },
+      '{ fromPath: true }',
+    );
+    expect(migrated.run.status).toBe('succeeded');
+    expect(migrated.run.records).toMatchObject({ read: 4, loaded: 3, rejected: 1 });
+    expect(migrated.rows.map((row) => [row.dossier_id, row.source_key, row.name])).toEqual([
+      ['a', '1', 'A1'],
+      ['c', '1', 'C1'],
+      ['c', '2', 'C2'],
+    ]);
+    expect(migrated.ledger.map((entry) => [entry.dossierId, rejected(entry)])).toEqual([
+      [
+        'b',
+        {
+          location: 'md/b/c.json#1',
+          reason: 'MALFORMED_JSON',
+          message: 'the value at the top of the document is an object, not an array of records',
+          column: null,
+          sourceKey: null,
+          raw: object,
+        },
+      ],
+    ]);
+    expect(migrated.reconcile.ok).toBe(true);
+    expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 3, rejected: 1, unaccounted: 0 });
   });
 });

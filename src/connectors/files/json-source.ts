@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
-import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { messageOf } from '../../core/errors.js';
 import type { jsonSourceSchema } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { RejectReason } from '../../core/reject-reasons.js';
@@ -32,8 +32,10 @@ const kindOf = (value: unknown, raw: string): string =>
 /**
  * A JSON document holding an array of objects, at the top or at the dotted path `records`, read element by element
  * (the document is never held whole). Each element keeps its text as in the file: the raw record, and numbers as
- * written. A document that is not an array there is a plan mistake and throws; a document that stops being JSON
- * part-way is data damage: what came before is kept and one MALFORMED_JSON record says where, with the text there.
+ * written. A document that stops being JSON part-way is data damage: what came before is kept and one MALFORMED_JSON
+ * record says where, with the text there. A document with no array where the plan says is one MALFORMED_JSON record
+ * too, with the start of the document: in a plan reading one file per dossier, one file of another shape must not
+ * stop the other dossiers (and a plan mistake shows in every file's rejection).
  */
 async function* readJsonArray(
   spec: JsonSourceSpec,
@@ -53,11 +55,6 @@ async function* readJsonArray(
     if (!more) break;
   }
   const { blank, problem } = scanner.end();
-  if (problem?.kind === 'shape') {
-    throw new CutoverError(ErrorCode.SOURCE_FAILED, `${source}: ${problem.message}`, {
-      context: { file: source },
-    });
-  }
   if (problem !== undefined) {
     const raw = problem.raw.toString('utf8');
     batcher.push({

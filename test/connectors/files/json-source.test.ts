@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonSource, type JsonSourceSpec } from '../../../src/connectors/files/json-source.js';
-import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
-import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
+import { makeTempDir, readAll, writeFixture } from './file-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -165,17 +164,37 @@ describe('jsonSource (json)', () => {
     );
   });
 
-  it('throws SOURCE_FAILED when the document has no array where the plan says', async () => {
-    const object = await rejection(read('object.json', '{"records":[{"id":1}]}', { type: 'json' }));
-    expect(object).toBeInstanceOf(CutoverError);
-    expect((object as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
-    expect((object as CutoverError).message).toBe(
-      'object.json: the value at the top of the document is an object, not an array of records',
+  it('rejects a document with no array where the plan says as one MALFORMED_JSON record keeping its text', async () => {
+    const document = '{"records":[{"id":1}]}';
+    const object = await read('object.json', document, { type: 'json' });
+    expect(object.records).toEqual([
+      {
+        fields: {},
+        location: { source: 'object.json', record: 1 },
+        raw: document,
+        problem: {
+          reason: RejectReason.MALFORMED_JSON,
+          message: 'the value at the top of the document is an object, not an array of records',
+        },
+      },
+    ]);
+    expect(object.notices).toEqual([]);
+    const missing = await read('missing-path.json', '{"items":[{"id":1}]}', {
+      type: 'json',
+      records: 'records',
+    });
+    expect(
+      missing.records.map((record) => [record.location.record, record.problem?.message, record.raw]),
+    ).toEqual([[1, 'there is no array at "records"', '{"items":[{"id":1}]}']]);
+    const scalar = await read('scalar.json', '"records"', { type: 'json', records: 'records' });
+    expect(scalar.records[0]?.problem?.message).toBe('there is no array at "records"');
+    const long = `{"records":"${'x'.repeat(100 * 1024)}"}`;
+    const big = await read('big-object.json', long, { type: 'json' });
+    expect(big.records).toHaveLength(1);
+    expect(big.records[0]?.raw).toBe(long.slice(0, 64 * 1024));
+    expect(big.records[0]?.problem?.message).toBe(
+      'the value at the top of the document is an object, not an array of records (the raw text kept is its first 65536 bytes)',
     );
-    const missing = await rejection(
-      read('missing-path.json', '{"items":[{"id":1}]}', { type: 'json', records: 'records' }),
-    );
-    expect((missing as CutoverError).message).toBe('missing-path.json: there is no array at "records"');
   });
 
   it('gives no records and an EMPTY_FILE notice for an empty file and an empty array', async () => {
