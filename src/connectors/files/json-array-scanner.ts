@@ -73,7 +73,7 @@ const joinPath = (parent: string, segment: string): string =>
 interface Frame {
   readonly kind: 'object' | 'array' | 'records';
   readonly path: string;
-  /** Arrays: the index of the current element (a path segment, as stream-json's Pick counted them). */
+  /** Arrays: the index of the current element, a path segment (`pages.1.items`), as the plan's `records` always counted. */
   index: number;
   /** Objects: the key of the current value. */
   key: string;
