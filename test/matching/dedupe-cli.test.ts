@@ -58,4 +58,20 @@ describe('cutover dedupe eval', () => {
     expect(result.code, describeResult(result)).toBe(2);
     expect(result.stderr).toMatch(/fields\[0\]\.kind/);
   }, 60_000);
+
+  it('refuses a truth file of labelled pairs, where ids repeat, instead of reporting an F1 above 1', async () => {
+    const pairs = sharedData('dedupe', 'fake_1000_labels.csv');
+    const result = await cli([
+      'dedupe',
+      'eval',
+      '--input',
+      sharedData('dedupe', 'fake_1000.csv'),
+      '--truth',
+      pairs,
+    ]);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain(
+      `--truth ${pairs}: record id 0 is on 49 lines; a truth file gives each record one entity`,
+    );
+  }, 60_000);
 });

@@ -119,6 +119,19 @@ const attachTruth = async (
       `--truth ${truth}: needs two columns, the record id and the entity`,
     );
   }
+  // One entity per record: a file of labelled pairs (an id on many lines) would multiply the records in the join
+  // below and give impossible metrics (an F1 above 1), so it is refused for what it is.
+  const [repeated] = await workbench.rows<{ id: string; times: number | bigint }>(
+    `SELECT ${sqlIdentifier(idColumn)} AS id, count(*) AS times FROM truth_file
+     GROUP BY 1 HAVING count(*) > 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+  );
+  if (repeated !== undefined) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `--truth ${truth}: record id ${repeated.id} is on ${Number(repeated.times)} lines; a truth file gives each record ` +
+        `one entity: first column the record id, second its entity (not a list of pairs)`,
+    );
+  }
   const recordId = config.id ? `s.${sqlIdentifier(config.id)}` : 's._row::VARCHAR';
   await workbench.run(
     `CREATE OR REPLACE TABLE src AS
