@@ -97,6 +97,10 @@ describe('deduplication in a migration', () => {
       survivorKey: 'A1',
       dossierId: 'north',
     });
+    // Listed once as merged into its survivor (the list said it twice: 'into A1', then 'merged into A1').
+    const listed = await cli(['ledger', '--plan', path.join(p.dir, 'cutover.yaml'), '--fate', 'merged']);
+    const line = listed.stdout.split('\n').find((text) => text.includes('\tmerged\t') && text.includes('A1'));
+    expect(line?.match(/into A1/g)).toHaveLength(1);
     const south = await p.rows('south');
     for (const entry of merged)
       expect((entry.dossierId === 'north' ? north : south).has(entry.sourceKey!)).toBe(false);

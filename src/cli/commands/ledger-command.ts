@@ -25,7 +25,7 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
   );
   for (const entry of entries) {
     output.info(
-      `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? (entry.survivorKey ? `into ${entry.survivorKey}` : '')}\t${entry.message ?? ''}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
+      `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? ''}\t${entry.message ?? (entry.survivorKey ? `merged into ${entry.survivorKey}` : '')}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
     );
   }
   if (entries.length === 0)

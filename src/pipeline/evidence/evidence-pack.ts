@@ -161,7 +161,9 @@ const verdictOf = (reconciliation: DossierReconciliation, rejected: number): Evi
   const rejects =
     rejected === 0
       ? ' No record was rejected.'
-      : ` ${formatCount(rejected)} records were rejected, each listed below with its reason.`;
+      : rejected === 1
+        ? ' 1 record was rejected, listed below with its reason.'
+        : ` ${formatCount(rejected)} records were rejected, each listed below with its reason.`;
   return {
     ok: true,
     summary: `Every one of the ${formatCount(source)} source records is accounted for and arrived intact.${money}${rejects}`,
