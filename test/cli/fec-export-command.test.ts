@@ -75,4 +75,29 @@ describe('cutover fec export', () => {
     expect(missing.code, describeResult(missing)).toBe(2);
     expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
   }, 120_000);
+
+  it('refuses a dossier that holds no accounting (a CRM dossier) with exit code 2 instead of writing an empty FEC', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFiles(dir, {
+      'contacts.csv': 'id,last_name\n1,Lee\n',
+      'cutover.yaml': `version: 1
+name: crm
+target: { type: sqlite, url: target.db }
+entities:
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: id
+    fields: { last_name: last_name }
+`,
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    expect((await cli(['run', '--plan', plan])).code).toBe(0);
+    const out = path.join(dir, 'crm.txt');
+    const result = await cli(['fec', 'export', '--plan', plan, '--dossier', 'crm', '--out', out]);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toContain('dossier crm holds no accounting (no fiscal year, no entry line)');
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -137,6 +137,13 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     throw new CutoverError(ErrorCode.USAGE, `dossier ${dossier} is not in the target`, {
       context: { dossier },
     });
+  // A CRM dossier has no books: an empty FEC with exit 0 would pass for an export of a dossier with no entries.
+  if (!(await target.hasRows(dossier, 'entry_line')) && !(await target.hasRows(dossier, 'fiscal_year')))
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `dossier ${dossier} holds no accounting (no fiscal year, no entry line): there is no FEC to write`,
+      { context: { dossier } },
+    );
   await refuseUnfinishedLoad(target, dossier);
   const siren = sirenOf(dossierRow?.attributes.siren);
   const years = await closingDatesOf(target, dossier);
