@@ -82,6 +82,28 @@ describe('parsePlan', () => {
     expect(message).toMatch(/entities\.contact\.dedupe\.survivorship\.date: most_recent needs `date`/);
   });
 
+  it('says what is wrong inside a value of several forms, where zod said only "Invalid input"', () => {
+    const problems = problemsOf(`version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  contact:
+    source: {type: csv, path: contacts.csv}
+    fields:
+      email: { from: Email, transform: [shout] }
+      last_name: { form: Name }
+      first_name: 12
+      birth_date: { from: Born, decimal: x }
+`);
+    expect(problems.split('\n').slice(1)).toEqual([
+      '  plan.yaml:5 entities.contact.key: required, and missing',
+      '  plan.yaml:8 entities.contact.fields.email.transform[0]: Invalid option: expected one of "trim"|"upper"|"lower"|"digits"|"collapse_spaces"|"strip_accents"|"strip_control"',
+      '  plan.yaml:9 entities.contact.fields.last_name.form: unknown field "form" (did you mean "from"?)',
+      '  plan.yaml:10 entities.contact.fields.first_name: expected string or object, received number',
+      '  plan.yaml:11 entities.contact.fields.birth_date.decimal: Invalid option: expected one of "auto"|","|"."',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const message = problemsOf('version: 1\nname: [unclosed\n');
     expect(message).toMatch(/plan\.yaml:\d+/);

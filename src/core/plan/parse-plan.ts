@@ -2,6 +2,7 @@ import { closest } from 'fastest-levenshtein';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { CutoverError, ErrorCode } from '../errors.js';
 import { planSchema, type Plan } from './plan-schema.js';
+import { specificIssues } from './specific-issues.js';
 
 /** One mistake in a plan, with the YAML line a person should look at. */
 export interface PlanProblem {
@@ -58,7 +59,7 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
   if (problems.length === 0) {
     const result = planSchema.safeParse(document.toJS());
     if (result.success) return result.data;
-    for (const issue of result.error.issues) {
+    for (const issue of specificIssues(result.error.issues)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const position = lineAt(offsetOf(document, issue.path, key));
