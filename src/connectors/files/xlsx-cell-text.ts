@@ -53,6 +53,25 @@ export const isoDate = (date: Date): string => {
 const serialToDate = (serial: number, date1904: boolean): Date =>
   new Date(Math.round((serial - (date1904 ? EPOCH_1904 : EPOCH_1900)) * DAY_MS));
 
+const DECEMBER_31_1899 = Date.UTC(1899, 11, 31);
+const FEBRUARY_28_1900 = Date.UTC(1900, 1, 28);
+
+/**
+ * A date of Excel's 1900 system as the sheet shows it. Excel counts a 29 February 1900 that never was (Lotus 1-2-3's
+ * leap-year bug, kept for compatibility), and a count from 1899-12-30 (the reader's, and serialToDate's) is right
+ * only from 1 March 1900: serials 1 to 59 are a day later than it says (1 is 1900-01-01, a common placeholder in
+ * legacy data, not 1899-12-31), and serial 60 is the phantom day, given as written so that a date column refuses it.
+ * Times of day alone (serials below 1) are left as they are.
+ */
+const excel1900 = (date: Date): string => {
+  const time = date.getTime();
+  if (time < DECEMBER_31_1899 || time >= FEBRUARY_28_1900 + DAY_MS) return isoDate(date);
+  if (time >= FEBRUARY_28_1900) return '1900-02-29';
+  return isoDate(new Date(time + DAY_MS));
+};
+
+const sheetDate = (date: Date, date1904: boolean): string => (date1904 ? isoDate(date) : excel1900(date));
+
 /**
  * The text of a cell as a person reads it in the sheet, without display formatting: numbers in plain decimal,
  * dates ISO, booleans `true`/`false`, rich text flattened, a formula's last computed result, an error code as
@@ -74,13 +93,13 @@ export const cellText = (
     default:
       break;
   }
-  if (value instanceof Date) return isoDate(value);
+  if (value instanceof Date) return sheetDate(value, date1904);
   if ('richText' in value) return value.richText.map((run) => run.text ?? '').join('');
   if ('result' in value || 'formula' in value || 'sharedFormula' in value) {
     const result = value.result;
     // The reader converts date-formatted numbers to dates, but not formula results.
     if (typeof result === 'number' && isDateFormat(numberFormat))
-      return isoDate(serialToDate(result, date1904));
+      return sheetDate(serialToDate(result, date1904), date1904);
     return cellText(result, numberFormat, date1904);
   }
   if ('error' in value) return value.error;

@@ -91,6 +91,28 @@ describe('xlsxSource', () => {
     expect(records[3]?.fields).toMatchObject({ id: '4', signed: '2023-12-31' });
   });
 
+  it('reads dates before March 1900 as Excel shows them, around its phantom 29 February 1900', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Dates');
+    sheet.addRow(['serial', 'date']);
+    for (const serial of [1, 59, 60, 61, 45291]) {
+      const row = sheet.addRow([serial, serial]);
+      row.getCell(2).numFmt = 'dd/mm/yyyy';
+    }
+    sheet.addRow([60.5, { formula: 'A7', result: 60.5 }]).getCell(2).numFmt = 'dd/mm/yyyy hh:mm';
+    const file = path.join(dir, 'dates.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const { records } = await readAll(xlsxSource(spec(), { path: file, relative: 'dates.xlsx' }));
+    expect(records.map((record) => [record.fields.serial, record.fields.date])).toEqual([
+      ['1', '1900-01-01'], // a placeholder of legacy data; read as 1899-12-31 before
+      ['59', '1900-02-28'],
+      ['60', '1900-02-29'], // the day Excel counts and the calendar has not: a date column refuses it
+      ['61', '1900-03-01'],
+      ['45291', '2023-12-31'],
+      ['60.5', '1900-02-29'],
+    ]);
+  });
+
   it('skips empty rows, keeping the sheet row number as the line', async () => {
     const source = xlsxSource(spec(), workbookFile);
     const { records } = await readAll(source);
