@@ -92,6 +92,23 @@ for (const dialect of dialects) {
       expect(await store.ledgerEntries({ dossierId: 'D1' })).toHaveLength(3);
     });
 
+    it('lists the dossiers that runs of a plan loaded, not those of another plan sharing the store', async () => {
+      await store.savePlanVersion('h1', 'books', 'version: 1');
+      await store.savePlanVersion('h2', 'books', 'version: 1 # edited');
+      await store.savePlanVersion('h3', 'crm', 'version: 1');
+      const counts = { recordsRead: 1, loaded: 1, skipped: 0, rejected: 0, repeats: 0 };
+      const first = await store.createRun('h1', 'run');
+      await store.saveStep(first.id, 'D2', 'entry', 'done', counts);
+      const second = await store.createRun('h2', 'run');
+      await store.saveStep(second.id, 'D1', 'entry', 'done', counts);
+      await store.saveStep(second.id, 'D2', 'entry', 'done', counts);
+      const crm = await store.createRun('h3', 'run');
+      await store.saveStep(crm.id, 'crm', 'contact', 'done', counts);
+      expect(await store.dossiersLoadedByPlan('books')).toEqual(['D1', 'D2']);
+      expect(await store.dossiersLoadedByPlan('crm')).toEqual(['crm']);
+      expect(await store.dossiersLoadedByPlan('none')).toEqual([]);
+    });
+
     it('stores dossiers with attributes and run steps with their counts', async () => {
       await store.upsertDossiers([{ id: 'D2', name: 'Boulangerie', attributes: { siren: '732829320' } }]);
       await store.upsertDossiers([

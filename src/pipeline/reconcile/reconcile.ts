@@ -130,13 +130,11 @@ export const dossiersToReconcile = async (
   state: StateStore,
   only?: readonly string[],
 ): Promise<string[]> => {
-  // The plan's dossiers, run or not (a dossier never migrated is not proven, it is unaccounted), and those the state
-  // store holds (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped).
+  // The plan's dossiers, run or not (a dossier never migrated is not proven, it is unaccounted), and those its runs
+  // loaded (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped); never the
+  // dossiers of another plan sharing the state store.
   const known = [
-    ...new Set([
-      ...(await planDossierIds(loaded)),
-      ...(await state.listDossiers()).map((dossier) => dossier.id),
-    ]),
+    ...new Set([...(await planDossierIds(loaded)), ...(await state.dossiersLoadedByPlan(loaded.plan.name))]),
   ].sort();
   if (only === undefined) return known;
   // A mistyped id must not pass for a dossier that reconciles (0 dossiers, all ok).
@@ -168,7 +166,7 @@ export const openReconciler = async (options: {
   const plan = loaded.plan;
   const order = entityLoadOrder(plan);
   const inputs = await planInputs(plan, loaded.baseDir);
-  const migrated = new Set((await state.listDossiers()).map((dossier) => dossier.id));
+  const migrated = new Set(await state.dossiersLoadedByPlan(plan.name));
   const ledger = new Map<string, number>();
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);

@@ -286,6 +286,23 @@ export class StateStore {
     return rows.map((row) => ({ ...row, attributes: JSON.parse(row.attributes) as Record<string, unknown> }));
   }
 
+  /**
+   * Dossiers that runs of plans of this name have loaded (a step recorded): a state store on PostgreSQL may hold
+   * the runs of several plans, and one plan's proof is about its own dossiers.
+   */
+  async dossiersLoadedByPlan(planName: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('run_step')
+      .innerJoin('run', 'run.id', 'run_step.run_id')
+      .innerJoin('plan_version', 'plan_version.hash', 'run.plan_hash')
+      .where('plan_version.name', '=', planName)
+      .select('run_step.dossier_id')
+      .distinct()
+      .orderBy('run_step.dossier_id')
+      .execute();
+    return rows.map((row) => row.dossier_id);
+  }
+
   async createRun(planHash: string, command: string): Promise<RunRow> {
     const startedAt = now();
     // Sortable ids: a person reading a list of runs sees them in order.
