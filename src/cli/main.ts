@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
@@ -15,6 +15,7 @@ import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
 import type { ReplayCommandOptions } from './commands/replay-command.js';
 import type { RunCommandOptions } from './commands/run-command.js';
+import { integerOption } from './integer-option.js';
 
 // Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
 process.env.TZ = 'UTC';
@@ -36,12 +37,10 @@ const threadsOption = () =>
   new Option(
     '--threads <n>',
     'dossiers reconciled at once (default: one per core, at most 4; never more than the cores)',
-  ).argParser((value) => {
-    const threads = Number(value);
-    if (!Number.isInteger(threads) || threads < 1)
-      throw new InvalidArgumentError('expected a whole number of threads, 1 or more.');
-    return threads;
-  });
+  ).argParser(integerOption({ min: 1 }));
+/** The generator's own limit, checked here too so that nothing is printed or written before the refusal. */
+const MAX_DOSSIERS = 100_000;
+const seedOption = () => new Option('--seed <n>', 'random seed').argParser(integerOption()).default(1);
 
 /** Runs a command and turns any failure into one line on stderr and a meaningful exit code. */
 const action =
@@ -82,8 +81,8 @@ const program = new Command()
 program
   .command('demo')
   .description('generate a portfolio, migrate it into an embedded SQLite target, reconcile, and summarise')
-  .option('--dossiers <n>', 'number of accounting dossiers', '50')
-  .option('--seed <n>', 'random seed', '1')
+  .option('--dossiers <n>', 'number of accounting dossiers', integerOption({ min: 0, max: MAX_DOSSIERS }), 50)
+  .addOption(seedOption())
   .option('--out <dir>', 'folder for everything the demo writes', 'cutover-demo')
   .addOption(jsonOption())
   .action(
@@ -190,7 +189,7 @@ program
   .option('--dossier <id>', 'only this dossier')
   .option('--entity <name>', 'only this entity')
   .addOption(new Option('--fate <fate>', 'only this fate').choices(['skipped', 'rejected', 'merged']))
-  .option('--limit <n>', 'at most this many entries', '100')
+  .option('--limit <n>', 'at most this many entries', integerOption({ min: 1 }), 100)
   .addOption(jsonOption())
   .action(
     action(async (options: LedgerCommandOptions) =>
@@ -201,8 +200,12 @@ program
 program
   .command('generate')
   .description('write a synthetic legacy portfolio (FEC dossiers, CRM export) with known defects')
-  .requiredOption('--dossiers <n>', 'number of accounting dossiers')
-  .option('--seed <n>', 'random seed', '1')
+  .requiredOption(
+    '--dossiers <n>',
+    'number of accounting dossiers',
+    integerOption({ min: 0, max: MAX_DOSSIERS }),
+  )
+  .addOption(seedOption())
   .requiredOption('--out <dir>', 'output folder')
   .option('--no-crm', 'accounting dossiers only')
   .addOption(jsonOption())
@@ -262,7 +265,12 @@ const dedupe = program
   .addOption(stateOption())
   .option('--entity <name>', 'the entity whose dedupe section to run')
   .option('--dossier <id>', 'only this dossier (repeatable)', collect)
-  .option('--review <n>', 'review pairs stored with their fields and explanation', '10000')
+  .option(
+    '--review <n>',
+    'review pairs stored with their fields and explanation',
+    integerOption({ min: 0 }),
+    10_000,
+  )
   .addOption(jsonOption())
   .action(
     action(async (options: DedupePlanOptions) =>
@@ -313,7 +321,12 @@ dedupe
   .requiredOption('--input <file>', 'the CSV file')
   .addOption(dedupeConfigOption())
   .option('--out <file>', 'write the result here as JSON')
-  .option('--review <n>', 'review pairs returned with their fields and explanation', '100')
+  .option(
+    '--review <n>',
+    'review pairs returned with their fields and explanation',
+    integerOption({ min: 0 }),
+    100,
+  )
   .addOption(jsonOption())
   .action(
     action(async (options: DedupeRunOptions) =>
@@ -328,7 +341,12 @@ const link = program
   )
   .addOption(planOption())
   .addOption(stateOption())
-  .option('--review <n>', 'review pairs stored with their fields and explanation', '10000')
+  .option(
+    '--review <n>',
+    'review pairs stored with their fields and explanation',
+    integerOption({ min: 0 }),
+    10_000,
+  )
   .addOption(jsonOption())
   .action(
     action(async (options: LinkCommandOptions) =>
@@ -359,7 +377,7 @@ const review = program
   .option('--entity <name>', 'only this entity')
   .option('--dossier <id>', 'only this dossier')
   .option('--decided', 'list the decided pairs instead (review decisions and undone merges)')
-  .option('--limit <n>', 'at most this many pairs', '50')
+  .option('--limit <n>', 'at most this many pairs', integerOption({ min: 1 }), 50)
   .addOption(jsonOption())
   .action(
     action(async (options: ReviewListOptions) =>
@@ -393,7 +411,7 @@ review
   .option('--dossier <id>', 'only this dossier')
   .option('--record <key>', "the source key of the record whose value the cluster's golden record takes")
   .option('--field <column>', 'the mapped column to take from --record')
-  .option('--limit <n>', 'at most this many clusters', '50')
+  .option('--limit <n>', 'at most this many clusters', integerOption({ min: 1 }), 50)
   .addOption(jsonOption())
   .action(
     action(async (options: ReviewGoldenOptions) =>

@@ -14,7 +14,7 @@ export interface DedupeCommandOptions {
   input: string;
   config?: string;
   json?: boolean;
-  review?: string;
+  review?: number;
 }
 
 export interface DedupeEvalOptions extends DedupeCommandOptions {
@@ -175,7 +175,7 @@ const runWith = async (options: DedupeCommandOptions, truth: string | undefined,
     config = evaluate
       ? await attachTruth(workbench, config, columns, truth)
       : { ...config, truth: undefined };
-    const reviewLimit = options.review === undefined ? 100 : Number(options.review);
+    const reviewLimit = options.review ?? 100;
     return await runDedupe(workbench, config, { reviewLimit });
   } finally {
     workbench.close();

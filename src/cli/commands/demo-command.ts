@@ -20,8 +20,8 @@ import {
 import { withSession } from '../session.js';
 
 export interface DemoCommandOptions {
-  dossiers: string;
-  seed: string;
+  dossiers: number;
+  seed: number;
   out: string;
   json?: boolean;
 }
@@ -47,8 +47,8 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
   const started = Date.now();
   output.info(`Generating ${options.dossiers} dossiers and a CRM export in ${outDir} ...`);
   const generated = await generatePortfolio({
-    dossiers: Number(options.dossiers),
-    seed: Number(options.seed),
+    dossiers: options.dossiers,
+    seed: options.seed,
     outDir,
     crm: true,
   });

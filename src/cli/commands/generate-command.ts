@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createOutput } from '../output.js';
 
 export interface GenerateCommandOptions {
-  dossiers: string;
-  seed: string;
+  dossiers: number;
+  seed: number;
   out: string;
   crm?: boolean;
   json?: boolean;
@@ -17,8 +17,8 @@ export interface GenerateCommandOptions {
 export const generateCommand = async (options: GenerateCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const summary = await generatePortfolio({
-    dossiers: Number(options.dossiers),
-    seed: Number(options.seed),
+    dossiers: options.dossiers,
+    seed: options.seed,
     outDir: options.out,
     crm: options.crm !== false,
   });

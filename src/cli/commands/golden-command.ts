@@ -13,7 +13,7 @@ export interface ReviewGoldenOptions {
   dossier?: string;
   record?: string;
   field?: string;
-  limit: string;
+  limit: number;
 }
 
 interface ClusterView {
@@ -121,7 +121,7 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
       return ExitCode.OK;
     }
 
-    const shown = clusters.slice(0, Number(options.limit));
+    const shown = clusters.slice(0, options.limit);
     output.info(
       `${clusters.length} cluster(s)${shown.length < clusters.length ? `, first ${shown.length}` : ''}`,
     );

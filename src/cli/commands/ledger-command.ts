@@ -8,7 +8,7 @@ export interface LedgerCommandOptions {
   dossier?: string;
   entity?: string;
   fate?: string;
-  limit?: string;
+  limit?: number;
   json?: boolean;
 }
 
@@ -20,7 +20,7 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
       ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
       ...(options.entity === undefined ? {} : { entity: options.entity }),
       ...(options.fate === undefined ? {} : { fate: options.fate }),
-      limit: options.limit === undefined ? 100 : Number(options.limit),
+      limit: options.limit ?? 100,
     }),
   );
   for (const entry of entries) {

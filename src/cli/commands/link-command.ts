@@ -17,7 +17,7 @@ interface SessionOptions {
 }
 
 export interface LinkCommandOptions extends SessionOptions {
-  review?: string;
+  review?: number;
 }
 
 export interface LinkEvalOptions extends SessionOptions {
@@ -26,10 +26,7 @@ export interface LinkEvalOptions extends SessionOptions {
 
 export const linkCommand = async (options: LinkCommandOptions): Promise<number> => {
   const output = createOutput(options);
-  const reviewLimit = options.review === undefined ? undefined : Number(options.review);
-  if (reviewLimit !== undefined && !(Number.isInteger(reviewLimit) && reviewLimit >= 0)) {
-    throw new CutoverError(ErrorCode.USAGE, `--review must be a whole number, not ${options.review}`);
-  }
+  const reviewLimit = options.review;
   const summary = await withSession({ plan: options.plan, state: options.state, target: true }, (session) => {
     if (session.target === undefined) throw new CutoverError(ErrorCode.INTERNAL, 'link: no target opened');
     return linkClients({

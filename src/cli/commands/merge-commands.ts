@@ -18,7 +18,7 @@ interface SessionOptions {
 export interface DedupePlanOptions extends SessionOptions {
   entity?: string;
   dossier?: string[];
-  review?: string;
+  review?: number;
 }
 
 export interface DedupeUndoOptions extends SessionOptions {
@@ -32,7 +32,7 @@ export interface ReviewListOptions extends SessionOptions {
   entity?: string;
   decided?: boolean;
   dossier?: string;
-  limit: string;
+  limit: number;
 }
 
 const entityOf = (entity: string | undefined) => {
@@ -56,7 +56,7 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
       state: session.state,
       entity,
       ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
-      ...(options.review === undefined ? {} : { reviewLimit: Number(options.review) }),
+      ...(options.review === undefined ? {} : { reviewLimit: options.review }),
     }),
   );
   output.info(
@@ -109,7 +109,7 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
       ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
     }),
   );
-  const shown = pairs.slice(0, Number(options.limit));
+  const shown = pairs.slice(0, options.limit);
   output.info(
     `${pairs.length} pair(s) ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${shown.length}` : ''}`,
   );

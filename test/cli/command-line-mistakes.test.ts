@@ -1,0 +1,85 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
+import { writeFiles } from '../e2e/support/helpers.js';
+
+/**
+ * Mistakes a person makes on the command line: each is refused before anything is done, with one line naming what
+ * is wrong and the exit code of its kind (README: 2 for the command line or the plan, 4 for files and databases),
+ * never exit 1 and a stack trace, which is kept for bugs of cutover's.
+ */
+describe('command-line mistakes', () => {
+  /** A small CRM plan that has been run once: its state store and target exist. */
+  let dir: string;
+  let plan: string;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = tempDir('cutover-cli-mistakes-');
+    plan = path.join(dir, 'cutover.yaml');
+    writeFiles(dir, {
+      'cutover.yaml': crmPlan(),
+      'companies.csv': crmCompanies,
+      'contacts.csv': crmContacts,
+    });
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+  }, 240_000);
+
+  it('refuses a numeric option that is not a whole number in range, naming the option and the value (exit 2)', async () => {
+    const cases: { args: string[]; option: string; value: string }[] = [
+      { args: ['ledger', '--plan', plan, '--limit', 'abc'], option: '--limit <n>', value: 'abc' },
+      { args: ['ledger', '--plan', plan, '--limit', '-3'], option: '--limit <n>', value: '-3' },
+      { args: ['review', '--plan', plan, '--limit', 'abc'], option: '--limit <n>', value: 'abc' },
+      { args: ['review', 'golden', '--plan', plan, '--limit', 'abc'], option: '--limit <n>', value: 'abc' },
+      {
+        args: ['dedupe', '--plan', plan, '--entity', 'contact', '--review', 'abc'],
+        option: '--review <n>',
+        value: 'abc',
+      },
+      { args: ['link', '--plan', plan, '--review', 'abc'], option: '--review <n>', value: 'abc' },
+      {
+        args: ['dedupe', 'run', '--input', path.join(dir, 'contacts.csv'), '--review', '1e3'],
+        option: '--review <n>',
+        value: '1e3',
+      },
+      {
+        args: ['generate', '--dossiers', 'abc', '--out', path.join(dir, 'generated')],
+        option: '--dossiers <n>',
+        value: 'abc',
+      },
+      {
+        args: ['generate', '--dossiers', '1', '--seed', 'x', '--out', path.join(dir, 'generated')],
+        option: '--seed <n>',
+        value: 'x',
+      },
+      {
+        args: ['demo', '--dossiers', 'abc', '--out', path.join(dir, 'demo')],
+        option: '--dossiers <n>',
+        value: 'abc',
+      },
+      { args: ['reconcile', '--plan', plan, '--threads', '0'], option: '--threads <n>', value: '0' },
+    ];
+    const results = await Promise.all(cases.map((test) => cli(test.args)));
+    results.forEach((result, index) => {
+      const { args, option, value } = cases[index]!;
+      const shown = `cutover ${args.join(' ')}\n${describeResult(result)}`;
+      expect(result.code, shown).toBe(2);
+      expect(result.stderr, shown).toContain(`option '${option}' argument '${value}' is invalid`);
+      // Refused before the command starts: `demo` no longer says "Generating abc dossiers" first.
+      expect(result.stdout, shown).toBe('');
+    });
+    expect(existsSync(path.join(dir, 'generated'))).toBe(false);
+    expect(existsSync(path.join(dir, 'demo'))).toBe(false);
+    // A valid limit still limits.
+    const limited = await cli(['ledger', '--plan', plan, '--limit', '2', '--json']);
+    expect(limited.code, describeResult(limited)).toBe(0);
+    expect(parseJsonStdout<unknown[]>(limited)).toHaveLength(2);
+    expect(readdirSync(dir).sort()).toEqual(
+      ['.cutover', 'companies.csv', 'contacts.csv', 'cutover.yaml', 'target.db'].sort(),
+    );
+  });
+});
