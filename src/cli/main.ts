@@ -16,6 +16,7 @@ import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
 import type { ReplayCommandOptions } from './commands/replay-command.js';
 import type { RunCommandOptions } from './commands/run-command.js';
 import { integerOption } from './integer-option.js';
+import { systemErrorAsCutoverError } from './system-error.js';
 
 // Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
 process.env.TZ = 'UTC';
@@ -42,13 +43,17 @@ const threadsOption = () =>
 const MAX_DOSSIERS = 100_000;
 const seedOption = () => new Option('--seed <n>', 'random seed').argParser(integerOption()).default(1);
 
-/** Runs a command and turns any failure into one line on stderr and a meaningful exit code. */
+/**
+ * Runs a command and turns any failure into one line on stderr and a meaningful exit code; a file-system failure
+ * with a path (ENOENT, ENOTDIR, EACCES…) is an infrastructure failure (exit 4), never an internal error.
+ */
 const action =
   <A extends unknown[]>(handler: (...args: A) => Promise<number> | number) =>
   async (...args: A) => {
     try {
       process.exitCode = await handler(...args);
-    } catch (error) {
+    } catch (thrown) {
+      const error = systemErrorAsCutoverError(thrown) ?? thrown;
       if (isCutoverError(error)) {
         process.stderr.write(`cutover: ${error.message}\n`);
         process.exitCode = exitCodeForError[error.code];

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
@@ -81,5 +81,66 @@ describe('command-line mistakes', () => {
     expect(readdirSync(dir).sort()).toEqual(
       ['.cutover', 'companies.csv', 'contacts.csv', 'cutover.yaml', 'target.db'].sort(),
     );
+  });
+
+  it('refuses a path it cannot write with one line naming the path and the cause, exit 4, no stack trace', async () => {
+    const files = tempDir('cutover-cli-paths-');
+    // A file where the command line puts a folder, and a folder that does not exist.
+    const aFile = path.join(files, 'afile');
+    writeFileSync(aFile, 'not a folder');
+    const noDir = path.join(files, 'nodir');
+    writeFiles(files, {
+      'dedupe.yaml': [
+        'id: contact_id',
+        'fields:',
+        '  - { column: last_name, kind: last_name }',
+        '  - { column: email, kind: email }',
+        'blocking: [[email], [last_name]]',
+      ].join('\n'),
+    });
+    const cases: { args: string[]; message: string }[] = [
+      {
+        args: ['init', '--out', path.join(noDir, 'p.yaml')],
+        message: `cannot write --out ${noDir}/p.yaml: the folder ${noDir} does not exist`,
+      },
+      {
+        args: ['generate', '--dossiers', '1', '--out', aFile],
+        message: `cannot write --out ${aFile}: ${aFile} is a file, not a folder`,
+      },
+      {
+        args: ['demo', '--dossiers', '1', '--out', aFile],
+        message: `cannot write --out ${aFile}: ${aFile} is a file, not a folder`,
+      },
+      {
+        args: ['evidence', '--plan', plan, '--out', path.join(aFile, 'ev')],
+        message: `cannot write --out ${aFile}/ev: ${aFile} is a file, not a folder`,
+      },
+      {
+        args: ['fec', 'export', '--plan', plan, '--dossier', 'crm', '--out', path.join(aFile, 'x.txt')],
+        message: `cannot write --out ${aFile}/x.txt: ${aFile} is a file, not a folder`,
+      },
+      {
+        args: [
+          'dedupe',
+          'run',
+          '--input',
+          path.join(dir, 'contacts.csv'),
+          '--config',
+          path.join(files, 'dedupe.yaml'),
+          '--out',
+          path.join(noDir, 'x.json'),
+        ],
+        message: `cannot write --out ${noDir}/x.json: the folder ${noDir} does not exist`,
+      },
+    ];
+    const results = await Promise.all(cases.map((test) => cli(test.args)));
+    results.forEach((result, index) => {
+      const { args, message } = cases[index]!;
+      const shown = `cutover ${args.join(' ')}\n${describeResult(result)}`;
+      expect(result.code, shown).toBe(4);
+      expect(result.stderr, shown).toBe(`cutover: ${message}\n`);
+      expect(result.stdout, shown).toBe('');
+    });
+    expect(readdirSync(files).sort()).toEqual(['afile', 'dedupe.yaml']);
   });
 });

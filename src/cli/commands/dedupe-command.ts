@@ -9,6 +9,7 @@ import { loadCsv, runDedupe, type DedupeResult } from '../../matching/dedupe-eng
 import { dedupePresets, presetForColumns, type DedupePresetName } from '../../matching/dedupe-presets.js';
 import { sqlIdentifier, sqlString, Workbench } from '../../matching/workbench.js';
 import { createOutput, type Output } from '../output.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 
 export interface DedupeCommandOptions {
   input: string;
@@ -226,6 +227,9 @@ export const dedupeEvalCommand = async (options: DedupeEvalOptions): Promise<num
 /** `cutover dedupe run`: clusters and review pairs of a CSV, written as JSON for the next steps to build on. */
 export const dedupeRunCommand = async (options: DedupeRunOptions): Promise<number> => {
   const output = createOutput(options);
+  // Before the clustering, not after it: the result is written last.
+  if (options.out !== undefined)
+    refuseUnwritablePath('--out', options.out, { kind: 'file', createsFolders: false });
   const result = await runWith(options, undefined, false);
   printSummary(output, result);
   const document = { ...result, review: result.review };

@@ -11,6 +11,7 @@ import { linkClients } from '../../pipeline/link/link-clients.js';
 import { reconcileInThreads } from '../reconcile-threads.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
 import { createOutput, formatDuration, formatNumber } from '../output.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 import {
   renderProgress,
   renderReconcileProgress,
@@ -34,6 +35,7 @@ export interface DemoCommandOptions {
 export const demoCommand = async (options: DemoCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const outDir = resolve(options.out);
+  refuseUnwritablePath('--out', outDir, { kind: 'folder', createsFolders: true });
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
     // Only a folder an earlier demo made is wiped: never a folder of the user's.
     if (!existsSync(join(outDir, 'manifest.json')) || !existsSync(join(outDir, 'cutover.yaml'))) {

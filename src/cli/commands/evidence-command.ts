@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeEvidencePacks } from '../../pipeline/evidence/write-evidence-packs.js';
 import { createOutput } from '../output.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 import { reconcileInThreads } from '../reconcile-threads.js';
 import { renderReconcileProgress } from '../render-run.js';
 import { withSession } from '../session.js';
@@ -25,6 +26,11 @@ export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<
     { plan: options.plan, state: options.state, target: true },
     async (session) => {
       const out = path.resolve(options.out ?? path.join(session.loaded.baseDir, 'evidence'));
+      // Before reconciling every dossier, not after: the packs are written last.
+      refuseUnwritablePath(options.out === undefined ? 'the evidence packs to' : '--out', out, {
+        kind: 'folder',
+        createsFolders: true,
+      });
       const result = await reconcileInThreads({
         request: { plan: options.plan, state: options.state },
         session,

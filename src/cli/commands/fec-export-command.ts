@@ -3,6 +3,7 @@ import { fecExport } from '../../pipeline/export/fec-export.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../pipeline/run/open-target.js';
 import { createOutput, formatNumber } from '../output.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 
 export interface FecExportCommandOptions {
   plan: string;
@@ -15,6 +16,12 @@ export interface FecExportCommandOptions {
 /** `cutover fec export`: one dossier of the plan's target written as a legal FEC. */
 export const fecExportCommand = async (options: FecExportCommandOptions): Promise<number> => {
   const output = createOutput(options);
+  // Said of --out as given: the export writes a temporary `….partial-PID` beside it, the path Node would name.
+  if (options.out !== undefined)
+    refuseUnwritablePath('--out', options.out, {
+      kind: /[\\/]$/.test(options.out) ? 'folder' : 'any',
+      createsFolders: true,
+    });
   const loaded = await loadPlanFile(options.plan);
   const target = await openTarget(loaded);
   try {

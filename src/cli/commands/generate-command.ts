@@ -4,6 +4,7 @@ import { portfolioPlan } from '../../generator/portfolio-plan.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOutput } from '../output.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 
 export interface GenerateCommandOptions {
   dossiers: number;
@@ -16,6 +17,7 @@ export interface GenerateCommandOptions {
 /** `cutover generate`: a synthetic legacy portfolio with known defects and their manifest. */
 export const generateCommand = async (options: GenerateCommandOptions): Promise<number> => {
   const output = createOutput(options);
+  refuseUnwritablePath('--out', options.out, { kind: 'folder', createsFolders: true });
   const summary = await generatePortfolio({
     dossiers: options.dossiers,
     seed: options.seed,

@@ -6,6 +6,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { planSchema } from '../../core/plan/plan-schema.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { entityLoadOrder } from '../../pipeline/plan/entity-order.js';
+import { refuseUnwritablePath } from '../path-problem.js';
 import { starterFecPlan, starterPlan } from '../starter-plan.js';
 import { createOutput } from '../output.js';
 
@@ -18,6 +19,7 @@ export const initCommand = async (options: {
   if (existsSync(options.out) && options.force !== true) {
     throw new CutoverError(ErrorCode.USAGE, `${options.out} exists; use --force to overwrite it`);
   }
+  refuseUnwritablePath('--out', options.out, { kind: 'file', createsFolders: false });
   await writeFile(options.out, options.fec === undefined ? starterPlan : starterFecPlan(options.fec));
   process.stdout.write(
     `Wrote ${options.out}: edit its sources and fields, then \`cutover run --dry-run\`.\n`,
