@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
-import { writeFiles } from '../e2e/support/helpers.js';
+import { defaultStatePath, querySqlite, writeFiles } from '../e2e/support/helpers.js';
 
 /**
  * Mistakes a person makes on the command line: each is refused before anything is done, with one line naming what
@@ -142,5 +142,28 @@ describe('command-line mistakes', () => {
       expect(result.stdout, shown).toBe('');
     });
     expect(readdirSync(files).sort()).toEqual(['afile', 'dedupe.yaml']);
+  });
+
+  it('refuses an unknown --dossier before any run is recorded: no phantom run left running', async () => {
+    const runs = () =>
+      querySqlite<{ command: string; status: string }>(
+        defaultStatePath(dir),
+        'SELECT command, status FROM run ORDER BY started_at',
+      );
+    const before = runs();
+    for (const args of [
+      ['--dossier', 'NOPE'],
+      ['--dossier', 'NOPE', '--dry-run'],
+    ]) {
+      const refused = await cli(['run', '--plan', plan, ...args, '--json']);
+      expect(refused.code, describeResult(refused)).toBe(2);
+      expect(refused.stderr).toContain('unknown dossier NOPE');
+    }
+    expect(runs()).toEqual(before);
+    expect(runs().filter((run) => run.status === 'running')).toEqual([]);
+    // The next run is a run of its own, not the resumption of the refused one.
+    const next = await cli(['run', '--plan', plan, '--json']);
+    expect(next.code, describeResult(next)).toBe(0);
+    expect(parseJsonStdout<{ resumed: boolean }>(next).resumed).toBe(false);
   });
 });

@@ -110,13 +110,6 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const command = dryRun ? 'dry-run' : (options.command ?? 'run');
   const started = Date.now();
 
-  await state.savePlanVersion(loaded.hash, plan.name, loaded.text);
-  const unfinished = dryRun ? undefined : await state.unfinishedRun(command);
-  const resumed = unfinished !== undefined && unfinished.planHash === loaded.hash;
-  if (unfinished !== undefined && !resumed)
-    await state.finishRun(unfinished.id, 'abandoned', { reason: 'plan changed' });
-  const run = resumed ? unfinished : await state.createRun(loaded.hash, command);
-
   const order = entityLoadOrder(plan);
   const inputs = await planInputs(plan, loaded.baseDir);
 
@@ -134,6 +127,16 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     );
   const wanted = options.dossiers === undefined ? undefined : new Set(options.dossiers);
   const selected = wanted === undefined ? allDossiers : allDossiers.filter((d) => wanted.has(d.id));
+
+  // Only once the dossiers are known and the command line accepted: a run recorded before the refusal of an unknown
+  // --dossier (or a registry that cannot be read) stayed 'running', so the next dedupe was refused as unfinished
+  // work, evidence named that run, and the next run said it resumed it.
+  await state.savePlanVersion(loaded.hash, plan.name, loaded.text);
+  const unfinished = dryRun ? undefined : await state.unfinishedRun(command);
+  const resumed = unfinished !== undefined && unfinished.planHash === loaded.hash;
+  if (unfinished !== undefined && !resumed)
+    await state.finishRun(unfinished.id, 'abandoned', { reason: 'plan changed' });
+  const run = resumed ? unfinished : await state.createRun(loaded.hash, command);
   if (!dryRun) {
     await state.upsertDossiers(selected);
     await target.upsertDossiers(selected);
