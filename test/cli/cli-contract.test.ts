@@ -92,6 +92,118 @@ describe('the cutover command line', () => {
     expect(cycle.stderr).toMatch(/cycle: (company -> contact -> company|contact -> company -> contact)/);
   });
 
+  it('validate refuses a literal password in a connection URL (state, target, source) as run does, with its YAML line', async () => {
+    const dir = tempDir('cutover-cli-password-');
+    const withPassword = crmPlan()
+      .replace('name: small-crm\n', 'name: small-crm\nstate: "postgres://u:sup3rpass@h/db"\n')
+      .replace(
+        'target: { type: sqlite, url: target.db }',
+        'target:\n  type: postgres\n  url: "postgres://u:sup3rpass@h/db"',
+      )
+      .replace(
+        'source: { type: csv, path: companies.csv }',
+        'source: { type: postgres, url: "postgres://u@h/db?password=hunter2", table: companies }',
+      );
+    const lines = withPassword.split('\n');
+    const lineOf = (text: string) => lines.findIndex((line) => line.includes(text)) + 1;
+    writeFiles(dir, { 'cutover.yaml': withPassword });
+    const file = path.join(dir, 'cutover.yaml');
+    const validate = await cli(['validate', '--plan', file]);
+    expect(validate.code, describeResult(validate)).toBe(2);
+    expect(validate.stdout).toBe('');
+    expect(validate.stderr).not.toContain('sup3rpass');
+    expect(validate.stderr).not.toContain('hunter2');
+    for (const [text, field] of [
+      ['state:', 'state'],
+      ['  url: "postgres://u:sup3rpass', 'target.url'],
+      ['password=hunter2', 'entities.company.source.url'],
+    ] as const) {
+      expect(validate.stderr).toMatch(
+        new RegExp(
+          `cutover\\.yaml:${lineOf(text)} ${field.replace(/\./g, '\\.')}: the connection URL .* carries a password`,
+        ),
+      );
+    }
+    // What run says of the same plan: refused, exit 2, before anything is opened.
+    const run = await cli(['run', '--plan', file]);
+    expect(run.code, describeResult(run)).toBe(2);
+    expect(run.stderr).toContain('carries a password');
+    // A password named by an environment variable is what the plan should hold, set or not where validate runs.
+    writeFiles(dir, {
+      'ok.yaml': withPassword.replaceAll('sup3rpass', '${PGPASSWORD}').replace('hunter2', '${PW}'),
+    });
+    const ok = await cli(['validate', '--plan', path.join(dir, 'ok.yaml')], {
+      env: { PGPASSWORD: undefined },
+    });
+    expect(ok.code, describeResult(ok)).toBe(0);
+  });
+
+  it('validate --json prints the verdict as JSON on stdout for an invalid plan too: each mistake with file, line and path', async () => {
+    const dir = tempDir('cutover-cli-invalid-json-');
+    const misspelt = crmPlan().replace('    key: contact_id\n', '    kee: contact_id\n');
+    writeFiles(dir, {
+      'cutover.yaml': misspelt,
+      'password.yaml': crmPlan().replace('url: target.db', 'url: "postgres://u:secret@h/db"'),
+      'cycle.yaml': crmPlan().replace(
+        '      city: city\n',
+        '      city: city\n      primary_contact_id: main_contact\n',
+      ),
+      'syntax.yaml': 'version: 1\nname: [unclosed\n',
+    });
+    const file = path.join(dir, 'cutover.yaml');
+    const result = await cli(['validate', '--plan', file, '--json']);
+    expect(result.code, describeResult(result)).toBe(2);
+    const verdict = parseJsonStdout<{
+      valid: boolean;
+      errors: { file: string; line: number | null; path: string | null; message: string }[];
+    }>(result);
+    expect(verdict.valid).toBe(false);
+    expect(verdict.errors).toContainEqual({
+      file,
+      line: misspelt.split('\n').indexOf('    kee: contact_id') + 1,
+      path: 'entities.contact.kee',
+      message: 'unknown field "kee" (did you mean "key"?)',
+    });
+    // The one line on stderr stays, as in every command.
+    expect(result.stderr).toContain('unknown field "kee"');
+
+    const password = await cli(['validate', '--plan', path.join(dir, 'password.yaml'), '--json']);
+    expect(password.code, describeResult(password)).toBe(2);
+    expect(parseJsonStdout(password)).toEqual({
+      valid: false,
+      errors: [
+        {
+          file: path.join(dir, 'password.yaml'),
+          line: 3,
+          path: 'target.url',
+          message: expect.stringContaining('carries a password') as unknown,
+        },
+      ],
+    });
+    const cycle = await cli(['validate', '--plan', path.join(dir, 'cycle.yaml'), '--json']);
+    expect(cycle.code, describeResult(cycle)).toBe(2);
+    expect(parseJsonStdout(cycle)).toEqual({
+      valid: false,
+      errors: [
+        {
+          file: path.join(dir, 'cycle.yaml'),
+          line: null,
+          path: null,
+          message: expect.stringMatching(/cycle/) as unknown,
+        },
+      ],
+    });
+    const syntax = await cli(['validate', '--plan', path.join(dir, 'syntax.yaml'), '--json']);
+    expect(syntax.code, describeResult(syntax)).toBe(2);
+    expect(
+      parseJsonStdout<{ errors: { line: number | null; path: string | null }[] }>(syntax).errors[0],
+    ).toMatchObject({ line: expect.any(Number) as unknown, path: null });
+    // A plan that cannot be read is no verdict: exit 4, one line on stderr, nothing on stdout.
+    const missing = await cli(['validate', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
+    expect(missing.code, describeResult(missing)).toBe(4);
+    expect(missing.stdout).toBe('');
+  });
+
   it('schema prints a JSON Schema of the plan, with its entities and required fields', async () => {
     const result = await cli(['schema']);
     expect(result.code, describeResult(result)).toBe(0);
