@@ -18,21 +18,24 @@ const post = (message: ReconcileThreadMessage) => port.postMessage(message);
 const nextCommand = () => new Promise<ReconcileThreadCommand>((resolve) => port.once('message', resolve));
 
 try {
-  await withSession({ plan: request.plan, state: request.state, target: true }, async (session) => {
-    const reconciler = await openReconciler({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target!,
-      scratchDir: request.scratchDir,
-    });
-    try {
-      post({ type: 'ready' });
-      for (let command = await nextCommand(); command.type === 'dossier'; command = await nextCommand())
-        post({ type: 'dossier', result: await reconciler.reconcileDossier(command.id) });
-    } finally {
-      reconciler.close();
-    }
-  });
+  await withSession(
+    { plan: request.plan, state: request.state, target: true, readsState: true },
+    async (session) => {
+      const reconciler = await openReconciler({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target!,
+        scratchDir: request.scratchDir,
+      });
+      try {
+        post({ type: 'ready' });
+        for (let command = await nextCommand(); command.type === 'dossier'; command = await nextCommand())
+          post({ type: 'dossier', result: await reconciler.reconcileDossier(command.id) });
+      } finally {
+        reconciler.close();
+      }
+    },
+  );
 } catch (error) {
   post({ type: 'failed', error: threadErrorOf(error) });
 }

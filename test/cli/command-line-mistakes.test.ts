@@ -166,4 +166,59 @@ describe('command-line mistakes', () => {
     expect(next.code, describeResult(next)).toBe(0);
     expect(parseJsonStdout<{ resumed: boolean }>(next).resumed).toBe(false);
   });
+
+  it('refuses a --state that is neither a SQLite path nor a postgres:// URL, creating nothing (exit 2)', async () => {
+    const cwd = tempDir('cutover-cli-state-url-');
+    for (const command of [['ledger'], ['run'], ['review']]) {
+      const result = await cli([...command, '--plan', plan, '--state', 'mysql://root:pw@127.0.0.1/test'], {
+        cwd,
+      });
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toBe(
+        'cutover: --state mysql://root:***@127.0.0.1/test: the state store is a SQLite file path or a postgres:// URL\n',
+      );
+    }
+    // It used to become the SQLite file mysql:/root@127.0.0.1/test beside the plan.
+    expect(existsSync(path.join(dir, 'mysql:'))).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
+    // validate says the same of the plan's own `state`, with its line.
+    writeFiles(cwd, {
+      'state.yaml': crmPlan().replace('name: small-crm\n', 'name: small-crm\nstate: mysql://root@h/db\n'),
+    });
+    const validate = await cli(['validate', '--plan', path.join(cwd, 'state.yaml')]);
+    expect(validate.code, describeResult(validate)).toBe(2);
+    expect(validate.stderr).toContain(
+      'state.yaml:3 state: mysql://root@h/db: the state store is a SQLite file path or a postgres:// URL',
+    );
+  });
+
+  it('commands that read the state store refuse one that does not exist instead of creating it (exit 4)', async () => {
+    const parent = tempDir('cutover-cli-no-state-');
+    const state = path.join(parent, 'nowhere', 'state.db');
+    const commands = [
+      ['ledger'],
+      ['review'],
+      ['review', 'golden'],
+      ['review', 'decide', 'P1', 'same'],
+      ['dedupe', 'undo', '--entity', 'contact', '--survivor', 'K1'],
+      ['reconcile'],
+      ['evidence', '--out', path.join(parent, 'evidence')],
+      ['replay'],
+    ];
+    const results = await Promise.all(
+      commands.map((command) => cli([...command, '--plan', plan, '--state', state, '--json'])),
+    );
+    results.forEach((result, index) => {
+      const shown = `cutover ${commands[index]!.join(' ')}\n${describeResult(result)}`;
+      expect(result.code, shown).toBe(4);
+      expect(result.stdout, shown).toBe('');
+      expect(result.stderr, shown).toBe(
+        `cutover: no state store at ${state}: has \`cutover run\` been run with this plan and this --state? (this command reads it and creates none)\n`,
+      );
+    });
+    expect(readdirSync(parent)).toEqual([]);
+    // The plan's own state store, which the run made, is read as before.
+    const ledger = await cli(['ledger', '--plan', plan, '--json']);
+    expect(ledger.code, describeResult(ledger)).toBe(0);
+  });
 });

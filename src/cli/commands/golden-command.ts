@@ -64,85 +64,88 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
     throw new CutoverError(ErrorCode.USAGE, `unknown entity ${options.entity}`);
   const choosing = options.record !== undefined || options.field !== undefined;
 
-  return withSession({ plan: options.plan, state: options.state, target: false }, async (session) => {
-    const all = clustersOf(
-      await session.state.merges({
-        active: true,
-        ...(options.entity === undefined ? {} : { entity: options.entity }),
-      }),
-    );
-    const clusters =
-      options.dossier === undefined
-        ? all
-        : all.filter((cluster) => cluster.members.some((member) => member.dossierId === options.dossier));
+  return withSession(
+    { plan: options.plan, state: options.state, target: false, readsState: true },
+    async (session) => {
+      const all = clustersOf(
+        await session.state.merges({
+          active: true,
+          ...(options.entity === undefined ? {} : { entity: options.entity }),
+        }),
+      );
+      const clusters =
+        options.dossier === undefined
+          ? all
+          : all.filter((cluster) => cluster.members.some((member) => member.dossierId === options.dossier));
 
-    if (choosing) {
-      const entity = options.entity;
-      const [record, field] = [options.record, options.field];
-      if (entity === undefined || !isEntityName(entity) || record === undefined || field === undefined)
-        throw new CutoverError(
-          ErrorCode.USAGE,
-          'choosing a golden value needs --entity, --record and --field',
+      if (choosing) {
+        const entity = options.entity;
+        const [record, field] = [options.record, options.field];
+        if (entity === undefined || !isEntityName(entity) || record === undefined || field === undefined)
+          throw new CutoverError(
+            ErrorCode.USAGE,
+            'choosing a golden value needs --entity, --record and --field',
+          );
+        const entityPlan = session.loaded.plan.entities[entity];
+        if (entityPlan?.dedupe === undefined)
+          throw new CutoverError(ErrorCode.USAGE, `entity ${entity} has no dedupe section in the plan`);
+        if (!Object.hasOwn(entityPlan.fields, field)) {
+          throw new CutoverError(
+            ErrorCode.USAGE,
+            `--field ${field} is not a column the plan maps for ${entity}: ${Object.keys(entityPlan.fields).join(', ')}`,
+          );
+        }
+        const holding = clusters.flatMap((cluster) =>
+          cluster.members
+            .filter(
+              (member) =>
+                member.key === record &&
+                (options.dossier === undefined || member.dossierId === options.dossier),
+            )
+            .map((member) => ({ cluster, dossierId: member.dossierId })),
         );
-      const entityPlan = session.loaded.plan.entities[entity];
-      if (entityPlan?.dedupe === undefined)
-        throw new CutoverError(ErrorCode.USAGE, `entity ${entity} has no dedupe section in the plan`);
-      if (!Object.hasOwn(entityPlan.fields, field)) {
-        throw new CutoverError(
-          ErrorCode.USAGE,
-          `--field ${field} is not a column the plan maps for ${entity}: ${Object.keys(entityPlan.fields).join(', ')}`,
-        );
-      }
-      const holding = clusters.flatMap((cluster) =>
-        cluster.members
-          .filter(
-            (member) =>
-              member.key === record &&
-              (options.dossier === undefined || member.dossierId === options.dossier),
-          )
-          .map((member) => ({ cluster, dossierId: member.dossierId })),
-      );
-      if (holding.length === 0)
-        throw new CutoverError(
-          ErrorCode.USAGE,
-          `record ${record} is in no active ${entity} cluster${options.dossier === undefined ? '' : ` of dossier ${options.dossier}`}: see \`cutover review golden\``,
-        );
-      if (holding.length > 1)
-        throw new CutoverError(
-          ErrorCode.USAGE,
-          `record ${record} is in clusters of several dossiers (${holding.map((found) => found.dossierId).join(', ')}): add --dossier`,
-        );
-      const { cluster, dossierId } = holding[0]!;
-      await session.state.chooseGoldenValue({ dossierId, entity, column: field, chosenKey: record });
-      output.info(
-        `cluster ${cluster.clusterId} (${dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
-      );
-      output.result({ clusterId: cluster.clusterId, dossierId, entity, field, record });
-      return ExitCode.OK;
-    }
-
-    const shown = clusters.slice(0, options.limit);
-    output.info(
-      `${clusters.length} cluster(s)${shown.length < clusters.length ? `, first ${shown.length}` : ''}`,
-    );
-    for (const cluster of shown) {
-      output.info('');
-      output.info(
-        `cluster ${cluster.clusterId}  ${cluster.survivorDossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
-      );
-      const columns = Object.keys(cluster.golden.values);
-      const width = Math.max(...columns.map((column) => column.length), 6);
-      const hand = new Set(cluster.golden.chosenByHand ?? []);
-      for (const column of columns) {
-        const origin = cluster.golden.origins[column] ?? '';
+        if (holding.length === 0)
+          throw new CutoverError(
+            ErrorCode.USAGE,
+            `record ${record} is in no active ${entity} cluster${options.dossier === undefined ? '' : ` of dossier ${options.dossier}`}: see \`cutover review golden\``,
+          );
+        if (holding.length > 1)
+          throw new CutoverError(
+            ErrorCode.USAGE,
+            `record ${record} is in clusters of several dossiers (${holding.map((found) => found.dossierId).join(', ')}): add --dossier`,
+          );
+        const { cluster, dossierId } = holding[0]!;
+        await session.state.chooseGoldenValue({ dossierId, entity, column: field, chosenKey: record });
         output.info(
-          `  ${column.padEnd(width)}  ${text(cluster.golden.values[column]).padEnd(32)}  from ${origin}${hand.has(column) ? ' (by hand)' : ''}`,
+          `cluster ${cluster.clusterId} (${dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
         );
+        output.result({ clusterId: cluster.clusterId, dossierId, entity, field, record });
+        return ExitCode.OK;
       }
-    }
-    if (shown.length > 0)
-      output.info('\nChoose a value with `cutover review golden --entity E --record KEY --field COLUMN`.');
-    output.result({ total: clusters.length, clusters: shown });
-    return ExitCode.OK;
-  });
+
+      const shown = clusters.slice(0, options.limit);
+      output.info(
+        `${clusters.length} cluster(s)${shown.length < clusters.length ? `, first ${shown.length}` : ''}`,
+      );
+      for (const cluster of shown) {
+        output.info('');
+        output.info(
+          `cluster ${cluster.clusterId}  ${cluster.survivorDossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
+        );
+        const columns = Object.keys(cluster.golden.values);
+        const width = Math.max(...columns.map((column) => column.length), 6);
+        const hand = new Set(cluster.golden.chosenByHand ?? []);
+        for (const column of columns) {
+          const origin = cluster.golden.origins[column] ?? '';
+          output.info(
+            `  ${column.padEnd(width)}  ${text(cluster.golden.values[column]).padEnd(32)}  from ${origin}${hand.has(column) ? ' (by hand)' : ''}`,
+          );
+        }
+      }
+      if (shown.length > 0)
+        output.info('\nChoose a value with `cutover review golden --entity E --record KEY --field COLUMN`.');
+      output.result({ total: clusters.length, clusters: shown });
+      return ExitCode.OK;
+    },
+  );
 };

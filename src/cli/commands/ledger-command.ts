@@ -15,13 +15,15 @@ export interface LedgerCommandOptions {
 /** `cutover ledger`: the records that were not loaded as rows of their own, with their reason (or survivor) and the raw record as read. */
 export const ledgerCommand = async (options: LedgerCommandOptions): Promise<number> => {
   const output = createOutput(options);
-  const entries = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
-    session.state.ledgerEntries({
-      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
-      ...(options.entity === undefined ? {} : { entity: options.entity }),
-      ...(options.fate === undefined ? {} : { fate: options.fate }),
-      limit: options.limit ?? 100,
-    }),
+  const entries = await withSession(
+    { plan: options.plan, state: options.state, target: false, readsState: true },
+    (session) =>
+      session.state.ledgerEntries({
+        ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+        ...(options.entity === undefined ? {} : { entity: options.entity }),
+        ...(options.fate === undefined ? {} : { fate: options.fate }),
+        limit: options.limit ?? 100,
+      }),
   );
   for (const entry of entries) {
     output.info(

@@ -106,7 +106,7 @@ export const linkEvalCommand = async (options: LinkEvalOptions): Promise<number>
   const output = createOutput(options);
   const truth = await readTruth(options.truth);
   const { members, pending } = await withSession(
-    { plan: options.plan, state: options.state, target: false },
+    { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => ({
       members: await readLinkMembers(session.state),
       pending: await session.state.reviewPairs({ entity: LINK_REVIEW_ENTITY, pending: true }),

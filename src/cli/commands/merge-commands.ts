@@ -76,13 +76,15 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
 /** `cutover dedupe undo`: the absorbed records of a cluster are loaded again by the next run. */
 export const dedupeUndoCommand = async (options: DedupeUndoOptions): Promise<number> => {
   const output = createOutput(options);
-  const undone = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
-    undoMerge(session.state, {
-      entity: entityOf(options.entity),
-      ...(options.survivor === undefined ? {} : { survivorKey: options.survivor }),
-      ...(options.cluster === undefined ? {} : { clusterId: options.cluster }),
-      ...(options.dossier === undefined ? {} : { dossier: options.dossier }),
-    }),
+  const undone = await withSession(
+    { plan: options.plan, state: options.state, target: false, readsState: true },
+    (session) =>
+      undoMerge(session.state, {
+        entity: entityOf(options.entity),
+        ...(options.survivor === undefined ? {} : { survivorKey: options.survivor }),
+        ...(options.cluster === undefined ? {} : { clusterId: options.cluster }),
+        ...(options.dossier === undefined ? {} : { dossier: options.dossier }),
+      }),
   );
   for (const merge of undone) {
     output.info(
@@ -102,12 +104,14 @@ const cell = (value: unknown): string =>
 /** `cutover review`: the pending pairs, fields side by side, with the score and what weighed how much. */
 export const reviewListCommand = async (options: ReviewListOptions): Promise<number> => {
   const output = createOutput(options);
-  const pairs = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
-    session.state.reviewPairs({
-      pending: options.decided !== true,
-      ...(options.entity === undefined ? {} : { entity: options.entity }),
-      ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
-    }),
+  const pairs = await withSession(
+    { plan: options.plan, state: options.state, target: false, readsState: true },
+    (session) =>
+      session.state.reviewPairs({
+        pending: options.decided !== true,
+        ...(options.entity === undefined ? {} : { entity: options.entity }),
+        ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+      }),
   );
   const shown = pairs.slice(0, options.limit);
   output.info(
@@ -144,8 +148,9 @@ export const reviewDecideCommand = async (
   if (decision !== ReviewDecision.same && decision !== ReviewDecision.different) {
     throw new CutoverError(ErrorCode.USAGE, `decision must be same or different, not ${decision}`);
   }
-  const found = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
-    session.state.decideReviewPair(pairId, decision),
+  const found = await withSession(
+    { plan: options.plan, state: options.state, target: false, readsState: true },
+    (session) => session.state.decideReviewPair(pairId, decision),
   );
   if (!found) throw new CutoverError(ErrorCode.USAGE, `no review pair ${pairId}: see \`cutover review\``);
   output.info(

@@ -15,14 +15,16 @@ export interface ReconcileCommandOptions {
 /** `cutover reconcile`: per dossier and entity, source = loaded + merged + skipped + rejected, and the content matches. */
 export const reconcileCommand = async (options: ReconcileCommandOptions): Promise<number> => {
   const output = createOutput(options);
-  const result = await withSession({ plan: options.plan, state: options.state, target: true }, (session) =>
-    reconcileInThreads({
-      request: { plan: options.plan, state: options.state },
-      session,
-      dossiers: options.dossier,
-      threads: options.threads,
-      onDossier: renderReconcileProgress(output),
-    }),
+  const result = await withSession(
+    { plan: options.plan, state: options.state, target: true, readsState: true },
+    (session) =>
+      reconcileInThreads({
+        request: { plan: options.plan, state: options.state },
+        session,
+        dossiers: options.dossier,
+        threads: options.threads,
+        onDossier: renderReconcileProgress(output),
+      }),
   );
   renderReconciliation(output, result);
   output.result(result);
