@@ -221,4 +221,29 @@ describe('command-line mistakes', () => {
     const ledger = await cli(['ledger', '--plan', plan, '--json']);
     expect(ledger.code, describeResult(ledger)).toBe(0);
   });
+
+  it('ledger and review refuse an --entity that is no canonical entity, and ledger a --dossier that names none (exit 2)', async () => {
+    const entity = await cli(['ledger', '--plan', plan, '--entity', 'contacts', '--json']);
+    expect(entity.code, describeResult(entity)).toBe(2);
+    expect(entity.stdout).toBe('');
+    expect(entity.stderr).toMatch(
+      /^cutover: unknown entity contacts: the entities are user, company, contact, .*entry_line\n$/,
+    );
+    const dossier = await cli(['ledger', '--plan', plan, '--dossier', 'NOPE', '--json']);
+    expect(dossier.code, describeResult(dossier)).toBe(2);
+    expect(dossier.stderr).toBe(
+      'cutover: unknown dossier NOPE: not among the 1 dossier of this plan (crm)\n',
+    );
+    const review = await cli(['review', '--plan', plan, '--entity', 'contacts', '--json']);
+    expect(review.code, describeResult(review)).toBe(2);
+    expect(review.stderr).toContain('unknown entity contacts');
+    // Known names still select: the contact's rejects in dossier crm, and link's own review entity.
+    const known = await cli(['ledger', '--plan', plan, '--entity', 'contact', '--dossier', 'crm', '--json']);
+    expect(known.code, describeResult(known)).toBe(0);
+    expect(parseJsonStdout<{ entity: string }[]>(known).map((entry) => entry.entity)).toEqual(
+      Array<string>(5).fill('contact'),
+    );
+    const link = await cli(['review', '--plan', plan, '--entity', 'link', '--json']);
+    expect(link.code, describeResult(link)).toBe(0);
+  });
 });

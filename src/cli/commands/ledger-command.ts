@@ -1,6 +1,9 @@
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { entityNames, isEntityName } from '../../core/model/canonical-model.js';
+import { refuseUnknownDossiers } from '../../pipeline/run/refuse-unknown-dossiers.js';
 import { createOutput } from '../output.js';
 import { withSession } from '../session.js';
-import { ExitCode } from '../../core/exit-codes.js';
 
 export interface LedgerCommandOptions {
   plan: string;
@@ -15,15 +18,30 @@ export interface LedgerCommandOptions {
 /** `cutover ledger`: the records that were not loaded as rows of their own, with their reason (or survivor) and the raw record as read. */
 export const ledgerCommand = async (options: LedgerCommandOptions): Promise<number> => {
   const output = createOutput(options);
+  // A misspelt filter would answer "no record" and pass for a clean ledger, as run and reconcile refuse a --dossier
+  // that names no dossier.
+  if (options.entity !== undefined && !isEntityName(options.entity)) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `unknown entity ${options.entity}: the entities are ${entityNames.join(', ')}`,
+    );
+  }
   const entries = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
-    (session) =>
-      session.state.ledgerEntries({
+    async (session) => {
+      // The dossiers the state store knows: those a run of this plan has listed.
+      if (options.dossier !== undefined)
+        refuseUnknownDossiers(
+          [options.dossier],
+          (await session.state.listDossiers()).map((dossier) => dossier.id),
+        );
+      return session.state.ledgerEntries({
         ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
         ...(options.entity === undefined ? {} : { entity: options.entity }),
         ...(options.fate === undefined ? {} : { fate: options.fate }),
         limit: options.limit ?? 100,
-      }),
+      });
+    },
   );
   for (const entry of entries) {
     output.info(

@@ -1,8 +1,9 @@
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { isEntityName } from '../../core/model/canonical-model.js';
+import { entityNames, isEntityName } from '../../core/model/canonical-model.js';
 import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
 import { undoMerge } from '../../pipeline/dedupe/undo-merge.js';
+import { LINK_REVIEW_ENTITY } from '../../pipeline/link/link-clients.js';
 import { ReviewDecision } from '../../store/state/state-store.js';
 import { createOutput } from '../output.js';
 import { withSession } from '../session.js';
@@ -104,6 +105,17 @@ const cell = (value: unknown): string =>
 /** `cutover review`: the pending pairs, fields side by side, with the score and what weighed how much. */
 export const reviewListCommand = async (options: ReviewListOptions): Promise<number> => {
   const output = createOutput(options);
+  // A misspelt entity would answer "0 pairs to review" and pass for an empty queue.
+  if (
+    options.entity !== undefined &&
+    options.entity !== LINK_REVIEW_ENTITY &&
+    !isEntityName(options.entity)
+  ) {
+    throw new CutoverError(
+      ErrorCode.USAGE,
+      `unknown entity ${options.entity}: the entities are ${entityNames.join(', ')}, and ${LINK_REVIEW_ENTITY} for the pairs of \`cutover link\``,
+    );
+  }
   const pairs = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     (session) =>
