@@ -33,12 +33,19 @@ export const renderReconcileProgress = (output: Output) => {
 export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   output.clearProgress();
   const verb = summary.dryRun ? 'Dry run' : summary.resumed ? 'Resumed run' : 'Run';
-  output.info(
-    `${verb} ${summary.runId}: ${summary.status === 'succeeded' ? 'succeeded' : 'stopped: a rejected-records threshold was crossed'}`,
-  );
+  const outcome = {
+    succeeded: 'succeeded',
+    threshold_crossed: 'stopped: a rejected-records threshold was crossed',
+    unreadable_sources: `unfinished: a source file of ${summary.dossiers.unreadable.length} dossier${summary.dossiers.unreadable.length === 1 ? '' : 's'} could not be read (the others went on; fix it and run the same command to resume)`,
+  }[summary.status];
+  output.info(`${verb} ${summary.runId}: ${outcome}`);
   output.info(
     `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
   );
+  for (const dossier of summary.dossiers.unreadable.slice(0, 20))
+    output.info(`  not read  ${dossier.id} (${dossier.entity}): ${dossier.message}`);
+  if (summary.dossiers.unreadable.length > 20)
+    output.info(`  … and ${summary.dossiers.unreadable.length - 20} more (\`--json\` lists them all)`);
   output.info(
     `  records   ${formatNumber(summary.records.read)} read: ${formatNumber(summary.records.loaded)} ${summary.dryRun ? 'would load' : 'loaded'}, ${summary.records.merged > 0 ? `${formatNumber(summary.records.merged)} merged, ` : ''}${formatNumber(summary.records.skipped)} skipped, ${formatNumber(summary.records.rejected)} rejected`,
   );
@@ -83,14 +90,20 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
       `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
     );
   }
-  const notMigrated = result.dossiers.filter((d) => d.notMigrated === true && !d.ok);
+  const notMigrated = result.dossiers.filter(
+    (d) => d.notMigrated === true && !d.ok && d.unreadable === undefined,
+  );
   if (notMigrated.length > 0) {
     const ids = notMigrated.map((d) => d.id);
     output.info(
       `  never migrated (no run has loaded them; \`cutover run --dossier ID\`): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`,
     );
   }
-  for (const dossier of result.dossiers.filter((d) => !d.ok && d.notMigrated !== true).slice(0, 20)) {
+  for (const dossier of result.dossiers.filter((d) => d.unreadable !== undefined).slice(0, 20))
+    output.info(`  ${dossier.id}: not proven, a source file cannot be read: ${dossier.unreadable}`);
+  const explained = (d: Reconciliation['dossiers'][number]) =>
+    d.notMigrated === true || d.unreadable !== undefined;
+  for (const dossier of result.dossiers.filter((d) => !d.ok && !explained(d)).slice(0, 20)) {
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
       output.info(
         `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,

@@ -429,7 +429,7 @@ entities:
     expect(json.code, describeResult(json)).toBe(3);
     const summary = parseJsonStdout<RunJson>(json);
     expect(summary.status).toBe('threshold_crossed');
-    expect(summary.dossiers).toEqual({ total: 1, done: 0, thresholdCrossed: ['crm'] });
+    expect(summary.dossiers).toEqual({ total: 1, done: 0, thresholdCrossed: ['crm'], unreadable: [] });
     expect(summary.records).toEqual({ read: 1000, loaded: 750, merged: 0, skipped: 0, rejected: 250 });
     expect(summary.entities.deal).toBeUndefined();
 

@@ -69,5 +69,7 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
   });
   return result.summary === undefined || result.summary.status === 'succeeded'
     ? ExitCode.OK
-    : ExitCode.THRESHOLD_CROSSED;
+    : result.summary.status === 'unreadable_sources'
+      ? ExitCode.INFRASTRUCTURE
+      : ExitCode.THRESHOLD_CROSSED;
 };

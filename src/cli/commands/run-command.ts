@@ -29,5 +29,9 @@ export const runCommand = async (options: RunCommandOptions): Promise<number> =>
     perDossier: undefined,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   });
-  return summary.status === 'succeeded' ? ExitCode.OK : ExitCode.THRESHOLD_CROSSED;
+  return summary.status === 'succeeded'
+    ? ExitCode.OK
+    : summary.status === 'unreadable_sources'
+      ? ExitCode.INFRASTRUCTURE
+      : ExitCode.THRESHOLD_CROSSED;
 };

@@ -140,6 +140,12 @@ const validateFecInputs = async (
 
 const verdictOf = (reconciliation: DossierReconciliation, rejected: number): EvidencePack['verdict'] => {
   const proof = reconciliation.accounting;
+  if (reconciliation.unreadable !== undefined) {
+    return {
+      ok: false,
+      summary: `This dossier cannot be proven: a source file cannot be read (${reconciliation.unreadable}).`,
+    };
+  }
   if (!reconciliation.ok && reconciliation.notMigrated === true) {
     return {
       ok: false,

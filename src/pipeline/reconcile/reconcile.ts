@@ -18,6 +18,7 @@ import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { planDossierIds } from '../run/plan-dossiers.js';
 import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
+import { isUnreadableFile } from '../run/unreadable-file.js';
 import { sharedSourceReads } from '../run/shared-source-reads.js';
 import { createAccountingProof, type AccountingProof } from './accounting-proof.js';
 import { recordHash } from './record-hash.js';
@@ -73,6 +74,8 @@ export interface DossierReconciliation {
   readonly ok: boolean;
   /** A dossier of the plan that no run has loaded: its source records are unaccounted. */
   readonly notMigrated?: true;
+  /** Why a source file of the dossier could not be read: it is not proven (no entity is listed). */
+  readonly unreadable?: string;
   readonly entities: readonly EntityReconciliation[];
   /** Accounting: per-account debit and credit totals, source against target (entry lines). */
   readonly balances?: {
@@ -230,7 +233,23 @@ export const openReconciler = async (options: {
 
   // Entities read off one file (a FEC) read it once per dossier, as in the run.
   const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
+  // A dossier whose source file cannot be read cannot be proven: it is reported so, and the others are reconciled.
   const reconcileDossier = async (dossier: string): Promise<DossierReconciliation> => {
+    try {
+      return await reconcileReadable(dossier);
+    } catch (error) {
+      if (!isUnreadableFile(error)) throw error;
+      reads.clear();
+      return {
+        id: dossier,
+        ok: false,
+        ...(migrated.has(dossier) ? {} : { notMigrated: true as const }),
+        unreadable: error.message,
+        entities: [],
+      };
+    }
+  };
+  const reconcileReadable = async (dossier: string): Promise<DossierReconciliation> => {
     const entities: EntityReconciliation[] = [];
     proof.reset();
     for (const entity of order) {

@@ -11,6 +11,7 @@ import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
 import { readRegistry } from './read-registry.js';
 import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
+import { isUnreadableFile } from './unreadable-file.js';
 
 export interface RunProgress {
   readonly runId: string;
@@ -41,8 +42,15 @@ export interface RunOptions {
 
 export interface DossierOutcome {
   readonly id: string;
-  readonly status: 'done' | 'threshold_crossed';
+  readonly status: 'done' | 'threshold_crossed' | 'unreadable';
   readonly entities: Record<string, StepCounts>;
+}
+
+/** A dossier a source file of which could not be read at all (missing, not of its type): the others went on. */
+export interface UnreadableDossier {
+  readonly id: string;
+  readonly entity: EntityName;
+  readonly message: string;
 }
 
 export interface RunSummary {
@@ -50,11 +58,13 @@ export interface RunSummary {
   readonly resumed: boolean;
   readonly dryRun: boolean;
   readonly planHash: string;
-  readonly status: 'succeeded' | 'threshold_crossed';
+  /** `unreadable_sources` wins over `threshold_crossed`: the run is left unfinished, for the same command to resume. */
+  readonly status: 'succeeded' | 'threshold_crossed' | 'unreadable_sources';
   readonly dossiers: {
     readonly total: number;
     readonly done: number;
     readonly thresholdCrossed: readonly string[];
+    readonly unreadable: readonly UnreadableDossier[];
   };
   readonly records: {
     readonly read: number;
@@ -175,65 +185,77 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const entityTotals: Record<string, StepCounts> = {};
   let removedStaleRows = 0;
   const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
+  const unreadable: UnreadableDossier[] = [];
   for (const dossier of selected) {
     const dryRunKeys: DryRunKeys = new Map();
     const entities: Record<string, StepCounts> = {};
     let status: DossierOutcome['status'] = 'done';
-    for (const entity of order) {
-      if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
-      const entityPlan = plan.entities[entity]!;
-      const entityInput = inputs.get(entity)!;
-      const result = await loadEntity({
-        runId: run.id,
-        dossier: dossier.id,
-        entity,
-        plan: entityPlan,
-        map: mappings.get(entity)!,
-        references: references.get(entity)!,
-        redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
-        sources: reads.share(entityPlan.source, entityInput.open(dossier.id)),
-        filterField: entityInput.filterField,
-        batchSize: plan.batchSize,
-        maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
-        target,
-        state,
-        dryRunKeys,
-        onRecords: (count) => {
-          records += count;
-          progress(dossier.id, entity);
-        },
-      });
-      entities[entity] = result.counts;
-      entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
-      removedStaleRows += result.removed;
-      for (const notice of result.notices) {
-        // Said once, under the first entity that read it.
-        const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
-        if (seenNotices.has(key)) continue;
-        seenNotices.add(key);
-        notices.push({ ...notice, dossier: dossier.id, entity });
+    let current: EntityName | undefined;
+    try {
+      for (const entity of order) {
+        current = entity;
+        if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
+        const entityPlan = plan.entities[entity]!;
+        const entityInput = inputs.get(entity)!;
+        const result = await loadEntity({
+          runId: run.id,
+          dossier: dossier.id,
+          entity,
+          plan: entityPlan,
+          map: mappings.get(entity)!,
+          references: references.get(entity)!,
+          redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
+          sources: reads.share(entityPlan.source, entityInput.open(dossier.id)),
+          filterField: entityInput.filterField,
+          batchSize: plan.batchSize,
+          maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
+          target,
+          state,
+          dryRunKeys,
+          onRecords: (count) => {
+            records += count;
+            progress(dossier.id, entity);
+          },
+        });
+        entities[entity] = result.counts;
+        entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
+        removedStaleRows += result.removed;
+        for (const notice of result.notices) {
+          // Said once, under the first entity that read it.
+          const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
+          if (seenNotices.has(key)) continue;
+          seenNotices.add(key);
+          notices.push({ ...notice, dossier: dossier.id, entity });
+        }
+        for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
+        if (!dryRun) {
+          await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
+          await state.addNotices(
+            result.notices.map((notice) => ({
+              runId: run.id,
+              dossierId: dossier.id,
+              entity,
+              source: notice.source,
+              code: notice.code,
+              message: notice.message,
+              line: notice.line ?? null,
+            })),
+          );
+        }
+        if (result.status === 'threshold_crossed') {
+          status = 'threshold_crossed';
+          break;
+        }
       }
-      for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
-      if (!dryRun) {
-        await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
-        await state.addNotices(
-          result.notices.map((notice) => ({
-            runId: run.id,
-            dossierId: dossier.id,
-            entity,
-            source: notice.source,
-            code: notice.code,
-            message: notice.message,
-            line: notice.line ?? null,
-          })),
-        );
-      }
-      if (result.status === 'threshold_crossed') {
-        status = 'threshold_crossed';
-        break;
-      }
+    } catch (error) {
+      // One dossier's file that cannot be read stops that dossier, not the wave: the others are migrated, and the
+      // run is left unfinished so that, the file fixed, the same command resumes it (done units are not redone).
+      if (!isUnreadableFile(error) || current === undefined) throw error;
+      status = 'unreadable';
+      unreadable.push({ id: dossier.id, entity: current, message: error.message });
+    } finally {
+      reads.clear();
     }
-    reads.clear();
     dossiersDone++;
     perDossier.push({ id: dossier.id, status, entities });
     progress(dossier.id, undefined, true);
@@ -249,8 +271,18 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     resumed,
     dryRun,
     planHash: loaded.hash,
-    status: thresholdCrossed.length > 0 ? 'threshold_crossed' : 'succeeded',
-    dossiers: { total: selected.length, done: perDossier.length - thresholdCrossed.length, thresholdCrossed },
+    status:
+      unreadable.length > 0
+        ? 'unreadable_sources'
+        : thresholdCrossed.length > 0
+          ? 'threshold_crossed'
+          : 'succeeded',
+    dossiers: {
+      total: selected.length,
+      done: perDossier.filter((dossier) => dossier.status === 'done').length,
+      thresholdCrossed,
+      unreadable,
+    },
     records: {
       read: totals.recordsRead - totals.repeats,
       loaded: totals.loaded,
@@ -267,10 +299,12 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     rejectedSamples,
     perDossier,
   };
-  await state.finishRun(run.id, summary.status, {
-    ...summary,
-    perDossier: undefined,
-    rejectedSamples: undefined,
-  });
+  // Left unfinished when a file could not be read (a dry run writes nothing to resume, so it is finished).
+  if (unreadable.length === 0 || dryRun)
+    await state.finishRun(run.id, summary.status, {
+      ...summary,
+      perDossier: undefined,
+      rejectedSamples: undefined,
+    });
   return summary;
 };
