@@ -246,4 +246,16 @@ describe('command-line mistakes', () => {
     const link = await cli(['review', '--plan', plan, '--entity', 'link', '--json']);
     expect(link.code, describeResult(link)).toBe(0);
   });
+
+  it('review and review golden refuse a --dossier that names none, rather than an empty queue (exit 2)', async () => {
+    for (const args of [['review'], ['review', 'golden', '--entity', 'contact']]) {
+      const result = await cli([...args, '--plan', plan, '--dossier', 'NOPE']);
+      expect(result.code, describeResult(result)).toBe(2);
+      expect(result.stderr).toBe(
+        'cutover: unknown dossier NOPE: not among the 1 dossier of this plan (crm)\n',
+      );
+      const known = await cli([...args, '--plan', plan, '--dossier', 'crm']);
+      expect(known.code, describeResult(known)).toBe(0);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { refuseUnknownDossiers } from '../../pipeline/run/refuse-unknown-dossiers.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { isEntityName } from '../../core/model/canonical-model.js';
@@ -67,6 +68,11 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
   return withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => {
+      if (options.dossier !== undefined)
+        refuseUnknownDossiers(
+          [options.dossier],
+          (await session.state.listDossiers()).map((dossier) => dossier.id),
+        );
       const all = clustersOf(
         await session.state.merges({
           active: true,

@@ -1,3 +1,4 @@
+import { refuseUnknownDossiers } from '../../pipeline/run/refuse-unknown-dossiers.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { entityNames, isEntityName } from '../../core/model/canonical-model.js';
@@ -118,12 +119,19 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   }
   const pairs = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
-    (session) =>
-      session.state.reviewPairs({
+    async (session) => {
+      // A misspelt --dossier would answer "0 pairs to review" and pass for a queue done, as ledger refuses it.
+      if (options.dossier !== undefined)
+        refuseUnknownDossiers(
+          [options.dossier],
+          (await session.state.listDossiers()).map((dossier) => dossier.id),
+        );
+      return session.state.reviewPairs({
         pending: options.decided !== true,
         ...(options.entity === undefined ? {} : { entity: options.entity }),
         ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
-      }),
+      });
+    },
   );
   const shown = pairs.slice(0, options.limit);
   output.info(
