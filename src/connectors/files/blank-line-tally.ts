@@ -9,11 +9,14 @@ export const createBlankLineTally = () => {
   let runStart = 0;
   let skipped = 0;
   let first = 0;
+  /** `count` blank lines from `line` on. */
+  const blanks = (line: number, count: number): void => {
+    if (run === 0) runStart = line;
+    run += count;
+  };
   return {
-    blank(line: number): void {
-      if (run === 0) runStart = line;
-      run += 1;
-    },
+    blank: (line: number): void => blanks(line, 1),
+    blanks,
     /** A line with content: the blank lines before it were inside the file. */
     content(): void {
       if (run === 0) return;
