@@ -1,3 +1,4 @@
+import { fileSafeName } from '../../core/file-safe-name.js';
 import { FEC_STANDARD_COLUMNS } from './fec-columns.js';
 
 /**
@@ -71,6 +72,5 @@ export const fecFileName = (
 ): FecFileName => {
   const closing = closingDate === null ? '' : fecDate(closingDate);
   if (siren !== undefined && closing !== '') return { name: `${siren}FEC${closing}.txt`, namedBy: 'siren' };
-  const safe = dossier.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
-  return { name: `${safe}FEC${closing}.txt`, namedBy: 'dossier' };
+  return { name: `${fileSafeName(dossier)}FEC${closing}.txt`, namedBy: 'dossier' };
 };

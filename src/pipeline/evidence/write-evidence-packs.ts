@@ -1,3 +1,4 @@
+import { fileSafeName } from '../../core/file-safe-name.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StateStore } from '../../store/state/state-store.js';
@@ -15,7 +16,6 @@ export interface WrittenPack {
 }
 
 /** A dossier id as a folder name: letters, digits, dot, dash and underscore kept, anything else `_`. */
-const folderName = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /**
  * Writes, for each dossier of a reconciliation, `<out>/<dossier>/evidence.json` and `evidence.html`, one dossier at
@@ -33,7 +33,7 @@ export const writeEvidencePacks = async (options: {
   const inputs = await planInputs(loaded.plan, loaded.baseDir);
   for (const dossier of reconciliation.dossiers) {
     const pack = await buildEvidencePack({ loaded, state, reconciliation: dossier, inputs });
-    const folder = path.join(out, folderName(dossier.id));
+    const folder = path.join(out, fileSafeName(dossier.id));
     await mkdir(folder, { recursive: true });
     const json = path.join(folder, 'evidence.json');
     const html = path.join(folder, 'evidence.html');

@@ -52,13 +52,14 @@ describe('FEC file name', () => {
 
   it('falls back to the dossier id, made safe for a file system, when either is missing', () => {
     expect(fecFileName('acme/2024 ü', undefined, '2024-06-30')).toEqual({
-      name: 'acme_2024__FEC20240630.txt',
+      name: expect.stringMatching(/^acme_2024__-[0-9a-f]{10}FEC20240630\.txt$/) as unknown,
       namedBy: 'dossier',
     });
     expect(fecFileName('..secret', '123456789', null)).toEqual({
-      name: '_secretFEC.txt',
+      name: expect.stringMatching(/^_secret-[0-9a-f]{10}FEC\.txt$/) as unknown,
       namedBy: 'dossier',
     });
+    expect(fecFileName('acme_2024', undefined, null).name).toBe('acme_2024FEC.txt');
   });
 
   it('accepts a SIREN of nine digits, spaces allowed, and nothing else', () => {

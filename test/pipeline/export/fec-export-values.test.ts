@@ -275,7 +275,8 @@ describe('FEC export values', () => {
     const out = path.join(dir, 'named');
     const result = await exportTo(out + path.sep);
     expect(result).toMatchObject({ namedBy: 'dossier', siren: null, closingDate: null });
-    expect(readdirSync(out)).toEqual(['acme_2024FEC.txt']);
+    // 'acme/2024' is no file name: cleaned, with a hash of the id so that 'acme\\2024' would get another.
+    expect(readdirSync(out)).toEqual([expect.stringMatching(/^acme_2024-[0-9a-f]{10}FEC\.txt$/)]);
     expect(existsSync(`${result.file}.partial-${process.pid}`)).toBe(false);
   });
 
