@@ -139,4 +139,12 @@ entities:
     const parent = targetColumns('company').findIndex((column) => column.name === 'owner_id');
     expect(outcome.fate === 'mapped' && outcome.record.values[parent]).toBe('|1');
   });
+
+  it('rejects a value nested too deeply to be written as text, instead of failing the run', () => {
+    let deep: unknown = [];
+    for (let depth = 0; depth < 200_000; depth++) deep = [deep];
+    const outcome = map(record({ ...base, first: deep as string }), { dossier: 'crm' });
+    expect(outcome).toMatchObject({ fate: 'rejected', reason: 'MALFORMED_JSON' });
+    expect(map(record(base), { dossier: 'crm' }).fate).toBe('mapped');
+  });
 });

@@ -71,6 +71,9 @@ const hasContent = (text: string): boolean => {
   return (first > 0x20 && first < 0x7f) || text.trim() !== '';
 };
 
+/** A source value too deeply nested to be written as text (see asText). */
+class TooDeepValue extends Error {}
+
 /** Source values as text: what a legacy export means by them. */
 const asText = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
@@ -78,7 +81,13 @@ const asText = (value: unknown): string | null => {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // A JSON value nested tens of thousands deep overflows the stack of JSON.stringify: that record is refused.
+    if (error instanceof RangeError) throw new TooDeepValue();
+    throw error;
+  }
 };
 
 const columnsGetter = (
@@ -258,7 +267,7 @@ export const compileEntityMapping = (
   const skipRules = plan.skip.map((rule) => ({ rule: rule.rule, test: conditionTest(rule.when) }));
   const distinct = plan.distinct;
 
-  return (record, context) => {
+  const mapRecord = (record: SourceRecord, context: MappingContext): MappingOutcome => {
     const sourceKey = readKey(record, context);
     if (sourceKey === null && distinct) return { fate: 'not-a-record' };
     if (record.problem !== undefined) {
@@ -299,5 +308,18 @@ export const compileEntityMapping = (
       values[index] = value;
     }
     return { fate: 'mapped', record: { sourceKey, values } };
+  };
+  return (record, context) => {
+    try {
+      return mapRecord(record, context);
+    } catch (error) {
+      if (!(error instanceof TooDeepValue)) throw error;
+      return {
+        fate: 'rejected',
+        reason: RejectReason.MALFORMED_JSON,
+        message: 'a value is nested too deeply to be written as text',
+        sourceKey: null,
+      };
+    }
   };
 };
