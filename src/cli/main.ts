@@ -1,3 +1,4 @@
+import { visibleText } from './visible-text.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
@@ -55,7 +56,7 @@ const action =
     } catch (thrown) {
       const error = systemErrorAsCutoverError(thrown) ?? thrown;
       if (isCutoverError(error)) {
-        process.stderr.write(`cutover: ${error.message}\n`);
+        process.stderr.write(`cutover: ${visibleText(error.message)}\n`);
         process.exitCode = exitCodeForError[error.code];
       } else {
         process.stderr.write(

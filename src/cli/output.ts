@@ -1,3 +1,5 @@
+import { visibleText } from './visible-text.js';
+
 /** Where a command writes: a person at a terminal gets live progress; a script gets quiet, structured output. */
 export interface Output {
   readonly json: boolean;
@@ -24,7 +26,7 @@ export const createOutput = (options: { json?: boolean }): Output => {
         process.stderr.write('\r\x1b[2K');
         shown = false;
       }
-      process.stdout.write(`${line}\n`);
+      process.stdout.write(`${visibleText(line)}\n`);
     },
     result: (value) => {
       if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -32,7 +34,7 @@ export const createOutput = (options: { json?: boolean }): Output => {
     progress: (line) => {
       if (!interactive) return;
       const width = process.stderr.columns ?? 120;
-      process.stderr.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
+      process.stderr.write(`\r\x1b[2K${visibleText(line).slice(0, width - 1)}`);
       shown = true;
     },
     clearProgress: () => {

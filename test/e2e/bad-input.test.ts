@@ -205,6 +205,25 @@ describe('bad input', () => {
     ]);
   });
 
+  it('shows control characters of the data as escapes on a terminal, never as the escape sequences they are', async () => {
+    const evil = '\u001b[2J\u001b[31mEVIL';
+    const run = await runCase(
+      {
+        'cutover.yaml': contactPlan,
+        'contacts.csv': `contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,${evil}\n`,
+      },
+      [],
+    );
+    expect(run.result.code, describeResult(run.result)).toBe(0);
+    // The ledger keeps the record as read; what a person reads is escaped.
+    expect(run.ledger[0]?.raw).toBe(`K1,Anne,Martin,${evil}`);
+    const listed = await cli(['ledger', '--plan', path.join(run.dir, 'cutover.yaml')]);
+    for (const output of [run.result.stdout, listed.stdout]) {
+      expect(output).not.toContain('\u001b');
+      expect(output).toContain('\\x1b[2J\\x1b[31mEVIL');
+    }
+  });
+
   it('rejects amounts that are not exact decimal numbers as INVALID_AMOUNT, and reads the others exactly', async () => {
     const run = await runCase({
       'cutover.yaml': `version: 1

@@ -1,3 +1,4 @@
+import { visibleText } from '../visible-text.js';
 import { basename } from 'node:path';
 import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
 import type { LegacyEncoding } from '../../connectors/files/legacy-code-page.js';
@@ -124,7 +125,7 @@ export const fecValidateCommand = async (
       output.clearProgress();
       if (!isCutoverError(error)) throw error;
       unreadable.push({ files: group.files, message: error.message });
-      process.stderr.write(`cutover: ${error.message}\n`);
+      process.stderr.write(`cutover: ${visibleText(error.message)}\n`);
     }
   }
   const valid = unreadable.length === 0 && reports.every((report) => report.valid);

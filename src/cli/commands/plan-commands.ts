@@ -1,3 +1,4 @@
+import { visibleText } from '../visible-text.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -44,7 +45,7 @@ const formatError = (error: PlanError): string =>
  * the valid case's shape with its mistakes instead of the load order (a script reads one document either way).
  */
 const refuse = (output: Output, message: string, errors: PlanError[]): number => {
-  process.stderr.write(`cutover: ${message}\n`);
+  process.stderr.write(`cutover: ${visibleText(message)}\n`);
   output.result({ valid: false, errors });
   return ExitCode.BAD_PLAN;
 };
