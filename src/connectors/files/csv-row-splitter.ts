@@ -21,6 +21,9 @@ export interface CsvRowSplitterOptions {
 
 const DEFAULT_MAX_ROW_CHARS = 4 * 1024 * 1024;
 
+/** What the ledger keeps of a line too long to be a row. */
+const KEPT_OF_LONG_LINE = 64 * 1024;
+
 /** Below this, an unfinished row is simply parsed again with the next chunk; above, only once the text doubled. */
 const RETRY_FLOOR = 64 * 1024;
 
@@ -58,6 +61,8 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
   const newlineLength = newline.length;
   /** Text not yet split; it always starts at the beginning of a row. */
   let pending = '';
+  /** The rest of a line too long to be a row is being passed over, up to its line break. */
+  let skippingLine = false;
   /** The physical line of `pending`'s first character. */
   let line = 1;
   let retryAt = 0;
@@ -153,10 +158,23 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
         return;
       }
       if (rest.length > maxRowChars) {
+        if (rest.indexOf(newline) === -1) {
+          // One physical line longer than the bound, quote or not: it is one record, rejected with the start of its
+          // text, and the rest of the line is passed over as it arrives (never held, never split into records).
+          handler.malformed(
+            `${rest.slice(0, KEPT_OF_LONG_LINE)}…`,
+            line,
+            `the line holds more than ${maxRowChars.toLocaleString('en-US')} characters; it is rejected alone (the ledger keeps its first ${KEPT_OF_LONG_LINE.toLocaleString('en-US')})`,
+          );
+          pending = '';
+          skippingLine = true;
+          retryAt = 0;
+          return;
+        }
         source = rest.slice(
           rejectFirstLine(
             rest,
-            `${quoteMessages.MissingQuotes} (no row ends within ${maxRowChars} characters)`,
+            `${quoteMessages.MissingQuotes}, or holds more than ${maxRowChars.toLocaleString('en-US')} characters`,
           ),
         );
         continue;
@@ -168,7 +186,15 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
   };
 
   return {
-    push(text: string): void {
+    push(chunk: string): void {
+      let text = chunk;
+      if (skippingLine) {
+        const end = text.indexOf(newline);
+        if (end === -1) return;
+        skippingLine = false;
+        line += 1;
+        text = text.slice(end + newlineLength);
+      }
       if (text.length === 0) return;
       pending = pending.length === 0 ? text : pending + text;
       if (pending.length >= retryAt) consume(false);

@@ -65,4 +65,17 @@ describe('createCsvRowSplitter', () => {
       })),
     );
   });
+
+  it('rejects a line longer than maxRowChars as one record, with its start, and passes over the rest of it', () => {
+    // Before, the line was cut into pieces of maxRowChars, each a rejected record "never closed", quote or not.
+    const long = `2,${'x'.repeat(1000)}`;
+    const pieces = ['id,note\n1,a\n', ...long.match(/.{1,37}/g)!, '\n3,b\n'];
+    const events = split(pieces, { maxRowChars: 100 });
+    expect(events).toEqual([
+      { kind: 'row', values: ['id', 'note'], raw: 'id,note', line: 1 },
+      { kind: 'row', values: ['1', 'a'], raw: '1,a', line: 2 },
+      { kind: 'malformed', raw: expect.stringMatching(/^2,x+…$/) as unknown, line: 3 },
+      { kind: 'row', values: ['3', 'b'], raw: '3,b', line: 4 },
+    ]);
+  });
 });
