@@ -42,14 +42,16 @@ export const migrate = async (
     import('./session.js'),
     import('../pipeline/run/run-migration.js'),
   ]);
-  return withSession({ plan: request.plan, state: request.state, target: !request.dryRun }, (session) =>
-    runMigration({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target,
-      ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
-      onProgress,
-    }),
+  return withSession(
+    { plan: request.plan, state: request.state, target: !request.dryRun, exclusive: !request.dryRun },
+    (session) =>
+      runMigration({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target,
+        ...(request.dossiers === undefined ? {} : { dossiers: request.dossiers }),
+        onProgress,
+      }),
   );
 };
 

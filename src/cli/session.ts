@@ -17,7 +17,14 @@ export interface Session {
  * what earlier commands stored, so a state store that does not exist is refused rather than created empty.
  */
 export const withSession = async <T>(
-  options: { plan: string; state?: string | undefined; target: boolean; readsState?: boolean },
+  options: {
+    plan: string;
+    state?: string | undefined;
+    target: boolean;
+    readsState?: boolean;
+    /** The command loads (run, replay): it holds the state store's run lock throughout. */
+    exclusive?: boolean;
+  },
   work: (session: Session) => Promise<T>,
 ): Promise<T> => {
   const loaded = await loadPlanFile(options.plan);
@@ -27,8 +34,11 @@ export const withSession = async <T>(
   );
   let target: TargetStore | undefined;
   try {
-    target = options.target ? await openTarget(loaded) : undefined;
-    return await work({ loaded, state, target });
+    const opened = async () => {
+      target = options.target ? await openTarget(loaded) : undefined;
+      return work({ loaded, state, target });
+    };
+    return await (options.exclusive === true ? state.exclusively(opened) : opened());
   } finally {
     await target?.close();
     await state.close();

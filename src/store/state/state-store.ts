@@ -6,6 +6,7 @@ import { Kysely, Migrator, type Transaction } from 'kysely';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
+import { withRunLock } from './run-lock.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
 import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
@@ -170,6 +171,8 @@ export class StateStore {
     readonly db: Kysely<StateDatabase>,
     readonly dialect: 'sqlite' | 'postgres',
     readonly location: string,
+    /** The PostgreSQL schema of the store (unset on SQLite). */
+    readonly schema?: string,
   ) {}
 
   static async open(location: string, options: { schema?: string } = {}): Promise<StateStore> {
@@ -222,7 +225,7 @@ export class StateStore {
         { cause: error },
       );
     }
-    const store = new StateStore(db, dialect, location);
+    const store = new StateStore(db, dialect, location, schema);
     await store.migrate(schema);
     return store;
   }
@@ -284,6 +287,16 @@ export class StateStore {
       .orderBy('id')
       .execute();
     return rows.map((row) => ({ ...row, attributes: JSON.parse(row.attributes) as Record<string, unknown> }));
+  }
+
+  /** Runs `work` as the only run of this store: a second `cutover run` meanwhile is refused (see withRunLock). */
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return withRunLock(
+      this as unknown as Parameters<typeof withRunLock>[0],
+      redactUrl(this.location),
+      this.schema ?? this.location,
+      work,
+    );
   }
 
   /**
