@@ -68,17 +68,18 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
   return withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => {
-      if (options.dossier !== undefined)
-        refuseUnknownDossiers(
-          [options.dossier],
-          (await session.state.listDossiers()).map((dossier) => dossier.id),
-        );
       const all = clustersOf(
         await session.state.merges({
           active: true,
           ...(options.entity === undefined ? {} : { entity: options.entity }),
         }),
       );
+      if (options.dossier !== undefined) {
+        // Known: the dossiers a run listed and those of the merges (dedupe runs before the first migration).
+        const known = new Set((await session.state.listDossiers()).map((dossier) => dossier.id));
+        for (const cluster of all) for (const member of cluster.members) known.add(member.dossierId);
+        refuseUnknownDossiers([options.dossier], [...known].sort());
+      }
       const clusters =
         options.dossier === undefined
           ? all

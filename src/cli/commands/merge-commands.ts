@@ -120,17 +120,17 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   const pairs = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => {
-      // A misspelt --dossier would answer "0 pairs to review" and pass for a queue done, as ledger refuses it.
-      if (options.dossier !== undefined)
-        refuseUnknownDossiers(
-          [options.dossier],
-          (await session.state.listDossiers()).map((dossier) => dossier.id),
-        );
-      return session.state.reviewPairs({
+      const all = await session.state.reviewPairs({
         pending: options.decided !== true,
         ...(options.entity === undefined ? {} : { entity: options.entity }),
-        ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
       });
+      if (options.dossier === undefined) return all;
+      // A misspelt --dossier would answer "0 pairs to review" and pass for a queue done, as ledger refuses it. Known
+      // are the dossiers a run listed and those of the pairs (dedupe runs before the first migration).
+      const known = new Set((await session.state.listDossiers()).map((dossier) => dossier.id));
+      for (const pair of all) known.add(pair.dossierId).add(pair.rightDossierId);
+      refuseUnknownDossiers([options.dossier], [...known].sort());
+      return all.filter((pair) => pair.dossierId === options.dossier);
     },
   );
   const shown = pairs.slice(0, options.limit);
