@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
 import { tempDir } from '../support/stores.js';
@@ -81,5 +81,35 @@ describe('a dossier whose source file cannot be read', () => {
     expect(json).toMatchObject({ status: 'succeeded', resumed: true, dossiers: { done: 3, unreadable: [] } });
     const reconciled = await cli(['reconcile', '--plan', plan()]);
     expect(reconciled.code, describeResult(reconciled)).toBe(0);
+  });
+
+  it('keeps the rows of a registry dossier whose folder is gone, stops it and says so, instead of emptying it', async () => {
+    // The firm's registry lists D3; its export folder has been moved away.
+    const text = readFileSync(plan(), 'utf8');
+    writeFileSync(
+      plan(),
+      text.replace(
+        /^entities:/m,
+        'dossiers:\n  registry: { source: { type: csv, path: registry.csv }, id: dossier_id }\nentities:',
+      ),
+    );
+    writeFileSync(path.join(dir, 'registry.csv'), 'dossier_id\nD1\nD2\nD3\n');
+    renameSync(path.join(dir, 'fec', 'D3'), path.join(dir, 'D3-moved'));
+    const result = await cli(['run', '--plan', plan(), '--json']);
+    expect(result.code, describeResult(result)).toBe(4);
+    const json = parseJsonStdout<RunJson>(result);
+    expect(json.dossiers.unreadable).toEqual([
+      {
+        id: 'D3',
+        entity: 'journal',
+        message:
+          'fec/{dossier}/*FEC*.txt: no file for dossier D3 any more, though the target holds its journal rows of an earlier run; they are kept (a folder moved or renamed?)',
+      },
+    ]);
+    const lines = querySqlite<{ n: number }>(
+      path.join(dir, 'target.db'),
+      "SELECT count(*) AS n FROM entry_line WHERE dossier_id = 'D3'",
+    );
+    expect(lines).toEqual([{ n: 2 }]);
   });
 });

@@ -1,3 +1,4 @@
+import { fileError } from './file-error.js';
 import type { FileSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { csvSource } from './csv-source.js';
@@ -11,9 +12,19 @@ import { xlsxSource } from './xlsx-source.js';
  */
 export const openFileSource = (
   spec: FileSourceSpec,
-  file: { path: string; relative: string },
+  file: { path: string; relative: string; unreadable?: unknown },
   baseDir: string,
 ): RecordSource => {
+  if (file.unreadable !== undefined) {
+    const error = fileError(file.unreadable, file.relative) as Error;
+    return {
+      name: file.relative,
+      // A source that fails when read, as its folder did when listed.
+      read: () => ({
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+      }),
+    };
+  }
   switch (spec.type) {
     case 'csv':
       return csvSource(spec, file);

@@ -10,6 +10,8 @@ export interface ResolvedFile {
   readonly relative: string;
   /** What `{dossier}` matched, when the pattern has it. */
   readonly dossier: string | undefined;
+  /** A folder of the dossier that could not be listed (no permission): reading it fails with this error. */
+  readonly unreadable?: unknown;
 }
 
 const DOSSIER = '{dossier}';
@@ -106,8 +108,14 @@ export const resolveFiles = async (baseDir: string, pattern: string): Promise<Re
     let names: string[];
     try {
       names = await readdir(directory);
-    } catch {
-      // A folder that is not there matches nothing, like a name that is not there.
+    } catch (error) {
+      // A folder that is not there matches nothing, like a name that is not there. One that is there but cannot be
+      // listed is no empty dossier: its files are unknown, so reading the dossier fails (and says why), never loads
+      // nothing in silence.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      if (dossier === undefined) throw fileError(error, relativeOf(directory));
+      found.push({ path: directory, relative: relativeOf(directory), dossier, unreadable: error });
       return;
     }
     for (const name of names) {

@@ -1,3 +1,4 @@
+import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { groupBy } from '../../core/group-by.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
@@ -127,6 +128,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     mode = previous.mode;
   } else if (!dryRun) {
     mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
+    // A dossier whose files are gone (its folder moved or renamed) would read nothing, and the complete run would
+    // then remove every row an earlier run loaded, exit 0: its rows are kept and the dossier is stopped, saying so.
+    if (mode === 'upsert' && input.sources.length === 0 && 'path' in input.plan.source)
+      throw new CutoverError(
+        ErrorCode.FILE_NOT_FOUND,
+        `${input.plan.source.path}: no file for dossier ${dossier} any more, though the target holds its ${entity} rows of an earlier run; they are kept (a folder moved or renamed?)`,
+        { context: { file: input.plan.source.path, dossier, entity } },
+      );
     await state.clearLedger(dossier, entity);
   }
   const resumeAfter = counts.recordsRead;
