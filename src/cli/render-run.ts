@@ -58,7 +58,11 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
     );
   }
   if (summary.rejectedSamples.length > 0) {
-    output.info('  first rejected records (all are in the ledger: `cutover ledger`):');
+    output.info(
+      summary.dryRun
+        ? '  first records a run would reject (a dry run writes no ledger):'
+        : '  first rejected records (all are in the ledger: `cutover ledger`):',
+    );
     for (const entry of summary.rejectedSamples.slice(0, 8)) {
       output.info(
         `    ${entry.dossierId} ${entry.entity} ${entry.location}: ${entry.reason} ${entry.message ?? ''}`,

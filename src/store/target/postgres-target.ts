@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { EntityName } from '../../core/model/canonical-model.js';
+import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { redactUrl } from '../../core/connection-url.js';
 import { Utf8Writer } from '../../core/utf8-writer.js';
@@ -131,7 +131,10 @@ export class PostgresTarget implements TargetStore {
       await client.query('BEGIN');
       // Two runs creating the schema at once would race on CREATE ... IF NOT EXISTS.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cutover-schema-${this.schema}`]);
-      for (const statement of targetDdl('postgres', this.schema)) await client.query(statement);
+      // A schema already complete is used as it is: a role given its tables by a DBA, or a read-only auditor's for
+      // reconcile, has no right to CREATE on the database, which CREATE SCHEMA IF NOT EXISTS asks before looking.
+      if (!(await this.schemaComplete(client)))
+        for (const statement of targetDdl('postgres', this.schema)) await client.query(statement);
       const { rows } = await client.query<{ table_name: string; column_name: string }>(
         'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1',
         [this.schema],
@@ -157,6 +160,25 @@ export class PostgresTarget implements TargetStore {
     } finally {
       client.release();
     }
+  }
+
+  /** Whether every table and unique index of the canonical schema is there already. */
+  private async schemaComplete(client: pg.PoolClient): Promise<boolean> {
+    const { rows: tables } = await client.query<{ name: string }>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1',
+      [this.schema],
+    );
+    const { rows: indexes } = await client.query<{ name: string }>(
+      'SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1',
+      [this.schema],
+    );
+    const present = new Set([...tables, ...indexes].map((row) => row.name));
+    return [
+      'dossier',
+      '_cutover_checkpoint',
+      ...entityNames,
+      ...entityNames.map((e) => `${e}_source_key`),
+    ].every((name) => present.has(name));
   }
 
   async upsertDossiers(dossiers: readonly DossierRow[]): Promise<void> {
