@@ -1,11 +1,11 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
-import { tempDir } from '../support/stores.js';
+import { dropPostgresSchema, tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
 
@@ -208,7 +208,15 @@ describe('the accounting proof of reconcile', () => {
 
   it.each([
     ['SQLite', () => '{ type: sqlite, url: target.db }'],
-    ['PostgreSQL', () => `{ type: postgres, url: "${postgresUrl}", schema: ${uniqueName('proof')} }`],
+    [
+      'PostgreSQL',
+      () => {
+        // Dropped when the test ends: each run left a schema behind.
+        const schema = uniqueName('proof');
+        onTestFinished(() => dropPostgresSchema(schema));
+        return `{ type: postgres, url: "${postgresUrl}", schema: ${schema} }`;
+      },
+    ],
   ])(
     'exports one fiscal year per FEC from a %s target: a two-year dossier asks which, and each year gets its own lines',
     async (dialect, target) => {
