@@ -299,8 +299,14 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     rejectedSamples,
     perDossier,
   };
-  // Left unfinished when a file could not be read (a dry run writes nothing to resume, so it is finished).
-  if (unreadable.length === 0 || dryRun)
+  // Left unfinished when a file could not be read (a dry run writes nothing to resume, so it is finished), and when
+  // a `--dossier` selection resumed a run that had worked on other dossiers: those are still to do, and the next
+  // complete command resumes it (finished here, it said the whole run succeeded, and the next run started afresh).
+  const partOfAnUnfinishedRun =
+    resumed &&
+    wanted !== undefined &&
+    (await state.steps(run.id)).some((step) => !wanted.has(step.dossierId));
+  if ((unreadable.length === 0 && !partOfAnUnfinishedRun) || dryRun)
     await state.finishRun(run.id, summary.status, {
       ...summary,
       perDossier: undefined,
