@@ -5,7 +5,7 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityInputs } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { readRegistry } from '../run/read-registry.js';
-import { scanDossiers } from '../run/run-migration.js';
+import { scanDossiers } from '../run/plan-dossiers.js';
 
 /** A record that stands for a company, as one system holds it. */
 export interface LinkRecord {

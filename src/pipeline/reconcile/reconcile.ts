@@ -17,6 +17,7 @@ import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
 import { planDossierIds } from '../run/plan-dossiers.js';
+import { readRegistry } from '../run/read-registry.js';
 import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
 import { isUnreadableFile } from '../run/unreadable-file.js';
 import { sharedSourceReads } from '../run/shared-source-reads.js';
@@ -137,7 +138,13 @@ export const dossiersToReconcile = async (
   // loaded (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped); never the
   // dossiers of another plan sharing the state store.
   const known = [
-    ...new Set([...(await planDossierIds(loaded)), ...(await state.dossiersLoadedByPlan(loaded.plan.name))]),
+    ...new Set([
+      ...(await planDossierIds(
+        await planInputs(loaded.plan, loaded.baseDir),
+        await readRegistry(loaded.plan, loaded.baseDir),
+      )),
+      ...(await state.dossiersLoadedByPlan(loaded.plan.name)),
+    ]),
   ].sort();
   if (only === undefined) return known;
   // A mistyped id must not pass for a dossier that reconciles (0 dossiers, all ok).

@@ -1,7 +1,21 @@
-import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { planInputs, type EntityInputs } from './dossier-inputs.js';
-import { readRegistry } from './read-registry.js';
-import { scanDossiers } from './run-migration.js';
+import { dossierIdOf, type EntityInputs } from './dossier-inputs.js';
+import { NO_DOSSIER } from './load-entity.js';
+import type { RegistryDossier } from './read-registry.js';
+
+/** Dossier values of a column-grouped source, found by reading it once. */
+export const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
+  const found = new Set<string>();
+  const field = inputs.filterField;
+  if (field === undefined) return [];
+  for (const source of inputs.open(NO_DOSSIER)) {
+    for await (const batch of source.read()) {
+      for (const record of batch) {
+        found.add(dossierIdOf(record.fields[field]) ?? NO_DOSSIER);
+      }
+    }
+  }
+  return [...found];
+};
 
 /**
  * The dossiers a plan covers, sorted: those of its registry, and those its sources name (a constant, a folder of
@@ -9,11 +23,11 @@ import { scanDossiers } from './run-migration.js';
  * `reconcile` must account for even when no run has loaded it yet.
  */
 export const planDossierIds = async (
-  loaded: LoadedPlan,
-  inputs?: ReadonlyMap<string, EntityInputs>,
+  inputs: ReadonlyMap<string, EntityInputs>,
+  registry: readonly RegistryDossier[],
 ): Promise<string[]> => {
-  const ids = new Set((await readRegistry(loaded.plan, loaded.baseDir)).map((dossier) => dossier.id));
-  for (const input of (inputs ?? (await planInputs(loaded.plan, loaded.baseDir))).values()) {
+  const ids = new Set(registry.map((dossier) => dossier.id));
+  for (const input of inputs.values()) {
     for (const id of input.dossiers ?? (await scanDossiers(input))) ids.add(id);
   }
   return [...ids].sort();

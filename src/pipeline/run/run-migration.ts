@@ -6,9 +6,10 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { dossierIdOf, planInputs, type EntityInputs } from './dossier-inputs.js';
+import { planInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
-import { loadEntity, NO_DOSSIER, type DryRunKeys } from './load-entity.js';
+import { loadEntity, type DryRunKeys } from './load-entity.js';
+import { planDossierIds } from './plan-dossiers.js';
 import { readRegistry } from './read-registry.js';
 import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
 import { isUnreadableFile } from './unreadable-file.js';
@@ -93,21 +94,6 @@ const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
 });
 const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
 
-/** Dossier values of a column-grouped source, found by reading it once. */
-export const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
-  const found = new Set<string>();
-  const field = inputs.filterField;
-  if (field === undefined) return [];
-  for (const source of inputs.open(NO_DOSSIER)) {
-    for await (const batch of source.read()) {
-      for (const record of batch) {
-        found.add(dossierIdOf(record.fields[field]) ?? NO_DOSSIER);
-      }
-    }
-  }
-  return [...found];
-};
-
 /**
  * Runs the plan over its dossiers: every entity of every dossier, parents first. Resumes the last unfinished run
  * of the same plan version, so the same command after a crash ends with the same target and ledger as a run
@@ -124,12 +110,10 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const inputs = await planInputs(plan, loaded.baseDir);
 
   const registry = await readRegistry(plan, loaded.baseDir);
-  const dossierIds = new Set(registry.map((dossier) => dossier.id));
-  for (const entityInput of inputs.values()) {
-    for (const id of entityInput.dossiers ?? (await scanDossiers(entityInput))) dossierIds.add(id);
-  }
   const known = new Map(registry.map((dossier) => [dossier.id, dossier]));
-  const allDossiers = [...dossierIds].sort().map((id) => known.get(id) ?? { id, name: null, attributes: {} });
+  const allDossiers = (await planDossierIds(inputs, registry)).map(
+    (id) => known.get(id) ?? { id, name: null, attributes: {} },
+  );
   if (options.dossiers !== undefined)
     refuseUnknownDossiers(
       options.dossiers,
