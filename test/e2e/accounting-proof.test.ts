@@ -181,6 +181,48 @@ describe('the accounting proof of reconcile', () => {
     ]);
   }, 120_000);
 
+  it('names a line deleted from the target after the load as missing: a difference, never counted as not loaded', async () => {
+    const { dir, reconcile } = await migrate({ 'fec/552100554FEC20221231.txt': previousYear });
+    const target = new Database(path.join(dir, 'target.db'));
+    const deleted = target
+      .prepare(
+        "DELETE FROM entry_line WHERE credit = '300' AND account_id = (SELECT id FROM account WHERE number = '401000')",
+      )
+      .run();
+    target.close();
+    expect(deleted.changes).toBe(1);
+    const { code, json } = await reconcile();
+    expect(code).toBe(5);
+    const dossier = json.dossiers[0] as ReconcileJson['dossiers'][number] & {
+      entities: { entity: string; missingFromTarget: number; samples: string[] }[];
+    };
+    const proof = dossier.accounting;
+    // The ledger gives this line no fate: its absence is not "not loaded", it is what differs.
+    expect(proof.ok).toBe(false);
+    expect(proof.counts).toMatchObject({
+      sourceLines: 7,
+      targetLines: 6,
+      linesNotLoaded: 0,
+      linesMissing: 1,
+    });
+    expect(proof.totals.notLoaded).toEqual({ debit: '0', credit: '0', lines: 0 });
+    expect(proof.differences.map((row) => `${row.check} ${row.key}`)).toEqual([
+      'account 401000',
+      'auxiliary_account F001',
+      'journal_month AC 2022-05',
+    ]);
+    expect(proof.lines).toEqual([
+      {
+        sourceKey: expect.stringContaining('AC|1|') as string,
+        issue: 'missing',
+        source: { account: '401000', auxiliaryAccount: 'F001', debit: '0', credit: '300', lettering: null },
+      },
+    ]);
+    const lines = dossier.entities.find((entity) => entity.entity === 'entry_line');
+    expect(lines?.missingFromTarget).toBe(1);
+    expect(lines?.samples).toEqual([proof.lines[0]?.sourceKey]);
+  }, 120_000);
+
   it('reads the parts of a split FEC as one export: an entry running across parts loads whole, keys never repeat', async () => {
     const lines: Line[] = [
       ['VE', '1', '20220310', '411000', 'C001', '1200,00', '0,00'],

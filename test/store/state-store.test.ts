@@ -164,6 +164,19 @@ for (const dialect of dialects) {
       expect((await store.steps('r1'))[0]).toMatchObject({ loaded: 2, merged: 1 });
     });
 
+    it("lists the source keys of one dossier and entity's entries, every fate, and none without a key", async () => {
+      await store.writeLedger([
+        entry('contacts.csv:2', { sourceKey: 'A' }),
+        entry('contacts.csv:3', { sourceKey: 'B', fate: 'skipped', reason: null, rule: 'test-records' }),
+        entry('contacts.csv:4', { sourceKey: 'C', fate: 'merged', reason: null, survivorKey: 'A' }),
+        entry('contacts.csv:5', { sourceKey: null, reason: 'REQUIRED_MISSING' }),
+        entry('contacts.csv:6', { sourceKey: 'D', dossierId: 'D2' }),
+        entry('companies.csv:2', { sourceKey: 'E', entity: 'company' }),
+      ]);
+      expect((await store.ledgerSourceKeys('D1', 'contact')).sort()).toEqual(['A', 'B', 'C']);
+      expect(await store.ledgerSourceKeys('D2', 'company')).toEqual([]);
+    });
+
     it('turns merged entries into rejected ones when their survivor was not loaded, idempotently', async () => {
       const merged = (location: string, key: string, survivor: string) =>
         entry(location, {

@@ -143,7 +143,14 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
               `<tr>${cell(entity.entity, 'key')}${[entity.source, entity.loaded, entity.merged, entity.skipped, entity.rejected, entity.unaccounted, entity.targetRows].map((n) => cell(formatCount(n), 'num')).join('')}${status(entity.ok)}</tr>`,
           ),
         'numbers',
-      ),
+      ) +
+        pack.counts
+          .filter((entity) => !entity.ok && entity.samples.length > 0)
+          .map(
+            (entity) =>
+              `<p class="note">${escapeHtml(entity.entity)}${entity.missingFromTarget > 0 ? `: ${formatCount(entity.missingFromTarget)} source records missing from the target with no fate in the ledger` : ''}; source keys to look at first: ${entity.samples.map((key) => `<code>${escapeHtml(key)}</code>`).join(', ')}</p>`,
+          )
+          .join(''),
       'Every source record has exactly one fate: loaded, merged into a survivor (deduplication), skipped by a named rule, or rejected with a reason. Unaccounted must be 0.',
     ),
   );

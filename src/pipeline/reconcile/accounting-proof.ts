@@ -15,7 +15,10 @@ export interface ProofRow {
   readonly key: string;
   readonly source: ProofAmounts;
   readonly target: ProofAmounts;
-  /** Source lines of this group that were rejected at load (their fate in the ledger says why). */
+  /**
+   * Source lines of this group with no target line whose fate in the ledger says why (rejected at load, skipped).
+   * A line missing from the target with no such fate is not counted here: it makes the group differ.
+   */
   readonly notLoaded: ProofAmounts;
   /** target = source - notLoaded, for debit, credit and line count. */
   readonly ok: boolean;
@@ -29,10 +32,14 @@ export const ProofCheck = {
 } as const;
 export type ProofCheck = (typeof ProofCheck)[keyof typeof ProofCheck];
 
-/** A line that explains a difference: in one side only, or with other content on each side. */
+/**
+ * A line that explains a difference: in one side only, or with other content on each side. `not_loaded`: no target
+ * line, and the ledger gives the fate; `missing`: no target line and no fate in the ledger (deleted from the target
+ * after the load, or never loaded): a difference.
+ */
 export interface ProofLine {
   readonly sourceKey: string;
-  readonly issue: 'not_loaded' | 'target_only' | 'content_differs';
+  readonly issue: 'not_loaded' | 'missing' | 'target_only' | 'content_differs';
   readonly source?: LineFacts;
   readonly target?: LineFacts;
 }
@@ -66,6 +73,8 @@ export interface AccountingProof {
     readonly sourceLines: number;
     readonly targetLines: number;
     readonly linesNotLoaded: number;
+    /** Source lines with no target line and no fate in the ledger: each one a difference. */
+    readonly linesMissing: number;
     /** Amounts with more than 6 decimals, which the integer sums cannot hold (compared line by line only). */
     readonly inexactAmounts: number;
   };
@@ -99,6 +108,7 @@ const schema = `
     credit INTEGER, lettering TEXT, debit_text TEXT, credit_text TEXT, PRIMARY KEY (side, k));
   CREATE TABLE IF NOT EXISTS proof_flat (side TEXT, account TEXT, aux TEXT, lettering TEXT, debit INTEGER,
     credit INTEGER, journal TEXT, day TEXT, not_loaded INTEGER);
+  CREATE TABLE IF NOT EXISTS proof_explained (k TEXT PRIMARY KEY);
 `;
 
 type Side = 'source' | 'target';
@@ -155,6 +165,7 @@ export const createAccountingProof = (scratch: Database.Database) => {
   const insertLine = scratch.prepare(
     'INSERT OR IGNORE INTO proof_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const insertExplained = scratch.prepare('INSERT OR IGNORE INTO proof_explained VALUES (?)');
   let inexact = 0;
   let seen = false;
 
@@ -190,8 +201,14 @@ export const createAccountingProof = (scratch: Database.Database) => {
     );
   };
 
+  /** A line's source key that the ledger gives a fate other than loaded: its absence from the target is explained. */
+  const explainedByLedger = (key: string) => {
+    insertExplained.run(key);
+  };
+
   /**
-   * Every line once, with its entry's journal and day and whether it is a source line with no target line: the
+   * Every line once, with its entry's journal and day and whether it is a source line with no target line that the
+   * ledger explains (a line missing for no recorded reason stays a difference): the
    * groupings below each read this in one pass, instead of joining the entries and looking for the target line
    * again for every grouping and side (three scans each, five groupings).
    */
@@ -200,6 +217,7 @@ export const createAccountingProof = (scratch: Database.Database) => {
       INSERT INTO proof_flat
         SELECT l.side, l.account, l.aux, l.lettering, l.debit, l.credit, e.journal, e.day,
                l.side = 'source' AND NOT EXISTS (SELECT 1 FROM proof_line o WHERE o.side = 'target' AND o.k = l.k)
+                 AND EXISTS (SELECT 1 FROM proof_explained x WHERE x.k = l.k)
         FROM proof_line l LEFT JOIN proof_entry e ON e.side = l.side AND e.k = l.entry`);
   };
 
@@ -249,8 +267,13 @@ export const createAccountingProof = (scratch: Database.Database) => {
            SELECT t.k, 'target_only', NULL, t.rowid FROM proof_line t WHERE t.side = 'target'
              AND NOT EXISTS (SELECT 1 FROM proof_line s WHERE s.side = 'source' AND s.k = t.k)
            UNION ALL
+           SELECT s.k, 'missing', s.rowid, NULL FROM proof_line s WHERE s.side = 'source'
+             AND NOT EXISTS (SELECT 1 FROM proof_line t WHERE t.side = 'target' AND t.k = s.k)
+             AND NOT EXISTS (SELECT 1 FROM proof_explained x WHERE x.k = s.k)
+           UNION ALL
            SELECT s.k, 'not_loaded', s.rowid, NULL FROM proof_line s WHERE s.side = 'source'
              AND NOT EXISTS (SELECT 1 FROM proof_line t WHERE t.side = 'target' AND t.k = s.k)
+             AND EXISTS (SELECT 1 FROM proof_explained x WHERE x.k = s.k)
            LIMIT ${MAX_LISTED_LINES}) AS listed
          LEFT JOIN proof_line s ON s.rowid = listed.sr LEFT JOIN proof_line t ON t.rowid = listed.tr
          ORDER BY CASE listed.issue WHEN 'not_loaded' THEN 1 ELSE 0 END, listed.k`,
@@ -366,7 +389,8 @@ export const createAccountingProof = (scratch: Database.Database) => {
       ...letteringRows.filter((row) => !row.ok).map((row) => ({ ...row, check: ProofCheck.lettering })),
     ];
     const opening = openingChecks();
-    const linesNotLoaded = count(
+    const linesNotLoaded = count('SELECT count(*) AS n FROM proof_flat WHERE not_loaded');
+    const linesWithoutTarget = count(
       `SELECT count(*) AS n FROM proof_line s WHERE s.side = 'source'
          AND NOT EXISTS (SELECT 1 FROM proof_line t WHERE t.side = 'target' AND t.k = s.k)`,
     );
@@ -378,6 +402,7 @@ export const createAccountingProof = (scratch: Database.Database) => {
         sourceLines: count("SELECT count(*) AS n FROM proof_line WHERE side = 'source'"),
         targetLines: count("SELECT count(*) AS n FROM proof_line WHERE side = 'target'"),
         linesNotLoaded,
+        linesMissing: linesWithoutTarget - linesNotLoaded,
         inexactAmounts: inexact,
       },
       totals: {
@@ -398,13 +423,13 @@ export const createAccountingProof = (scratch: Database.Database) => {
   /** Empties the tables for the next dossier. */
   const reset = () => {
     scratch.exec(
-      'DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line; DELETE FROM proof_flat',
+      'DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line; DELETE FROM proof_flat; DELETE FROM proof_explained',
     );
     inexact = 0;
     seen = false;
   };
 
-  return { journal, entry, line, finish, reset };
+  return { journal, entry, line, explainedByLedger, finish, reset };
 };
 
 export type AccountingProofCollector = ReturnType<typeof createAccountingProof>;

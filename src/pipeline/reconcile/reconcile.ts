@@ -41,6 +41,11 @@ export interface EntityReconciliation {
   readonly contentMismatches: number;
   /** Target rows with no source record (not loaded by this plan from this source). */
   readonly extraInTarget: number;
+  /**
+   * Source records with no target row and no fate in the ledger: loaded and deleted from the target since, or never
+   * loaded. Each is also unaccounted; these are the ones that can be named.
+   */
+  readonly missingFromTarget: number;
   /** Target rows whose reference points to no row. */
   readonly orphans: number;
   /**
@@ -186,7 +191,9 @@ export const openReconciler = async (options: {
   scratch.pragma('journal_mode = OFF');
   scratch.pragma('synchronous = OFF');
   scratch.exec(`CREATE TABLE src (k TEXT PRIMARY KEY, h TEXT NOT NULL);
-                CREATE TABLE tgt (k TEXT PRIMARY KEY, h TEXT NOT NULL)`);
+                CREATE TABLE tgt (k TEXT PRIMARY KEY, h TEXT NOT NULL);
+                CREATE TABLE fated (k TEXT PRIMARY KEY)`);
+  const insertFated = scratch.prepare('INSERT OR IGNORE INTO fated (k) VALUES (?)');
   const insertSource = scratch.prepare('INSERT OR IGNORE INTO src (k, h) VALUES (?, ?)');
   const proof = createAccountingProof(scratch);
   const toProof = (
@@ -227,6 +234,14 @@ export const openReconciler = async (options: {
        UNION ALL SELECT k FROM tgt WHERE NOT EXISTS (SELECT 1 FROM src WHERE src.k = tgt.k)) LIMIT 10`,
   );
   const hasTargetRow = scratch.prepare('SELECT 1 FROM tgt WHERE k = ?');
+  // Source records neither in the target nor given a fate by the ledger: what no one can account for, by name.
+  const missingWhere = `NOT EXISTS (SELECT 1 FROM tgt WHERE tgt.k = src.k)
+    AND NOT EXISTS (SELECT 1 FROM fated WHERE fated.k = src.k)`;
+  const countMissing = scratch.prepare(`SELECT count(*) AS n FROM src WHERE ${missingWhere}`);
+  const anyWithoutTargetRow = scratch.prepare(
+    'SELECT 1 FROM src WHERE NOT EXISTS (SELECT 1 FROM tgt WHERE tgt.k = src.k) LIMIT 1',
+  );
+  const missingKeys = scratch.prepare(`SELECT k FROM src WHERE ${missingWhere} ORDER BY k LIMIT 10`);
 
   // Per entity, made once for all dossiers: values by column name from values in target column order (one compiled
   // object literal), and a reader per column of the values read back (one shared `values[column.name]` would make
@@ -260,7 +275,7 @@ export const openReconciler = async (options: {
     const entities: EntityReconciliation[] = [];
     proof.reset();
     for (const entity of order) {
-      scratch.exec('DELETE FROM src; DELETE FROM tgt');
+      scratch.exec('DELETE FROM src; DELETE FROM tgt; DELETE FROM fated');
       const entityPlan = plan.entities[entity]!;
       const map = compileEntityMapping(entity, entityPlan);
       const columns = targetColumns(entity);
@@ -324,15 +339,27 @@ export const openReconciler = async (options: {
         }
         scratch.exec('COMMIT');
       }
+      // The ledger is asked only when a source record has no target row: the usual dossier costs no query.
+      const fatedKeys =
+        anyWithoutTargetRow.get() === undefined ? [] : await state.ledgerSourceKeys(dossier, entity);
+      scratch.exec('BEGIN');
+      for (const key of fatedKeys) {
+        insertFated.run(key);
+        if (entity === 'entry_line') proof.explainedByLedger(key);
+      }
+      scratch.exec('COMMIT');
+      const missingFromTarget = (countMissing.get() as { n: number }).n;
       const {
         loaded: loadedCount,
         mismatches: contentMismatches,
         extra: extraInTarget,
       } = compareHashes.get() as { loaded: number; mismatches: number; extra: number };
-      const samples =
-        contentMismatches + extraInTarget === 0
+      const samples = [
+        ...(missingFromTarget === 0 ? [] : (missingKeys.all() as { k: string }[]).map((row) => row.k)),
+        ...(contentMismatches + extraInTarget === 0
           ? []
-          : (differingKeys.all() as { k: string }[]).map((row) => row.k);
+          : (differingKeys.all() as { k: string }[]).map((row) => row.k)),
+      ];
       const skipped = ledger.get(`${dossier}/${entity}/skipped`) ?? 0;
       const rejected = ledger.get(`${dossier}/${entity}/rejected`) ?? 0;
       const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
@@ -369,6 +396,7 @@ export const openReconciler = async (options: {
         targetRows,
         contentMismatches,
         extraInTarget,
+        missingFromTarget,
         orphans,
         mergedIntoMissing: lost.length,
         referencesToMerged,
@@ -378,6 +406,7 @@ export const openReconciler = async (options: {
         ),
         ok:
           unaccounted === 0 &&
+          missingFromTarget === 0 &&
           contentMismatches === 0 &&
           extraInTarget === 0 &&
           orphans === 0 &&

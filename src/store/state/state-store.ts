@@ -473,6 +473,22 @@ export class StateStore {
     }));
   }
 
+  /**
+   * The source keys of one dossier and entity's entries: the records the ledger says were not loaded (skipped,
+   * rejected, merged). Only the keys, so that a reconciliation can tell a record not loaded for a recorded reason
+   * from one missing from the target for none.
+   */
+  async ledgerSourceKeys(dossierId: string, entity: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('ledger_entry')
+      .select('source_key')
+      .where('dossier_id', '=', dossierId)
+      .where('entity', '=', entity)
+      .where('source_key', 'is not', null)
+      .execute();
+    return rows.map((row) => row.source_key!);
+  }
+
   /** Entries of one fate for one dossier and entity: what a resumed load counted before it stopped. */
   async countLedger(dossierId: string, entity: string, fate: LedgerEntry['fate']): Promise<number> {
     const row = await this.db
