@@ -56,7 +56,10 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
     if (options.trailingSeparator === true && values.length === width + 1 && values[width] === '')
       values.pop();
     recordNumber += 1;
-    batcher.push(toRecord(values, { source, line, record: recordNumber }, raw, mayHoldReplacement));
+    batcher.push(
+      toRecord(values, { source, line, record: recordNumber }, raw, mayHoldReplacement),
+      values.length,
+    );
   };
 
   /** A line that could not be split (its quotes do not balance): rejected whole. */

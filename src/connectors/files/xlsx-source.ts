@@ -126,16 +126,19 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
             if (text !== undefined && text !== '') extra[columnLetters(index + 1)] = text;
           }
           fields[EXTRA_FIELD] = extra;
-          batcher.push({
-            fields,
-            location: { ...location, record: recordNumber },
-            problem: {
-              reason: RejectReason.WRONG_COLUMN_COUNT,
-              message: `a value in column ${columnLetters(last)}, right of the header's last column ${columnLetters(columns.length)}`,
+          batcher.push(
+            {
+              fields,
+              location: { ...location, record: recordNumber },
+              problem: {
+                reason: RejectReason.WRONG_COLUMN_COUNT,
+                message: `a value in column ${columnLetters(last)}, right of the header's last column ${columnLetters(columns.length)}`,
+              },
             },
-          });
+            columns.length + Object.keys(extra).length,
+          );
         } else {
-          batcher.push({ fields, location: { ...location, record: recordNumber } });
+          batcher.push({ fields, location: { ...location, record: recordNumber } }, columns.length);
         }
         yield* batcher.take();
       }

@@ -299,6 +299,22 @@ describe('csvSource', () => {
     expect(source.progress?.()).toEqual({ bytesRead: text.length, bytesTotal: text.length });
   });
 
+  it('cuts batches of very wide rows short of the batch size, so a batch stays a bounded size in memory', async () => {
+    // 20,000 columns: 5,000 such rows in one batch held 1.8 GB; the batch's weight (values and raw text) ends it.
+    const width = 20_000;
+    const header = Array.from({ length: width }, (_, index) => `c${index}`).join(',');
+    const rows = Array.from({ length: 120 }, (_, row) =>
+      Array.from({ length: width }, (_, column) => (column === 0 ? String(row + 1) : '')).join(','),
+    );
+    const file = await writeFixture(dir, 'wide.csv', `${header}\n${rows.join('\n')}\n`);
+    const { records, batchSizes } = await readAll(csvSource(spec(), file), { batchSize: 5000 });
+    expect(records).toHaveLength(120);
+    expect(records.map((record) => record.fields.c0)).toEqual(rows.map((_, row) => String(row + 1)));
+    expect(batchSizes.length).toBeGreaterThan(1);
+    // 32 per value plus the raw characters: 16M reached after 16,777,216 / (20,000 * 33) = 25.4 rows.
+    expect(Math.max(...batchSizes)).toBe(26);
+  });
+
   it('keeps line numbers and characters right across read chunks in a large file', async () => {
     // Multi-line quoted fields and two-byte characters fall on chunk boundaries somewhere in 400 KB.
     const rows: string[] = ['id,note,city'];
