@@ -109,6 +109,12 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
     d.notMigrated === true || d.unreadable !== undefined;
   for (const dossier of result.dossiers.filter((d) => !d.ok && !explained(d)).slice(0, 20)) {
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
+      if (entity.notInPlan === true) {
+        output.info(
+          `  ${dossier.id} ${entity.entity}: ${formatNumber(entity.targetRows)} target rows loaded by an earlier run of this plan, which no longer maps ${entity.entity} (delete them from the target, or map the entity again)${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
+        );
+        continue;
+      }
       output.info(
         `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}${entity.missingFromTarget > 0 ? ` (${entity.missingFromTarget} missing from the target with no fate in the ledger)` : ''}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
       );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fixedShapeMaker, propertyReader } from '../../core/fixed-shape.js';
 import { groupBy } from '../../core/group-by.js';
-import type { EntityName } from '../../core/model/canonical-model.js';
+import { isEntityName, type EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
@@ -60,6 +60,11 @@ export interface EntityReconciliation {
   readonly referencesToMerged: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
+  /**
+   * The plan no longer maps this entity, but a run of the plan loaded it into this dossier: its target rows are
+   * left from then (all counted in extraInTarget), to delete or to map again.
+   */
+  readonly notInPlan?: true;
   readonly ok: boolean;
 }
 
@@ -271,6 +276,44 @@ export const openReconciler = async (options: {
       };
     }
   };
+  /**
+   * Entities a run of this plan loaded into the dossier that the plan no longer maps: rows left in the target that
+   * nothing proves any more (another plan's entities sharing the target are not this plan's to judge).
+   */
+  const entitiesNoLongerMapped = async (dossier: string): Promise<EntityReconciliation[]> => {
+    const left: EntityReconciliation[] = [];
+    for (const name of await state.entitiesLoadedByPlan(plan.name, dossier)) {
+      if (!isEntityName(name) || plan.entities[name] !== undefined) continue;
+      const targetRows = await target.countRows(name, dossier);
+      if (targetRows === 0) continue;
+      const samples: string[] = [];
+      for await (const batch of target.readRows(name, dossier, 10)) {
+        samples.push(...batch.map((row) => row.sourceKey));
+        break;
+      }
+      left.push({
+        entity: name,
+        source: 0,
+        loaded: 0,
+        merged: 0,
+        skipped: 0,
+        rejected: 0,
+        unaccounted: 0,
+        targetRows,
+        contentMismatches: 0,
+        extraInTarget: targetRows,
+        missingFromTarget: 0,
+        orphans: 0,
+        mergedIntoMissing: 0,
+        referencesToMerged: 0,
+        samples: samples.slice(0, 10),
+        notInPlan: true,
+        ok: false,
+      });
+    }
+    return left;
+  };
+
   const reconcileReadable = async (dossier: string): Promise<DossierReconciliation> => {
     const entities: EntityReconciliation[] = [];
     proof.reset();
@@ -414,6 +457,7 @@ export const openReconciler = async (options: {
       });
     }
     reads.clear();
+    entities.push(...(await entitiesNoLongerMapped(dossier)));
     const accounting = proof.finish();
     const balances: DossierReconciliation['balances'] =
       accounting === undefined

@@ -316,6 +316,21 @@ export class StateStore {
     return rows.map((row) => row.dossier_id);
   }
 
+  /** The entities that runs of plans of this name loaded in one dossier (a step recorded), whatever the plan maps now. */
+  async entitiesLoadedByPlan(planName: string, dossierId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('run_step')
+      .innerJoin('run', 'run.id', 'run_step.run_id')
+      .innerJoin('plan_version', 'plan_version.hash', 'run.plan_hash')
+      .where('plan_version.name', '=', planName)
+      .where('run_step.dossier_id', '=', dossierId)
+      .select('run_step.entity')
+      .distinct()
+      .orderBy('run_step.entity')
+      .execute();
+    return rows.map((row) => row.entity);
+  }
+
   async createRun(planHash: string, command: string): Promise<RunRow> {
     const startedAt = now();
     // Sortable ids: a person reading a list of runs sees them in order.
