@@ -186,7 +186,8 @@ export const openReconciler = async (options: {
   const plan = loaded.plan;
   const order = entityLoadOrder(plan);
   const inputs = await planInputs(plan, loaded.baseDir);
-  const migrated = new Set(await state.dossiersLoadedByPlan(plan.name));
+  const entitiesLoaded = await state.entitiesLoadedByPlan(plan.name);
+  const migrated = new Set(entitiesLoaded.keys());
   const ledger = new Map<string, number>();
   for (const row of await state.ledgerCounts())
     ledger.set(`${row.dossierId}/${row.entity}/${row.fate}`, row.count);
@@ -282,7 +283,7 @@ export const openReconciler = async (options: {
    */
   const entitiesNoLongerMapped = async (dossier: string): Promise<EntityReconciliation[]> => {
     const left: EntityReconciliation[] = [];
-    for (const name of await state.entitiesLoadedByPlan(plan.name, dossier)) {
+    for (const name of entitiesLoaded.get(dossier) ?? []) {
       if (!isEntityName(name) || plan.entities[name] !== undefined) continue;
       const targetRows = await target.countRows(name, dossier);
       if (targetRows === 0) continue;

@@ -316,19 +316,25 @@ export class StateStore {
     return rows.map((row) => row.dossier_id);
   }
 
-  /** The entities that runs of plans of this name loaded in one dossier (a step recorded), whatever the plan maps now. */
-  async entitiesLoadedByPlan(planName: string, dossierId: string): Promise<string[]> {
+  /** The entities that runs of plans of this name loaded, per dossier (a step recorded), whatever the plan maps now. */
+  async entitiesLoadedByPlan(planName: string): Promise<Map<string, string[]>> {
     const rows = await this.db
       .selectFrom('run_step')
       .innerJoin('run', 'run.id', 'run_step.run_id')
       .innerJoin('plan_version', 'plan_version.hash', 'run.plan_hash')
       .where('plan_version.name', '=', planName)
-      .where('run_step.dossier_id', '=', dossierId)
-      .select('run_step.entity')
+      .select(['run_step.dossier_id', 'run_step.entity'])
       .distinct()
+      .orderBy('run_step.dossier_id')
       .orderBy('run_step.entity')
       .execute();
-    return rows.map((row) => row.entity);
+    const entities = new Map<string, string[]>();
+    for (const row of rows) {
+      const list = entities.get(row.dossier_id) ?? [];
+      list.push(row.entity);
+      entities.set(row.dossier_id, list);
+    }
+    return entities;
   }
 
   async createRun(planHash: string, command: string): Promise<RunRow> {
