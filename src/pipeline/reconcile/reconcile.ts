@@ -15,7 +15,7 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { dossierIdOf, planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
-import { NO_DOSSIER } from '../run/load-entity.js';
+import { NO_DOSSIER, noDossier } from '../run/load-entity.js';
 import { planDossierIds } from '../run/plan-dossiers.js';
 import { readRegistry } from '../run/read-registry.js';
 import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
@@ -356,7 +356,11 @@ export const openReconciler = async (options: {
             if (input.filterField !== undefined) {
               if ((dossierIdOf(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
             }
-            const outcome = map(record, { dossier });
+            // As in the run: a record of no dossier is rejected whole (its key is not in the ledger).
+            const outcome =
+              dossier === NO_DOSSIER && input.filterField !== undefined
+                ? noDossier(record, input.filterField)
+                : map(record, { dossier });
             if (outcome.fate === 'not-a-record') continue;
             const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
             if (seen !== undefined && key !== null) {
