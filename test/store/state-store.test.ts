@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reviewPairId, type LedgerEntry, type StateStore } from '../../src/store/state/state-store.js';
+import { reviewPairId, StateStore, type LedgerEntry } from '../../src/store/state/state-store.js';
 import { dialects, openStateStore } from '../support/stores.js';
 
 const entry = (location: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
@@ -107,6 +107,41 @@ for (const dialect of dialects) {
       expect(await store.dossiersLoadedByPlan('books')).toEqual(['D1', 'D2']);
       expect(await store.dossiersLoadedByPlan('crm')).toEqual(['crm']);
       expect(await store.dossiersLoadedByPlan('none')).toEqual([]);
+    });
+
+    it('serves one plan: another plan is refused with nothing written, new versions of the same plan are served', async () => {
+      await store.servePlan('h1', 'books', 'version: 1');
+      await store.servePlan('h2', 'books', 'version: 1 # edited');
+      const run = await store.createRun('h2', 'run');
+      const where = { ...(store.schema === undefined ? {} : { schema: store.schema }) };
+
+      const refusal = StateStore.open(store.location, { ...where, plan: 'crm' });
+      await expect(refusal).rejects.toMatchObject({ code: 'PLAN_INVALID' });
+      await expect(refusal).rejects.toThrow(
+        /^the state store .* belongs to the plan "books", not to "crm": one state store serves one plan, so give "crm" its own with --state LOCATION or `state:` in its plan \(if you renamed the plan, put `name: books` back to go on with this store\)$/,
+      );
+      await expect(store.servePlan('h3', 'crm', 'version: 1', 'option')).rejects.toMatchObject({
+        code: 'USAGE',
+      });
+      expect(await store.planNames()).toEqual(['books']);
+      // The plan's own reader opens it, and still finds its unfinished run.
+      const again = await StateStore.open(store.location, { ...where, plan: 'books' });
+      try {
+        expect(await again.unfinishedRun('run')).toMatchObject({ id: run.id });
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('names every plan of a store that several plans wrote before it served one', async () => {
+      await store.savePlanVersion('h1', 'books', 'version: 1');
+      await store.savePlanVersion('h2', 'crm', 'version: 1');
+      await expect(store.servePlan('h1', 'books', 'version: 1')).rejects.toThrow(
+        /belongs to the plan "crm", not to "books": one state store serves one plan, so give "books" its own with --state LOCATION or `state:` in its plan \(if you renamed/,
+      );
+      await expect(store.servePlan('h3', 'audit', 'version: 1')).rejects.toThrow(
+        /belongs to the plans "books", "crm", not to "audit": one state store serves one plan, so give "audit" its own with --state LOCATION or `state:` in its plan$/,
+      );
     });
 
     it('stores dossiers with attributes and run steps with their counts', async () => {

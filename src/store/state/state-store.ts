@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
@@ -175,7 +175,14 @@ export class StateStore {
     readonly schema?: string,
   ) {}
 
-  static async open(location: string, options: { schema?: string } = {}): Promise<StateStore> {
+  /**
+   * Opens (and migrates) the store. With `plan`, the store is opened for that plan only: a store that holds another
+   * plan's versions is refused before anything is written to it, migrations included (see refuseOtherPlans).
+   */
+  static async open(
+    location: string,
+    options: { schema?: string; plan?: string; planFrom?: 'option' | 'plan' } = {},
+  ): Promise<StateStore> {
     let db: Kysely<StateDatabase>;
     const dialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
     // On PostgreSQL the state lives in a schema of its own, never in `public` beside other tables.
@@ -226,8 +233,76 @@ export class StateStore {
       );
     }
     const store = new StateStore(db, dialect, location, schema);
-    await store.migrate(schema);
+    try {
+      // Before migrating: a store of another plan is left exactly as it was.
+      if (options.plan !== undefined && (await store.hasTable('plan_version')))
+        await store.refuseOtherPlans(store.db, options.plan, options.planFrom);
+      await store.migrate(schema);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
+  }
+
+  private async hasTable(name: string): Promise<boolean> {
+    const tables = await this.db.introspection.getTables();
+    return tables.some(
+      (table) => table.name === name && (this.schema === undefined || table.schema === this.schema),
+    );
+  }
+
+  /** Names of the plans whose versions this store holds (normally one: a state store serves one plan). */
+  async planNames(db: Kysely<StateDatabase> = this.db): Promise<string[]> {
+    const rows = await db.selectFrom('plan_version').select('name').distinct().orderBy('name').execute();
+    return rows.map((row) => row.name);
+  }
+
+  /**
+   * One state store serves one plan: ledger entries, runs and merges are keyed by dossier and entity, not by plan,
+   * so a second plan with the same dossier ids would overwrite the first one's fates, be counted in its
+   * reconciliation and resume or abandon its unfinished run. Refused (exit 2) with what to do instead.
+   */
+  private async refuseOtherPlans(
+    db: Kysely<StateDatabase>,
+    plan: string,
+    from: 'option' | 'plan' = 'plan',
+  ): Promise<void> {
+    const others = (await this.planNames(db)).filter((name) => name !== plan);
+    if (others.length === 0) return;
+    const store = `${redactUrl(this.location)}${this.schema === undefined ? '' : ` (schema ${this.schema})`}`;
+    const held = others.map((name) => `"${name}"`).join(', ');
+    // Several other plans (a store written by several before this check): no rename to undo, a store of its own.
+    const renamed =
+      others.length === 1
+        ? ` (if you renamed the plan, put \`name: ${others[0]}\` back to go on with this store)`
+        : '';
+    throw new CutoverError(
+      from === 'option' ? ErrorCode.USAGE : ErrorCode.PLAN_INVALID,
+      `the state store ${store} belongs to the plan${others.length === 1 ? '' : 's'} ${held}, not to "${plan}": ` +
+        `one state store serves one plan, so give "${plan}" its own with --state LOCATION or \`state:\` in its plan${renamed}`,
+      { context: { state: redactUrl(this.location), plan, heldBy: others.join(', ') } },
+    );
+  }
+
+  /**
+   * Records that this store serves `plan` (this version of it), unless it serves another plan (refused, nothing
+   * written). Checked and recorded in one transaction, so that two plans opening a new store at once cannot both
+   * take it.
+   */
+  async servePlan(hash: string, plan: string, text: string, from?: 'option' | 'plan'): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres')
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${`cutover-plan:${this.schema ?? ''}`}))`.execute(
+          trx,
+        );
+      await this.refuseOtherPlans(trx, plan, from);
+      await trx
+        .insertInto('plan_version')
+        .values({ hash, name: plan, text, created_at: now() })
+        .onConflict((conflict) => conflict.column('hash').doNothing())
+        .execute();
+    });
   }
 
   private async migrate(schema: string | undefined): Promise<void> {
@@ -300,8 +375,8 @@ export class StateStore {
   }
 
   /**
-   * Dossiers that runs of plans of this name have loaded (a step recorded): a state store on PostgreSQL may hold
-   * the runs of several plans, and one plan's proof is about its own dossiers.
+   * Dossiers that runs of plans of this name have loaded (a step recorded). A state store serves one plan (see
+   * refuseOtherPlans); the name keeps one plan's proof to its own runs all the same.
    */
   async dossiersLoadedByPlan(planName: string): Promise<string[]> {
     const rows = await this.db
