@@ -29,11 +29,17 @@ export const withSession = async <T>(
 ): Promise<T> => {
   const loaded = await loadPlanFile(options.plan);
   const location = checkedStateLocation(loaded, options.state, { mustExist: options.readsState === true });
+  // A state store serves one plan: one that holds another plan is refused before anything is read or written.
+  const planFrom = options.state === undefined ? 'plan' : 'option';
   const state = await StateStore.open(
     isPostgresUrl(location) ? resolveConnectionUrl(location, process.env) : location,
+    { plan: loaded.plan.name, planFrom },
   );
   let target: TargetStore | undefined;
   try {
+    // A command that may create the store takes it for its plan (a reader leaves a store it opens as it was).
+    if (options.readsState !== true)
+      await state.servePlan(loaded.hash, loaded.plan.name, loaded.text, planFrom);
     const opened = async () => {
       target = options.target ? await openTarget(loaded) : undefined;
       return work({ loaded, state, target });

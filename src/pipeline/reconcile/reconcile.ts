@@ -145,8 +145,8 @@ export const dossiersToReconcile = async (
   only?: readonly string[],
 ): Promise<string[]> => {
   // The plan's dossiers, run or not (a dossier never migrated is not proven, it is unaccounted), and those its runs
-  // loaded (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped); never the
-  // dossiers of another plan sharing the state store.
+  // loaded (a dossier migrated earlier whose source is gone is reconciled against nothing, not skipped). The state
+  // store serves this plan only (another plan's is refused when opened).
   const known = [
     ...new Set([
       ...(await planDossierIds(
