@@ -268,19 +268,19 @@ export class StateStore {
     plan: string,
     from: 'option' | 'plan' = 'plan',
   ): Promise<void> {
-    const others = (await this.planNames(db)).filter((name) => name !== plan);
+    const names = await this.planNames(db);
+    const others = names.filter((name) => name !== plan);
     if (others.length === 0) return;
     const store = `${redactUrl(this.location)}${this.schema === undefined ? '' : ` (schema ${this.schema})`}`;
-    const held = others.map((name) => `"${name}"`).join(', ');
-    // Several other plans (a store written by several before this check): no rename to undo, a store of its own.
-    const renamed =
-      others.length === 1
-        ? ` (if you renamed the plan, put \`name: ${others[0]}\` back to go on with this store)`
-        : '';
+    const own = `give "${plan}" its own with --state LOCATION or \`state:\` in its plan`;
     throw new CutoverError(
       from === 'option' ? ErrorCode.USAGE : ErrorCode.PLAN_INVALID,
-      `the state store ${store} belongs to the plan${others.length === 1 ? '' : 's'} ${held}, not to "${plan}": ` +
-        `one state store serves one plan, so give "${plan}" its own with --state LOCATION or \`state:\` in its plan${renamed}`,
+      names.length === 1
+        ? `the state store ${store} belongs to the plan "${others[0]}", not to "${plan}": one state store serves ` +
+            `one plan, so ${own} (if you renamed the plan, put \`name: ${others[0]}\` back to go on with this store)`
+        : // Written by several plans before each store served one: their ledgers are mixed, no plan can trust it.
+          `the state store ${store} holds the runs of several plans (${names.map((name) => `"${name}"`).join(', ')}), ` +
+            `whose ledgers are mixed: one state store serves one plan, so ${own}`,
       { context: { state: redactUrl(this.location), plan, heldBy: others.join(', ') } },
     );
   }
