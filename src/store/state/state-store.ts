@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
+import { splitStateUrl } from './state-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { withRunLock } from './run-lock.js';
@@ -185,8 +186,12 @@ export class StateStore {
   ): Promise<StateStore> {
     let db: Kysely<StateDatabase>;
     const dialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
-    // On PostgreSQL the state lives in a schema of its own, never in `public` beside other tables.
-    const schema = dialect === 'postgres' ? (options.schema ?? DEFAULT_STATE_SCHEMA) : undefined;
+    // On PostgreSQL the state lives in a schema of its own, never in `public` beside other tables: the URL's
+    // `?schema=` one, else the default.
+    const asked = dialect === 'postgres' ? splitStateUrl(location) : { url: location };
+    const connection = asked.url;
+    const schema =
+      dialect === 'postgres' ? (options.schema ?? asked.schema ?? DEFAULT_STATE_SCHEMA) : undefined;
     try {
       if (dialect === 'postgres') {
         // The driver loads only for a state store on PostgreSQL.
@@ -196,12 +201,12 @@ export class StateStore {
           import('./nul-safe-text-plugin.js'),
         ]);
         // Fail now, with a clear message, rather than at the first query.
-        const probe = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
+        const probe = new pg.Client({ connectionString: connection, connectionTimeoutMillis: 10_000 });
         await probe.connect();
         await probe.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await probe.end();
         const pool = new pg.Pool({
-          connectionString: location,
+          connectionString: connection,
           max: 4,
           connectionTimeoutMillis: 10_000,
           options: `-c search_path="${schema}"`,
