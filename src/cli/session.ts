@@ -1,7 +1,7 @@
 import type { LoadedPlan } from '../pipeline/plan/load-plan-file.js';
 import { loadPlanFile } from '../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../pipeline/run/open-target.js';
-import { isPostgresUrl, resolveConnectionUrl } from '../core/connection-url.js';
+import { isPostgresUrl, resolveConnection } from '../core/connection-url.js';
 import { StateStore } from '../store/state/state-store.js';
 import type { TargetStore } from '../store/target/target-store.js';
 import { checkedStateLocation } from './state-location.js';
@@ -32,7 +32,7 @@ export const withSession = async <T>(
   // A state store serves one plan: one that holds another plan is refused before anything is read or written.
   const planFrom = options.state === undefined ? 'plan' : 'option';
   const state = await StateStore.open(
-    isPostgresUrl(location) ? resolveConnectionUrl(location, process.env) : location,
+    isPostgresUrl(location) ? resolveConnection(location, process.env) : location,
     { plan: loaded.plan.name, planFrom },
   );
   let target: TargetStore | undefined;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, resolveConnectionUrl } from '../../src/core/connection-url.js';
+import {
+  redactUrl,
+  resolveConnection,
+  resolveConnectionUrl,
+  shownUrl,
+} from '../../src/core/connection-url.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { failureOf } from '../connectors/sql/read-source.js';
 
@@ -76,5 +81,57 @@ describe('redactUrl', () => {
   it('leaves a URL without password, and a file path, unchanged', () => {
     expect(redactUrl('mysql://root@127.0.0.1:3306/test')).toBe('mysql://root@127.0.0.1:3306/test');
     expect(redactUrl('data/legacy.db')).toBe('data/legacy.db');
+  });
+});
+
+describe('resolveConnection', () => {
+  const env = {
+    DB_USER: 'payroll-admin',
+    DB_PASS: 'p@ss',
+    DB_HOST: 'hr-db.internal',
+    DB_PORT: '5432',
+    DB_NAME: 'test',
+    TOKEN: 'tok3n',
+  };
+  const written =
+    'postgres://${DB_USER}:${DB_PASS}@${DB_HOST}:${DB_PORT}/${DB_NAME}?sslmode=require&token=${TOKEN}';
+
+  it('shows the URL as written: placeholders kept, no value of any variable', () => {
+    const connection = resolveConnection(written, env);
+    expect(connection.url).toBe(
+      'postgres://payroll-admin:p%40ss@hr-db.internal:5432/test?sslmode=require&token=tok3n',
+    );
+    expect(connection.shown).toBe(written);
+    for (const value of Object.values(env)) expect(connection.shown).not.toContain(value);
+  });
+
+  it('keeps a password placeholder as written, and masks a password written literally (which only validation meets)', () => {
+    expect(resolveConnection('postgres://app:${PW}@db/crm?password=${PW}', { PW: 'x' }).shown).toBe(
+      'postgres://app:${PW}@db/crm?password=${PW}',
+    );
+    expect(shownUrl('postgres://app:hunter2@db/crm?password=pre${PW}')).toBe(
+      'postgres://app:***@db/crm?password=***',
+    );
+  });
+
+  it("puts back the URL's values in a driver's message as their placeholders, the password wherever it stands", () => {
+    const { scrub } = resolveConnection(written, env);
+    expect(scrub('password authentication failed for user "payroll-admin"')).toBe(
+      'password authentication failed for user "${DB_USER}"',
+    );
+    expect(scrub('getaddrinfo ENOTFOUND hr-db.internal')).toBe('getaddrinfo ENOTFOUND ${DB_HOST}');
+    expect(scrub('database "test" does not exist')).toBe('database "${DB_NAME}" does not exist');
+    expect(scrub('bad token tok3n; pw p@ss, encoded p%40ss, inside xp@ssx')).toBe(
+      'bad token ${TOKEN}; pw ${DB_PASS}, encoded ${DB_PASS}, inside x${DB_PASS}x',
+    );
+  });
+
+  it("leaves alone text that only contains a value inside a longer word or number, and other URLs' values", () => {
+    const { scrub } = resolveConnection(written, env);
+    expect(scrub('connect ECONNREFUSED 10.0.0.1:15432 (tests, testing)')).toBe(
+      'connect ECONNREFUSED 10.0.0.1:15432 (tests, testing)',
+    );
+    const other = resolveConnection('postgres://app@db/crm', env);
+    expect(other.scrub('role "payroll-admin" on test:5432')).toBe('role "payroll-admin" on test:5432');
   });
 });

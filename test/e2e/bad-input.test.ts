@@ -392,6 +392,38 @@ entities:
     expect(run.result.stderr).toContain('TARGET_PASSWORD');
   });
 
+  it('names the target and the state store as the plan writes them, never a value of their variables, when they cannot be reached', async () => {
+    const url = 'postgres://${DB_USER}:${DB_PASS}@${DB_HOST}:1/${DB_NAME}?application_name=${APP_TOKEN}';
+    const dir = tempDir('cutover-e2e-bad-');
+    writeFiles(dir, {
+      'cutover.yaml': contactPlan.replace(
+        'target: { type: sqlite, url: target.db }',
+        `target: { type: postgres, url: "${url}" }`,
+      ),
+      'contacts.csv': 'contact_id,first_name,last_name,birth_date\nK1,Anne,Martin,1980-01-02\n',
+    });
+    const env = {
+      DB_USER: 'payroll-admin',
+      DB_PASS: 'Very5ecretPassw0rd',
+      DB_HOST: '127.0.0.1',
+      DB_NAME: 'acquisition_target',
+      APP_TOKEN: 'tok-4f9a1c',
+    };
+    const plan = path.join(dir, 'cutover.yaml');
+    const target = await cli(['run', '--plan', plan], { env });
+    expect(target.code, describeResult(target)).toBe(4);
+    expect(target.stderr).toMatch(
+      /^cutover: cannot connect to the PostgreSQL target postgres:\/\/\$\{DB_USER\}:\$\{DB_PASS\}@\$\{DB_HOST\}:1\/\$\{DB_NAME\}\?application_name=\$\{APP_TOKEN\}: .*ECONNREFUSED/,
+    );
+    const state = await cli(['ledger', '--plan', plan, '--state', url], { env });
+    expect(state.code, describeResult(state)).toBe(4);
+    expect(state.stderr).toContain(`cannot open the state store ${url}: `);
+    for (const value of Object.values(env)) {
+      expect(target.stderr).not.toContain(value);
+      expect(state.stderr).not.toContain(value);
+    }
+  });
+
   it('refuses a plan with a misspelt field with exit code 2, the YAML line and the field path', async () => {
     const plan = contactPlan.replace('    fields:\n', '    feilds:\n');
     const line = plan.split('\n').findIndex((text) => text.includes('feilds:')) + 1;

@@ -4,7 +4,7 @@ import type { RecordSource } from '../../core/record-source.js';
 import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { quoteIdentifier } from './quote-identifier.js';
-import { resolveConnectionUrl } from '../../core/connection-url.js';
+import { resolveConnection } from '../../core/connection-url.js';
 import { serverAddress } from './server-address.js';
 import type { SqlConnection, SqlDriver } from './sql-driver.js';
 
@@ -113,8 +113,13 @@ const connectMysql = async (url: string): Promise<SqlConnection> => {
 
 /** A MySQL or MariaDB table or query, streamed with mysql2's `.stream()` under backpressure. */
 export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
-  const url = resolveConnectionUrl(spec.url, options.env ?? process.env);
-  const server = serverAddress(url, { label: 'MySQL', protocols: ['mysql:', 'mariadb:'], defaultPort: 3306 });
+  const resolved = resolveConnection(spec.url, options.env ?? process.env);
+  const url = resolved.url;
+  const server = serverAddress(resolved, {
+    label: 'MySQL',
+    protocols: ['mysql:', 'mariadb:'],
+    defaultPort: 3306,
+  });
   const driver: SqlDriver = {
     dialect: {
       label: 'MySQL',
@@ -122,7 +127,7 @@ export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions):
       placeholder: () => '?',
     },
     where: server.where,
-    secret: server.password,
+    scrub: resolved.scrub,
     connect: () => connectMysql(url),
     isConnectionLoss,
   };

@@ -2,7 +2,7 @@ import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
 import { quoteIdentifier } from './quote-identifier.js';
-import { resolveConnectionUrl } from '../../core/connection-url.js';
+import { resolveConnection } from '../../core/connection-url.js';
 import { serverAddress } from './server-address.js';
 import type { SqlDriver } from './sql-driver.js';
 import type * as PostgresConnectionModule from './postgres-connection.js';
@@ -12,8 +12,9 @@ let connection: typeof PostgresConnectionModule | undefined;
 
 /** A PostgreSQL table or query, streamed through a server-side cursor (pg-cursor), one batch per round trip. */
 export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
-  const url = resolveConnectionUrl(spec.url, options.env ?? process.env);
-  const server = serverAddress(url, {
+  const resolved = resolveConnection(spec.url, options.env ?? process.env);
+  const url = resolved.url;
+  const server = serverAddress(resolved, {
     label: 'PostgreSQL',
     protocols: ['postgres:', 'postgresql:'],
     defaultPort: 5432,
@@ -25,7 +26,7 @@ export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOption
       placeholder: (index) => `$${index}`,
     },
     where: server.where,
-    secret: server.password,
+    scrub: resolved.scrub,
     connect: async () => {
       connection ??= await import('./postgres-connection.js');
       return connection.connectPostgres(url);

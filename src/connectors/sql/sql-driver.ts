@@ -18,8 +18,8 @@ export interface SqlDriver {
   readonly dialect: SqlDialect;
   /** Where the data is, for messages and error context: `host:port/database` or a file path. Never a secret. */
   readonly where: string;
-  /** The password, only to scrub it from driver messages before they reach ours. */
-  readonly secret?: string;
+  /** Puts back as `${VAR}` the values the URL's variables gave (the password among them) in a driver's message. */
+  readonly scrub?: (message: string) => string;
   connect(): Promise<SqlConnection>;
   /** After connecting: whether this error means the connection was lost (rather than the SQL being refused). */
   isConnectionLoss(error: unknown): boolean;

@@ -31,11 +31,7 @@ export interface SqlFailure {
 export const wrapSqlError = (error: unknown, failure: SqlFailure): CutoverError => {
   if (isCutoverError(error)) return error;
   const { driver, source } = failure;
-  const secret = driver.secret;
-  const said =
-    secret === undefined || secret === ''
-      ? driverMessage(error)
-      : driverMessage(error).replaceAll(secret, '***');
+  const said = driver.scrub === undefined ? driverMessage(error) : driver.scrub(driverMessage(error));
   const context = { dialect: driver.dialect.label, where: driver.where, source };
   const at = `${driver.dialect.label} at ${driver.where}`;
   if (failure.phase === 'connect') {

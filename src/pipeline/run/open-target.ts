@@ -1,6 +1,6 @@
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planPath } from '../plan/load-plan-file.js';
-import { resolveConnectionUrl } from '../../core/connection-url.js';
+import { resolveConnection } from '../../core/connection-url.js';
 import { SqliteTarget } from '../../store/target/sqlite-target.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 
@@ -16,7 +16,7 @@ export const openTarget = async (
       ? new SqliteTarget(planPath(loaded, spec.url))
       : await (
           await import('../../store/target/postgres-target.js')
-        ).PostgresTarget.connect(resolveConnectionUrl(spec.url, env), spec.schema);
+        ).PostgresTarget.connect(resolveConnection(spec.url, env), spec.schema);
   await target.ensureSchema();
   return target;
 };

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, sql, type Transaction } from 'kysely';
-import { isPostgresUrl, redactUrl } from '../../core/connection-url.js';
+import { isPostgresUrl, literalConnection, type ResolvedConnection } from '../../core/connection-url.js';
 import { splitStateUrl } from './state-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
@@ -172,18 +172,23 @@ export class StateStore {
     readonly db: Kysely<StateDatabase>,
     readonly dialect: 'sqlite' | 'postgres',
     readonly location: string,
+    /** The location for messages: a URL as written, no variable's value in it (see resolveConnection). */
+    private readonly shown: string,
     /** The PostgreSQL schema of the store (unset on SQLite). */
     readonly schema?: string,
   ) {}
 
   /**
-   * Opens (and migrates) the store. With `plan`, the store is opened for that plan only: a store that holds another
-   * plan's versions is refused before anything is written to it, migrations included (see refuseOtherPlans).
+   * Opens (and migrates) the store. `at`: a SQLite file path, a postgres:// URL naming no variable, or the plan's
+   * resolved (see resolveConnection). With `plan`, the store is opened for that plan only: a store that holds
+   * another plan's versions is refused before anything is written to it, migrations included (see
+   * refuseOtherPlans).
    */
   static async open(
-    location: string,
+    at: string | ResolvedConnection,
     options: { schema?: string; plan?: string; planFrom?: 'option' | 'plan' } = {},
   ): Promise<StateStore> {
+    const { url: location, shown, scrub } = typeof at === 'string' ? literalConnection(at) : at;
     let db: Kysely<StateDatabase>;
     const dialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
     // On PostgreSQL the state lives in a schema of its own, never in `public` beside other tables: the URL's
@@ -233,11 +238,11 @@ export class StateStore {
     } catch (error) {
       throw new CutoverError(
         dialect === 'postgres' ? ErrorCode.CONNECTION_FAILED : ErrorCode.STATE_FAILED,
-        `cannot open the state store ${redactUrl(location)}: ${messageOf(error)}`,
+        `cannot open the state store ${shown}: ${scrub(messageOf(error))}`,
         { cause: error },
       );
     }
-    const store = new StateStore(db, dialect, location, schema);
+    const store = new StateStore(db, dialect, location, shown, schema);
     try {
       // Before migrating: a store of another plan is left exactly as it was.
       if (options.plan !== undefined && (await store.hasTable('plan_version')))
@@ -276,7 +281,7 @@ export class StateStore {
     const names = await this.planNames(db);
     const others = names.filter((name) => name !== plan);
     if (others.length === 0) return;
-    const store = `${redactUrl(this.location)}${this.schema === undefined ? '' : ` (schema ${this.schema})`}`;
+    const store = `${this.shown}${this.schema === undefined ? '' : ` (schema ${this.schema})`}`;
     const own = `give "${plan}" its own with --state LOCATION or \`state:\` in its plan`;
     throw new CutoverError(
       from === 'option' ? ErrorCode.USAGE : ErrorCode.PLAN_INVALID,
@@ -286,7 +291,7 @@ export class StateStore {
         : // Written by several plans before each store served one: their ledgers are mixed, no plan can trust it.
           `the state store ${store} holds the runs of several plans (${names.map((name) => `"${name}"`).join(', ')}), ` +
             `whose ledgers are mixed: one state store serves one plan, so ${own}`,
-      { context: { state: redactUrl(this.location), plan, heldBy: others.join(', ') } },
+      { context: { state: this.shown, plan, heldBy: others.join(', ') } },
     );
   }
 
@@ -373,7 +378,7 @@ export class StateStore {
   exclusively<T>(work: () => Promise<T>): Promise<T> {
     return withRunLock(
       this as unknown as Parameters<typeof withRunLock>[0],
-      redactUrl(this.location),
+      this.shown,
       this.schema ?? this.location,
       work,
     );

@@ -5,7 +5,7 @@ import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
 import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
-import { redactUrl } from '../../core/connection-url.js';
+import { literalConnection, type ResolvedConnection } from '../../core/connection-url.js';
 import { Utf8Writer } from '../../core/utf8-writer.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
@@ -76,7 +76,9 @@ export class PostgresTarget implements TargetStore {
     private readonly schema: string,
   ) {}
 
-  static async connect(url: string, schema: string): Promise<PostgresTarget> {
+  /** `connection`: a URL naming no variable, or the plan's resolved (see resolveConnection), for its messages. */
+  static async connect(connection: string | ResolvedConnection, schema: string): Promise<PostgresTarget> {
+    const { url, shown, scrub } = typeof connection === 'string' ? literalConnection(connection) : connection;
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000, types });
     // A client in use whose connection drops (server restarted, backend terminated) emits 'error', which with no
     // listener would end the process; the query or cursor in flight fails with the same error and reports it.
@@ -89,7 +91,7 @@ export class PostgresTarget implements TargetStore {
       await pool.end().catch(() => undefined);
       throw new CutoverError(
         ErrorCode.CONNECTION_FAILED,
-        `cannot connect to the PostgreSQL target ${redactUrl(url)}: ${messageOf(error)}`,
+        `cannot connect to the PostgreSQL target ${shown}: ${scrub(messageOf(error))}`,
         {
           cause: error,
         },

@@ -67,4 +67,33 @@ describe('openSqlSource', () => {
       expect(error.cause).toBeDefined();
     },
   );
+
+  it.each([
+    { type: 'postgres', label: 'PostgreSQL', query: '?application_name=${TOKEN}' },
+    // mysql2 warns of options it does not know, and a token has no option of its own there.
+    { type: 'mysql', label: 'MySQL', query: '' },
+  ] as const)(
+    'names the $label server as the plan writes it when user, host, database or query come from variables, never their values',
+    async ({ type, label, query }) => {
+      const env = { DB_USER: 'ceo-payroll', DB_HOST: '127.0.0.1', DB_NAME: 'acquisition_x', TOKEN: 'tok-77' };
+      const source = openSqlSource(
+        {
+          type,
+          url: `${type}://\${DB_USER}@\${DB_HOST}:1/\${DB_NAME}${query}`,
+          table: 'contacts',
+        },
+        { baseDir: '.', keyColumns: ['id'], env },
+      );
+      expect(source.name).toBe(`${label} \${DB_HOST}:1/\${DB_NAME} table contacts`);
+      const error = await failureOf(() => readAll(source));
+      expect(error.code).toBe(ErrorCode.CONNECTION_FAILED);
+      expect(error.message).toMatch(
+        new RegExp(`^cannot connect to ${label} at \\$\\{DB_HOST\\}:1/\\$\\{DB_NAME\\}: .*ECONNREFUSED`),
+      );
+      for (const value of Object.values(env)) {
+        expect(error.message).not.toContain(value);
+        expect(JSON.stringify(error.context)).not.toContain(value);
+      }
+    },
+  );
 });
