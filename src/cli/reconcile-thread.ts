@@ -19,7 +19,7 @@ const nextCommand = () => new Promise<ReconcileThreadCommand>((resolve) => port.
 
 try {
   await withSession(
-    { plan: request.plan, state: request.state, target: true, readsState: true },
+    { plan: request.plan, state: request.state, target: true, readsState: true, readsTarget: true },
     async (session) => {
       const reconciler = await openReconciler({
         loaded: session.loaded,

@@ -22,6 +22,8 @@ export const withSession = async <T>(
     state?: string | undefined;
     target: boolean;
     readsState?: boolean;
+    /** The command only reads the target (reconcile, evidence): a SQLite target that does not exist is refused. */
+    readsTarget?: boolean;
     /** The command loads (run, replay): it holds the state store's run lock throughout. */
     exclusive?: boolean;
   },
@@ -41,7 +43,9 @@ export const withSession = async <T>(
     if (options.readsState !== true)
       await state.servePlan(loaded.hash, loaded.plan.name, loaded.text, planFrom);
     const opened = async () => {
-      target = options.target ? await openTarget(loaded) : undefined;
+      target = options.target
+        ? await openTarget(loaded, process.env, { mustExist: options.readsTarget === true })
+        : undefined;
       return work({ loaded, state, target });
     };
     return await (options.exclusive === true ? state.exclusively(opened) : opened());

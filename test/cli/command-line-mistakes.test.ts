@@ -222,6 +222,32 @@ describe('command-line mistakes', () => {
     expect(ledger.code, describeResult(ledger)).toBe(0);
   });
 
+  it('commands that read the target refuse a SQLite target file that does not exist, naming it, instead of creating it (exit 4)', async () => {
+    const parent = tempDir('cutover-cli-no-target-');
+    const target = path.join(parent, 'target.db');
+    // The run's plan and state store, its target moved away (deleted, or never made on this machine).
+    const elsewhere = path.join(parent, 'cutover.yaml');
+    writeFiles(parent, { 'cutover.yaml': crmPlan().replace('url: target.db', `url: ${target}`) });
+    const state = defaultStatePath(dir);
+    const commands = [
+      ['reconcile', '--state', state],
+      ['evidence', '--state', state, '--out', path.join(parent, 'evidence')],
+      ['fec', 'export', '--dossier', 'crm', '--out', path.join(parent, 'exports') + path.sep],
+    ];
+    const results = await Promise.all(
+      commands.map((command) => cli([...command, '--plan', elsewhere, '--json'])),
+    );
+    results.forEach((result, index) => {
+      const shown = `cutover ${commands[index]!.join(' ')}\n${describeResult(result)}`;
+      expect(result.code, shown).toBe(4);
+      expect(result.stdout, shown).toBe('');
+      expect(result.stderr, shown).toBe(
+        `cutover: the target file ${target} does not exist: has \`cutover run\` been run with this plan? (this command reads it and creates none)\n`,
+      );
+    });
+    expect(readdirSync(parent)).toEqual(['cutover.yaml']);
+  });
+
   it('ledger and review refuse an --entity that is no canonical entity, and ledger a --dossier that names none (exit 2)', async () => {
     const entity = await cli(['ledger', '--plan', plan, '--entity', 'contacts', '--json']);
     expect(entity.code, describeResult(entity)).toBe(2);

@@ -23,7 +23,7 @@ export interface EvidenceCommandOptions {
 export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const written = await withSession(
-    { plan: options.plan, state: options.state, target: true, readsState: true },
+    { plan: options.plan, state: options.state, target: true, readsState: true, readsTarget: true },
     async (session) => {
       const out = path.resolve(options.out ?? path.join(session.loaded.baseDir, 'evidence'));
       // Before reconciling every dossier, not after: the packs are written last.

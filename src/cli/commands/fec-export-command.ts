@@ -23,7 +23,7 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
       createsFolders: true,
     });
   const loaded = await loadPlanFile(options.plan);
-  const target = await openTarget(loaded);
+  const target = await openTarget(loaded, process.env, { mustExist: true });
   try {
     const result = await fecExport({
       target,

@@ -16,7 +16,7 @@ export interface ReconcileCommandOptions {
 export const reconcileCommand = async (options: ReconcileCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const result = await withSession(
-    { plan: options.plan, state: options.state, target: true, readsState: true },
+    { plan: options.plan, state: options.state, target: true, readsState: true, readsTarget: true },
     (session) =>
       reconcileInThreads({
         request: { plan: options.plan, state: options.state },
