@@ -1,5 +1,5 @@
 import { fileSafeName } from '../../core/file-safe-name.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
@@ -15,11 +15,66 @@ export interface WrittenPack {
   readonly json: string;
 }
 
-/** A dossier id as a folder name: letters, digits, dot, dash and underscore kept, anything else `_`. */
+/**
+ * A pack being written (`.D0001.partial-PID`) or an older one being replaced (`.D0001.old-PID`): hidden siblings of
+ * the packs, never a dossier's folder (fileSafeName never starts one with a dot).
+ */
+const scratchName = /^\.(.+)\.(partial|old)-(\d+)$/;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes the scratch folders left in `out` by an evidence command that was killed (its process is gone). */
+const removeLeftovers = async (out: string): Promise<void> => {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = scratchName.exec(name)?.[3];
+    if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid)))
+      await rm(path.join(out, name), { recursive: true, force: true });
+  }
+};
+
+/**
+ * Writes one pack's files into a hidden sibling folder, then renames it into place (moving an older pack of the
+ * dossier aside first, as a folder cannot be renamed over one that holds files): a reader of `out` sees the older
+ * pack or the new one, whole, never a half-written one, whenever the command stops.
+ */
+const writePackAtomically = async (
+  out: string,
+  name: string,
+  files: readonly { readonly file: string; readonly text: string }[],
+): Promise<void> => {
+  const folder = path.join(out, name);
+  const partial = path.join(out, `.${name}.partial-${process.pid}`);
+  const old = path.join(out, `.${name}.old-${process.pid}`);
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  for (const { file, text } of files) await writeFile(path.join(partial, file), text);
+  await rm(old, { recursive: true, force: true });
+  try {
+    await rename(folder, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await rename(partial, folder);
+  await rm(old, { recursive: true, force: true });
+};
 
 /**
  * Writes, for each dossier of a reconciliation, `<out>/<dossier>/evidence.json` and `evidence.html`, one dossier at
- * a time (a pack is built, written and dropped before the next).
+ * a time (a pack is built, written and dropped before the next). Each pack appears whole (see writePackAtomically).
  */
 export const writeEvidencePacks = async (options: {
   loaded: LoadedPlan;
@@ -31,14 +86,17 @@ export const writeEvidencePacks = async (options: {
   const { loaded, state, reconciliation, out } = options;
   const written: WrittenPack[] = [];
   const inputs = await planInputs(loaded.plan, loaded.baseDir);
+  await mkdir(out, { recursive: true });
+  await removeLeftovers(out);
   for (const dossier of reconciliation.dossiers) {
     const pack = await buildEvidencePack({ loaded, state, reconciliation: dossier, inputs });
-    const folder = path.join(out, fileSafeName(dossier.id));
-    await mkdir(folder, { recursive: true });
-    const json = path.join(folder, 'evidence.json');
-    const html = path.join(folder, 'evidence.html');
-    await writeFile(json, `${JSON.stringify(pack, null, 2)}\n`);
-    await writeFile(html, renderEvidenceHtml(pack));
+    const name = fileSafeName(dossier.id);
+    await writePackAtomically(out, name, [
+      { file: 'evidence.json', text: `${JSON.stringify(pack, null, 2)}\n` },
+      { file: 'evidence.html', text: renderEvidenceHtml(pack) },
+    ]);
+    const json = path.join(out, name, 'evidence.json');
+    const html = path.join(out, name, 'evidence.html');
     written.push({ id: dossier.id, ok: pack.verdict.ok, html, json });
     options.onPack?.(written.length, reconciliation.dossiers.length);
   }
