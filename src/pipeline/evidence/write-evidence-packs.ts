@@ -1,4 +1,5 @@
 import { fileSafeName } from '../../core/file-safe-name.js';
+import { isProcessAlive } from '../../core/process-alive.js';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StateStore } from '../../store/state/state-store.js';
@@ -21,16 +22,6 @@ export interface WrittenPack {
  */
 const scratchName = /^\.(.+)\.(partial|old)-(\d+)$/;
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists, another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Removes the scratch folders left in `out` by an evidence command that was killed (its process is gone). */
 const removeLeftovers = async (out: string): Promise<void> => {
   let names: string[];
@@ -41,7 +32,7 @@ const removeLeftovers = async (out: string): Promise<void> => {
   }
   for (const name of names) {
     const pid = scratchName.exec(name)?.[3];
-    if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid)))
+    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid)))
       await rm(path.join(out, name), { recursive: true, force: true });
   }
 };
