@@ -400,7 +400,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     return `| ${name} | ${number(measured?.rows)} | ${measured?.seconds === undefined ? 'n/a' : measured.seconds.toFixed(2)} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} | ${runs} |`;
   };
   const table = [
-    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores, load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`, each 1M measure taken ${String(typeof results.repeat === 'number' ? results.repeat : 1)} times in rounds, the median shown; raw figures in \`bench/results/contacts-load.json\`):`,
+    `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores (${String((results.machine as { cpuModel?: string }).cpuModel)}), load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`, each 1M measure taken ${String(typeof results.repeat === 'number' ? results.repeat : 1)} times in rounds, the median shown; raw figures in \`bench/results/contacts-load.json\`):`,
     '',
     `| what | rows | seconds (median) | rows/s | peak RSS (MB) | every run (s) |`,
     '|---|---:|---:|---:|---:|---|',
