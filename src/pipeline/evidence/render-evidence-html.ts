@@ -148,7 +148,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
           .filter((entity) => !entity.ok && entity.samples.length > 0)
           .map(
             (entity) =>
-              `<p class="note">${escapeHtml(entity.entity)}${entity.missingFromTarget > 0 ? `: ${formatCount(entity.missingFromTarget)} source records missing from the target with no fate in the ledger` : ''}; source keys to look at first: ${entity.samples.map((key) => `<code>${escapeHtml(key)}</code>`).join(', ')}</p>`,
+              `<p class="note">${escapeHtml(entity.entity)}${entity.missingFromTarget > 0 ? `: ${formatCount(entity.missingFromTarget)} source record${entity.missingFromTarget === 1 ? '' : 's'} missing from the target with no fate in the ledger` : ''}; source keys to look at first: ${entity.samples.map((key) => `<code>${escapeHtml(key)}</code>`).join(', ')}</p>`,
           )
           .join(''),
       'Every source record has exactly one fate: loaded, merged into a survivor (deduplication), skipped by a named rule, or rejected with a reason. Unaccounted must be 0.',

@@ -69,4 +69,31 @@ describe('the evidence page', () => {
     // No trial balance without accounting data: a CRM dossier's pack has none.
     expect(html).not.toContain('id="trial-balance"');
   });
+
+  it('names the source keys to look at under the counts of an entity that does not reconcile, escaped', () => {
+    const entity = {
+      entity: 'entry_line' as const,
+      source: 7,
+      loaded: 6,
+      merged: 0,
+      skipped: 0,
+      rejected: 0,
+      unaccounted: 1,
+      targetRows: 6,
+      contentMismatches: 0,
+      extraInTarget: 0,
+      missingFromTarget: 1,
+      orphans: 0,
+      mergedIntoMissing: 0,
+      referencesToMerged: 0,
+      samples: ['2022|AC|1|<6>'],
+      ok: false,
+    };
+    const html = renderEvidenceHtml(pack({ counts: [entity, { ...entity, entity: 'contact', ok: true }] }));
+    expect(html).toContain(
+      '<p class="note">entry_line: 1 source record missing from the target with no fate in the ledger; source keys to look at first: <code>2022|AC|1|&lt;6&gt;</code></p>',
+    );
+    // An entity that reconciles gets no such note.
+    expect(html).not.toContain('<p class="note">contact');
+  });
 });
