@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isPostgresUrl } from '../../core/connection-url.js';
+import { isPostgresUrl, resolveConnectionUrl } from '../../core/connection-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { parsePlan } from '../../core/plan/parse-plan.js';
 import type { Plan } from '../../core/plan/plan-schema.js';
@@ -42,9 +42,13 @@ export const loadPlanFile = async (file: string): Promise<LoadedPlan> => {
 export const planPath = (loaded: LoadedPlan, path: string): string =>
   isAbsolute(path) ? path : resolve(loaded.baseDir, path);
 
-/** Where the state store is: the plan's `state`, or `.cutover/state.db` next to the plan. */
+/**
+ * Where the state store is: the plan's `state`, or `.cutover/state.db` next to the plan. A SQLite path gets its
+ * `${VAR}` replaced here, like a target's (a PostgreSQL URL is resolved where it is opened, its secrets kept out of
+ * messages).
+ */
 export const stateLocation = (loaded: LoadedPlan, override?: string): string => {
   const location = override ?? loaded.plan.state;
   if (location === undefined) return resolve(loaded.baseDir, '.cutover', 'state.db');
-  return isPostgresUrl(location) ? location : planPath(loaded, location);
+  return isPostgresUrl(location) ? location : planPath(loaded, resolveConnectionUrl(location, process.env));
 };

@@ -17,8 +17,9 @@ export const openTarget = async (
   options: { mustExist?: boolean } = {},
 ): Promise<TargetStore> => {
   const spec = loaded.plan.target;
+  // A SQLite path gets its `${VAR}` replaced too (`${DATA_DIR}/target.db` made a folder named `${DATA_DIR}`).
+  const file = spec.type === 'sqlite' ? planPath(loaded, resolveConnection(spec.url, env).url) : '';
   if (spec.type === 'sqlite' && options.mustExist === true) {
-    const file = planPath(loaded, spec.url);
     if (spec.url !== ':memory:' && !existsSync(file)) {
       throw new CutoverError(
         ErrorCode.FILE_NOT_FOUND,
@@ -30,7 +31,7 @@ export const openTarget = async (
   // The PostgreSQL target (and its driver) loads only for a plan that names it.
   const target: TargetStore =
     spec.type === 'sqlite'
-      ? new SqliteTarget(planPath(loaded, spec.url))
+      ? new SqliteTarget(file)
       : await (
           await import('../../store/target/postgres-target.js')
         ).PostgresTarget.connect(resolveConnection(spec.url, env), spec.schema);
