@@ -66,7 +66,7 @@ const substitute = (
     if (value === undefined) {
       throw new CutoverError(
         ErrorCode.PLAN_INVALID,
-        `the connection URL ${redactUrl(url)} names the environment variable ${name}, which is not set`,
+        `the ${splitUrl(url) === undefined ? 'path' : 'connection URL'} ${redactUrl(url)} names the environment variable ${name}, which is not set`,
         { context: { variable: name } },
       );
     }

@@ -44,6 +44,8 @@ describe('SQLite target and state paths with ${VAR}', () => {
     delete unset.DATA_DIR;
     const refused = await cli(['reconcile', '--plan', planFile], { env: unset });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('names the environment variable DATA_DIR, which is not set');
+    expect(refused.stderr).toContain(
+      'the path ${DATA_DIR}/state/state.db names the environment variable DATA_DIR, which is not set',
+    );
   }, 120_000);
 });
