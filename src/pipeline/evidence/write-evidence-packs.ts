@@ -1,6 +1,6 @@
 import { fileSafeName } from '../../core/file-safe-name.js';
-import { isProcessAlive } from '../../core/process-alive.js';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { removeLeftoversOfGoneProcesses } from '../../core/process-alive.js';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { StateStore } from '../../store/state/state-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
@@ -20,22 +20,7 @@ export interface WrittenPack {
  * A pack being written (`.D0001.partial-PID`) or an older one being replaced (`.D0001.old-PID`): hidden siblings of
  * the packs, never a dossier's folder (fileSafeName never starts one with a dot).
  */
-const scratchName = /^\.(.+)\.(partial|old)-(\d+)$/;
-
-/** Removes the scratch folders left in `out` by an evidence command that was killed (its process is gone). */
-const removeLeftovers = async (out: string): Promise<void> => {
-  let names: string[];
-  try {
-    names = await readdir(out);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = scratchName.exec(name)?.[3];
-    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid)))
-      await rm(path.join(out, name), { recursive: true, force: true });
-  }
-};
+const scratchName = /^\.(.+)\.(partial|old)-(?<pid>\d+)$/;
 
 /**
  * Writes one pack's files into a hidden sibling folder, then renames it into place (moving an older pack of the
@@ -78,7 +63,8 @@ export const writeEvidencePacks = async (options: {
   const written: WrittenPack[] = [];
   const inputs = await planInputs(loaded.plan, loaded.baseDir);
   await mkdir(out, { recursive: true });
-  await removeLeftovers(out);
+  // What an evidence command killed midway left.
+  removeLeftoversOfGoneProcesses(out, scratchName);
   for (const dossier of reconciliation.dossiers) {
     const pack = await buildEvidencePack({ loaded, state, reconciliation: dossier, inputs });
     const name = fileSafeName(dossier.id);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fixedShapeMaker, propertyReader } from '../../core/fixed-shape.js';
 import { groupBy } from '../../core/group-by.js';
-import { isProcessAlive } from '../../core/process-alive.js';
+import { removeLeftoversOfGoneProcesses } from '../../core/process-alive.js';
 import { isEntityName, type EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
@@ -137,32 +137,15 @@ const proofColumns = {
 const isProofEntity = (entity: EntityName): entity is keyof typeof proofColumns => entity in proofColumns;
 
 /** `cutover-reconcile-PID-XXXXXX`: a scratch folder, named after the process that made it and removes it. */
-const scratchName = /^cutover-reconcile-(\d+)-[^/]+$/;
-
-/**
- * Removes the scratch folders under `parent` whose process is gone: a reconcile killed with `kill -9` (or out of
- * memory) removes nothing, and its folders can be large. Never a folder of a running process.
- */
-export const removeOrphanScratchFolders = (parent: string = tmpdir()): void => {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(scratchName.exec(name)?.[1] ?? Number.NaN);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isProcessAlive(pid))
-      rmSync(join(parent, name), { recursive: true, force: true });
-  }
-};
+const scratchName = /^cutover-reconcile-(?<pid>\d+)-[^/]+$/;
 
 /**
  * A new folder for a reconciler's scratch file (hashes and proof rows of the dossier at hand), in `parent` (the
  * temp dir), named after this process; the folders there of reconciles that were killed are removed first.
  */
 export const scratchFolder = (parent: string = tmpdir()): string => {
-  removeOrphanScratchFolders(parent);
+  // A reconcile killed with `kill -9` (or out of memory) removes nothing, and its folders can be large.
+  removeLeftoversOfGoneProcesses(parent, scratchName);
   return mkdtempSync(join(parent, `cutover-reconcile-${process.pid}-`));
 };
 

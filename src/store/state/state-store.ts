@@ -389,16 +389,7 @@ export class StateStore {
    * refuseOtherPlans); the name keeps one plan's proof to its own runs all the same.
    */
   async dossiersLoadedByPlan(planName: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('run_step')
-      .innerJoin('run', 'run.id', 'run_step.run_id')
-      .innerJoin('plan_version', 'plan_version.hash', 'run.plan_hash')
-      .where('plan_version.name', '=', planName)
-      .select('run_step.dossier_id')
-      .distinct()
-      .orderBy('run_step.dossier_id')
-      .execute();
-    return rows.map((row) => row.dossier_id);
+    return [...(await this.entitiesLoadedByPlan(planName)).keys()];
   }
 
   /** The entities that runs of plans of this name loaded, per dossier (a step recorded), whatever the plan maps now. */
