@@ -3,7 +3,7 @@ import { CutoverError, ErrorCode } from './errors.js';
 const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** A URL cut where secrets can stand, before any substitution, so that a variable's value never changes the cut. */
-interface UrlParts {
+export interface UrlParts {
   /** `postgres://` */
   readonly scheme: string;
   readonly user: string | undefined;
@@ -14,7 +14,7 @@ interface UrlParts {
   readonly rest: string;
 }
 
-const splitUrl = (url: string): UrlParts | undefined => {
+export const splitUrl = (url: string): UrlParts | undefined => {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(url);
   if (match === null) return undefined;
   const [, scheme = '', authority = '', rest = ''] = match;
@@ -41,6 +41,9 @@ const joinUrl = (parts: UrlParts): string => {
 
 /** Drivers accept the password as a query parameter too (`?password=`), so that place is guarded as well. */
 const passwordParameter = /([?&]password=)([^&#]*)/gi;
+
+/** Whether a part of a URL as written names a `${VAR}`. */
+export const namesVariable = (text: string): boolean => new RegExp(variablePattern.source).test(text);
 
 /** True when the text is a secret written into the plan rather than the name of an environment variable. */
 const isLiteralSecret = (text: string): boolean => text !== '' && text.replace(variablePattern, '') !== '';

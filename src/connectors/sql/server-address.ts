@@ -1,5 +1,5 @@
 import { CutoverError, ErrorCode } from '../../core/errors.js';
-import type { ResolvedConnection } from '../../core/connection-url.js';
+import { namesVariable, splitUrl, type ResolvedConnection } from '../../core/connection-url.js';
 
 export interface ServerAddress {
   /** `host:port/database`, for messages: no variable's value in it. */
@@ -14,15 +14,14 @@ const decode = (text: string): string => {
   }
 };
 
-/** Whether a part of the URL as written names a variable: messages then show that part as written. */
-const namesVariable = (text: string): boolean => /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(text);
-
 /** The written URL's `host:port`, database path and query, as written; undefined when it is no `scheme://` URL. */
 const writtenParts = (written: string): { host: string; path: string; query: string } | undefined => {
-  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)([^?#]*)([^#]*)/s.exec(written);
-  if (match === null) return undefined;
-  const [, authority = '', path = '', query = ''] = match;
-  return { host: authority.slice(authority.lastIndexOf('@') + 1), path, query };
+  const parts = splitUrl(written);
+  if (parts === undefined) return undefined;
+  const queryAt = parts.rest.search(/[?#]/);
+  const path = queryAt < 0 ? parts.rest : parts.rest.slice(0, queryAt);
+  const query = queryAt < 0 ? '' : parts.rest.slice(queryAt).replace(/#.*$/s, '');
+  return { host: parts.host, path, query };
 };
 
 /**

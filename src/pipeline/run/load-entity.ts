@@ -457,7 +457,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
  * The fate of a record whose dossier column names no dossier: rejected NO_DOSSIER, or with its own problem when the
  * line could not be read at all (an unclosed quote leaves the dossier column empty, and that is not the cause).
  */
-/** The fate of a record whose dossier column is empty (or unusable): rejected, with no key of any dossier. */
 export const noDossier = (record: SourceRecord, field: string): MappingOutcome => {
   if (record.problem !== undefined) return { fate: 'rejected', ...record.problem, sourceKey: null };
   return {
