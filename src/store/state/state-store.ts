@@ -8,6 +8,7 @@ import { splitStateUrl } from './state-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { withRunLock } from './run-lock.js';
+import { useWriteAheadLog } from '../sqlite-write-ahead-log.js';
 import { stateMigrations } from './state-migrations.js';
 import type { StateDatabase } from './state-schema.js';
 import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.js';
@@ -231,8 +232,7 @@ export class StateStore {
       } else {
         if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
         const database = new Database(location);
-        database.pragma('journal_mode = WAL');
-        database.pragma('busy_timeout = 10000');
+        useWriteAheadLog(database);
         db = new Kysely<StateDatabase>({ dialect: new TransactionalSqliteDialect({ database }) });
       }
     } catch (error) {
