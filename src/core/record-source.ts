@@ -50,4 +50,10 @@ export interface RecordSource {
   progress?(): ReadProgress;
   /** Notices gathered so far (complete once `read` has finished). */
   notices?(): readonly SourceNotice[];
+  /**
+   * The names of the columns its records have, once the read has begun (a header read, a first row fetched), so
+   * that a plan naming a column the source does not have is told so instead of reading it as empty on every
+   * record. Undefined when the source has no fixed columns (JSON) or none were read yet (an empty file).
+   */
+  columns?(): readonly string[] | undefined;
 }

@@ -437,6 +437,79 @@ entities:
     expect(run.ledger).toEqual([]);
   });
 
+  it('stops a dossier whose file lacks a column the plan reads, naming it and the likely one; the others load, and the fixed file resumes', async () => {
+    // Before, a misspelt or absent column read as empty on every record: all of them rejected as REQUIRED_MISSING
+    // "is required but empty", or, for an optional field, loaded empty without a word.
+    const plan = contactPlan
+      .replace('path: contacts.csv', 'path: "{dossier}/contacts.csv"')
+      .replace('    dossier: { value: crm }\n', '')
+      .replace('first_name: first_name', 'first_name: first_name\n      email: Email');
+    const good = 'contact_id,first_name,last_name,birth_date,Email\nK1,Ann,Lee,1980-01-02,ann@x.fr\n';
+    const run = await runCase({
+      'cutover.yaml': plan,
+      'a/contacts.csv': good,
+      // Another export of the same software, with a header written by hand: "Surname" and " Email".
+      'b/contacts.csv': 'contact_id,first_name,Surname,birth_date, Email\nK2,Bob,Ray,1981-02-03,bob@x.fr\n',
+    });
+    expect(run.result.code, describeResult(run.result)).toBe(4);
+    const json = parseJsonStdout<RunJson & { dossiers: { unreadable: { id: string; message: string }[] } }>(
+      run.result,
+    );
+    expect(json.status).toBe('unreadable_sources');
+    expect(json.dossiers.unreadable).toEqual([
+      {
+        id: 'b',
+        entity: 'contact',
+        message:
+          'contact: b/contacts.csv has no column "Email" (read by field email; did you mean " Email"?), ' +
+          '"last_name" (read by field last_name); its columns are "contact_id", "first_name", ' +
+          '"Surname", "birth_date", " Email". Name the column as the source writes it in the plan',
+      },
+    ]);
+    expect(run.rows('contact', 'source_key, last_name, email')).toEqual([
+      { source_key: 'K1', last_name: 'Lee', email: 'ann@x.fr' },
+    ]);
+    // Nothing of b was read as empty: no ledger entry, no row.
+    expect(run.ledger).toEqual([]);
+
+    writeFiles(run.dir, { 'b/contacts.csv': good.replace('K1,Ann,Lee', 'K2,Bob,Ray') });
+    const resumed = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml'), '--json']);
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    expect(run.rows('contact', 'source_key, last_name')).toEqual([
+      { source_key: 'K1', last_name: 'Lee' },
+      { source_key: 'K2', last_name: 'Ray' },
+    ]);
+  });
+
+  it('refuses a plan naming a column its database table does not have, with exit code 2, before loading', async () => {
+    const dir = tempDir('cutover-e2e-bad-');
+    const legacy = new Database(path.join(dir, 'legacy.db'));
+    legacy.exec(
+      "CREATE TABLE contacts (contact_id TEXT, last_name TEXT); INSERT INTO contacts VALUES ('K1', 'Lee')",
+    );
+    legacy.close();
+    writeFiles(dir, {
+      'cutover.yaml': `version: 1
+name: bad-input
+target: { type: sqlite, url: target.db }
+entities:
+  contact:
+    source: { type: sqlite, url: legacy.db, table: contacts }
+    key: contact_id
+    fields:
+      last_name: { from: lastname, required: true }
+`,
+    });
+    const result = await cli(['run', '--plan', path.join(dir, 'cutover.yaml')]);
+    expect(result.code, describeResult(result)).toBe(2);
+    expect(result.stderr).toBe(
+      `cutover: contact: SQLite ${path.join(dir, 'legacy.db')} table contacts has no column "lastname" (read by ` +
+        'field last_name; did you mean "last_name"?); its columns are "contact_id", "last_name". Name the column ' +
+        'as the source writes it in the plan\n',
+    );
+    expect(await readLedger(defaultStatePath(dir))).toEqual([]);
+  });
+
   it('stops a dossier whose rejected ratio crosses maxRejectedRatio with exit code 3, its ledger complete for what was read', async () => {
     const contacts = ['contact_id,first_name,last_name,birth_date'];
     for (let i = 1; i <= 3000; i++)

@@ -8,12 +8,15 @@ import type { ReadOptions, RecordSource, SourceNotice } from '../../core/record-
 export const concatenatedSource = (parts: readonly RecordSource[]): RecordSource => {
   const first = parts[0];
   if (parts.length === 1 && first !== undefined) return first;
+  /** The part being read: its header names the columns (each part has its own). */
+  let current: RecordSource | undefined;
   return {
     name: parts.map((part) => part.name).join(' + '),
     parts: parts.map((part) => part.name),
     async *read(options: ReadOptions = {}) {
       let offset = 0;
       for (const part of parts) {
+        current = part;
         let highest = 0;
         for await (const batch of part.read(options)) {
           const last = batch.at(-1);
@@ -42,5 +45,6 @@ export const concatenatedSource = (parts: readonly RecordSource[]): RecordSource
       return { bytesRead, bytesTotal };
     },
     notices: (): SourceNotice[] => parts.flatMap((part) => [...(part.notices?.() ?? [])]),
+    columns: () => current?.columns?.(),
   };
 };

@@ -15,6 +15,11 @@ export interface DelimitedTableOptions {
   readonly trailingSeparator?: boolean;
   /** Fields the reader will add to every record, given the header's columns (kept in the record's template). */
   readonly extraFields?: (columns: readonly string[]) => readonly string[];
+  /**
+   * Columns a plan may name though this file's header lacks them, read as empty (FEC: the norm's optional columns,
+   * which the validator reports when missing).
+   */
+  readonly optionalColumns?: readonly string[];
 }
 
 /**
@@ -36,10 +41,9 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
     }
     const columns = headerNames(options.columnNames?.(names) ?? names, source, line, context.notice);
     width = columns.length;
-    toRecord = delimitedRecordBuilder(
-      columns,
-      (options.extraFields?.(columns) ?? []).filter((name) => !columns.includes(name)),
-    );
+    const extras = (options.extraFields?.(columns) ?? []).filter((name) => !columns.includes(name));
+    toRecord = delimitedRecordBuilder(columns, extras);
+    context.columns([...new Set([...columns, ...extras, ...(options.optionalColumns ?? [])])]);
   };
 
   /** A line split into values; `raw` is its text as read (see delimitedRecordBuilder for `mayHoldReplacement`). */

@@ -86,6 +86,8 @@ export async function* readFecLines(
       signal: options.signal,
       notice: () => {},
       readBytes: (count) => options.onBytes?.(count),
+      // The validator reads the header itself.
+      columns: () => {},
     };
     let batch: FecLine[] = [];
     let separator: '\t' | '|' = '\t';

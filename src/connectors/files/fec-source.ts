@@ -93,6 +93,7 @@ async function* readFec(
   const table = createDelimitedTable(context, {
     columnNames: (names) => fecColumnNames(names, source),
     trailingSeparator: true,
+    optionalColumns: FEC_COLUMNS,
     extraFields: (columns) => {
       enricher.setColumns(columns);
       return [...FEC_DERIVED_FIELDS, 'Debit', 'Credit'];

@@ -15,6 +15,8 @@ export interface FileReadContext {
   readonly notice: (notice: SourceNotice) => void;
   /** Counts bytes taken from the file, for `progress()`. */
   readonly readBytes: (count: number) => void;
+  /** Says which columns the records have, once the header is read (see RecordSource.columns). */
+  readonly columns: (names: readonly string[]) => void;
 }
 
 export type FileReader = (context: FileReadContext) => AsyncIterable<SourceRecord[]>;
@@ -32,11 +34,13 @@ export const fileRecordSource = (
   let notices: SourceNotice[] = [];
   let bytesRead = 0;
   let bytesTotal: number | undefined;
+  let columns: readonly string[] | undefined;
   return {
     name: file.relative,
     async *read(options: ReadOptions = {}) {
       notices = [];
       bytesRead = 0;
+      columns = undefined;
       let size: number;
       try {
         const stats = await stat(file.path);
@@ -57,6 +61,9 @@ export const fileRecordSource = (
         readBytes: (count) => {
           bytesRead += count;
         },
+        columns: (names) => {
+          columns = names;
+        },
       };
       if (size === 0) {
         // Every reader would say the same; none has anything to parse.
@@ -71,6 +78,7 @@ export const fileRecordSource = (
     },
     progress: (): ReadProgress => ({ bytesRead, bytesTotal }),
     notices: () => notices,
+    columns: () => columns,
   };
 };
 

@@ -110,6 +110,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
             row.number,
             context.notice,
           );
+          context.columns(columns);
           continue;
         }
         recordNumber += 1;

@@ -69,6 +69,8 @@ export const createSqlSource = (
   const locationSource = spec.table ?? 'query';
   const described = describeSource(spec);
   let bytesRead = 0;
+  /** The result's columns, as the first row names them. */
+  let columns: readonly string[] | undefined;
 
   const requireKeyColumns = (row: Readonly<Record<string, unknown>>) => {
     const missing = keyColumns.filter((column) => !Object.hasOwn(row, column));
@@ -101,6 +103,7 @@ export const createSqlSource = (
     const signal = readOptions.signal;
     signal?.throwIfAborted();
     bytesRead = 0;
+    columns = undefined;
     let connection: SqlConnection;
     try {
       connection = await driver.connect();
@@ -114,7 +117,10 @@ export const createSqlSource = (
         const rows = await cursor.read(batchSize);
         const first = rows[0];
         if (first === undefined) return;
-        if (recordNumber === 0) requireKeyColumns(first);
+        if (recordNumber === 0) {
+          requireKeyColumns(first);
+          columns = Object.keys(first);
+        }
         yield rows.map((row) => toRecord(row, ++recordNumber));
         // A short batch is the last one: asking again would cost a round trip for nothing.
         if (rows.length < batchSize) return;
@@ -132,5 +138,6 @@ export const createSqlSource = (
     read,
     // A database does not say cheaply how much is left; bytes read give throughput, not an ETA.
     progress: () => ({ bytesRead, bytesTotal: undefined }),
+    columns: () => columns,
   };
 };

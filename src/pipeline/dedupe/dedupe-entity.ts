@@ -10,6 +10,7 @@ import { Workbench } from '../../matching/workbench.js';
 import type { MergeDecision, ReviewPairInput, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { dossierIdOf, entityInputs } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/load-entity.js';
@@ -93,6 +94,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     .filter((id) => id !== NO_DOSSIER && (options.dossiers === undefined || options.dossiers.includes(id)))
     .sort();
   const map = compileEntityMapping(entity, entityPlan);
+  const checkColumns = sourceColumnsCheck(entity, entityPlan);
   const columns = targetColumns(entity);
   // The golden record covers the columns the plan maps; the others are empty on every member anyway.
   const mapped = columns.flatMap((column, index) =>
@@ -117,6 +119,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       const seen = new Set<string>();
       for (const source of input.open(dossier)) {
         for await (const batch of source.read({ batchSize: loaded.plan.batchSize })) {
+          checkColumns(source, batch);
           const rows: (string | null)[][] = [];
           for (const record of batch) {
             if (input.filterField !== undefined && dossierIdOf(record.fields[input.filterField]) !== dossier)

@@ -11,6 +11,7 @@ import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { dossierIdOf, planInputs } from '../run/dossier-inputs.js';
@@ -333,6 +334,7 @@ export const openReconciler = async (options: {
       scratch.exec('DELETE FROM src; DELETE FROM tgt; DELETE FROM fated');
       const entityPlan = plan.entities[entity]!;
       const map = compileEntityMapping(entity, entityPlan);
+      const checkColumns = sourceColumnsCheck(entity, entityPlan);
       const columns = targetColumns(entity);
       const { byName, valueReaders } = accessOf.get(entity)!;
       const inProof = isProofEntity(entity);
@@ -362,6 +364,7 @@ export const openReconciler = async (options: {
       let sourceCount = 0;
       for (const source of reads.share(entityPlan.source, input.open(dossier))) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
+          checkColumns(source, batch);
           scratch.exec('BEGIN');
           for (const record of batch) {
             if (input.filterField !== undefined) {

@@ -12,6 +12,7 @@ import { loadMergeMap } from '../dedupe/merge-map.js';
 import type { ReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
 import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
+import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { dossierIdOf, fieldText } from './dossier-inputs.js';
 
@@ -274,9 +275,11 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   // While one batch is being committed (PostgreSQL works on the other core), the next one is read and mapped.
   let inflight: Promise<void> = Promise.resolve();
   let position = 0;
+  const checkColumns = sourceColumnsCheck(entity, input.plan);
   try {
     reading: for (const source of input.sources) {
       for await (const batch of source.read({ batchSize: input.batchSize })) {
+        checkColumns(source, batch);
         const prepared = await prepare(batch);
         if (prepared === undefined) continue;
         await inflight;

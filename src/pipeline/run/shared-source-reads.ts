@@ -128,6 +128,8 @@ export const sharedSourceReads = (
         ? {}
         : { progress: () => complete()?.progress ?? source.progress!() }),
       notices: () => complete()?.notices ?? source.notices?.() ?? [],
+      // A replay yields the records of the read that kept them, which left its header's columns on the source.
+      columns: () => source.columns?.(),
     };
   };
 

@@ -1,0 +1,109 @@
+import { distance } from 'fastest-levenshtein';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
+import type { EntityPlan } from '../../core/plan/plan-schema.js';
+import type { RecordSource } from '../../core/record-source.js';
+import type { SourceRecord } from '../../core/source-record.js';
+
+/** A source column the plan reads, and what reads it (for the message). */
+export interface ColumnUse {
+  readonly column: string;
+  /** `the key`, `field last_name`, `skip rule test-records`, `the dossier rule`. */
+  readonly by: string;
+}
+
+/** Source columns of `from:` (one or several), pseudo-columns (`$record`, `$file`...) left out. */
+const named = (from: string | readonly string[] | undefined): string[] =>
+  (from === undefined ? [] : typeof from === 'string' ? [from] : [...from]).filter(
+    (column) => !column.startsWith('$'),
+  );
+
+/** Every source column an entity's plan reads, in plan order, each once. */
+export const columnsReadBy = (entity: EntityPlan): ColumnUse[] => {
+  const uses: ColumnUse[] = [];
+  const add = (columns: readonly string[], by: string) => {
+    for (const column of columns) if (!uses.some((use) => use.column === column)) uses.push({ column, by });
+  };
+  add(named(entity.key), 'the key');
+  for (const [field, mapping] of Object.entries(entity.fields))
+    add(named(typeof mapping === 'string' ? mapping : mapping.from), `field ${field}`);
+  for (const rule of entity.skip) add(named(rule.when.field), `skip rule ${rule.rule}`);
+  if (entity.dossier !== undefined && 'field' in entity.dossier)
+    add([entity.dossier.field], 'the dossier rule');
+  return uses;
+};
+
+const quoted = (column: string) => JSON.stringify(column);
+
+/**
+ * The column of the source a person most likely meant: the same name but for case and surrounding spaces (a header
+ * written `Id; Name; Email` names " Name"), else one within a typo's reach.
+ */
+const likelyMeant = (column: string, columns: readonly string[]): string | undefined => {
+  const plain = column.trim().toLowerCase();
+  const same = columns.find((candidate) => candidate.trim().toLowerCase() === plain);
+  if (same !== undefined) return same;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of columns) {
+    const apart = distance(plain, candidate.trim().toLowerCase());
+    if (best === undefined || apart < best.distance) best = { name: candidate, distance: apart };
+  }
+  // Two edits (a swapped pair of letters) past three letters; a quarter of the name for long ones.
+  const reach = plain.length <= 3 ? 1 : Math.max(2, Math.floor(plain.length / 4));
+  return best !== undefined && best.distance <= reach ? best.name : undefined;
+};
+
+/** How many of the source's columns a message lists before it says how many more there are. */
+const LISTED_COLUMNS = 30;
+
+/**
+ * The columns `uses` names that the source's `columns` lack, as one error naming the entity, the source, each
+ * missing column with what reads it and the column it most likely meant, then the source's columns; undefined when
+ * all are there. Without this check a misspelt column reads as empty on every record: a required field rejects the
+ * whole file one record at a time, an optional one loads empty values without a word.
+ */
+export const missingColumnsError = (
+  entity: string,
+  source: string,
+  uses: readonly ColumnUse[],
+  columns: readonly string[],
+  options: { readonly file?: string | undefined },
+): CutoverError | undefined => {
+  const present = new Set(columns);
+  const missing = uses.filter((use) => !present.has(use.column));
+  if (missing.length === 0) return undefined;
+  const each = missing.map((use) => {
+    const meant = likelyMeant(use.column, columns);
+    return `${quoted(use.column)} (read by ${use.by}${meant === undefined ? '' : `; did you mean ${quoted(meant)}?`})`;
+  });
+  const listed = columns.slice(0, LISTED_COLUMNS).map(quoted).join(', ');
+  const more = columns.length > LISTED_COLUMNS ? ` and ${columns.length - LISTED_COLUMNS} more` : '';
+  const message =
+    `${entity}: ${source} has no column ${each.join(', ')}; its columns are ${listed}${more}. ` +
+    `Name the column as the source writes it in the plan`;
+  // A file of one dossier that lacks the column stops that dossier (the others go on, and the same command resumes
+  // once the file or the plan is fixed); a database table lacks it for every dossier: the plan is wrong.
+  return options.file === undefined
+    ? new CutoverError(ErrorCode.PLAN_INVALID, message, { context: { entity, source } })
+    : new CutoverError(ErrorCode.SOURCE_FAILED, message, { context: { entity, file: options.file } });
+};
+
+/**
+ * The check as the readers of an entity's sources run it: given each batch as it is read, throws missingColumnsError
+ * once per header (a split FEC has one per part), before any record of it is mapped.
+ */
+export const sourceColumnsCheck = (
+  entity: string,
+  plan: EntityPlan,
+): ((source: RecordSource, batch: readonly SourceRecord[]) => void) => {
+  const uses = columnsReadBy(plan);
+  const fromFiles = 'path' in plan.source;
+  const checked = new WeakMap<RecordSource, readonly string[]>();
+  return (source, batch) => {
+    const columns = source.columns?.();
+    if (columns === undefined || checked.get(source) === columns) return;
+    checked.set(source, columns);
+    const file = fromFiles ? batch[0]?.location.source : undefined;
+    const missing = missingColumnsError(entity, file ?? source.name, uses, columns, { file });
+    if (missing !== undefined) throw missing;
+  };
+};
