@@ -89,8 +89,8 @@ export const writeFec = async (
         let debit = formatCents(entryLine.debit);
         if (injectHere && index === 1) {
           debit = 'N/A';
-          // The plan keys entry lines on closing date|JournalCode|entry key|record number (the header is not a record).
-          const sourceKey = `${formatDay(profile.fiscalYearEnd, 'iso')}|${entry.journal}|${number}|${line - 1}`;
+          // The plan keys entry lines on closing date|JournalCode|entry key|the line's number within its entry.
+          const sourceKey = `${formatDay(profile.fiscalYearEnd, 'iso')}|${entry.journal}|${number}|${index + 1}`;
           defects.push(defectOf('entry_line', file, line, sourceKey, DefectKind.invalidAmount));
         }
         const lettering = entryLine.lettering;

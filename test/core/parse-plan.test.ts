@@ -116,3 +116,44 @@ entities:
     expect(message).toContain('entities.contact.source: a SQL source needs `table` or `query`');
   });
 });
+
+describe('$occurrence in a plan', () => {
+  const withEntity = (body: string) => `version: 1
+name: t
+target: {type: sqlite, url: t.db}
+entities:
+  entry_line:
+    source: {type: csv, path: l.csv}
+${body}`;
+
+  it('is accepted at the end of a key of other columns, and in a field then', () => {
+    const plan = parsePlan(
+      withEntity('    key: [journal, number, $occurrence]\n    fields:\n      line_number: $occurrence\n'),
+    );
+    expect(plan.entities.entry_line?.key).toEqual(['journal', 'number', '$occurrence']);
+  });
+
+  it('is refused alone, or before other key columns, naming the YAML line and the key', () => {
+    expect(problemsOf(withEntity('    key: $occurrence\n'))).toContain(
+      'plan.yaml:7 entities.entry_line.key: $occurrence numbers the records that share the rest of the key',
+    );
+    expect(problemsOf(withEntity('    key: [$occurrence, number]\n'))).toContain(
+      'plan.yaml:7 entities.entry_line.key[0]: $occurrence numbers the records that share the rest of the key',
+    );
+  });
+
+  it('is refused in a field when the key does not end with it, and in a skip rule', () => {
+    expect(
+      problemsOf(withEntity('    key: number\n    fields:\n      line_number: { from: $occurrence }\n')),
+    ).toContain(
+      'plan.yaml:9 entities.entry_line.fields.line_number.from: $occurrence is the number the key gives a record',
+    );
+    expect(
+      problemsOf(
+        withEntity(
+          '    key: [number, $occurrence]\n    skip:\n      - rule: r\n        when: { field: $occurrence, equals: "1" }\n',
+        ),
+      ),
+    ).toContain('plan.yaml:10 entities.entry_line.skip[0].when.field: $occurrence cannot decide a skip');
+  });
+});

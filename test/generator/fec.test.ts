@@ -256,17 +256,19 @@ describe('generated FEC files', () => {
         kind: 'invalid_amount',
         expected: { fate: 'rejected', reason: 'INVALID_AMOUNT' },
       });
-      // Closing date (from the file name)|JournalCode|EcritureNum|record number, the header not being a record.
-      const closing = /FEC(\d{4})(\d{2})(\d{2})/.exec(defect.file)?.slice(1).join('-');
-      expect(defect.sourceKey).toBe(
-        `${closing}|${line?.fields.JournalCode}|${line?.fields.EcritureNum}|${defect.line - 1}`,
-      );
       const entry = fec?.lines.filter(
         ({ fields }) =>
           fields.JournalCode === line?.fields.JournalCode && fields.EcritureNum === line?.fields.EcritureNum,
       );
       expect(line?.fields.JournalCode).toBe('AC');
       expect(entry?.[0]?.line).toBeLessThan(defect.line);
+      // Closing date (from the file name)|JournalCode|EcritureNum|the line's number within its entry.
+      const closing = /FEC(\d{4})(\d{2})(\d{2})/.exec(defect.file)?.slice(1).join('-');
+      const withinEntry = (entry ?? []).findIndex((candidate) => candidate.line === defect.line) + 1;
+      expect(withinEntry).toBeGreaterThan(1);
+      expect(defect.sourceKey).toBe(
+        `${closing}|${line?.fields.JournalCode}|${line?.fields.EcritureNum}|${withinEntry}`,
+      );
     }
   });
 

@@ -54,7 +54,12 @@ describe('portfolioPlan', () => {
   it('keys entries and lines as the manifest does, and skips test records under the rule the manifest names', () => {
     const plan = parsePlan(portfolioPlan());
     expect(plan.entities.entry?.key).toEqual(['fiscal_year_end', 'JournalCode', 'entry_key']);
-    expect(plan.entities.entry_line?.key).toEqual(['fiscal_year_end', 'JournalCode', 'entry_key', '$record']);
+    expect(plan.entities.entry_line?.key).toEqual([
+      'fiscal_year_end',
+      'JournalCode',
+      'entry_key',
+      '$occurrence',
+    ]);
     expect(plan.entities.entry?.distinct).toBe(true);
     expect(plan.entities.entry_line?.distinct).toBe(false);
     const skip = plan.entities.contact?.skip[0];

@@ -28,6 +28,8 @@ entities:
 `);
 
 const map = compileEntityMapping('contact', plan.entities.contact!);
+/** A read of dossier crm (`$occurrence` counts within one). */
+const crm = () => ({ dossier: 'crm', occurrences: new Map<string, number>() });
 const record = (fields: Record<string, string>, line = 2): SourceRecord => ({
   fields,
   location: { source: 'contacts.csv', line, record: line - 1 },
@@ -44,7 +46,7 @@ const base = {
 
 describe('compileEntityMapping', () => {
   it('maps a record to canonical values in target column order, the reference as the parent source key', () => {
-    const outcome = map(record(base), { dossier: 'crm' });
+    const outcome = map(record(base), crm());
     if (outcome.fate !== 'mapped') throw new Error(`expected mapped, got ${outcome.fate}`);
     expect(outcome.record.sourceKey).toBe('7');
     const byColumn = Object.fromEntries(
@@ -70,7 +72,7 @@ describe('compileEntityMapping', () => {
   });
 
   it('rejects a required field left empty, naming the column', () => {
-    expect(map(record({ ...base, last: '   ' }), { dossier: 'crm' })).toMatchObject({
+    expect(map(record({ ...base, last: '   ' }), crm())).toMatchObject({
       fate: 'rejected',
       reason: 'REQUIRED_MISSING',
       column: 'last_name',
@@ -79,21 +81,21 @@ describe('compileEntityMapping', () => {
   });
 
   it('rejects an impossible date and a value missing from a value map without default', () => {
-    expect(map(record({ ...base, born: '31/02/1980' }), { dossier: 'crm' })).toMatchObject({
+    expect(map(record({ ...base, born: '31/02/1980' }), crm())).toMatchObject({
       fate: 'rejected',
       reason: 'INVALID_DATE',
       column: 'birth_date',
     });
-    expect(map(record({ ...base, optin: 'maybe' }), { dossier: 'crm' })).toMatchObject({ fate: 'mapped' });
+    expect(map(record({ ...base, optin: 'maybe' }), crm())).toMatchObject({ fate: 'mapped' });
   });
 
   it('skips by a named rule and rejects a record without key', () => {
-    expect(map(record({ ...base, mail: 'qa@example.test' }), { dossier: 'crm' })).toEqual({
+    expect(map(record({ ...base, mail: 'qa@example.test' }), crm())).toEqual({
       fate: 'skipped',
       rule: 'test-records',
       sourceKey: '7',
     });
-    expect(map(record({ ...base, id: '' }), { dossier: 'crm' })).toMatchObject({
+    expect(map(record({ ...base, id: '' }), crm())).toMatchObject({
       fate: 'rejected',
       reason: 'MISSING_SOURCE_KEY',
     });
@@ -104,7 +106,7 @@ describe('compileEntityMapping', () => {
       ...record(base),
       problem: { reason: 'WRONG_COLUMN_COUNT', message: '3 fields, 7 expected' },
     };
-    expect(map(broken, { dossier: 'crm' })).toMatchObject({ fate: 'rejected', reason: 'WRONG_COLUMN_COUNT' });
+    expect(map(broken, crm())).toMatchObject({ fate: 'rejected', reason: 'WRONG_COLUMN_COUNT' });
   });
 
   it('keeps distinct records of a key of several columns distinct: empty parts keep their place, | is escaped', () => {
@@ -125,7 +127,7 @@ entities:
 `).entities.company!,
     );
     const keyOf = (a: string, b: string, pa = '', pb = '') => {
-      const outcome = keyed(record({ a, b, pa, pb }), { dossier: 'crm' });
+      const outcome = keyed(record({ a, b, pa, pb }), crm());
       return outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.fate;
     };
     expect(keyOf('1', '2')).toBe('1|2');
@@ -135,7 +137,7 @@ entities:
     expect(keyOf('a\\', '|b')).toBe('a\\\\|\\|b');
     expect(keyOf('', ' ')).toBe('rejected');
     // A reference of several columns is joined the same way, so that it finds the key of its parent.
-    const outcome = keyed(record({ a: '9', b: '9', pa: '', pb: '1' }), { dossier: 'crm' });
+    const outcome = keyed(record({ a: '9', b: '9', pa: '', pb: '1' }), crm());
     const parent = targetColumns('company').findIndex((column) => column.name === 'owner_id');
     expect(outcome.fate === 'mapped' && outcome.record.values[parent]).toBe('|1');
   });
@@ -143,8 +145,67 @@ entities:
   it('rejects a value nested too deeply to be written as text, instead of failing the run', () => {
     let deep: unknown = [];
     for (let depth = 0; depth < 200_000; depth++) deep = [deep];
-    const outcome = map(record({ ...base, first: deep as string }), { dossier: 'crm' });
+    const outcome = map(record({ ...base, first: deep as string }), crm());
     expect(outcome).toMatchObject({ fate: 'rejected', reason: 'MALFORMED_JSON' });
-    expect(map(record(base), { dossier: 'crm' }).fate).toBe('mapped');
+    expect(map(record(base), crm()).fate).toBe('mapped');
+  });
+});
+
+describe('$occurrence: the n-th record of a key within a read of a dossier', () => {
+  const lines = parsePlan(`version: 1
+name: t
+target: {type: sqlite, url: t.db}
+entities:
+  entry_line:
+    source: {type: csv, path: l.csv}
+    key: [journal, number, $occurrence]
+    fields:
+      line_number: {from: $occurrence}
+      label: label
+`).entities.entry_line!;
+  const mapLine = compileEntityMapping('entry_line', lines);
+  const line = (journal: string, number: string, label: string, at: number): SourceRecord => ({
+    fields: { journal, number, label },
+    location: { source: 'l.csv', line: at + 1, record: at },
+  });
+  const keysOf = (records: readonly SourceRecord[]) => {
+    const context = { dossier: 'd', occurrences: new Map<string, number>() };
+    return records.map((record) => {
+      const outcome = mapLine(record, context);
+      if (outcome.fate !== 'mapped') return outcome.fate;
+      const lineNumber =
+        outcome.record.values[targetColumns('entry_line').findIndex((c) => c.name === 'line_number')];
+      return `${outcome.record.sourceKey} #${String(lineNumber)}`;
+    });
+  };
+
+  it('numbers the records sharing the rest of the key 1, 2... in source order, the field mapping the same number', () => {
+    expect(
+      keysOf([
+        line('VE', '1', 'a', 1),
+        line('VE', '1', 'b', 2),
+        line('AC', '1', 'c', 3),
+        line('VE', '1', 'd', 4),
+      ]),
+    ).toEqual(['VE|1|1 #1', 'VE|1|2 #2', 'AC|1|1 #1', 'VE|1|3 #3']);
+  });
+
+  it('gives a line the same key when other entries are added before it, where a record number would shift', () => {
+    const before = keysOf([line('VE', '1', 'a', 1), line('VE', '1', 'b', 2)]);
+    const after = keysOf([
+      line('AC', '7', 'new', 1),
+      line('AC', '7', 'new', 2),
+      line('VE', '1', 'a', 3),
+      line('VE', '1', 'b', 4),
+    ]);
+    expect(after.slice(2)).toEqual(before);
+  });
+
+  it('starts again for each read: each context counts its own', () => {
+    expect(keysOf([line('VE', '1', 'a', 1)])).toEqual(keysOf([line('VE', '1', 'a', 1)]));
+  });
+
+  it('leaves a record whose other key columns are empty without a key, and without a number', () => {
+    expect(keysOf([line('', '', 'a', 1), line('VE', '1', 'b', 2)])).toEqual(['rejected', 'VE|1|1 #1']);
   });
 });

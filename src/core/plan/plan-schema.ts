@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { entityDedupeSchema } from './dedupe-plan-schema.js';
 import { linkPlanSchema } from './link-plan-schema.js';
 import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
+import { OCCURRENCE } from './pseudo-columns.js';
 
 /**
  * The plan (`cutover.yaml`): the declarative migration. Objects are strict so that a typo in a field name is
@@ -174,6 +175,46 @@ export const targetSchema = z.strictObject({
 });
 export type TargetSpec = z.infer<typeof targetSchema>;
 
+const listOf = (columns: string | readonly string[] | undefined): readonly string[] =>
+  columns === undefined ? [] : typeof columns === 'string' ? [columns] : columns;
+
+/**
+ * `$occurrence` numbers records by the rest of their key: it ends a key of other columns, and a field may map it
+ * only then (elsewhere it would have nothing to number by).
+ */
+const occurrenceIssues = (entity: EntityPlan): { path: (string | number)[]; message: string }[] => {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const key = listOf(entity.key);
+  const numbered = key.length > 1 && key.at(-1) === OCCURRENCE;
+  key.forEach((column, index) => {
+    if (column === OCCURRENCE && !(numbered && index === key.length - 1))
+      issues.push({
+        path: ['key', ...(typeof entity.key === 'string' ? [] : [index])],
+        message: `${OCCURRENCE} numbers the records that share the rest of the key: it ends a key of other columns, e.g. [JournalCode, EcritureNum, ${OCCURRENCE}]`,
+      });
+  });
+  for (const [field, mapping] of Object.entries(entity.fields)) {
+    if (!numbered && typeof mapping !== 'string' && listOf(mapping.from).includes(OCCURRENCE))
+      issues.push({
+        path: ['fields', field, 'from'],
+        message: `${OCCURRENCE} is the number the key gives a record: map it when the key ends with ${OCCURRENCE}`,
+      });
+    if (typeof mapping === 'string' && mapping === OCCURRENCE && !numbered)
+      issues.push({
+        path: ['fields', field],
+        message: `${OCCURRENCE} is the number the key gives a record: map it when the key ends with ${OCCURRENCE}`,
+      });
+  }
+  entity.skip.forEach((rule, index) => {
+    if (rule.when.field === OCCURRENCE)
+      issues.push({
+        path: ['skip', index, 'when', 'field'],
+        message: `${OCCURRENCE} cannot decide a skip: a skipped record is still numbered`,
+      });
+  });
+  return issues;
+};
+
 /** Entity names must be canonical, and mapped fields must be columns of the canonical entity. */
 const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entities, context) => {
   for (const [name, entity] of Object.entries(entities)) {
@@ -221,6 +262,8 @@ const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entit
         }
       }
     }
+    for (const issue of occurrenceIssues(entity))
+      context.addIssue({ code: 'custom', ...issue, path: [name, ...issue.path] });
     const source = entity.source;
     if ('url' in source && source.table === undefined && source.query === undefined) {
       context.addIssue({

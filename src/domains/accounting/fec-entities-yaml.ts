@@ -122,16 +122,18 @@ export const fecEntitiesYaml = (options: FecEntitiesOptions): string => {
       piece_date: { from: PieceDate, formats: [yyyyMMdd] }
       validated_on: { from: ValidDate, formats: [yyyyMMdd] }
 
-  # Entry lines: every FEC line. Several lines of one entry may look alike, so the key adds the record
-  # number. EcritureLet / DateLet are the lettering (lettrage): the code pairing an invoice with its payment.
+  # Entry lines: every FEC line. Several lines of one entry may look alike, so the key numbers them within
+  # their entry ($occurrence: 1, 2... in file order): a line keeps its key, hence its target id, when a later
+  # export adds or removes other entries. EcritureLet / DateLet are the lettering (lettrage): the code
+  # pairing an invoice with its payment.
   entry_line:
     source: *fec
-    key: [fiscal_year_end, JournalCode, entry_key, $record]
+    key: [fiscal_year_end, JournalCode, entry_key, $occurrence]
     fields:
       entry_id: { from: [fiscal_year_end, JournalCode, entry_key] }
       account_id: account_number
       third_party_id: CompAuxNum
-      line_number: { from: $record }
+      line_number: { from: $occurrence }
       label: EcritureLib
       debit: { from: Debit, decimal: ',', required: true }
       credit: { from: Credit, decimal: ',', required: true }

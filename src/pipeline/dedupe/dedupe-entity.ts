@@ -117,6 +117,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     const perDossier = new Map<string, number>();
     for (const dossier of dossiers) {
       const seen = new Set<string>();
+      const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of input.open(dossier)) {
         for await (const batch of source.read({ batchSize: loaded.plan.batchSize })) {
           checkColumns(source, batch);
@@ -124,7 +125,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
           for (const record of batch) {
             if (input.filterField !== undefined && dossierIdOf(record.fields[input.filterField]) !== dossier)
               continue;
-            const outcome = map(record, { dossier });
+            const outcome = map(record, context);
             // Only records the run would load take part: skipped and rejected ones have their own fate.
             if (outcome.fate !== 'mapped') continue;
             const { sourceKey, values } = outcome.record;

@@ -4,6 +4,7 @@ import { RejectReason } from '../../core/reject-reasons.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { propertyReader } from '../../core/fixed-shape.js';
+import { OCCURRENCE } from '../../core/plan/pseudo-columns.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import {
   isParseFailure,
@@ -38,14 +39,23 @@ export type MappingOutcome =
   /** `distinct` entities: a record with an empty key is not a record of this entity. */
   | { readonly fate: 'not-a-record' };
 
-/** Context that pseudo-columns read: `$dossier`, `$record`, `$line`, `$file`. */
+/** Context that pseudo-columns read: `$dossier`, `$record`, `$line`, `$file`, `$occurrence`. */
 export interface MappingContext {
   readonly dossier: string;
+  /**
+   * For a key ending in `$occurrence`: how many records of this read of the dossier had each key so far. One map per
+   * read of a dossier's entity (run, resume, reconcile, dedupe), which maps every record of it in source order, so
+   * that the n-th line of an entry gets the same number in each. Unused by other plans.
+   */
+  readonly occurrences: Map<string, number>;
 }
 
 type Getter = (record: SourceRecord, context: MappingContext) => unknown;
 
 const KEY_SEPARATOR = '|';
+
+/** The `$occurrence` the key of a record being mapped took, for a field that maps it too. */
+const occurrenceOf = new WeakMap<SourceRecord, number>();
 
 const getterFor = (column: string): Getter => {
   switch (column) {
@@ -57,6 +67,9 @@ const getterFor = (column: string): Getter => {
       return (record) => record.location.line ?? null;
     case '$file':
       return (record) => record.location.source;
+    case OCCURRENCE:
+      // Only in fields: the key counts (see compileEntityMapping), and the record's number is kept on it.
+      return (record) => occurrenceOf.get(record) ?? null;
     default: {
       // A reader of its own per column: one getter shared by all columns made V8's access site megamorphic.
       const read = propertyReader(column);
@@ -248,6 +261,10 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
   };
 };
 
+/** Whether the entity's key ends in `$occurrence`: every record of a dossier must then be mapped, in order. */
+export const numbersOccurrences = (plan: EntityPlan): boolean =>
+  (Array.isArray(plan.key) ? plan.key : [plan.key]).at(-1) === OCCURRENCE;
+
 /**
  * Compiles an entity's plan into one function per record. The plan is interpreted once, so the per-record work
  * is a loop over prepared column mappers writing into one array.
@@ -257,7 +274,19 @@ export const compileEntityMapping = (
   plan: EntityPlan,
 ): ((record: SourceRecord, context: MappingContext) => MappingOutcome) => {
   const keyColumns = Array.isArray(plan.key) ? plan.key : [plan.key];
-  const readKey = columnsGetter(keyColumns, KEY_SEPARATOR);
+  // `$occurrence` ends the key (the plan's schema says so): the rest of the key is read, then numbered.
+  const numbered = numbersOccurrences(plan);
+  const readBaseKey = columnsGetter(numbered ? keyColumns.slice(0, -1) : keyColumns, KEY_SEPARATOR);
+  const readKey = !numbered
+    ? readBaseKey
+    : (record: SourceRecord, context: MappingContext): string | null => {
+        const base = readBaseKey(record, context);
+        if (base === null) return null;
+        const occurrence = (context.occurrences.get(base) ?? 0) + 1;
+        context.occurrences.set(base, occurrence);
+        occurrenceOf.set(record, occurrence);
+        return `${base}${KEY_SEPARATOR}${occurrence}`;
+      };
   const order = targetColumns(entity).map((column) => column.name);
   const width = order.length;
   const columns = Object.entries(plan.fields).map(([column, mapping]) => ({

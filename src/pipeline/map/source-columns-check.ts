@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
+import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import type { RecordSource } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
 
@@ -14,7 +15,7 @@ export interface ColumnUse {
 /** Source columns of `from:` (one or several), pseudo-columns (`$record`, `$file`...) left out. */
 const named = (from: string | readonly string[] | undefined): string[] =>
   (from === undefined ? [] : typeof from === 'string' ? [from] : [...from]).filter(
-    (column) => !column.startsWith('$'),
+    (column) => !isPseudoColumn(column),
   );
 
 /** Every source column an entity's plan reads, in plan order, each once. */

@@ -362,6 +362,7 @@ export const openReconciler = async (options: {
         return copy;
       };
       let sourceCount = 0;
+      const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of reads.share(entityPlan.source, input.open(dossier))) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
           checkColumns(source, batch);
@@ -374,7 +375,7 @@ export const openReconciler = async (options: {
             const outcome =
               dossier === NO_DOSSIER && input.filterField !== undefined
                 ? noDossier(record, input.filterField)
-                : map(record, { dossier });
+                : map(record, context);
             if (outcome.fate === 'not-a-record') continue;
             const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
             if (seen !== undefined && key !== null) {

@@ -11,7 +11,12 @@ import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import type { ReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
-import type { MappedRecord, MappingOutcome } from '../map/compile-entity-mapping.js';
+import {
+  numbersOccurrences,
+  type MappedRecord,
+  type MappingContext,
+  type MappingOutcome,
+} from '../map/compile-entity-mapping.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { dossierIdOf, fieldText } from './dossier-inputs.js';
@@ -24,7 +29,7 @@ export interface LoadEntityInput {
   readonly dossier: string;
   readonly entity: EntityName;
   readonly plan: EntityPlan;
-  readonly map: (record: SourceRecord, context: { dossier: string }) => MappingOutcome;
+  readonly map: (record: SourceRecord, context: MappingContext) => MappingOutcome;
   readonly references: readonly EntityReference[];
   /** Parents merged by `cutover dedupe`: their children attach to the survivor. */
   readonly redirects: ReferenceRedirects;
@@ -142,6 +147,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   const resumeAfter = counts.recordsRead;
 
   const seen = input.plan.distinct ? new Set<string>() : undefined;
+  const mappingContext: MappingContext = { dossier, occurrences: new Map() };
+  // A key numbered by `$occurrence` counts every record before it: a resume maps those it replays too.
+  const replayMaps = seen !== undefined || deduped || numbersOccurrences(input.plan);
   const dryRunLoaded = input.dryRunKeys.get(entity) ?? new Set<string>();
   input.dryRunKeys.set(entity, dryRunLoaded);
   const parentCaches = new Map<EntityName, Map<string, number>>();
@@ -315,11 +323,11 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       }
       position++;
       const replaying = position <= resumeAfter;
-      if (replaying && seen === undefined && !deduped) continue;
+      if (replaying && !replayMaps) continue;
       const outcome =
         dossier === NO_DOSSIER && input.filterField !== undefined
           ? noDossier(record, input.filterField)
-          : input.map(record, { dossier });
+          : input.map(record, mappingContext);
       if (outcome.fate === 'not-a-record') {
         if (!replaying) repeats++;
         continue;
