@@ -36,7 +36,7 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   const outcome = {
     succeeded: 'succeeded',
     threshold_crossed: 'stopped: a rejected-records threshold was crossed',
-    unreadable_sources: `unfinished: a source file of ${summary.dossiers.unreadable.length} dossier${summary.dossiers.unreadable.length === 1 ? '' : 's'} could not be read (the others went on; fix it and run the same command to resume)`,
+    unreadable_sources: `${summary.dryRun ? 'incomplete' : 'unfinished'}: a source file of ${summary.dossiers.unreadable.length} dossier${summary.dossiers.unreadable.length === 1 ? '' : 's'} could not be read (the others went on; ${summary.dryRun ? 'fix it and dry-run again' : 'fix it and run the same command to resume'})`,
   }[summary.status];
   output.info(`${verb} ${summary.runId}: ${outcome}`);
   output.info(

@@ -472,6 +472,13 @@ entities:
     // Nothing of b was read as empty: no ledger entry, no row.
     expect(run.ledger).toEqual([]);
 
+    // A dry run says the same, without a resume to offer (it writes nothing).
+    const dry = await cli(['run', '--dry-run', '--plan', path.join(run.dir, 'cutover.yaml')]);
+    expect(dry.code, describeResult(dry)).toBe(4);
+    expect(`${dry.stdout}${dry.stderr}`).toMatch(
+      /^Dry run \S+: incomplete: a source file of 1 dossier could not be read \(the others went on; fix it and dry-run again\)\n.*\n {2}not read {2}b \(contact\): contact: b\/contacts.csv has no column "Email"/,
+    );
+
     writeFiles(run.dir, { 'b/contacts.csv': good.replace('K1,Ann,Lee', 'K2,Bob,Ray') });
     const resumed = await cli(['run', '--plan', path.join(run.dir, 'cutover.yaml'), '--json']);
     expect(resumed.code, describeResult(resumed)).toBe(0);
