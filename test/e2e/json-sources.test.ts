@@ -194,4 +194,31 @@ describe('JSON and NDJSON sources', () => {
     expect(migrated.reconcile.ok).toBe(true);
     expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 3, rejected: 1, unaccounted: 0 });
   });
+
+  it('ndjson: a property no record has gives one COLUMN_NOT_FOUND notice with the likely one; one some records lack, none', async () => {
+    // JSON records need not all carry every property (an optional one is simply absent), so a missing property
+    // cannot stop the read as a missing CSV column does: after the read, a property that no record had is named.
+    const dir = tempDir('cutover-e2e-json-');
+    writeFiles(dir, {
+      'cutover.yaml': planFor('{ type: ndjson, path: d.ndjson }').replace(
+        'fields: { amount: amount, name: name }',
+        'fields: { amount: amount, name: name, stage: stgae }',
+      ),
+      'd.ndjson': '{"id":1,"name":"A","stage":"won"}\n{"id":2,"amount":"3.50","stage":"lost"}\n',
+    });
+    const run = await cli(['run', '--plan', path.join(dir, 'cutover.yaml'), '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const summary = parseJsonStdout<
+      RunJson & { notices: { code: string; message: string; source: string }[] }
+    >(run);
+    expect(summary.records).toMatchObject({ read: 2, loaded: 2, rejected: 0 });
+    expect(summary.notices.filter((notice) => notice.code === 'COLUMN_NOT_FOUND')).toEqual([
+      expect.objectContaining({
+        source: 'd.ndjson',
+        message:
+          'deal: no record of d.ndjson has the property "stgae" (read by field stage; did you mean "stage"?): it ' +
+          'read as empty on every record',
+      }),
+    ]);
+  });
 });

@@ -120,7 +120,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of input.open(dossier)) {
         for await (const batch of source.read({ batchSize: loaded.plan.batchSize })) {
-          checkColumns(source, batch);
+          checkColumns.check(source, batch);
           const rows: (string | null)[][] = [];
           for (const record of batch) {
             if (input.filterField !== undefined && dossierIdOf(record.fields[input.filterField]) !== dossier)

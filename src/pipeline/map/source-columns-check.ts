@@ -2,7 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
-import type { RecordSource } from '../../core/record-source.js';
+import type { RecordSource, SourceNotice } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
 
 /** A source column the plan reads, and what reads it (for the message). */
@@ -88,23 +88,74 @@ export const missingColumnsError = (
     : new CutoverError(ErrorCode.SOURCE_FAILED, message, { context: { entity, file: options.file } });
 };
 
+/** The columns a source without fixed columns (JSON) was seen to have, and the uses still unseen. */
+interface PropertyTally {
+  /** Property names of the first records, for suggestions. */
+  readonly seen: Set<string>;
+  sampled: number;
+  unseen: ColumnUse[];
+}
+
+/** Records whose property names are gathered for suggestions: enough to see a layout, few enough to cost nothing. */
+const SAMPLED_RECORDS = 100;
+
 /**
- * The check as the readers of an entity's sources run it: given each batch as it is read, throws missingColumnsError
- * once per header (a split FEC has one per part), before any record of it is mapped.
+ * The check as the readers of an entity's sources run it. `check`, given each batch as it is read, throws
+ * missingColumnsError once per header (a split FEC has one per part), before any record of it is mapped. A source
+ * without fixed columns (JSON, whose records may each leave out optional properties) cannot be refused on its first
+ * record: `afterRead` then gives one notice for each column no record of it had, which read as empty throughout.
  */
 export const sourceColumnsCheck = (
   entity: string,
   plan: EntityPlan,
-): ((source: RecordSource, batch: readonly SourceRecord[]) => void) => {
+): {
+  check(source: RecordSource, batch: readonly SourceRecord[]): void;
+  afterRead(source: RecordSource): SourceNotice[];
+} => {
   const uses = columnsReadBy(plan);
   const fromFiles = 'path' in plan.source;
   const checked = new WeakMap<RecordSource, readonly string[]>();
-  return (source, batch) => {
-    const columns = source.columns?.();
-    if (columns === undefined || checked.get(source) === columns) return;
-    checked.set(source, columns);
-    const file = fromFiles ? batch[0]?.location.source : undefined;
-    const missing = missingColumnsError(entity, file ?? source.name, uses, columns, { file });
-    if (missing !== undefined) throw missing;
+  const tallies = new WeakMap<RecordSource, PropertyTally>();
+  return {
+    check(source, batch) {
+      const columns = source.columns?.();
+      if (columns === undefined) {
+        let tally = tallies.get(source);
+        if (tally === undefined) {
+          tally = { seen: new Set(), sampled: 0, unseen: [...uses] };
+          tallies.set(source, tally);
+        }
+        for (const record of batch) {
+          if (tally.unseen.length === 0) break;
+          if (tally.sampled < SAMPLED_RECORDS) {
+            tally.sampled++;
+            for (const name of Object.keys(record.fields)) tally.seen.add(name);
+          }
+          tally.unseen = tally.unseen.filter((use) => !Object.hasOwn(record.fields, use.column));
+        }
+        return;
+      }
+      if (checked.get(source) === columns) return;
+      checked.set(source, columns);
+      const file = fromFiles ? batch[0]?.location.source : undefined;
+      const missing = missingColumnsError(entity, file ?? source.name, uses, columns, { file });
+      if (missing !== undefined) throw missing;
+    },
+    afterRead(source) {
+      const tally = tallies.get(source);
+      tallies.delete(source);
+      // A source that yielded no record has nothing to say about its properties.
+      if (tally === undefined || tally.sampled === 0) return [];
+      const properties = [...tally.seen];
+      return tally.unseen.map((use) => {
+        const meant = likelyMeant(use.column, properties);
+        return {
+          code: 'COLUMN_NOT_FOUND',
+          message:
+            `${entity}: no record of ${source.name} has the property ${quoted(use.column)} (read by ${use.by}` +
+            `${meant === undefined ? '' : `; did you mean ${quoted(meant)}?`}): it read as empty on every record`,
+        };
+      });
+    },
   };
 };

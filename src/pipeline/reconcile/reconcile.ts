@@ -365,7 +365,7 @@ export const openReconciler = async (options: {
       const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of reads.share(entityPlan.source, input.open(dossier))) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
-          checkColumns(source, batch);
+          checkColumns.check(source, batch);
           scratch.exec('BEGIN');
           for (const record of batch) {
             if (input.filterField !== undefined) {

@@ -287,7 +287,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   try {
     reading: for (const source of input.sources) {
       for await (const batch of source.read({ batchSize: input.batchSize })) {
-        checkColumns(source, batch);
+        checkColumns.check(source, batch);
         const prepared = await prepare(batch);
         if (prepared === undefined) continue;
         await inflight;
@@ -295,6 +295,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         inflight = commit(prepared);
       }
       for (const notice of source.notices?.() ?? []) notices.push({ ...notice, source: source.name });
+      // Only after a complete read: one stopped by its threshold has not seen every record.
+      for (const notice of checkColumns.afterRead(source)) notices.push({ ...notice, source: source.name });
     }
     await inflight;
   } finally {
