@@ -91,6 +91,8 @@ describe('xlsxSource', () => {
       site: '1000000000000000000000',
     });
     expect(records[3]?.fields).toMatchObject({ id: '4', signed: '2023-12-31' });
+    // The header's columns, for the plan's column check, once read.
+    expect(source.columns?.()).toEqual(['id', 'name', 'signed', 'amount', 'active', 'note', 'total', 'site']);
   });
 
   it('reads dates before March 1900 as Excel shows them, around its phantom 29 February 1900', async () => {

@@ -146,6 +146,11 @@ export const describeSqlSource = (harness: SqlHarness, available: boolean): void
       const query = `SELECT id, ${q('group')}, name FROM ${contacts} WHERE id <= 30 -- only the first rows`;
       const records = (await readAll(open({ table: undefined, query }), { batchSize: 4 })).flat();
       expect(records.map((record) => record.fields.id)).toEqual(range(1, 30));
+      // The result's columns, as the plan's column check sees them: the query's, not the table's.
+      const wrapped = open({ table: undefined, query });
+      expect(wrapped.columns?.()).toBe(undefined);
+      await readAll(wrapped, { batchSize: 4 });
+      expect(wrapped.columns?.()).toEqual(['id', 'group', 'name']);
       const filtered = (
         await readAll(open({ table: undefined, query }, { filter: { column: 'group', value: 'D1' } }))
       ).flat();
