@@ -194,14 +194,10 @@ const occurrenceIssues = (entity: EntityPlan): { path: (string | number)[]; mess
       });
   });
   for (const [field, mapping] of Object.entries(entity.fields)) {
-    if (!numbered && typeof mapping !== 'string' && listOf(mapping.from).includes(OCCURRENCE))
+    const shorthand = typeof mapping === 'string';
+    if (!numbered && (shorthand ? [mapping] : listOf(mapping.from)).includes(OCCURRENCE))
       issues.push({
-        path: ['fields', field, 'from'],
-        message: `${OCCURRENCE} is the number the key gives a record: map it when the key ends with ${OCCURRENCE}`,
-      });
-    if (typeof mapping === 'string' && mapping === OCCURRENCE && !numbered)
-      issues.push({
-        path: ['fields', field],
+        path: shorthand ? ['fields', field] : ['fields', field, 'from'],
         message: `${OCCURRENCE} is the number the key gives a record: map it when the key ends with ${OCCURRENCE}`,
       });
   }

@@ -276,6 +276,9 @@ export const compileEntityMapping = (
   const keyColumns = Array.isArray(plan.key) ? plan.key : [plan.key];
   // `$occurrence` ends the key (the plan's schema says so): the rest of the key is read, then numbered.
   const numbered = numbersOccurrences(plan);
+  const fieldsMapOccurrence = Object.values(plan.fields).some((mapping) =>
+    typeof mapping === 'string' ? mapping === OCCURRENCE : [mapping.from ?? []].flat().includes(OCCURRENCE),
+  );
   const readBaseKey = columnsGetter(numbered ? keyColumns.slice(0, -1) : keyColumns, KEY_SEPARATOR);
   const readKey = !numbered
     ? readBaseKey
@@ -284,7 +287,7 @@ export const compileEntityMapping = (
         if (base === null) return null;
         const occurrence = (context.occurrences.get(base) ?? 0) + 1;
         context.occurrences.set(base, occurrence);
-        occurrenceOf.set(record, occurrence);
+        if (fieldsMapOccurrence) occurrenceOf.set(record, occurrence);
         return `${base}${KEY_SEPARATOR}${occurrence}`;
       };
   const order = targetColumns(entity).map((column) => column.name);
