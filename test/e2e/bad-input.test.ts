@@ -488,6 +488,35 @@ entities:
     ]);
   });
 
+  it('refuses a dossier registry whose id column its file does not have (exit 2), rather than read no dossier from it', async () => {
+    const plan = `version: 1
+name: bad-input
+target: { type: sqlite, url: target.db }
+dossiers:
+  registry:
+    source: { type: csv, path: registry.csv }
+    id: dossier
+    name: client
+entities:
+  contact:
+    source: { type: csv, path: "{dossier}/contacts.csv" }
+    key: contact_id
+    fields:
+      last_name: last_name
+`;
+    const run = await runCase({
+      'cutover.yaml': plan,
+      'registry.csv': 'dossier_id,client\nA,Client A\nB,Client B\n',
+      'A/contacts.csv': 'contact_id,last_name\nK1,Lee\n',
+    });
+    expect(run.result.code, describeResult(run.result)).toBe(2);
+    expect(run.result.stderr).toBe(
+      'cutover: registry: registry.csv has no column "dossier" (read by the registry id; did you mean ' +
+        '"dossier_id"?); its columns are "dossier_id", "client". Name the column as the source writes it in the plan\n',
+    );
+    expect(run.ledger).toEqual([]);
+  });
+
   it('refuses a plan naming a column its database table does not have, with exit code 2, before loading', async () => {
     const dir = tempDir('cutover-e2e-bad-');
     const legacy = new Database(path.join(dir, 'legacy.db'));

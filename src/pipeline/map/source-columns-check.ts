@@ -37,7 +37,7 @@ const quoted = (column: string) => JSON.stringify(column);
 
 /**
  * The column of the source a person most likely meant: the same name but for case and surrounding spaces (a header
- * written `Id; Name; Email` names " Name"), else one within a typo's reach.
+ * written `Id; Name; Email` names " Name"), else one within a typo's reach, else one holding the name or held by it.
  */
 const likelyMeant = (column: string, columns: readonly string[]): string | undefined => {
   const plain = column.trim().toLowerCase();
@@ -50,7 +50,17 @@ const likelyMeant = (column: string, columns: readonly string[]): string | undef
   }
   // Two edits (a swapped pair of letters) past three letters; a quarter of the name for long ones.
   const reach = plain.length <= 3 ? 1 : Math.max(2, Math.floor(plain.length / 4));
-  return best !== undefined && best.distance <= reach ? best.name : undefined;
+  if (best !== undefined && best.distance <= reach) return best.name;
+  // Else a column that holds the name whole, or that the name holds ("dossier" for "dossier_id", "email" for
+  // "email_address"): the shortest such.
+  const holding = columns
+    .map((candidate) => ({ name: candidate, plain: candidate.trim().toLowerCase() }))
+    .filter(
+      ({ plain: other }) =>
+        Math.min(other.length, plain.length) >= 3 && (other.includes(plain) || plain.includes(other)),
+    )
+    .sort((a, b) => a.plain.length - b.plain.length);
+  return holding[0]?.name;
 };
 
 /** How many of the source's columns a message lists before it says how many more there are. */

@@ -3,6 +3,7 @@ import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { resolveFiles } from '../../connectors/files/resolve-files.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
 import type { RecordSource } from '../../core/record-source.js';
+import { missingColumnsError, type ColumnUse } from '../map/source-columns-check.js';
 import { dossierIdOf, fieldText } from './dossier-inputs.js';
 
 export interface RegistryDossier {
@@ -21,8 +22,22 @@ export const readRegistry = async (plan: Plan, baseDir: string): Promise<Registr
       ? [openSqlSource(spec, { baseDir, keyColumns: [registry.id] })]
       : (await resolveFiles(baseDir, spec.path)).map((file) => openFileSource(spec, file, baseDir));
   const dossiers = new Map<string, RegistryDossier>();
+  // A misspelt id column would read no dossier at all, and the run would go on without the registry's dossiers.
+  const uses: ColumnUse[] = [
+    { column: registry.id, by: 'the registry id' },
+    ...(registry.name === undefined ? [] : [{ column: registry.name, by: 'the registry name' }]),
+    ...registry.attributes.map((column) => ({ column, by: 'the registry attributes' })),
+  ];
   for (const source of sources) {
+    let checked = false;
     for await (const batch of source.read()) {
+      const columns = source.columns?.();
+      if (!checked && columns !== undefined) {
+        checked = true;
+        // One registry for the whole plan: a column it lacks is the plan's mistake (exit 2), whatever the source.
+        const missing = missingColumnsError('registry', source.name, uses, columns, {});
+        if (missing !== undefined) throw missing;
+      }
       for (const record of batch) {
         const id = dossierIdOf(record.fields[registry.id]);
         if (id === undefined) continue;
