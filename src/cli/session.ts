@@ -15,6 +15,7 @@ export interface Session {
 /**
  * Opens what a command needs from a plan, and always closes it. `readsState`: the command only reads (or amends)
  * what earlier commands stored, so a state store that does not exist is refused rather than created empty.
+ * `amendsState`: it writes there too (a review decision, an undone merge, a chosen golden value, a replay).
  */
 export const withSession = async <T>(
   options: {
@@ -22,6 +23,7 @@ export const withSession = async <T>(
     state?: string | undefined;
     target: boolean;
     readsState?: boolean;
+    amendsState?: boolean;
     /** The command only reads the target (reconcile, evidence): a SQLite target that does not exist is refused. */
     readsTarget?: boolean;
     /** The command loads (run, replay): it holds the state store's run lock throughout. */
@@ -39,8 +41,10 @@ export const withSession = async <T>(
   );
   let target: TargetStore | undefined;
   try {
-    // A command that may create the store takes it for its plan (a reader leaves a store it opens as it was).
-    if (options.readsState !== true)
+    // A command that writes takes the store for its plan, as the one that created it did, so that a store that holds
+    // no plan (its first command stopped between creating it and recording its plan) is not written by one plan and
+    // then taken by another; a reader leaves a store it opens as it was.
+    if (options.readsState !== true || options.amendsState === true)
       await state.servePlan(loaded.hash, loaded.plan.name, loaded.text, planFrom);
     const opened = async () => {
       target = options.target

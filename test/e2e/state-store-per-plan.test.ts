@@ -125,4 +125,43 @@ describe('a state store serves one plan', () => {
     expect(mixed.code, describeResult(mixed)).toBe(2);
     expect(mixed.stderr).toBe(refusal(own, 'plan-a', 'plan-b'));
   });
+
+  it('records the plan of a command that writes into a store holding none, so that another plan cannot take it then', async () => {
+    // A store created but holding no plan: its first command stopped between creating it and recording its plan.
+    const bare = path.join(dir, 'bare-state.db');
+    const store = await StateStore.open(bare);
+    try {
+      await store.replaceReviewPairs('crm', 'contact', [
+        {
+          dossierId: 'crm',
+          entity: 'contact',
+          leftKey: 'B1',
+          rightKey: 'B2',
+          fields: [['last_name', 'Kim', 'Kim']],
+          probability: 0.6,
+          explanation: null,
+          reason: 'grey zone',
+        },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const [pair] = querySqlite<{ pair_id: string }>(bare, 'SELECT pair_id FROM review_pair');
+    const decided = await cli([
+      'review',
+      'decide',
+      pair!.pair_id,
+      'same',
+      '--plan',
+      plan('b.yaml'),
+      '--state',
+      bare,
+    ]);
+    expect(decided.code, describeResult(decided)).toBe(0);
+    expect(querySqlite(bare, 'SELECT name FROM plan_version')).toEqual([{ name: 'plan-b' }]);
+    // Before, plan-a could then take the store, plan-b's decision in it.
+    const other = await cli(['ledger', '--plan', plan('a.yaml'), '--state', bare]);
+    expect(other.code, describeResult(other)).toBe(2);
+    expect(other.stderr).toBe(refusal(bare, 'plan-a', 'plan-b'));
+  });
 });

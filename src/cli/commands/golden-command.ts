@@ -66,7 +66,7 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
   const choosing = options.record !== undefined || options.field !== undefined;
 
   return withSession(
-    { plan: options.plan, state: options.state, target: false, readsState: true },
+    { plan: options.plan, state: options.state, target: false, readsState: true, amendsState: choosing },
     async (session) => {
       const all = clustersOf(
         await session.state.merges({

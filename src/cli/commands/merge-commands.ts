@@ -79,7 +79,7 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
 export const dedupeUndoCommand = async (options: DedupeUndoOptions): Promise<number> => {
   const output = createOutput(options);
   const undone = await withSession(
-    { plan: options.plan, state: options.state, target: false, readsState: true },
+    { plan: options.plan, state: options.state, target: false, readsState: true, amendsState: true },
     (session) =>
       undoMerge(session.state, {
         entity: entityOf(options.entity),
@@ -169,7 +169,7 @@ export const reviewDecideCommand = async (
     throw new CutoverError(ErrorCode.USAGE, `decision must be same or different, not ${decision}`);
   }
   const found = await withSession(
-    { plan: options.plan, state: options.state, target: false, readsState: true },
+    { plan: options.plan, state: options.state, target: false, readsState: true, amendsState: true },
     (session) => session.state.decideReviewPair(pairId, decision),
   );
   if (!found) throw new CutoverError(ErrorCode.USAGE, `no review pair ${pairId}: see \`cutover review\``);

@@ -19,7 +19,14 @@ export interface ReplayCommandOptions {
 export const replayCommand = async (options: ReplayCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const result = await withSession(
-    { plan: options.plan, state: options.state, target: true, readsState: true, exclusive: true },
+    {
+      plan: options.plan,
+      state: options.state,
+      target: true,
+      readsState: true,
+      amendsState: true,
+      exclusive: true,
+    },
     async (session) => {
       const before = await session.state.ledgerCounts();
       // A fix may be in a parent's data (the missing company added to companies.csv): parents of every unit with
