@@ -115,8 +115,8 @@ describe('FEC entry lines keyed within their entry', () => {
   }, 120_000);
 
   it('number the lines a resumed run replays as an uninterrupted run does, after a SIGKILL inside the lines', async () => {
-    const killed = await books(100);
-    const clean = await books(100);
+    const killed = await books(25);
+    const clean = await books(25);
     const child = startCli(['run', '--plan', path.join(killed, 'cutover.yaml'), '--json']);
     const done = finished(child);
     let exited = false;
