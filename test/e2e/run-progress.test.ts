@@ -32,5 +32,13 @@ describe('run progress', () => {
     expect(last.records).toBe(summary.records.read);
     const perDossier = events.filter((event) => event.entity === undefined).map((event) => event.records);
     expect(perDossier).toEqual([...perDossier].sort((a, b) => a - b));
+    // An ETA from the bytes read, before the first dossier is done (the share of dossiers done gives none then),
+    // and none left at the end.
+    const early = events.filter((event) => event.dossiersDone === 0 && event.entity !== undefined);
+    expect(early.length).toBeGreaterThan(0);
+    expect(
+      early.every((event) => event.etaMs !== undefined && Number.isFinite(event.etaMs) && event.etaMs >= 0),
+    ).toBe(true);
+    expect(last.etaMs).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import type {
 } from '../../core/plan/plan-schema.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { concatenatedSource } from '../../connectors/files/concatenated-source.js';
 import { resolveFiles, type ResolvedFile } from '../../connectors/files/resolve-files.js';
@@ -54,9 +55,24 @@ export interface EntityInputs {
   /** Dossiers that have input for this entity (for `field` rules: undefined, known only by reading). */
   readonly dossiers: readonly string[] | undefined;
   readonly open: (dossier: string) => RecordSource[];
+  /** The size of the files a dossier's read takes, for the run's ETA; undefined for a database source. */
+  readonly bytes: (dossier: string) => number | undefined;
   /** Whether records must be filtered by the dossier field while reading. */
   readonly filterField: string | undefined;
 }
+
+/** The files' sizes added up; a file that cannot be looked at counts nothing (its read will say why). */
+const sizeOf = (files: readonly ResolvedFile[]): number => {
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      bytes += statSync(file.path).size;
+    } catch {
+      // Missing or unreadable: the read reports it.
+    }
+  }
+  return bytes;
+};
 
 const keyColumnsOf = (plan: EntityPlan) => (Array.isArray(plan.key) ? plan.key : [plan.key]);
 
@@ -78,7 +94,13 @@ export const entityInputs = async (
         ...(filterField === undefined ? {} : { filter: { column: filterField, value: dossier } }),
       }),
     ];
-    return { entity, dossiers: 'value' in rule ? [rule.value] : undefined, open, filterField: undefined };
+    return {
+      entity,
+      dossiers: 'value' in rule ? [rule.value] : undefined,
+      open,
+      bytes: () => undefined,
+      filterField: undefined,
+    };
   }
   const fileSpec: FileSourceSpec = source;
   const files = await resolveFiles(baseDir, fileSpec.path);
@@ -105,6 +127,7 @@ export const entityInputs = async (
       entity,
       dossiers: [...byDossier.keys()],
       open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
+      bytes: (dossier) => sizeOf(byDossier.get(dossier) ?? []),
       filterField: undefined,
     };
   }
@@ -112,6 +135,8 @@ export const entityInputs = async (
     entity,
     dossiers: 'value' in rule ? [rule.value] : undefined,
     open: (dossier) => ('value' in rule && rule.value !== dossier ? [] : openFiles(files)),
+    // A file shared by dossiers (grouped by a column) is read whole for each.
+    bytes: (dossier) => ('value' in rule && rule.value !== dossier ? 0 : sizeOf(files)),
     filterField,
   };
 };

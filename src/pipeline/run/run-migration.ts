@@ -12,6 +12,7 @@ import { loadEntity, type DryRunKeys } from './load-entity.js';
 import { planDossierIds } from './plan-dossiers.js';
 import { readRegistry } from './read-registry.js';
 import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
+import { createRunEta } from './run-eta.js';
 import { isUnreadableFile } from './unreadable-file.js';
 
 export interface RunProgress {
@@ -21,7 +22,10 @@ export interface RunProgress {
   readonly records: number;
   readonly elapsedMs: number;
   readonly recordsPerSecond: number;
-  /** Estimated time left, from the share of dossiers done; undefined until one is done. */
+  /**
+   * Estimated time left, from the bytes of the files read so far (see RunEta), or, when a source is a database, from
+   * the share of dossiers done; undefined until there is something to go by.
+   */
   readonly etaMs: number | undefined;
   readonly dossier: string | undefined;
   readonly entity: EntityName | undefined;
@@ -141,6 +145,26 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   );
   const references = new Map(order.map((entity) => [entity, mappedReferences(plan, entity)]));
 
+  // The bytes each unit reads, for an ETA from the first seconds (see RunEta); none when a source is a database.
+  const unitBytes = new Map<string, number>();
+  let plannedByDossier: Map<string, number> | undefined = new Map();
+  for (const dossier of selected) {
+    let dossierBytes = 0;
+    for (const entity of order) {
+      if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
+      const bytes = inputs.get(entity)!.bytes(dossier.id);
+      if (bytes === undefined) {
+        plannedByDossier = undefined;
+        break;
+      }
+      unitBytes.set(`${dossier.id}/${entity}`, bytes);
+      dossierBytes += bytes;
+    }
+    if (plannedByDossier === undefined) break;
+    plannedByDossier.set(dossier.id, dossierBytes);
+  }
+  const eta = createRunEta(plannedByDossier);
+
   let records = 0;
   let dossiersDone = 0;
   let lastProgress = 0;
@@ -156,7 +180,9 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       records,
       elapsedMs,
       recordsPerSecond: elapsedMs > 0 ? (records * 1000) / elapsedMs : 0,
-      etaMs: dossiersDone === 0 ? undefined : (elapsedMs * (selected.length - dossiersDone)) / dossiersDone,
+      etaMs:
+        eta.etaMs(elapsedMs) ??
+        (dossiersDone === 0 ? undefined : (elapsedMs * (selected.length - dossiersDone)) / dossiersDone),
       dossier,
       entity,
     });
@@ -181,6 +207,8 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
         const entityPlan = plan.entities[entity]!;
         const entityInput = inputs.get(entity)!;
+        const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
+        eta.startUnit(unitBytes.get(`${dossier.id}/${entity}`) ?? 0, sources);
         const result = await loadEntity({
           runId: run.id,
           dossier: dossier.id,
@@ -189,7 +217,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           map: mappings.get(entity)!,
           references: references.get(entity)!,
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
-          sources: reads.share(entityPlan.source, entityInput.open(dossier.id)),
+          sources,
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
@@ -201,6 +229,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
             progress(dossier.id, entity);
           },
         });
+        eta.endUnit();
         entities[entity] = result.counts;
         entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
         removedStaleRows += result.removed;
@@ -239,6 +268,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       unreadable.push({ id: dossier.id, entity: current, message: error.message });
     } finally {
       reads.clear();
+      eta.endDossier(dossier.id);
     }
     dossiersDone++;
     perDossier.push({ id: dossier.id, status, entities });
