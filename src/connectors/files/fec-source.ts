@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { fecSourceSchema } from '../../core/plan/plan-schema.js';
-import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { SourceRecord } from '../../core/source-record.js';
@@ -10,6 +10,7 @@ import { resolveFecHeader } from '../../domains/accounting/fec/fec-header.js';
 import { NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
 import { createFecLineEnricher, FEC_DERIVED_FIELDS } from './fec-line-enricher.js';
 import { fecNumbering } from './fec-numbering.js';
+import { fileError } from './file-error.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
@@ -67,6 +68,20 @@ const mappingOf = (spec: FecSourceSpec, baseDir: string): Promise<AccountMapping
   return mapping;
 };
 
+/**
+ * The file's numbering, read through the validator, which names files by their absolute path: a file it cannot
+ * read is named as the plan names it, like every other read of the file.
+ */
+const numberingOf = async (context: FileReadContext): Promise<NumberingMode> => {
+  try {
+    return await fecNumbering(context.path);
+  } catch (error) {
+    throw isCutoverError(error) && error.context.file === context.path && error.cause !== undefined
+      ? fileError(error.cause, context.source)
+      : error;
+  }
+};
+
 async function* readFec(
   spec: FecSourceSpec,
   context: FileReadContext,
@@ -75,7 +90,7 @@ async function* readFec(
   const { source } = context;
   const enricher = createFecLineEnricher({
     source,
-    restartingNumbering: (await fecNumbering(context.path)) === NumberingMode.RESTARTING,
+    restartingNumbering: (await numberingOf(context)) === NumberingMode.RESTARTING,
     accountLength: spec.accounts?.length,
     mapping: await mappingOf(spec, baseDir),
     notice: context.notice,

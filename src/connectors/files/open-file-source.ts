@@ -16,7 +16,7 @@ export const openFileSource = (
   baseDir: string,
 ): RecordSource => {
   if (file.unreadable !== undefined) {
-    const error = fileError(file.unreadable, file.relative) as Error;
+    const error = fileError(file.unreadable, file.relative, 'folder') as Error;
     return {
       name: file.relative,
       // A source that fails when read, as its folder did when listed.
