@@ -17,9 +17,11 @@ import { loadCsv, runDedupe, type DedupeResult } from '../src/matching/dedupe-en
 import { dedupePresets, type DedupePresetName } from '../src/matching/dedupe-presets.js';
 import { writeSyntheticContacts } from '../src/matching/synthetic-contacts.js';
 import { Workbench } from '../src/matching/workbench.js';
+import { sharedData } from '../test/support/shared-data.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const dataFolder = path.resolve(here, '../../shared/data/dedupe');
+// Found as the tests find it: beside this clone, beside the repository it was cloned from, or CUTOVER_SHARED_DATA.
+const dataFolder = sharedData('dedupe');
 const argument = (name: string) => {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
