@@ -488,6 +488,47 @@ entities:
     ]);
   });
 
+  it('checks the columns of an entity that replays a file another entity read, as of one that reads it', async () => {
+    // Both entities read people.csv: the second replays the first one's read, whose columns it is checked against.
+    const plan = `version: 1
+name: bad-input
+target: { type: sqlite, url: target.db }
+entities:
+  company:
+    source: { type: csv, path: people.csv }
+    dossier: { value: crm }
+    key: company_id
+    distinct: true
+    fields:
+      name: company_name
+  contact:
+    source: { type: csv, path: people.csv }
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      last_name: lastnme
+      company_id: company_id
+`;
+    const run = await runCase({
+      'cutover.yaml': plan,
+      'people.csv': 'contact_id,last_name,company_id,company_name\nK1,Lee,C1,Acme\n',
+    });
+    expect(run.result.code, describeResult(run.result)).toBe(4);
+    const json = parseJsonStdout<{
+      dossiers: { unreadable: { id: string; entity: string; message: string }[] };
+    }>(run.result);
+    expect(json.dossiers.unreadable).toEqual([
+      {
+        id: 'crm',
+        entity: 'contact',
+        message:
+          'contact: people.csv has no column "lastnme" (read by field last_name; did you mean "last_name"?); its ' +
+          'columns are "contact_id", "last_name", "company_id", "company_name". Name the column as the source ' +
+          'writes it in the plan',
+      },
+    ]);
+  });
+
   it('refuses a dossier registry whose id column its file does not have (exit 2), rather than read no dossier from it', async () => {
     const plan = `version: 1
 name: bad-input

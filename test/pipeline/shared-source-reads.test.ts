@@ -57,6 +57,9 @@ describe('sharedSourceReads: a file read by several entities of a dossier is rea
     const [second] = reads.share(fecSpec, [open()]);
     const secondRecords = (await readAll(second!, { batchSize: 500 })).records;
     expect(secondRecords).toEqual(firstRecords);
+    // A replay's own source was never read: its columns, for the plan's column check, are the first read's.
+    expect(second!.columns?.()).toEqual(first!.columns?.());
+    expect(second!.columns?.()).toContain('EcritureNum');
     // The next dossier starts clean: it reads the file as it is now.
     reads.clear();
     const [afterClear] = reads.share(fecSpec, [open()]);

@@ -27,6 +27,8 @@ type Kept =
       readonly batches: readonly SourceRecord[][];
       readonly notices: readonly SourceNotice[];
       readonly progress: ReadProgress | undefined;
+      /** The columns the read found, for the column check of the entities that replay it. */
+      readonly columns: readonly string[] | undefined;
       readonly weight: number;
       /** Reads so far, the first included: at the last reader the records are released. */
       reads: number;
@@ -114,6 +116,7 @@ export const sharedSourceReads = (
                 batches,
                 notices: [...(source.notices?.() ?? [])],
                 progress: source.progress?.(),
+                columns: source.columns?.(),
                 weight,
                 reads: 1,
               });
@@ -128,8 +131,8 @@ export const sharedSourceReads = (
         ? {}
         : { progress: () => complete()?.progress ?? source.progress!() }),
       notices: () => complete()?.notices ?? source.notices?.() ?? [],
-      // A replay yields the records of the read that kept them, which left its header's columns on the source.
-      columns: () => source.columns?.(),
+      // A replay's source was never read itself: the columns are those of the read that kept the records.
+      columns: () => complete()?.columns ?? source.columns?.(),
     };
   };
 
