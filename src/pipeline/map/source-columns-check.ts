@@ -141,7 +141,9 @@ export const sourceColumnsCheck = (
             tally.sampled++;
             for (const name of Object.keys(record.fields)) tally.seen.add(name);
           }
-          tally.unseen = tally.unseen.filter((use) => !Object.hasOwn(record.fields, use.column));
+          const has = (use: ColumnUse) => Object.hasOwn(record.fields, use.column);
+          // A new array only when a column turns up: a misspelt one is looked for on every record.
+          if (tally.unseen.some(has)) tally.unseen = tally.unseen.filter((use) => !has(use));
         }
         return;
       }
