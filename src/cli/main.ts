@@ -222,6 +222,21 @@ program
   );
 
 // FEC (French legal accounting export) tools, one subcommand each.
+const stateCommands = program.command('state').description('the state store: runs, ledger, decisions');
+
+stateCommands
+  .command('rename')
+  .description('after renaming the plan (its name:), go on with the state store of its old name')
+  .requiredOption('--from <name>', 'the name the plan had')
+  .addOption(planOption())
+  .addOption(stateOption())
+  .addOption(jsonOption())
+  .action(
+    action(async (options: { from: string; plan: string; state?: string; json?: boolean }) =>
+      (await import('./commands/state-rename-command.js')).stateRenameCommand(options),
+    ),
+  );
+
 const fec = program.command('fec').description('FEC files: the French legal accounting export');
 
 fec

@@ -29,8 +29,8 @@ const planB = planA.replace('plan-a', 'plan-b').replaceAll('a/', 'b/');
 
 const refusal = (store: string, plan: string, holder: string) =>
   `cutover: the state store ${store} belongs to the plan "${holder}", not to "${plan}": one state store serves one ` +
-  `plan, so give "${plan}" its own with --state LOCATION or \`state:\` in its plan (if you renamed the plan, put ` +
-  `\`name: ${holder}\` back to go on with this store)\n`;
+  `plan, so give "${plan}" its own with --state LOCATION or \`state:\` in its plan (if you renamed the plan, ` +
+  `\`cutover state rename --from ${holder}\` goes on with this store under the new name)\n`;
 
 interface ReconcileJson {
   ok: boolean;
@@ -106,7 +106,7 @@ describe('a state store serves one plan', () => {
     });
   });
 
-  it('tells a user who renamed the plan to put its name back, as exit 2 with --state too', async () => {
+  it('tells a user who renamed the plan how to go on with the store, as exit 2 with --state too', async () => {
     writeFiles(dir, { 'renamed.yaml': planA.replace('name: plan-a', 'name: crm-2025') });
     const result = await cli(['run', '--plan', plan('renamed.yaml'), '--state', state]);
     expect(result.code, describeResult(result)).toBe(2);
@@ -163,5 +163,32 @@ describe('a state store serves one plan', () => {
     const other = await cli(['ledger', '--plan', plan('a.yaml'), '--state', bare]);
     expect(other.code, describeResult(other)).toBe(2);
     expect(other.stderr).toBe(refusal(bare, 'plan-a', 'plan-b'));
+  });
+
+  it('goes on with the store under the new name once the user renames it (state rename), and only then', async () => {
+    const renamed = plan('renamed.yaml');
+    const wrong = await cli(['state', 'rename', '--from', 'plan-x', '--plan', renamed]);
+    expect(wrong.code, describeResult(wrong)).toBe(2);
+    expect(wrong.stderr).toBe(
+      `cutover: the state store ${state} serves "plan-a", not "plan-x": nothing renamed\n`,
+    );
+    const result = await cli(['state', 'rename', '--from', 'plan-a', '--plan', renamed, '--json']);
+    expect(result.code, describeResult(result)).toBe(0);
+    expect(parseJsonStdout(result)).toEqual({ from: 'plan-a', to: 'crm-2025', renamed: true });
+    expect(querySqlite(state, 'SELECT DISTINCT name FROM plan_version')).toEqual([{ name: 'crm-2025' }]);
+    // The renamed plan reads its ledger and proves its records; the old name is now the other plan.
+    const reconciled = await cli(['reconcile', '--plan', renamed, '--json']);
+    expect(reconciled.code, describeResult(reconciled)).toBe(0);
+    expect(parseJsonStdout<ReconcileJson>(reconciled).totals).toMatchObject({
+      source: 5,
+      loaded: 3,
+      rejected: 2,
+    });
+    const old = await cli(['ledger', '--plan', plan('a.yaml')]);
+    expect(old.code, describeResult(old)).toBe(2);
+    expect(old.stderr).toBe(refusal(state, 'plan-a', 'crm-2025'));
+    const again = await cli(['state', 'rename', '--from', 'plan-a', '--plan', renamed, '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(parseJsonStdout(again)).toEqual({ from: 'plan-a', to: 'crm-2025', renamed: false });
   });
 });

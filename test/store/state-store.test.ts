@@ -109,6 +109,29 @@ for (const dialect of dialects) {
       expect(await store.dossiersLoadedByPlan('none')).toEqual([]);
     });
 
+    it('renames the plan it serves, its versions and the entities its runs loaded going with the name', async () => {
+      await store.servePlan('h1', 'books', 'version: 1');
+      const run = await store.createRun('h1', 'run');
+      await store.saveStep(run.id, 'D1', 'entry', 'done', {
+        recordsRead: 1,
+        loaded: 1,
+        skipped: 0,
+        rejected: 0,
+        repeats: 0,
+      });
+      await expect(store.renamePlan('crm', 'books-2025')).rejects.toThrow(
+        /serves "books", not "crm": nothing renamed$/,
+      );
+      expect(await store.renamePlan('books', 'books-2025')).toBe('renamed');
+      expect(await store.planNames()).toEqual(['books-2025']);
+      expect(await store.dossiersLoadedByPlan('books-2025')).toEqual(['D1']);
+      expect(await store.renamePlan('books', 'books-2025')).toBe('unchanged');
+      await store.servePlan('h2', 'books-2025', 'version: 1 # renamed');
+      await expect(store.servePlan('h3', 'books', 'version: 1')).rejects.toMatchObject({
+        code: 'PLAN_INVALID',
+      });
+    });
+
     it('serves one plan: another plan is refused with nothing written, new versions of the same plan are served', async () => {
       await store.servePlan('h1', 'books', 'version: 1');
       await store.servePlan('h2', 'books', 'version: 1 # edited');
@@ -118,7 +141,7 @@ for (const dialect of dialects) {
       const refusal = StateStore.open(store.location, { ...where, plan: 'crm' });
       await expect(refusal).rejects.toMatchObject({ code: 'PLAN_INVALID' });
       await expect(refusal).rejects.toThrow(
-        /^the state store .* belongs to the plan "books", not to "crm": one state store serves one plan, so give "crm" its own with --state LOCATION or `state:` in its plan \(if you renamed the plan, put `name: books` back to go on with this store\)$/,
+        /^the state store .* belongs to the plan "books", not to "crm": one state store serves one plan, so give "crm" its own with --state LOCATION or `state:` in its plan \(if you renamed the plan, `cutover state rename --from books` goes on with this store under the new name\)$/,
       );
       await expect(store.servePlan('h3', 'crm', 'version: 1', 'option')).rejects.toMatchObject({
         code: 'USAGE',

@@ -287,7 +287,7 @@ export class StateStore {
       from === 'option' ? ErrorCode.USAGE : ErrorCode.PLAN_INVALID,
       names.length === 1
         ? `the state store ${store} belongs to the plan "${others[0]}", not to "${plan}": one state store serves ` +
-            `one plan, so ${own} (if you renamed the plan, put \`name: ${others[0]}\` back to go on with this store)`
+            `one plan, so ${own} (if you renamed the plan, \`cutover state rename --from ${others[0]}\` goes on with this store under the new name)`
         : // Written by several plans before each store served one: their ledgers are mixed, no plan can trust it.
           `the state store ${store} holds the runs of several plans (${names.map((name) => `"${name}"`).join(', ')}), ` +
             `whose ledgers are mixed: one state store serves one plan, so ${own}`,
@@ -312,6 +312,33 @@ export class StateStore {
         .values({ hash, name: plan, text, created_at: now() })
         .onConflict((conflict) => conflict.column('hash').doNothing())
         .execute();
+    });
+  }
+
+  /**
+   * After a plan was renamed: the store of the plan `from` serves it under its new name `to`, its runs, ledger and
+   * decisions kept (they are keyed by dossier and entity, not by plan name). Refused (exit 2, nothing changed) when
+   * the store serves another plan, or several; 'unchanged' when it already serves `to`.
+   */
+  async renamePlan(from: string, to: string): Promise<'renamed' | 'unchanged'> {
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres')
+        await sql`SELECT pg_advisory_xact_lock(hashtext(${`cutover-plan:${this.schema ?? ''}`}))`.execute(
+          trx,
+        );
+      const names = await this.planNames(trx);
+      if (names.length === 1 && names[0] === to) return 'unchanged';
+      if (names.length !== 1 || names[0] !== from) {
+        const holds =
+          names.length === 0 ? 'holds no plan' : `serves ${names.map((name) => `"${name}"`).join(' and ')}`;
+        throw new CutoverError(
+          ErrorCode.USAGE,
+          `the state store ${this.shown} ${holds}, not "${from}": nothing renamed`,
+          { context: { state: this.shown, from, to } },
+        );
+      }
+      await trx.updateTable('plan_version').set({ name: to }).where('name', '=', from).execute();
+      return 'renamed';
     });
   }
 
