@@ -12,6 +12,7 @@ import { EXTRA_FIELD, headerNames } from './delimited-record.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createBatcher } from './record-batcher.js';
 import { cellText } from './xlsx-cell-text.js';
+import { packSharedStrings } from './xlsx-packed-strings.js';
 
 export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
 
@@ -61,6 +62,8 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // Millions of distinct texts (a large export's names and e-mails) as JavaScript strings took the process past 1 GiB.
+  packSharedStrings(workbook);
   const state = workbook as unknown as WorkbookReaderState;
   const batcher = createBatcher(context.batchSize);
   const blanks = createBlankLineTally();
