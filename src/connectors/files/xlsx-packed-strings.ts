@@ -1,11 +1,3 @@
-/** Node's own Buffer methods behind `write` and `toString` for UTF-8, without their argument checks (hot here). */
-declare module 'node:buffer' {
-  interface Buffer {
-    utf8Write(text: string, offset: number): number;
-    utf8Slice(start: number, end: number): string;
-  }
-}
-
 /** Bytes per block of packed text: a block is allocated whole, and a longer string gets a block of its own. */
 const BLOCK_BYTES = 4 * 2 ** 20;
 
@@ -36,7 +28,7 @@ export class PackedStrings {
         this.used = 0;
       }
       const target = this.blocks.length - 1;
-      const bytes = this.blocks[target]!.utf8Write(value, this.used);
+      const bytes = this.blocks[target]!.write(value, this.used, 'utf8');
       this.block[index] = target;
       this.offset[index] = this.used;
       this.size[index] = bytes;
@@ -52,7 +44,7 @@ export class PackedStrings {
     if (!(index >= 0 && index < this.length)) return undefined;
     if (this.rich.size > 0 && this.rich.has(index)) return this.rich.get(index);
     const start = this.offset[index]!;
-    return this.blocks[this.block[index]!]!.utf8Slice(start, start + this.size[index]!);
+    return this.blocks[this.block[index]!]!.toString('utf8', start, start + this.size[index]!);
   }
 
   private grow(count: number): void {
