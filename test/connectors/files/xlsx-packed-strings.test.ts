@@ -31,7 +31,9 @@ describe('PackedStrings', () => {
     packSharedStrings(reader);
     expect(reader.sharedStrings).toBe(undefined);
     reader.sharedStrings = [];
-    const table = reader.sharedStrings as unknown as string[];
+    // Read back through a function: what the reader sees, not the array the assignment narrowed the type to.
+    const tableOf = (holder: { sharedStrings?: unknown }) => holder.sharedStrings as string[];
+    const table = tableOf(reader);
     table.push('alpha');
     table.push('béta');
     expect([table[0], table[1], table[2], table.length]).toEqual(['alpha', 'béta', undefined, 2]);
