@@ -6,11 +6,11 @@
  *
  * Run: `npx tsx bench/xlsx-load.ts [--rows N]` (default 1,000,000). Writes bench/results/xlsx-load.json.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
+import { timedCutover } from './timed-cutover.js';
 
 const root = resolve(import.meta.dirname, '..');
 const at = process.argv.indexOf('--rows');
@@ -58,44 +58,14 @@ entities:
       city: city
 `;
 
-/** `cutover run` under /usr/bin/time, for the peak RSS of the whole process tree's largest process. */
-const run = (): Promise<{ seconds: number; loaded: number; peakRssMb: number }> =>
-  new Promise((done, fail) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(
-      '/usr/bin/time',
-      [
-        '-v',
-        process.execPath,
-        join(root, 'bin', 'cutover.js'),
-        'run',
-        '--plan',
-        join(folder, 'cutover.yaml'),
-        '--json',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      if (code !== 0 || rss === null)
-        return fail(new Error(`cutover run exited with ${code}: ${stderr.slice(-2000)}`));
-      const summary = JSON.parse(stdout) as { records: { loaded: number } };
-      done({ seconds, loaded: summary.records.loaded, peakRssMb: Math.round(Number(rss[1]) / 1024) });
-    });
-  });
-
 if (!existsSync(workbookFile)) await writeWorkbook();
 writeFileSync(join(folder, 'cutover.yaml'), plan);
 rmSync(join(folder, 'target.db'), { force: true });
 rmSync(join(folder, '.cutover'), { recursive: true, force: true });
 log('cutover run: workbook -> SQLite ...');
-const measured = await run();
+const step = await timedCutover(['run', '--plan', join(folder, 'cutover.yaml'), '--json']);
+if (step.code !== 0) throw new Error(`cutover run exited with ${step.code}`);
+const measured = { ...step, loaded: (step.json as { records: { loaded: number } }).records.loaded };
 const result = {
   date: new Date().toISOString(),
   cpus: cpus().length,
