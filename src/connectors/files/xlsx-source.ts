@@ -77,7 +77,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
       seenSheets.push(name);
       // The first sheet is the first tab (workbook order), which need not be the first part of the zip.
       const wanted = spec.sheet ?? state.model?.sheets?.[0]?.name ?? name;
-      if (name !== wanted) {
+      if (name !== wanted || sheetName !== undefined) {
         // Read through, not passed over: exceljs may have parked this sheet in a temporary file, whose read stream
         // it deletes the file under as soon as the next sheet is asked for. A stream not yet opened then fails
         // with ENOENT where nobody listens, and takes the process down (seen under load in the test suite).
@@ -146,7 +146,10 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
         }
         yield* batcher.take();
       }
-      break;
+      // Not `break`: exceljs removes a sheet it parked in a temporary file (one that comes before the shared strings in
+      // the zip, as Excel writes them) only when asked for what follows it; stopped here, the file stayed until the
+      // process ended, one per workbook read, so a run over many dossiers' workbooks filled the temporary folder.
+      // The sheets after this one are read through, as those before it were.
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'AbortError') throw error;

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +220,22 @@ describe('xlsxSource', () => {
       process.off('uncaughtException', listener);
     }
     expect(uncaught).toEqual([]);
+  });
+
+  it('leaves no parked sheet behind once a workbook is read, whichever sheet it reads', async () => {
+    // exceljs parks the sheets of this workbook (they come before its shared strings) in temporary files named
+    // tmp-<pid>-…, and removes one only when asked for what follows it: reading the first sheet and stopping there
+    // left both files until the process ended, one pair per workbook of a run over many dossiers.
+    const parked = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`));
+    const before = new Set(parked());
+    for (const sheet of [undefined, 'Autre feuille']) {
+      expect((await readAll(xlsxSource(spec(sheet), workbookFile))).records.length).toBeGreaterThan(0);
+    }
+    // Removed asynchronously by exceljs's temporary-file library: given a moment.
+    const deadline = Date.now() + 2000;
+    while (parked().some((name) => !before.has(name)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(parked().filter((name) => !before.has(name))).toEqual([]);
   });
 
   it('throws SOURCE_FAILED for a file that is not a workbook, and FILE_NOT_FOUND for a missing one', async () => {
