@@ -1,10 +1,9 @@
 import type { LoadedPlan } from '../pipeline/plan/load-plan-file.js';
 import { loadPlanFile } from '../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../pipeline/run/open-target.js';
-import { isPostgresUrl, resolveConnection } from '../core/connection-url.js';
 import { StateStore } from '../store/state/state-store.js';
 import type { TargetStore } from '../store/target/target-store.js';
-import { checkedStateLocation } from './state-location.js';
+import { checkedStateLocation, stateConnection } from './state-location.js';
 
 export interface Session {
   readonly loaded: LoadedPlan;
@@ -35,10 +34,7 @@ export const withSession = async <T>(
   const location = checkedStateLocation(loaded, options.state, { mustExist: options.readsState === true });
   // A state store serves one plan: one that holds another plan is refused before anything is read or written.
   const planFrom = options.state === undefined ? 'plan' : 'option';
-  const state = await StateStore.open(
-    isPostgresUrl(location) ? resolveConnection(location, process.env) : location,
-    { plan: loaded.plan.name, planFrom },
-  );
+  const state = await StateStore.open(stateConnection(location), { plan: loaded.plan.name, planFrom });
   let target: TargetStore | undefined;
   try {
     // A command that writes takes the store for its plan, as the one that created it did, so that a store that holds

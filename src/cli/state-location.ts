@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import { isPostgresUrl, redactUrl } from '../core/connection-url.js';
+import {
+  isPostgresUrl,
+  redactUrl,
+  resolveConnection,
+  type ResolvedConnection,
+} from '../core/connection-url.js';
 import { CutoverError, ErrorCode } from '../core/errors.js';
 import type { LoadedPlan } from '../pipeline/plan/load-plan-file.js';
 import { stateLocation } from '../pipeline/plan/load-plan-file.js';
@@ -43,3 +48,10 @@ export const checkedStateLocation = (
   }
   return location;
 };
+
+/**
+ * What StateStore.open takes for a location: a PostgreSQL URL resolved (its `${VAR}` replaced, messages showing it
+ * as written), a SQLite path as it is.
+ */
+export const stateConnection = (location: string): string | ResolvedConnection =>
+  isPostgresUrl(location) ? resolveConnection(location, process.env) : location;

@@ -1,9 +1,8 @@
-import { isPostgresUrl, resolveConnection } from '../../core/connection-url.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { StateStore } from '../../store/state/state-store.js';
 import { createOutput } from '../output.js';
-import { checkedStateLocation } from '../state-location.js';
+import { checkedStateLocation, stateConnection } from '../state-location.js';
 
 export interface StateRenameOptions {
   plan: string;
@@ -22,9 +21,7 @@ export const stateRenameCommand = async (options: StateRenameOptions): Promise<n
   const to = loaded.plan.name;
   const location = checkedStateLocation(loaded, options.state, { mustExist: true });
   // Opened without a plan: the store belongs to the old name, which opening it for the new one would refuse.
-  const state = await StateStore.open(
-    isPostgresUrl(location) ? resolveConnection(location, process.env) : location,
-  );
+  const state = await StateStore.open(stateConnection(location));
   try {
     const outcome = await state.renamePlan(options.from, to);
     output.info(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { entityDedupeSchema } from './dedupe-plan-schema.js';
 import { linkPlanSchema } from './link-plan-schema.js';
 import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
+import { fieldColumnsOf, keyColumnsOf } from './plan-columns.js';
 import { OCCURRENCE } from './pseudo-columns.js';
 
 /**
@@ -175,16 +176,13 @@ export const targetSchema = z.strictObject({
 });
 export type TargetSpec = z.infer<typeof targetSchema>;
 
-const listOf = (columns: string | readonly string[] | undefined): readonly string[] =>
-  columns === undefined ? [] : typeof columns === 'string' ? [columns] : columns;
-
 /**
  * `$occurrence` numbers records by the rest of their key: it ends a key of other columns, and a field may map it
  * only then (elsewhere it would have nothing to number by).
  */
 const occurrenceIssues = (entity: EntityPlan): { path: (string | number)[]; message: string }[] => {
   const issues: { path: (string | number)[]; message: string }[] = [];
-  const key = listOf(entity.key);
+  const key = keyColumnsOf(entity);
   const numbered = key.length > 1 && key.at(-1) === OCCURRENCE;
   key.forEach((column, index) => {
     if (column === OCCURRENCE && !(numbered && index === key.length - 1))
@@ -194,10 +192,9 @@ const occurrenceIssues = (entity: EntityPlan): { path: (string | number)[]; mess
       });
   });
   for (const [field, mapping] of Object.entries(entity.fields)) {
-    const shorthand = typeof mapping === 'string';
-    if (!numbered && (shorthand ? [mapping] : listOf(mapping.from)).includes(OCCURRENCE))
+    if (!numbered && fieldColumnsOf(mapping).includes(OCCURRENCE))
       issues.push({
-        path: shorthand ? ['fields', field] : ['fields', field, 'from'],
+        path: typeof mapping === 'string' ? ['fields', field] : ['fields', field, 'from'],
         message: `${OCCURRENCE} is the number the key gives a record: map it when the key ends with ${OCCURRENCE}`,
       });
   }

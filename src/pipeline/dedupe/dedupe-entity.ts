@@ -94,7 +94,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     .filter((id) => id !== NO_DOSSIER && (options.dossiers === undefined || options.dossiers.includes(id)))
     .sort();
   const map = compileEntityMapping(entity, entityPlan);
-  const checkColumns = sourceColumnsCheck(entity, entityPlan);
+  const checkColumns = sourceColumnsCheck(entity, entityPlan, { notices: false });
   const columns = targetColumns(entity);
   // The golden record covers the columns the plan maps; the others are empty on every member anyway.
   const mapped = columns.flatMap((column, index) =>

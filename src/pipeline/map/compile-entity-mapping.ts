@@ -4,6 +4,7 @@ import { RejectReason } from '../../core/reject-reasons.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { propertyReader } from '../../core/fixed-shape.js';
+import { fieldColumnsOf, keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { OCCURRENCE } from '../../core/plan/pseudo-columns.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import {
@@ -262,8 +263,7 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
 };
 
 /** Whether the entity's key ends in `$occurrence`: every record of a dossier must then be mapped, in order. */
-export const numbersOccurrences = (plan: EntityPlan): boolean =>
-  (Array.isArray(plan.key) ? plan.key : [plan.key]).at(-1) === OCCURRENCE;
+export const numbersOccurrences = (plan: EntityPlan): boolean => keyColumnsOf(plan).at(-1) === OCCURRENCE;
 
 /**
  * Compiles an entity's plan into one function per record. The plan is interpreted once, so the per-record work
@@ -273,11 +273,11 @@ export const compileEntityMapping = (
   entity: EntityName,
   plan: EntityPlan,
 ): ((record: SourceRecord, context: MappingContext) => MappingOutcome) => {
-  const keyColumns = Array.isArray(plan.key) ? plan.key : [plan.key];
+  const keyColumns = keyColumnsOf(plan);
   // `$occurrence` ends the key (the plan's schema says so): the rest of the key is read, then numbered.
   const numbered = numbersOccurrences(plan);
   const fieldsMapOccurrence = Object.values(plan.fields).some((mapping) =>
-    typeof mapping === 'string' ? mapping === OCCURRENCE : [mapping.from ?? []].flat().includes(OCCURRENCE),
+    fieldColumnsOf(mapping).includes(OCCURRENCE),
   );
   const readBaseKey = columnsGetter(numbered ? keyColumns.slice(0, -1) : keyColumns, KEY_SEPARATOR);
   const readKey = !numbered

@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
+import { fieldColumnsOf, keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import type { RecordSource, SourceNotice } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
@@ -12,11 +13,8 @@ export interface ColumnUse {
   readonly by: string;
 }
 
-/** Source columns of `from:` (one or several), pseudo-columns (`$record`, `$file`...) left out. */
-const named = (from: string | readonly string[] | undefined): string[] =>
-  (from === undefined ? [] : typeof from === 'string' ? [from] : [...from]).filter(
-    (column) => !isPseudoColumn(column),
-  );
+/** Source columns among a plan's, pseudo-columns (`$record`, `$file`...) left out. */
+const named = (columns: readonly string[]): string[] => columns.filter((column) => !isPseudoColumn(column));
 
 /** Every source column an entity's plan reads, in plan order, each once. */
 export const columnsReadBy = (entity: EntityPlan): ColumnUse[] => {
@@ -24,10 +22,10 @@ export const columnsReadBy = (entity: EntityPlan): ColumnUse[] => {
   const add = (columns: readonly string[], by: string) => {
     for (const column of columns) if (!uses.some((use) => use.column === column)) uses.push({ column, by });
   };
-  add(named(entity.key), 'the key');
+  add(named(keyColumnsOf(entity)), 'the key');
   for (const [field, mapping] of Object.entries(entity.fields))
-    add(named(typeof mapping === 'string' ? mapping : mapping.from), `field ${field}`);
-  for (const rule of entity.skip) add(named(rule.when.field), `skip rule ${rule.rule}`);
+    add(named(fieldColumnsOf(mapping)), `field ${field}`);
+  for (const rule of entity.skip) add(named([rule.when.field]), `skip rule ${rule.rule}`);
   if (entity.dossier !== undefined && 'field' in entity.dossier)
     add([entity.dossier.field], 'the dossier rule');
   return uses;
@@ -118,6 +116,8 @@ const SAMPLED_RECORDS = 100;
 export const sourceColumnsCheck = (
   entity: string,
   plan: EntityPlan,
+  /** Whether the caller reports `afterRead`'s notices (the run does; reconcile and dedupe do not tally for nothing). */
+  options: { readonly notices: boolean },
 ): {
   check(source: RecordSource, batch: readonly SourceRecord[]): void;
   afterRead(source: RecordSource): SourceNotice[];
@@ -130,6 +130,7 @@ export const sourceColumnsCheck = (
     check(source, batch) {
       const columns = source.columns?.();
       if (columns === undefined) {
+        if (!options.notices) return;
         let tally = tallies.get(source);
         if (tally === undefined) {
           tally = { seen: new Set(), sampled: 0, unseen: [...uses] };

@@ -334,7 +334,7 @@ export const openReconciler = async (options: {
       scratch.exec('DELETE FROM src; DELETE FROM tgt; DELETE FROM fated');
       const entityPlan = plan.entities[entity]!;
       const map = compileEntityMapping(entity, entityPlan);
-      const checkColumns = sourceColumnsCheck(entity, entityPlan);
+      const checkColumns = sourceColumnsCheck(entity, entityPlan, { notices: false });
       const columns = targetColumns(entity);
       const { byName, valueReaders } = accessOf.get(entity)!;
       const inProof = isProofEntity(entity);

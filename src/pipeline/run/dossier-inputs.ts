@@ -6,6 +6,7 @@ import type {
   Plan,
   SqlSourceSpec,
 } from '../../core/plan/plan-schema.js';
+import { keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { statSync } from 'node:fs';
@@ -73,8 +74,6 @@ const sizeOf = (files: readonly ResolvedFile[]): number => {
   }
   return bytes;
 };
-
-const keyColumnsOf = (plan: EntityPlan) => (Array.isArray(plan.key) ? plan.key : [plan.key]);
 
 /** Finds what each dossier reads for an entity. Files are listed once; nothing is read yet. */
 export const entityInputs = async (

@@ -283,7 +283,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   // While one batch is being committed (PostgreSQL works on the other core), the next one is read and mapped.
   let inflight: Promise<void> = Promise.resolve();
   let position = 0;
-  const checkColumns = sourceColumnsCheck(entity, input.plan);
+  const checkColumns = sourceColumnsCheck(entity, input.plan, { notices: true });
   try {
     reading: for (const source of input.sources) {
       for await (const batch of source.read({ batchSize: input.batchSize })) {
