@@ -247,6 +247,47 @@ const benchCopy = async (file: string, count: number): Promise<Measured> => {
 };
 
 /**
+ * The second PostgreSQL reference, pgloader (the tool a migration team would otherwise reach for), loading the same
+ * file into the same plain table as \copy, with its default settings. Skipped when pgloader is not installed
+ * (Debian: `apt-get install pgloader`). It must load every row, or the bench fails rather than report a rate of
+ * a partial load.
+ */
+const benchPgloader = async (file: string, count: number): Promise<Measured | undefined> => {
+  try {
+    execFileSync('pgloader', ['--version'], { stdio: 'ignore' });
+  } catch {
+    log('  pgloader not installed: no pgloader reference');
+    return undefined;
+  }
+  const table = `bench_pgloader_${process.pid}`;
+  await withPostgres((client) =>
+    client.query(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (contact_id text, first_name text, last_name text,
+      email text, phone text, mobile text, job_title text, postcode text, city text, created_at timestamptz)`),
+  );
+  const folder = freshFolder('pgloader');
+  const command = join(folder, 'load.pgl');
+  writeFileSync(
+    command,
+    `LOAD CSV FROM '${file}' (${benchmarkContactColumns.join(', ')})
+  INTO ${postgresUrl}?tablename=${table}
+  WITH skip header = 1, fields terminated by ',', fields optionally enclosed by '"';
+`,
+  );
+  try {
+    const started = process.hrtime.bigint();
+    execFileSync('pgloader', ['--quiet', command], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const loaded = await withPostgres(async (client) =>
+      Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n),
+    );
+    if (loaded !== count) throw new Error(`pgloader loaded ${loaded} rows of ${count}`);
+    return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+  } finally {
+    await withPostgres((client) => client.query(`DROP TABLE IF EXISTS ${table}`));
+  }
+};
+
+/**
  * The SQLite reference: the sqlite3 shell's own `.import` of the same file into a plain table (no key, no index, no
  * mapping), with the target's journal settings. It shows how fast SQLite itself takes this file on this machine.
  * Skipped when the shell is not installed.
@@ -299,6 +340,7 @@ const main = async () => {
     psqlCopy: [] as Measured[],
     psqlCopyCanonical: [] as Measured[],
     psqlCopyCanonicalIndexesAfter: [] as Measured[],
+    pgloader: [] as Measured[],
   };
   const rate = (measured: Measured) => `${measured.rowsPerSecond.toLocaleString('en-US')} rows/s`;
   for (let round = 1; round <= repeat; round++) {
@@ -324,6 +366,12 @@ const main = async () => {
       log('  psql \\copy -> PostgreSQL (reference) ...');
       samples.psqlCopy.push(await benchCopy(file, rows));
       log(`    ${rate(samples.psqlCopy.at(-1)!)}`);
+      log('  pgloader -> PostgreSQL (reference) ...');
+      const pgloader = await benchPgloader(file, rows);
+      if (pgloader !== undefined) {
+        samples.pgloader.push(pgloader);
+        log(`    ${rate(pgloader)}`);
+      }
     }
   }
   const share = (part: Measured | undefined, whole: Measured | undefined) =>
@@ -336,6 +384,7 @@ const main = async () => {
   const psqlCopy = median(samples.psqlCopy);
   const psqlCopyCanonical = median(samples.psqlCopyCanonical);
   const psqlCopyCanonicalIndexesAfter = median(samples.psqlCopyCanonicalIndexesAfter);
+  const pgloader = median(samples.pgloader);
   Object.assign(results, {
     repeat,
     sqlite,
@@ -348,6 +397,9 @@ const main = async () => {
     canonicalShareOfCopy: share(psqlCopyCanonical, psqlCopy),
     psqlCopyCanonicalIndexesAfter,
     indexesAfterShareOfCopy: share(psqlCopyCanonicalIndexesAfter, psqlCopy),
+    pgloader,
+    postgresTimesPgloader: share(postgres, pgloader),
+    copyTimesPgloader: share(psqlCopy, pgloader),
   });
   if (rssRows > 0) {
     const big = await contactsFile(rssRows);
@@ -413,9 +465,10 @@ const updateReadme = (results: Record<string, unknown>) => {
       "`psql \\copy` of cutover's rows → canonical table, indexes built after",
       results.psqlCopyCanonicalIndexesAfter,
     ),
+    row('`pgloader` → PostgreSQL (reference)', results.pgloader),
     row('`cutover run` → SQLite target, large file', results.sqliteLarge),
     '',
-    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}.`,
+    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}. \`pgloader\`, with its default settings, loads the same file into the same plain table as \`\\copy\`${typeof results.postgresTimesPgloader === 'number' && typeof results.copyTimesPgloader === 'number' ? `: \`cutover run\` into PostgreSQL goes ${results.postgresTimesPgloader.toFixed(1)} times its rate, \`\\copy\` ${results.copyTimesPgloader.toFixed(1)} times` : ' (not installed for this run)'}.`,
   ].join('\n');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 };
