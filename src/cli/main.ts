@@ -440,8 +440,35 @@ review
     ),
   );
 
+/**
+ * `cutover help fec export` as `cutover fec export --help`: commander's help command looks one name deep (it showed
+ * `fec`'s help) and answered a name that is no command with the main help and exit 0. Undefined: no such command,
+ * said here (exit 2).
+ */
+const resolveHelpRequest = (argv: readonly string[]): string[] | undefined => {
+  const [node = '', script = '', first, ...names] = argv;
+  if (first !== 'help' || names.length === 0) return [...argv];
+  let command: Command = program;
+  for (const name of names) {
+    const sub = command.commands.find(
+      (candidate) => candidate.name() === name || candidate.aliases().includes(name),
+    );
+    if (sub === undefined) {
+      const known = command.commands.map((candidate) => candidate.name()).join(', ');
+      process.stderr.write(
+        `cutover: no command "${names.join(' ')}": the commands${command === program ? '' : ` of ${command.name()}`} are ${known}\n`,
+      );
+      return undefined;
+    }
+    command = sub;
+  }
+  return [node, script, ...names, '--help'];
+};
+
 try {
-  await program.parseAsync(process.argv);
+  const argv = resolveHelpRequest(process.argv);
+  if (argv === undefined) process.exitCode = ExitCode.BAD_PLAN;
+  else await program.parseAsync(argv);
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
   // Commander has already printed its message (and the help); help and version are not errors.

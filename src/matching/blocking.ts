@@ -1,4 +1,5 @@
 import { CutoverError, ErrorCode } from '../core/errors.js';
+import { splitBlockingKey } from '../core/plan/dedupe-plan-schema.js';
 import { FieldKind, type DedupeConfig } from './dedupe-config.js';
 import { hasPhonetic } from './prepare-records.js';
 import type { Workbench } from './workbench.js';
@@ -26,9 +27,10 @@ export interface BlockingReport {
 
 /** SQL for one blocking key over the `rec` table (alias-free), or an error naming the key. */
 export const blockingKeySql = (config: DedupeConfig, key: string): string => {
-  const dot = key.lastIndexOf('.');
-  const known = config.fields.findIndex((field) => field.column === key);
-  const [column, suffix] = known >= 0 || dot < 0 ? [key, ''] : [key.slice(0, dot), key.slice(dot + 1)];
+  const { column, suffix } = splitBlockingKey(
+    config.fields.map((field) => field.column),
+    key,
+  );
   const i = config.fields.findIndex((field) => field.column === column);
   const field = config.fields[i];
   if (field === undefined) {

@@ -338,6 +338,19 @@ describe('the cutover command line', () => {
     expect([unknown.code, option.code, required.code]).toEqual([2, 2, 2]);
   });
 
+  it('help COMMAND shows the options of that command, of a subcommand too (help fec export), and refuses a name that is none (exit 2)', async () => {
+    const nested = await cli(['help', 'fec', 'export']);
+    expect(nested.code, describeResult(nested)).toBe(0);
+    expect(nested.stdout).toMatch(/^Usage: cutover fec export \[options\]/);
+    expect(nested.stdout).toContain('--dossier');
+    const top = await cli(['help', 'run']);
+    expect(top.stdout).toMatch(/^Usage: cutover run \[options\]/);
+    const none = await cli(['help', 'fec', 'import']);
+    expect(none.code, describeResult(none)).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe('cutover: no command "fec import": the commands of fec are export, validate\n');
+  });
+
   it('prints its package version with --version and -V, exit 0', async () => {
     const { version } = JSON.parse(
       readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8'),

@@ -222,7 +222,7 @@ describe('command-line mistakes', () => {
     expect(ledger.code, describeResult(ledger)).toBe(0);
   });
 
-  it('commands that read the target refuse a SQLite target file that does not exist, naming it, instead of creating it (exit 4)', async () => {
+  it('commands that read the target (link too) refuse a SQLite target file that does not exist, naming it, instead of creating it (exit 4)', async () => {
     const parent = tempDir('cutover-cli-no-target-');
     const target = path.join(parent, 'target.db');
     // The run's plan and state store, its target moved away (deleted, or never made on this machine).
@@ -233,6 +233,8 @@ describe('command-line mistakes', () => {
       ['reconcile', '--state', state],
       ['evidence', '--state', state, '--out', path.join(parent, 'evidence')],
       ['fec', 'export', '--dossier', 'crm', '--out', path.join(parent, 'exports') + path.sep],
+      // link creates its state store (its own here, so the run's is left as it was), never the target.
+      ['link', '--state', path.join(tempDir('cutover-cli-no-target-link-'), 'state.db')],
     ];
     const results = await Promise.all(
       commands.map((command) => cli([...command, '--plan', elsewhere, '--json'])),

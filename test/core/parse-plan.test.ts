@@ -82,6 +82,21 @@ describe('parsePlan', () => {
     expect(message).toMatch(/entities\.contact\.dedupe\.survivorship\.date: most_recent needs `date`/);
   });
 
+  it('refuses a blocking key that reads no dedupe field, at its line, where `cutover dedupe` found it only after a run', () => {
+    const message = problemsOf(
+      `${minimal}      last_name: Name
+    dedupe:
+      fields: [{ column: email, kind: email }, { column: last_name, kind: last_name }]
+      blocking: [[email.domain], [last_name.phonetic, birth_date.year]]
+`,
+    );
+    expect(message).toMatch(
+      /plan\.yaml:\d+ entities\.contact\.dedupe\.blocking\[1\]\[1\]: blocking key "birth_date\.year" reads "birth_date", which is not among the dedupe fields \(email, last_name\)/,
+    );
+    // Keys with a suffix on a declared field are fine.
+    expect(message).not.toMatch(/email\.domain|last_name\.phonetic/);
+  });
+
   it('says what is wrong inside a value of several forms, where zod said only "Invalid input"', () => {
     const problems = problemsOf(`version: 1
 name: crm

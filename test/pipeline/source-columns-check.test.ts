@@ -49,14 +49,33 @@ describe('the source columns a plan reads', () => {
       'contact',
       'c.csv',
       columnsReadBy(entity),
-      ['agency', 'Id', ' Name ', 'Frist', 'E-mail address', 'Status'],
+      ['agency', 'Id', ' Name ', 'Frist', 'Courriel', 'Status'],
       { file: 'c.csv' },
     );
     expect(error?.message).toBe(
       'contact: c.csv has no column "Agency" (read by the key; did you mean "agency"?), "Name" (read by field ' +
         'last_name; did you mean " Name "?), "First" (read by field full_name; did you mean "Frist"?), "Email" ' +
-        '(read by field email); its columns are "agency", "Id", " Name ", "Frist", "E-mail address", "Status". ' +
+        '(read by field email); its columns are "agency", "Id", " Name ", "Frist", "Courriel", "Status". ' +
         'Name the column as the source writes it in the plan',
+    );
+  });
+
+  it('suggests an abbreviation of the name, or the name an abbreviation stands for ("Amt" for "Amount")', () => {
+    const uses = [
+      { column: 'Amount', by: 'field amount' },
+      { column: 'Email', by: 'field email' },
+    ];
+    const error = missingColumnsError(
+      'deal',
+      'd.csv',
+      uses,
+      ['Id', 'Name', 'Amt', 'E-mail address', 'Note'],
+      {
+        file: 'd.csv',
+      },
+    );
+    expect(error?.message).toMatch(
+      /^deal: d\.csv has no column "Amount" \(read by field amount; did you mean "Amt"\?\), "Email" \(read by field email; did you mean "E-mail address"\?\);/,
     );
   });
 

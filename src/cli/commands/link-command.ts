@@ -27,15 +27,20 @@ export interface LinkEvalOptions extends SessionOptions {
 export const linkCommand = async (options: LinkCommandOptions): Promise<number> => {
   const output = createOutput(options);
   const reviewLimit = options.review;
-  const summary = await withSession({ plan: options.plan, state: options.state, target: true }, (session) => {
-    if (session.target === undefined) throw new CutoverError(ErrorCode.INTERNAL, 'link: no target opened');
-    return linkClients({
-      loaded: session.loaded,
-      state: session.state,
-      target: session.target,
-      ...(reviewLimit === undefined ? {} : { reviewLimit }),
-    });
-  });
+  // Linking reads the companies and third parties a run loaded: a SQLite target that is not there is refused, not
+  // created empty (which reconcile would then read as a target that lost every row).
+  const summary = await withSession(
+    { plan: options.plan, state: options.state, target: true, readsTarget: true },
+    (session) => {
+      if (session.target === undefined) throw new CutoverError(ErrorCode.INTERNAL, 'link: no target opened');
+      return linkClients({
+        loaded: session.loaded,
+        state: session.state,
+        target: session.target,
+        ...(reviewLimit === undefined ? {} : { reviewLimit }),
+      });
+    },
+  );
   const systems = Object.entries(summary.records)
     .map(([system, count]) => `${formatNumber(count)} ${system}`)
     .join(', ');

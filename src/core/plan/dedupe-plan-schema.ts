@@ -41,6 +41,20 @@ export const matchFieldSchema = z.strictObject({
  */
 export const blockingSchema = z.array(z.array(z.string().min(1)).min(1)).min(1);
 
+/**
+ * A blocking key split into the field column it reads and its suffix ('' for none): `last_name.phonetic` is
+ * column `last_name`, suffix `phonetic`, unless a field's column is itself named `last_name.phonetic`.
+ */
+export const splitBlockingKey = (
+  columns: readonly string[],
+  key: string,
+): { column: string; suffix: string } => {
+  const dot = key.lastIndexOf('.');
+  return columns.includes(key) || dot < 0
+    ? { column: key, suffix: '' }
+    : { column: key.slice(0, dot), suffix: key.slice(dot + 1) };
+};
+
 /** Match probabilities; fixed per data set before looking at any label. */
 export const matchThresholdsSchema = z
   .strictObject({ auto: z.number().gt(0).lt(1), review: z.number().gt(0).lt(1) })
@@ -98,6 +112,19 @@ export const entityDedupeSchema = z
     acrossDossiers: z.boolean().default(false),
   })
   .superRefine((section, context) => {
+    // Caught with the plan's line here, rather than by `cutover dedupe` after a whole run.
+    const columns = section.fields.map((field) => field.column);
+    section.blocking.forEach((rule, ruleIndex) =>
+      rule.forEach((key, keyIndex) => {
+        const { column } = splitBlockingKey(columns, key);
+        if (!columns.includes(column))
+          context.addIssue({
+            code: 'custom',
+            path: ['blocking', ruleIndex, keyIndex],
+            message: `blocking key "${key}" reads "${column}", which is not among the dedupe fields (${columns.join(', ')}): add { column: ${column}, kind: ... } to fields`,
+          });
+      }),
+    );
     const { survivorship } = section;
     const needs = (rule: SurvivorshipRule) =>
       survivorship.rule === rule || Object.values(survivorship.fields).includes(rule);

@@ -35,7 +35,8 @@ const quoted = (column: string) => JSON.stringify(column);
 
 /**
  * The column of the source a person most likely meant: the same name but for case and surrounding spaces (a header
- * written `Id; Name; Email` names " Name"), else one within a typo's reach, else one holding the name or held by it.
+ * written `Id; Name; Email` names " Name"), else one within a typo's reach, else one holding the name or held by it,
+ * else one that abbreviates it or that it abbreviates ("Amt" for "Amount": same first letter, the others in order).
  */
 const likelyMeant = (column: string, columns: readonly string[]): string | undefined => {
   const plain = column.trim().toLowerCase();
@@ -58,7 +59,19 @@ const likelyMeant = (column: string, columns: readonly string[]): string | undef
         Math.min(other.length, plain.length) >= 3 && (other.includes(plain) || plain.includes(other)),
     )
     .sort((a, b) => a.plain.length - b.plain.length);
-  return holding[0]?.name;
+  if (holding[0] !== undefined) return holding[0].name;
+  return columns.find((candidate) => {
+    const other = candidate.trim().toLowerCase();
+    const [short, long] = other.length < plain.length ? [other, plain] : [plain, other];
+    return short.length >= 3 && short[0] === long[0] && isSubsequence(short, long);
+  });
+};
+
+/** Whether the characters of `short` appear in `long` in the same order (not necessarily side by side). */
+const isSubsequence = (short: string, long: string): boolean => {
+  let at = 0;
+  for (const character of long) if (character === short[at]) at++;
+  return at >= short.length;
 };
 
 /** How many of the source's columns a message lists before it says how many more there are. */

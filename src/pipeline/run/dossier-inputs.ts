@@ -7,6 +7,7 @@ import type {
   SqlSourceSpec,
 } from '../../core/plan/plan-schema.js';
 import { keyColumnsOf } from '../../core/plan/plan-columns.js';
+import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { statSync } from 'node:fs';
@@ -84,15 +85,20 @@ export const entityInputs = async (
   const rule = dossierRuleOf(plan);
   const filterField = 'field' in rule ? rule.field : undefined;
   const source = plan.source;
+  /** A `value` rule names the one dossier the source belongs to: the others of the run read nothing from it. */
+  const elsewhere = (dossier: string) => 'value' in rule && rule.value !== dossier;
   if ('url' in source) {
     const sql: SqlSourceSpec = source;
-    const open = (dossier: string): RecordSource[] => [
-      openSqlSource(sql, {
-        baseDir,
-        keyColumns: keyColumnsOf(plan).filter((column) => !column.startsWith('$')),
-        ...(filterField === undefined ? {} : { filter: { column: filterField, value: dossier } }),
-      }),
-    ];
+    const open = (dossier: string): RecordSource[] =>
+      elsewhere(dossier)
+        ? []
+        : [
+            openSqlSource(sql, {
+              baseDir,
+              keyColumns: keyColumnsOf(plan).filter((column) => !isPseudoColumn(column)),
+              ...(filterField === undefined ? {} : { filter: { column: filterField, value: dossier } }),
+            }),
+          ];
     return {
       entity,
       dossiers: 'value' in rule ? [rule.value] : undefined,
@@ -133,9 +139,9 @@ export const entityInputs = async (
   return {
     entity,
     dossiers: 'value' in rule ? [rule.value] : undefined,
-    open: (dossier) => ('value' in rule && rule.value !== dossier ? [] : openFiles(files)),
+    open: (dossier) => (elsewhere(dossier) ? [] : openFiles(files)),
     // A file shared by dossiers (grouped by a column) is read whole for each.
-    bytes: (dossier) => ('value' in rule && rule.value !== dossier ? 0 : sizeOf(files)),
+    bytes: (dossier) => (elsewhere(dossier) ? 0 : sizeOf(files)),
     filterField,
   };
 };
