@@ -47,6 +47,49 @@ const countLineBreaks = (text: string): number => {
   return breaks;
 };
 
+/** A break other than `newline` in text whose breaks should all be `newline` (a CRLF cut by a chunk end counts). */
+const hasOtherBreak = (text: string, newline: Newline): boolean =>
+  newline === '\n'
+    ? text.indexOf('\r') !== -1
+    : newline === '\r'
+      ? text.indexOf('\n') !== -1
+      : /\r(?!\n)|(?<!\r)\n/.test(text);
+
+/**
+ * `text` (which starts a row) with every row break outside quoted fields written as `newline`: LF, CRLF, CR, and
+ * CR CR LF (a CRLF file converted once more) each end a row. Breaks inside quoted fields are values, kept as they
+ * are. A file whose lines end in CRLF for a while and then LF (two exports put together, a line edited by hand) was
+ * split on its first kind only: the rest became one record, rejected, its rows never counted.
+ */
+const unifyRowBreaks = (text: string, newline: Newline, quote: string): string => {
+  const quoteCode = quote.charCodeAt(0);
+  let quoted = false;
+  let unified = '';
+  let copiedTo = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === quoteCode) quoted = !quoted;
+    if (quoted || (code !== 10 && code !== 13)) continue;
+    let end = index + 1;
+    if (code === 13 && text.charCodeAt(end) === 10) end += 1;
+    else if (code === 13 && text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10) end += 2;
+    if (end - index !== newline.length || !text.startsWith(newline, index)) {
+      unified += text.slice(copiedTo, index) + newline;
+      copiedTo = end;
+    }
+    index = end - 1;
+  }
+  return copiedTo === 0 ? text : unified + text.slice(copiedTo);
+};
+
+/** Where the first physical line of `text` ends (any break) and where the next begins. */
+const firstLineOf = (text: string): { end: number; next: number } => {
+  const match = /\r\r\n|\r\n|\r|\n/.exec(text);
+  return match === null
+    ? { end: text.length, next: text.length }
+    : { end: match.index, next: match.index + match[0].length };
+};
+
 /**
  * Splits decoded CSV text, pushed chunk by chunk, into rows with papaparse's parser, keeping what papaparse does not
  * give: each row's raw text and the physical line it starts on (a quoted field may span lines).
@@ -54,6 +97,9 @@ const countLineBreaks = (text: string): number => {
  * A row whose quotes do not balance is where papaparse would swallow the following lines into one field (an
  * unclosed quote eats the rest of the file). Such a row is reported as its first physical line alone, and parsing
  * starts again on the next line, so one bad quote costs one record, not the rest of the file.
+ *
+ * Rows end at `newline`; once the text holds another kind of line break, every break outside quotes ends a row (see
+ * unifyRowBreaks).
  */
 export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: CsvRowHandler) => {
   const { delimiter, newline, quote } = options;
@@ -66,9 +112,22 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
   /** The physical line of `pending`'s first character. */
   let line = 1;
   let retryAt = 0;
+  /** Whether the text has shown a line break other than `newline`: from then on, any break ends a row. */
+  let mixed = false;
+  /**
+   * The CRs ending the text pushed so far, held back when they may begin a longer break (CRLF, CR CR LF) that the
+   * next text completes: in a CR file, or once breaks are mixed.
+   */
+  let heldReturns = '';
 
   /** Rejects the first physical line of `text` and returns where the next one starts. */
   const rejectFirstLine = (text: string, message: string): number => {
+    if (mixed) {
+      const { end, next } = firstLineOf(text);
+      handler.malformed(text.slice(0, end), line, message);
+      line += 1;
+      return next;
+    }
     const end = text.indexOf(newline);
     const raw = end === -1 ? text : text.slice(0, end);
     handler.malformed(raw, line, message);
@@ -129,7 +188,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
 
   /** Splits every complete row of `pending`; with `final`, the text is all there is. */
   const consume = (final: boolean): void => {
-    source = pending;
+    source = mixed ? unifyRowBreaks(pending, newline, quote) : pending;
     for (;;) {
       start = 0;
       broken = undefined;
@@ -151,6 +210,8 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
       if (broken !== undefined) {
         parser = newParser();
         source = rest.slice(rejectFirstLine(rest, broken));
+        // The quote that broke the row also misled the unifying scan after it: scanned again from the next row.
+        if (mixed) source = unifyRowBreaks(source, newline, quote);
         continue;
       }
       if (final || rest.length === 0) {
@@ -177,6 +238,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
             `${quoteMessages.MissingQuotes}, or holds more than ${maxRowChars.toLocaleString('en-US')} characters`,
           ),
         );
+        if (mixed) source = unifyRowBreaks(source, newline, quote);
         continue;
       }
       pending = rest;
@@ -187,19 +249,31 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
 
   return {
     push(chunk: string): void {
-      let text = chunk;
+      let text = heldReturns + chunk;
+      heldReturns = '';
+      mixed ||= hasOtherBreak(text, newline);
+      if ((mixed || newline === '\r') && text.endsWith('\r')) {
+        let kept = text.length - 1;
+        while (kept > 0 && text.charCodeAt(kept - 1) === 13) kept--;
+        heldReturns = text.slice(kept);
+        text = text.slice(0, kept);
+      }
       if (skippingLine) {
-        const end = text.indexOf(newline);
-        if (end === -1) return;
+        const end = mixed ? firstLineOf(text) : { end: text.indexOf(newline), next: 0 };
+        if (end.end === -1 || end.end === text.length) return;
         skippingLine = false;
         line += 1;
-        text = text.slice(end + newlineLength);
+        text = text.slice(mixed ? end.next : end.end + newlineLength);
       }
       if (text.length === 0) return;
       pending = pending.length === 0 ? text : pending + text;
       if (pending.length >= retryAt) consume(false);
     },
     end(): void {
+      if (heldReturns !== '') {
+        pending += heldReturns;
+        heldReturns = '';
+      }
       if (pending.length > 0) consume(true);
     },
   };

@@ -78,4 +78,64 @@ describe('createCsvRowSplitter', () => {
       { kind: 'row', values: ['3', 'b'], raw: '3,b', line: 4 },
     ]);
   });
+
+  describe('a file whose line breaks change kind', () => {
+    const rowsOf = (events: Event[]) =>
+      events.map((event) =>
+        event.kind === 'row' ? [event.line, ...event.values] : ['malformed', event.line],
+      );
+    /** The rows whether the text comes at once or one character at a time (a CRLF cut in two included). */
+    const splitBothWays = (text: string, newline: CsvRowSplitterOptions['newline']) => {
+      const whole = split([text], { newline });
+      expect(split([...text], { newline })).toEqual(whole);
+      return whole;
+    };
+
+    it('CRLF, then LF: every row a record (the LF part was one rejected record)', () => {
+      const crlf = Array.from({ length: 3 }, (_, index) => `${index + 1},a${index + 1}\r\n`).join('');
+      const lf = Array.from({ length: 3 }, (_, index) => `${index + 4},a${index + 4}\n`).join('');
+      expect(rowsOf(splitBothWays(`id,name\r\n${crlf}${lf}`, '\r\n'))).toEqual([
+        [1, 'id', 'name'],
+        ...Array.from({ length: 6 }, (_, index) => [index + 2, `${index + 1}`, `a${index + 1}`]),
+      ]);
+    });
+
+    it('an LF header, then CRLF rows: no carriage return left at the end of the last value', () => {
+      expect(rowsOf(splitBothWays('id,email\n1,a@x.fr\r\n2,b@x.fr\r\n', '\n'))).toEqual([
+        [1, 'id', 'email'],
+        [2, '1', 'a@x.fr'],
+        [3, '2', 'b@x.fr'],
+      ]);
+    });
+
+    it('one column: LF rows among CRLF ones are rows of their own, not one value holding line breaks', () => {
+      expect(rowsOf(splitBothWays('Name\r\nAlice\r\nBob\nCarol\nDan\r\n', '\r\n'))).toEqual([
+        [1, 'Name'],
+        [2, 'Alice'],
+        [3, 'Bob'],
+        [4, 'Carol'],
+        [5, 'Dan'],
+      ]);
+    });
+
+    it('CR CR LF ends one row, and a line break inside quotes stays in its value, whatever its kind', () => {
+      expect(
+        rowsOf(splitBothWays('id,note\r\r\n1,"two\r\nlines"\n2,"three\nshort\rlines"\r\r\n3,x', '\r')),
+      ).toEqual([
+        [1, 'id', 'note'],
+        [2, '1', 'two\r\nlines'],
+        [4, '2', 'three\nshort\rlines'],
+        [7, '3', 'x'],
+      ]);
+    });
+
+    it('a stray quote costs its own line only, the rows after it split on any break', () => {
+      expect(rowsOf(splitBothWays('id,note\r\n1,"x"y\n2,ok\n3,"fine"\r\n', '\r\n'))).toEqual([
+        [1, 'id', 'note'],
+        ['malformed', 2],
+        [3, '2', 'ok'],
+        [4, '3', 'fine'],
+      ]);
+    });
+  });
 });

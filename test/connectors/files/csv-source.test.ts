@@ -100,6 +100,23 @@ describe('csvSource', () => {
     expect(lf.records.map(summary)).toEqual(expected);
   });
 
+  it('reads a file whose line endings change kind (CRLF, then LF) as one record per line, every one counted', async () => {
+    // Two exports put together: before, the LF half was one record, rejected WRONG_COLUMN_COUNT, its 1,500 rows
+    // never counted (within a 5 % threshold, the run succeeded).
+    const row = (index: number) => `${index},Name ${index},n${index}@example.fr`;
+    const text =
+      'Id,Name,Email\r\n' +
+      Array.from({ length: 1500 }, (_, index) => `${row(index + 1)}\r\n`).join('') +
+      Array.from({ length: 1500 }, (_, index) => `${row(index + 1501)}\n`).join('');
+    const { records } = await read('mixed-endings.csv', text);
+    expect(records).toHaveLength(3000);
+    expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
+    expect(records.map((record) => record.fields.Email)).toEqual(
+      Array.from({ length: 3000 }, (_, index) => `n${index + 1}@example.fr`),
+    );
+    expect(records.at(-1)!.location.line).toBe(3001);
+  });
+
   it('marks a row with missing or extra values WRONG_COLUMN_COUNT and keeps what it had', async () => {
     const { records } = await read('counts.csv', 'a,b,c\n1,2\n1,2,3,4,5\n7,8,9\n');
     expect(records.map(summary)).toEqual([
