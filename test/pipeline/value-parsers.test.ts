@@ -139,6 +139,25 @@ describe('value parsers', () => {
     expect(decimalParser('auto')('1.5,2')).toMatchObject({ reason: 'INVALID_AMOUNT' });
   });
 
+  it('refuses under auto an amount that reads both ways (1,250: 1.25 or 1250) rather than guess it value by value', () => {
+    const parse = decimalParser('auto');
+    // Before: 1.25 beside 1250.5 in the same column, no word said.
+    expect(parse('1,250.50')).toBe('1250.5');
+    expect(parse('1,250')).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message:
+        '"1,250" reads as 1.25 with a decimal comma and as 1250 with a thousands separator: set decimal: "," or "." on this field',
+    });
+    expect(parse('-12.000')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    // Not ambiguous: two decimals, a leading zero, grouping by three twice, or the plan says which mark.
+    expect(parse('12,50')).toBe('12.5');
+    expect(parse('0,250')).toBe('0.25');
+    expect(parse('1,250,000')).toBe('1250000');
+    expect(parse('1.250.000')).toBe('1250000');
+    expect(decimalParser(',')('1,250')).toBe('1.25');
+    expect(decimalParser('.')('1,250')).toBe('1250');
+  });
+
   it('refuses whole numbers past 15 digits, saying so, rather than rounding them', () => {
     expect(integerParser('999999999999999')).toBe(999999999999999);
     expect(integerParser('9223372036854775807')).toEqual({

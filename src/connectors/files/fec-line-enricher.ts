@@ -29,6 +29,8 @@ export const FEC_DERIVED_FIELDS = [
 const AMOUNT_COLUMNS = ['Debit', 'Credit', 'Montant', 'Montantdevise'] as const;
 /** An amount written with a dot as its decimal mark (`1200.00`), which no thousands grouping explains. */
 const DOT_DECIMAL = /^[+-]?\d+\.\d+$/;
+/** `1.234`: a dot before three digits reads as a thousands separator as well as a decimal point. */
+const DOT_EITHER_WAY = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
 
 /** Accounts listed by name in a notice; past that, a count. */
 const MAX_LISTED_ACCOUNTS = 50;
@@ -134,28 +136,37 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     }
 
     // The norm asks for a decimal comma; software that writes a dot means a decimal all the same (read, and said).
+    // `1.234` is refused, as `cutover fec validate` refuses it: read as 1.234 it unbalanced an entry whose other
+    // side wrote 1234,00.
     let dotDecimal = false;
+    let problem: ReadProblem | undefined;
     for (let index = 0; index < amountColumns.length; index += 1) {
       const column = amountColumns[index] as string;
       const value = fields[column] as string;
-      if (value.includes('.') && DOT_DECIMAL.test(value)) {
-        fields[column] = value.replace('.', ',');
-        dotDecimal = true;
+      if (!value.includes('.') || !DOT_DECIMAL.test(value)) continue;
+      if (DOT_EITHER_WAY.test(value)) {
+        problem ??= {
+          reason: RejectReason.INVALID_AMOUNT,
+          message: `${column} "${value}" reads as ${value.replace(/^\+/, '')} with a decimal point and as ${value.replace(/^\+/, '').replace('.', '')} with a thousands separator (the norm's decimal mark is a comma)`,
+          column,
+        };
+        continue;
       }
+      fields[column] = value.replace('.', ',');
+      dotDecimal = true;
     }
     if (dotDecimal) {
       dotDecimals += 1;
       firstDotDecimalLine ??= record.location.line;
     }
 
-    let problem: ReadProblem | undefined;
     if (montantLayout) {
       montantSens += 1;
       const sens = fields.Sens ?? '';
       const side = sideOfSens(sens);
       const amount = fields.Montant ?? '';
       if (side === undefined) {
-        problem = {
+        problem ??= {
           reason: RejectReason.INVALID_AMOUNT,
           message: `Sens "${sens}" is neither D/C nor +1/-1: the side of the amount is unknown`,
           column: 'Sens',

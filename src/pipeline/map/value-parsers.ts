@@ -313,18 +313,33 @@ export const dateTimeParser = (formats?: readonly string[]): ValueParser => {
 const spaces = /[\s\u00a0\u202f']/g;
 
 const thousandsGrouping = { ',': /^[+-]?\d{1,3}(?:,\d{3})+$/, '.': /^[+-]?\d{1,3}(?:\.\d{3})+$/ } as const;
+/** One mark before exactly three digits, after one to three that do not start with 0: `1,250`, `-12.000`. */
+const eitherReading = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
+/** The same mark grouping digits by three more than once: `1,250,000`, which no decimal mark can be. */
+const groupedTwice = /^[+-]?\d{1,3}(?:(?:,\d{3}){2,}|(?:\.\d{3}){2,})$/;
 
 /**
  * Amounts as people write them: `1 234,50`, `1.234,50`, `1234.50`, `-12,5`, `+980`. Never through a binary float.
  * The other mark is read as a thousands separator only where it groups digits by three before the decimal mark:
  * `1200.00` under a decimal comma is refused, not read as 120000 (a silent factor of 100 is the worst outcome).
- * `auto` takes the last mark written as the decimal one.
+ * `auto` takes the last mark written as the decimal one, but a lone mark before exactly three digits reads both ways
+ * (`1,250` is 1.25 in France and 1250 in England): refused, for the plan to say which, rather than guessed value by
+ * value (a column of `1,250.50` and `1,250` loaded 1250.5 and 1.25). Marks grouping by three twice are thousands.
  */
 export const decimalParser =
   (mark: 'auto' | ',' | '.' = 'auto'): ValueParser =>
   (text) => {
     const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
     const compact = text.replace(spaces, '');
+    if (mark === 'auto') {
+      if (eitherReading.test(compact)) {
+        return {
+          reason: RejectReason.INVALID_AMOUNT,
+          message: `"${text}" reads as ${canonicalDecimal(compact.replace(',', '.'))} with a decimal ${compact.includes(',') ? 'comma' : 'point'} and as ${compact.replace(/[.,]/, '')} with a thousands separator: set decimal: "," or "." on this field`,
+        };
+      }
+      if (groupedTwice.test(compact)) return canonicalDecimal(compact.replace(/[.,]/g, '')) ?? refuse;
+    }
     const decimal =
       mark === 'auto' ? (compact.lastIndexOf(',') > compact.lastIndexOf('.') ? ',' : '.') : mark;
     const thousands = decimal === ',' ? '.' : ',';

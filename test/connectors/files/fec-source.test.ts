@@ -438,6 +438,27 @@ describe('fecSource amounts', () => {
   });
 });
 
+describe('fecSource amounts read both ways', () => {
+  it('rejects a line whose amount is 1.234 (thousands or decimal?), as fec validate refuses it, and reads 1234.50', async () => {
+    const header = NORM_COLUMNS.join('\t');
+    const line = (debit: string, credit: string) =>
+      NORM_COLUMNS.map((column) => (column === 'Debit' ? debit : column === 'Credit' ? credit : 'x')).join(
+        '\t',
+      );
+    const text = `${header}\n${line('1.234', '0')}\n${line('1234.50', '0')}\n`;
+    const { records } = await readTemp('amounts/552100554FEC20241231.txt', text);
+    // Before, read 1.234 beside the 1234,00 of the other side: an unbalanced entry loaded without a word.
+    expect(records[0]?.problem).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message:
+        'Debit "1.234" reads as 1.234 with a decimal point and as 1234 with a thousands separator (the norm\'s decimal mark is a comma)',
+      column: 'Debit',
+    });
+    expect(records[1]?.problem).toBeUndefined();
+    expect(records[1]?.fields.Debit).toBe('1234,50');
+  });
+});
+
 describe('fecSource legacy bytes', () => {
   it('reads every byte of a legacy line, even those Windows-1252 leaves undefined (0x81, 0x8D...), without rejecting it', async () => {
     const header = NORM_COLUMNS.join('\t');
