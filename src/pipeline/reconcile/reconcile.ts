@@ -380,7 +380,8 @@ export const openReconciler = async (options: {
             const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
             if (seen !== undefined && key !== null) {
               if (seen.has(key)) continue;
-              seen.add(key);
+              // As in the run: a rejected record leaves its key to the next record that has it.
+              if (outcome.fate !== 'rejected') seen.add(key);
             }
             sourceCount++;
             if (outcome.fate !== 'mapped') continue;

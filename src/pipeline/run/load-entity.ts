@@ -340,7 +340,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           if (!replaying) repeats++;
           continue;
         }
-        seen.add(key);
+        // A rejected record does not settle its key: the next record with that key is read for it (one bad FEC line
+        // rejected its journal, and with it every line of the journal as UNKNOWN_PARENT).
+        if (outcome.fate !== 'rejected') seen.add(key);
       }
       if (replaying) {
         if (deduped && outcome.fate === 'mapped' && merges.survivorOf.has(outcome.record.sourceKey)) {
