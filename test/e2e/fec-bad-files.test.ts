@@ -36,7 +36,7 @@ describe('cutover run on a FEC source that is not a readable FEC', () => {
       'Credit',
     ];
     expect(result.stdout.split('\n')).toContain(
-      `  not read  D1 (journal): ${FEC_FILE}: not a FEC that can be read: its header lacks ${lacking.join(', ')}`,
+      `  not read  D1 (journal): ${FEC_FILE}: not a FEC that can be read: its header lacks ${lacking.join(', ')} (\`cutover fec validate\` lists what else is wrong)`,
     );
   });
 
@@ -45,7 +45,9 @@ describe('cutover run on a FEC source that is not a readable FEC', () => {
     const line = 'VTE\tVentes\t1\t20231010\t411000\tClients\t\t\tF1\t20231010\tVente\t7,00\t\t\t20231011\t\t';
     const result = await runPortfolio({ [FEC_FILE]: `${columns.join('\t')}\r\n${line}\r\n` });
     expect(result.code, describeResult(result)).toBe(4);
-    expect(result.stdout).toContain(`${FEC_FILE}: not a FEC that can be read: its header lacks Credit\n`);
+    expect(result.stdout).toContain(
+      `${FEC_FILE}: not a FEC that can be read: its header lacks Credit (\`cutover fec validate\` lists what else is wrong)\n`,
+    );
   });
 
   it('migrates a FEC saved as UTF-16LE with its byte-order mark, accents intact, with a notice', async () => {

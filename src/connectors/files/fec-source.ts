@@ -38,16 +38,30 @@ const MAX_LINE_NOTICES = 100;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
+ * Columns of the norm a header may lack, read as empty: filled only where they apply (foreign currency, lettering,
+ * validation), some older exports leave them out.
+ */
+const MAY_BE_ABSENT: ReadonlySet<string> = new Set([
+  'Montantdevise',
+  'Idevise',
+  'EcritureLet',
+  'DateLet',
+  'ValidDate',
+]);
+
+/**
  * The header's names in the norm's spelling. A header without the amount columns of its layout (a file that is no
- * FEC, or a FEC exported without Credit) stops the read: every line would load without its amount, or be rejected
- * one by one for a fault that is the file's. The message names every required column the header lacks.
+ * FEC, or a FEC exported without Credit), or without a column that identifies or describes a line (CompteNum,
+ * JournalCode...), stops the read: every line would load without its amount or account (a FEC without CompteNum
+ * loaded every line with no account, and reconcile called it proven), or be rejected one by one for a fault that is
+ * the file's. The message names every required column the header lacks.
  */
 const fecColumnNames = (names: readonly string[], source: string): string[] => {
   const header = resolveFecHeader(names);
-  if (header.missingAmounts.length > 0) {
+  if (header.missing.some((column) => !MAY_BE_ABSENT.has(column))) {
     throw new CutoverError(
       ErrorCode.SOURCE_FAILED,
-      `${source}: not a FEC that can be read: its header lacks ${header.missing.join(', ')}`,
+      `${source}: not a FEC that can be read: its header lacks ${header.missing.join(', ')} (\`cutover fec validate\` lists what else is wrong)`,
       { context: { file: source } },
     );
   }

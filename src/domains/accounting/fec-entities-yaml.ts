@@ -131,7 +131,7 @@ export const fecEntitiesYaml = (options: FecEntitiesOptions): string => {
     key: [fiscal_year_end, JournalCode, entry_key, $occurrence]
     fields:
       entry_id: { from: [fiscal_year_end, JournalCode, entry_key] }
-      account_id: account_number
+      account_id: { from: account_number, required: true } # a line without its account is no FEC line
       third_party_id: CompAuxNum
       line_number: { from: $occurrence }
       label: EcritureLib

@@ -281,7 +281,7 @@ describe('fecSource on written files', () => {
     });
   });
 
-  it('refuses a file that is no FEC, or a header without Credit, with one error naming the columns it lacks', async () => {
+  it('refuses a file that is no FEC, or a header without Credit or CompteNum, with one error naming the columns it lacks', async () => {
     const notFec = readTemp('fec/D1/123456789FEC20231231.txt', 'hello world\nfoo\n');
     await expect(notFec).rejects.toBeInstanceOf(CutoverError);
     await expect(notFec).rejects.toMatchObject({
@@ -290,15 +290,30 @@ describe('fecSource on written files', () => {
         ...NORM_COLUMNS.filter((name) => name !== 'Debit' && name !== 'Credit'),
         'Debit',
         'Credit',
-      ].join(', ')}`,
+      ].join(', ')} (\`cutover fec validate\` lists what else is wrong)`,
     });
     const withoutCredit = NORM_COLUMNS.filter((name) => name !== 'Credit').join('\t');
     await expect(
       readTemp('no-credit.txt', `${withoutCredit}\n${line('ACH', 'un').replace('\t12,00', '')}\n`),
     ).rejects.toMatchObject({
       code: ErrorCode.SOURCE_FAILED,
-      message: 'no-credit.txt: not a FEC that can be read: its header lacks Credit',
+      message:
+        'no-credit.txt: not a FEC that can be read: its header lacks Credit (`cutover fec validate` lists what else is wrong)',
     });
+    // A line without its account (or journal, date...) is no line to load either: before, every line loaded with
+    // no account and reconcile called it proven.
+    const withoutAccount = NORM_COLUMNS.filter((name) => name !== 'CompteNum').join('\t');
+    await expect(readTemp('no-account.txt', `${withoutAccount}\n`)).rejects.toMatchObject({
+      code: ErrorCode.SOURCE_FAILED,
+      message:
+        'no-account.txt: not a FEC that can be read: its header lacks CompteNum (`cutover fec validate` lists what else is wrong)',
+    });
+    // The columns filled only where they apply may be absent: read as empty.
+    const withoutCurrency = NORM_COLUMNS.filter(
+      (name) => !['Montantdevise', 'Idevise', 'ValidDate'].includes(name),
+    );
+    const { records } = await readTemp('no-currency.txt', `${withoutCurrency.join('\t')}\n`);
+    expect(records).toEqual([]);
   });
 });
 
