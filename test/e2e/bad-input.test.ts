@@ -366,6 +366,19 @@ entities:
     expect(run.result.stderr).toBe('cutover: exports/contacts-2024.csv: the file does not exist\n');
   });
 
+  it('stops with exit code 4 naming the pattern when a path with wildcards matches no file (export/ for exports/)', async () => {
+    // Before, the run succeeded on nothing, and reconcile said every record was accounted for.
+    const run = await runCase({
+      'cutover.yaml': contactPlan.replace('contacts.csv', 'export/*.csv'),
+      'exports/contacts.csv': 'id,name\n1,Lee\n',
+    });
+    expect(run.result.code, describeResult(run.result)).toBe(4);
+    expect(run.result.stdout).toBe('');
+    expect(run.result.stderr).toBe(
+      `cutover: contact: no file matches export/*.csv (paths are relative to the plan's folder, ${run.dir})\n`,
+    );
+  });
+
   it('stops with exit code 4 naming the server, and never the password, when the target database refuses the connection', async () => {
     const run = await runCase(
       {

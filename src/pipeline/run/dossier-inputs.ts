@@ -7,6 +7,7 @@ import type {
   SqlSourceSpec,
 } from '../../core/plan/plan-schema.js';
 import { keyColumnsOf } from '../../core/plan/plan-columns.js';
+import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
@@ -109,6 +110,15 @@ export const entityInputs = async (
   }
   const fileSpec: FileSourceSpec = source;
   const files = await resolveFiles(baseDir, fileSpec.path);
+  if (files.length === 0) {
+    // A pattern that matches nothing is a plan or a folder that is wrong (`export/*.csv` for `exports/`), not an
+    // entity with nothing to migrate: before, the run succeeded on nothing and reconcile proved it.
+    throw new CutoverError(
+      ErrorCode.FILE_NOT_FOUND,
+      `${entity}: no file matches ${fileSpec.path} (paths are relative to the plan's folder, ${baseDir})`,
+      { context: { file: fileSpec.path, entity } },
+    );
+  }
   /** The sources of some files: one per file, but the parts of a split FEC are one source. */
   const openFiles = (list: readonly ResolvedFile[]): RecordSource[] => {
     if (fileSpec.type !== 'fec') return list.map((file) => openFileSource(fileSpec, file, baseDir));
