@@ -22,6 +22,9 @@ import {
  * (`targetColumns`), so it goes to the target without reshaping. Reference columns still hold the parent's
  * source key (text) or null; the load replaces them with target ids.
  */
+
+/** The longest source key any target keeps (UTF-8 bytes): PostgreSQL's index refuses entries past 2,704. */
+export const MAX_SOURCE_KEY_BYTES = 1000;
 export interface MappedRecord {
   readonly sourceKey: string;
   readonly values: CanonicalValue[];
@@ -323,6 +326,16 @@ export const compileEntityMapping = (
         reason: RejectReason.INVALID_CHARACTER,
         message: `the source key (${keyColumns.join(' + ')}) ${JSON.stringify(sourceKey)} ${unstorable}`,
         sourceKey,
+      };
+    }
+    // A key is indexed with its dossier; PostgreSQL's index takes at most 2,704 bytes per entry and failed the whole
+    // batch (every retry too) on a longer one. Refused on every target, so the ledger does not depend on the target.
+    if (sourceKey.length > MAX_SOURCE_KEY_BYTES / 3 && Buffer.byteLength(sourceKey) > MAX_SOURCE_KEY_BYTES) {
+      return {
+        fate: 'rejected',
+        reason: RejectReason.TARGET_REFUSED,
+        message: `the source key (${keyColumns.join(' + ')}) is ${Buffer.byteLength(sourceKey).toLocaleString('en-US')} bytes long: a key holds at most ${MAX_SOURCE_KEY_BYTES.toLocaleString('en-US')} (UTF-8), on every target`,
+        sourceKey: null,
       };
     }
     const values = new Array<CanonicalValue>(width).fill(null);
