@@ -97,6 +97,26 @@ describe('parsePlan', () => {
     expect(message).not.toMatch(/email\.domain|last_name\.phonetic/);
   });
 
+  it('refuses, with their lines, date formats date-fns cannot read and a skip pattern that is no regular expression (the run ended on them, exit 1)', () => {
+    const message =
+      problemsOf(`${minimal}      birth_date: { from: Born, formats: ["YYYY-MM-DD", "qqqq-zz", "dd/MM/yyyy 'Day' HH:mm", yyyyMMdd] }
+    skip:
+      - rule: tests
+        when: { field: Email, matches: "([a-" }
+`);
+    expect(message).toMatch(
+      /plan\.yaml:10 entities\.contact\.fields\.birth_date\.formats\[0\]: "YYYY-MM-DD" uses Moment's tokens: in date-fns the year is yyyy and the day of the month dd/,
+    );
+    expect(message).toMatch(
+      /plan\.yaml:10 entities\.contact\.fields\.birth_date\.formats\[1\]: "qqqq-zz" is not a date format date-fns can read \(Format string contains an unescaped latin alphabet character `z`\)/,
+    );
+    expect(message).toMatch(
+      /plan\.yaml:13 entities\.contact\.skip\[0\]\.when\.matches: not a regular expression: Invalid regular expression: \/\(\[a-\/: Unterminated character class/,
+    );
+    // A D inside quoted text is a letter, and yyyyMMdd is a format: neither is named.
+    expect(message).not.toMatch(/formats\[[23]\]/);
+  });
+
   it('says what is wrong inside a value of several forms, where zod said only "Invalid input"', () => {
     const problems = problemsOf(`version: 1
 name: crm

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { format as formatDate } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse as parseDate } from 'date-fns/parse';
 import { entityDedupeSchema } from './dedupe-plan-schema.js';
 import { linkPlanSchema } from './link-plan-schema.js';
 import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
@@ -95,6 +98,39 @@ export type TransformName = (typeof transformNames)[number];
 
 const columnList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+/** A moment, written by each date format and read back, to try a plan's formats before any record is read. */
+const PROBE = new Date(Date.UTC(2024, 0, 31, 13, 45, 30, 250));
+
+/**
+ * A date format must be one date-fns can read, proved by writing a moment with it and reading that text back:
+ * `YYYY-MM-DD` (Moment's tokens) threw at the first value read and ended the run (exit 1), a format of letters that
+ * read nothing rejected every record.
+ */
+const checkDateFormat = (format: string, context: z.RefinementCtx): void => {
+  let problem: string | undefined;
+  // Outside quoted text, Y and D are Moment's year and day: in date-fns the week-numbering year and the day of the
+  // year, which date-fns refuses without an option (it also prints a warning of its own).
+  const tokens = format.replace(/'[^']*'/g, '');
+  if (/[YD]/.test(tokens)) {
+    context.addIssue({
+      code: 'custom',
+      message: `"${format}" uses Moment's tokens: in date-fns the year is yyyy and the day of the month dd (as in yyyy-MM-dd)`,
+    });
+    return;
+  }
+  try {
+    if (!isValid(parseDate(formatDate(PROBE, format), format, new Date(0))))
+      problem = 'date-fns cannot read back what it writes with it';
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  if (problem !== undefined)
+    context.addIssue({
+      code: 'custom',
+      message: `"${format}" is not a date format date-fns can read (${problem}); tokens are date-fns ones: yyyy-MM-dd, dd/MM/yyyy HH:mm`,
+    });
+};
+
 export const fieldMappingSchema = z.union([
   z.string().min(1),
   z.strictObject({
@@ -108,7 +144,7 @@ export const fieldMappingSchema = z.union([
     default: z.union([z.string(), z.number(), z.boolean()]).optional(),
     required: z.boolean().optional(),
     /** Date formats tried in order (date-fns tokens: `dd/MM/yyyy`, `yyyyMMdd`, `yyyy-MM-dd'T'HH:mm:ssX`). */
-    formats: z.array(z.string().min(1)).optional(),
+    formats: z.array(z.string().min(1).superRefine(checkDateFormat)).optional(),
     /** Decimal separator of amounts; `auto` accepts both and reads the last one as the decimal mark. */
     decimal: z.enum(['auto', ',', '.']).optional(),
   }),
@@ -119,7 +155,20 @@ const conditionSchema = z.strictObject({
   field: z.string().min(1),
   equals: z.string().optional(),
   in: z.array(z.string()).optional(),
-  matches: z.string().optional(),
+  matches: z
+    .string()
+    .superRefine((pattern, context) => {
+      // Compiled here as the run compiles it: a pattern that is no regular expression failed the run (exit 1).
+      try {
+        new RegExp(pattern);
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          message: `not a regular expression: ${(error as Error).message}`,
+        });
+      }
+    })
+    .optional(),
   empty: z.boolean().optional(),
 });
 export type Condition = z.infer<typeof conditionSchema>;
