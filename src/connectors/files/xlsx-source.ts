@@ -70,6 +70,9 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
   const seenSheets: string[] = [];
   let sheetName: string | undefined;
   let recordNumber = 0;
+  /** Formula cells without a computed value: exceljs's reader drops a formula's error result (#DIV/0!, #N/A). */
+  let formulasWithoutValue = 0;
+  let firstFormulaWithoutValue: string | undefined;
   try {
     for await (const emitted of workbook) {
       const worksheet = emitted as unknown as WorksheetReaderState;
@@ -96,7 +99,17 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
         const texts: string[] = [];
         let last = 0;
         row.eachCell({ includeEmpty: false }, (cell, column) => {
-          const text = cellText(cell.value, cell.numFmt, date1904);
+          const value = cell.value;
+          if (
+            value !== null &&
+            typeof value === 'object' &&
+            'formula' in value &&
+            value.result === undefined
+          ) {
+            formulasWithoutValue += 1;
+            firstFormulaWithoutValue ??= cell.address;
+          }
+          const text = cellText(value, cell.numFmt, date1904);
           texts[column - 1] = text;
           if (text !== '') last = column;
         });
@@ -176,6 +189,12 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
     );
   }
   yield* batcher.finish();
+  if (formulasWithoutValue > 0) {
+    context.notice({
+      code: 'XLSX_FORMULA_WITHOUT_VALUE',
+      message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
+    });
+  }
   const blankNotice = blanks.notice(`${source} sheet ${sheetName}`);
   if (blankNotice !== undefined) context.notice(blankNotice);
   if (recordNumber === 0) context.notice(emptyFileNotice(`${source} sheet ${sheetName}`, 'has no data rows'));

@@ -119,6 +119,28 @@ describe('xlsxSource', () => {
     ]);
   });
 
+  it('says how many formula cells have no computed value (a #DIV/0! the reader drops), rather than read them empty in silence', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Totals');
+    sheet.addRow(['id', 'ratio', 'total']);
+    sheet.addRow([1, { formula: '1/0', result: { error: '#DIV/0!' } }, { formula: '1+1', result: 2 }]);
+    sheet.addRow([2, { formula: 'NA()', result: { error: '#N/A' } }, { error: '#REF!' }]);
+    const file = path.join(dir, 'formula-errors.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const source = xlsxSource(spec(), { path: file, relative: 'formula-errors.xlsx' });
+    const { records } = await readAll(source);
+    // An error cell without a formula keeps its code; a formula's error result is lost by exceljs's reader.
+    expect(records.map((record) => [record.fields.ratio, record.fields.total])).toEqual([
+      ['', '2'],
+      ['', '#REF!'],
+    ]);
+    expect(source.notices?.()).toContainEqual({
+      code: 'XLSX_FORMULA_WITHOUT_VALUE',
+      message:
+        'formula-errors.xlsx sheet Totals: 2 formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first B2: read as empty',
+    });
+  });
+
   it('passes over a gap of rows in one step, and keeps of a far cell only the cell (raw record bounded)', async () => {
     // A few bytes can name row 900000000000000 or column XFD: counting the gap row by row hung the read, and the
     // extra cells came out as an array of 16,000 empty values per row.
