@@ -77,20 +77,21 @@ describe('cutover evidence', () => {
         await page.goto(`file://${written.html}`);
         expect(await page.title()).toBe('Migration evidence — default');
         const verdict = (await page.locator('#verdict').innerText()).replaceAll('\u202f', ' ');
-        expect(verdict).toContain('5 records were rejected, each listed below with its reason');
+        expect(verdict).toContain('3 records were rejected, each listed below with its reason');
         const total = (await page.locator('#trial-balance tr.total').innerText()).replaceAll('\u202f', ' ');
-        // Source 22 415,00 / 22 675,00; target 22 215,00 / 21 475,00: the two lines not loaded explain the gap.
+        // The entry whose first line has a bad date took its date from its next line: all its lines loaded (before,
+        // two lines were rejected with it and explained a gap), so source and target totals are the same.
         expect(total.split('\t')).toEqual([
           'Total',
           '22 415,00',
           '22 675,00',
-          '22 215,00',
-          '21 475,00',
-          '2 lines',
+          '22 415,00',
+          '22 675,00',
+          '',
           '✓ equal',
         ]);
         const rejected = page.locator('#rejected tbody tr');
-        expect(await rejected.count()).toBe(5);
+        expect(await rejected.count()).toBe(3);
         const texts = await rejected.allInnerTexts();
         expect(texts.some((row) => row.includes('INVALID_AMOUNT') && row.includes('N/A'))).toBe(true);
         expect(texts.some((row) => row.includes('INVALID_DATE') && row.includes('03/01/2024'))).toBe(true);
