@@ -1,6 +1,6 @@
 import { visibleText } from './visible-text.js';
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
@@ -80,7 +80,14 @@ const program = new Command()
   // A command's options stop at its subcommand: `dedupe --json` and `dedupe eval --json` each keep their own.
   .enablePositionalOptions()
   // A wrong command line is exit code 2, like a wrong plan, not commander's default 1 (reserved for bugs).
-  .exitOverride();
+  .exitOverride()
+  // Commander's help does not say which options must be given (`generate --dossiers`): it does here, for every command.
+  .configureHelp({
+    optionDescription: (option) => {
+      const described = new Help().optionDescription(option);
+      return option.mandatory ? `${described} (required)` : described;
+    },
+  });
 
 // Commands load their modules only when run: `cutover schema` should not pay for the XLSX reader.
 

@@ -54,7 +54,7 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   );
   for (const [entity, counts] of Object.entries(summary.entities)) {
     output.info(
-      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} loaded ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected${counts.merged === undefined ? '' : ` ${formatNumber(counts.merged).padStart(7)} merged`}`,
+      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} ${summary.dryRun ? 'would load' : 'loaded'} ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected${counts.merged === undefined ? '' : ` ${formatNumber(counts.merged).padStart(7)} merged`}`,
     );
   }
   if (summary.rejectedSamples.length > 0) {

@@ -117,6 +117,19 @@ describe('parsePlan', () => {
     expect(message).not.toMatch(/formats\[[23]\]/);
   });
 
+  it('lists the first three YAML syntax errors and counts the rest, which follow from them', () => {
+    const message = problemsOf(
+      minimal.replace('{type: sqlite, url: target.db}', '{ type: sqlite, url: ${DIR}/t.db }'),
+    );
+    const lines = message.split('\n').slice(1);
+    expect(lines.slice(0, 3).every((line) => line.startsWith('  plan.yaml:3: '))).toBe(true);
+    expect(lines.slice(3)).toEqual([
+      expect.stringMatching(
+        /^ {2}plan\.yaml: and \d+ more YAML syntax errors after these, most caused by them$/,
+      ),
+    ]);
+  });
+
   it('says what is wrong inside a value of several forms, where zod said only "Invalid input"', () => {
     const problems = problemsOf(`version: 1
 name: crm

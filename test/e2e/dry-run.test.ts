@@ -51,6 +51,11 @@ describe('run --dry-run', () => {
     // Nothing written: no target file, an empty ledger.
     expect(existsSync(path.join(dir, 'target.db'))).toBe(false);
     expect(await readLedger(defaultStatePath(dir))).toEqual([]);
+    // On a terminal's summary, the table says what the summary line says: would load, not loaded.
+    const human = await cli(['run', '--plan', plan, '--dry-run']);
+    expect(human.stdout).toMatch(/read: 9 would load,/);
+    expect(human.stdout).toMatch(/^ +contact +\d+ read +\d+ would load /m);
+    expect(human.stdout).not.toMatch(/\d+ loaded /);
 
     const real = await cli(['run', '--plan', plan, '--json']);
     expect(real.code, describeResult(real)).toBe(0);

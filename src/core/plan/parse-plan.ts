@@ -40,6 +40,9 @@ const offsetOf = (document: Document, path: readonly PropertyKey[], key?: string
  * Parses and validates a plan. A mistake is refused with every problem found, each with its YAML line and the
  * field path, and for a misspelt field name the closest valid one.
  */
+/** YAML syntax errors listed before the rest are only counted. */
+const SYNTAX_ERRORS_SHOWN = 3;
+
 export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -47,13 +50,24 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
     offset === undefined ? undefined : lineCounter.linePos(offset);
   const problems: PlanProblem[] = [];
 
-  for (const error of document.errors) {
+  // The first syntax errors say what is wrong; the rest follow from them (a `{` that opens a flow mapping where a
+  // value was meant gave about 65 lines of "Unexpected token").
+  for (const error of document.errors.slice(0, SYNTAX_ERRORS_SHOWN)) {
     const position = lineAt(error.pos[0]);
     problems.push({
       path: '',
       line: position?.line,
       column: position?.col,
       message: error.message.split('\n')[0] ?? '',
+    });
+  }
+  const unshown = document.errors.length - SYNTAX_ERRORS_SHOWN;
+  if (unshown > 0) {
+    problems.push({
+      path: '',
+      line: undefined,
+      column: undefined,
+      message: `and ${unshown} more YAML syntax errors after these, most caused by them`,
     });
   }
   if (problems.length === 0) {
