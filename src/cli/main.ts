@@ -399,7 +399,9 @@ link
 
 const review = program
   .command('review')
-  .description('list the pairs `cutover dedupe` left for a person to decide: fields side by side, score, why')
+  .description(
+    'list the pairs `cutover dedupe` and `cutover link` left for a person to decide: fields side by side, score, why',
+  )
   .addOption(planOption())
   .addOption(stateOption())
   .option('--entity <name>', 'only this entity')
@@ -415,7 +417,9 @@ const review = program
 
 review
   .command('decide')
-  .description('decide a pair: same (link it) or different (never link it); kept for every later dedupe')
+  .description(
+    'decide a pair: same (link it) or different (never link it); kept for every later dedupe or link',
+  )
   .argument('<pair>', 'the pair id, as `cutover review` shows it')
   .argument('<decision>', 'same or different')
   .addOption(planOption())

@@ -201,6 +201,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     const entities: Record<string, StepCounts> = {};
     let status: DossierOutcome['status'] = 'done';
     let current: EntityName | undefined;
+    let sourcesOpened = 0;
     try {
       for (const entity of order) {
         current = entity;
@@ -208,6 +209,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         const entityPlan = plan.entities[entity]!;
         const entityInput = inputs.get(entity)!;
         const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
+        sourcesOpened += sources.length;
         eta.startUnit(unitBytes.get(`${dossier.id}/${entity}`) ?? 0, sources);
         const result = await loadEntity({
           runId: run.id,
@@ -269,6 +271,20 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     } finally {
       reads.clear();
       eta.endDossier(dossier.id);
+    }
+    if (status === 'done' && sourcesOpened === 0 && options.only === undefined && order.length > 0) {
+      // A client of the registry whose folder holds nothing the plan reads (a FEC named export_2023.txt where the
+      // plan reads *FEC*.txt): done, with nothing read, which reconcile proves as well. Said, not taken for a fact.
+      const notice = {
+        code: 'DOSSIER_WITHOUT_SOURCES',
+        message: `dossier ${dossier.id} has no source file for any entity of the plan: nothing was read for it (are its files named as the plan's paths say?)`,
+        source: '',
+      };
+      notices.push({ ...notice, dossier: dossier.id, entity: order[0]! });
+      if (!dryRun)
+        await state.addNotices([
+          { runId: run.id, dossierId: dossier.id, entity: order[0]!, ...notice, line: null },
+        ]);
     }
     dossiersDone++;
     perDossier.push({ id: dossier.id, status, entities });

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMigration } from '../../src/pipeline/run/run-migration.js';
+import { tempDir } from '../support/stores.js';
+import { writeFiles } from './support/helpers.js';
+import { withStores } from './support/portfolio.js';
+
+/**
+ * A client of the registry whose folder holds no file the plan reads (its export misnamed): the run said "3/3
+ * dossiers done" and reconcile proved nothing was missing. The run now says which dossier read nothing.
+ */
+const plan = `version: 1
+name: registry-gap
+target: { type: sqlite, url: target.db }
+dossiers:
+  registry: { source: { type: csv, path: registry.csv }, id: dossier_id, name: name }
+entities:
+  contact:
+    source: { type: csv, path: "crm/{dossier}/contacts.csv" }
+    key: id
+    fields:
+      last_name: name
+`;
+
+describe('a registry dossier with no source file', () => {
+  it('is done with nothing read, and the run says so in a DOSSIER_WITHOUT_SOURCES notice for that dossier only', async () => {
+    const dir = tempDir('cutover-e2e-no-sources-');
+    writeFiles(dir, {
+      'cutover.yaml': plan,
+      'registry.csv': 'dossier_id,name\nD1,Alpha\nD2,Beta\nD3,Gamma\n',
+      'crm/D1/contacts.csv': 'id,name\n1,Lee\n',
+      'crm/D2/contacts.csv': 'id,name\n2,Ray\n',
+      'crm/D3/export_2023.csv': 'id,name\n3,Doe\n',
+    });
+    const summary = await withStores(
+      path.join(dir, 'cutover.yaml'),
+      path.join(dir, 'state.db'),
+      undefined,
+      (loaded, state, target) => runMigration({ loaded, state, target }),
+    );
+    expect(summary.dossiers).toMatchObject({ total: 3, done: 3 });
+    expect(summary.notices.filter((notice) => notice.code === 'DOSSIER_WITHOUT_SOURCES')).toEqual([
+      {
+        code: 'DOSSIER_WITHOUT_SOURCES',
+        message:
+          "dossier D3 has no source file for any entity of the plan: nothing was read for it (are its files named as the plan's paths say?)",
+        source: '',
+        dossier: 'D3',
+        entity: 'contact',
+      },
+    ]);
+  });
+});
