@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/pipeline/reconcile/reconcile.js';
-import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { tempDir } from '../support/stores.js';
 import { querySqlite, writeFiles } from './support/helpers.js';
-import { withStores } from './support/portfolio.js';
+import { migrateAndReconcile } from './support/portfolio.js';
 
 /**
  * A parent derived from its children's lines (`distinct: true`, as a FEC's journals and accounts are) whose first line
@@ -40,15 +38,9 @@ describe('a distinct parent whose first record is rejected', () => {
       'lines.csv':
         'ContactId,ContactName,CompanyId,CompanyName\nP1,Lee,C1,\nP2,Ray,C1,Acme\nP3,Doe,C2,Beta\nP4,Fox,C1,Acme\n',
     });
-    const { summary, reconciliation, ledger } = await withStores(
+    const { summary, reconciliation, ledger } = await migrateAndReconcile(
       path.join(dir, 'cutover.yaml'),
       path.join(dir, 'state.db'),
-      undefined,
-      async (loaded, state, target) => ({
-        summary: await runMigration({ loaded, state, target }),
-        reconciliation: await reconcile({ loaded, state, target }),
-        ledger: await state.ledgerEntries(),
-      }),
     );
     expect(summary.entities.company).toMatchObject({ recordsRead: 4, loaded: 2, rejected: 1, repeats: 1 });
     expect(summary.entities.contact).toMatchObject({ recordsRead: 4, loaded: 4, rejected: 0 });

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/pipeline/reconcile/reconcile.js';
-import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
 import { dropPostgresSchema, tempDir } from '../support/stores.js';
 import { writeFiles } from './support/helpers.js';
-import { withStores } from './support/portfolio.js';
+import { migrateAndReconcile } from './support/portfolio.js';
 
 /**
  * A source key far longer than an identifier (3,000 letters pasted into the id column). PostgreSQL's unique index
@@ -32,16 +30,7 @@ entities:
 const migrate = async (target: string, stateLocation: (dir: string) => string, stateSchema?: string) => {
   const dir = tempDir('cutover-e2e-long-key-');
   writeFiles(dir, { 'cutover.yaml': plan(target), 'contacts.csv': csv });
-  return withStores(
-    path.join(dir, 'cutover.yaml'),
-    stateLocation(dir),
-    stateSchema,
-    async (loaded, state, target) => ({
-      summary: await runMigration({ loaded, state, target }),
-      reconciliation: await reconcile({ loaded, state, target }),
-      ledger: await state.ledgerEntries(),
-    }),
-  );
+  return migrateAndReconcile(path.join(dir, 'cutover.yaml'), stateLocation(dir), stateSchema);
 };
 
 const expectOneRejected = (migrated: Awaited<ReturnType<typeof migrate>>) => {

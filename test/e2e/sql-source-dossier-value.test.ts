@@ -1,11 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/pipeline/reconcile/reconcile.js';
-import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { tempDir } from '../support/stores.js';
 import { querySqlite, writeFiles } from './support/helpers.js';
-import { withStores } from './support/portfolio.js';
+import { migrateAndReconcile } from './support/portfolio.js';
 
 /**
  * A database source grouped into one dossier (`dossier: { value: X }`) beside an entity of another dossier. Before,
@@ -39,15 +37,7 @@ describe('a database source with `dossier: { value: X }`', () => {
       INSERT INTO contacts VALUES (1, 'Martin'), (2, 'Durand'), (3, 'Roux');`);
     legacy.close();
 
-    const migrated = await withStores(
-      path.join(dir, 'cutover.yaml'),
-      path.join(dir, 'state.db'),
-      undefined,
-      async (loaded, state, target) => ({
-        summary: await runMigration({ loaded, state, target }),
-        reconciliation: await reconcile({ loaded, state, target }),
-      }),
-    );
+    const migrated = await migrateAndReconcile(path.join(dir, 'cutover.yaml'), path.join(dir, 'state.db'));
 
     expect(migrated.summary.records).toMatchObject({ read: 5, loaded: 5, rejected: 0 });
     expect(
