@@ -205,6 +205,14 @@ describe('deduplication in a migration', () => {
     expect(parseJsonStdout<{ pairs: ReviewPairRow[] }>(ok(decided)).pairs).toEqual([
       expect.objectContaining({ pairId: pair.pairId, decision: 'same', leftKey: pair.leftKey }),
     ]);
+    // The text a reviewer reads: the prior and the weights add up to the probability shown (the prior was left out).
+    const text = ok(await cli(['review', '--decided', '--plan', p.plan])).stdout;
+    const probability = Number(/probability (\d\.\d+)/.exec(text)?.[1]);
+    const why = /^ {2}why: prior (.*)$/m.exec(text)?.[1] ?? '';
+    const weights = [...why.matchAll(/([+-]\d+\.\d)(?:;|$)/g)].map((match) => Number(match[1]));
+    expect(weights.length).toBeGreaterThan(1);
+    const sum = weights.reduce((total, weight) => total + weight, 0);
+    expect(Math.abs(1 / (1 + 2 ** -sum) - probability)).toBeLessThan(0.05);
     const linked = await p.dedupe();
     expect(linked.decisionsApplied).toEqual({ same: 1, different: 0 });
     expect(linked.merged).toBe(first.merged + 1);

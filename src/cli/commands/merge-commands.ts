@@ -146,11 +146,19 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
     for (const [column, left, right] of pair.fields) {
       output.info(`  ${column.padEnd(width)}  ${cell(left).padEnd(28)}  ${cell(right)}`);
     }
-    const explanation = pair.explanation as { terms?: { field: string; level: string; weight: number }[] };
+    const explanation = pair.explanation as {
+      prior?: number;
+      terms?: { field: string; level: string; weight: number }[];
+    };
+    const signed = (weight: number) => `${weight >= 0 ? '+' : ''}${weight.toFixed(1)}`;
     const terms = (explanation.terms ?? []).map(
-      (term) => `${term.field} ${term.level} ${term.weight >= 0 ? '+' : ''}${term.weight.toFixed(1)}`,
+      (term) => `${term.field} ${term.level} ${signed(term.weight)}`,
     );
-    if (terms.length > 0) output.info(`  why: ${terms.join('; ')}`);
+    // The prior first: without it the weights shown did not add up to the probability.
+    if (terms.length > 0)
+      output.info(
+        `  why: ${explanation.prior === undefined ? '' : `prior ${signed(explanation.prior)}; `}${terms.join('; ')}`,
+      );
   }
   if (shown.length > 0 && options.decided !== true)
     output.info('\nDecide with `cutover review decide PAIR same|different`.');
