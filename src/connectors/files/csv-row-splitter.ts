@@ -82,12 +82,20 @@ const unifyRowBreaks = (text: string, newline: Newline, quote: string): string =
   return copiedTo === 0 ? text : unified + text.slice(copiedTo);
 };
 
-/** Where the first physical line of `text` ends (any break) and where the next begins. */
-const firstLineOf = (text: string): { end: number; next: number } => {
+/**
+ * Where the first line of `text` ends and the next begins: at `newline`, or, without one (breaks mixed), at any
+ * break. Undefined when the text holds no break yet.
+ */
+const firstBreak = (
+  text: string,
+  newline: Newline | undefined,
+): { end: number; next: number } | undefined => {
+  if (newline !== undefined) {
+    const end = text.indexOf(newline);
+    return end === -1 ? undefined : { end, next: end + newline.length };
+  }
   const match = /\r\r\n|\r\n|\r|\n/.exec(text);
-  return match === null
-    ? { end: text.length, next: text.length }
-    : { end: match.index, next: match.index + match[0].length };
+  return match === null ? undefined : { end: match.index, next: match.index + match[0].length };
 };
 
 /**
@@ -122,17 +130,11 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
 
   /** Rejects the first physical line of `text` and returns where the next one starts. */
   const rejectFirstLine = (text: string, message: string): number => {
-    if (mixed) {
-      const { end, next } = firstLineOf(text);
-      handler.malformed(text.slice(0, end), line, message);
-      line += 1;
-      return next;
-    }
-    const end = text.indexOf(newline);
-    const raw = end === -1 ? text : text.slice(0, end);
+    const found = firstBreak(text, mixed ? undefined : newline);
+    const raw = found === undefined ? text : text.slice(0, found.end);
     handler.malformed(raw, line, message);
     line += countLineBreaks(raw) + 1;
-    return end === -1 ? text.length : end + newlineLength;
+    return found?.next ?? text.length;
   };
 
   const otherBreak = newline === '\n' ? '\r' : '\n';
@@ -259,11 +261,11 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
         text = text.slice(0, kept);
       }
       if (skippingLine) {
-        const end = mixed ? firstLineOf(text) : { end: text.indexOf(newline), next: 0 };
-        if (end.end === -1 || end.end === text.length) return;
+        const found = firstBreak(text, mixed ? undefined : newline);
+        if (found === undefined) return;
         skippingLine = false;
         line += 1;
-        text = text.slice(mixed ? end.next : end.end + newlineLength);
+        text = text.slice(found.next);
       }
       if (text.length === 0) return;
       pending = pending.length === 0 ? text : pending + text;

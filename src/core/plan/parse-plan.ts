@@ -36,13 +36,13 @@ const offsetOf = (document: Document, path: readonly PropertyKey[], key?: string
   return offsetOf(document, path.slice(0, -1));
 };
 
+/** YAML syntax errors listed before the rest are only counted. */
+const SYNTAX_ERRORS_SHOWN = 3;
+
 /**
  * Parses and validates a plan. A mistake is refused with every problem found, each with its YAML line and the
  * field path, and for a misspelt field name the closest valid one.
  */
-/** YAML syntax errors listed before the rest are only counted. */
-const SYNTAX_ERRORS_SHOWN = 3;
-
 export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });

@@ -17,14 +17,14 @@ import {
   type ValueParser,
 } from './value-parsers.js';
 
+/** The longest source key any target keeps (UTF-8 bytes): PostgreSQL's index refuses entries past 2,704. */
+export const MAX_SOURCE_KEY_BYTES = 1000;
+
 /**
  * A record mapped to the canonical model: one value per column of the entity, in the target's column order
  * (`targetColumns`), so it goes to the target without reshaping. Reference columns still hold the parent's
  * source key (text) or null; the load replaces them with target ids.
  */
-
-/** The longest source key any target keeps (UTF-8 bytes): PostgreSQL's index refuses entries past 2,704. */
-export const MAX_SOURCE_KEY_BYTES = 1000;
 export interface MappedRecord {
   readonly sourceKey: string;
   readonly values: CanonicalValue[];
@@ -330,11 +330,12 @@ export const compileEntityMapping = (
     }
     // A key is indexed with its dossier; PostgreSQL's index takes at most 2,704 bytes per entry and failed the whole
     // batch (every retry too) on a longer one. Refused on every target, so the ledger does not depend on the target.
-    if (sourceKey.length > MAX_SOURCE_KEY_BYTES / 3 && Buffer.byteLength(sourceKey) > MAX_SOURCE_KEY_BYTES) {
+    const keyBytes = sourceKey.length > MAX_SOURCE_KEY_BYTES / 3 ? Buffer.byteLength(sourceKey) : 0;
+    if (keyBytes > MAX_SOURCE_KEY_BYTES) {
       return {
         fate: 'rejected',
         reason: RejectReason.TARGET_REFUSED,
-        message: `the source key (${keyColumns.join(' + ')}) is ${Buffer.byteLength(sourceKey).toLocaleString('en-US')} bytes long: a key holds at most ${MAX_SOURCE_KEY_BYTES.toLocaleString('en-US')} (UTF-8), on every target`,
+        message: `the source key (${keyColumns.join(' + ')}) is ${keyBytes.toLocaleString('en-US')} bytes long: a key holds at most ${MAX_SOURCE_KEY_BYTES.toLocaleString('en-US')} (UTF-8), on every target`,
         sourceKey: null,
       };
     }
