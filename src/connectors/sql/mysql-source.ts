@@ -16,11 +16,15 @@ const rowsAhead = 1000;
 const mapText = (text: string | null, convert: (text: string) => unknown): unknown =>
   text === null ? null : convert(text);
 
+const tinyFlag = (text: string): boolean | number =>
+  text === '0' ? false : text === '1' ? true : Number(text);
+
 /**
  * `dateStrings` keeps DATE as the stored day; DATETIME and TIMESTAMP are rearranged into ISO 8601 here, where
  * the column type is known (after the fact, a VARCHAR holding the same text would be indistinguishable).
  * TIMESTAMP is an instant, rendered in the session's zone, which is UTC (see `connectMysql`). TINYINT(1) and
- * BIT(1) are how MySQL spells a boolean.
+ * BIT(1) are how MySQL spells a boolean; but a TINYINT(1) holds -128..127, and only its 0 and 1 are read as false
+ * and true: any other value stays the number it is, so a boolean field rejects it instead of loading true.
  */
 const typeCast: TypeCast = (field, next) => {
   switch (field.type) {
@@ -29,7 +33,7 @@ const typeCast: TypeCast = (field, next) => {
     case 'TIMESTAMP':
       return mapText(field.string(), (text) => isoTimestamp(`${text}+00`));
     case 'TINY':
-      return field.length === 1 ? mapText(field.string(), (text) => text !== '0') : next();
+      return field.length === 1 ? mapText(field.string(), tinyFlag) : next();
     case 'BIT': {
       if (field.length !== 1) return next();
       const bits = field.buffer();

@@ -70,12 +70,12 @@ describe('MySQL source', () => {
       admin = await mysql.createConnection({ uri: mysqlUrl });
       await admin.query(`CREATE DATABASE ${database}`);
       await admin.query(
-        `CREATE TABLE ${database}.events (id INT, at TIMESTAMP(6), flag BIT(1), level TINYINT(4), ratio DOUBLE)`,
+        `CREATE TABLE ${database}.events (id INT, at TIMESTAMP(6), flag BIT(1), level TINYINT(4), ratio DOUBLE, active TINYINT(1))`,
       );
       // The admin session is in Paris: the source must still read the instant in UTC.
       await admin.query("SET time_zone = '+01:00'");
       await admin.query(
-        `INSERT INTO ${database}.events VALUES (1, '2024-03-01 08:30:00.250000', b'1', 7, 0.5), (2, NULL, b'0', -3, NULL)`,
+        `INSERT INTO ${database}.events VALUES (1, '2024-03-01 08:30:00.250000', b'1', 7, 0.5, 1), (2, NULL, b'0', -3, NULL, 0), (3, NULL, NULL, NULL, NULL, 2)`,
       );
     });
 
@@ -106,11 +106,13 @@ describe('MySQL source', () => {
       expect(records[0]?.fields.who).toMatch(new RegExp(`^${user}@`));
     });
 
-    it('reads TIMESTAMP as a UTC instant, BIT(1) as a boolean, other TINYINTs and doubles as numbers', async () => {
+    it('reads TIMESTAMP as a UTC instant, BIT(1) and a 0/1 TINYINT(1) as booleans, other TINYINTs and doubles as numbers', async () => {
       const records = (await readAll(open(server.url, { table: 'events' }, server.env))).flat();
       expect(records.map((record) => record.fields)).toEqual([
-        { id: 1, at: '2024-03-01T07:30:00.250000Z', flag: true, level: 7, ratio: 0.5 },
-        { id: 2, at: null, flag: false, level: -3, ratio: null },
+        { id: 1, at: '2024-03-01T07:30:00.250000Z', flag: true, level: 7, ratio: 0.5, active: true },
+        { id: 2, at: null, flag: false, level: -3, ratio: null, active: false },
+        // TINYINT(1) is MySQL's BOOLEAN, but it holds -128..127: a 2 is kept, not turned into true.
+        { id: 3, at: null, flag: null, level: null, ratio: null, active: 2 },
       ]);
     });
 
