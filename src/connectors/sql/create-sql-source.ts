@@ -1,8 +1,8 @@
-import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { ReadOptions, RecordSource } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
-import { buildSelect } from './build-select.js';
+import { buildColumnsProbe, buildSelect } from './build-select.js';
 import type { SqlConnection, SqlDriver } from './sql-driver.js';
 import { toFieldValue } from './to-field-value.js';
 import { wrapSqlError } from './wrap-sql-error.js';
@@ -72,15 +72,50 @@ export const createSqlSource = (
   /** The result's columns, as the first row names them. */
   let columns: readonly string[] | undefined;
 
-  const requireKeyColumns = (row: Readonly<Record<string, unknown>>) => {
-    const missing = keyColumns.filter((column) => !Object.hasOwn(row, column));
-    if (missing.length === 0) return;
-    throw new CutoverError(
-      ErrorCode.SOURCE_FAILED,
-      `${described} has no column ${missing.join(', ')} (key columns ${keyColumns.join(', ')}); ` +
-        `its columns are ${Object.keys(row).join(', ')}`,
+  /** Every column the select names: the key, the order, the dossier filter. */
+  const namedColumns = [
+    ...new Set([...keyColumns, ...orderBy, ...(options.filter === undefined ? [] : [options.filter.column])]),
+  ];
+  /**
+   * The columns the plan names that a row of the result lacks, as a plan error (exit 2, as for a mapped field's
+   * column): the database's own words for it (`no such column`, from the wrapped query) do not say which
+   * setting of the plan named it, nor what the result has instead.
+   */
+  const lackedColumns = (row: Readonly<Record<string, unknown>>): CutoverError | undefined => {
+    const missing = namedColumns.filter((column) => !Object.hasOwn(row, column));
+    if (missing.length === 0) return undefined;
+    const readBy = (column: string) =>
+      [
+        keyColumns.includes(column) ? 'the key' : undefined,
+        orderBy.includes(column) && orderBy !== keyColumns ? 'orderBy' : undefined,
+        options.filter?.column === column ? 'the dossier column' : undefined,
+      ]
+        .filter((use) => use !== undefined)
+        .join(', ');
+    const quoted = (column: string) => JSON.stringify(column);
+    return new CutoverError(
+      ErrorCode.PLAN_INVALID,
+      `${driver.dialect.label} ${driver.where} ${described} has no column ` +
+        `${missing.map((column) => `${quoted(column)} (read by ${readBy(column)})`).join(', ')}; ` +
+        `its columns are ${Object.keys(row).map(quoted).join(', ')}. Name the column as the source writes it in the plan`,
       { context: { dialect: driver.dialect.label, where: driver.where, source: described } },
     );
+  };
+
+  /** After the ordered select failed before any row: one unordered row tells whether a named column is lacking. */
+  const probeColumns = async (): Promise<CutoverError | undefined> => {
+    const probe = buildColumnsProbe(driver.dialect, spec);
+    let connection: SqlConnection | undefined;
+    try {
+      connection = await driver.connect();
+      const [row] = await connection.select(probe.sql, probe.params).read(1);
+      return row === undefined ? undefined : lackedColumns(row);
+    } catch {
+      // The probe failing too says nothing more than the select's own error, which is reported.
+      return undefined;
+    } finally {
+      await connection?.close();
+    }
   };
 
   const toRecord = (row: Record<string, unknown>, record: number): SourceRecord => {
@@ -105,6 +140,7 @@ export const createSqlSource = (
     bytesRead = 0;
     columns = undefined;
     let connection: SqlConnection;
+    let recordNumber = 0;
     try {
       connection = await driver.connect();
     } catch (error) {
@@ -112,13 +148,13 @@ export const createSqlSource = (
     }
     try {
       const cursor = connection.select(select.sql, select.params);
-      let recordNumber = 0;
       for (;;) {
         const rows = await cursor.read(batchSize);
         const first = rows[0];
         if (first === undefined) return;
         if (recordNumber === 0) {
-          requireKeyColumns(first);
+          const lacked = lackedColumns(first);
+          if (lacked !== undefined) throw lacked;
           columns = Object.keys(first);
         }
         yield rows.map((row) => toRecord(row, ++recordNumber));
@@ -127,7 +163,11 @@ export const createSqlSource = (
         signal?.throwIfAborted();
       }
     } catch (error) {
-      throw signal?.aborted ? error : wrapSqlError(error, { phase: 'read', driver, source: described });
+      if (signal?.aborted === true) throw error;
+      const wrapped = wrapSqlError(error, { phase: 'read', driver, source: described });
+      if (recordNumber > 0 || wrapped.code !== ErrorCode.SOURCE_FAILED || isCutoverError(error))
+        throw wrapped;
+      throw (await probeColumns()) ?? wrapped;
     } finally {
       await connection.close();
     }

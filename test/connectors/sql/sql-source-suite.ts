@@ -198,19 +198,38 @@ export const describeSqlSource = (harness: SqlHarness, available: boolean): void
       await expectNoOpenConnection();
     });
 
-    it('fails with SOURCE_FAILED naming the table when the database refuses an order column', async () => {
+    it('refuses as a plan error a key column the table lacks, naming it and the columns there are', async () => {
       const error = await failureOf(() => readAll(open({}, { keyColumns: ['no_such_column'] })));
-      expect(error.code).toBe(ErrorCode.SOURCE_FAILED);
-      expect(error.message).toContain(`table ${contacts}`);
-      expect(error.message).toContain('no_such_column');
+      expect(error.code).toBe(ErrorCode.PLAN_INVALID);
+      expect(error.message).toContain(
+        `table ${contacts} has no column "no_such_column" (read by the key); its columns are "id", "group", "name"`,
+      );
+      await expectNoOpenConnection();
     });
 
-    it('fails with SOURCE_FAILED when a key column is not in the result', async () => {
+    it('refuses as a plan error a query whose result lacks the key column, before the database sorts on it', async () => {
+      const query = `SELECT name FROM ${contacts}`;
+      const error = await failureOf(() => readAll(open({ table: undefined, query })));
+      expect(error.code).toBe(ErrorCode.PLAN_INVALID);
+      expect(error.message).toContain('has no column "id" (read by the key); its columns are "name".');
+      await expectNoOpenConnection();
+    });
+
+    it('refuses as a plan error a key column missing from a result ordered by another column', async () => {
       const query = `SELECT name FROM ${contacts}`;
       const source = open({ table: undefined, query, orderBy: ['name'] });
       const error = await failureOf(() => readAll(source));
+      expect(error.code).toBe(ErrorCode.PLAN_INVALID);
+      expect(error.message).toContain('has no column "id" (read by the key)');
+    });
+
+    it('keeps the database error for a query it cannot run at all', async () => {
+      const error = await failureOf(() =>
+        readAll(open({ table: undefined, query: `SELEC name FROM ${contacts}` })),
+      );
       expect(error.code).toBe(ErrorCode.SOURCE_FAILED);
-      expect(error.message).toContain('has no column id');
+      expect(error.message).toContain('SELEC name');
+      await expectNoOpenConnection();
     });
   });
 };
