@@ -152,6 +152,28 @@ entities:
     ]);
   });
 
+  it("names the fields a source of the plan's type takes when given a field of another type", () => {
+    const problems = problemsOf(`version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  contact:
+    source: {type: sqlite, path: legacy.db, table: people}
+    key: id
+    fields: { email: Email }
+  entry_line:
+    source: {type: fec, path: fec.txt, acounts: { length: 8 }}
+    key: [EcritureNum]
+    fields: { debit: Debit }
+`);
+    expect(problems).toContain(
+      'plan.yaml:6 entities.contact.source.path: unknown field "path" (a sqlite source takes type, url, table, query, orderBy)',
+    );
+    expect(problems).toContain(
+      'plan.yaml:10 entities.entry_line.source.acounts: unknown field "acounts" (did you mean "accounts"?)',
+    );
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const message = problemsOf('version: 1\nname: [unclosed\n');
     expect(message).toMatch(/plan\.yaml:\d+/);

@@ -1,7 +1,7 @@
 import { closest } from 'fastest-levenshtein';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { CutoverError, ErrorCode } from '../errors.js';
-import { planSchema, type Plan } from './plan-schema.js';
+import { planSchema, sourceSchema, type Plan } from './plan-schema.js';
 import { specificIssues } from './specific-issues.js';
 
 /** One mistake in a plan, with the YAML line a person should look at. */
@@ -81,13 +81,22 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
           const siblings = isMap(node)
             ? node.items.map((item) => (isScalar(item.key) ? String(item.key.value) : ''))
             : [];
-          const valid = allowedKeys(issue.path).filter((name) => !siblings.includes(name) || name === key);
+          const type = isMap(node) ? node.get('type') : undefined;
+          const allowed = allowedKeys(issue.path, type);
+          const valid = allowed.filter((name) => !siblings.includes(name) || name === key);
           const suggestion = valid.length > 0 ? closest(key, valid) : undefined;
+          // A field of another source type (`path` on a database source): a suggestion would be the field itself.
+          const hint =
+            isSourcePath(issue.path) && sourceKeys(undefined).includes(key)
+              ? ` (a ${String(type)} source takes ${allowed.join(', ')})`
+              : suggestion
+                ? ` (did you mean "${suggestion}"?)`
+                : '';
           problems.push({
             path: pathText([...issue.path, key]),
             line: position?.line,
             column: position?.col,
-            message: `unknown field "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+            message: `unknown field "${key}"${hint}`,
           });
         }
         continue;
@@ -110,29 +119,29 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
   });
 };
 
+/** The fields a source of this type takes; every source type's when the type is missing or unknown. */
+const sourceKeys = (type: unknown): string[] => {
+  const schemas = sourceSchema.options.filter((schema) => schema.shape.type.safeParse(type).success);
+  return [
+    ...new Set(
+      (schemas.length > 0 ? schemas : sourceSchema.options).flatMap((schema) => Object.keys(schema.shape)),
+    ),
+  ];
+};
+
+/** `entities.NAME.source` or `dossiers.registry.source`. */
+const isSourcePath = (path: readonly PropertyKey[]): boolean =>
+  path.length === 3 && (path[0] === 'entities' || path[0] === 'dossiers') && path[2] === 'source';
+
 /** Field names allowed at a path of the plan, for "did you mean" suggestions. */
-const allowedKeys = (path: readonly PropertyKey[]): string[] => {
+const allowedKeys = (path: readonly PropertyKey[], sourceType: unknown): string[] => {
   const [first, , third, , fifth] = path;
   if (path.length === 0) return Object.keys(planSchema.shape);
   if (first === 'target') return ['type', 'url', 'schema'];
   if (first === 'thresholds') return ['maxRejectedRatio'];
   if (first === 'entities' && path.length === 2)
     return ['source', 'dossier', 'key', 'distinct', 'fields', 'skip', 'thresholds'];
-  if (first === 'entities' && third === 'source') {
-    return [
-      'type',
-      'path',
-      'encoding',
-      'delimiter',
-      'quote',
-      'sheet',
-      'records',
-      'url',
-      'table',
-      'query',
-      'orderBy',
-    ];
-  }
+  if (isSourcePath(path)) return sourceKeys(sourceType);
   if (first === 'entities' && third === 'fields' && fifth === undefined && path.length === 4) {
     return ['from', 'value', 'transform', 'map', 'default', 'required', 'formats', 'decimal'];
   }
