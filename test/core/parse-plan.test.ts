@@ -174,6 +174,23 @@ entities:
     );
   });
 
+  it('refuses a reference to an entity the plan does not load, with the line of the field', () => {
+    const problems = problemsOf(`version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  contact:
+    source: {type: csv, path: contacts.csv}
+    key: id
+    fields:
+      last_name: Name
+      company_id: CompanyId
+`);
+    expect(problems).toContain(
+      'plan.yaml:10 entities.contact.fields.company_id: refers to company, which the plan does not load: add entities.company, or leave company_id unmapped',
+    );
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const message = problemsOf('version: 1\nname: [unclosed\n');
     expect(message).toMatch(/plan\.yaml:\d+/);

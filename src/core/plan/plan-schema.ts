@@ -4,7 +4,7 @@ import { isValid } from 'date-fns/isValid';
 import { parse as parseDate } from 'date-fns/parse';
 import { entityDedupeSchema } from './dedupe-plan-schema.js';
 import { linkPlanSchema } from './link-plan-schema.js';
-import { canonicalModel, isEntityName, type EntityName } from '../model/canonical-model.js';
+import { canonicalModel, isEntityName, referencesOf, type EntityName } from '../model/canonical-model.js';
 import { fieldColumnsOf, keyColumnsOf } from './plan-columns.js';
 import { OCCURRENCE } from './pseudo-columns.js';
 
@@ -275,6 +275,16 @@ const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entit
           code: 'custom',
           path: [name, 'fields', column],
           message: `"${column}" is not a column of ${name}; its columns are ${Object.keys(columns).join(', ')}`,
+        });
+      }
+    }
+    // A reference holds the parent's source key, resolved against what the run loaded of the parent.
+    for (const reference of referencesOf(name)) {
+      if (Object.hasOwn(entity.fields, reference.column) && !Object.hasOwn(entities, reference.parent)) {
+        context.addIssue({
+          code: 'custom',
+          path: [name, 'fields', reference.column],
+          message: `refers to ${reference.parent}, which the plan does not load: add entities.${reference.parent}, or leave ${reference.column} unmapped`,
         });
       }
     }
