@@ -10,6 +10,7 @@ import {
   thirdPartyKindOf,
 } from '../../domains/accounting/fec-line-facts.js';
 import type { AccountMapping } from './read-account-mapping.js';
+import { dotReadsEitherWay } from '../../domains/accounting/fec/fec-amount.js';
 
 /**
  * Fields every FEC record gets besides its columns, so that a plan maps them like any column. Named in English
@@ -29,8 +30,6 @@ export const FEC_DERIVED_FIELDS = [
 const AMOUNT_COLUMNS = ['Debit', 'Credit', 'Montant', 'Montantdevise'] as const;
 /** An amount written with a dot as its decimal mark (`1200.00`), which no thousands grouping explains. */
 const DOT_DECIMAL = /^[+-]?\d+\.\d+$/;
-/** `1.234`: a dot before three digits reads as a thousands separator as well as a decimal point. */
-const DOT_EITHER_WAY = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
 
 /** Accounts listed by name in a notice; past that, a count. */
 const MAX_LISTED_ACCOUNTS = 50;
@@ -144,7 +143,7 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       const column = amountColumns[index] as string;
       const value = fields[column] as string;
       if (!value.includes('.') || !DOT_DECIMAL.test(value)) continue;
-      if (DOT_EITHER_WAY.test(value)) {
+      if (dotReadsEitherWay(value)) {
         problem ??= {
           reason: RejectReason.INVALID_AMOUNT,
           message: `${column} "${value}" reads as ${value.replace(/^\+/, '')} with a decimal point and as ${value.replace(/^\+/, '').replace('.', '')} with a thousands separator (the norm's decimal mark is a comma)`,

@@ -78,6 +78,13 @@ export type FecAmountReading =
 
 const EXACT = Decimal.clone({ precision: 60, toExpNeg: -40, toExpPos: 60 });
 
+/**
+ * `1.234` (an optional sign, one to three digits not starting with 0, a dot, three digits): a thousands separator
+ * to one reader, a decimal point to another. `0.123` is not: no one groups thousands after a leading zero. The one
+ * rule for the run's FEC reader and `fec validate`, so that they refuse the same amounts.
+ */
+export const dotReadsEitherWay = (text: string): boolean => /^[+-]?[1-9][0-9]{0,2}\.[0-9]{3}$/.test(text);
+
 /** Explains any amount text (the slow path: only for text `amountCents` refused). */
 export const readFecAmount = (text: string): FecAmountReading => {
   const cents = amountCents(text);
@@ -104,7 +111,7 @@ export const readFecAmount = (text: string): FecAmountReading => {
   if (grouping > 0 || separators > 1) return { kind: 'thousands-separator' };
   // `1.234`: three digits after a lone dot read as well as a thousands separator as a decimal point. (A comma is
   // the norm's decimal separator: `1,234` is 1.234.)
-  if (dot && /^[0-9]{1,3}\.[0-9]{3}$/.test(body)) return { kind: 'thousands-separator' };
+  if (dot && dotReadsEitherWay(body)) return { kind: 'thousands-separator' };
   if (dot) {
     // A file written with dot decimals has one on every line: read through the char loop, no decimal object.
     const dotCents = amountCents(trimmed.replace('.', ','));

@@ -44,6 +44,9 @@ describe('readFecAmount (why an amount is not in the norm form)', () => {
 
   it('reads more than two decimals and very large amounts exactly through decimal.js', () => {
     expect(readFecAmount('1,2345')).toEqual({ kind: 'decimal', value: '1.2345', dot: false });
+    // No one groups thousands after a leading zero: 0.123 has one reading, with three decimals.
+    expect(readFecAmount('0.123')).toEqual({ kind: 'decimal', value: '0.123', dot: true });
+    expect(readFecAmount('-0.123')).toEqual({ kind: 'decimal', value: '-0.123', dot: true });
     expect(readFecAmount('123456789012345678,12')).toEqual({
       kind: 'decimal',
       value: '123456789012345678.12',
