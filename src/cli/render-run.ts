@@ -86,9 +86,18 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
   output.info(
     `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk}/${totals.dossiers} dossiers ok)`,
   );
+  const fates = totals.loaded + totals.merged + totals.skipped + totals.rejected;
   output.info(
-    `  source ${formatNumber(totals.source)} = loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
+    `  source ${formatNumber(totals.source)} ${totals.source === fates ? '=' : '≠'} loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
   );
+  const overFated = result.dossiers.flatMap((dossier) =>
+    dossier.entities.filter((e) => e.unaccounted < 0).map((e) => `${dossier.id} ${e.entity}`),
+  );
+  if (overFated.length > 0) {
+    output.info(
+      `  the ledger holds fates for records the source no longer has (${overFated.slice(0, 5).join(', ')}${overFated.length > 5 ? `, … ${overFated.length - 5} more` : ''}): the source changed after its run; \`cutover run\` again brings the ledger up to date`,
+    );
+  }
   if (totals.referencesToMerged > 0) {
     output.info(
       `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
@@ -116,7 +125,7 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
         continue;
       }
       output.info(
-        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted}${entity.missingFromTarget > 0 ? ` (${entity.missingFromTarget} missing from the target with no fate in the ledger)` : ''}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
+        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted < 0 ? `${-entity.unaccounted} (fates in the ledger for records no longer in the source)` : entity.unaccounted}${entity.missingFromTarget > 0 ? ` (${entity.missingFromTarget} missing from the target with no fate in the ledger)` : ''}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
       );
     }
     const proof = dossier.accounting;
