@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
-import { messageOf } from '../../core/errors.js';
+import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { jsonSourceSchema } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { RejectReason } from '../../core/reject-reasons.js';
@@ -13,6 +13,7 @@ import { parseJsonKeepingNumbers } from './parse-json-keeping-numbers.js';
 import { readChunks } from './read-chunks.js';
 import { createBatcher } from './record-batcher.js';
 import { REPLACEMENT_CHARACTER } from './text-encoding.js';
+import { asUtf8Chunks, utf16ByBom, type Utf16Start } from './utf8-chunks.js';
 
 export type JsonSourceSpec = z.infer<typeof jsonSourceSchema>;
 
@@ -28,6 +29,48 @@ const kindOf = (value: unknown, raw: string): string =>
       : typeof value === 'string' && !raw.trimStart().startsWith('"')
         ? 'a number'
         : `a ${typeof value}`;
+
+/**
+ * Where a JSON file has no byte-order mark, its first two characters (ASCII in any JSON a source reads: a bracket, a
+ * brace, white space) tell its encoding by their NUL bytes (RFC 4627, section 3): UTF-8 JSON holds none, UTF-16LE
+ * starts `xx 00`, UTF-16BE `00 xx`. UTF-32 (`xx 00 00 00`, `00 00`, or its mark `FF FE 00 00`) is refused, naming
+ * the fix: read as UTF-8 or UTF-16, its NUL bytes would become records the file does not hold.
+ */
+const utf16OfJson = (head: Buffer, source: string): Utf16Start | undefined => {
+  const [first, second, third, fourth] = head;
+  const utf32 =
+    head.length >= 4 &&
+    ((first === 0 && second === 0) ||
+      ((second === 0 || (first === 0xff && second === 0xfe)) && third === 0 && fourth === 0));
+  if (utf32) {
+    throw new CutoverError(
+      ErrorCode.SOURCE_FAILED,
+      `${source}: not UTF-8 or UTF-16 text (its first bytes are those of UTF-32): convert the file to UTF-8`,
+      { context: { file: source } },
+    );
+  }
+  const marked = utf16ByBom(head);
+  if (marked !== undefined) return marked;
+  if (head.length < 2) return undefined;
+  if (first === 0 && second !== 0) return { encoding: 'utf-16be', bomLength: 0 };
+  if (first !== 0 && second === 0) return { encoding: 'utf-16le', bomLength: 0 };
+  return undefined;
+};
+
+/**
+ * The file's bytes as UTF-8: a UTF-16 file (by its byte-order mark, or by its NUL bytes, see utf16OfJson) is
+ * re-encoded chunk by chunk, and the JSON_UTF16 notice says so; a UTF-8 file passes through as read.
+ */
+const jsonChunks = (context: FileReadContext): AsyncIterable<Buffer> =>
+  asUtf8Chunks(
+    readChunks(context),
+    (encoding, byBom) =>
+      context.notice({
+        code: 'JSON_UTF16',
+        message: `${context.source} is ${encoding.toUpperCase()} (${byBom ? 'byte-order mark' : 'no byte-order mark; its NUL bytes say so'}): read as such`,
+      }),
+    (head) => utf16OfJson(head, context.source),
+  );
 
 /**
  * A JSON document holding an array of objects, at the top or at the dotted path `records`, read element by element
@@ -49,7 +92,7 @@ async function* readJsonArray(
     const location = { source, record: count };
     batcher.push(jsonRecord(bytes, bytes.toString('utf8'), location, `element ${count} of the array`, 'is'));
   });
-  for await (const chunk of readChunks(context)) {
+  for await (const chunk of jsonChunks(context)) {
     const more = scanner.push(chunk);
     yield* batcher.take();
     if (!more) break;
@@ -142,7 +185,7 @@ async function* readNdjson(context: FileReadContext): AsyncGenerator<SourceRecor
     batcher.push(jsonRecord(bytes, raw, { source, line, record: count }, 'the line', 'holds'));
   });
 
-  for await (const chunk of readChunks(context)) {
+  for await (const chunk of jsonChunks(context)) {
     splitter.push(chunk);
     yield* batcher.take();
   }

@@ -3,12 +3,18 @@ import { createChunkDecoder } from './text-encoding.js';
 
 export type Utf16Encoding = 'utf-16le' | 'utf-16be';
 
-const BOM_BYTES = 2;
+/** Which UTF-16 a file is, and the bytes of byte-order mark it starts with (0: its mark is missing). */
+export interface Utf16Start {
+  readonly encoding: Utf16Encoding;
+  readonly bomLength: number;
+}
 
-const utf16ByBom = (head: Buffer): Utf16Encoding | undefined => {
-  if (head.length < BOM_BYTES) return undefined;
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+/** Bytes a file's start is looked at for: a byte-order mark, or the NUL bytes of the first two characters. */
+const HEAD_BYTES = 4;
+
+export const utf16ByBom = (head: Buffer): Utf16Start | undefined => {
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
   return undefined;
 };
 
@@ -17,21 +23,23 @@ const utf16ByBom = (head: Buffer): Utf16Encoding | undefined => {
  * byte LF: UTF-8 and the legacy code pages, not UTF-16 (LF is `0A 00`), which Windows tools write as "Unicode" with a
  * byte-order mark. Such a file is re-encoded as UTF-8 chunk by chunk, its mark dropped (a character cut between two
  * chunks is kept for the next), and `onUtf16` is told which UTF-16 it was before the first chunk is given. Any other
- * file passes through as read.
+ * file passes through as read. `utf16Of` tells UTF-16 from the file's first bytes: by default its byte-order mark.
  */
 export async function* asUtf8Chunks(
   chunks: AsyncIterable<Buffer>,
-  onUtf16: (encoding: Utf16Encoding) => void,
+  onUtf16: (encoding: Utf16Encoding, byBom: boolean) => void,
+  utf16Of: (head: Buffer) => Utf16Start | undefined = utf16ByBom,
 ): AsyncGenerator<Buffer> {
-  const { head, all } = await peekChunks(chunks, BOM_BYTES);
-  const encoding = utf16ByBom(head);
-  if (encoding === undefined) {
+  const { head, all } = await peekChunks(chunks, HEAD_BYTES);
+  const start = utf16Of(head);
+  if (start === undefined) {
     yield* all;
     return;
   }
-  onUtf16(encoding);
+  const { encoding, bomLength } = start;
+  onUtf16(encoding, bomLength > 0);
   const decoder = createChunkDecoder(encoding);
-  let skip = BOM_BYTES;
+  let skip = bomLength;
   // Node's UTF-16LE decoder can give the first half of a surrogate pair on its own (chunks cut at an odd byte inside
   // the pair); UTF-8 cannot carry a half (it would become U+FFFD), so it waits for the next chunk's text.
   let highSurrogate = '';

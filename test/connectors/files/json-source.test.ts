@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonSource, type JsonSourceSpec } from '../../../src/connectors/files/json-source.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
-import { makeTempDir, readAll, writeFixture } from './file-fixtures.js';
+import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -283,5 +283,72 @@ describe('jsonSource (ndjson)', () => {
       records: [],
       notices: [{ code: 'EMPTY_FILE' }],
     });
+  });
+});
+
+describe('jsonSource (UTF-16 and UTF-32 files)', () => {
+  const utf16 = (text: string, encoding: 'le' | 'be', bom: boolean): Buffer => {
+    const le = Buffer.from(`${bom ? '\uFEFF' : ''}${text}`, 'utf16le');
+    return encoding === 'le' ? le : le.swap16();
+  };
+  const array = '[\r\n  {"id":1,"name":"Zoé 😀"},\r\n  {"id":2,"name":"Martin"}\r\n]\r\n';
+  const lines = '{"id":1,"name":"Zoé 😀"}\r\n{"id":2,"name":"Martin"}\r\n';
+
+  it.each([
+    ['le', true, 'UTF-16LE (byte-order mark)'],
+    ['be', true, 'UTF-16BE (byte-order mark)'],
+    ['le', false, 'UTF-16LE (no byte-order mark; its NUL bytes say so)'],
+    ['be', false, 'UTF-16BE (no byte-order mark; its NUL bytes say so)'],
+  ] as const)(
+    'reads a UTF-16 file (%s, byte-order mark %s) as its text, never as made-up records, and says so',
+    async (encoding, bom, said) => {
+      const json = await read(`utf16-${encoding}-${bom}.json`, utf16(array, encoding, bom), { type: 'json' });
+      expect(json.records.map((record) => [record.fields, record.raw, record.problem])).toEqual([
+        [{ id: '1', name: 'Zoé 😀' }, '{"id":1,"name":"Zoé 😀"}', undefined],
+        [{ id: '2', name: 'Martin' }, '{"id":2,"name":"Martin"}', undefined],
+      ]);
+      expect(json.notices).toEqual([
+        { code: 'JSON_UTF16', message: `utf16-${encoding}-${bom}.json is ${said}: read as such` },
+      ]);
+      const ndjson = await read(`utf16-${encoding}-${bom}.ndjson`, utf16(lines, encoding, bom), {
+        type: 'ndjson',
+      });
+      expect(ndjson.records).toEqual([
+        {
+          fields: { id: '1', name: 'Zoé 😀' },
+          location: { source: `utf16-${encoding}-${bom}.ndjson`, line: 1, record: 1 },
+          raw: '{"id":1,"name":"Zoé 😀"}',
+        },
+        {
+          fields: { id: '2', name: 'Martin' },
+          location: { source: `utf16-${encoding}-${bom}.ndjson`, line: 2, record: 2 },
+          raw: '{"id":2,"name":"Martin"}',
+        },
+      ]);
+      expect(ndjson.notices.map((notice) => notice.code)).toEqual(['JSON_UTF16']);
+    },
+  );
+
+  it('refuses a UTF-32 file, naming it and the fix, instead of reading its NUL bytes as records', async () => {
+    const le = Buffer.from(
+      Array.from('[{"id":1}]', (character) => [character.charCodeAt(0), 0, 0, 0]).flat(),
+    );
+    for (const [name, bytes] of [
+      ['utf32le.json', le],
+      ['utf32le-bom.json', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), le])],
+      [
+        'utf32be.ndjson',
+        Buffer.from(Array.from('{"id":1}', (character) => [0, 0, 0, character.charCodeAt(0)]).flat()),
+      ],
+    ] as const) {
+      const source = jsonSource(
+        { type: name.endsWith('.ndjson') ? 'ndjson' : 'json', path: 'unused' },
+        await writeFixture(dir, name, bytes),
+      );
+      expect(await rejection(readAll(source))).toMatchObject({
+        code: 'SOURCE_FAILED',
+        message: `${name}: not UTF-8 or UTF-16 text (its first bytes are those of UTF-32): convert the file to UTF-8`,
+      });
+    }
   });
 });
