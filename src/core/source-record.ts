@@ -6,6 +6,11 @@ export interface SourceLocation {
   readonly source: string;
   /** 1-based physical line in the file where the record starts (text sources). */
   readonly line?: number;
+  /**
+   * Set where several records can start on one line (the elements of a JSON array, all on line 1 in a file written
+   * without line breaks): the line alone does not tell this record from the others.
+   */
+  readonly lineShared?: true;
   /** 1-based record number in the source, header excluded (every source). */
   readonly record: number;
   /** Sheet name (XLSX). */
@@ -39,7 +44,10 @@ export const locationKey = (location: SourceLocation): string => {
   const where = location.sheet === undefined ? location.source : `${location.source}[${location.sheet}]`;
   // A key alone is not unique: a table may hold a key twice, or NULL keys (rejected, each with its own entry).
   if (location.key !== undefined) return `${where}#${location.key}@${location.record}`;
-  return location.line === undefined ? `${where}#${location.record}` : `${where}:${location.line}`;
+  if (location.line === undefined) return `${where}#${location.record}`;
+  return location.lineShared === true
+    ? `${where}:${location.line}#${location.record}`
+    : `${where}:${location.line}`;
 };
 
 /** Human form: `contacts.csv line 12 (record 11)`. */

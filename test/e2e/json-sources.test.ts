@@ -71,7 +71,7 @@ describe('JSON and NDJSON sources', () => {
       '{ type: json, path: d.json }',
       'd.json',
       (elements: string[]) => `[${elements.join(',\n ')}]\n`,
-      (record: number) => `d.json#${record}`,
+      (record: number) => `d.json:${record}#${record}`,
     ],
     [
       'ndjson',
@@ -132,7 +132,7 @@ describe('JSON and NDJSON sources', () => {
       expect(migrated.run.records).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
       expect(migrated.rows).toEqual([{ dossier_id: 'crm', source_key: '1', amount: null, name: 'A' }]);
       expect(migrated.ledger.map(rejected)).toEqual([
-        { location: 'd.json#2', reason: 'MALFORMED_JSON', message, column: null, sourceKey: null, raw },
+        { location: 'd.json:1#2', reason: 'MALFORMED_JSON', message, column: null, sourceKey: null, raw },
       ]);
       expect(migrated.reconcile.totals).toMatchObject({ source: 2, loaded: 1, rejected: 1, unaccounted: 0 });
     },
@@ -149,7 +149,7 @@ describe('JSON and NDJSON sources', () => {
     expect(migrated.rows).toEqual([{ dossier_id: 'crm', source_key: '2', amount: null, name: 'ok' }]);
     expect(migrated.ledger.map(rejected)).toEqual([
       {
-        location: 'd.json#1',
+        location: 'd.json:1#1',
         reason: 'INVALID_ENCODING',
         message: 'element 1 of the array holds bytes that are not valid UTF-8 (in "name")',
         column: 'name',
@@ -182,7 +182,7 @@ describe('JSON and NDJSON sources', () => {
       [
         'b',
         {
-          location: 'md/b/c.json#1',
+          location: 'md/b/c.json:1#1',
           reason: 'MALFORMED_JSON',
           message: 'the value at the top of the document is an object, not an array of records',
           column: null,
@@ -193,6 +193,32 @@ describe('JSON and NDJSON sources', () => {
     ]);
     expect(migrated.reconcile.ok).toBe(true);
     expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 3, rejected: 1, unaccounted: 0 });
+  });
+
+  it('json: a rejected element is found by its line and its number in the array, in the ledger and in the run summary, elements sharing a line included', async () => {
+    const migrated = await migrate('{ type: json, path: d.json }', {
+      'd.json': '[\n  {"id":1,"name":"A"},\n  {"id":2,"name":"B"}, {"id" 3}, {"name":"no id"}\n]\n',
+    });
+    expect(migrated.run.records).toMatchObject({ read: 4, loaded: 2, rejected: 2 });
+    expect(
+      migrated.ledger.map((entry) => [entry.location, entry.line, entry.record, entry.reason, entry.raw]),
+    ).toEqual([
+      ['d.json:3#3', 3, 3, 'MALFORMED_JSON', '{"id" 3}'],
+      ['d.json:3#4', 3, 4, 'MISSING_SOURCE_KEY', '{"name":"no id"}'],
+    ]);
+    expect(migrated.ledger[0]?.message).toMatch(/^element 3 of the array does not parse: /);
+    expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 2, rejected: 2, unaccounted: 0 });
+
+    const dir = tempDir('cutover-e2e-json-');
+    writeFiles(dir, {
+      'cutover.yaml': planFor('{ type: json, path: d.json }'),
+      'd.json': '[{"id":1,"name":"A"},{"id" 2},{"id":3}]',
+    });
+    const run = await cli(['run', '--plan', path.join(dir, 'cutover.yaml')]);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toMatch(
+      /crm deal d\.json:1#2: MALFORMED_JSON element 2 of the array does not parse: /,
+    );
   });
 
   it('ndjson: a property no record has gives one COLUMN_NOT_FOUND notice with the likely one; one some records lack, none', async () => {

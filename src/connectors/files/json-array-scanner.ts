@@ -7,6 +7,8 @@ export interface JsonScanProblem {
   readonly raw: Buffer;
   /** Whether the file went on past `raw`. */
   readonly rawCut: boolean;
+  /** The 1-based line where `raw` starts (where the file ends, when there is no raw text). */
+  readonly line: number;
 }
 
 export interface JsonScanEnd {
@@ -102,7 +104,8 @@ type State = (typeof State)[keyof typeof State];
 
 /**
  * Finds, byte by byte, the elements of the array of records in a JSON document (the document itself, or the array
- * at the dotted `recordsPath`) and hands each over as its bytes exactly as in the file; the file is never held whole.
+ * at the dotted `recordsPath`) and hands each over as its bytes exactly as in the file, with the line it starts on;
+ * the file is never held whole.
  * Structural characters are ASCII, so bytes that are not valid UTF-8 cannot derail the scan: each element's bytes
  * are checked and parsed by the caller. Inside an element only strings and brackets are followed (a malformed
  * element costs that element); the structure around the array is followed strictly, and where it breaks, the
@@ -110,7 +113,7 @@ type State = (typeof State)[keyof typeof State];
  */
 export const createJsonArrayScanner = (
   recordsPath: string | undefined,
-  onElement: (bytes: Buffer) => void,
+  onElement: (bytes: Buffer, line: number) => void,
 ): JsonArrayScanner => {
   const target = recordsPath ?? '';
   const where = recordsPath === undefined ? 'at the top of the document' : `at "${recordsPath}"`;
@@ -121,6 +124,7 @@ export const createJsonArrayScanner = (
   /** Where that comma is, for the raw text of a trailing comma: in this chunk, or kept from earlier ones. */
   let commaChunk: Buffer | undefined;
   let commaIndex = 0;
+  let commaLine = 0;
   let commaPieces: Buffer[] = [];
   let elements = 0;
   let arrays = 0;
@@ -129,10 +133,13 @@ export const createJsonArrayScanner = (
   /** The first bytes, held until they tell whether the file starts with a byte-order mark; then undefined. */
   let opening: Buffer | undefined = Buffer.alloc(0);
 
-  // Where the current chunk starts in the file, and the line it starts in, to name where a problem is.
+  // Where the current chunk starts in the file; the line reached, where it starts in the file, and the first line
+  // break in the chunk not counted yet (the chunk's length when there is none): lines are counted as the scan needs
+  // them, each line break once, and a chunk without one costs one search.
   let offset = 0;
-  let linesBefore = 0;
+  let line = 1;
   let lineStart = 0;
+  let nextBreak = 0;
 
   /** The start of the document, for a problem of shape: the raw record is what the document looks like. */
   const head: Buffer[] = [];
@@ -140,6 +147,8 @@ export const createJsonArrayScanner = (
 
   // The value being scanned.
   const brackets: number[] = [];
+  /** The line the element being scanned starts on. */
+  let elementLine = 0;
   let inString = false;
   let escape = false;
   let literal = false;
@@ -153,24 +162,35 @@ export const createJsonArrayScanner = (
   let keyStart = 0;
 
   let problem:
-    { kind: JsonScanProblem['kind']; message: string; pieces: Buffer[]; bytes: number } | undefined;
+    | { kind: JsonScanProblem['kind']; message: string; pieces: Buffer[]; bytes: number; line: number }
+    | undefined;
 
   // Read through a function: TypeScript does not see the callbacks that set it and would narrow it to undefined.
   const problemFound = () => problem;
 
-  const position = (chunk: Buffer, index: number): string => {
-    let line = linesBefore + 1;
-    let start = lineStart;
-    for (let at = chunk.indexOf(NEWLINE); at !== -1 && at < index; at = chunk.indexOf(NEWLINE, at + 1)) {
+  /** The line of the byte at `index` in the chunk; the scan asks in the order of the bytes. */
+  const lineAt = (chunk: Buffer, index: number): number => {
+    while (nextBreak < index) {
       line += 1;
-      start = offset + at + 1;
+      lineStart = offset + nextBreak + 1;
+      nextBreak = chunk.indexOf(NEWLINE, nextBreak + 1);
+      if (nextBreak === -1) nextBreak = chunk.length;
     }
-    return `line ${line}, column ${offset + index - start + 1}`;
+    return line;
   };
 
-  const stop = (kind: JsonScanProblem['kind'], message: string, raw: Buffer[]): void => {
+  const position = (chunk: Buffer, index: number): string =>
+    `line ${lineAt(chunk, index)}, column ${offset + index - lineStart + 1}`;
+
+  const stop = (kind: JsonScanProblem['kind'], message: string, raw: Buffer[], at: number): void => {
     state = State.Stopped;
-    problem = { kind, message, pieces: raw, bytes: raw.reduce((sum, piece) => sum + piece.length, 0) };
+    problem = {
+      kind,
+      message,
+      pieces: raw,
+      bytes: raw.reduce((sum, piece) => sum + piece.length, 0),
+      line: at,
+    };
   };
 
   const brokenAfter = (why: string): string =>
@@ -178,7 +198,12 @@ export const createJsonArrayScanner = (
 
   /** The document stops being JSON at `index`: the raw text starts there, or at the element it is inside. */
   const syntax = (chunk: Buffer, index: number, message: string): void => {
-    stop('syntax', message, capture ? [...pieces, chunk.subarray(scanStart)] : [chunk.subarray(index)]);
+    stop(
+      'syntax',
+      message,
+      capture ? [...pieces, chunk.subarray(scanStart)] : [chunk.subarray(index)],
+      capture ? elementLine : lineAt(chunk, index),
+    );
   };
 
   const unexpected = (chunk: Buffer, index: number): void =>
@@ -202,6 +227,7 @@ export const createJsonArrayScanner = (
     const byte = chunk[index] as number;
     state = State.Scan;
     capture = keep;
+    if (keep) elementLine = lineAt(chunk, index);
     scanStart = index;
     pieces = [];
     pieceBytes = 0;
@@ -222,7 +248,7 @@ export const createJsonArrayScanner = (
       pieces = [];
       capture = false;
       elements += 1;
-      onElement(bytes);
+      onElement(bytes, elementLine);
     }
     valueEnded();
   };
@@ -238,7 +264,7 @@ export const createJsonArrayScanner = (
     const path = pathOfNextValue();
     if (path === target) {
       if (byte !== OPEN_BRACKET) {
-        stop('shape', `the value ${where} is ${kindOfValue(byte)}, not an array of records`, [...head]);
+        stop('shape', `the value ${where} is ${kindOfValue(byte)}, not an array of records`, [...head], 1);
         return;
       }
       arrays += 1;
@@ -315,6 +341,7 @@ export const createJsonArrayScanner = (
               'syntax',
               `the array ends with a comma and no element after it, at ${position(chunk, index)}`,
               fromComma,
+              commaLine,
             );
             break;
           }
@@ -344,6 +371,7 @@ export const createJsonArrayScanner = (
               afterComma = true;
               commaChunk = chunk;
               commaIndex = index;
+              commaLine = lineAt(chunk, index);
               commaPieces = [];
               state = State.Value;
             }
@@ -409,6 +437,7 @@ export const createJsonArrayScanner = (
             `element ${elements + 1} is still open after ${MAX_ELEMENT_BYTES} bytes (an unclosed string?)`,
           ),
           pieces,
+          elementLine,
         );
       }
     } else if (state === State.Value && afterComma) {
@@ -433,14 +462,13 @@ export const createJsonArrayScanner = (
       head.push(part);
       headBytes += part.length;
     }
+    nextBreak = chunk.indexOf(NEWLINE);
+    if (nextBreak === -1) nextBreak = chunk.length;
     scan(chunk, 0);
     const found = problemFound();
     // Read on until the raw text is kept (a problem of shape shows the start of the document).
     if (found !== undefined) return found.bytes <= RAW_LIMIT;
-    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) {
-      linesBefore += 1;
-      lineStart = offset + at + 1;
-    }
+    lineAt(chunk, chunk.length);
     offset += chunk.length;
     return true;
   };
@@ -474,9 +502,10 @@ export const createJsonArrayScanner = (
           'syntax',
           brokenAfter(inElement ? `the file ends inside element ${elements + 1}` : 'the file ends early'),
           inElement ? pieces : [],
+          inElement ? elementLine : line,
         );
       }
-      if (problem === undefined && arrays === 0) stop('shape', `there is no array ${where}`, [...head]);
+      if (problem === undefined && arrays === 0) stop('shape', `there is no array ${where}`, [...head], 1);
       if (problem === undefined) return { elements, arrays, blank: false, problem: undefined };
       const raw = Buffer.concat(problem.pieces, Math.min(problem.bytes, RAW_LIMIT + 1));
       return {
@@ -488,6 +517,7 @@ export const createJsonArrayScanner = (
           message: problem.message,
           raw: raw.subarray(0, RAW_LIMIT),
           rawCut: raw.length > RAW_LIMIT,
+          line: problem.line,
         },
       };
     },

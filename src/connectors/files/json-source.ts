@@ -87,9 +87,9 @@ async function* readJsonArray(
   const { source } = context;
   const batcher = createBatcher(context.batchSize);
   let count = 0;
-  const scanner = createJsonArrayScanner(spec.records, (bytes) => {
+  const scanner = createJsonArrayScanner(spec.records, (bytes, line) => {
     count += 1;
-    const location = { source, record: count };
+    const location = { source, line, lineShared: true, record: count } as const;
     batcher.push(jsonRecord(bytes, bytes.toString('utf8'), location, `element ${count} of the array`, 'is'));
   });
   for await (const chunk of jsonChunks(context)) {
@@ -102,7 +102,7 @@ async function* readJsonArray(
     const raw = problem.raw.toString('utf8');
     batcher.push({
       fields: {},
-      location: { source, record: count + 1 },
+      location: { source, line: problem.line, lineShared: true, record: count + 1 },
       ...(raw === '' ? {} : { raw }),
       problem: {
         reason: RejectReason.MALFORMED_JSON,

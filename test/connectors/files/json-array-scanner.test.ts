@@ -4,10 +4,19 @@ import { createJsonArrayScanner } from '../../../src/connectors/files/json-array
 /** Scans `bytes` cut into the given chunks; what a reader would get. */
 const scanChunks = (recordsPath: string | undefined, chunks: readonly Buffer[]) => {
   const elements: string[] = [];
-  const scanner = createJsonArrayScanner(recordsPath, (bytes) => elements.push(bytes.toString('utf8')));
+  const lines: number[] = [];
+  const scanner = createJsonArrayScanner(recordsPath, (bytes, line) => {
+    elements.push(bytes.toString('utf8'));
+    lines.push(line);
+  });
   for (const chunk of chunks) if (!scanner.push(chunk)) break;
   const { problem, ...end } = scanner.end();
-  return { ...end, texts: elements, problem: problem && { ...problem, raw: problem.raw.toString('utf8') } };
+  return {
+    ...end,
+    texts: elements,
+    lines,
+    problem: problem && { ...problem, raw: problem.raw.toString('utf8') },
+  };
 };
 
 const documents: readonly [string | undefined, string][] = [
@@ -25,6 +34,11 @@ const documents: readonly [string | undefined, string][] = [
   [undefined, '{"records":[{"id":1}]}'],
   ['records', '{"items":[{"id":1}]}'],
   [undefined, '  \n '],
+  [undefined, '\uFEFF[\r\n  {\r\n    "id": 1\r\n  },\r\n  {"id": 2}, {"id": 3}\r\n]\r\n'],
+  [undefined, '[{"id":1},\n\n  {"a":[1}},\n{"id":3}]'],
+  [undefined, '[{"id":1}]\n\n  trailing'],
+  [undefined, '[{"id":1},\n{"id":2\n'],
+  [undefined, '[{"id":1},\n\n'],
 ];
 
 describe('createJsonArrayScanner', () => {
@@ -62,6 +76,7 @@ describe('createJsonArrayScanner', () => {
       message: 'the array ends with a comma and no element after it, at line 3, column 1',
       raw: ',\n]',
       rawCut: false,
+      line: 2,
     });
     expect(scanChunks(undefined, [Buffer.from(documents[8]![1])]).problem).toMatchObject({
       kind: 'shape',
@@ -76,6 +91,24 @@ describe('createJsonArrayScanner', () => {
       blank: true,
       texts: [],
     });
+  });
+
+  it('tells the line each element starts on, and the line where the raw text of a problem starts', () => {
+    const scan = (index: number) => scanChunks(documents[index]![0], [Buffer.from(documents[index]![1])]);
+    expect(scan(0).lines).toEqual([1, 2, 2, 2, 2, 2]);
+    expect(scan(11)).toMatchObject({ lines: [2, 5, 5], problem: undefined });
+    expect(scan(12)).toMatchObject({
+      lines: [1],
+      problem: {
+        raw: '{"a":[1}},\n{"id":3}]',
+        line: 3,
+        message: expect.stringContaining('line 3, column 10') as string,
+      },
+    });
+    expect(scan(13).problem).toMatchObject({ raw: 'trailing', line: 3 });
+    expect(scan(14).problem).toMatchObject({ raw: '{"id":2\n', line: 2 });
+    expect(scan(15).problem).toMatchObject({ raw: '', line: 3 });
+    expect(scan(8).problem).toMatchObject({ kind: 'shape', line: 1 });
   });
 
   it('keeps at most 64 KiB of raw text for a problem and stops reading there', () => {

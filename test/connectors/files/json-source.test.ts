@@ -31,7 +31,7 @@ describe('jsonSource (json)', () => {
     const { records, batchSizes, notices } = await read('array.json', text, { type: 'json' });
     expect(records[0]).toEqual({
       fields: { ...dupont, id: '1', score: '12.5', address: { city: 'Paris', zip: '75001' } },
-      location: { source: 'array.json', record: 1 },
+      location: { source: 'array.json', line: 1, lineShared: true, record: 1 },
       raw: JSON.stringify(dupont),
     });
     expect(records.map((record) => record.location.record)).toEqual([1, 2, 3]);
@@ -79,6 +79,29 @@ describe('jsonSource (json)', () => {
     expect(records[1]?.problem?.message).toBe('element 2 of the array is a number, not an object');
   });
 
+  it('locates each element, a rejected one too, by the line it starts on, its number in the array in the message', async () => {
+    const text = '[\n  {"id":1},\n  {"id":2}, {"id" 3},\n  {\n    "id": 4\n  },\n  42\n]\n';
+    const { records } = await read('lines.json', text, { type: 'json' });
+    expect(records.map((record) => [record.location, record.problem?.message])).toEqual([
+      [{ source: 'lines.json', line: 2, lineShared: true, record: 1 }, undefined],
+      [{ source: 'lines.json', line: 3, lineShared: true, record: 2 }, undefined],
+      [
+        { source: 'lines.json', line: 3, lineShared: true, record: 3 },
+        expect.stringMatching(/^element 3 of the array does not parse: /),
+      ],
+      [{ source: 'lines.json', line: 4, lineShared: true, record: 4 }, undefined],
+      [
+        { source: 'lines.json', line: 7, lineShared: true, record: 5 },
+        'element 5 of the array is a number, not an object',
+      ],
+    ]);
+    const broken = await read('broken-lines.json', '[{"id":1},\n\n  {"id":[2}, {"id":3}]', { type: 'json' });
+    expect(broken.records.map((record) => [record.location.line, record.problem?.reason])).toEqual([
+      [1, undefined],
+      [3, RejectReason.MALFORMED_JSON],
+    ]);
+  });
+
   it('marks an element that does not parse MALFORMED_JSON with its text, and reads on', async () => {
     const { records } = await read('bad-element.json', '[{"id":1},{"id" 2},{"id":3}]', { type: 'json' });
     expect(records.map((record) => [record.location.record, record.problem?.reason, record.raw])).toEqual([
@@ -106,7 +129,12 @@ describe('jsonSource (json)', () => {
     expect(comma.records[1]?.problem?.message).toBe(
       'the array ends with a comma and no element after it, at line 2, column 1',
     );
-    expect(comma.records[1]?.location).toEqual({ source: 'comma.json', record: 2 });
+    expect(comma.records[1]?.location).toEqual({
+      source: 'comma.json',
+      line: 1,
+      lineShared: true,
+      record: 2,
+    });
   });
 
   it('keeps every record before trailing text whatever the chunks the file is read in', async () => {
@@ -170,7 +198,7 @@ describe('jsonSource (json)', () => {
     expect(object.records).toEqual([
       {
         fields: {},
-        location: { source: 'object.json', record: 1 },
+        location: { source: 'object.json', line: 1, lineShared: true, record: 1 },
         raw: document,
         problem: {
           reason: RejectReason.MALFORMED_JSON,
