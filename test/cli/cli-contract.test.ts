@@ -270,6 +270,20 @@ describe('the cutover command line', () => {
     expect(parseJsonStdout<{ dossiers: { id: string }[] }>(reconcile).dossiers.map((d) => d.id)).toEqual([
       'acme',
     ]);
+    // No registry: the SIREN of the dossier's file names names the export as the norm asks, not the folder.
+    const exported = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--out',
+      `${dir}/out/`,
+    ]);
+    expect(exported.code, describeResult(exported)).toBe(0);
+    expect(exported.stdout).toContain(path.join(dir, 'out', '123456789FEC20241231.txt'));
+    expect(exported.stdout).not.toContain('named after the dossier id');
   });
 
   it('prints one JSON document and nothing else on stdout for run, reconcile, ledger and replay with --json', async () => {

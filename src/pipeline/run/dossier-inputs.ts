@@ -16,6 +16,8 @@ import path from 'node:path';
 import { concatenatedSource } from '../../connectors/files/concatenated-source.js';
 import { resolveFiles, type ResolvedFile } from '../../connectors/files/resolve-files.js';
 import { groupFecFiles } from '../../domains/accounting/fec/fec-file-name.js';
+import { sirenOf } from '../../domains/accounting/fec-format.js';
+import { fecFileFacts } from '../../domains/accounting/fec-line-facts.js';
 import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
 
@@ -62,7 +64,19 @@ export interface EntityInputs {
   readonly bytes: (dossier: string) => number | undefined;
   /** Whether records must be filtered by the dossier field while reading. */
   readonly filterField: string | undefined;
+  /**
+   * The SIREN that every FEC file of a dossier names (`SIRENFECYYYYMMDD.txt`), for a dossier found by its folder;
+   * undefined when the files name none, or different ones.
+   */
+  readonly siren?: (dossier: string) => string | undefined;
 }
+
+/** The one SIREN the files' names give, if they all give the same. */
+const sirenOfFecFiles = (files: readonly ResolvedFile[]): string | undefined => {
+  const sirens = new Set(files.map((file) => sirenOf(fecFileFacts(file.path).siren)));
+  const [siren] = sirens;
+  return sirens.size === 1 ? siren : undefined;
+};
 
 /** The files' sizes added up; a file that cannot be looked at counts nothing (its read will say why). */
 const sizeOf = (files: readonly ResolvedFile[]): number => {
@@ -144,6 +158,9 @@ export const entityInputs = async (
       open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
       bytes: (dossier) => sizeOf(byDossier.get(dossier) ?? []),
       filterField: undefined,
+      ...(fileSpec.type === 'fec'
+        ? { siren: (dossier: string) => sirenOfFecFiles(byDossier.get(dossier) ?? []) }
+        : {}),
     };
   }
   return {

@@ -6,7 +6,7 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { planInputs } from './dossier-inputs.js';
+import { planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, type DryRunKeys } from './load-entity.js';
 import { planDossierIds } from './plan-dossiers.js';
@@ -99,6 +99,21 @@ const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
 const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
 
 /**
+ * A dossier no registry lists, found by its FEC files' folder: the SIREN their names give (`SIRENFECYYYYMMDD.txt`)
+ * is its `siren` attribute, as a registry would give it, so that `fec export` names its file as the norm asks.
+ */
+const sirenAttribute = (
+  inputs: ReadonlyMap<EntityName, EntityInputs>,
+  dossier: string,
+): Record<string, string> => {
+  for (const input of inputs.values()) {
+    const siren = input.siren?.(dossier);
+    if (siren !== undefined) return { siren };
+  }
+  return {};
+};
+
+/**
  * Runs the plan over its dossiers: every entity of every dossier, parents first. Resumes the last unfinished run
  * of the same plan version, so the same command after a crash ends with the same target and ledger as a run
  * that was never interrupted.
@@ -116,7 +131,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   const registry = await readRegistry(plan, loaded.baseDir);
   const known = new Map(registry.map((dossier) => [dossier.id, dossier]));
   const allDossiers = (await planDossierIds(inputs, registry)).map(
-    (id) => known.get(id) ?? { id, name: null, attributes: {} },
+    (id) => known.get(id) ?? { id, name: null, attributes: sirenAttribute(inputs, id) },
   );
   if (options.dossiers !== undefined)
     refuseUnknownDossiers(
