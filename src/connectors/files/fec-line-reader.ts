@@ -1,8 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
 import { fileError } from './file-error.js';
 import type { FileReadContext } from './file-record-source.js';
-import { decodeLegacy, LegacyEncoding } from './legacy-code-page.js';
+import { createLineFallback, LegacyEncoding } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
@@ -67,7 +66,7 @@ export async function* readFecLines(
   files: readonly string[],
   options: FecReadOptions = {},
 ): AsyncGenerator<FecLine[]> {
-  const legacy = options.legacyEncoding ?? LegacyEncoding.WINDOWS_1252;
+  const fallback = createLineFallback(options.legacyEncoding ?? LegacyEncoding.WINDOWS_1252);
   const batchSize = Math.max(1, options.batchSize ?? 1000);
   for (const file of files) {
     let bytesTotal: number;
@@ -121,8 +120,8 @@ export async function* readFecLines(
         bytes = bytes.subarray(3);
       }
       if (bytes.length === 0) return;
-      const utf8 = isUtf8(bytes);
-      take(utf8 ? bytes.toString('utf8') : decodeLegacy(bytes, legacy), line, utf8 ? 'utf-8' : legacy);
+      const text = fallback.decode(bytes, line);
+      take(text, line, fallback.wasLegacy ? fallback.legacy : 'utf-8');
     };
 
     const lines = createLineBlocks(takeBytes, (text, firstLine) => {

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { fecSourceSchema } from '../../core/plan/plan-schema.js';
 import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
@@ -16,7 +15,7 @@ import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { decodeLegacy, LegacyEncoding } from './legacy-code-page.js';
+import { createLineFallback, LegacyEncoding } from './legacy-code-page.js';
 import { decodeBytes } from './text-encoding.js';
 import { asUtf8Chunks } from './utf8-chunks.js';
 
@@ -129,7 +128,8 @@ async function* readFec(
     },
   });
   let separator = '\t';
-  let fallbacks = 0;
+  // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
+  const fallback = createLineFallback(LegacyEncoding.WINDOWS_1252);
 
   /**
    * Legacy software writes FEC files in Windows-1252, and some files mix both (a UTF-8 export with lines pasted
@@ -138,17 +138,15 @@ async function* readFec(
    */
   const decode = (bytes: Buffer, line: number): string => {
     if (spec.encoding !== 'auto') return decodeBytes(bytes, spec.encoding);
-    if (isUtf8(bytes)) return bytes.toString('utf8');
-    fallbacks += 1;
-    if (fallbacks <= MAX_LINE_NOTICES) {
+    const text = fallback.decode(bytes, line);
+    if (fallback.wasLegacy && fallback.count <= MAX_LINE_NOTICES) {
       context.notice({
         code: 'ENCODING_FALLBACK',
         message: `${source} line ${line} is not valid UTF-8: read as Windows-1252`,
         line,
       });
     }
-    // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
-    return decodeLegacy(bytes, LegacyEncoding.WINDOWS_1252);
+    return text;
   };
 
   const splitter = createLineSplitter((lineBytes, line) => {
@@ -175,10 +173,10 @@ async function* readFec(
     yield* completed(table.take());
   }
   splitter.end();
-  if (fallbacks > MAX_LINE_NOTICES) {
+  if (fallback.count > MAX_LINE_NOTICES) {
     context.notice({
       code: 'ENCODING_FALLBACK',
-      message: `${source}: ${fallbacks - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as Windows-1252`,
+      message: `${source}: ${fallback.count - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as Windows-1252`,
     });
   }
   yield* completed(table.finish());

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * The two legacy code pages of French accounting software, decoded so that every byte becomes one character and
  * back again: nothing is lost and nothing becomes U+FFFD. iconv-lite turns the five bytes Windows-1252 leaves
@@ -47,3 +49,41 @@ export const encodeLegacy = (text: string, encoding: LegacyEncoding): Buffer => 
   const byteOf = new Map(table.map((char, byte) => [char, byte]));
   return Buffer.from(Array.from(text, (char) => byteOf.get(char) ?? 0x3f));
 };
+
+/** Lines kept by number for a notice; past them, a count says the rest. */
+const FIRST_LINES_KEPT = 5;
+
+/**
+ * Reads the lines of a file meant to be UTF-8 that may hold lines from a legacy system (a UTF-8 export with lines
+ * pasted from an old one): a line as UTF-8 when its bytes are valid UTF-8, else in the legacy code page, one
+ * character per byte, so nothing is lost. Counts the lines read in the legacy code page and keeps the numbers of
+ * the first few, for the notice that names them. The FEC readers and the CSV reader of a mixed file share it.
+ */
+export const createLineFallback = (legacy: LegacyEncoding) => {
+  let count = 0;
+  let wasLegacy = false;
+  const firstLines: number[] = [];
+  return {
+    legacy,
+    /** One line's bytes (no line ending needed) as text. */
+    decode(bytes: Buffer, line: number): string {
+      wasLegacy = !isUtf8(bytes);
+      if (!wasLegacy) return bytes.toString('utf8');
+      count += 1;
+      if (firstLines.length < FIRST_LINES_KEPT) firstLines.push(line);
+      return decodeLegacy(bytes, legacy);
+    },
+    /** Whether the line last decoded was read in the legacy code page. */
+    get wasLegacy(): boolean {
+      return wasLegacy;
+    },
+    /** Lines read in the legacy code page so far. */
+    get count(): number {
+      return count;
+    },
+    /** The first of them (at most FIRST_LINES_KEPT). */
+    firstLines: firstLines as readonly number[],
+  };
+};
+
+export type LineFallback = ReturnType<typeof createLineFallback>;
