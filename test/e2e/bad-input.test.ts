@@ -140,13 +140,14 @@ describe('bad input', () => {
     expect(run.rows('contact')).toEqual([{ source_key: 'K1' }, { source_key: 'K4' }]);
   });
 
-  it('rejects a row holding bytes invalid in the detected encoding (UTF-8) as INVALID_ENCODING, naming the column', async () => {
+  it('rejects a row holding bytes invalid in the declared encoding (UTF-8) as INVALID_ENCODING, naming the column', async () => {
     const csv = Buffer.concat([
       Buffer.from('contact_id,first_name,last_name,birth_date\nK1,Chloé,Martin,1980-01-02\nK2,Ren', 'utf8'),
       Buffer.from([0xe9]), // a Windows-1252 "é" in a UTF-8 file
       Buffer.from(',Petit,1981-03-04\nK3,Zoë,Durand,1982-05-06\n', 'utf8'),
     ]);
-    const run = await runCase({ 'cutover.yaml': contactPlan, 'contacts.csv': csv });
+    const plan = contactPlan.replace('path: contacts.csv }', 'path: contacts.csv, encoding: utf-8 }');
+    const run = await runCase({ 'cutover.yaml': plan, 'contacts.csv': csv });
     succeeded(run.result, { read: 3, loaded: 2, skipped: 0, rejected: 1 });
     expect(run.ledger.map(where)).toEqual([
       {
@@ -164,6 +165,27 @@ describe('bad input', () => {
     expect(run.rows('contact', 'source_key, first_name')).toEqual([
       { source_key: 'K1', first_name: 'Chloé' },
       { source_key: 'K3', first_name: 'Zoë' },
+    ]);
+  });
+
+  it('loads a Windows-1252 line of a UTF-8 file read with `auto` encoding as Windows-1252, and names its line', async () => {
+    const csv = Buffer.concat([
+      Buffer.from('contact_id,first_name,last_name,birth_date\nK1,Chloé,Martin,1980-01-02\n', 'utf8'),
+      Buffer.from('K2,René,Petit,1981-03-04\n', 'latin1'),
+      Buffer.from('K3,Zoë,Durand,1982-05-06\n', 'utf8'),
+    ]);
+    const run = await runCase({ 'cutover.yaml': contactPlan, 'contacts.csv': csv });
+    const json = succeeded(run.result, { read: 3, loaded: 3, skipped: 0, rejected: 0 });
+    expect(run.rows('contact', 'source_key, first_name')).toEqual([
+      { source_key: 'K1', first_name: 'Chloé' },
+      { source_key: 'K2', first_name: 'René' },
+      { source_key: 'K3', first_name: 'Zoë' },
+    ]);
+    expect(json.notices.map((notice) => [notice.code, notice.message])).toEqual([
+      [
+        'ENCODING_FALLBACK',
+        'contacts.csv: line 3 is not valid UTF-8: read as Windows-1252, the rest of the file as UTF-8',
+      ],
     ]);
   });
 

@@ -9,6 +9,7 @@ import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { createDecodingLosses } from './decoding-losses.js';
 import { chooseEncoding, createChunkDecoder } from './text-encoding.js';
+import { createUtf8WithLegacyLinesDecoder, legacyLinesNotice } from './utf8-with-legacy-lines.js';
 
 export type CsvSourceSpec = z.infer<typeof csvSourceSchema>;
 
@@ -40,7 +41,11 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
     },
   );
 
-  const decoder = createChunkDecoder(choice.encoding);
+  // Only a file whose sample mixes UTF-8 and legacy lines is decoded line by line where it must: the others keep
+  // the one decoder of their encoding.
+  const mixed =
+    choice.legacyLines === undefined ? undefined : createUtf8WithLegacyLinesDecoder(choice.legacyLines);
+  const decoder = mixed ?? createChunkDecoder(choice.encoding);
   const losses = createDecodingLosses(choice.encoding);
   let first = true;
   for await (const chunk of all) {
@@ -57,6 +62,8 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   replacementSeen ||= losses.add(Buffer.alloc(0), tail);
   splitter.push(tail);
   splitter.end();
+  const legacyLines = mixed === undefined ? undefined : legacyLinesNotice(source, mixed.fallback);
+  if (legacyLines !== undefined) context.notice(legacyLines);
   yield* table.finish();
 }
 

@@ -131,16 +131,17 @@ export async function* readFecLines(
         bom = true;
         start = 1;
       }
-      for (;;) {
+      // The last block of a file without a final newline ends without one.
+      while (start < text.length) {
         const newline = text.indexOf('\n', start);
-        if (newline === -1) break;
-        let end = newline;
+        const next = newline === -1 ? text.length : newline + 1;
+        let end = newline === -1 ? text.length : newline;
         // CRLF, and CR CR LF (a CRLF file converted once more).
         if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
         if (end > start && text.charCodeAt(end - 1) === 13) end -= 1;
         take(text.slice(start, end), line, 'utf-8');
         line += 1;
-        start = newline + 1;
+        start = next;
       }
     });
 

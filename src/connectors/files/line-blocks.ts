@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createLineSplitter } from './line-splitter.js';
+import { createLineSplitter, type LineEnding } from './line-splitter.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -9,11 +9,12 @@ const CR = 0x0d;
  * call and handed to `onText` with the number of its first line: one decode per 64 KiB instead of one per line,
  * which is most of the reading time. Otherwise each of its lines goes through the line splitter to `onLine`, so
  * that only the lines that are not UTF-8 are read in the legacy code page. A file without any LF (old Mac, CR
- * alone) goes wholly through the line splitter, which knows that case. The text given to `onText` ends with LF;
- * its CRs (CRLF, CR CR LF) are left to the receiver, which splits the text anyway.
+ * alone) goes wholly through the line splitter, which knows that case. The text given to `onText` keeps its line
+ * breaks as written (CRLF, CR CR LF: the receiver splits the text anyway) and ends with LF, but for the last block
+ * of a file without a final newline; `onLine` is given each line's ending too (see the line splitter).
  */
 export const createLineBlocks = (
-  onLine: (bytes: Buffer, line: number) => void,
+  onLine: (bytes: Buffer, line: number, ending: LineEnding) => void,
   onText: (text: string, firstLine: number) => void,
 ) => {
   let nextLine = 1;
@@ -23,7 +24,7 @@ export const createLineBlocks = (
 
   const perLine = (block: Buffer): void => {
     const first = nextLine;
-    const splitter = createLineSplitter((bytes, line) => onLine(bytes, first + line - 1));
+    const splitter = createLineSplitter((bytes, line, ending) => onLine(bytes, first + line - 1, ending));
     splitter.push(block);
     splitter.end();
   };
@@ -73,7 +74,7 @@ export const createLineBlocks = (
     // The last line has no final newline.
     const block = carry;
     carry = undefined;
-    if (isUtf8(block)) onText(`${block.toString('utf8')}\n`, nextLine);
+    if (isUtf8(block)) onText(block.toString('utf8'), nextLine);
     else perLine(block);
   };
 

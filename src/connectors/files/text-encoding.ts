@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import type { SourceNotice } from '../../core/record-source.js';
 import type Iconv from 'iconv-lite';
+import type { LegacyEncoding } from './legacy-code-page.js';
 
 /** iconv-lite (CommonJS) loads with the first legacy code page to decode: most files are UTF-8. */
 const require = createRequire(import.meta.url);
@@ -19,6 +20,11 @@ export interface EncodingChoice {
   readonly bomLength: number;
   /** Something a person should know about the choice (fallback, mark contradicting the plan). */
   readonly notice?: SourceNotice;
+  /**
+   * A UTF-8 file that holds lines in a legacy code page (two exports pasted together): its lines that are not
+   * valid UTF-8 are read in this code page, the others as UTF-8.
+   */
+  readonly legacyLines?: LegacyEncoding;
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
@@ -70,10 +76,12 @@ const utf8Evidence = (bytes: Buffer): { valid: number; invalid: number } => {
 };
 
 /**
- * Chooses how to decode a file from its first bytes. `auto`: a byte-order mark decides; else UTF-8 when the sample
- * is valid UTF-8, or when well-formed UTF-8 sequences outnumber invalid bytes (a UTF-8 file with a few corrupt
- * bytes: reading it as Windows-1252 would silently turn every correct `é` into `Ã©`; its bad rows are rejected as
- * INVALID_ENCODING instead); else Windows-1252, the legacy code page of French and Western European software.
+ * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the
+ * sample is valid UTF-8; else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
+ * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read as Windows-1252 (a UTF-8 file
+ * with lines pasted from an old system: reading it all as Windows-1252 would silently turn every correct `é` into
+ * `Ã©`); else Windows-1252, the legacy code page of French and Western European software. A plan that declares
+ * `utf-8` gets UTF-8 throughout, its invalid bytes rejected as INVALID_ENCODING.
  */
 export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source: string): EncodingChoice => {
   const hasUtf8Bom = startsWith(head, UTF8_BOM);
@@ -90,12 +98,15 @@ export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source:
     }
     return { encoding: declared, bomLength: hasUtf8Bom ? 3 : 0 };
   }
-  if (hasUtf8Bom) return { encoding: 'utf-8', bomLength: 3 };
   if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bomLength: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bomLength: 2 };
-  if (isUtf8(head)) return { encoding: 'utf-8', bomLength: 0 };
-  const { valid, invalid } = utf8Evidence(head);
-  if (invalid === 0 || valid > invalid) return { encoding: 'utf-8', bomLength: 0 };
+  const bomLength = hasUtf8Bom ? 3 : 0;
+  const sample = head.subarray(bomLength);
+  if (isUtf8(sample)) return { encoding: 'utf-8', bomLength };
+  const { valid, invalid } = utf8Evidence(sample);
+  // A sequence cut by the end of the sample only.
+  if (invalid === 0) return { encoding: 'utf-8', bomLength };
+  if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: 'windows-1252' };
   return {
     encoding: 'windows-1252',
     bomLength: 0,

@@ -31,6 +31,13 @@ const read = async (
   return { records, batchSizes, notices: source.notices?.() ?? [], source };
 };
 
+/** The notice of a UTF-8 file whose `lines` ("line 3 is", "lines 3 and 4 are") were read as Windows-1252. */
+const legacyLinesNotice = (file: string, lines: string, line: number) => ({
+  code: 'ENCODING_FALLBACK',
+  message: `${file}: ${lines} not valid UTF-8: read as Windows-1252, the rest of the file as UTF-8`,
+  line,
+});
+
 describe('csvSource', () => {
   it('keys values by the header and gives each record its line, number and raw text', async () => {
     const { records, notices } = await read('plain.csv', 'id,name,city\n1,Dupont,Paris\n2,Martin,Lyon\n');
@@ -167,13 +174,28 @@ describe('csvSource', () => {
     ]);
   });
 
-  it('marks a UTF-8 row holding an invalid byte INVALID_ENCODING, naming the column, and reads the rest as UTF-8', async () => {
+  it('reads a UTF-8 file with one Windows-1252 line as UTF-8, that line as Windows-1252, and names it', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('id,name,city\n1,Zoé,Orléans\n'),
+      latin1('2,Bérard,Nîmes\n'),
+      Buffer.from('3,Noël,Sète\n'),
+    ]);
+    const { records, notices } = await read('one-legacy-line.csv', bytes);
+    expect(records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'Zoé', city: 'Orléans' }, line: 2, record: 1, reason: undefined },
+      { fields: { id: '2', name: 'Bérard', city: 'Nîmes' }, line: 3, record: 2, reason: undefined },
+      { fields: { id: '3', name: 'Noël', city: 'Sète' }, line: 4, record: 3, reason: undefined },
+    ]);
+    expect(notices).toEqual([legacyLinesNotice('one-legacy-line.csv', 'line 3 is', 3)]);
+  });
+
+  it('marks a row holding an invalid byte INVALID_ENCODING, naming the column, when the plan declares utf-8', async () => {
     const bytes = Buffer.concat([
       Buffer.from('id,name,city\n1,Zoé,Orléans\n2,'),
       Buffer.from([0x42, 0xe9, 0x72, 0x61, 0x72, 0x64]), // "Bérard" with é as one Windows-1252 byte
       Buffer.from(',Nîmes\n3,Noël,Sète\n'),
     ]);
-    const { records, notices } = await read('corrupt.csv', bytes);
+    const { records, notices } = await read('declared-corrupt.csv', bytes, { encoding: 'utf-8' });
     expect(records.map(summary)).toEqual([
       { fields: { id: '1', name: 'Zoé', city: 'Orléans' }, line: 2, record: 1, reason: undefined },
       {
@@ -186,6 +208,99 @@ describe('csvSource', () => {
     ]);
     expect(records[1]?.problem?.column).toBe('name');
     expect(notices).toEqual([]);
+  });
+
+  it('does not turn the UTF-8 rows of a file into mojibake when its Windows-1252 lines outnumber them', async () => {
+    // Two exports pasted together: more legacy bytes than UTF-8 characters in the sample read the whole file as
+    // Windows-1252 before, every UTF-8 row coming out as "MÃ¼ller", with one notice for the file.
+    const bytes = Buffer.concat([
+      Buffer.from('id;nom;ville\r\n1;Müller;Köln\r\n'),
+      latin1('2;Hélène Bérard;Orléans\r\n3;Françoise Lefèvre;Besançon\r\n'),
+      Buffer.from('4;Zoë Brontë;Besançon\r\n'),
+      latin1('5;Jérôme Clément;Châlons\r\n'),
+    ]);
+    const { records, notices } = await read('pasted.csv', bytes);
+    expect(records.map((record) => [record.fields.nom, record.fields.ville, record.problem])).toEqual([
+      ['Müller', 'Köln', undefined],
+      ['Hélène Bérard', 'Orléans', undefined],
+      ['Françoise Lefèvre', 'Besançon', undefined],
+      ['Zoë Brontë', 'Besançon', undefined],
+      ['Jérôme Clément', 'Châlons', undefined],
+    ]);
+    expect(records[1]?.raw).toBe('2;Hélène Bérard;Orléans');
+    expect(notices).toEqual([legacyLinesNotice('pasted.csv', 'lines 3, 4 and 6 are', 3)]);
+  });
+
+  it('reads the Windows-1252 lines of a large mixed file across read chunks, with quoted line breaks, and counts them', async () => {
+    // 1.5 MB: blocks past the first MiB come in 64 KiB chunks; a legacy row every 1000 lines, with a CRLF inside
+    // a quoted field: both its physical lines are legacy ones.
+    const parts: Buffer[] = [Buffer.from('id,note,city\r\n')];
+    const legacyLines: number[] = [];
+    let line = 2;
+    for (let index = 1; index <= 20000; index += 1) {
+      if (index % 1000 === 0) {
+        legacyLines.push(line, line + 1);
+        parts.push(latin1(`${index},"crème\r\nbrûlée",Orléans\r\n`));
+        line += 2;
+      } else {
+        parts.push(Buffer.from(`${index},note ${'é'.repeat(index % 30)},Orléans\r\n`));
+        line += 1;
+      }
+    }
+    const { records, notices } = await read('large-mixed.csv', Buffer.concat(parts));
+    expect(records).toHaveLength(20000);
+    expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
+    expect(records.filter((record) => record.fields.city !== 'Orléans')).toEqual([]);
+    expect(records[998]?.fields).toEqual({
+      id: '999',
+      note: `note ${'é'.repeat(999 % 30)}`,
+      city: 'Orléans',
+    });
+    expect(records[999]?.fields).toEqual({ id: '1000', note: 'crème\r\nbrûlée', city: 'Orléans' });
+    expect(records[19999]?.fields.note).toBe('crème\r\nbrûlée');
+    expect(records[19999]?.location.line).toBe(legacyLines.at(-2));
+    expect(notices).toEqual([
+      legacyLinesNotice(
+        'large-mixed.csv',
+        `lines ${legacyLines.slice(0, 5).join(', ')} and 35 more are`,
+        legacyLines[0]!,
+      ),
+    ]);
+  });
+
+  it('keeps line breaks and the last line of a mixed file as written: CR alone, no final newline', async () => {
+    const rows = (newline: string, last: string) =>
+      Buffer.concat([
+        Buffer.from(`id,name${newline}1,Zoé${newline}`),
+        latin1(`2,"Noël${newline}Bérard"${newline}`),
+        last === 'legacy' ? latin1('3,Sète') : Buffer.from('3,Sète'),
+      ]);
+    for (const newline of ['\r', '\n', '\r\n']) {
+      for (const last of ['legacy', 'utf-8']) {
+        const { records, notices } = await read('ends.csv', rows(newline, last));
+        expect(records.map(summary)).toEqual([
+          { fields: { id: '1', name: 'Zoé' }, line: 2, record: 1, reason: undefined },
+          { fields: { id: '2', name: `Noël${newline}Bérard` }, line: 3, record: 2, reason: undefined },
+          { fields: { id: '3', name: 'Sète' }, line: 5, record: 3, reason: undefined },
+        ]);
+        const lines = last === 'legacy' ? 'lines 3, 4 and 5' : 'lines 3 and 4';
+        expect(notices).toEqual([legacyLinesNotice('ends.csv', `${lines} are`, 3)]);
+      }
+    }
+  });
+
+  it('reads a file with a UTF-8 byte-order mark and a Windows-1252 line as UTF-8 but for that line', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('id,name\n1,Zoe\n'),
+      latin1('2,Noël\n'),
+    ]);
+    const { records, notices } = await read('bom-mixed.csv', bytes);
+    expect(records.map((record) => record.fields)).toEqual([
+      { id: '1', name: 'Zoe' },
+      { id: '2', name: 'Noël' },
+    ]);
+    expect(notices.map((notice) => [notice.code, notice.line])).toEqual([['ENCODING_FALLBACK', 3]]);
   });
 
   it('reads a U+FFFD that the UTF-8 file holds as a character (EF BF BD), even split between read chunks', async () => {
