@@ -184,7 +184,7 @@ describe('bad input', () => {
     expect(json.notices.map((notice) => [notice.code, notice.message])).toEqual([
       [
         'ENCODING_FALLBACK',
-        'contacts.csv: line 3 is not valid UTF-8: read as Windows-1252, the rest of the file as UTF-8',
+        'contacts.csv: line 3 is not valid UTF-8: read as Windows-1252 (the usual legacy code page: no byte reads as €, Š, š, ž, Œ, œ or Ÿ of ISO-8859-15 next to a letter or figure), the rest of the file as UTF-8',
       ],
     ]);
   });

@@ -8,15 +8,13 @@ import { fileRecordSource, type FileReadContext } from './file-record-source.js'
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { createDecodingLosses } from './decoding-losses.js';
-import { chooseEncoding, createChunkDecoder } from './text-encoding.js';
-import { createUtf8WithLegacyLinesDecoder, legacyLinesNotice } from './utf8-with-legacy-lines.js';
+import { chooseEncoding, createChunkDecoder, ENCODING_SAMPLE_BYTES } from './text-encoding.js';
+import { createUtf8WithLegacyLinesDecoder } from './utf8-with-legacy-lines.js';
 
 export type CsvSourceSpec = z.infer<typeof csvSourceSchema>;
 
 const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 
-/** Bytes looked at before reading: enough to see past an ASCII-only header and first rows when guessing encoding. */
-const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 /** Text looked at to find the delimiter and line break: the first records are enough. */
 const LAYOUT_SAMPLE_BYTES = 64 * 1024;
 
@@ -62,7 +60,7 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   replacementSeen ||= losses.add(Buffer.alloc(0), tail);
   splitter.push(tail);
   splitter.end();
-  const legacyLines = mixed === undefined ? undefined : legacyLinesNotice(source, mixed.fallback);
+  const legacyLines = mixed?.notice(source);
   if (legacyLines !== undefined) context.notice(legacyLines);
   yield* table.finish();
 }

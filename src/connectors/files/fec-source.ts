@@ -13,10 +13,10 @@ import { fileError } from './file-error.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
-import { readChunks } from './read-chunks.js';
+import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { createLineFallback, LegacyEncoding } from './legacy-code-page.js';
-import { decodeBytes } from './text-encoding.js';
+import { createLineFallback, DEFAULT_LEGACY_CHOICE, LEGACY_ENCODING_NAMES } from './legacy-code-page.js';
+import { chooseLegacyEncoding, decodeBytes, ENCODING_SAMPLE_BYTES } from './text-encoding.js';
 import { asUtf8Chunks } from './utf8-chunks.js';
 
 export type FecSourceSpec = z.infer<typeof fecSourceSchema>;
@@ -128,13 +128,17 @@ async function* readFec(
     },
   });
   let separator = '\t';
+  const { head, all } = await peekChunks(readChunks(context), ENCODING_SAMPLE_BYTES);
   // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
-  const fallback = createLineFallback(LegacyEncoding.WINDOWS_1252);
+  const legacy = spec.encoding === 'auto' ? chooseLegacyEncoding(head) : DEFAULT_LEGACY_CHOICE;
+  const fallback = createLineFallback(legacy.encoding);
+  const legacyName = LEGACY_ENCODING_NAMES[legacy.encoding];
 
   /**
-   * Legacy software writes FEC files in Windows-1252, and some files mix both (a UTF-8 export with lines pasted
-   * from an old system): each line is read as UTF-8 when it is valid UTF-8, else as Windows-1252, which decodes
-   * every byte, so nothing is lost; the person is told which lines.
+   * Legacy software writes FEC files in Windows-1252 or ISO-8859-15 (told apart by the first MiB: see
+   * createLegacyEvidence), and some files mix UTF-8 and legacy lines (a UTF-8 export with lines pasted from an old
+   * system): each line is read as UTF-8 when it is valid UTF-8, else in the legacy code page, which decodes every
+   * byte, so nothing is lost; the person is told which lines, and the first notice says why that code page.
    */
   const decode = (bytes: Buffer, line: number): string => {
     if (spec.encoding !== 'auto') return decodeBytes(bytes, spec.encoding);
@@ -142,7 +146,7 @@ async function* readFec(
     if (fallback.wasLegacy && fallback.count <= MAX_LINE_NOTICES) {
       context.notice({
         code: 'ENCODING_FALLBACK',
-        message: `${source} line ${line} is not valid UTF-8: read as Windows-1252`,
+        message: `${source} line ${line} is not valid UTF-8: read as ${legacyName}${fallback.count === 1 ? ` (${legacy.why})` : ''}`,
         line,
       });
     }
@@ -161,13 +165,13 @@ async function* readFec(
   // A UTF-16 file (its byte-order mark says so) is read as such when the plan leaves the encoding to cutover.
   const chunks =
     spec.encoding === 'auto'
-      ? asUtf8Chunks(readChunks(context), (encoding) =>
+      ? asUtf8Chunks(all, (encoding) =>
           context.notice({
             code: 'FEC_UTF16',
             message: `${source} is ${encoding.toUpperCase()} (byte-order mark): read as such, though the FEC norm asks for ASCII, ISO-8859-15 or UTF-8`,
           }),
         )
-      : readChunks(context);
+      : all;
   for await (const chunk of chunks) {
     splitter.push(chunk);
     yield* completed(table.take());
@@ -176,7 +180,7 @@ async function* readFec(
   if (fallback.count > MAX_LINE_NOTICES) {
     context.notice({
       code: 'ENCODING_FALLBACK',
-      message: `${source}: ${fallback.count - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as Windows-1252`,
+      message: `${source}: ${fallback.count - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as ${legacyName}`,
     });
   }
   yield* completed(table.finish());

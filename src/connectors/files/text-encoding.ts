@@ -3,7 +3,13 @@ import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
 import type { SourceNotice } from '../../core/record-source.js';
 import type Iconv from 'iconv-lite';
-import type { LegacyEncoding } from './legacy-code-page.js';
+import {
+  createLegacyEvidence,
+  DEFAULT_LEGACY_CHOICE,
+  LEGACY_ENCODING_NAMES,
+  type LegacyChoice,
+  type LegacyEvidence,
+} from './legacy-code-page.js';
 
 /** iconv-lite (CommonJS) loads with the first legacy code page to decode: most files are UTF-8. */
 const require = createRequire(import.meta.url);
@@ -24,8 +30,11 @@ export interface EncodingChoice {
    * A UTF-8 file that holds lines in a legacy code page (two exports pasted together): its lines that are not
    * valid UTF-8 are read in this code page, the others as UTF-8.
    */
-  readonly legacyLines?: LegacyEncoding;
+  readonly legacyLines?: LegacyChoice;
 }
+
+/** Bytes looked at before reading: enough to see past an ASCII-only header and first rows when guessing encoding. */
+export const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
@@ -33,10 +42,11 @@ const startsWith = (bytes: Buffer, prefix: readonly number[]): boolean =>
   bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
 
 /**
- * Counts well-formed multi-byte UTF-8 sequences and bytes that cannot be UTF-8. A sequence cut by the end of the
- * sample is neither: the sample is only the start of the file.
+ * Counts well-formed multi-byte UTF-8 sequences and bytes that cannot be UTF-8, and shows the latter to `legacy`,
+ * which judges their code page. A sequence cut by the end of the sample is neither: the sample is only the start of
+ * the file.
  */
-const utf8Evidence = (bytes: Buffer): { valid: number; invalid: number } => {
+const utf8Evidence = (bytes: Buffer, legacy: LegacyEvidence): { valid: number; invalid: number } => {
   let valid = 0;
   let invalid = 0;
   let index = 0;
@@ -56,6 +66,7 @@ const utf8Evidence = (bytes: Buffer): { valid: number; invalid: number } => {
             ? 4
             : 0;
     if (size === 0) {
+      legacy.see(bytes, index);
       invalid += 1;
       index += 1;
       continue;
@@ -68,6 +79,7 @@ const utf8Evidence = (bytes: Buffer): { valid: number; invalid: number } => {
       valid += 1;
       index += size;
     } else {
+      legacy.see(bytes, index);
       invalid += 1;
       index += 1;
     }
@@ -76,12 +88,25 @@ const utf8Evidence = (bytes: Buffer): { valid: number; invalid: number } => {
 };
 
 /**
+ * The legacy code page of the lines of a file that are not UTF-8, judged by its first bytes (see
+ * createLegacyEvidence): for a reader that decodes line by line (FEC).
+ */
+export const chooseLegacyEncoding = (head: Buffer): LegacyChoice => {
+  if (isUtf8(head)) return DEFAULT_LEGACY_CHOICE;
+  const legacy = createLegacyEvidence();
+  utf8Evidence(head, legacy);
+  return legacy.choose();
+};
+
+/**
  * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the
  * sample is valid UTF-8; else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
  * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read as Windows-1252 (a UTF-8 file
  * with lines pasted from an old system: reading it all as Windows-1252 would silently turn every correct `é` into
- * `Ã©`); else Windows-1252, the legacy code page of French and Western European software. A plan that declares
- * `utf-8` gets UTF-8 throughout, its invalid bytes rejected as INVALID_ENCODING.
+ * `Ã©`); else a legacy code page. Which one, for the whole file or its lines that are not UTF-8, is judged by the
+ * bytes that are not UTF-8 (see createLegacyEvidence): Windows-1252, the legacy code page of French and Western
+ * European software, unless they read as ISO-8859-15's œ, Œ, Š or € and nothing says Windows-1252. A plan that
+ * declares `utf-8` gets UTF-8 throughout, its invalid bytes rejected as INVALID_ENCODING.
  */
 export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source: string): EncodingChoice => {
   const hasUtf8Bom = startsWith(head, UTF8_BOM);
@@ -103,16 +128,18 @@ export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source:
   const bomLength = hasUtf8Bom ? 3 : 0;
   const sample = head.subarray(bomLength);
   if (isUtf8(sample)) return { encoding: 'utf-8', bomLength };
-  const { valid, invalid } = utf8Evidence(sample);
+  const legacy = createLegacyEvidence();
+  const { valid, invalid } = utf8Evidence(sample, legacy);
   // A sequence cut by the end of the sample only.
   if (invalid === 0) return { encoding: 'utf-8', bomLength };
-  if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: 'windows-1252' };
+  const legacyChoice = legacy.choose();
+  if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: legacyChoice };
   return {
-    encoding: 'windows-1252',
+    encoding: legacyChoice.encoding,
     bomLength: 0,
     notice: {
       code: 'ENCODING_FALLBACK',
-      message: `${source} is not valid UTF-8: read as Windows-1252`,
+      message: `${source} is not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[legacyChoice.encoding]} (${legacyChoice.why})`,
     },
   };
 };

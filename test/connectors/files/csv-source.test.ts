@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvSource, type CsvSourceSpec } from '../../../src/connectors/files/csv-source.js';
 import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
-import { latin1, makeTempDir, readAll, rejection, summary, writeFixture } from './file-fixtures.js';
+import { DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
+import {
+  iso885915,
+  latin1,
+  makeTempDir,
+  readAll,
+  rejection,
+  summary,
+  writeFixture,
+} from './file-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -31,10 +40,15 @@ const read = async (
   return { records, batchSizes, notices: source.notices?.() ?? [], source };
 };
 
-/** The notice of a UTF-8 file whose `lines` ("line 3 is", "lines 3 and 4 are") were read as Windows-1252. */
-const legacyLinesNotice = (file: string, lines: string, line: number) => ({
+/** The notice of a UTF-8 file whose `lines` ("line 3 is", "lines 3 and 4 are") were read in a legacy code page. */
+const legacyLinesNotice = (
+  file: string,
+  lines: string,
+  line: number,
+  legacy = `Windows-1252 (${DEFAULT_LEGACY_CHOICE.why})`,
+) => ({
   code: 'ENCODING_FALLBACK',
-  message: `${file}: ${lines} not valid UTF-8: read as Windows-1252, the rest of the file as UTF-8`,
+  message: `${file}: ${lines} not valid UTF-8: read as ${legacy}, the rest of the file as UTF-8`,
   line,
 });
 
@@ -65,6 +79,48 @@ describe('csvSource', () => {
       { fields: { id: '1', nom: 'Hélène Bérard', ville: 'Orléans' }, line: 2, record: 1, reason: undefined },
     ]);
     expect(notices.map((notice) => notice.code)).toEqual(['ENCODING_FALLBACK']);
+  });
+
+  it('reads an ISO-8859-15 file as ISO-8859-15, not Windows-1252 (œ, Œ, €, Š intact), and says why', async () => {
+    // Before, it was read as Windows-1252: "C½ur de SŒUR" came out "C½ur de S¼UR", "12,50 €" "12,50 ¤".
+    const { records, notices } = await read(
+      'latin9.csv',
+      iso885915('id;libellé;prix\r\n1;Cœur de SŒUR;12,50 €\r\n2;Škoda Fabia;9 €\r\n'),
+    );
+    expect(records.map((record) => record.fields)).toEqual([
+      { id: '1', libellé: 'Cœur de SŒUR', prix: '12,50 €' },
+      { id: '2', libellé: 'Škoda Fabia', prix: '9 €' },
+    ]);
+    expect(notices).toEqual([
+      {
+        code: 'ENCODING_FALLBACK',
+        message:
+          'latin9.csv is not valid UTF-8: read as ISO-8859-15 (byte 0xBD reads "Cœur" in ISO-8859-15, "C½ur" in Windows-1252, and no byte 0x80-0x9F says Windows-1252)',
+      },
+    ]);
+  });
+
+  it('reads the ISO-8859-15 lines of a UTF-8 file as ISO-8859-15, not taking UTF-8 bytes for its letters', async () => {
+    // "Müller" is C3 BC in UTF-8: its 0xBC, next to letters, is a UTF-8 byte, no sign of ISO-8859-15's Œ.
+    const utf8Only = await read(
+      'mixed-1252.csv',
+      Buffer.concat([Buffer.from('id,nom\n1,Müller\n'), latin1('2,Hélène\n')]),
+    );
+    expect(utf8Only.records.map((record) => record.fields.nom)).toEqual(['Müller', 'Hélène']);
+    expect(utf8Only.notices).toEqual([legacyLinesNotice('mixed-1252.csv', 'line 3 is', 3)]);
+    const { records, notices } = await read(
+      'mixed-latin9.csv',
+      Buffer.concat([Buffer.from('id,nom\n1,Müller\n'), iso885915('2,Œuvre de Lœw\n')]),
+    );
+    expect(records.map((record) => record.fields.nom)).toEqual(['Müller', 'Œuvre de Lœw']);
+    expect(notices).toEqual([
+      legacyLinesNotice(
+        'mixed-latin9.csv',
+        'line 3 is',
+        3,
+        'ISO-8859-15 (byte 0xBC reads "Œuvre" in ISO-8859-15, "¼uvre" in Windows-1252, and no byte 0x80-0x9F says Windows-1252)',
+      ),
+    ]);
   });
 
   it('strips a UTF-8 byte-order mark from the first column name', async () => {

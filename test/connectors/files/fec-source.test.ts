@@ -5,7 +5,15 @@ import { FEC_DERIVED_FIELDS } from '../../../src/connectors/files/fec-line-enric
 import { FEC_COLUMNS, fecSource, type FecSourceSpec } from '../../../src/connectors/files/fec-source.js';
 import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
-import { latin1, makeTempDir, readAll, sharedFecDir, summary, writeFixture } from './file-fixtures.js';
+import {
+  iso885915,
+  latin1,
+  makeTempDir,
+  readAll,
+  sharedFecDir,
+  summary,
+  writeFixture,
+} from './file-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -233,8 +241,36 @@ describe('fecSource on written files', () => {
     expect(notices).toEqual([
       {
         code: 'ENCODING_FALLBACK',
-        message: '552100554FEC20241231.txt line 3 is not valid UTF-8: read as Windows-1252',
+        message:
+          '552100554FEC20241231.txt line 3 is not valid UTF-8: read as Windows-1252 (the usual legacy code page: no byte reads as €, Š, š, ž, Œ, œ or Ÿ of ISO-8859-15 next to a letter or figure)',
         line: 3,
+      },
+    ]);
+  });
+
+  it('decodes the legacy lines of a FEC as ISO-8859-15 when they read as its œ or €, and says why', async () => {
+    // Before, they were read as Windows-1252 whatever they held: "Cœur" came out "C½ur", "Loyer 1 200 €" "¤".
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}\n${line('ACH', 'Café')}\n`),
+      iso885915(`${line('ACH', 'Sœur et Cœur')}\n${line('ACH', 'Loyer 1 200 €')}\n`),
+    ]);
+    const { records, notices } = await readTemp('552100554FEC20241231.txt', bytes);
+    expect(records.map((record) => record.fields.EcritureLib)).toEqual([
+      'Café',
+      'Sœur et Cœur',
+      'Loyer 1 200 €',
+    ]);
+    expect(notices).toEqual([
+      {
+        code: 'ENCODING_FALLBACK',
+        message:
+          '552100554FEC20241231.txt line 3 is not valid UTF-8: read as ISO-8859-15 (byte 0xBD reads "Sœur" in ISO-8859-15, "S½ur" in Windows-1252, and no byte 0x80-0x9F says Windows-1252)',
+        line: 3,
+      },
+      {
+        code: 'ENCODING_FALLBACK',
+        message: '552100554FEC20241231.txt line 4 is not valid UTF-8: read as ISO-8859-15',
+        line: 4,
       },
     ]);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ReadOptions, RecordSource } from '../../../src/core/record-source.js';
 import type { SourceRecord } from '../../../src/core/source-record.js';
+import { encodeLegacy } from '../../../src/connectors/files/legacy-code-page.js';
 import { sharedData } from '../../support/shared-data.js';
 
 /** The shared, read-only FEC samples (see shared/data/README.md), found from this file so any working folder works. */
@@ -31,6 +32,9 @@ export const writeFixture = async (
 
 /** Windows-1252 bytes of a text made of Latin-1 characters (é is 0xE9): how legacy exports really look. */
 export const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+/** ISO-8859-15 bytes of a text (œ is 0xBD, € 0xA4), as the FEC norm allows and Unix-era software wrote. */
+export const iso885915 = (text: string): Buffer => encodeLegacy(text, 'iso-8859-15');
 
 export const readAll = async (
   source: RecordSource,

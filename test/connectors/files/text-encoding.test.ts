@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { chooseEncoding, chooseLegacyEncoding } from '../../../src/connectors/files/text-encoding.js';
+import { DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
+import { iso885915, latin1 } from './file-fixtures.js';
+
+/** The code page `auto` picks for a file that is not UTF-8, and the reason its notice gives. */
+const legacyOf = (bytes: Buffer) => {
+  const choice = chooseEncoding(bytes, 'auto', 'f.csv');
+  return { encoding: choice.encoding, message: choice.notice?.message };
+};
+
+describe('telling Windows-1252 from ISO-8859-15 (auto)', () => {
+  it('takes a byte of ISO-8859-15 that reads as a letter next to letters for ISO-8859-15 (C\\xBDur is Cœur)', () => {
+    expect(legacyOf(iso885915('id;nom\n1;Cœur\n'))).toEqual({
+      encoding: 'iso-8859-15',
+      message:
+        'f.csv is not valid UTF-8: read as ISO-8859-15 (byte 0xBD reads "Cœur" in ISO-8859-15, "C½ur" in Windows-1252, and no byte 0x80-0x9F says Windows-1252)',
+    });
+    expect(legacyOf(iso885915('1;ŠKODA\n')).encoding).toBe('iso-8859-15');
+    expect(legacyOf(iso885915('1;Ÿ\n2;é\n')).encoding).toBe('windows-1252');
+  });
+
+  it('takes any byte 0x80-0x9F for Windows-1252, whatever else the file holds', () => {
+    // 0x9C is œ in Windows-1252; 0xBD next to a letter would say ISO-8859-15 on its own.
+    expect(
+      legacyOf(
+        Buffer.concat([
+          latin1('C'),
+          Buffer.from([0x9c]),
+          latin1('ur;C'),
+          Buffer.from([0xbd]),
+          latin1('ur\n'),
+        ]),
+      ),
+    ).toEqual({
+      encoding: 'windows-1252',
+      message:
+        'f.csv is not valid UTF-8: read as Windows-1252 (byte 0x9C is œ in Windows-1252, a control code in ISO-8859-15)',
+    });
+  });
+
+  it('takes 0xA4 next to an amount for the euro sign of ISO-8859-15: ¤ is written in no amount', () => {
+    expect(
+      legacyOf(Buffer.concat([latin1('Total 12,50 '), Buffer.from([0xa4]), latin1('\n')])).encoding,
+    ).toBe('iso-8859-15');
+    expect(legacyOf(Buffer.concat([latin1('Total 12,50'), Buffer.from([0xa4]), latin1('\n')])).encoding).toBe(
+      'iso-8859-15',
+    );
+  });
+
+  it('reads fractions after a figure (1½), ´ as an apostrophe (l´école) and plain accents as Windows-1252', () => {
+    for (const text of ['Farine 1½ kg\n', 'Farine 1½kg\n', 'l´école\n', 'Hélène Bérard\n']) {
+      expect(legacyOf(latin1(text))).toEqual({
+        encoding: 'windows-1252',
+        message: `f.csv is not valid UTF-8: read as Windows-1252 (${DEFAULT_LEGACY_CHOICE.why})`,
+      });
+    }
+  });
+
+  it('judges only the bytes that are not UTF-8 (the BC of a UTF-8 ü is none of ISO-8859-15 Œ)', () => {
+    const mixed = Buffer.concat([Buffer.from('Müller\n'), latin1('Hélène\n')]);
+    expect(chooseEncoding(mixed, 'auto', 'f.csv').legacyLines).toEqual(DEFAULT_LEGACY_CHOICE);
+    expect(chooseLegacyEncoding(mixed)).toEqual(DEFAULT_LEGACY_CHOICE);
+    expect(chooseLegacyEncoding(Buffer.concat([Buffer.from('Müller\n'), iso885915('Sœur\n')])).encoding).toBe(
+      'iso-8859-15',
+    );
+  });
+
+  it('keeps a declared encoding whatever the bytes say', () => {
+    expect(chooseEncoding(iso885915('Cœur\n'), 'windows-1252', 'f.csv')).toEqual({
+      encoding: 'windows-1252',
+      bomLength: 0,
+    });
+  });
+});
