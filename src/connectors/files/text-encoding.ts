@@ -101,9 +101,9 @@ export const chooseLegacyEncoding = (head: Buffer): LegacyChoice => {
 /**
  * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the
  * sample is valid UTF-8; else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
- * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read as Windows-1252 (a UTF-8 file
- * with lines pasted from an old system: reading it all as Windows-1252 would silently turn every correct `é` into
- * `Ã©`); else a legacy code page. Which one, for the whole file or its lines that are not UTF-8, is judged by the
+ * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read in a legacy code page (a UTF-8
+ * file with lines pasted from an old system: reading it all as Windows-1252 would silently turn every correct `é`
+ * into `Ã©`); else a legacy code page. Which one, for the whole file or its lines that are not UTF-8, is judged by the
  * bytes that are not UTF-8 (see createLegacyEvidence): Windows-1252, the legacy code page of French and Western
  * European software, unless they read as ISO-8859-15's œ, Œ, Š or € and nothing says Windows-1252. A plan that
  * declares `utf-8` gets UTF-8 throughout, its invalid bytes rejected as INVALID_ENCODING.
