@@ -10,7 +10,11 @@ import { querySqlite, writeFiles } from './support/helpers.js';
  * accounts for every record, on the inputs QA found mishandled.
  */
 
-const planFor = (source: string, dossier = '{ value: crm }') => `version: 1
+const planFor = (
+  source: string,
+  dossier = '{ value: crm }',
+  fields = '{ amount: amount, name: name }',
+) => `version: 1
 name: qa
 target: { type: sqlite, url: target.db }
 thresholds: { maxRejectedRatio: 1 }
@@ -19,7 +23,7 @@ entities:
     source: ${source}
     dossier: ${dossier}
     key: id
-    fields: { amount: amount, name: name }
+    fields: ${fields}
 `;
 
 interface RunJson {
@@ -32,9 +36,14 @@ interface ReconcileJson {
   totals: { source: number; loaded: number; rejected: number; unaccounted: number };
 }
 
-const migrate = async (source: string, files: Record<string, string | Buffer>, dossier?: string) => {
+const migrate = async (
+  source: string,
+  files: Record<string, string | Buffer>,
+  dossier?: string,
+  fields?: string,
+) => {
   const dir = tempDir('cutover-e2e-json-');
-  writeFiles(dir, { 'cutover.yaml': planFor(source, dossier), ...files });
+  writeFiles(dir, { 'cutover.yaml': planFor(source, dossier, fields), ...files });
   const plan = path.join(dir, 'cutover.yaml');
   const run = await cli(['run', '--plan', plan, '--json']);
   expect(run.code, describeResult(run)).toBe(0);
@@ -109,6 +118,46 @@ describe('JSON and NDJSON sources', () => {
       ]);
       expect(migrated.reconcile.ok).toBe(true);
       expect(migrated.reconcile.totals).toMatchObject({ source: 4, loaded: 3, rejected: 1, unaccounted: 0 });
+    },
+  );
+
+  it.each([
+    [
+      'json',
+      '{ type: json, path: d.json }',
+      'd.json',
+      (elements: string[]) => `[\n${elements.join(',\n')}\n]\n`,
+    ],
+    [
+      'ndjson',
+      '{ type: ndjson, path: d.ndjson }',
+      'd.ndjson',
+      (elements: string[]) => `${elements.join('\n')}\n`,
+    ],
+  ])(
+    '%s: a field holding an object or array is loaded as its JSON, numbers unquoted and as written',
+    async (_type, source, file, write) => {
+      const elements = [
+        '{"id":1,"address":{"zip":75001,"lat":48.850,"tags":[1,2],"ok":true,"city":"Paris","code":"75001"}}',
+        '{"id":2,"address":[12345678901234567890,-0.0,1E+400,"\\u00003",{"n":null}]}',
+        '{"id":3, "address" : { "zip" : 1e2 , "in" : [ [ 7 ] ] } }',
+        '{"id":4,"address":"75001"}',
+        '{"id":1,"address":{"zip":75002}}',
+      ];
+      const migrated = await migrate(source, { [file]: write(elements) }, undefined, '{ name: address }');
+      expect(migrated.run.records).toMatchObject({ read: 5, loaded: 4, rejected: 1 });
+      expect(migrated.rows.map((row) => [row.source_key, row.name])).toEqual([
+        ['1', '{"zip":75001,"lat":48.850,"tags":[1,2],"ok":true,"city":"Paris","code":"75001"}'],
+        ['2', '[12345678901234567890,-0.0,1E+400,"\\u00003",{"n":null}]'],
+        ['3', '{"zip":1e2,"in":[[7]]}'],
+        ['4', '75001'],
+      ]);
+      // The ledger keeps the record as read: its numbers as the file wrote them.
+      expect(migrated.ledger.map((entry) => [entry.reason, entry.raw])).toEqual([
+        ['DUPLICATE_SOURCE_KEY', elements[4]],
+      ]);
+      expect(migrated.reconcile.ok).toBe(true);
+      expect(migrated.reconcile.totals).toMatchObject({ source: 5, loaded: 4, rejected: 1, unaccounted: 0 });
     },
   );
 

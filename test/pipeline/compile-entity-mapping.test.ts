@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/core/plan/parse-plan.js';
 import type { SourceRecord } from '../../src/core/source-record.js';
+import { parseJsonKeepingNumbers } from '../../src/connectors/files/parse-json-keeping-numbers.js';
 import { compileEntityMapping } from '../../src/pipeline/map/compile-entity-mapping.js';
+import { fieldText } from '../../src/pipeline/run/dossier-inputs.js';
 import { targetColumns } from '../../src/store/target/target-ddl.js';
 
 const plan = parsePlan(`version: 1
@@ -140,6 +142,19 @@ entities:
     const outcome = keyed(record({ a: '9', b: '9', pa: '', pb: '1' }), crm());
     const parent = targetColumns('company').findIndex((column) => column.name === 'owner_id');
     expect(outcome.fate === 'mapped' && outcome.record.values[parent]).toBe('|1');
+  });
+
+  it('writes an object or array a field holds as JSON, its nested numbers unquoted and as written, in a key too', () => {
+    const address = parseJsonKeepingNumbers('{"a":{"zip":75001,"lat":48.850,"tags":[1,"2"],"ok":true}}') as {
+      a: string;
+    };
+    const outcome = map(record({ ...base, id: address.a, last: address.a }), crm());
+    if (outcome.fate !== 'mapped') throw new Error(`expected mapped, got ${outcome.fate}`);
+    const json = '{"zip":75001,"lat":48.850,"tags":[1,"2"],"ok":true}';
+    expect(outcome.record.sourceKey).toBe(json);
+    const lastName = targetColumns('contact').findIndex((column) => column.name === 'last_name');
+    expect(outcome.record.values[lastName]).toBe(json);
+    expect(fieldText(address.a)).toBe(json);
   });
 
   it('rejects a value nested too deeply to be written as text, instead of failing the run', () => {

@@ -4,6 +4,7 @@ import { RejectReason } from '../../core/reject-reasons.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { propertyReader } from '../../core/fixed-shape.js';
+import { jsonText } from '../../core/json-text.js';
 import { fieldColumnsOf, keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { OCCURRENCE } from '../../core/plan/pseudo-columns.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
@@ -99,9 +100,10 @@ const asText = (value: unknown): string | null => {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return value.toISOString();
   try {
-    return JSON.stringify(value);
+    // An object or array: as JSON, its nested numbers written as the source wrote them (jsonText).
+    return jsonText(value) ?? null;
   } catch (error) {
-    // A JSON value nested tens of thousands deep overflows the stack of JSON.stringify: that record is refused.
+    // A JSON value nested tens of thousands deep overflows the stack of jsonText: that record is refused.
     if (error instanceof RangeError) throw new TooDeepValue();
     throw error;
   }

@@ -8,6 +8,7 @@ import type {
 } from '../../core/plan/plan-schema.js';
 import { keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
+import { jsonText } from '../../core/json-text.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
@@ -38,7 +39,7 @@ export const fieldText = (value: unknown): string | undefined => {
       ? value
       : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
         ? String(value)
-        : JSON.stringify(value)
+        : (jsonText(value) ?? '')
   ).trim();
   return text === '' ? undefined : text;
 };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonSource, type JsonSourceSpec } from '../../../src/connectors/files/json-source.js';
+import { JsonNumber } from '../../../src/core/json-text.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
 
@@ -30,7 +31,8 @@ describe('jsonSource (json)', () => {
     const text = JSON.stringify([dupont, { id: 2, name: 'Martin' }, { id: 3, name: 'Durand' }]);
     const { records, batchSizes, notices } = await read('array.json', text, { type: 'json' });
     expect(records[0]).toEqual({
-      fields: { ...dupont, id: '1', score: '12.5', address: { city: 'Paris', zip: '75001' } },
+      // A field's number is its text; one nested in a field's object is a JsonNumber, written back unquoted.
+      fields: { ...dupont, id: '1', score: '12.5', address: { city: 'Paris', zip: new JsonNumber('75001') } },
       location: { source: 'array.json', line: 1, lineShared: true, record: 1 },
       raw: JSON.stringify(dupont),
     });
@@ -283,7 +285,12 @@ describe('jsonSource (ndjson)', () => {
     ];
     const { records } = await read('numbers.ndjson', `${lines.join('\n')}\n`, { type: 'ndjson' });
     expect(records.map((record) => record.fields)).toEqual([
-      { id: '12345678901234567890', amount: '12345678901234567.89', rate: '1E+2', nested: { n: ['-0.10'] } },
+      {
+        id: '12345678901234567890',
+        amount: '12345678901234567.89',
+        rate: '1E+2',
+        nested: { n: [new JsonNumber('-0.10')] },
+      },
       { id: '12345678901234567891', amount: '-0' },
       {},
     ]);
