@@ -161,6 +161,25 @@ describe('JSON and NDJSON sources', () => {
     },
   );
 
+  it('ndjson: a registry attribute holding an object is kept as JSON, its numbers unquoted, in the target and the state', async () => {
+    const dir = tempDir('cutover-e2e-json-');
+    writeFiles(dir, {
+      'cutover.yaml': planFor('{ type: ndjson, path: d.ndjson }').replace(
+        'entities:',
+        'dossiers:\n  registry: { source: { type: ndjson, path: reg.ndjson }, id: id, attributes: [geo, siren] }\nentities:',
+      ),
+      'reg.ndjson': '{"id":"crm","siren":732829320,"geo":{"zip":75001,"lat":48.850,"code":"75001"}}\n',
+      'd.ndjson': '{"id":1,"name":"A"}\n',
+    });
+    const run = await cli(['run', '--plan', path.join(dir, 'cutover.yaml'), '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const attributes = '{"geo":{"zip":75001,"lat":48.850,"code":"75001"},"siren":"732829320"}';
+    for (const store of ['target.db', '.cutover/state.db'])
+      expect(querySqlite(path.join(dir, store), 'SELECT id, attributes FROM dossier'), store).toEqual([
+        { id: 'crm', attributes },
+      ]);
+  });
+
   it.each([
     [
       'text after the array',

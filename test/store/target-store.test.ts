@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JsonNumber } from '../../src/core/json-text.js';
 import { targetColumns } from '../../src/store/target/target-ddl.js';
 import type { LoadCheckpoint, TargetRow, TargetStore } from '../../src/store/target/target-store.js';
 import { openTargetStore, targetVariants } from '../support/stores.js';
@@ -85,6 +86,17 @@ for (const dialect of targetVariants) {
       expect([...ids.keys()].sort()).toEqual(['C1', 'C2']);
       expect(await target.resolveKeys('company', 'OTHER', ['C1'])).toEqual(new Map());
       expect(await target.countRows('company', 'D1')).toBe(2);
+    });
+
+    it('stores a dossier attribute holding a JSON object with its nested numbers as numbers, exactly as written', async () => {
+      const geo = { zip: new JsonNumber('75001'), lat: new JsonNumber('48.850'), code: '75001' };
+      await target.upsertDossiers([{ id: 'D1', name: null, attributes: { geo, siren: '732829320' } }]);
+      const dossier = await target.readDossier('D1');
+      // Read back through JSON.parse: 48.850 is the number 48.85, and "75001" stays a string.
+      expect(dossier?.attributes).toEqual({
+        geo: { zip: 75001, lat: 48.85, code: '75001' },
+        siren: '732829320',
+      });
     });
 
     it('keeps a dossier and a run whose names hold quotes, backslashes and semicolons, in rows and checkpoint', async () => {

@@ -6,6 +6,7 @@ import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { isPostgresUrl, literalConnection, type ResolvedConnection } from '../../core/connection-url.js';
 import { splitStateUrl } from './state-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { jsonText } from '../../core/json-text.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { withRunLock } from './run-lock.js';
 import { useWriteAheadLog } from '../sqlite-write-ahead-log.js';
@@ -376,7 +377,7 @@ export class StateStore {
       const rows = dossiers.slice(start, start + 500).map((dossier) => ({
         id: dossier.id,
         name: dossier.name,
-        attributes: JSON.stringify(dossier.attributes ?? {}),
+        attributes: jsonText(dossier.attributes ?? {}) ?? '{}',
         created_at: now(),
       }));
       await this.db

@@ -8,6 +8,7 @@ import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { literalConnection, type ResolvedConnection } from '../../core/connection-url.js';
 import { Utf8Writer } from '../../core/utf8-writer.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { jsonText } from '../../core/json-text.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { targetRowReader } from './target-values.js';
 import { EncodedBatches } from './encoded-batches.js';
@@ -190,7 +191,7 @@ export class PostgresTarget implements TargetStore {
         `INSERT INTO ${this.table('dossier')} (id, name, attributes)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, attributes = excluded.attributes`,
-        [slice.map((d) => d.id), slice.map((d) => d.name), slice.map((d) => JSON.stringify(d.attributes))],
+        [slice.map((d) => d.id), slice.map((d) => d.name), slice.map((d) => jsonText(d.attributes) ?? '{}')],
       );
     }
   }

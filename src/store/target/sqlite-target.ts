@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { entityNames, type EntityName } from '../../core/model/canonical-model.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { jsonText } from '../../core/json-text.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { targetRowReader } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
@@ -91,7 +92,7 @@ export class SqliteTarget implements TargetStore {
     );
     this.db.transaction(() => {
       for (const dossier of dossiers)
-        upsert.run(dossier.id, dossier.name, JSON.stringify(dossier.attributes));
+        upsert.run(dossier.id, dossier.name, jsonText(dossier.attributes) ?? '{}');
     })();
     return Promise.resolve();
   }
