@@ -57,6 +57,14 @@ const styles = `
   @media print { body { margin: 0; max-width: none; } section { break-inside: avoid-page; } }
 `;
 
+/** A registry attribute as text: an object or a list (a JSON registry's) as its JSON, not `[object Object]`. */
+const attributeText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
+
 /**
  * The evidence pack as one self-contained HTML page (no script, no external resource), written for an accountant
  * or an auditor: the verdict first, then what was read, counted and balanced, and every rejected line with its reason.
@@ -66,7 +74,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
   const title = `Migration evidence — ${dossier.name ?? dossier.id}`;
   const attributes = Object.entries(dossier.attributes)
     .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(String(value as string))}</dd>`)
+    .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(attributeText(value))}</dd>`)
     .join('');
 
   const parts: string[] = [];

@@ -42,6 +42,21 @@ const pack = (overrides: Partial<EvidencePack> = {}): EvidencePack => ({
 });
 
 describe('the evidence page', () => {
+  it('shows an attribute holding an object or a list as its JSON, not [object Object]', () => {
+    const html = renderEvidenceHtml(
+      pack({
+        dossier: {
+          id: 'D1',
+          name: null,
+          attributes: { siren: '552100554', geo: { zip: 75001, city: 'Paris' }, tags: ['pme', 'bnc'] },
+        },
+      }),
+    );
+    expect(html).toContain('<dt>geo</dt><dd>{&quot;zip&quot;:75001,&quot;city&quot;:&quot;Paris&quot;}</dd>');
+    expect(html).toContain('<dt>tags</dt><dd>[&quot;pme&quot;,&quot;bnc&quot;]</dd>');
+    expect(html).not.toContain('[object Object]');
+  });
+
   it('writes amounts as a French accountant reads them, exactly, from the decimal text', () => {
     expect(formatAmount('10186219.81')).toBe('10\u202f186\u202f219,81');
     expect(formatAmount('-0.5')).toBe('−0,50');
