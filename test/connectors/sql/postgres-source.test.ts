@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlSource } from '../../../src/connectors/sql/open-sql-source.js';
 import { ErrorCode } from '../../../src/core/errors.js';
+import { jsonText } from '../../../src/core/json-text.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../../support/services.js';
 import { failureOf, planUrl, readAll } from './read-source.js';
 import { describeSqlSource, type SqlHarness } from './sql-source-suite.js';
@@ -116,6 +117,23 @@ describe('PostgreSQL source', () => {
         days: ['1987-03-01', null],
         stamps: ['2024-03-01T08:30:00'],
       });
+    });
+
+    it('reads json and jsonb with their numbers exactly as the server writes them, never through a float', async () => {
+      const query = `SELECT 1 AS id,
+        '{"zip":75001,"lat":48.850,"ids":[12345678901234567890],"city":"Paris"}'::json AS place,
+        '{"amount": 1.10}'::jsonb AS money,
+        '12345678901234567.89'::jsonb AS scalar,
+        '"75001"'::jsonb AS text`;
+      const [record] = (await readAll(open(server.url, query, server.env))).flat();
+      const fields = record?.fields ?? {};
+      expect(jsonText(fields.place)).toBe(
+        '{"zip":75001,"lat":48.850,"ids":[12345678901234567890],"city":"Paris"}',
+      );
+      expect(jsonText(fields.money)).toBe('{"amount":1.10}');
+      // A number or a string at the top of the value is its text, as a numeric column's is.
+      expect(fields.scalar).toBe('12345678901234567.89');
+      expect(fields.text).toBe('75001');
     });
 
     it('opens the session read-only, so a query cannot change the legacy database', async () => {
