@@ -5,7 +5,8 @@ import { createLineFallback, LegacyEncoding } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
 import { readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { asUtf8Chunks, type Utf16Encoding } from './utf8-chunks.js';
+import { asUtf8Chunks } from './utf8-chunks.js';
+import type { Utf16Encoding } from './text-encoding.js';
 
 /** One physical line of a FEC file, split on its separator. */
 export interface FecLine {

@@ -12,8 +12,8 @@ import { createLineSplitter } from './line-splitter.js';
 import { parseJsonKeepingNumbers } from './parse-json-keeping-numbers.js';
 import { readChunks } from './read-chunks.js';
 import { createBatcher } from './record-batcher.js';
-import { REPLACEMENT_CHARACTER } from './text-encoding.js';
-import { asUtf8Chunks, utf16ByBom, type Utf16Start } from './utf8-chunks.js';
+import { REPLACEMENT_CHARACTER, utf16ByBom, type Utf16Start } from './text-encoding.js';
+import { asUtf8Chunks } from './utf8-chunks.js';
 
 export type JsonSourceSpec = z.infer<typeof jsonSourceSchema>;
 

@@ -38,6 +38,21 @@ export const ENCODING_SAMPLE_BYTES = 1024 * 1024;
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
+export type Utf16Encoding = 'utf-16le' | 'utf-16be';
+
+/** Which UTF-16 a file is, and the bytes of byte-order mark it starts with (0: its mark is missing). */
+export interface Utf16Start {
+  readonly encoding: Utf16Encoding;
+  readonly bomLength: number;
+}
+
+/** The UTF-16 a file's byte-order mark says it is, if any. */
+export const utf16ByBom = (head: Buffer): Utf16Start | undefined => {
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
+  return undefined;
+};
+
 const startsWith = (bytes: Buffer, prefix: readonly number[]): boolean =>
   bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
 
@@ -123,8 +138,8 @@ export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source:
     }
     return { encoding: declared, bomLength: hasUtf8Bom ? 3 : 0 };
   }
-  if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bomLength: 2 };
-  if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bomLength: 2 };
+  const utf16 = utf16ByBom(head);
+  if (utf16 !== undefined) return utf16;
   const bomLength = hasUtf8Bom ? 3 : 0;
   const sample = head.subarray(bomLength);
   if (isUtf8(sample)) return { encoding: 'utf-8', bomLength };

@@ -1,22 +1,8 @@
 import { peekChunks } from './read-chunks.js';
-import { createChunkDecoder } from './text-encoding.js';
-
-export type Utf16Encoding = 'utf-16le' | 'utf-16be';
-
-/** Which UTF-16 a file is, and the bytes of byte-order mark it starts with (0: its mark is missing). */
-export interface Utf16Start {
-  readonly encoding: Utf16Encoding;
-  readonly bomLength: number;
-}
+import { createChunkDecoder, utf16ByBom, type Utf16Encoding, type Utf16Start } from './text-encoding.js';
 
 /** Bytes a file's start is looked at for: a byte-order mark, or the NUL bytes of the first two characters. */
 const HEAD_BYTES = 4;
-
-export const utf16ByBom = (head: Buffer): Utf16Start | undefined => {
-  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
-  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
-  return undefined;
-};
 
 /**
  * The FEC readers cut bytes into lines before decoding, which only works for an encoding where a line break is the

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { asUtf8Chunks, type Utf16Encoding } from '../../../src/connectors/files/utf8-chunks.js';
+import { asUtf8Chunks } from '../../../src/connectors/files/utf8-chunks.js';
+import type { Utf16Encoding } from '../../../src/connectors/files/text-encoding.js';
 
 /** The chunks as a file stream would give them, cut where the test says. */
 const chunksOf = (...parts: Buffer[]): AsyncIterable<Buffer> => Readable.from(parts);
