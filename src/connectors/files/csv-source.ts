@@ -21,7 +21,7 @@ const LAYOUT_SAMPLE_BYTES = 64 * 1024;
 async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
   const { head, all } = await peekChunks(readChunks(context), ENCODING_SAMPLE_BYTES);
-  const choice = chooseEncoding(head, spec.encoding, source);
+  const choice = chooseEncoding(head, spec.encoding, source, head.length >= context.bytesTotal);
   if (choice.notice !== undefined) context.notice(choice.notice);
   const layoutEnd = Math.min(head.length, choice.bomLength + LAYOUT_SAMPLE_BYTES);
   const layoutText = createChunkDecoder(choice.encoding).write(head.subarray(choice.bomLength, layoutEnd));

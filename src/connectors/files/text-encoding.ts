@@ -27,11 +27,18 @@ export interface EncodingChoice {
   /** Something a person should know about the choice (fallback, mark contradicting the plan). */
   readonly notice?: SourceNotice;
   /**
-   * A UTF-8 file that holds lines in a legacy code page (two exports pasted together): its lines that are not
-   * valid UTF-8 are read in this code page, the others as UTF-8.
+   * A UTF-8 file that may hold lines in a legacy code page (two exports pasted together, or an export whose first
+   * lines happen to be ASCII): its lines that are not valid UTF-8 are read in a legacy code page, the others as
+   * UTF-8.
    */
-  readonly legacyLines?: LegacyChoice;
+  readonly legacyLines?: LegacyLines;
 }
+
+/**
+ * The code page of a UTF-8 file's lines that are not UTF-8: judged from its first bytes, or `later`, from the first
+ * such line, when every byte of the sample was UTF-8.
+ */
+export type LegacyLines = LegacyChoice | 'later';
 
 /** Bytes looked at before reading: enough to see past an ASCII-only header and first rows when guessing encoding. */
 export const ENCODING_SAMPLE_BYTES = 1024 * 1024;
@@ -115,7 +122,8 @@ export const chooseLegacyEncoding = (head: Buffer): LegacyChoice => {
 
 /**
  * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the
- * sample is valid UTF-8; else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
+ * sample is valid UTF-8, any later line that is not read in a legacy code page (`headIsWholeFile`: there is none);
+ * else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
  * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read in a legacy code page (a UTF-8
  * file with lines pasted from an old system: reading it all as Windows-1252 would silently turn every correct `é`
  * into `Ã©`); else a legacy code page. Which one, for the whole file or its lines that are not UTF-8, is judged by the
@@ -123,7 +131,12 @@ export const chooseLegacyEncoding = (head: Buffer): LegacyChoice => {
  * European software, unless they read as ISO-8859-15's œ, Œ, Š or € and nothing says Windows-1252. A plan that
  * declares `utf-8` gets UTF-8 throughout, its invalid bytes rejected as INVALID_ENCODING.
  */
-export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source: string): EncodingChoice => {
+export const chooseEncoding = (
+  head: Buffer,
+  declared: DeclaredEncoding,
+  source: string,
+  headIsWholeFile = false,
+): EncodingChoice => {
   const hasUtf8Bom = startsWith(head, UTF8_BOM);
   if (declared !== 'auto') {
     if (hasUtf8Bom && declared !== 'utf-8') {
@@ -142,11 +155,15 @@ export const chooseEncoding = (head: Buffer, declared: DeclaredEncoding, source:
   if (utf16 !== undefined) return utf16;
   const bomLength = hasUtf8Bom ? 3 : 0;
   const sample = head.subarray(bomLength);
-  if (isUtf8(sample)) return { encoding: 'utf-8', bomLength };
+  // A sample of UTF-8 says nothing of the lines past it: one of them may still come from a legacy system.
+  if (isUtf8(sample))
+    return headIsWholeFile
+      ? { encoding: 'utf-8', bomLength }
+      : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
   const legacy = createLegacyEvidence();
   const { valid, invalid } = utf8Evidence(sample, legacy);
   // A sequence cut by the end of the sample only.
-  if (invalid === 0) return { encoding: 'utf-8', bomLength };
+  if (invalid === 0) return { encoding: 'utf-8', bomLength, legacyLines: 'later' };
   const legacyChoice = legacy.choose();
   if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: legacyChoice };
   return {

@@ -1,12 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { SourceNotice } from '../../core/record-source.js';
-import {
-  createLineFallback,
-  LEGACY_ENCODING_NAMES,
-  type LegacyChoice,
-  type LineFallback,
-} from './legacy-code-page.js';
+import { createLineFallback, LEGACY_ENCODING_NAMES, type LineFallback } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
-import type { ChunkDecoder } from './text-encoding.js';
+import { chooseLegacyEncoding, type ChunkDecoder, type LegacyLines } from './text-encoding.js';
 
 /** "line 7 is", "lines 7 and 9 are", "lines 7, 9, 12, 15, 20 and 3 more are". */
 const namedLines = (fallback: LineFallback): string => {
@@ -22,17 +18,24 @@ const namedLines = (fallback: LineFallback): string => {
  * Decodes a UTF-8 file that holds lines in a legacy code page (two exports pasted together) as the FEC reader does:
  * blocks of whole lines that are valid UTF-8 are decoded in one call, and only within a block that is not is each
  * line decoded on its own, as UTF-8 or, when its bytes are not UTF-8, in the legacy code page (nothing is lost).
- * Line breaks are kept as written. Text is given up to the last line break read, so a chunk may give none. Once
- * the file is read, `notice` names the lines read in the legacy code page, and why that one, if there were any.
+ * The code page is the one judged from the file's first bytes, or, when they were all UTF-8 (`later`: a legacy
+ * line past the sample), the one judged from the first line that is not. Line breaks are kept as written. Text is
+ * given up to the last line break read, so a chunk may give none. Once the file is read, `notice` names the lines
+ * read in the legacy code page, and why that one, if there were any.
  */
 export const createUtf8WithLegacyLinesDecoder = (
-  legacy: LegacyChoice,
+  legacyLines: LegacyLines,
 ): ChunkDecoder & { notice(source: string): SourceNotice | undefined } => {
-  const fallback = createLineFallback(legacy.encoding);
+  let legacy = legacyLines === 'later' ? undefined : legacyLines;
+  let fallback = legacy === undefined ? undefined : createLineFallback(legacy.encoding);
   let text = '';
   const blocks = createLineBlocks(
     (bytes, line, ending) => {
-      text += fallback.decode(bytes, line) + ending;
+      if (fallback === undefined && !isUtf8(bytes)) {
+        legacy = chooseLegacyEncoding(bytes);
+        fallback = createLineFallback(legacy.encoding);
+      }
+      text += (fallback === undefined ? bytes.toString('utf8') : fallback.decode(bytes, line)) + ending;
     },
     (block) => {
       text += block;
@@ -53,7 +56,7 @@ export const createUtf8WithLegacyLinesDecoder = (
       return taken();
     },
     notice: (source) =>
-      fallback.count === 0
+      fallback === undefined || legacy === undefined || fallback.count === 0
         ? undefined
         : {
             code: 'ENCODING_FALLBACK',

@@ -324,6 +324,48 @@ describe('csvSource', () => {
     ]);
   });
 
+  it('reads a legacy line past the first MiB of an all-UTF-8 start in the code page that line shows, not rejected', async () => {
+    // The encoding is judged on the first MiB: here plain ASCII, as an export's first thousands of rows often are.
+    const parts: Buffer[] = [Buffer.from('id,name,city\n')];
+    let line = 2;
+    for (let index = 1; index <= 50000; index += 1, line += 1)
+      parts.push(Buffer.from(`${index},Martin ${index},Paris\n`));
+    expect(Buffer.concat(parts).length).toBeGreaterThan(1024 * 1024);
+    const latin1Line = line;
+    parts.push(latin1('50001,Hélène Bérard,Orléans\n'), Buffer.from('50002,Zoé,Sète\n'));
+    const { records, notices } = await read('late-legacy.csv', Buffer.concat(parts));
+    expect(records).toHaveLength(50002);
+    expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
+    expect(records.slice(-2).map(summary)).toEqual([
+      {
+        fields: { id: '50001', name: 'Hélène Bérard', city: 'Orléans' },
+        line: latin1Line,
+        record: 50001,
+        reason: undefined,
+      },
+      {
+        fields: { id: '50002', name: 'Zoé', city: 'Sète' },
+        line: latin1Line + 1,
+        record: 50002,
+        reason: undefined,
+      },
+    ]);
+    expect(notices).toEqual([legacyLinesNotice('late-legacy.csv', `line ${latin1Line} is`, latin1Line)]);
+
+    // Which legacy code page is judged from that line: ISO-8859-15's œ next to letters.
+    const iso = [...parts.slice(0, -2), iso885915('50001,Cœur,Orléans\n')];
+    const late = await read('late-iso.csv', Buffer.concat(iso));
+    expect(late.records.at(-1)?.fields).toEqual({ id: '50001', name: 'Cœur', city: 'Orléans' });
+    expect(late.notices.map((notice) => notice.message)).toEqual([
+      expect.stringContaining(`line ${latin1Line} is not valid UTF-8: read as ISO-8859-15`),
+    ]);
+
+    // A plan that declares utf-8 still rejects the line, naming it.
+    const declared = await read('late-declared.csv', Buffer.concat(parts), { encoding: 'utf-8' });
+    expect(declared.records.at(-2)?.problem?.reason).toBe(RejectReason.INVALID_ENCODING);
+    expect(declared.notices).toEqual([]);
+  });
+
   it('keeps line breaks and the last line of a mixed file as written: CR alone, no final newline', async () => {
     const rows = (newline: string, last: string) =>
       Buffer.concat([
