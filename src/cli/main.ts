@@ -273,9 +273,10 @@ fec
   )
   .argument('<files...>', 'FEC files; split parts (…_1, …_2) are read as one FEC')
   .addOption(
-    new Option('--legacy-encoding <encoding>', 'code page of the lines that are not UTF-8')
-      .choices(['windows-1252', 'iso-8859-15'])
-      .default('windows-1252'),
+    new Option(
+      '--legacy-encoding <encoding>',
+      "code page of the lines that are not UTF-8 (default: judged from the file's bytes)",
+    ).choices(['windows-1252', 'iso-8859-15']),
   )
   .addOption(jsonOption())
   .action(

@@ -121,6 +121,39 @@ describe('cutover fec validate', () => {
     expect(wrong.code, describeResult(wrong)).toBe(2);
   });
 
+  it('without --legacy-encoding, reads the lines that are not UTF-8 in the code page their bytes say', async () => {
+    // 0xBD between letters: "Cœur" in ISO-8859-15, "C½ur" in Windows-1252.
+    const header = FEC_STANDARD_COLUMNS.join('\t');
+    const line = (label: string, debit: string, credit: string) =>
+      `VE\tVentes\t1\t20231231\t411000\tClients\t\t\tF1\t20231231\t${label}\t${debit}\t${credit}\t\t\t20231231\t\t`;
+    const file = path.join(dir, '443061841FEC20231231.txt');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${header}\n${line('Vente', '10,00', '0,00')}\n`),
+        Buffer.from(`${line('C\u00bdur', '0,00', '10,00')}\n`, 'latin1'),
+      ]),
+    );
+    const judged = await cli(['fec', 'validate', '--json', file]);
+    const [report] = parseJsonStdout<FecValidateJson>(judged).reports;
+    expect(report?.summary.encoding).toMatchObject({ fallbackLines: 1, fallbackEncodings: ['iso-8859-15'] });
+    const asked = await cli(['fec', 'validate', '--json', '--legacy-encoding', 'windows-1252', file]);
+    expect(parseJsonStdout<FecValidateJson>(asked).reports[0]?.summary.encoding).toMatchObject({
+      fallbackEncodings: ['windows-1252'],
+    });
+    // The shared file's only legacy byte, 0xF8, tells nothing: Windows-1252.
+    const shared = await cli([
+      'fec',
+      'validate',
+      '--json',
+      path.join(sharedFecDir, '111111111FEC20221231.TXT'),
+    ]);
+    expect(parseJsonStdout<FecValidateJson>(shared).reports[0]?.summary.encoding).toMatchObject({
+      fallbackLines: 6,
+      fallbackEncodings: ['windows-1252'],
+    });
+  });
+
   it('exits 6 on a file that is no FEC, naming the columns its header lacks', async () => {
     const file = path.join(dir, 't3.csv');
     writeFileSync(file, 'id,name\n1,x\n');

@@ -1,12 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { fileError } from './file-error.js';
 import type { FileReadContext } from './file-record-source.js';
-import { createLineFallback, LegacyEncoding } from './legacy-code-page.js';
+import {
+  legacyEncodingOf,
+  createLineFallback,
+  type LegacyEncoding,
+  type LineFallback,
+} from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
-import { readChunks } from './read-chunks.js';
+import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { asUtf8Chunks } from './utf8-chunks.js';
-import type { Utf16Encoding } from './text-encoding.js';
+import { ENCODING_SAMPLE_BYTES, type Utf16Encoding } from './text-encoding.js';
 
 /** One physical line of a FEC file, split on its separator. */
 export interface FecLine {
@@ -35,7 +40,10 @@ export interface FecFileFacts {
 }
 
 export interface FecReadOptions {
-  /** The code page for lines that are not valid UTF-8 (default Windows-1252, a superset of ISO-8859-1's letters). */
+  /**
+   * The code page for lines that are not valid UTF-8; by default judged from the file's bytes (Windows-1252 unless
+   * they read as ISO-8859-15's letters: see createLegacyEvidence).
+   */
   readonly legacyEncoding?: LegacyEncoding;
   /**
    * Lines per batch (default 1000). Small on purpose: a batch's lines are young objects, and holding 5000 of them
@@ -54,6 +62,9 @@ const hasBom = (bytes: Buffer): boolean =>
 
 const SEPARATORS = ['\t', '|'] as const;
 
+/** Bytes handed to the line splitter at a time (a read chunk's size). */
+const PUSH_BYTES = 64 * 1024;
+
 /**
  * Reads one FEC, or the parts of a split FEC in the order given (each part with its own header), as batches of
  * lines. Bytes are split into lines before decoding (LF, CRLF, CR CR LF, CR alone, no final newline: see the line
@@ -67,7 +78,9 @@ export async function* readFecLines(
   files: readonly string[],
   options: FecReadOptions = {},
 ): AsyncGenerator<FecLine[]> {
-  const fallback = createLineFallback(options.legacyEncoding ?? LegacyEncoding.WINDOWS_1252);
+  // The code page of legacy lines: the one asked for, else judged from the first MiB of the first file, or from
+  // the first legacy line when those bytes were all UTF-8 (see createLineFallback). Shared by a split FEC's parts.
+  let fallback: LineFallback | undefined;
   const batchSize = Math.max(1, options.batchSize ?? 1000);
   for (const file of files) {
     let bytesTotal: number;
@@ -121,8 +134,8 @@ export async function* readFecLines(
         bytes = bytes.subarray(3);
       }
       if (bytes.length === 0) return;
-      const text = fallback.decode(bytes, line);
-      take(text, line, fallback.wasLegacy ? fallback.legacy : 'utf-8');
+      const text = (fallback as LineFallback).decode(bytes, line);
+      take(text, line, fallback?.wasLegacy === true ? fallback.choice.encoding : 'utf-8');
     };
 
     const lines = createLineBlocks(takeBytes, (text, firstLine) => {
@@ -147,15 +160,26 @@ export async function* readFecLines(
     });
 
     try {
-      const chunks = asUtf8Chunks(readChunks(context), (utf16) => {
-        bom = true;
-        fileEncoding = utf16;
-      });
-      for await (const chunk of chunks) {
-        lines.push(chunk);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
+      const { head, all } = await peekChunks(
+        asUtf8Chunks(readChunks(context), (utf16) => {
+          bom = true;
+          fileEncoding = utf16;
+        }),
+        ENCODING_SAMPLE_BYTES,
+      );
+      fallback ??= createLineFallback(
+        options.legacyEncoding !== undefined
+          ? { encoding: options.legacyEncoding, why: 'as asked' }
+          : legacyEncodingOf(head),
+      );
+      for await (const chunk of all) {
+        // The first MiB comes as one chunk: pushed in read-sized slices, so that batches stay near their size.
+        for (let at = 0; at < chunk.length; at += PUSH_BYTES) {
+          lines.push(chunk.subarray(at, at + PUSH_BYTES));
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
         }
       }
       lines.end();

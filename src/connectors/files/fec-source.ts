@@ -15,8 +15,8 @@ import { createLineSplitter } from './line-splitter.js';
 import { readAccountMapping, type AccountMapping } from './read-account-mapping.js';
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
-import { createLineFallback, DEFAULT_LEGACY_CHOICE, LEGACY_ENCODING_NAMES } from './legacy-code-page.js';
-import { chooseLegacyEncoding, decodeBytes, ENCODING_SAMPLE_BYTES } from './text-encoding.js';
+import { legacyEncodingOf, createLineFallback, LEGACY_ENCODING_NAMES } from './legacy-code-page.js';
+import { decodeBytes, ENCODING_SAMPLE_BYTES } from './text-encoding.js';
 import { asUtf8Chunks } from './utf8-chunks.js';
 
 export type FecSourceSpec = z.infer<typeof fecSourceSchema>;
@@ -130,9 +130,8 @@ async function* readFec(
   let separator = '\t';
   const { head, all } = await peekChunks(readChunks(context), ENCODING_SAMPLE_BYTES);
   // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
-  const legacy = spec.encoding === 'auto' ? chooseLegacyEncoding(head) : DEFAULT_LEGACY_CHOICE;
-  const fallback = createLineFallback(legacy.encoding);
-  const legacyName = LEGACY_ENCODING_NAMES[legacy.encoding];
+  // First bytes that are all UTF-8 say nothing of a legacy line further on: its own bytes are judged then.
+  const fallback = createLineFallback(legacyEncodingOf(head));
 
   /**
    * Legacy software writes FEC files in Windows-1252 or ISO-8859-15 (told apart by the first MiB: see
@@ -146,7 +145,7 @@ async function* readFec(
     if (fallback.wasLegacy && fallback.count <= MAX_LINE_NOTICES) {
       context.notice({
         code: 'ENCODING_FALLBACK',
-        message: `${source} line ${line} is not valid UTF-8: read as ${legacyName}${fallback.count === 1 ? ` (${legacy.why})` : ''}`,
+        message: `${source} line ${line} is not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[fallback.choice.encoding]}${fallback.count === 1 ? ` (${fallback.choice.why})` : ''}`,
         line,
       });
     }
@@ -180,7 +179,7 @@ async function* readFec(
   if (fallback.count > MAX_LINE_NOTICES) {
     context.notice({
       code: 'ENCODING_FALLBACK',
-      message: `${source}: ${fallback.count - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as ${legacyName}`,
+      message: `${source}: ${fallback.count - MAX_LINE_NOTICES} more lines are not valid UTF-8 and were read as ${LEGACY_ENCODING_NAMES[fallback.choice.encoding]}`,
     });
   }
   yield* completed(table.finish());

@@ -152,32 +152,95 @@ export const createLegacyEvidence = () => {
 
 export type LegacyEvidence = ReturnType<typeof createLegacyEvidence>;
 
+/**
+ * Counts well-formed multi-byte UTF-8 sequences and bytes that cannot be UTF-8, and shows the latter to `legacy`,
+ * which judges their code page. A sequence cut by the end of the sample is neither: the sample is only the start of
+ * the file.
+ */
+export const utf8Evidence = (bytes: Buffer, legacy: LegacyEvidence): { valid: number; invalid: number } => {
+  let valid = 0;
+  let invalid = 0;
+  let index = 0;
+  const length = bytes.length;
+  while (index < length) {
+    const lead = bytes[index] as number;
+    if (lead < 0x80) {
+      index += 1;
+      continue;
+    }
+    const size =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (size === 0) {
+      legacy.see(bytes, index);
+      invalid += 1;
+      index += 1;
+      continue;
+    }
+    if (index + size > length) break;
+    let continuation = 1;
+    while (continuation < size && ((bytes[index + continuation] as number) & 0xc0) === 0x80)
+      continuation += 1;
+    if (continuation === size) {
+      valid += 1;
+      index += size;
+    } else {
+      legacy.see(bytes, index);
+      invalid += 1;
+      index += 1;
+    }
+  }
+  return { valid, invalid };
+};
+
+/**
+ * The legacy code page that the bytes of `bytes` that are not UTF-8 say (see createLegacyEvidence), or undefined
+ * when there are none: valid UTF-8, or only a sequence cut by the end of a sample, tells nothing.
+ */
+export const legacyEncodingOf = (bytes: Buffer): LegacyChoice | undefined => {
+  if (isUtf8(bytes)) return undefined;
+  const legacy = createLegacyEvidence();
+  return utf8Evidence(bytes, legacy).invalid === 0 ? undefined : legacy.choose();
+};
+
 /** Lines kept by number for a notice; past them, a count says the rest. */
 const FIRST_LINES_KEPT = 5;
 
 /**
  * Reads the lines of a file meant to be UTF-8 that may hold lines from a legacy system (a UTF-8 export with lines
  * pasted from an old one): a line as UTF-8 when its bytes are valid UTF-8, else in the legacy code page, one
- * character per byte, so nothing is lost. Counts the lines read in the legacy code page and keeps the numbers of
- * the first few, for the notice that names them. The FEC readers and the CSV reader of a mixed file share it.
+ * character per byte, so nothing is lost. The code page is `legacy` (judged from the file's first bytes, or
+ * declared) or, without it, judged from the first line that is not UTF-8 (a file whose first bytes were all UTF-8
+ * told nothing). Counts the lines read in the legacy code page and keeps the numbers of the first few, for the
+ * notice that names them. The FEC readers and the CSV reader share it.
  */
-export const createLineFallback = (legacy: LegacyEncoding) => {
+export const createLineFallback = (legacy?: LegacyChoice) => {
+  let choice = legacy;
   let count = 0;
   let wasLegacy = false;
   const firstLines: number[] = [];
   return {
-    legacy,
     /** One line's bytes (no line ending needed) as text. */
     decode(bytes: Buffer, line: number): string {
       wasLegacy = !isUtf8(bytes);
       if (!wasLegacy) return bytes.toString('utf8');
+      choice ??= legacyEncodingOf(bytes) ?? DEFAULT_LEGACY_CHOICE;
       count += 1;
       if (firstLines.length < FIRST_LINES_KEPT) firstLines.push(line);
-      return decodeLegacy(bytes, legacy);
+      return decodeLegacy(bytes, choice.encoding);
     },
     /** Whether the line last decoded was read in the legacy code page. */
     get wasLegacy(): boolean {
       return wasLegacy;
+    },
+    /** The legacy code page and why; judged by the first legacy line when none was given. */
+    get choice(): LegacyChoice {
+      return choice ?? DEFAULT_LEGACY_CHOICE;
     },
     /** Lines read in the legacy code page so far. */
     get count(): number {

@@ -5,10 +5,9 @@ import type { SourceNotice } from '../../core/record-source.js';
 import type Iconv from 'iconv-lite';
 import {
   createLegacyEvidence,
-  DEFAULT_LEGACY_CHOICE,
   LEGACY_ENCODING_NAMES,
+  utf8Evidence,
   type LegacyChoice,
-  type LegacyEvidence,
 } from './legacy-code-page.js';
 
 /** iconv-lite (CommonJS) loads with the first legacy code page to decode: most files are UTF-8. */
@@ -62,63 +61,6 @@ export const utf16ByBom = (head: Buffer): Utf16Start | undefined => {
 
 const startsWith = (bytes: Buffer, prefix: readonly number[]): boolean =>
   bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
-
-/**
- * Counts well-formed multi-byte UTF-8 sequences and bytes that cannot be UTF-8, and shows the latter to `legacy`,
- * which judges their code page. A sequence cut by the end of the sample is neither: the sample is only the start of
- * the file.
- */
-const utf8Evidence = (bytes: Buffer, legacy: LegacyEvidence): { valid: number; invalid: number } => {
-  let valid = 0;
-  let invalid = 0;
-  let index = 0;
-  const length = bytes.length;
-  while (index < length) {
-    const lead = bytes[index] as number;
-    if (lead < 0x80) {
-      index += 1;
-      continue;
-    }
-    const size =
-      lead >= 0xc2 && lead <= 0xdf
-        ? 2
-        : lead >= 0xe0 && lead <= 0xef
-          ? 3
-          : lead >= 0xf0 && lead <= 0xf4
-            ? 4
-            : 0;
-    if (size === 0) {
-      legacy.see(bytes, index);
-      invalid += 1;
-      index += 1;
-      continue;
-    }
-    if (index + size > length) break;
-    let continuation = 1;
-    while (continuation < size && ((bytes[index + continuation] as number) & 0xc0) === 0x80)
-      continuation += 1;
-    if (continuation === size) {
-      valid += 1;
-      index += size;
-    } else {
-      legacy.see(bytes, index);
-      invalid += 1;
-      index += 1;
-    }
-  }
-  return { valid, invalid };
-};
-
-/**
- * The legacy code page of the lines of a file that are not UTF-8, judged by its first bytes (see
- * createLegacyEvidence): for a reader that decodes line by line (FEC).
- */
-export const chooseLegacyEncoding = (head: Buffer): LegacyChoice => {
-  if (isUtf8(head)) return DEFAULT_LEGACY_CHOICE;
-  const legacy = createLegacyEvidence();
-  utf8Evidence(head, legacy);
-  return legacy.choose();
-};
 
 /**
  * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the

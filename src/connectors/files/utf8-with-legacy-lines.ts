@@ -1,8 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import type { SourceNotice } from '../../core/record-source.js';
 import { createLineFallback, LEGACY_ENCODING_NAMES, type LineFallback } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
-import { chooseLegacyEncoding, type ChunkDecoder, type LegacyLines } from './text-encoding.js';
+import type { ChunkDecoder, LegacyLines } from './text-encoding.js';
 
 /** "line 7 is", "lines 7 and 9 are", "lines 7, 9, 12, 15, 20 and 3 more are". */
 const namedLines = (fallback: LineFallback): string => {
@@ -26,16 +25,11 @@ const namedLines = (fallback: LineFallback): string => {
 export const createUtf8WithLegacyLinesDecoder = (
   legacyLines: LegacyLines,
 ): ChunkDecoder & { notice(source: string): SourceNotice | undefined } => {
-  let legacy = legacyLines === 'later' ? undefined : legacyLines;
-  let fallback = legacy === undefined ? undefined : createLineFallback(legacy.encoding);
+  const fallback = createLineFallback(legacyLines === 'later' ? undefined : legacyLines);
   let text = '';
   const blocks = createLineBlocks(
     (bytes, line, ending) => {
-      if (fallback === undefined && !isUtf8(bytes)) {
-        legacy = chooseLegacyEncoding(bytes);
-        fallback = createLineFallback(legacy.encoding);
-      }
-      text += (fallback === undefined ? bytes.toString('utf8') : fallback.decode(bytes, line)) + ending;
+      text += fallback.decode(bytes, line) + ending;
     },
     (block) => {
       text += block;
@@ -56,11 +50,11 @@ export const createUtf8WithLegacyLinesDecoder = (
       return taken();
     },
     notice: (source) =>
-      fallback === undefined || legacy === undefined || fallback.count === 0
+      fallback.count === 0
         ? undefined
         : {
             code: 'ENCODING_FALLBACK',
-            message: `${source}: ${namedLines(fallback)} not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[legacy.encoding]} (${legacy.why}), the rest of the file as UTF-8`,
+            message: `${source}: ${namedLines(fallback)} not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[fallback.choice.encoding]} (${fallback.choice.why}), the rest of the file as UTF-8`,
             line: fallback.firstLines[0] as number,
           },
   };

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import {
   type FecFileFacts,
   type FecLine,
 } from '../../../src/connectors/files/fec-line-reader.js';
-import { encodeLegacy } from '../../../src/connectors/files/legacy-code-page.js';
+import { encodeLegacy, type LegacyEncoding } from '../../../src/connectors/files/legacy-code-page.js';
 import { FEC_STANDARD_COLUMNS } from '../../../src/domains/accounting/fec-columns.js';
 import { latin1, makeTempDir, sharedFecDir, writeFixture } from './file-fixtures.js';
 
@@ -142,19 +143,51 @@ describe('readFecLines on synthetic files', () => {
     ]);
   });
 
-  it('decodes non-UTF-8 lines in ISO-8859-15 when asked (0xA4 is the euro sign there, ¤ in Windows-1252)', async () => {
+  it('decodes non-UTF-8 lines in the code page asked, else in the one their bytes say (0xA4: € in ISO-8859-15, ¤ in Windows-1252)', async () => {
     const file = await writeFixture(
       dir,
       'iso.txt',
       Buffer.concat([Buffer.from(`${HEADER}\n`), latin1(row(1, 'Prix \u00a4 \u00bd'))]),
     );
-    const lines: FecLine[] = [];
-    for await (const batch of readFecLines([file.path], { legacyEncoding: 'iso-8859-15' }))
-      lines.push(...batch);
-    expect(lines[1]).toMatchObject({ encoding: 'iso-8859-15' });
-    expect(lines[1]?.fields[10]).toBe('Prix € œ');
-    const { lines: default1252 } = await readLines([file.path]);
-    expect(default1252[1]?.fields[10]).toBe('Prix ¤ ½');
+    const read = async (path: string, legacyEncoding?: LegacyEncoding) => {
+      const lines: FecLine[] = [];
+      for await (const batch of readFecLines([path], legacyEncoding === undefined ? {} : { legacyEncoding }))
+        lines.push(...batch);
+      return lines;
+    };
+    const asked = await read(file.path, 'iso-8859-15');
+    expect(asked[1]).toMatchObject({ encoding: 'iso-8859-15' });
+    expect(asked[1]?.fields[10]).toBe('Prix € œ');
+    expect((await read(file.path, 'windows-1252'))[1]?.fields[10]).toBe('Prix ¤ ½');
+    // Not asked: the € next to a space and the œ next to a letter say ISO-8859-15.
+    expect((await read(file.path))[1]).toMatchObject({ encoding: 'iso-8859-15' });
+    // A byte from 0x80 to 0x9F (’ in Windows-1252) says Windows-1252.
+    const quote = await writeFixture(
+      dir,
+      'quote.txt',
+      Buffer.concat([
+        Buffer.from(`${HEADER}\n`),
+        latin1(row(1, 'Prix \u00a4 \u00bd')),
+        Buffer.from([0x92, 0x0a]),
+      ]),
+    );
+    expect((await read(quote.path))[1]).toMatchObject({ encoding: 'windows-1252' });
+    expect((await read(quote.path))[1]?.fields[10]).toBe('Prix ¤ ½');
+    // Past a first MiB of UTF-8, the first legacy line's own bytes are judged.
+    const rows = Array.from({ length: 12000 }, (_, index) => row(index + 1, 'Règlement fournisseur'));
+    const late = await writeFixture(
+      dir,
+      'late.txt',
+      Buffer.concat([
+        Buffer.from(`${HEADER}\n${rows.join('\n')}\n`),
+        latin1(`${row(12001, 'Prix \u00a4 \u00bd')}\n`),
+      ]),
+    );
+    expect(statSync(late.path).size).toBeGreaterThan(1024 * 1024);
+    const lateLines = await read(late.path);
+    expect(lateLines.at(-1)).toMatchObject({ line: 12002, encoding: 'iso-8859-15' });
+    expect(lateLines.at(-1)?.fields[10]).toBe('Prix € œ');
+    expect(lateLines.filter((line) => line.encoding !== 'utf-8')).toHaveLength(1);
   });
 
   it('decodes the five bytes Windows-1252 leaves undefined to one character each, not to U+FFFD', async () => {

@@ -275,6 +275,25 @@ describe('fecSource on written files', () => {
     ]);
   });
 
+  it('judges the code page of a legacy line past a first MiB of UTF-8 from that line', async () => {
+    const utf8Lines = Array.from({ length: 12000 }, () => line('ACH', 'Café et crème')).join('\n');
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}\n${utf8Lines}\n`),
+      iso885915(`${line('ACH', 'Sœur et Cœur')}\n`),
+    ]);
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    const { records, notices } = await readTemp('552100554FEC20241231.txt', bytes);
+    expect(records.at(-1)?.fields.EcritureLib).toBe('Sœur et Cœur');
+    expect(notices).toEqual([
+      {
+        code: 'ENCODING_FALLBACK',
+        message:
+          '552100554FEC20241231.txt line 12002 is not valid UTF-8: read as ISO-8859-15 (byte 0xBD reads "Sœur" in ISO-8859-15, "S½ur" in Windows-1252, and no byte 0x80-0x9F says Windows-1252)',
+        line: 12002,
+      },
+    ]);
+  });
+
   it('honours a declared encoding for every line', async () => {
     const { records, notices } = await readTemp(
       '552100554FEC20231231.txt',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEncoding, chooseLegacyEncoding } from '../../../src/connectors/files/text-encoding.js';
-import { DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
+import { chooseEncoding } from '../../../src/connectors/files/text-encoding.js';
+import { legacyEncodingOf, DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
 import { iso885915, latin1 } from './file-fixtures.js';
 
 /** The code page `auto` picks for a file that is not UTF-8, and the reason its notice gives. */
@@ -60,8 +60,11 @@ describe('telling Windows-1252 from ISO-8859-15 (auto)', () => {
   it('judges only the bytes that are not UTF-8 (the BC of a UTF-8 ü is none of ISO-8859-15 Œ)', () => {
     const mixed = Buffer.concat([Buffer.from('Müller\n'), latin1('Hélène\n')]);
     expect(chooseEncoding(mixed, 'auto', 'f.csv').legacyLines).toEqual(DEFAULT_LEGACY_CHOICE);
-    expect(chooseLegacyEncoding(mixed)).toEqual(DEFAULT_LEGACY_CHOICE);
-    expect(chooseLegacyEncoding(Buffer.concat([Buffer.from('Müller\n'), iso885915('Sœur\n')])).encoding).toBe(
+    expect(legacyEncodingOf(mixed)).toEqual(DEFAULT_LEGACY_CHOICE);
+    // UTF-8 alone, or cut inside a character by the end of the sample, says nothing.
+    expect(legacyEncodingOf(Buffer.from('Müller\n'))).toBeUndefined();
+    expect(legacyEncodingOf(Buffer.from('Müller').subarray(0, 2))).toBeUndefined();
+    expect(legacyEncodingOf(Buffer.concat([Buffer.from('Müller\n'), iso885915('Sœur\n')]))?.encoding).toBe(
       'iso-8859-15',
     );
   });
