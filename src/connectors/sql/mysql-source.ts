@@ -3,6 +3,7 @@ import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
 import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
+import { jsonColumnValue } from './json-column-value.js';
 import { quoteIdentifier } from './quote-identifier.js';
 import { resolveConnection } from '../../core/connection-url.js';
 import { serverAddress } from './server-address.js';
@@ -25,8 +26,12 @@ const tinyFlag = (text: string): boolean | number =>
  * TIMESTAMP is an instant, rendered in the session's zone, which is UTC (see `connectMysql`). TINYINT(1) and
  * BIT(1) are how MySQL spells a boolean; but a TINYINT(1) holds -128..127, and only its 0 and 1 are read as false
  * and true: any other value stays the number it is, so a boolean field rejects it instead of loading true.
+ * A JSON column keeps its numbers exact, as PostgreSQL's json does (mysql2 would JSON.parse it, through floats).
  */
 const typeCast: TypeCast = (field, next) => {
+  // MariaDB's JSON is a LONGTEXT that its column metadata marks as JSON; MySQL's is a type of its own, sent as binary.
+  if (field.extendedFormat === 'json' || field.type === 'JSON')
+    return mapText(field.string('utf8'), jsonColumnValue);
   switch (field.type) {
     case 'DATETIME':
       return mapText(field.string(), isoTimestamp);

@@ -1,6 +1,6 @@
 import pg, { type CustomTypesConfig } from 'pg';
 import Cursor from 'pg-cursor';
-import { parseJsonKeepingNumbers } from '../files/parse-json-keeping-numbers.js';
+import { jsonColumnValue } from './json-column-value.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import type { SqlConnection } from './sql-driver.js';
 
@@ -20,14 +20,6 @@ const mapTextItems = (items: unknown, convert: (text: string) => string): unknow
       : items;
 
 /**
- * A json or jsonb value with its numbers as the server writes them (pg's default, JSON.parse, takes them through a
- * float: a 20-digit id loses its last digits). Wrapped in an array so that the value's own members are nested:
- * parseJsonKeepingNumbers makes a nested number a JsonNumber, which jsonText writes back unquoted, and a number or
- * string that is the whole value its text, as a numeric or text column's.
- */
-const jsonValue = (text: string): unknown => (parseJsonKeepingNumbers(`[${text}]`) as unknown[])[0];
-
-/**
  * pg's defaults turn int8[] and numeric[] into floats, json's numbers too, and DATE into a JS Date at local midnight
  * (a day earlier once printed in UTC east of Greenwich). These keep the server's exact text instead; timestamps are only
  * rearranged into ISO 8601 (the session runs in UTC, see `sessionSetup`). Oids from pg_type.
@@ -40,8 +32,8 @@ const textParsers: Readonly<Record<number, (text: string) => unknown>> = {
   1184: isoTimestamp, // timestamptz
   1186: asText, // interval, ISO 8601 through IntervalStyle
   1700: asText, // numeric
-  114: jsonValue, // json
-  3802: jsonValue, // jsonb
+  114: jsonColumnValue, // json
+  3802: jsonColumnValue, // jsonb
   1016: textArray, // int8[]
   1182: textArray, // date[]
   1187: textArray, // interval[]

@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { jsonText } from '../../../src/core/json-text.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlSource } from '../../../src/connectors/sql/open-sql-source.js';
 import { ErrorCode } from '../../../src/core/errors.js';
@@ -114,6 +115,21 @@ describe('MySQL source', () => {
         // TINYINT(1) is MySQL's BOOLEAN, but it holds -128..127: a 2 is kept, not turned into true.
         { id: 3, at: null, flag: null, level: null, ratio: null, active: 2 },
       ]);
+    });
+
+    it('reads a JSON column with its numbers exactly as stored, never through a float', async () => {
+      await admin.query(`CREATE TABLE ${database}.docs (id INT, place JSON, money JSON, scalar JSON)`);
+      await admin.query(
+        `INSERT INTO ${database}.docs VALUES (1, '{"zip":75001,"lat":48.850,"ids":[12345678901234567890],"city":"Paris"}', '{"amount": 1.10}', '12345678901234567.89')`,
+      );
+      const [record] = (await readAll(open(server.url, { table: 'docs' }, server.env))).flat();
+      const fields = record?.fields ?? {};
+      expect(jsonText(fields.place)).toBe(
+        '{"zip":75001,"lat":48.850,"ids":[12345678901234567890],"city":"Paris"}',
+      );
+      expect(jsonText(fields.money)).toBe('{"amount":1.10}');
+      // A number at the top of the value is its text, as a DECIMAL column's is.
+      expect(fields.scalar).toBe('12345678901234567.89');
     });
 
     it('opens the session read-only, so a query cannot change the legacy database', async () => {
