@@ -13,7 +13,7 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { dossierIdOf, entityInputs } from '../run/dossier-inputs.js';
-import { NO_DOSSIER } from '../run/load-entity.js';
+import { NO_DOSSIER } from '../run/dossier-records.js';
 import { scanDossiers } from '../run/plan-dossiers.js';
 import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
 

@@ -3,7 +3,7 @@ import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { entityInputs } from '../run/dossier-inputs.js';
-import { NO_DOSSIER } from '../run/load-entity.js';
+import { NO_DOSSIER } from '../run/dossier-records.js';
 import { readRegistry } from '../run/read-registry.js';
 import { scanDossiers } from '../run/plan-dossiers.js';
 

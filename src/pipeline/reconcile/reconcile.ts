@@ -14,10 +14,10 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { dossierIdOf, planInputs } from '../run/dossier-inputs.js';
+import { planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
-import { NO_DOSSIER, noDossier } from '../run/load-entity.js';
+import { createDossierRecords } from '../run/dossier-records.js';
 import { planDossierIds } from '../run/plan-dossiers.js';
 import { readRegistry } from '../run/read-registry.js';
 import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
@@ -339,7 +339,6 @@ export const openReconciler = async (options: {
       const { byName, valueReaders } = accessOf.get(entity)!;
       const inProof = isProofEntity(entity);
       const input = inputs.get(entity)!;
-      const seen = entityPlan.distinct ? new Set<string>() : undefined;
       // A survivor's row holds its golden record: that is what its content is compared with.
       const merges = await loadMergeMap(state, dossier, entity, entityPlan);
       // A reference to a merged parent was loaded as a reference to its survivor: compare it as such.
@@ -362,27 +361,22 @@ export const openReconciler = async (options: {
         return copy;
       };
       let sourceCount = 0;
+      // The records as the run saw them: the same dossier filter, NO_DOSSIER rejects and distinct keys.
+      const records = createDossierRecords({
+        dossier,
+        filterField: input.filterField,
+        distinct: entityPlan.distinct === true,
+        map,
+      });
       const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of reads.share(entityPlan.source, input.open(dossier))) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
           checkColumns.check(source, batch);
           scratch.exec('BEGIN');
           for (const record of batch) {
-            if (input.filterField !== undefined) {
-              if ((dossierIdOf(record.fields[input.filterField]) ?? NO_DOSSIER) !== dossier) continue;
-            }
-            // As in the run: a record of no dossier is rejected whole (its key is not in the ledger).
-            const outcome =
-              dossier === NO_DOSSIER && input.filterField !== undefined
-                ? noDossier(record, input.filterField)
-                : map(record, context);
-            if (outcome.fate === 'not-a-record') continue;
-            const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
-            if (seen !== undefined && key !== null) {
-              if (seen.has(key)) continue;
-              // As in the run: a rejected record leaves its key to the next record that has it.
-              if (outcome.fate !== 'rejected') seen.add(key);
-            }
+            if (!records.belongs(record)) continue;
+            const outcome = records.outcome(record, context);
+            if (outcome.fate === 'not-a-record' || outcome.fate === 'repeat') continue;
             sourceCount++;
             if (outcome.fate !== 'mapped') continue;
             const values = redirected(merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values);

@@ -19,7 +19,7 @@ import {
 } from '../map/compile-entity-mapping.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { EntityReference } from '../plan/entity-order.js';
-import { dossierIdOf, fieldText } from './dossier-inputs.js';
+import { createDossierRecords } from './dossier-records.js';
 
 /** Keys loaded so far per entity of one dossier: the parent index and duplicate check of a dry run. */
 export type DryRunKeys = Map<EntityName, Set<string>>;
@@ -146,10 +146,16 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   }
   const resumeAfter = counts.recordsRead;
 
-  const seen = input.plan.distinct ? new Set<string>() : undefined;
+  const records = createDossierRecords({
+    dossier,
+    filterField: input.filterField,
+    distinct: input.plan.distinct === true,
+    map: input.map,
+  });
   const mappingContext: MappingContext = { dossier, occurrences: new Map() };
-  // A key numbered by `$occurrence` counts every record before it: a resume maps those it replays too.
-  const replayMaps = seen !== undefined || deduped || numbersOccurrences(input.plan);
+  // A key numbered by `$occurrence` counts every record before it, and a distinct key every key before it: a
+  // resume maps those it replays too.
+  const replayMaps = input.plan.distinct === true || deduped || numbersOccurrences(input.plan);
   const dryRunLoaded = input.dryRunKeys.get(entity) ?? new Set<string>();
   input.dryRunKeys.set(entity, dryRunLoaded);
   const parentCaches = new Map<EntityName, Map<string, number>>();
@@ -319,30 +325,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     let repeats = 0;
     let merged = 0;
     for (const record of batch) {
-      if (input.filterField !== undefined) {
-        const owner = dossierIdOf(record.fields[input.filterField]);
-        if (owner !== dossier && !(owner === undefined && dossier === NO_DOSSIER)) continue;
-      }
+      if (!records.belongs(record)) continue;
       position++;
       const replaying = position <= resumeAfter;
       if (replaying && !replayMaps) continue;
-      const outcome =
-        dossier === NO_DOSSIER && input.filterField !== undefined
-          ? noDossier(record, input.filterField)
-          : input.map(record, mappingContext);
-      if (outcome.fate === 'not-a-record') {
+      const outcome = records.outcome(record, mappingContext);
+      if (outcome.fate === 'not-a-record' || outcome.fate === 'repeat') {
         if (!replaying) repeats++;
         continue;
-      }
-      const key = outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey;
-      if (seen !== undefined && key !== null) {
-        if (seen.has(key)) {
-          if (!replaying) repeats++;
-          continue;
-        }
-        // A rejected record does not settle its key: the next record with that key is read for it (one bad FEC line
-        // rejected its journal, and with it every line of the journal as UNKNOWN_PARENT).
-        if (outcome.fate !== 'rejected') seen.add(key);
       }
       if (replaying) {
         if (deduped && outcome.fate === 'mapped' && merges.survivorOf.has(outcome.record.sourceKey)) {
@@ -358,7 +348,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
             ledgerEntry(record, 'skipped', {
               rule: outcome.rule,
               message: `skipped by rule ${outcome.rule}`,
-              sourceKey: key,
+              sourceKey: outcome.sourceKey,
             }),
           );
           break;
@@ -369,7 +359,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
               reason: outcome.reason,
               message: outcome.message,
               ...(outcome.column === undefined ? {} : { column: outcome.column }),
-              sourceKey: key,
+              sourceKey: outcome.sourceKey,
             }),
           );
           break;
@@ -382,7 +372,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
             ledger.push(
               ledgerEntry(record, 'merged', {
                 message: `merged into ${across ? `${survivor.dossierId}/` : ''}${survivor.key}`,
-                sourceKey: key,
+                sourceKey: outcome.record.sourceKey,
                 survivorKey: survivor.key,
                 ...(across ? { survivorDossierId: survivor.dossierId } : {}),
               }),
@@ -467,23 +457,3 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   }
   return { status, counts, notices, samples, removed };
 };
-
-/**
- * The fate of a record whose dossier column names no dossier: rejected NO_DOSSIER, or with its own problem when the
- * line could not be read at all (an unclosed quote leaves the dossier column empty, and that is not the cause).
- */
-export const noDossier = (record: SourceRecord, field: string): MappingOutcome => {
-  if (record.problem !== undefined) return { fate: 'rejected', ...record.problem, sourceKey: null };
-  return {
-    fate: 'rejected',
-    reason: RejectReason.NO_DOSSIER,
-    message:
-      fieldText(record.fields[field]) === undefined
-        ? `the dossier column ${field} is empty`
-        : `the dossier column ${field} holds a NUL character (U+0000), which no dossier id may hold`,
-    sourceKey: null,
-  };
-};
-
-/** The dossier of records whose dossier column is empty: each is rejected with NO_DOSSIER, never dropped. */
-export const NO_DOSSIER = '_no_dossier';

@@ -1,5 +1,5 @@
 import { dossierIdOf, type EntityInputs } from './dossier-inputs.js';
-import { NO_DOSSIER } from './load-entity.js';
+import { NO_DOSSIER } from './dossier-records.js';
 import type { RegistryDossier } from './read-registry.js';
 
 /** Dossier values of a column-grouped source, found by reading it once. */
