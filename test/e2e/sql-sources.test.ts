@@ -13,13 +13,21 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
  * location (a table may hold a key twice, or NULL keys).
  */
 
-const rows: [number, string, string | null, string, boolean, string][] = [
-  [1, 'Anne', 'Martin', '1980-01-02', true, '2020-01-02 03:04:05.123456'], // microseconds, cut to milliseconds
-  [2, 'Bruno', null, '1981-03-04', false, '2020-02-03 04:05:06'], // REQUIRED_MISSING (NULL)
-  [3, 'Chloé', 'Durand', '31/02/1980', true, '2020-03-04 05:06:07'], // INVALID_DATE (text)
-  [4, 'Dan', 'Roux', '1984-02-29', false, '2020-04-05 06:07:08'],
-  [5, 'Eve', '', '1985-01-01', true, '2020-05-06 07:08:09'], // REQUIRED_MISSING (empty)
-  [10, 'Zoë', 'Blanc', '2001-12-31', true, '2021-12-31 23:59:59'],
+const rows: [number, string, string | null, string, boolean, string, string][] = [
+  [1, 'Anne', 'Martin', '1980-01-02', true, '2020-01-02 03:04:05.123456', '{}'], // microseconds, cut to milliseconds
+  [2, 'Bruno', null, '1981-03-04', false, '2020-02-03 04:05:06', '{}'], // REQUIRED_MISSING (NULL)
+  [
+    3,
+    'Chloé',
+    'Durand',
+    '31/02/1980',
+    true,
+    '2020-03-04 05:06:07',
+    '{"fee": 1.10, "ref": 12345678901234567890}',
+  ], // INVALID_DATE (text)
+  [4, 'Dan', 'Roux', '1984-02-29', false, '2020-04-05 06:07:08', '{}'],
+  [5, 'Eve', '', '1985-01-01', true, '2020-05-06 07:08:09', '{}'], // REQUIRED_MISSING (empty)
+  [10, 'Zoë', 'Blanc', '2001-12-31', true, '2021-12-31 23:59:59', '{}'],
 ];
 
 const plan = (source: string) => `version: 1
@@ -84,13 +92,14 @@ const migrateAndCheck = async (planText: string, table: string) => {
   expect(ledger[1]!.message).toBe(
     'birth_date (source born): "31/02/1980" is not a date in format yyyy-MM-dd',
   );
-  // The raw record is the row as the database gave it.
+  // The raw record is the row as the database gave it, a JSON column's numbers as written (no float, no quotes).
   expect(JSON.parse(ledger[1]!.raw)).toMatchObject({
     id: 3,
     first_name: 'Chloé',
     last_name: 'Durand',
     born: '31/02/1980',
   });
+  expect(ledger[1]!.raw).toContain('"extra":{"fee":1.10,"ref":12345678901234567890}');
 
   expect(
     querySqlite(
@@ -139,11 +148,11 @@ describe('legacy SQL tables as sources, end to end', () => {
         await connection.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
         await connection.query(
           `CREATE TABLE \`${database}\`.contacts (id INT PRIMARY KEY, first_name VARCHAR(50), last_name VARCHAR(50) NULL,
-           born VARCHAR(20), active TINYINT(1), created DATETIME(6)) CHARACTER SET utf8mb4`,
+           born VARCHAR(20), active TINYINT(1), created DATETIME(6), extra JSON) CHARACTER SET utf8mb4`,
         );
         // Inserted out of key order: the source reads in key order whatever the physical order.
         for (const row of [...rows].reverse()) {
-          await connection.query(`INSERT INTO \`${database}\`.contacts VALUES (?, ?, ?, ?, ?, ?)`, row);
+          await connection.query(`INSERT INTO \`${database}\`.contacts VALUES (?, ?, ?, ?, ?, ?, ?)`, row);
         }
       } finally {
         await connection.end();
@@ -170,10 +179,10 @@ describe('legacy SQL tables as sources, end to end', () => {
       try {
         await client.query(`CREATE SCHEMA "${schema}"`);
         await client.query(
-          `CREATE TABLE "${schema}".contacts (id integer PRIMARY KEY, first_name text, last_name text, born text, active boolean, created timestamp)`,
+          `CREATE TABLE "${schema}".contacts (id integer PRIMARY KEY, first_name text, last_name text, born text, active boolean, created timestamp, extra jsonb)`,
         );
         for (const row of [...rows].reverse()) {
-          await client.query(`INSERT INTO "${schema}".contacts VALUES ($1, $2, $3, $4, $5, $6)`, row);
+          await client.query(`INSERT INTO "${schema}".contacts VALUES ($1, $2, $3, $4, $5, $6, $7)`, row);
         }
       } finally {
         await client.end();

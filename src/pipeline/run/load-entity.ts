@@ -1,5 +1,6 @@
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { groupBy } from '../../core/group-by.js';
+import { jsonText } from '../../core/json-text.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
 import type { RecordSource, SourceNotice } from '../../core/record-source.js';
@@ -73,7 +74,8 @@ interface PreparedBatch {
 const MIN_RECORDS_FOR_THRESHOLD = 1000;
 const PARENT_CACHE_LIMIT = 200_000;
 
-const rawOf = (record: SourceRecord): string => record.raw ?? JSON.stringify(record.fields);
+/** A record of a text source as read; a row of a database as JSON, a JSON column's numbers as written (jsonText). */
+const rawOf = (record: SourceRecord): string => record.raw ?? jsonText(record.fields) ?? '{}';
 
 const thresholdCrossed = (counts: StepCounts, ratio: number | undefined, final: boolean): boolean => {
   if (ratio === undefined) return false;
