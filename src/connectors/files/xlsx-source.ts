@@ -12,6 +12,7 @@ import { EXTRA_FIELD, headerNames } from './delimited-record.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createBatcher } from './record-batcher.js';
 import { cellText } from './xlsx-cell-text.js';
+import { tapMergedRanges } from './xlsx-merged-ranges.js';
 import { packSharedStrings } from './xlsx-packed-strings.js';
 
 export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
@@ -24,6 +25,9 @@ interface WorkbookReaderState {
 interface WorksheetReaderState extends AsyncIterable<ExcelJS.Row> {
   readonly name?: string;
 }
+
+/** Merged ranges named in the notice; past them, a count. */
+const MERGED_RANGES_NAMED = 5;
 
 const columnLetters = (column: number): string => {
   let letters = '';
@@ -73,6 +77,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
   /** Formula cells without a computed value: exceljs's reader drops a formula's error result (#DIV/0!, #N/A). */
   let formulasWithoutValue = 0;
   let firstFormulaWithoutValue: string | undefined;
+  let merged: ReturnType<typeof tapMergedRanges> | undefined;
   try {
     for await (const emitted of workbook) {
       const worksheet = emitted as unknown as WorksheetReaderState;
@@ -88,6 +93,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
         continue;
       }
       sheetName = name;
+      merged = tapMergedRanges(worksheet);
       const date1904 = state.properties?.model?.date1904 === true;
       let columns: string[] | undefined;
       let previousRow = 0;
@@ -193,6 +199,15 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
     context.notice({
       code: 'XLSX_FORMULA_WITHOUT_VALUE',
       message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
+    });
+  }
+  const mergedRanges = merged?.ranges() ?? [];
+  if (mergedRanges.length > 0) {
+    const named = mergedRanges.slice(0, MERGED_RANGES_NAMED).join(', ');
+    const more = mergedRanges.length - MERGED_RANGES_NAMED;
+    context.notice({
+      code: 'XLSX_MERGED_CELLS',
+      message: `${source} sheet ${sheetName}: ${mergedRanges.length.toLocaleString('en-US')} merged cell range${mergedRanges.length === 1 ? '' : 's'} (${named}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}): Excel keeps a merged range's value in its first cell only, so its other cells read as empty; unmerge and fill them in the workbook to give every row its value`,
     });
   }
   const blankNotice = blanks.notice(`${source} sheet ${sheetName}`);

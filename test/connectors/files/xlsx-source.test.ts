@@ -141,6 +141,40 @@ describe('xlsxSource', () => {
     });
   });
 
+  it('names the merged cell ranges of the sheet read, whose cells but the first read as empty', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Groupes');
+    sheet.addRow(['id', 'company', 'contact']);
+    sheet.addRow([1, 'Acme', 'Anne']);
+    sheet.addRow([2, null, 'Bruno']);
+    sheet.addRow([3, null, 'Chloé']);
+    sheet.mergeCells('B2:B4');
+    for (let row = 5; row <= 10; row++) {
+      sheet.addRow([row - 1, `Société ${row}`, `Contact ${row}`]);
+      sheet.mergeCells(`B${row}:C${row}`);
+    }
+    // The other tab's merged ranges are not this sheet's.
+    workbook.addWorksheet('Autre').mergeCells('A1:A2');
+    const file = path.join(dir, 'merged.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const source = xlsxSource(spec(), { path: file, relative: 'merged.xlsx' });
+    const { records } = await readAll(source);
+    expect(records.slice(0, 4).map((record) => record.fields)).toEqual([
+      { id: '1', company: 'Acme', contact: 'Anne' },
+      { id: '2', company: '', contact: 'Bruno' },
+      { id: '3', company: '', contact: 'Chloé' },
+      { id: '4', company: 'Société 5', contact: '' },
+    ]);
+    expect(source.notices?.()).toContainEqual({
+      code: 'XLSX_MERGED_CELLS',
+      message:
+        "merged.xlsx sheet Groupes: 7 merged cell ranges (B2:B4, B5:C5, B6:C6, B7:C7, B8:C8 and 2 more): Excel keeps a merged range's value in its first cell only, so its other cells read as empty; unmerge and fill them in the workbook to give every row its value",
+    });
+    const plain = xlsxSource(spec(), workbookFile);
+    await readAll(plain);
+    expect(plain.notices?.().map((notice) => notice.code)).not.toContain('XLSX_MERGED_CELLS');
+  });
+
   it('passes over a gap of rows in one step, and keeps of a far cell only the cell (raw record bounded)', async () => {
     // A few bytes can name row 900000000000000 or column XFD: counting the gap row by row hung the read, and the
     // extra cells came out as an array of 16,000 empty values per row.
