@@ -44,20 +44,22 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const mixed =
     choice.legacyLines === undefined ? undefined : createUtf8WithLegacyLinesDecoder(choice.legacyLines);
   const decoder = mixed ?? createChunkDecoder(choice.encoding);
-  const losses = createDecodingLosses(choice.encoding);
+  // The mixed decoder loses nothing (a line that is not UTF-8 is read in a code page that decodes every byte), and
+  // gives a line's text with a later chunk than its bytes: a U+FFFD it gives is one the file holds.
+  const losses = mixed === undefined ? createDecodingLosses(choice.encoding) : undefined;
   let first = true;
   for await (const chunk of all) {
     const bytes = first && choice.bomLength > 0 ? chunk.subarray(choice.bomLength) : chunk;
     const text = decoder.write(bytes);
     // Rows are checked for U+FFFD only once invalid bytes have been decoded: a scan per row costs more than
     // papaparse's split, and a U+FFFD the file holds as a character is no decoding error.
-    replacementSeen ||= losses.add(bytes, text);
+    replacementSeen ||= losses?.add(bytes, text) ?? false;
     splitter.push(text);
     first = false;
     yield* table.take();
   }
   const tail = decoder.end();
-  replacementSeen ||= losses.add(Buffer.alloc(0), tail);
+  replacementSeen ||= losses?.add(Buffer.alloc(0), tail) ?? false;
   splitter.push(tail);
   splitter.end();
   const legacyLines = mixed?.notice(source);

@@ -23,7 +23,6 @@ export const createLineBlocks = (
   const decode = (block: Buffer): string => utf8.decode(block, { stream: true });
   let nextLine = 1;
   let mode: 'blocks' | 'cr' | undefined;
-  let carry: Buffer | undefined;
   const crSplitter = createLineSplitter(onLine);
 
   const perLine = (block: Buffer): void => {
@@ -39,17 +38,23 @@ export const createLineBlocks = (
     return count;
   };
 
+  /** Bytes of an unfinished line, in pieces joined once its end comes: joined per chunk, a long line cost its square. */
+  let pending: Buffer[] = [];
+
+  const takePending = (): Buffer | undefined => {
+    if (pending.length === 0) return undefined;
+    const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    pending = [];
+    return bytes;
+  };
+
   const push = (chunk: Buffer): void => {
     if (mode === undefined) {
-      const all = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
-      carry = undefined;
-      if (all.indexOf(LF) !== -1) mode = 'blocks';
-      else if (all.indexOf(CR) !== -1) mode = 'cr';
-      else {
-        carry = all;
-        return;
-      }
-      chunk = all;
+      pending.push(chunk);
+      if (chunk.indexOf(LF) !== -1) mode = 'blocks';
+      else if (chunk.indexOf(CR) !== -1) mode = 'cr';
+      else return;
+      chunk = takePending() as Buffer;
     }
     if (mode === 'cr') {
       crSplitter.push(chunk);
@@ -57,12 +62,13 @@ export const createLineBlocks = (
     }
     const last = chunk.lastIndexOf(LF);
     if (last === -1) {
-      carry = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+      pending.push(chunk);
       return;
     }
-    const block =
-      carry === undefined ? chunk.subarray(0, last + 1) : Buffer.concat([carry, chunk.subarray(0, last + 1)]);
-    carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
+    pending.push(chunk.subarray(0, last + 1));
+    const block = takePending() as Buffer;
+    // Copied: the rest of a read chunk must not keep the whole chunk alive while it waits for its line's end.
+    if (last + 1 < chunk.length) pending.push(Buffer.from(chunk.subarray(last + 1)));
     const count = countLines(block);
     if (isUtf8(block)) onText(decode(block), nextLine);
     else perLine(block);
@@ -74,10 +80,9 @@ export const createLineBlocks = (
       crSplitter.end();
       return;
     }
-    if (carry === undefined || carry.length === 0) return;
     // The last line has no final newline.
-    const block = carry;
-    carry = undefined;
+    const block = takePending();
+    if (block === undefined || block.length === 0) return;
     if (isUtf8(block)) onText(decode(block), nextLine);
     else perLine(block);
   };

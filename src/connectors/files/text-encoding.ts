@@ -104,8 +104,11 @@ export const chooseEncoding = (
       : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
   const legacy = createLegacyEvidence();
   const { valid, invalid } = utf8Evidence(sample, legacy);
-  // A sequence cut by the end of the sample only.
-  if (invalid === 0) return { encoding: 'utf-8', bomLength, legacyLines: 'later' };
+  // A sequence cut by the end of the sample only; in a whole file, a last character cut short, rejected as such.
+  if (invalid === 0)
+    return headIsWholeFile
+      ? { encoding: 'utf-8', bomLength }
+      : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
   const legacyChoice = legacy.choose();
   if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: legacyChoice };
   return {

@@ -434,6 +434,31 @@ describe('csvSource', () => {
     ]);
   });
 
+  it('keeps a U+FFFD the file holds on a line across the end of the first MiB, and rejects a last character cut short', async () => {
+    // Read past the sample line by line (a legacy line may come), a line's text comes with a later chunk than its
+    // bytes: the character was taken for a decoding loss and its row rejected INVALID_ENCODING.
+    let head = 'id,name\n';
+    let id = 0;
+    while (Buffer.byteLength(head) < 1024 * 1024 - 40) head += `${++id},Martin ${id}\n`;
+    const across = `${++id},X\uFFFD${'y'.repeat(1024 * 1024 - Buffer.byteLength(head) + 20)}\n`;
+    let rest = '';
+    for (let row = 0; row < 2000; row++) rest += `${++id},Durand ${id}\n`;
+    const large = await read('fffd-across.csv', Buffer.from(head + across + rest));
+    expect(large.records).toHaveLength(id);
+    expect(large.records.filter((record) => record.problem !== undefined)).toEqual([]);
+    expect(large.notices).toEqual([]);
+    // A whole file that ends inside a character: that row is rejected, not read in a legacy code page.
+    const cut = await read(
+      'cut.csv',
+      Buffer.concat([Buffer.from('id,name\n1,Zoé\n2,caf'), Buffer.from([0xc3])]),
+    );
+    expect(cut.records.map((record) => record.problem?.reason)).toEqual([
+      undefined,
+      RejectReason.INVALID_ENCODING,
+    ]);
+    expect(cut.notices).toEqual([]);
+  });
+
   it('reads the UTF-16 tab-separated text that Excel saves as "Unicode text", by its byte-order mark', async () => {
     const bytes = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
