@@ -78,9 +78,6 @@ export async function* readFecLines(
   files: readonly string[],
   options: FecReadOptions = {},
 ): AsyncGenerator<FecLine[]> {
-  // The code page of legacy lines: the one asked for, else judged from the first MiB of the first file, or from
-  // the first legacy line when those bytes were all UTF-8 (see createLineFallback). Shared by a split FEC's parts.
-  let fallback: LineFallback | undefined;
   const batchSize = Math.max(1, options.batchSize ?? 1000);
   for (const file of files) {
     let bytesTotal: number;
@@ -107,6 +104,9 @@ export async function* readFecLines(
     let headerFields = -1;
     let bom = false;
     let fileEncoding: FecFileFacts['encoding'] = 'utf-8';
+    // The code page of legacy lines: the one asked for, else judged from the file's first MiB, or from its first
+    // legacy line that says (see createLineFallback). Each part of a split FEC is judged on its own, as a run does.
+    let fallback: LineFallback | undefined;
 
     const take = (raw: string, line: number, encoding: FecLine['encoding']): void => {
       if (raw.length === 0) return;
@@ -167,7 +167,7 @@ export async function* readFecLines(
         }),
         ENCODING_SAMPLE_BYTES,
       );
-      fallback ??= createLineFallback(
+      fallback = createLineFallback(
         options.legacyEncoding !== undefined
           ? { encoding: options.legacyEncoding, why: 'as asked' }
           : legacyEncodingOf(head),

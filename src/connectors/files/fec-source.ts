@@ -132,6 +132,7 @@ async function* readFec(
   // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
   // First bytes that are all UTF-8 say nothing of a legacy line further on: its own bytes are judged then.
   const fallback = createLineFallback(legacyEncodingOf(head));
+  let namedEncoding: string | undefined;
 
   /**
    * Legacy software writes FEC files in Windows-1252 or ISO-8859-15 (told apart by the first MiB: see
@@ -143,11 +144,14 @@ async function* readFec(
     if (spec.encoding !== 'auto') return decodeBytes(bytes, spec.encoding);
     const text = fallback.decode(bytes, line);
     if (fallback.wasLegacy && fallback.count <= MAX_LINE_NOTICES) {
+      // Why this code page, the first time it is named (a line that says so may come after lines that did not).
+      const { encoding, why } = fallback.choice;
       context.notice({
         code: 'ENCODING_FALLBACK',
-        message: `${source} line ${line} is not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[fallback.choice.encoding]}${fallback.count === 1 ? ` (${fallback.choice.why})` : ''}`,
+        message: `${source} line ${line} is not valid UTF-8: read as ${LEGACY_ENCODING_NAMES[encoding]}${encoding === namedEncoding ? '' : ` (${why})`}`,
         line,
       });
+      namedEncoding = encoding;
     }
     return text;
   };

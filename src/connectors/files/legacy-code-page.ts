@@ -109,6 +109,25 @@ const wordAround = (bytes: Buffer, index: number, encoding: LegacyEncoding): str
 export const createLegacyEvidence = () => {
   let control: { bytes: Buffer; index: number } | undefined;
   let letter: { bytes: Buffer; index: number } | undefined;
+  /** The code page the bytes seen say, or undefined when none said anything (`Hélène` reads alike in both). */
+  const decisive = (): LegacyChoice | undefined => {
+    if (control !== undefined) {
+      const byte = control.bytes[control.index] as number;
+      const char = decodeLegacy(control.bytes.subarray(control.index, control.index + 1), 'windows-1252');
+      return {
+        encoding: 'windows-1252',
+        why: `byte ${hex(byte)} is ${char} in Windows-1252, a control code in ISO-8859-15`,
+      };
+    }
+    if (letter !== undefined) {
+      const { bytes, index } = letter;
+      return {
+        encoding: 'iso-8859-15',
+        why: `byte ${hex(bytes[index] as number)} reads "${wordAround(bytes, index, 'iso-8859-15')}" in ISO-8859-15, "${wordAround(bytes, index, 'windows-1252')}" in Windows-1252, and no byte 0x80-0x9F says Windows-1252`,
+      };
+    }
+    return undefined;
+  };
   return {
     /** A byte of `bytes` at `index` that is not part of UTF-8. */
     see(bytes: Buffer, index: number): void {
@@ -129,24 +148,9 @@ export const createLegacyEvidence = () => {
             !(isFraction(byte) && isDigit(before));
       if (isSign) letter = { bytes, index };
     },
-    choose(): LegacyChoice {
-      if (control !== undefined) {
-        const byte = control.bytes[control.index] as number;
-        const char = decodeLegacy(control.bytes.subarray(control.index, control.index + 1), 'windows-1252');
-        return {
-          encoding: 'windows-1252',
-          why: `byte ${hex(byte)} is ${char} in Windows-1252, a control code in ISO-8859-15`,
-        };
-      }
-      if (letter !== undefined) {
-        const { bytes, index } = letter;
-        return {
-          encoding: 'iso-8859-15',
-          why: `byte ${hex(bytes[index] as number)} reads "${wordAround(bytes, index, 'iso-8859-15')}" in ISO-8859-15, "${wordAround(bytes, index, 'windows-1252')}" in Windows-1252, and no byte 0x80-0x9F says Windows-1252`,
-        };
-      }
-      return DEFAULT_LEGACY_CHOICE;
-    },
+    /** The code page when the bytes seen say; else Windows-1252, the usual one. */
+    choose: (): LegacyChoice => decisive() ?? DEFAULT_LEGACY_CHOICE,
+    decisive,
   };
 };
 
@@ -200,12 +204,13 @@ export const utf8Evidence = (bytes: Buffer, legacy: LegacyEvidence): { valid: nu
 
 /**
  * The legacy code page that the bytes of `bytes` that are not UTF-8 say (see createLegacyEvidence), or undefined
- * when there are none: valid UTF-8, or only a sequence cut by the end of a sample, tells nothing.
+ * when they say nothing: valid UTF-8, a sequence cut by the end of a sample, or letters both code pages share.
  */
 export const legacyEncodingOf = (bytes: Buffer): LegacyChoice | undefined => {
   if (isUtf8(bytes)) return undefined;
   const legacy = createLegacyEvidence();
-  return utf8Evidence(bytes, legacy).invalid === 0 ? undefined : legacy.choose();
+  utf8Evidence(bytes, legacy);
+  return legacy.decisive();
 };
 
 /** Lines kept by number for a notice; past them, a count says the rest. */
@@ -215,8 +220,8 @@ const FIRST_LINES_KEPT = 5;
  * Reads the lines of a file meant to be UTF-8 that may hold lines from a legacy system (a UTF-8 export with lines
  * pasted from an old one): a line as UTF-8 when its bytes are valid UTF-8, else in the legacy code page, one
  * character per byte, so nothing is lost. The code page is `legacy` (judged from the file's first bytes, or
- * declared) or, without it, judged from the first line that is not UTF-8 (a file whose first bytes were all UTF-8
- * told nothing). Counts the lines read in the legacy code page and keeps the numbers of the first few, for the
+ * declared) or, without it, judged from the first line whose bytes say which (first bytes all UTF-8, or holding only
+ * letters both code pages share, told nothing); Windows-1252 until one does. Counts the lines read in the legacy code page and keeps the numbers of the first few, for the
  * notice that names them. The FEC readers and the CSV reader share it.
  */
 export const createLineFallback = (legacy?: LegacyChoice) => {
@@ -229,16 +234,18 @@ export const createLineFallback = (legacy?: LegacyChoice) => {
     decode(bytes: Buffer, line: number): string {
       wasLegacy = !isUtf8(bytes);
       if (!wasLegacy) return bytes.toString('utf8');
-      choice ??= legacyEncodingOf(bytes) ?? DEFAULT_LEGACY_CHOICE;
+      // Judged by the first line whose bytes say; the lines before read alike in both code pages (or nearly: ¼ ½ ¾
+      // after a figure, which are fractions in Windows-1252).
+      choice ??= legacyEncodingOf(bytes);
       count += 1;
       if (firstLines.length < FIRST_LINES_KEPT) firstLines.push(line);
-      return decodeLegacy(bytes, choice.encoding);
+      return decodeLegacy(bytes, (choice ?? DEFAULT_LEGACY_CHOICE).encoding);
     },
     /** Whether the line last decoded was read in the legacy code page. */
     get wasLegacy(): boolean {
       return wasLegacy;
     },
-    /** The legacy code page and why; judged by the first legacy line when none was given. */
+    /** The legacy code page and why: given, judged from a line, or Windows-1252 while no line has said. */
     get choice(): LegacyChoice {
       return choice ?? DEFAULT_LEGACY_CHOICE;
     },

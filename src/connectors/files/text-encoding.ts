@@ -109,8 +109,10 @@ export const chooseEncoding = (
     return headIsWholeFile
       ? { encoding: 'utf-8', bomLength }
       : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
+  // Its legacy lines are judged now if the sample's say which code page, else by the first line that does.
+  if (valid > 0 || hasUtf8Bom)
+    return { encoding: 'utf-8', bomLength, legacyLines: legacy.decisive() ?? 'later' };
   const legacyChoice = legacy.choose();
-  if (valid > 0 || hasUtf8Bom) return { encoding: 'utf-8', bomLength, legacyLines: legacyChoice };
   return {
     encoding: legacyChoice.encoding,
     bomLength: 0,

@@ -10,7 +10,7 @@ import {
 } from '../../../src/connectors/files/fec-line-reader.js';
 import { encodeLegacy, type LegacyEncoding } from '../../../src/connectors/files/legacy-code-page.js';
 import { FEC_STANDARD_COLUMNS } from '../../../src/domains/accounting/fec-columns.js';
-import { latin1, makeTempDir, sharedFecDir, writeFixture } from './file-fixtures.js';
+import { iso885915, latin1, makeTempDir, sharedFecDir, writeFixture } from './file-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -200,6 +200,28 @@ describe('readFecLines on synthetic files', () => {
     const { lines } = await readLines([file.path]);
     expect(lines[1]?.raw).not.toContain('\uFFFD');
     expect(encodeLegacy(lines[1]?.raw ?? '', 'windows-1252').subarray(-5)).toEqual(bytes);
+  });
+
+  it('judges the code page of each part of a split FEC on its own bytes, as a run does', async () => {
+    const first = await writeFixture(
+      dir,
+      'parts/443061841FEC20231231_1.txt',
+      Buffer.concat([Buffer.from(`${HEADER}\n`), iso885915(`${row(1, 'Cœur de ville')}\n`)]),
+    );
+    const second = await writeFixture(
+      dir,
+      'parts/443061841FEC20231231_2.txt',
+      Buffer.concat([
+        Buffer.from(`${HEADER}\n`),
+        encodeLegacy(`${row(2, 'Remise 5 € – fin')}\n`, 'windows-1252'),
+      ]),
+    );
+    const lines: FecLine[] = [];
+    for await (const batch of readFecLines([first.path, second.path])) lines.push(...batch);
+    expect(lines.filter((line) => !line.header).map((line) => [line.fields[10], line.encoding])).toEqual([
+      ['Cœur de ville', 'iso-8859-15'],
+      ['Remise 5 € – fin', 'windows-1252'],
+    ]);
   });
 
   it('reads split files in the order given, each with its own header and line numbers', async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseEncoding } from '../../../src/connectors/files/text-encoding.js';
-import { legacyEncodingOf, DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
+import {
+  createLineFallback,
+  DEFAULT_LEGACY_CHOICE,
+  legacyEncodingOf,
+} from '../../../src/connectors/files/legacy-code-page.js';
 import { iso885915, latin1 } from './file-fixtures.js';
 
 /** The code page `auto` picks for a file that is not UTF-8, and the reason its notice gives. */
@@ -59,14 +63,29 @@ describe('telling Windows-1252 from ISO-8859-15 (auto)', () => {
 
   it('judges only the bytes that are not UTF-8 (the BC of a UTF-8 ü is none of ISO-8859-15 Œ)', () => {
     const mixed = Buffer.concat([Buffer.from('Müller\n'), latin1('Hélène\n')]);
-    expect(chooseEncoding(mixed, 'auto', 'f.csv').legacyLines).toEqual(DEFAULT_LEGACY_CHOICE);
-    expect(legacyEncodingOf(mixed)).toEqual(DEFAULT_LEGACY_CHOICE);
+    // é reads alike in both code pages: nothing is decided yet, the first legacy line that says will.
+    expect(chooseEncoding(mixed, 'auto', 'f.csv').legacyLines).toBe('later');
+    expect(legacyEncodingOf(mixed)).toBeUndefined();
+    expect(legacyEncodingOf(Buffer.concat([mixed, Buffer.from([0x92])]))).toMatchObject({
+      encoding: 'windows-1252',
+    });
     // UTF-8 alone, or cut inside a character by the end of the sample, says nothing.
     expect(legacyEncodingOf(Buffer.from('Müller\n'))).toBeUndefined();
     expect(legacyEncodingOf(Buffer.from('Müller').subarray(0, 2))).toBeUndefined();
     expect(legacyEncodingOf(Buffer.concat([Buffer.from('Müller\n'), iso885915('Sœur\n')]))?.encoding).toBe(
       'iso-8859-15',
     );
+  });
+
+  it('reads legacy lines in Windows-1252 until one says which code page, then in that one', () => {
+    const fallback = createLineFallback();
+    expect(fallback.decode(latin1('Hélène'), 1)).toBe('Hélène');
+    expect(fallback.choice).toEqual(DEFAULT_LEGACY_CHOICE);
+    expect(fallback.decode(iso885915('Cœur'), 2)).toBe('Cœur');
+    expect(fallback.decode(iso885915('Sœur'), 3)).toBe('Sœur');
+    expect(fallback.choice.encoding).toBe('iso-8859-15');
+    expect(fallback.decode(Buffer.from('Müller'), 4)).toBe('Müller');
+    expect([fallback.count, fallback.firstLines]).toEqual([3, [1, 2, 3]]);
   });
 
   it('keeps a declared encoding whatever the bytes say', () => {
