@@ -26,9 +26,6 @@ interface WorksheetReaderState extends AsyncIterable<ExcelJS.Row> {
   readonly name?: string;
 }
 
-/** Merged ranges named in the notice; past them, a count. */
-const MERGED_RANGES_NAMED = 5;
-
 const columnLetters = (column: number): string => {
   let letters = '';
   for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
@@ -201,13 +198,13 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
       message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
     });
   }
-  const mergedRanges = merged?.ranges() ?? [];
-  if (mergedRanges.length > 0) {
-    const named = mergedRanges.slice(0, MERGED_RANGES_NAMED).join(', ');
-    const more = mergedRanges.length - MERGED_RANGES_NAMED;
+  const mergedRanges = merged?.ranges();
+  if (mergedRanges !== undefined && mergedRanges.count > 0) {
+    const { first, count } = mergedRanges;
+    const more = count - first.length;
     context.notice({
       code: 'XLSX_MERGED_CELLS',
-      message: `${source} sheet ${sheetName}: ${mergedRanges.length.toLocaleString('en-US')} merged cell range${mergedRanges.length === 1 ? '' : 's'} (${named}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}): Excel keeps a merged range's value in its first cell only, so its other cells read as empty; unmerge and fill them in the workbook to give every row its value`,
+      message: `${source} sheet ${sheetName}: ${count.toLocaleString('en-US')} merged cell range${count === 1 ? '' : 's'} (${first.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}): Excel keeps a merged range's value in its first cell only, so its other cells read as empty; unmerge and fill them in the workbook to give every row its value`,
     });
   }
   const blankNotice = blanks.notice(`${source} sheet ${sheetName}`);
