@@ -1,3 +1,4 @@
+import { valueText } from '../../core/value-text.js';
 import type { ProofRow } from '../reconcile/accounting-proof.js';
 import type { EvidencePack } from './evidence-pack.js';
 import { formatAmount, formatCount } from './french-format.js';
@@ -57,13 +58,8 @@ const styles = `
   @media print { body { margin: 0; max-width: none; } section { break-inside: avoid-page; } }
 `;
 
-/** A registry attribute as text: an object or a list (a JSON registry's) as its JSON, not `[object Object]`. */
-const attributeText = (value: unknown): string =>
-  typeof value === 'string'
-    ? value
-    : typeof value === 'number' || typeof value === 'boolean'
-      ? String(value)
-      : JSON.stringify(value);
+/** A registry attribute as text (valueText): an object or a list (a JSON registry's) as its JSON, not `[object Object]`. */
+const attributeText = (value: unknown): string => valueText(value) ?? '';
 
 /**
  * The evidence pack as one self-contained HTML page (no script, no external resource), written for an accountant

@@ -1,3 +1,4 @@
+import { fieldText } from '../run/dossier-inputs.js';
 import type { LinkPlan } from '../../core/plan/link-plan-schema.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { TargetStore } from '../../store/target/target-store.js';
@@ -19,11 +20,8 @@ export interface LinkRecord {
   readonly postcode: string | null;
 }
 
-const text = (value: CanonicalValue | undefined): string | null => {
-  if (value === null || value === undefined) return null;
-  const result = String(value).trim();
-  return result === '' ? null : result;
-};
+/** A value as trimmed text, null when empty (fieldText). */
+const text = (value: CanonicalValue | undefined): string | null => fieldText(value) ?? null;
 
 /** A registry attribute as read from its source: text, or a number when the source typed it. */
 const attributeText = (value: unknown): string | null =>

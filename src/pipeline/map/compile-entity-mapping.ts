@@ -4,7 +4,7 @@ import { RejectReason } from '../../core/reject-reasons.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { propertyReader } from '../../core/fixed-shape.js';
-import { jsonText } from '../../core/json-text.js';
+import { valueText } from '../../core/value-text.js';
 import { fieldColumnsOf, keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { OCCURRENCE } from '../../core/plan/pseudo-columns.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
@@ -92,16 +92,11 @@ const hasContent = (text: string): boolean => {
 /** A source value too deeply nested to be written as text (see asText). */
 class TooDeepValue extends Error {}
 
-/** Source values as text: what a legacy export means by them. */
+/** Source values as text (valueText); a value too deeply nested to be written as text refuses its record. */
 const asText = (value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return value.toISOString();
   try {
-    // An object or array: as JSON, its nested numbers written as the source wrote them (jsonText).
-    return jsonText(value) ?? null;
+    return valueText(value) ?? null;
   } catch (error) {
     // A JSON value nested tens of thousands deep overflows the stack of jsonText: that record is refused.
     if (error instanceof RangeError) throw new TooDeepValue();

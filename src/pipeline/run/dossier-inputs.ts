@@ -8,7 +8,7 @@ import type {
 } from '../../core/plan/plan-schema.js';
 import { keyColumnsOf } from '../../core/plan/plan-columns.js';
 import { CutoverError, ErrorCode } from '../../core/errors.js';
-import { jsonText } from '../../core/json-text.js';
+import { valueText } from '../../core/value-text.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
 import type { RecordSource } from '../../core/record-source.js';
@@ -33,14 +33,7 @@ export const dossierRuleOf = (plan: EntityPlan): DossierRule => {
 
 /** A source value as a dossier id or key part: trimmed text, or undefined when empty. */
 export const fieldText = (value: unknown): string | undefined => {
-  if (value === null || value === undefined) return undefined;
-  const text = (
-    typeof value === 'string'
-      ? value
-      : typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
-        ? String(value)
-        : (jsonText(value) ?? '')
-  ).trim();
+  const text = valueText(value)?.trim();
   return text === '' ? undefined : text;
 };
 
