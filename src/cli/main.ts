@@ -276,7 +276,7 @@ fec
     new Option(
       '--legacy-encoding <encoding>',
       "code page of the lines that are not UTF-8 (default: judged from the file's bytes)",
-    ).choices(['windows-1252', 'iso-8859-15']),
+    ).choices(['windows-1252', 'iso-8859-15', 'ibm850']),
   )
   .addOption(jsonOption())
   .action(

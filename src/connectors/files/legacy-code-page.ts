@@ -1,12 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 
 /**
- * The two legacy code pages of French accounting software, decoded so that every byte becomes one character and
- * back again: nothing is lost and nothing becomes U+FFFD. iconv-lite turns the five bytes Windows-1252 leaves
- * undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) into U+FFFD; here they keep their ISO-8859-1 meaning (the C1 control
- * of the same number), as the WHATWG Encoding Standard does.
+ * The legacy code pages of French accounting software, decoded so that every byte becomes one character and back
+ * again: nothing is lost and nothing becomes U+FFFD. Windows-1252 and ISO-8859-15 for Windows-era software; IBM 850,
+ * the DOS code page of Western Europe, for exports of DOS-era packages (`Soci\x82t\x82` is "Société" there).
+ * iconv-lite turns the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) into U+FFFD; here
+ * they keep their ISO-8859-1 meaning (the C1 control of the same number), as the WHATWG Encoding Standard does.
  */
-export const LegacyEncoding = { WINDOWS_1252: 'windows-1252', ISO_8859_15: 'iso-8859-15' } as const;
+export const LegacyEncoding = {
+  WINDOWS_1252: 'windows-1252',
+  ISO_8859_15: 'iso-8859-15',
+  IBM_850: 'ibm850',
+} as const;
 export type LegacyEncoding = (typeof LegacyEncoding)[keyof typeof LegacyEncoding];
 
 /** Windows-1252 from 0x80 to 0x9F. */
@@ -28,16 +33,25 @@ const ISO_8859_15_CHANGES = new Map<number, number>([
   [0xbe, 0x0178],
 ]);
 
-const windows1252Table = Array.from({ length: 256 }, (_, byte) =>
-  String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] as number) : byte),
-);
-const iso885915Table = Array.from({ length: 256 }, (_, byte) =>
-  String.fromCharCode(ISO_8859_15_CHANGES.get(byte) ?? byte),
-);
+/** IBM 850 from 0x80 to 0xFF (its first half is ASCII); the last two are a soft hyphen and a no-break space. */
+const IBM_850_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
+
+const tables: Readonly<Record<LegacyEncoding, readonly string[]>> = {
+  'windows-1252': Array.from({ length: 256 }, (_, byte) =>
+    String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] as number) : byte),
+  ),
+  'iso-8859-15': Array.from({ length: 256 }, (_, byte) =>
+    String.fromCharCode(ISO_8859_15_CHANGES.get(byte) ?? byte),
+  ),
+  ibm850: Array.from({ length: 256 }, (_, byte) =>
+    byte < 0x80 ? String.fromCharCode(byte) : (IBM_850_HIGH[byte - 0x80] as string),
+  ),
+};
 
 /** Decodes bytes of a single-byte legacy code page, one character per byte. */
 export const decodeLegacy = (bytes: Uint8Array, encoding: LegacyEncoding): string => {
-  const table = encoding === LegacyEncoding.WINDOWS_1252 ? windows1252Table : iso885915Table;
+  const table = tables[encoding];
   let text = '';
   for (let index = 0; index < bytes.length; index += 1) text += table[bytes[index] as number] as string;
   return text;
@@ -45,7 +59,7 @@ export const decodeLegacy = (bytes: Uint8Array, encoding: LegacyEncoding): strin
 
 /** The inverse of `decodeLegacy`: proves (in tests) that a decoded line gives back its bytes. */
 export const encodeLegacy = (text: string, encoding: LegacyEncoding): Buffer => {
-  const table = encoding === LegacyEncoding.WINDOWS_1252 ? windows1252Table : iso885915Table;
+  const table = tables[encoding];
   const byteOf = new Map(table.map((char, byte) => [char, byte]));
   return Buffer.from(Array.from(text, (char) => byteOf.get(char) ?? 0x3f));
 };
@@ -53,6 +67,7 @@ export const encodeLegacy = (text: string, encoding: LegacyEncoding): Buffer => 
 export const LEGACY_ENCODING_NAMES: Readonly<Record<LegacyEncoding, string>> = {
   'windows-1252': 'Windows-1252',
   'iso-8859-15': 'ISO-8859-15',
+  ibm850: 'IBM 850 (DOS)',
 };
 
 /** The legacy code page of a file's bytes that are not UTF-8, and why, in words a person can check in the file. */
@@ -83,13 +98,40 @@ export const DEFAULT_LEGACY_CHOICE: LegacyChoice = {
 
 const hex = (byte: number): string => `0x${byte.toString(16).toUpperCase()}`;
 
+/**
+ * é à ç ê ë ï â ô ü É in IBM 850, where Windows-1252 has punctuation (‚ … ‡ ˆ ‰ ‹ “) or nothing: inside a word, a
+ * DOS export's letter. Not among them: û and ù (0x96, 0x97: – and —, which may join two words in Windows-1252), and
+ * ’ (0x92, an apostrophe inside words there).
+ */
+const IBM_850_LETTERS: ReadonlySet<number> = new Set([
+  0x81, 0x82, 0x83, 0x85, 0x87, 0x88, 0x89, 0x8b, 0x90, 0x93,
+]);
+/** è and î in IBM 850, Š and Œ in Windows-1252 (capitals, so never between two small letters: "CŒUR"). */
+const IBM_850_SMALL_LETTERS: ReadonlySet<number> = new Set([0x8a, 0x8c]);
+const isAsciiLetter = (byte: number | undefined): boolean =>
+  byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
+const isSmallAsciiLetter = (byte: number | undefined): boolean =>
+  byte !== undefined && byte >= 0x61 && byte <= 0x7a;
+const inIbm850Word = (byte: number | undefined): boolean =>
+  isAsciiLetter(byte) || IBM_850_LETTERS.has(byte as number) || IBM_850_SMALL_LETTERS.has(byte as number);
+/** À to ÿ but × and ÷: letters in Windows-1252 and ISO-8859-15 alike, box drawings and signs in IBM 850. */
+const isLatinLetter = (byte: number | undefined): boolean =>
+  byte !== undefined && byte >= 0xc0 && byte !== 0xd7 && byte !== 0xf7;
+const inLatinWord = (byte: number | undefined): boolean => isAsciiLetter(byte) || isLatinLetter(byte);
+
 /** The word around `index` (letters, figures and the bytes judged), as each code page reads it. */
-const wordAround = (bytes: Buffer, index: number, encoding: LegacyEncoding): string => {
+const wordAround = (
+  bytes: Buffer,
+  index: number,
+  encoding: LegacyEncoding,
+  judged: LegacyEncoding = encoding,
+): string => {
   const inWord = (byte: number | undefined) =>
     isLetter(byte) ||
     isDigit(byte) ||
     byte === EURO_IN_ISO_8859_15 ||
-    ISO_8859_15_LETTERS.has(byte as number);
+    ISO_8859_15_LETTERS.has(byte as number) ||
+    (judged === LegacyEncoding.IBM_850 && inIbm850Word(byte));
   let start = index;
   while (start > 0 && index - start < 12 && inWord(bytes[start - 1])) start -= 1;
   let end = index + 1;
@@ -98,8 +140,10 @@ const wordAround = (bytes: Buffer, index: number, encoding: LegacyEncoding): str
 };
 
 /**
- * Tells Windows-1252 from ISO-8859-15 by the bytes of a sample that are not UTF-8, which the caller hands over one
- * by one: cheap, and explainable in one sentence. A byte 0x80 to 0x9F says Windows-1252 (€ ’ “ ” … there, control
+ * Tells the legacy code pages apart by the bytes of a sample that are not UTF-8, which the caller hands over one
+ * by one: cheap, and explainable in one sentence. IBM 850 first, when more bytes inside words read as its letters
+ * (é is 0x82 there, ‚ in Windows-1252: "Soci‚t‚") than as the letters of Windows-1252 (0xC0-0xFF, box drawings in
+ * IBM 850). Then Windows-1252 against ISO-8859-15: a byte 0x80 to 0x9F says Windows-1252 (€ ’ “ ” … there, control
  * codes nobody writes in ISO-8859-15). Else the two differ only at eight bytes, and a byte that reads as a letter
  * next to a letter in ISO-8859-15 says ISO-8859-15 ("C½ur" is "Cœur"), but ¼ ½ ¾ after a figure (fractions). 0xA4
  * next to a figure, a space or a letter counts too: it is € in ISO-8859-15 and ¤ in Windows-1252, a sign nobody
@@ -109,8 +153,19 @@ const wordAround = (bytes: Buffer, index: number, encoding: LegacyEncoding): str
 export const createLegacyEvidence = () => {
   let control: { bytes: Buffer; index: number } | undefined;
   let letter: { bytes: Buffer; index: number } | undefined;
+  /** Bytes inside words that are letters in IBM 850 only (the first kept), and those that are Windows-1252 letters. */
+  let ibm850Letters = 0;
+  let ibm850First: { bytes: Buffer; index: number } | undefined;
+  let latinLetters = 0;
   /** The code page the bytes seen say, or undefined when none said anything (`Hélène` reads alike in both). */
   const decisive = (): LegacyChoice | undefined => {
+    if (ibm850First !== undefined && ibm850Letters > latinLetters) {
+      const { bytes, index } = ibm850First;
+      return {
+        encoding: LegacyEncoding.IBM_850,
+        why: `byte ${hex(bytes[index] as number)} reads "${wordAround(bytes, index, LegacyEncoding.IBM_850)}" in IBM 850 (DOS), "${wordAround(bytes, index, LegacyEncoding.WINDOWS_1252, LegacyEncoding.IBM_850)}" in Windows-1252; ${ibm850Letters} such letters inside words, against ${latinLetters} of Windows-1252`,
+      };
+    }
     if (control !== undefined) {
       const byte = control.bytes[control.index] as number;
       const char = decodeLegacy(control.bytes.subarray(control.index, control.index + 1), 'windows-1252');
@@ -132,13 +187,23 @@ export const createLegacyEvidence = () => {
     /** A byte of `bytes` at `index` that is not part of UTF-8. */
     see(bytes: Buffer, index: number): void {
       const byte = bytes[index] as number;
+      const before = bytes[index - 1];
+      const after = bytes[index + 1];
+      if (
+        IBM_850_LETTERS.has(byte)
+          ? inIbm850Word(before) && inIbm850Word(after)
+          : IBM_850_SMALL_LETTERS.has(byte) && isSmallAsciiLetter(before) && isSmallAsciiLetter(after)
+      ) {
+        ibm850Letters += 1;
+        ibm850First ??= { bytes, index };
+      } else if (isLatinLetter(byte) && inLatinWord(before) && inLatinWord(after)) {
+        latinLetters += 1;
+      }
       if (byte >= 0x80 && byte <= 0x9f) {
         control ??= { bytes, index };
         return;
       }
       if (letter !== undefined) return;
-      const before = bytes[index - 1];
-      const after = bytes[index + 1];
       const nearAmount = (near: number | undefined) => isLetter(near) || isDigit(near) || near === 0x20;
       const isSign =
         byte === EURO_IN_ISO_8859_15

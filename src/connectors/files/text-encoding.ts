@@ -16,8 +16,9 @@ let iconvModule: typeof Iconv | undefined;
 const iconv = () => (iconvModule ??= require('iconv-lite') as typeof Iconv);
 
 /** Encodings the plan can declare (`auto` aside), plus UTF-16, which `auto` finds by its byte-order mark. */
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'iso-8859-1';
-export type DeclaredEncoding = 'auto' | 'utf-8' | 'windows-1252' | 'iso-8859-15' | 'iso-8859-1';
+export type TextEncoding =
+  'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'iso-8859-15' | 'iso-8859-1' | 'ibm850';
+export type DeclaredEncoding = 'auto' | 'utf-8' | 'windows-1252' | 'iso-8859-15' | 'iso-8859-1' | 'ibm850';
 
 export interface EncodingChoice {
   readonly encoding: TextEncoding;
@@ -129,9 +130,10 @@ export interface ChunkDecoder {
   end(): string;
 }
 
-const iconvName: Record<'windows-1252' | 'iso-8859-15' | 'utf-16be', string> = {
+const iconvName: Record<'windows-1252' | 'iso-8859-15' | 'ibm850' | 'utf-16be', string> = {
   'windows-1252': 'win1252',
   'iso-8859-15': 'iso885915',
+  ibm850: 'cp850',
   'utf-16be': 'utf16be',
 };
 
@@ -155,6 +157,7 @@ export const createChunkDecoder = (encoding: TextEncoding): ChunkDecoder => {
       return { write: (bytes) => bytes.toString('latin1'), end: () => '' };
     case 'windows-1252':
     case 'iso-8859-15':
+    case 'ibm850':
     case 'utf-16be': {
       const decoder = iconv().getDecoder(iconvName[encoding]);
       return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };

@@ -13,7 +13,9 @@ import { OCCURRENCE } from './pseudo-columns.js';
  * refused with its YAML line instead of being silently ignored.
  */
 
-const encoding = z.enum(['auto', 'utf-8', 'windows-1252', 'iso-8859-15', 'iso-8859-1']).default('auto');
+const encoding = z
+  .enum(['auto', 'utf-8', 'windows-1252', 'iso-8859-15', 'iso-8859-1', 'ibm850'])
+  .default('auto');
 
 const fileSource = {
   /** File path relative to the plan. May contain `*` and one `{dossier}` placeholder per segment. */

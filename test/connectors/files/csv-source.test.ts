@@ -4,6 +4,7 @@ import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import { DEFAULT_LEGACY_CHOICE } from '../../../src/connectors/files/legacy-code-page.js';
 import {
+  ibm850,
   iso885915,
   latin1,
   makeTempDir,
@@ -469,6 +470,22 @@ describe('csvSource', () => {
       { fields: { id: '1', nom: 'Zoé Noël' }, line: 2, record: 1, reason: undefined },
     ]);
     expect(notices).toEqual([]);
+  });
+
+  it('reads a DOS export in IBM 850 when its letters inside words say so, and names it in the notice', async () => {
+    const { records, notices } = await read(
+      'dos.csv',
+      ibm850('id;nom;ville\r\n1;Société Générale;Orléans\r\n2;CRÈCHE;Nîmes\r\n'),
+    );
+    expect(records.map((record) => record.fields)).toEqual([
+      { id: '1', nom: 'Société Générale', ville: 'Orléans' },
+      { id: '2', nom: 'CRÈCHE', ville: 'Nîmes' },
+    ]);
+    expect(notices.map((notice) => notice.message)).toEqual([
+      expect.stringContaining('dos.csv is not valid UTF-8: read as IBM 850 (DOS) (byte 0x82 reads "Société"'),
+    ]);
+    const declared = await read('dos-declared.csv', ibm850('id;nom\n1;Crédit\n'), { encoding: 'ibm850' });
+    expect(declared.records[0]?.fields).toEqual({ id: '1', nom: 'Crédit' });
   });
 
   it('honours a declared encoding instead of guessing', async () => {

@@ -6,6 +6,7 @@ import { FEC_COLUMNS, fecSource, type FecSourceSpec } from '../../../src/connect
 import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import {
+  ibm850,
   iso885915,
   latin1,
   makeTempDir,
@@ -273,6 +274,21 @@ describe('fecSource on written files', () => {
         line: 4,
       },
     ]);
+  });
+
+  it('decodes the legacy lines of a DOS-era FEC as IBM 850 when their letters inside words say so', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}\n`),
+      ibm850(`${line('ACH', 'Société Générale')}\n${line('ACH', 'FRAIS DE RÉCEPTION')}\n`),
+    ]);
+    const { records, notices } = await readTemp('552100554FEC20241231.txt', bytes);
+    expect(records.map((record) => record.fields.EcritureLib)).toEqual([
+      'Société Générale',
+      'FRAIS DE RÉCEPTION',
+    ]);
+    expect(notices[0]?.message).toContain(
+      'line 2 is not valid UTF-8: read as IBM 850 (DOS) (byte 0x82 reads',
+    );
   });
 
   it('judges the code page of a legacy line past a first MiB of UTF-8 from that line', async () => {

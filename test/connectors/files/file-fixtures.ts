@@ -36,6 +36,9 @@ export const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 /** ISO-8859-15 bytes of a text (œ is 0xBD, € 0xA4), as the FEC norm allows and Unix-era software wrote. */
 export const iso885915 = (text: string): Buffer => encodeLegacy(text, 'iso-8859-15');
 
+/** IBM 850 bytes of a text (é is 0x82, É 0x90), as DOS-era software wrote. */
+export const ibm850 = (text: string): Buffer => encodeLegacy(text, 'ibm850');
+
 export const readAll = async (
   source: RecordSource,
   options?: ReadOptions,

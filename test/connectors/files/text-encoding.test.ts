@@ -3,15 +3,44 @@ import { chooseEncoding } from '../../../src/connectors/files/text-encoding.js';
 import {
   createLineFallback,
   DEFAULT_LEGACY_CHOICE,
+  decodeLegacy,
+  encodeLegacy,
   legacyEncodingOf,
 } from '../../../src/connectors/files/legacy-code-page.js';
-import { iso885915, latin1 } from './file-fixtures.js';
+import iconv from 'iconv-lite';
+import { ibm850, iso885915, latin1 } from './file-fixtures.js';
+
+const encodeWindows1252 = (text: string): Buffer => encodeLegacy(text, 'windows-1252');
 
 /** The code page `auto` picks for a file that is not UTF-8, and the reason its notice gives. */
 const legacyOf = (bytes: Buffer) => {
   const choice = chooseEncoding(bytes, 'auto', 'f.csv');
   return { encoding: choice.encoding, message: choice.notice?.message };
 };
+
+describe('telling IBM 850, the DOS code page, from Windows-1252 (auto)', () => {
+  it('decodes IBM 850 as iconv-lite does, every byte one character', () => {
+    const every = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
+    expect(decodeLegacy(every, 'ibm850')).toBe(iconv.decode(every, 'cp850'));
+  });
+
+  it('takes letters of IBM 850 inside words for IBM 850 (Soci\\x82t\\x82 is Société), small or capital', () => {
+    expect(legacyOf(ibm850('id;nom\n1;Société Générale\n2;Crèche du Château\n'))).toEqual({
+      encoding: 'ibm850',
+      message:
+        'f.csv is not valid UTF-8: read as IBM 850 (DOS) (byte 0x82 reads "Société" in IBM 850 (DOS), "Soci‚t‚" in Windows-1252; 5 such letters inside words, against 0 of Windows-1252)',
+    });
+    expect(legacyOf(ibm850('1;SOCIÉTÉ GÉNÉRALE\n')).encoding).toBe('ibm850');
+  });
+
+  it('keeps Windows-1252 for its own punctuation and capitals: … after a word, – between words, Œ and Š in capitals', () => {
+    for (const text of ['1;etc… fin\n', '1;Saint–Denis\n', '1;CŒUR\n', '1;ŠKODA\n', '1;aujourd’hui\n']) {
+      expect(legacyOf(Buffer.from(encodeWindows1252(text))).encoding, text).toBe('windows-1252');
+    }
+    // A file of Windows-1252 letters with one stray dash between letters stays Windows-1252.
+    expect(legacyOf(encodeWindows1252('1;Société Générale à Saint–Étienne\n')).encoding).toBe('windows-1252');
+  });
+});
 
 describe('telling Windows-1252 from ISO-8859-15 (auto)', () => {
   it('takes a byte of ISO-8859-15 that reads as a letter next to letters for ISO-8859-15 (C\\xBDur is Cœur)', () => {
