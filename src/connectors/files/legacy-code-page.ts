@@ -99,25 +99,62 @@ export const DEFAULT_LEGACY_CHOICE: LegacyChoice = {
 const hex = (byte: number): string => `0x${byte.toString(16).toUpperCase()}`;
 
 /**
- * é à ç ê ë ï â ô ü É in IBM 850, where Windows-1252 has punctuation (‚ … ‡ ˆ ‰ ‹ “) or nothing: inside a word, a
- * DOS export's letter. Not among them: û and ù (0x96, 0x97: – and —, which may join two words in Windows-1252), and
- * ’ (0x92, an apostrophe inside words there).
+ * Ç é â à ç ê ë ï ô É in IBM 850, where Windows-1252 has € or punctuation (‚ … ‡ ˆ ‰ ‹ “) or nothing: inside a
+ * word, a DOS export's letter. Not among them: û and ù (0x96, 0x97: – and —, which may join two words in
+ * Windows-1252), and ’ (0x92, an apostrophe inside words there).
  */
 const IBM_850_LETTERS: ReadonlySet<number> = new Set([
-  0x81, 0x82, 0x83, 0x85, 0x87, 0x88, 0x89, 0x8b, 0x90, 0x93,
+  0x80, 0x82, 0x83, 0x85, 0x87, 0x88, 0x89, 0x8b, 0x90, 0x93,
 ]);
-/** è and î in IBM 850, Š and Œ in Windows-1252 (capitals, so never between two small letters: "CŒUR"). */
+/** è and î in IBM 850, Š and Œ in Windows-1252 (capitals, so never before a small letter inside a word: "CŒUR"). */
 const IBM_850_SMALL_LETTERS: ReadonlySet<number> = new Set([0x8a, 0x8c]);
+/** Â in IBM 850, ¶ in Windows-1252: between two capitals ("B¶TIMENT"), a DOS export's letter. */
+const IBM_850_CAPITAL_A_CIRCUMFLEX = 0xb6;
+/** Bytes Windows-1252 leaves undefined (control codes in ISO-8859-15), letters in IBM 850 (ü ì Å É Ø). */
+const UNDEFINED_IN_WINDOWS_1252: ReadonlySet<number> = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+const ACUTE_E_IN_IBM_850 = 0x82;
+/**
+ * Capital letters in Windows-1252 (0xC0-0xDF) that IBM 850 reads as box drawings or signs, not as its own capitals
+ * (Ã Ê Ë È Í Î Ï Ì at 0xC7, 0xD2-0xD8 and 0xDE), nor × (0xD7).
+ */
+const LATIN_ONLY_CAPITALS: ReadonlySet<number> = new Set(
+  Array.from({ length: 32 }, (_, offset) => 0xc0 + offset).filter(
+    (byte) => ![0xc7, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xde].includes(byte),
+  ),
+);
 const isAsciiLetter = (byte: number | undefined): boolean =>
   byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
 const isSmallAsciiLetter = (byte: number | undefined): boolean =>
   byte !== undefined && byte >= 0x61 && byte <= 0x7a;
+const isCapitalAsciiLetter = (byte: number | undefined): boolean =>
+  byte !== undefined && byte >= 0x41 && byte <= 0x5a;
 const inIbm850Word = (byte: number | undefined): boolean =>
-  isAsciiLetter(byte) || IBM_850_LETTERS.has(byte as number) || IBM_850_SMALL_LETTERS.has(byte as number);
-/** À to ÿ but × and ÷: letters in Windows-1252 and ISO-8859-15 alike, box drawings and signs in IBM 850. */
-const isLatinLetter = (byte: number | undefined): boolean =>
-  byte !== undefined && byte >= 0xc0 && byte !== 0xd7 && byte !== 0xf7;
-const inLatinWord = (byte: number | undefined): boolean => isAsciiLetter(byte) || isLatinLetter(byte);
+  isAsciiLetter(byte) ||
+  IBM_850_LETTERS.has(byte as number) ||
+  IBM_850_SMALL_LETTERS.has(byte as number) ||
+  UNDEFINED_IN_WINDOWS_1252.has(byte as number);
+
+/** An ASCII letter or a letter of IBM_850_LETTERS: a run of undefined bytes alone is noise, not a word. */
+const isLetterOfWord = (byte: number | undefined): boolean =>
+  isAsciiLetter(byte) ||
+  (IBM_850_LETTERS.has(byte as number) && !UNDEFINED_IN_WINDOWS_1252.has(byte as number));
+
+/** Whether a byte not part of UTF-8, with its neighbours, reads as a letter of IBM 850 and not of Windows-1252. */
+const isIbm850Letter = (byte: number, before: number | undefined, after: number | undefined): boolean => {
+  if (UNDEFINED_IN_WINDOWS_1252.has(byte)) return isLetterOfWord(before) || isLetterOfWord(after);
+  if (byte === ACUTE_E_IN_IBM_850 && inIbm850Word(before)) return true; // "santé", "SOCIÉTÉ": é ends words
+  if (IBM_850_LETTERS.has(byte)) return inIbm850Word(before) && inIbm850Word(after);
+  if (IBM_850_SMALL_LETTERS.has(byte)) return isAsciiLetter(before) && isSmallAsciiLetter(after);
+  return byte === IBM_850_CAPITAL_A_CIRCUMFLEX && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after);
+};
+
+/**
+ * Whether a byte, with its neighbours, reads as a letter of Windows-1252 that IBM 850 does not have there: a small
+ * letter (0xE0-0xFF: é è à ç…) between small letters, or a capital IBM 850 draws as a box (É is ╔) between capitals.
+ */
+const isLatinOnlyLetter = (byte: number, before: number | undefined, after: number | undefined): boolean =>
+  (byte >= 0xe0 && byte !== 0xf7 && isSmallAsciiLetter(before) && isSmallAsciiLetter(after)) ||
+  (LATIN_ONLY_CAPITALS.has(byte) && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after));
 
 /** The word around `index` (letters, figures and the bytes judged), as each code page reads it. */
 const wordAround = (
@@ -163,7 +200,7 @@ export const createLegacyEvidence = () => {
       const { bytes, index } = ibm850First;
       return {
         encoding: LegacyEncoding.IBM_850,
-        why: `byte ${hex(bytes[index] as number)} reads "${wordAround(bytes, index, LegacyEncoding.IBM_850)}" in IBM 850 (DOS), "${wordAround(bytes, index, LegacyEncoding.WINDOWS_1252, LegacyEncoding.IBM_850)}" in Windows-1252; ${ibm850Letters} such letters inside words, against ${latinLetters} of Windows-1252`,
+        why: `byte ${hex(bytes[index] as number)} reads "${wordAround(bytes, index, LegacyEncoding.IBM_850)}" in IBM 850 (DOS), "${wordAround(bytes, index, LegacyEncoding.WINDOWS_1252, LegacyEncoding.IBM_850)}" in Windows-1252; ${ibm850Letters} letter${ibm850Letters === 1 ? '' : 's'} of IBM 850 inside words, against ${latinLetters} of Windows-1252`,
       };
     }
     if (control !== undefined) {
@@ -189,14 +226,10 @@ export const createLegacyEvidence = () => {
       const byte = bytes[index] as number;
       const before = bytes[index - 1];
       const after = bytes[index + 1];
-      if (
-        IBM_850_LETTERS.has(byte)
-          ? inIbm850Word(before) && inIbm850Word(after)
-          : IBM_850_SMALL_LETTERS.has(byte) && isSmallAsciiLetter(before) && isSmallAsciiLetter(after)
-      ) {
+      if (isIbm850Letter(byte, before, after)) {
         ibm850Letters += 1;
         ibm850First ??= { bytes, index };
-      } else if (isLatinLetter(byte) && inLatinWord(before) && inLatinWord(after)) {
+      } else if (isLatinOnlyLetter(byte, before, after)) {
         latinLetters += 1;
       }
       if (byte >= 0x80 && byte <= 0x9f) {
