@@ -99,13 +99,14 @@ export const DEFAULT_LEGACY_CHOICE: LegacyChoice = {
 const hex = (byte: number): string => `0x${byte.toString(16).toUpperCase()}`;
 
 /**
- * Ç é â à ç ê ë ï ô É in IBM 850, where Windows-1252 has € or punctuation (‚ … ‡ ˆ ‰ ‹ “) or nothing: inside a
- * word, a DOS export's letter. Not among them: û and ù (0x96, 0x97: – and —, which may join two words in
- * Windows-1252), and ’ (0x92, an apostrophe inside words there).
+ * é â ç ê ë ï ô in IBM 850, where Windows-1252 has punctuation (‚ ƒ ‡ ˆ ‰ ‹ “): small letters, so inside a word they
+ * come before a small letter ("Soci‚t‚"), where the punctuation does not. Not among them: à (0x85, … in
+ * Windows-1252, which Word writes between letters: "A…Z"), û and ù (0x96, 0x97: – and —, which may join two words),
+ * ’ (0x92, an apostrophe inside words), and Ç and É, capitals (see isIbm850Letter).
  */
-const IBM_850_LETTERS: ReadonlySet<number> = new Set([
-  0x80, 0x82, 0x83, 0x85, 0x87, 0x88, 0x89, 0x8b, 0x90, 0x93,
-]);
+const IBM_850_LETTERS: ReadonlySet<number> = new Set([0x82, 0x83, 0x87, 0x88, 0x89, 0x8b, 0x93]);
+/** Ç in IBM 850, € in Windows-1252 ("50 k€HT"): counted only inside a word of capitals ("FRANÇAIS"). */
+const IBM_850_CAPITAL_C_CEDILLA = 0x80;
 /** è and î in IBM 850, Š and Œ in Windows-1252 (capitals, so never before a small letter inside a word: "CŒUR"). */
 const IBM_850_SMALL_LETTERS: ReadonlySet<number> = new Set([0x8a, 0x8c]);
 /** Â in IBM 850, ¶ in Windows-1252: between two capitals ("B¶TIMENT"), a DOS export's letter. */
@@ -140,11 +141,19 @@ const isLetterOfWord = (byte: number | undefined): boolean =>
   (IBM_850_LETTERS.has(byte as number) && !UNDEFINED_IN_WINDOWS_1252.has(byte as number));
 
 /** Whether a byte not part of UTF-8, with its neighbours, reads as a letter of IBM 850 and not of Windows-1252. */
-const isIbm850Letter = (byte: number, before: number | undefined, after: number | undefined): boolean => {
+const isIbm850Letter = (bytes: Buffer, index: number): boolean => {
+  const byte = bytes[index] as number;
+  const before = bytes[index - 1];
+  const after = bytes[index + 1];
   if (UNDEFINED_IN_WINDOWS_1252.has(byte)) return isLetterOfWord(before) || isLetterOfWord(after);
-  if (byte === ACUTE_E_IN_IBM_850 && inIbm850Word(before)) return true; // "santé", "SOCIÉTÉ": é ends words
-  if (IBM_850_LETTERS.has(byte)) return inIbm850Word(before) && inIbm850Word(after);
+  if (byte === ACUTE_E_IN_IBM_850 && inIbm850Word(before) && !isCapitalAsciiLetter(after)) return true; // "santé"
+  if (IBM_850_LETTERS.has(byte))
+    return inIbm850Word(before) && (isSmallAsciiLetter(after) || IBM_850_LETTERS.has(after as number));
   if (IBM_850_SMALL_LETTERS.has(byte)) return isAsciiLetter(before) && isSmallAsciiLetter(after);
+  if (byte === IBM_850_CAPITAL_C_CEDILLA)
+    return (
+      isCapitalAsciiLetter(bytes[index - 2]) && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after)
+    );
   return byte === IBM_850_CAPITAL_A_CIRCUMFLEX && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after);
 };
 
@@ -196,7 +205,8 @@ export const createLegacyEvidence = () => {
   let latinLetters = 0;
   /** The code page the bytes seen say, or undefined when none said anything (`Hélène` reads alike in both). */
   const decisive = (): LegacyChoice | undefined => {
-    if (ibm850First !== undefined && ibm850Letters > latinLetters) {
+    // Two at least: one Windows-1252 punctuation mark glued to a word ("Paris‚ France", "dit“oui") is not a DOS file.
+    if (ibm850First !== undefined && ibm850Letters >= 2 && ibm850Letters > latinLetters) {
       const { bytes, index } = ibm850First;
       return {
         encoding: LegacyEncoding.IBM_850,
@@ -226,8 +236,9 @@ export const createLegacyEvidence = () => {
       const byte = bytes[index] as number;
       const before = bytes[index - 1];
       const after = bytes[index + 1];
-      if (isIbm850Letter(byte, before, after)) {
-        ibm850Letters += 1;
+      if (isIbm850Letter(bytes, index)) {
+        // A byte Windows-1252 leaves undefined says more than one that is punctuation there (a glued “ or ‡).
+        ibm850Letters += UNDEFINED_IN_WINDOWS_1252.has(byte) ? 2 : 1;
         ibm850First ??= { bytes, index };
       } else if (isLatinOnlyLetter(byte, before, after)) {
         latinLetters += 1;
@@ -324,6 +335,9 @@ const FIRST_LINES_KEPT = 5;
  */
 export const createLineFallback = (legacy?: LegacyChoice) => {
   let choice = legacy;
+  // The legacy lines seen until one says: judged together, so that a line's Windows-1252 letters still count
+  // against a later line's lone IBM 850 one.
+  const evidence = createLegacyEvidence();
   let count = 0;
   let wasLegacy = false;
   const firstLines: number[] = [];
@@ -332,9 +346,12 @@ export const createLineFallback = (legacy?: LegacyChoice) => {
     decode(bytes: Buffer, line: number): string {
       wasLegacy = !isUtf8(bytes);
       if (!wasLegacy) return bytes.toString('utf8');
-      // Judged by the first line whose bytes say; the lines before read alike in both code pages (or nearly: ¼ ½ ¾
-      // after a figure, which are fractions in Windows-1252).
-      choice ??= legacyEncodingOf(bytes);
+      // Judged once the lines so far say; the lines before read alike in the code pages (or nearly: ¼ ½ ¾ after a
+      // figure, which are fractions in Windows-1252).
+      if (choice === undefined) {
+        utf8Evidence(bytes, evidence);
+        choice = evidence.decisive();
+      }
       count += 1;
       if (firstLines.length < FIRST_LINES_KEPT) firstLines.push(line);
       return decodeLegacy(bytes, (choice ?? DEFAULT_LEGACY_CHOICE).encoding);
