@@ -61,7 +61,20 @@ describe('telling IBM 850, the DOS code page, from Windows-1252 (auto)', () => {
   });
 
   it('keeps Windows-1252 for its own punctuation and capitals: … after a word, – between words, Œ and Š in capitals', () => {
-    for (const text of ['1;etc… fin\n', '1;Saint–Denis\n', '1;CŒUR\n', '1;ŠKODA\n', '1;aujourd’hui\n']) {
+    // Also punctuation glued to words, as Word and PDF copies leave it (found by an adversarial review).
+    for (const text of [
+      '1;etc… fin\n',
+      '1;Saint–Denis\n',
+      '1;CŒUR\n',
+      '1;ŠKODA\n',
+      '1;aujourd’hui\n',
+      '1;Clients A…M\n',
+      '1;Budget 50 k€HT\n',
+      '1;Restaurant“Chez Paul”\n',
+      '1;Paris‚ France\n',
+      '1;Il a dit“oui”\n',
+      '1;Note‡a\n',
+    ]) {
       expect(legacyOf(Buffer.from(encodeWindows1252(text))).encoding, text).toBe('windows-1252');
     }
     // A file of Windows-1252 letters with one stray dash between letters stays Windows-1252.
