@@ -130,16 +130,12 @@ export interface ChunkDecoder {
   end(): string;
 }
 
-const iconvName: Record<'windows-1252' | 'iso-8859-15' | 'ibm850' | 'utf-16be', string> = {
-  'windows-1252': 'win1252',
-  'iso-8859-15': 'iso885915',
-  ibm850: 'cp850',
-  'utf-16be': 'utf16be',
-};
+/** The code page Node's WHATWG decoders lack. */
+const iconvName: Record<'ibm850', string> = { ibm850: 'cp850' };
 
 /**
- * Node's own decoders where they exist, iconv-lite for the code pages Node lacks. Invalid bytes become U+FFFD, which
- * the readers turn into INVALID_ENCODING. UTF-8 goes through TextDecoder: on the 64 KiB chunks of a file it decodes
+ * Node's own decoders where they exist, iconv-lite for IBM 850, which Node lacks. Bytes that are not UTF-8 (or
+ * UTF-16) become U+FFFD, which the readers turn into INVALID_ENCODING; the legacy code pages decode every byte. UTF-8 goes through TextDecoder: on the 64 KiB chunks of a file it decodes
  * 1.7 times as fast as StringDecoder (1M contacts, 132 MB: 120 ms against 205 ms); a byte-order mark is the
  * caller's to skip, so TextDecoder must not drop one.
  */
@@ -157,8 +153,14 @@ export const createChunkDecoder = (encoding: TextEncoding): ChunkDecoder => {
       return { write: (bytes) => bytes.toString('latin1'), end: () => '' };
     case 'windows-1252':
     case 'iso-8859-15':
-    case 'ibm850':
     case 'utf-16be': {
+      // The WHATWG decoders lose no byte (Windows-1252's five undefined bytes stay the C1 controls of the same
+      // number, as the FEC reader's tables keep them; iconv-lite made them U+FFFD, so their rows were rejected),
+      // and decode 4 times as fast (100 MB: 80 ms against 340 ms).
+      const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+      return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+    }
+    case 'ibm850': {
       const decoder = iconv().getDecoder(iconvName[encoding]);
       return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
     }
@@ -174,8 +176,10 @@ export const decodeBytes = (bytes: Buffer, encoding: TextEncoding): string => {
       return bytes.toString('utf16le');
     case 'iso-8859-1':
       return bytes.toString('latin1');
-    default:
+    case 'ibm850':
       return iconv().decode(bytes, iconvName[encoding]);
+    default:
+      return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
   }
 };
 

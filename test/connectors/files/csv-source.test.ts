@@ -488,6 +488,26 @@ describe('csvSource', () => {
     expect(declared.records[0]?.fields).toEqual({ id: '1', nom: 'Crédit' });
   });
 
+  it('reads the five bytes Windows-1252 leaves undefined as the C1 controls of the same number, rejecting nothing', async () => {
+    // iconv-lite made them U+FFFD, so the row was rejected INVALID_ENCODING and its bytes lost from the ledger.
+    const bytes = Buffer.concat([
+      latin1('id;note\n1;Caf\u00e9 '),
+      Buffer.from([0x81, 0x8d, 0x8f, 0x90, 0x9d]),
+      latin1('\n'),
+    ]);
+    for (const encoding of ['windows-1252', 'auto'] as const) {
+      const { records } = await read(`undefined-${encoding}.csv`, bytes, { encoding });
+      expect(records.map(summary)).toEqual([
+        {
+          fields: { id: '1', note: 'Café \u0081\u008d\u008f\u0090\u009d' },
+          line: 2,
+          record: 1,
+          reason: undefined,
+        },
+      ]);
+    }
+  });
+
   it('honours a declared encoding instead of guessing', async () => {
     const utf8 = await read('declared-1252.csv', 'id,name\n1,Zoé\n', { encoding: 'windows-1252' });
     expect(utf8.records[0]?.fields).toEqual({ id: '1', name: 'ZoÃ©' });
