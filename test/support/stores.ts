@@ -1,16 +1,28 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { StateStore } from '../../src/store/state/state-store.js';
 import { PostgresTarget } from '../../src/store/target/postgres-target.js';
 import { SqliteTarget } from '../../src/store/target/sqlite-target.js';
 import type { TargetStore } from '../../src/store/target/target-store.js';
 import { postgresAvailable, postgresUrl, uniqueName } from './services.js';
 
-export const tempDir = (prefix = 'cutover-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+const madeDirs: string[] = [];
+// Removed once the test file that made them is done: a run of the suite left some 200 folders in /tmp.
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the system's temporary one, removed after the test file's tests. */
+export const tempDir = (prefix = 'cutover-test-'): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+};
 
 export const dropPostgresSchema = async (schema: string): Promise<void> => {
   const client = new pg.Client({ connectionString: postgresUrl });
