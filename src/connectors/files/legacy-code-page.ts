@@ -109,8 +109,13 @@ const IBM_850_LETTERS: ReadonlySet<number> = new Set([0x82, 0x83, 0x87, 0x88, 0x
 const IBM_850_CAPITAL_C_CEDILLA = 0x80;
 /** è and î in IBM 850, Š and Œ in Windows-1252 (capitals, so never before a small letter inside a word: "CŒUR"). */
 const IBM_850_SMALL_LETTERS: ReadonlySet<number> = new Set([0x8a, 0x8c]);
-/** Â in IBM 850, ¶ in Windows-1252: between two capitals ("B¶TIMENT"), a DOS export's letter. */
-const IBM_850_CAPITAL_A_CIRCUMFLEX = 0xb6;
+const IBM_850_SMALL_E_GRAVE = 0x8a;
+/**
+ * Capitals of IBM 850 that Windows-1252 reads as a sign or a small letter: Â (¶), Ê (Ò), Ô (â), Û (ê). Between two
+ * capitals ("H\xE2TEL" is "HÔTEL" there, "HâTEL" in Windows-1252), a DOS export's letter. Not È (0xD4, Ô in
+ * Windows-1252: "HÔTEL") nor Î (0xD7, ×, which joins dimensions: "L×H").
+ */
+const IBM_850_CAPITALS: ReadonlySet<number> = new Set([0xb6, 0xd2, 0xe2, 0xea]);
 /** Bytes Windows-1252 leaves undefined (control codes in ISO-8859-15), letters in IBM 850 (ü ì Å É Ø). */
 const UNDEFINED_IN_WINDOWS_1252: ReadonlySet<number> = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 const ACUTE_E_IN_IBM_850 = 0x82;
@@ -154,7 +159,9 @@ const isIbm850Letter = (bytes: Buffer, index: number): boolean => {
     return (
       isCapitalAsciiLetter(bytes[index - 2]) && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after)
     );
-  return byte === IBM_850_CAPITAL_A_CIRCUMFLEX && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after);
+  // "2ème": è after a figure, where Windows-1252's Š never stands.
+  if (byte === IBM_850_SMALL_E_GRAVE && isDigit(before) && isSmallAsciiLetter(after)) return true;
+  return IBM_850_CAPITALS.has(byte) && isCapitalAsciiLetter(before) && isCapitalAsciiLetter(after);
 };
 
 /**

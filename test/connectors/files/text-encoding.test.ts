@@ -34,6 +34,11 @@ describe('telling IBM 850, the DOS code page, from Windows-1252 (auto)', () => {
         'f.csv is not valid UTF-8: read as IBM 850 (DOS) (byte 0x82 reads "Société" in IBM 850 (DOS), "Soci‚t‚" in Windows-1252; 6 letters of IBM 850 inside words, against 0 of Windows-1252)',
     });
     expect(legacyOf(ibm850('1;SOCIÉTÉ GÉNÉRALE\n')).encoding).toBe('ibm850');
+    // Capitals Windows-1252 reads as small letters or signs (Ô is â there), and è after a figure.
+    expect(legacyOf(ibm850('1;HÔTEL DE VILLE;PRÊT\n2;2ème trimestre\n')).encoding).toBe('ibm850');
+    expect(legacyOf(encodeLegacy('1;HÔTEL DE VILLE;L×H\n2;2ème trimestre\n', 'windows-1252')).encoding).toBe(
+      'windows-1252',
+    );
   });
 
   it("never takes the generator's French names, towns, trades and accounts in Windows-1252 or ISO-8859-15 for IBM 850; reads them all in IBM 850 when they are", () => {
