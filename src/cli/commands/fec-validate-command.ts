@@ -1,7 +1,7 @@
 import { visibleText } from '../visible-text.js';
 import { basename } from 'node:path';
 import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
-import type { LegacyEncoding } from '../../connectors/files/legacy-code-page.js';
+import { LEGACY_ENCODING_NAMES, type LegacyEncoding } from '../../connectors/files/legacy-code-page.js';
 import { isCutoverError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { FecSeverity } from '../../domains/accounting/fec/fec-finding-codes.js';
@@ -31,6 +31,12 @@ const ENCODING_NAMES: Record<FecFileEncoding, string> = {
   'utf-16le': 'UTF-16LE',
   'utf-16be': 'UTF-16BE',
 };
+
+/** `IBM 850 (DOS)` for `ibm850`, as the run's notices name it. */
+const legacyName = (encoding: string): string =>
+  Object.hasOwn(LEGACY_ENCODING_NAMES, encoding)
+    ? LEGACY_ENCODING_NAMES[encoding as LegacyEncoding]
+    : encoding;
 
 const linesText = (finding: FecFinding): string => {
   if (finding.lines.length === 0) return '';
@@ -63,7 +69,7 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
   }
   const layout = summary.layout;
   output.info(
-    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.join(', ')}` : ''}`,
+    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.map(legacyName).join(', ')}` : ''}`,
   );
   if (summary.linesChecked)
     output.info(
