@@ -39,8 +39,8 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
     },
   );
 
-  // Only a file whose sample mixes UTF-8 and legacy lines is decoded line by line where it must: the others keep
-  // the one decoder of their encoding.
+  // A file read as UTF-8 under `auto` past its sample may hold legacy lines: decoded by blocks of lines, each line
+  // that is not UTF-8 on its own. The others keep the one decoder of their encoding.
   const mixed =
     choice.legacyLines === undefined ? undefined : createUtf8WithLegacyLinesDecoder(choice.legacyLines);
   const decoder = mixed ?? createChunkDecoder(choice.encoding);

@@ -4,8 +4,8 @@ import type { FileReadContext } from './file-record-source.js';
 import {
   legacyEncodingOf,
   createLineFallback,
+  type LegacyChoice,
   type LegacyEncoding,
-  type LineFallback,
 } from './legacy-code-page.js';
 import { createLineBlocks } from './line-blocks.js';
 import { peekChunks, readChunks } from './read-chunks.js';
@@ -79,6 +79,8 @@ export async function* readFecLines(
   options: FecReadOptions = {},
 ): AsyncGenerator<FecLine[]> {
   const batchSize = Math.max(1, options.batchSize ?? 1000);
+  const asked: LegacyChoice | undefined =
+    options.legacyEncoding === undefined ? undefined : { encoding: options.legacyEncoding, why: 'as asked' };
   for (const file of files) {
     let bytesTotal: number;
     try {
@@ -104,9 +106,10 @@ export async function* readFecLines(
     let headerFields = -1;
     let bom = false;
     let fileEncoding: FecFileFacts['encoding'] = 'utf-8';
-    // The code page of legacy lines: the one asked for, else judged from the file's first MiB, or from its first
-    // legacy line that says (see createLineFallback). Each part of a split FEC is judged on its own, as a run does.
-    let fallback: LineFallback | undefined;
+    // The code page of legacy lines: the one asked for, else judged from the file's first MiB (below), or from its
+    // legacy lines once they say (see createLineFallback). Each part of a split FEC is judged on its own, as a run
+    // does.
+    let fallback = createLineFallback(asked);
 
     const take = (raw: string, line: number, encoding: FecLine['encoding']): void => {
       if (raw.length === 0) return;
@@ -134,8 +137,8 @@ export async function* readFecLines(
         bytes = bytes.subarray(3);
       }
       if (bytes.length === 0) return;
-      const text = (fallback as LineFallback).decode(bytes, line);
-      take(text, line, fallback?.wasLegacy === true ? fallback.choice.encoding : 'utf-8');
+      const text = fallback.decode(bytes, line);
+      take(text, line, fallback.wasLegacy ? fallback.choice.encoding : 'utf-8');
     };
 
     const lines = createLineBlocks(takeBytes, (text, firstLine) => {
@@ -167,11 +170,7 @@ export async function* readFecLines(
         }),
         ENCODING_SAMPLE_BYTES,
       );
-      fallback = createLineFallback(
-        options.legacyEncoding !== undefined
-          ? { encoding: options.legacyEncoding, why: 'as asked' }
-          : legacyEncodingOf(head),
-      );
+      if (asked === undefined) fallback = createLineFallback(legacyEncodingOf(head));
       for await (const chunk of all) {
         // The first MiB comes as one chunk: pushed in read-sized slices, so that batches stay near their size.
         for (let at = 0; at < chunk.length; at += PUSH_BYTES) {

@@ -128,17 +128,27 @@ async function* readFec(
     },
   });
   let separator = '\t';
-  const { head, all } = await peekChunks(readChunks(context), ENCODING_SAMPLE_BYTES);
+  // A UTF-16 file (its byte-order mark says so) is read as such when the plan leaves the encoding to cutover.
+  const chunks =
+    spec.encoding === 'auto'
+      ? asUtf8Chunks(readChunks(context), (encoding) =>
+          context.notice({
+            code: 'FEC_UTF16',
+            message: `${source} is ${encoding.toUpperCase()} (byte-order mark): read as such, though the FEC norm asks for ASCII, ISO-8859-15 or UTF-8`,
+          }),
+        )
+      : readChunks(context);
+  const { head, all } = await peekChunks(chunks, ENCODING_SAMPLE_BYTES);
   // Lossless: the five bytes Windows-1252 leaves undefined keep their ISO-8859-1 meaning instead of U+FFFD.
-  // First bytes that are all UTF-8 say nothing of a legacy line further on: its own bytes are judged then.
+  // First bytes that are all UTF-8 say nothing of a legacy line further on: the legacy lines are judged then.
   const fallback = createLineFallback(legacyEncodingOf(head));
   let namedEncoding: string | undefined;
 
   /**
-   * Legacy software writes FEC files in Windows-1252 or ISO-8859-15 (told apart by the first MiB: see
-   * createLegacyEvidence), and some files mix UTF-8 and legacy lines (a UTF-8 export with lines pasted from an old
-   * system): each line is read as UTF-8 when it is valid UTF-8, else in the legacy code page, which decodes every
-   * byte, so nothing is lost; the person is told which lines, and the first notice says why that code page.
+   * Legacy software writes FEC files in Windows-1252, ISO-8859-15 or, under DOS, IBM 850 (told apart by their bytes:
+   * see createLegacyEvidence), and some files mix UTF-8 and legacy lines (a UTF-8 export with lines pasted from an
+   * old system): each line is read as UTF-8 when it is valid UTF-8, else in the legacy code page, which decodes
+   * every byte, so nothing is lost; the person is told which lines, and why that code page when it is first named.
    */
   const decode = (bytes: Buffer, line: number): string => {
     if (spec.encoding !== 'auto') return decodeBytes(bytes, spec.encoding);
@@ -165,17 +175,7 @@ async function* readFec(
     table.row(text.split(separator), text, line);
   });
 
-  // A UTF-16 file (its byte-order mark says so) is read as such when the plan leaves the encoding to cutover.
-  const chunks =
-    spec.encoding === 'auto'
-      ? asUtf8Chunks(all, (encoding) =>
-          context.notice({
-            code: 'FEC_UTF16',
-            message: `${source} is ${encoding.toUpperCase()} (byte-order mark): read as such, though the FEC norm asks for ASCII, ISO-8859-15 or UTF-8`,
-          }),
-        )
-      : all;
-  for await (const chunk of chunks) {
+  for await (const chunk of all) {
     splitter.push(chunk);
     yield* completed(table.take());
   }

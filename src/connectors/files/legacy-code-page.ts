@@ -194,9 +194,9 @@ const wordAround = (
 
 /**
  * Tells the legacy code pages apart by the bytes of a sample that are not UTF-8, which the caller hands over one
- * by one: cheap, and explainable in one sentence. IBM 850 first, when more bytes inside words read as its letters
- * (é is 0x82 there, ‚ in Windows-1252: "Soci‚t‚") than as the letters of Windows-1252 (0xC0-0xFF, box drawings in
- * IBM 850). Then Windows-1252 against ISO-8859-15: a byte 0x80 to 0x9F says Windows-1252 (€ ’ “ ” … there, control
+ * by one: cheap, and explainable in one sentence. IBM 850 first, when at least two bytes inside words read as its
+ * letters (é is 0x82 there, ‚ in Windows-1252: "Soci‚t‚"; see isIbm850Letter), and more than read as letters of
+ * Windows-1252 that IBM 850 lacks there (see isLatinOnlyLetter). Then Windows-1252 against ISO-8859-15: a byte 0x80 to 0x9F says Windows-1252 (€ ’ “ ” … there, control
  * codes nobody writes in ISO-8859-15). Else the two differ only at eight bytes, and a byte that reads as a letter
  * next to a letter in ISO-8859-15 says ISO-8859-15 ("C½ur" is "Cœur"), but ¼ ½ ¾ after a figure (fractions). 0xA4
  * next to a figure, a space or a letter counts too: it is € in ISO-8859-15 and ¤ in Windows-1252, a sign nobody
@@ -336,9 +336,10 @@ const FIRST_LINES_KEPT = 5;
  * Reads the lines of a file meant to be UTF-8 that may hold lines from a legacy system (a UTF-8 export with lines
  * pasted from an old one): a line as UTF-8 when its bytes are valid UTF-8, else in the legacy code page, one
  * character per byte, so nothing is lost. The code page is `legacy` (judged from the file's first bytes, or
- * declared) or, without it, judged from the first line whose bytes say which (first bytes all UTF-8, or holding only
- * letters both code pages share, told nothing); Windows-1252 until one does. Counts the lines read in the legacy code page and keeps the numbers of the first few, for the
- * notice that names them. The FEC readers and the CSV reader share it.
+ * declared) or, without it, judged from the legacy lines read so far, once their bytes say which (first bytes all
+ * UTF-8, or holding only letters the code pages share, told nothing); Windows-1252 until they do. Counts the lines
+ * read in the legacy code page and keeps the numbers of the first few, for the notice that names them. The FEC
+ * readers and the CSV reader share it.
  */
 export const createLineFallback = (legacy?: LegacyChoice) => {
   let choice = legacy;

@@ -98,18 +98,16 @@ export const chooseEncoding = (
   if (utf16 !== undefined) return utf16;
   const bomLength = hasUtf8Bom ? 3 : 0;
   const sample = head.subarray(bomLength);
-  // A sample of UTF-8 says nothing of the lines past it: one of them may still come from a legacy system.
-  if (isUtf8(sample))
-    return headIsWholeFile
-      ? { encoding: 'utf-8', bomLength }
-      : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
+  // A sample of UTF-8 says nothing of the lines past it: one of them may still come from a legacy system. A whole
+  // file has no such line (a last character cut short is rejected as such).
+  const utf8: EncodingChoice = headIsWholeFile
+    ? { encoding: 'utf-8', bomLength }
+    : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
+  if (isUtf8(sample)) return utf8;
   const legacy = createLegacyEvidence();
   const { valid, invalid } = utf8Evidence(sample, legacy);
-  // A sequence cut by the end of the sample only; in a whole file, a last character cut short, rejected as such.
-  if (invalid === 0)
-    return headIsWholeFile
-      ? { encoding: 'utf-8', bomLength }
-      : { encoding: 'utf-8', bomLength, legacyLines: 'later' };
+  // A sequence cut by the end of the sample only.
+  if (invalid === 0) return utf8;
   // Its legacy lines are judged now if the sample's say which code page, else by the first line that does.
   if (valid > 0 || hasUtf8Bom)
     return { encoding: 'utf-8', bomLength, legacyLines: legacy.decisive() ?? 'later' };
@@ -135,8 +133,8 @@ const iconvName: Record<'ibm850', string> = { ibm850: 'cp850' };
 
 /**
  * Node's own decoders where they exist, iconv-lite for IBM 850, which Node lacks. Bytes that are not UTF-8 (or
- * UTF-16) become U+FFFD, which the readers turn into INVALID_ENCODING; the legacy code pages decode every byte. UTF-8 goes through TextDecoder: on the 64 KiB chunks of a file it decodes
- * 1.7 times as fast as StringDecoder (1M contacts, 132 MB: 120 ms against 205 ms); a byte-order mark is the
+ * UTF-16) become U+FFFD, which the readers turn into INVALID_ENCODING; the legacy code pages decode every byte.
+ * UTF-8 goes through TextDecoder: on the 64 KiB chunks of a file it decodes 1.7 times as fast as StringDecoder (1M contacts, 132 MB: 120 ms against 205 ms); a byte-order mark is the
  * caller's to skip, so TextDecoder must not drop one.
  */
 export const createChunkDecoder = (encoding: TextEncoding): ChunkDecoder => {
