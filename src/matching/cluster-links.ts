@@ -3,10 +3,14 @@ import { groupBy } from '../core/group-by.js';
  * Clusters from links, best first, with two checks that stop a chain of links from gluing unrelated records
  * (A~B and B~C does not make A and C the same when A and C visibly differ):
  * - strong identifiers: two clusters whose members carry different values of a strong identifier (SIREN) are
- *   never joined;
+ *   never joined automatically;
  * - negative evidence: two clusters are not joined when a pair across them was scored and found to be different
  *   (its Bayes factor is below 1: the fields say "not the same" more than "the same").
  * A link refused by a check is reported with its reason, so that it can go to review instead of vanishing.
+ * A person's "same" is the exception: it was decided with both records and their reason in view (a CRM row
+ * carrying another company's SIREN), so it joins them whatever their identifiers. Their cluster then carries both
+ * values, and no automatic link joins it to a cluster carrying other values than exactly these: the decision
+ * links the pair, it does not make the two SIRENs one for every other record.
  */
 export interface Link {
   l: number;
@@ -14,6 +18,8 @@ export interface Link {
   weight: number;
   /** Linked by an equal strong identifier: joined first, whatever the other fields say. */
   forced: boolean;
+  /** A person's "same": joined first, whatever the strong identifiers say. */
+  decided?: boolean;
 }
 
 export const RefusalReason = {
@@ -63,11 +69,11 @@ export const clusterLinks = (input: ClusteringInput): Clustering => {
     return root;
   };
   const membersOf = (root: number): number[] => members.get(root) ?? [root];
-  // A cluster holds at most one value per strong identifier (joins with another value are refused).
-  const strong = input.strongIdentifiers.map(() => new Map<number, string>());
+  // The values of each strong identifier in each cluster, by root: one, but for a person's "same" across values.
+  const strong = input.strongIdentifiers.map(() => new Map<number, Set<string>>());
   input.strongIdentifiers.forEach(({ values }, s) => {
     values.forEach((value, record) => {
-      if (value !== null) strong[s]?.set(record, value);
+      if (value !== null) strong[s]?.set(record, new Set([value]));
     });
   });
   const cannot = groupBy(
@@ -81,14 +87,21 @@ export const clusterLinks = (input: ClusteringInput): Clustering => {
 
   const accepted: Link[] = [];
   const refused: RefusedLink[] = [];
-  const ordered = [...input.links].sort((a, b) => Number(b.forced) - Number(a.forced) || b.weight - a.weight);
+  const ordered = [...input.links].sort(
+    (a, b) =>
+      Number(b.decided ?? false) - Number(a.decided ?? false) ||
+      Number(b.forced) - Number(a.forced) ||
+      b.weight - a.weight,
+  );
   for (const link of ordered) {
     let a = find(link.l);
     let b = find(link.r);
     if (a === b) continue;
     const conflict =
-      strongConflict(input, strong, a, b) ??
-      (link.forced ? null : negativeEvidence(membersOf, cannot, find, a, b));
+      link.decided === true
+        ? null
+        : (strongConflict(input, strong, a, b) ??
+          (link.forced ? null : negativeEvidence(membersOf, cannot, find, a, b)));
     if (conflict) {
       refused.push({ link, ...conflict });
       continue;
@@ -100,8 +113,12 @@ export const clusterLinks = (input: ClusteringInput): Clustering => {
     members.set(a, joined);
     members.delete(b);
     strong.forEach((values) => {
-      const value = values.get(b);
-      if (value !== undefined && !values.has(a)) values.set(a, value);
+      const joinedValues = values.get(b);
+      if (joinedValues === undefined) return;
+      const kept = values.get(a);
+      if (kept === undefined) values.set(a, joinedValues);
+      else for (const value of joinedValues) kept.add(value);
+      values.delete(b);
     });
     accepted.push(link);
   }
@@ -120,24 +137,28 @@ export const clusterLinks = (input: ClusteringInput): Clustering => {
   return { clusterOf, clusterCount: numbers.size, accepted, refused };
 };
 
+/** Two clusters that both carry values of a strong identifier, and not the same ones. */
 const strongConflict = (
   input: ClusteringInput,
-  strong: Map<number, string>[],
+  strong: Map<number, Set<string>>[],
   a: number,
   b: number,
 ): Omit<RefusedLink, 'link'> | null => {
   for (const [s, values] of strong.entries()) {
     const left = values.get(a);
     const right = values.get(b);
-    if (left !== undefined && right !== undefined && left !== right) {
+    if (left !== undefined && right !== undefined && !sameValues(left, right)) {
       return {
         reason: RefusalReason.strongIdentifier,
-        detail: `${input.strongIdentifiers[s]?.name ?? 'strong identifier'}: ${left} ≠ ${right}`,
+        detail: `${input.strongIdentifiers[s]?.name ?? 'strong identifier'}: ${[...left].join(' / ')} ≠ ${[...right].join(' / ')}`,
       };
     }
   }
   return null;
 };
+
+const sameValues = (left: ReadonlySet<string>, right: ReadonlySet<string>): boolean =>
+  left.size === right.size && [...left].every((value) => right.has(value));
 
 const negativeEvidence = (
   membersOf: (root: number) => number[],

@@ -64,8 +64,9 @@ export interface DedupeOptions {
   /** Review pairs returned with their fields and explanation (all are counted). */
   reviewLimit?: number;
   /**
-   * People's decisions, by record row: a "same" pair is linked as if by an equal strong identifier; a "different"
-   * pair is never linked directly, and its two clusters are kept apart unless a strong identifier joins them.
+   * People's decisions, by record row: a "same" pair is linked first, whatever its fields and strong identifiers
+   * say (see clusterLinks); a "different" pair is never linked directly, and its two clusters are kept apart unless
+   * a strong identifier joins them.
    */
   decisions?: {
     same: readonly (readonly [number, number])[];
@@ -136,7 +137,13 @@ export const runDedupe = async (
   );
   const different = new Set((options.decisions?.different ?? []).map(([a, b]) => pairKey(a, b)));
   const links: Link[] = [
-    ...(options.decisions?.same ?? []).map(([l, r]) => ({ l, r, weight: DECIDED_WEIGHT, forced: true })),
+    ...(options.decisions?.same ?? []).map(([l, r]) => ({
+      l,
+      r,
+      weight: DECIDED_WEIGHT,
+      forced: true,
+      decided: true,
+    })),
     ...ls
       .map((l, k) => ({
         l: Number(l),

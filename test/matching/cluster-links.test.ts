@@ -55,3 +55,50 @@ describe('clusterLinks', () => {
     expect(sameCluster(result.clusterOf, 0, 1)).toBe(true);
   });
 });
+
+describe("clusterLinks and a person's decisions", () => {
+  const decided = (l: number, r: number) => ({ l, r, weight: 1e9, forced: true, decided: true });
+
+  it('joins a pair a person decided "same" even though their SIRENs differ (a CRM row with another SIREN)', () => {
+    const result = clusterLinks({
+      records: 2,
+      links: [decided(0, 1)],
+      strongIdentifiers: [{ name: 'siren', values: ['552100554', '732829320'] }],
+      cannotLink: [[0, 1]],
+    });
+    expect(sameCluster(result.clusterOf, 0, 1)).toBe(true);
+    expect(result.refused).toEqual([]);
+  });
+
+  it('does not let the decision chain on: a record carrying one of the two SIRENs is not joined automatically', () => {
+    // 0: CRM company typed with 1's SIREN; 1: the registry dossier of that SIREN; 2: the dossier the person says
+    // the CRM company is. The equal SIREN of 0 and 1 would glue two registry dossiers through the decision.
+    const result = clusterLinks({
+      records: 4,
+      links: [link(0, 1, 40, true), decided(0, 2), link(2, 3, 20)],
+      strongIdentifiers: [{ name: 'siren', values: ['552100554', '552100554', '732829320', null] }],
+      cannotLink: [],
+    });
+    expect(sameCluster(result.clusterOf, 0, 2)).toBe(true);
+    expect(sameCluster(result.clusterOf, 0, 1)).toBe(false);
+    // A record without a SIREN still joins by its other fields.
+    expect(sameCluster(result.clusterOf, 2, 3)).toBe(true);
+    expect(result.refused).toEqual([
+      expect.objectContaining({
+        link: link(0, 1, 40, true),
+        reason: RefusalReason.strongIdentifier,
+        detail: 'siren: 552100554 / 732829320 ≠ 552100554',
+      }),
+    ]);
+  });
+
+  it('joins automatically a cluster that carries exactly the same decided values', () => {
+    const result = clusterLinks({
+      records: 4,
+      links: [decided(0, 1), decided(2, 3), link(1, 2, 30)],
+      strongIdentifiers: [{ name: 'siren', values: ['552100554', '732829320', '732829320', '552100554'] }],
+      cannotLink: [],
+    });
+    expect(result.clusterCount).toBe(1);
+  });
+});

@@ -105,7 +105,7 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
   );
 
   it.skipIf(!available)(
-    'sends doubtful pairs to review with their reason; a person’s "same" links a grey-zone pair, never different SIRENs',
+    'sends doubtful pairs to review with their reason; a person’s "same" links the pair, a grey-zone one or one with different SIRENs',
     async () => {
       const state = await open();
       const dir = writeLinkFixture({ link: 'link:\n  thresholds: { auto: 0.95, review: 0.01 }\n' });
@@ -127,8 +127,9 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
             ?.slice(1)
             .sort(),
         ).toEqual(['443061841', '552100554']);
-        // A person says "same": a decision, not the SIRENs, now joins them... unless they differ: strong
-        // identifiers still refuse it, as in dedupe.
+        // A person says "same", having seen that the SIRENs differ (the CRM row carries another company's): the
+        // decision joins them, where no automatic link ever would.
+        expect(clientOf(await readLinkMembers(state), 'company', 'crm', 'CO-DIFF')).not.toBe('dossier:D91');
         await state.decideReviewPair(pair?.pairId ?? '', 'same');
         // A grey-zone pair: a name, and a postcode that says otherwise. A person's "same" links it.
         const moved = pending.find(
@@ -143,7 +144,7 @@ describe.each(dialects)('cutover link, state store on $name', ({ name, available
         const again = await linkClients({ loaded, state, target });
         expect(again.decisionsApplied.same).toBe(2);
         const members = await readLinkMembers(state);
-        expect(clientOf(members, 'company', 'crm', 'CO-DIFF')).not.toBe('dossier:D91');
+        expect(clientOf(members, 'company', 'crm', 'CO-DIFF')).toBe('dossier:D91');
         expect(clientOf(members, 'company', 'crm', 'CO-MOVED')).toBe('dossier:D93');
       } finally {
         await target.close();
