@@ -4,7 +4,8 @@ export interface SelectSpec {
   readonly table?: string;
   readonly query?: string;
   readonly orderBy: readonly string[];
-  readonly filter?: { readonly column: string; readonly value: string };
+  /** Only the rows whose column holds one of these values, as the database gave them (null: NULL). */
+  readonly filter?: { readonly column: string; readonly values: readonly unknown[] };
 }
 
 export interface Select {
@@ -33,6 +34,34 @@ export const buildColumnsProbe = (
 });
 
 /**
+ * The distinct values of one column of the table or query, NULL included, each value its collation takes as equal
+ * to another apart (see SqlDialect.exactValue; a second column of the result, not to be read).
+ */
+export const buildDistinct = (
+  dialect: SqlDialect,
+  spec: Pick<SelectSpec, 'table' | 'query'>,
+  column: string,
+): Select => {
+  const quoted = dialect.quoteIdentifier(column);
+  const exact =
+    dialect.exactValue === undefined ? '' : `, ${dialect.exactValue(quoted)} AS cutover_exact_value`;
+  return { sql: `SELECT DISTINCT ${quoted}${exact} FROM ${fromClause(dialect, spec)}`, params: [] };
+};
+
+const whereClause = (dialect: SqlDialect, filter: SelectSpec['filter']): Select => {
+  if (filter === undefined) return { sql: '', params: [] };
+  const column = dialect.quoteIdentifier(filter.column);
+  const params = filter.values.filter((value) => value !== null);
+  const tests = [
+    ...(params.length === 0
+      ? []
+      : [`${column} IN (${params.map((_, i) => dialect.placeholder(i + 1)).join(', ')})`]),
+    ...(params.length < filter.values.length ? [`${column} IS NULL`] : []),
+  ];
+  return { sql: ` WHERE ${tests.length === 0 ? '1 = 0' : tests.join(' OR ')}`, params };
+};
+
+/**
  * The ordered, optionally filtered select a SQL source runs. A `query` is wrapped as a subquery so that the
  * order and the filter apply to any query without parsing it; the closing parenthesis goes on its own line so
  * that a trailing `-- comment` in the query cannot swallow it. A dotted table name (`crm.contacts`) is a
@@ -41,11 +70,7 @@ export const buildColumnsProbe = (
 export const buildSelect = (dialect: SqlDialect, spec: SelectSpec): Select => {
   const quote = (name: string) => dialect.quoteIdentifier(name);
   const from = fromClause(dialect, spec);
-  const where =
-    spec.filter === undefined ? '' : ` WHERE ${quote(spec.filter.column)} = ${dialect.placeholder(1)}`;
+  const where = whereClause(dialect, spec.filter);
   const orderBy = spec.orderBy.map(quote).join(', ');
-  return {
-    sql: `SELECT * FROM ${from}${where} ORDER BY ${orderBy}`,
-    params: spec.filter === undefined ? [] : [spec.filter.value],
-  };
+  return { sql: `SELECT * FROM ${from}${where.sql} ORDER BY ${orderBy}`, params: where.params };
 };

@@ -2,7 +2,7 @@ import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import type { ReadOptions, RecordSource } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
-import { buildColumnsProbe, buildSelect } from './build-select.js';
+import { buildColumnsProbe, buildDistinct, buildSelect } from './build-select.js';
 import type { SqlConnection, SqlDriver } from './sql-driver.js';
 import { toFieldValue } from './to-field-value.js';
 import { wrapSqlError } from './wrap-sql-error.js';
@@ -12,10 +12,30 @@ export interface SqlSourceOptions {
   readonly baseDir: string;
   /** The columns forming the source key: the default order, and `location.key`. */
   readonly keyColumns: readonly string[];
-  /** Only the rows of one dossier: pushed down to the database as `WHERE column = value`. */
-  readonly filter?: { readonly column: string; readonly value: string };
+  /** Only the rows of one dossier: pushed down to the database as `WHERE column IN (values)`. */
+  readonly filter?: SqlFilter;
   /** Where `${VAR}` in the URL is looked up; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The rows whose column holds one of `values`, as the database gave them (see SqlRecordSource.distinct; null reads
+ * NULL), or the values a function finds when the read starts.
+ */
+export interface SqlFilter {
+  readonly column: string;
+  readonly values: readonly unknown[] | (() => Promise<readonly unknown[]>);
+}
+
+/** One distinct value of a column: as the database gave it (to filter on), and as a record's field holds it. */
+export interface DistinctValue {
+  readonly value: unknown;
+  readonly field: unknown;
+}
+
+export interface SqlRecordSource extends RecordSource {
+  /** The distinct values of one column of the whole table or query, NULL included, in no order. */
+  distinct(column: string): Promise<DistinctValue[]>;
 }
 
 const defaultBatchSize = 5000;
@@ -33,6 +53,9 @@ const keyText = (value: unknown): string => {
 const approximateSize = (value: unknown): number =>
   typeof value === 'string' ? value.length : value === null ? 0 : 8;
 
+const filterValues = async (filter: SqlFilter): Promise<readonly unknown[]> =>
+  typeof filter.values === 'function' ? await filter.values() : filter.values;
+
 const describeSource = (spec: SqlSourceSpec): string => {
   if (spec.table !== undefined) return `table ${spec.table}`;
   const query = (spec.query ?? '').replace(/\s+/g, ' ').trim();
@@ -49,7 +72,7 @@ export const createSqlSource = (
   driver: SqlDriver,
   spec: SqlSourceSpec,
   options: Pick<SqlSourceOptions, 'keyColumns' | 'filter'>,
-): RecordSource => {
+): SqlRecordSource => {
   if ((spec.table === undefined) === (spec.query === undefined)) {
     throw planInvalid(`a ${spec.type} source needs exactly one of \`table\` or \`query\``);
   }
@@ -60,12 +83,14 @@ export const createSqlSource = (
       `a ${spec.type} source needs key columns or \`orderBy\`: without an order, a resumed read could skip or repeat rows`,
     );
   }
-  const select = buildSelect(driver.dialect, {
-    table: spec.table,
-    query: spec.query,
-    orderBy,
-    filter: options.filter,
-  });
+  const filter = options.filter;
+  const selectFor = (values: readonly unknown[] | undefined) =>
+    buildSelect(driver.dialect, {
+      table: spec.table,
+      query: spec.query,
+      orderBy,
+      ...(filter === undefined || values === undefined ? {} : { filter: { column: filter.column, values } }),
+    });
   const locationSource = spec.table ?? 'query';
   const described = describeSource(spec);
   let bytesRead = 0;
@@ -74,7 +99,7 @@ export const createSqlSource = (
 
   /** Every column the select names: the key, the order, the dossier filter. */
   const namedColumns = [
-    ...new Set([...keyColumns, ...orderBy, ...(options.filter === undefined ? [] : [options.filter.column])]),
+    ...new Set([...keyColumns, ...orderBy, ...(filter === undefined ? [] : [filter.column])]),
   ];
   /**
    * The columns the plan names that a row of the result lacks, as a plan error (exit 2, as for a mapped field's
@@ -88,7 +113,7 @@ export const createSqlSource = (
       [
         keyColumns.includes(column) ? 'the key' : undefined,
         orderBy.includes(column) && orderBy !== keyColumns ? 'orderBy' : undefined,
-        options.filter?.column === column ? 'the dossier column' : undefined,
+        filter?.column === column ? 'the dossier column' : undefined,
       ]
         .filter((use) => use !== undefined)
         .join(', ');
@@ -141,6 +166,8 @@ export const createSqlSource = (
     columns = undefined;
     let connection: SqlConnection;
     let recordNumber = 0;
+    const values = filter === undefined ? undefined : await filterValues(filter);
+    const select = selectFor(values);
     try {
       connection = await driver.connect();
     } catch (error) {
@@ -173,9 +200,35 @@ export const createSqlSource = (
     }
   }
 
+  async function distinct(column: string): Promise<DistinctValue[]> {
+    const query = buildDistinct(driver.dialect, spec, column);
+    let connection: SqlConnection;
+    try {
+      connection = await driver.connect();
+    } catch (error) {
+      throw wrapSqlError(error, { phase: 'connect', driver, source: described });
+    }
+    try {
+      const cursor = connection.select(query.sql, query.params);
+      const found: DistinctValue[] = [];
+      for (;;) {
+        const rows = await cursor.read(defaultBatchSize);
+        for (const row of rows) found.push({ value: row[column], field: toFieldValue(row[column]) });
+        if (rows.length < defaultBatchSize) return found;
+      }
+    } catch (error) {
+      const wrapped = wrapSqlError(error, { phase: 'read', driver, source: described });
+      if (wrapped.code !== ErrorCode.SOURCE_FAILED || isCutoverError(error)) throw wrapped;
+      throw (await probeColumns()) ?? wrapped;
+    } finally {
+      await connection.close();
+    }
+  }
+
   return {
     name: `${driver.dialect.label} ${driver.where} ${described}`,
     read,
+    distinct,
     // A database does not say cheaply how much is left; bytes read give throughput, not an ETA.
     progress: () => ({ bytesRead, bytesTotal: undefined }),
     columns: () => columns,

@@ -1,7 +1,6 @@
 import type { Connection, TypeCast } from 'mysql2';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
-import type { RecordSource } from '../../core/record-source.js';
-import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
+import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { jsonColumnValue } from './json-column-value.js';
 import { quoteIdentifier } from './quote-identifier.js';
@@ -121,7 +120,7 @@ const connectMysql = async (url: string): Promise<SqlConnection> => {
 };
 
 /** A MySQL or MariaDB table or query, streamed with mysql2's `.stream()` under backpressure. */
-export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
+export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
   const resolved = resolveConnection(spec.url, options.env ?? process.env);
   const url = resolved.url;
   const server = serverAddress(resolved, {
@@ -134,6 +133,7 @@ export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions):
       label: 'MySQL',
       quoteIdentifier: (name) => quoteIdentifier(name, '`'),
       placeholder: () => '?',
+      exactValue: (column) => `CAST(${column} AS BINARY)`,
     },
     where: server.where,
     scrub: resolved.scrub,

@@ -1,11 +1,10 @@
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
-import type { RecordSource } from '../../core/record-source.js';
-import type { SqlSourceOptions } from './create-sql-source.js';
+import type { SqlRecordSource, SqlSourceOptions } from './create-sql-source.js';
 import { openMysqlSource } from './mysql-source.js';
 import { openPostgresSource } from './postgres-source.js';
 import { openSqliteSource } from './sqlite-source.js';
 
-export type { SqlSourceOptions } from './create-sql-source.js';
+export type { DistinctValue, SqlRecordSource, SqlSourceOptions } from './create-sql-source.js';
 
 const openers = {
   sqlite: openSqliteSource,
@@ -13,12 +12,12 @@ const openers = {
   mysql: openMysqlSource,
 } as const satisfies Record<
   SqlSourceSpec['type'],
-  (spec: SqlSourceSpec, options: SqlSourceOptions) => RecordSource
+  (spec: SqlSourceSpec, options: SqlSourceOptions) => SqlRecordSource
 >;
 
 /**
  * The plan's SQL source as a RecordSource. Plan mistakes (no table nor query, no order, a password in the URL,
  * an unset variable) are refused here, before any connection; the database is only contacted by `read`.
  */
-export const openSqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource =>
+export const openSqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource =>
   openers[spec.type](spec, options);

@@ -1,6 +1,5 @@
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
-import type { RecordSource } from '../../core/record-source.js';
-import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
+import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
 import { quoteIdentifier } from './quote-identifier.js';
 import { resolveConnection } from '../../core/connection-url.js';
 import { serverAddress } from './server-address.js';
@@ -11,7 +10,7 @@ import type * as PostgresConnectionModule from './postgres-connection.js';
 let connection: typeof PostgresConnectionModule | undefined;
 
 /** A PostgreSQL table or query, streamed through a server-side cursor (pg-cursor), one batch per round trip. */
-export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
+export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
   const resolved = resolveConnection(spec.url, options.env ?? process.env);
   const url = resolved.url;
   const server = serverAddress(resolved, {

@@ -12,6 +12,12 @@ export interface SqlDialect {
   quoteIdentifier(name: string): string;
   /** The text of the n-th (1-based) parameter. */
   placeholder(index: number): string;
+  /**
+   * An expression that tells apart the values of a column that its collation takes as equal (`D1` and `d1` under a
+   * case-insensitive one, `D1` and `D1 ` where trailing spaces do not count), for a DISTINCT that must see them all.
+   * Absent where `=` on a value is already exact.
+   */
+  exactValue?(quotedColumn: string): string;
 }
 
 export interface SqlDriver {

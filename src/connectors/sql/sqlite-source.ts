@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
-import type { RecordSource } from '../../core/record-source.js';
-import { createSqlSource, type SqlSourceOptions } from './create-sql-source.js';
+import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { quoteIdentifier } from './quote-identifier.js';
 import { resolveConnectionUrl } from '../../core/connection-url.js';
@@ -93,13 +92,15 @@ const sqliteConnection = (database: Database.Database): SqlConnection => {
 };
 
 /** A SQLite database file (path relative to the plan), read-only, streamed row by row with `.iterate()`. */
-export const openSqliteSource = (spec: SqlSourceSpec, options: SqlSourceOptions): RecordSource => {
+export const openSqliteSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
   const path = resolve(options.baseDir, resolveConnectionUrl(spec.url, options.env ?? process.env));
   const driver: SqlDriver = {
     dialect: {
       label: 'SQLite',
       quoteIdentifier: (name) => quoteIdentifier(name, '"'),
       placeholder: () => '?',
+      // A column declared COLLATE NOCASE or RTRIM.
+      exactValue: (column) => `CAST(${column} AS BLOB)`,
     },
     where: path,
     connect: () =>

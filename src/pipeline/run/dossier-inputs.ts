@@ -21,6 +21,7 @@ import { sirenOf } from '../../domains/accounting/fec-format.js';
 import { fecFileFacts } from '../../domains/accounting/fec-line-facts.js';
 import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
+import { NO_DOSSIER } from './dossier-records.js';
 
 /** The default grouping: by the `{dossier}` placeholder when the path has one, else everything is one dossier. */
 export const DEFAULT_DOSSIER = 'default';
@@ -59,6 +60,11 @@ export interface EntityInputs {
   /** Whether records must be filtered by the dossier field while reading. */
   readonly filterField: string | undefined;
   /**
+   * The dossiers a `field` rule's source names, asked of the source itself (a database: its distinct values),
+   * for a source that is not read whole to find them.
+   */
+  readonly scanDossiers?: () => Promise<string[]>;
+  /**
    * The SIREN that every FEC file of a dossier names (`SIRENFECYYYYMMDD.txt`), for a dossier found by its folder;
    * undefined when the files name none, or different ones.
    */
@@ -85,6 +91,38 @@ const sizeOf = (files: readonly ResolvedFile[]): number => {
   return bytes;
 };
 
+/**
+ * A database source grouped by a dossier column: its distinct values, asked once, by the dossier each names (as
+ * dossierIdOf reads the record's field: trimmed; NULL, empty or holding NUL: NO_DOSSIER). A dossier's read asks
+ * for exactly the values that name it, so that no row is left out by the database's own idea of equality (a
+ * case- or space-insensitive collation, a value with spaces around it) and none is read twice; where the database's
+ * equality is looser than these values (MariaDB's `d1` = `D1`), the run keeps the records whose field names the
+ * dossier, as it does for a file.
+ */
+const sqlDossierValues = (
+  spec: SqlSourceSpec,
+  column: string,
+  baseDir: string,
+  keyColumns: readonly string[],
+): (() => Promise<Map<string, unknown[]>>) => {
+  let found: Promise<Map<string, unknown[]>> | undefined;
+  return () => {
+    found ??= openSqlSource(spec, { baseDir, keyColumns })
+      .distinct(column)
+      .then((values) => {
+        const byDossier = new Map<string, unknown[]>();
+        for (const { value, field } of values) {
+          const dossier = dossierIdOf(field) ?? NO_DOSSIER;
+          const list = byDossier.get(dossier) ?? [];
+          list.push(value);
+          byDossier.set(dossier, list);
+        }
+        return byDossier;
+      });
+    return found;
+  };
+};
+
 /** Finds what each dossier reads for an entity. Files are listed once; nothing is read yet. */
 export const entityInputs = async (
   entity: EntityName,
@@ -98,14 +136,24 @@ export const entityInputs = async (
   const elsewhere = (dossier: string) => 'value' in rule && rule.value !== dossier;
   if ('url' in source) {
     const sql: SqlSourceSpec = source;
+    const keyColumns = keyColumnsOf(plan).filter((column) => !isPseudoColumn(column));
+    const valuesOf =
+      filterField === undefined ? undefined : sqlDossierValues(sql, filterField, baseDir, keyColumns);
     const open = (dossier: string): RecordSource[] =>
       elsewhere(dossier)
         ? []
         : [
             openSqlSource(sql, {
               baseDir,
-              keyColumns: keyColumnsOf(plan).filter((column) => !isPseudoColumn(column)),
-              ...(filterField === undefined ? {} : { filter: { column: filterField, value: dossier } }),
+              keyColumns,
+              ...(filterField === undefined || valuesOf === undefined
+                ? {}
+                : {
+                    filter: {
+                      column: filterField,
+                      values: async () => (await valuesOf()).get(dossier) ?? [],
+                    },
+                  }),
             }),
           ];
     return {
@@ -113,7 +161,8 @@ export const entityInputs = async (
       dossiers: 'value' in rule ? [rule.value] : undefined,
       open,
       bytes: () => undefined,
-      filterField: undefined,
+      filterField,
+      ...(valuesOf === undefined ? {} : { scanDossiers: async () => [...(await valuesOf()).keys()] }),
     };
   }
   const fileSpec: FileSourceSpec = source;

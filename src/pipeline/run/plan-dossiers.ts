@@ -2,8 +2,9 @@ import { dossierIdOf, type EntityInputs } from './dossier-inputs.js';
 import { NO_DOSSIER } from './dossier-records.js';
 import type { RegistryDossier } from './read-registry.js';
 
-/** Dossier values of a column-grouped source, found by reading it once. */
+/** Dossier values of a column-grouped source, found by reading it once, or by asking a database for them. */
 export const scanDossiers = async (inputs: EntityInputs): Promise<string[]> => {
+  if (inputs.scanDossiers !== undefined) return inputs.scanDossiers();
   const found = new Set<string>();
   const field = inputs.filterField;
   if (field === undefined) return [];

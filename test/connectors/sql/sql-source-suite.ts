@@ -152,19 +152,19 @@ export const describeSqlSource = (harness: SqlHarness, available: boolean): void
       await readAll(wrapped, { batchSize: 4 });
       expect(wrapped.columns?.()).toEqual(['id', 'group', 'name']);
       const filtered = (
-        await readAll(open({ table: undefined, query }, { filter: { column: 'group', value: 'D1' } }))
+        await readAll(open({ table: undefined, query }, { filter: { column: 'group', values: ['D1'] } }))
       ).flat();
       expect(filtered.map((record) => record.fields.id)).toEqual(range(1, 28, 3));
       expect(filtered[1]).toEqual({
         fields: { id: 4, group: 'D1', name: 'name 4' },
         location: { source: 'query', record: 2, key: '4' },
       });
-      const injected = open({}, { filter: { column: 'group', value: "D1' OR '1'='1" } });
+      const injected = open({}, { filter: { column: 'group', values: ["D1' OR '1'='1"] } });
       expect((await readAll(injected)).flat()).toEqual([]);
     });
 
     it('filters a table to one dossier', async () => {
-      const records = (await readAll(open({}, { filter: { column: 'group', value: 'D2' } }))).flat();
+      const records = (await readAll(open({}, { filter: { column: 'group', values: ['D2'] } }))).flat();
       expect(records).toHaveLength(rowCount / 3);
       expect(records.every((record) => record.fields.group === 'D2')).toBe(true);
     });
