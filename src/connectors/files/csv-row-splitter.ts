@@ -60,16 +60,42 @@ const hasOtherBreak = (text: string, newline: Newline): boolean =>
  * CR CR LF (a CRLF file converted once more) each end a row. Breaks inside quoted fields are values, kept as they
  * are. A file whose lines end in CRLF for a while and then LF (two exports put together, a line edited by hand) was
  * split on its first kind only: the rest became one record, rejected, its rows never counted.
+ *
+ * Quoted fields are told as papaparse tells them: a quote opens one only at the start of a field, so the inch mark of
+ * `12" screen` is a character of its value (counting every quote took it for an opening one, and the breaks after it
+ * were kept as values: rows merged, and a CR left at the end of values); inside a quoted field, `""` is a quote.
  */
-const unifyRowBreaks = (text: string, newline: Newline, quote: string): string => {
+const unifyRowBreaks = (text: string, newline: Newline, quote: string, delimiter: string): string => {
   const quoteCode = quote.charCodeAt(0);
+  const delimiterCode = delimiter.charCodeAt(0);
   let quoted = false;
+  let fieldStart = true;
   let unified = '';
   let copiedTo = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code === quoteCode) quoted = !quoted;
-    if (quoted || (code !== 10 && code !== 13)) continue;
+    if (quoted) {
+      if (code !== quoteCode) continue;
+      // `""` inside quotes is one quote; a lone one closes the field.
+      if (text.charCodeAt(index + 1) === quoteCode) index++;
+      else quoted = false;
+      continue;
+    }
+    if (fieldStart && code === quoteCode) {
+      quoted = true;
+      fieldStart = false;
+      continue;
+    }
+    if (code === delimiterCode && text.startsWith(delimiter, index)) {
+      fieldStart = true;
+      index += delimiter.length - 1;
+      continue;
+    }
+    if (code !== 10 && code !== 13) {
+      fieldStart = false;
+      continue;
+    }
+    fieldStart = true;
     let end = index + 1;
     if (code === 13 && text.charCodeAt(end) === 10) end += 1;
     else if (code === 13 && text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10) end += 2;
@@ -190,7 +216,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
 
   /** Splits every complete row of `pending`; with `final`, the text is all there is. */
   const consume = (final: boolean): void => {
-    source = mixed ? unifyRowBreaks(pending, newline, quote) : pending;
+    source = mixed ? unifyRowBreaks(pending, newline, quote, delimiter) : pending;
     for (;;) {
       start = 0;
       broken = undefined;
@@ -213,7 +239,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
         parser = newParser();
         source = rest.slice(rejectFirstLine(rest, broken));
         // The quote that broke the row also misled the unifying scan after it: scanned again from the next row.
-        if (mixed) source = unifyRowBreaks(source, newline, quote);
+        if (mixed) source = unifyRowBreaks(source, newline, quote, delimiter);
         continue;
       }
       if (final || rest.length === 0) {
@@ -240,7 +266,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
             `${quoteMessages.MissingQuotes}, or holds more than ${maxRowChars.toLocaleString('en-US')} characters`,
           ),
         );
-        if (mixed) source = unifyRowBreaks(source, newline, quote);
+        if (mixed) source = unifyRowBreaks(source, newline, quote, delimiter);
         continue;
       }
       pending = rest;

@@ -137,5 +137,44 @@ describe('createCsvRowSplitter', () => {
         [4, '3', 'fine'],
       ]);
     });
+
+    it('a quote inside an unquoted value (12" screen) is a character of it, and opens no quoted field', () => {
+      // CRLF rows, an LF inside a quoted value: the LF stays in the value, no CR is added to it.
+      const quotedBreak = splitBothWays(
+        'Id,Name,Note\r\n1,12" screen,ok\r\n2,x,"two\nlines"\r\n3,y,z\r\n',
+        '\r\n',
+      );
+      expect(quotedBreak.map((event) => event.kind === 'row' && event.raw)).toEqual([
+        'Id,Name,Note',
+        '1,12" screen,ok',
+        '2,x,"two\nlines"',
+        '3,y,z',
+      ]);
+      expect(rowsOf(quotedBreak).slice(1)).toEqual([
+        [2, '1', '12" screen', 'ok'],
+        [3, '2', 'x', 'two\nlines'],
+        [5, '3', 'y', 'z'],
+      ]);
+      // An LF-ended row among CRLF ones, after the inch mark: a row of its own (it was merged with the next).
+      expect(
+        rowsOf(splitBothWays('Id,Name,Note\r\n1,12" screen,ok\r\n2,b,x\n3,c,y\r\n4,d,z\r\n', '\r\n')),
+      ).toEqual([
+        [1, 'Id', 'Name', 'Note'],
+        [2, '1', '12" screen', 'ok'],
+        [3, '2', 'b', 'x'],
+        [4, '3', 'c', 'y'],
+        [5, '4', 'd', 'z'],
+      ]);
+      // An LF file, then CRLF rows and a blank line: no CR left at the end of a value, no invented row.
+      expect(
+        rowsOf(splitBothWays('Id,Name,Note\n1,12" screen,ok\r\n2,x,"a\nb"\r\n\r\n3,y,z\r\n', '\n')),
+      ).toEqual([
+        [1, 'Id', 'Name', 'Note'],
+        [2, '1', '12" screen', 'ok'],
+        [3, '2', 'x', 'a\nb'],
+        [5, ''],
+        [6, '3', 'y', 'z'],
+      ]);
+    });
   });
 });
