@@ -197,4 +197,55 @@ describe('replay after fixing the data or the plan', () => {
       unaccounted: 0,
     });
   });
+
+  it('loads a record rejected NO_DOSSIER once its dossier column is filled, and clears its old rejection', async () => {
+    const dir = tempDir('cutover-e2e-replay-no-dossier-');
+    const plan = path.join(dir, 'cutover.yaml');
+    writeFiles(dir, {
+      'cutover.yaml': `version: 1
+name: replay-no-dossier
+target: { type: sqlite, url: target.db }
+entities:
+  company:
+    source: { type: csv, path: companies.csv }
+    dossier: { field: D }
+    key: Id
+    fields:
+      name: Name
+`,
+      'companies.csv': 'Id,Name,D\n1,Alpha,D1\n2,Beta,\n',
+    });
+    ok(await cli(['run', '--plan', plan, '--json']));
+    expect((await readLedger(defaultStatePath(dir))).map((entry) => entry.reason)).toEqual(['NO_DOSSIER']);
+
+    writeFileSync(path.join(dir, 'companies.csv'), 'Id,Name,D\n1,Alpha,D1\n2,Beta,D1\n');
+    const replay = await cli(['replay', '--plan', plan, '--json']);
+    ok(replay);
+    expect(parseJsonStdout<ReplayJson>(replay)).toMatchObject({ rejectedBefore: 1, rejectedAfter: 0 });
+    expect(await readLedger(defaultStatePath(dir))).toEqual([]);
+    expect(
+      querySqlite(
+        path.join(dir, 'target.db'),
+        'SELECT dossier_id, source_key FROM company ORDER BY source_key',
+      ),
+    ).toEqual([
+      { dossier_id: 'D1', source_key: '1' },
+      { dossier_id: 'D1', source_key: '2' },
+    ]);
+    const reconciled = await cli(['reconcile', '--plan', plan, '--json']);
+    ok(reconciled);
+    expect(parseJsonStdout<ReconcileJson>(reconciled)).toMatchObject({
+      ok: true,
+      totals: { source: 2, loaded: 2, rejected: 0, unaccounted: 0 },
+    });
+
+    // The same by a plain run: the column emptied, then filled again.
+    writeFileSync(path.join(dir, 'companies.csv'), 'Id,Name,D\n1,Alpha,D1\n2,Beta,\n');
+    ok(await cli(['run', '--plan', plan, '--json']));
+    expect((await readLedger(defaultStatePath(dir))).map((entry) => entry.reason)).toEqual(['NO_DOSSIER']);
+    writeFileSync(path.join(dir, 'companies.csv'), 'Id,Name,D\n1,Alpha,D1\n2,Beta,D1\n');
+    ok(await cli(['run', '--plan', plan, '--json']));
+    expect(await readLedger(defaultStatePath(dir))).toEqual([]);
+    ok(await cli(['reconcile', '--plan', plan, '--json']));
+  });
 });

@@ -2,6 +2,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { isEntityName, type EntityName } from '../../core/model/canonical-model.js';
 import { mappedReferences } from '../../pipeline/plan/entity-order.js';
 import { runMigration } from '../../pipeline/run/run-migration.js';
+import { NO_DOSSIER } from '../../pipeline/run/dossier-records.js';
 import { createOutput } from '../output.js';
 import { renderProgress, renderRunSummary } from '../render-run.js';
 import { withSession } from '../session.js';
@@ -40,7 +41,9 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
           addWithParents(dossier, reference.parent);
       };
       for (const row of before) {
-        if (row.fate === 'rejected' && isEntityName(row.entity)) addWithParents(row.dossierId, row.entity);
+        if (row.fate !== 'rejected' || !isEntityName(row.entity)) continue;
+        // A record rejected for naming no dossier may name any one once fixed: its entity runs in every dossier.
+        addWithParents(row.dossierId === NO_DOSSIER ? '*' : row.dossierId, row.entity);
       }
       const rejectedBefore = before
         .filter((row) => row.fate === 'rejected')

@@ -10,6 +10,7 @@ import { planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, type DryRunKeys } from './load-entity.js';
 import { planDossierIds } from './plan-dossiers.js';
+import { NO_DOSSIER } from './dossier-records.js';
 import { readRegistry } from './read-registry.js';
 import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
 import { createRunEta } from './run-eta.js';
@@ -40,7 +41,7 @@ export interface RunOptions {
   readonly command?: 'run' | 'replay';
   /** Restrict the run to these dossiers. */
   readonly dossiers?: readonly string[];
-  /** Restrict the run to these (dossier, entity) units, as `dossier/entity`. */
+  /** Restrict the run to these (dossier, entity) units, as `dossier/entity` (dossier `*`: the entity in every dossier). */
   readonly only?: ReadonlySet<string>;
   readonly onProgress?: (progress: RunProgress) => void;
 }
@@ -130,7 +131,17 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
 
   const registry = await readRegistry(plan, loaded.baseDir);
   const known = new Map(registry.map((dossier) => [dossier.id, dossier]));
-  const allDossiers = (await planDossierIds(inputs, registry)).map(
+  const planned = await planDossierIds(inputs, registry);
+  // Records once rejected NO_DOSSIER whose dossier column has since been filled: their pseudo-dossier is no longer
+  // named by any source, yet its ledger still holds them, so it is run once more, reads nothing, and its entries
+  // are replaced by none (the records now have their fate in their dossier). It has no target rows to lose; a real
+  // dossier that leaves the sources is not run, so that a missing folder never empties a dossier of the target.
+  if (
+    !planned.includes(NO_DOSSIER) &&
+    (await state.ledgerCounts()).some((row) => row.dossierId === NO_DOSSIER)
+  )
+    planned.push(NO_DOSSIER);
+  const allDossiers = planned.map(
     (id) => known.get(id) ?? { id, name: null, attributes: sirenAttribute(inputs, id) },
   );
   if (options.dossiers !== undefined)
@@ -139,6 +150,9 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       allDossiers.map((dossier) => dossier.id),
     );
   const wanted = options.dossiers === undefined ? undefined : new Set(options.dossiers);
+  const { only } = options;
+  const inRun = (dossier: string, entity: EntityName) =>
+    only === undefined || only.has(`${dossier}/${entity}`) || only.has(`*/${entity}`);
   const selected = wanted === undefined ? allDossiers : allDossiers.filter((d) => wanted.has(d.id));
 
   // Only once the dossiers are known and the command line accepted: a run recorded before the refusal of an unknown
@@ -166,7 +180,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   for (const dossier of selected) {
     let dossierBytes = 0;
     for (const entity of order) {
-      if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
+      if (!inRun(dossier.id, entity)) continue;
       const bytes = inputs.get(entity)!.bytes(dossier.id);
       if (bytes === undefined) {
         plannedByDossier = undefined;
@@ -220,7 +234,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     try {
       for (const entity of order) {
         current = entity;
-        if (options.only !== undefined && !options.only.has(`${dossier.id}/${entity}`)) continue;
+        if (!inRun(dossier.id, entity)) continue;
         const entityPlan = plan.entities[entity]!;
         const entityInput = inputs.get(entity)!;
         const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
