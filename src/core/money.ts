@@ -7,12 +7,24 @@ import { Decimal } from 'decimal.js';
 const Exact = Decimal.clone({ precision: 50, toExpNeg: -30, toExpPos: 40 });
 
 const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** A number in scientific notation as programs write them (`1e-05`, `1.5E+16`), its exponent at most 99. */
+const scientificNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d{1,2}$/;
 
 /** Canonical text of a decimal value, or undefined when the text is not a plain decimal number. */
 export const canonicalDecimal = (text: string): string | undefined => {
   if (!plainNumber.test(text)) return undefined;
   const value = new Exact(text);
   return value.isZero() ? '0' : value.toString();
+};
+
+/**
+ * Canonical text of a number written in scientific notation (Python's `json.dumps`, a SQLite REAL, a spreadsheet:
+ * `1e-05`, `1.5E+16`), read exactly from its digits, written out in full; undefined for any other text.
+ */
+export const canonicalScientific = (text: string): string | undefined => {
+  if (!scientificNumber.test(text)) return undefined;
+  const value = new Exact(text);
+  return value.isZero() ? '0' : value.toFixed();
 };
 
 export const addDecimal = (a: string, b: string): string => new Exact(a).plus(b).toString();

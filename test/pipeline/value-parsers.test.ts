@@ -126,6 +126,20 @@ describe('value parsers', () => {
     expect(decimalParser(',')('1.234,5')).toBe('1234.5');
   });
 
+  it('reads amounts in scientific notation exactly, as programs write them (1e-05, a SQLite REAL 1e-7)', () => {
+    const parse = decimalParser('auto');
+    expect(parse('1e-05')).toBe('0.00001');
+    expect(parse('1e+16')).toBe('10000000000000000');
+    expect(parse('-2.50E3')).toBe('-2500');
+    expect(parse(String(1e-7))).toBe('0.0000001');
+    // 0.1 + 0.2 as a float would print 0.30000000000000004: the digits written are the digits read.
+    expect(parse('3.3000000000000003e-1')).toBe('0.33000000000000003');
+    expect(decimalParser(',')('1.5E+3')).toBe('1500');
+    expect(parse('1e100')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(parse('1,5e3')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(parse('e5')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+  });
+
   it('never reads a decimal mark as a thousands separator: 1200.00 under a decimal comma is refused, not 120000', () => {
     const comma = decimalParser(',');
     expect(comma('1200.00')).toMatchObject({ reason: 'INVALID_AMOUNT' });

@@ -1,7 +1,7 @@
 // The two functions, not the package index: loading all of date-fns took about 0.15 s of every command.
 import { isValid } from 'date-fns/isValid';
 import { parse } from 'date-fns/parse';
-import { canonicalDecimal } from '../../core/money.js';
+import { canonicalDecimal, canonicalScientific } from '../../core/money.js';
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { ColumnType } from '../../core/model/canonical-model.js';
 
@@ -319,7 +319,8 @@ const eitherReading = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
 const groupedTwice = /^[+-]?\d{1,3}(?:(?:,\d{3}){2,}|(?:\.\d{3}){2,})$/;
 
 /**
- * Amounts as people write them: `1 234,50`, `1.234,50`, `1234.50`, `-12,5`, `+980`. Never through a binary float.
+ * Amounts as people write them: `1 234,50`, `1.234,50`, `1234.50`, `-12,5`, `+980`, and as programs do: `1e-05`,
+ * `1.5E+16` (a decimal point only). Never through a binary float.
  * The other mark is read as a thousands separator only where it groups digits by three before the decimal mark:
  * `1200.00` under a decimal comma is refused, not read as 120000 (a silent factor of 100 is the worst outcome).
  * `auto` takes the last mark written as the decimal one, but a lone mark before exactly three digits reads both ways
@@ -331,6 +332,8 @@ export const decimalParser =
   (text) => {
     const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
     const compact = text.replace(spaces, '');
+    const scientific = canonicalScientific(compact);
+    if (scientific !== undefined) return scientific;
     if (mark === 'auto') {
       if (eitherReading.test(compact)) {
         return {
