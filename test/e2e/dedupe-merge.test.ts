@@ -265,6 +265,25 @@ describe('deduplication in a migration', () => {
     expect((await p.reconcile()).ok).toBe(true);
   }, 120_000);
 
+  it('rejects a record merged into a survivor that an earlier run loaded and this run rejects (its row is removed)', async () => {
+    const p = project();
+    await p.dedupe();
+    const first = await p.run();
+    expect(first.records.merged).toBeGreaterThan(0);
+    expect((await p.rows('north')).has('A1')).toBe(true);
+    // The survivor A1 loses its last name after a first load: this run rejects it, and its row of the first run
+    // goes when the unit finishes, so A2 must not stay merged into it.
+    writeFiles(p.dir, {
+      'contacts.csv': dedupeContactsCsv().replace('A1,north,Anne,Martin-Lagarde,', 'A1,north,Anne,,'),
+    });
+    await p.run();
+    expect((await p.rows('north')).has('A1')).toBe(false);
+    expect(
+      (await readLedger(defaultStatePath(p.dir))).find((entry) => entry.sourceKey === 'A2'),
+    ).toMatchObject({ fate: 'rejected', reason: 'SURVIVOR_NOT_LOADED', survivorKey: 'A1' });
+    expect(await p.reconcile()).toMatchObject({ ok: true, totals: { unaccounted: 0 } });
+  }, 120_000);
+
   it('fails reconcile when a survivor row disappears from the target, so that merged records cannot vanish', async () => {
     const p = project();
     await p.dedupe();

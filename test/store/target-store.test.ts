@@ -88,6 +88,16 @@ for (const dialect of targetVariants) {
       expect(await target.countRows('company', 'D1')).toBe(2);
     });
 
+    it('resolves only the rows one run wrote when asked (the rows its finishLoad keeps)', async () => {
+      await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      await write([company('C2', 'Bolt')], checkpoint('r2', 1, 1), 'upsert');
+      expect([...(await target.resolveKeys('company', 'D1', ['C1', 'C2'], 'r2')).keys()]).toEqual(['C2']);
+      expect([...(await target.resolveKeys('company', 'D1', ['C1', 'C2'])).keys()].sort()).toEqual([
+        'C1',
+        'C2',
+      ]);
+    });
+
     it('stores a dossier attribute holding a JSON object with its nested numbers as numbers, exactly as written', async () => {
       const geo = { zip: new JsonNumber('75001'), lat: new JsonNumber('48.850'), code: '75001' };
       await target.upsertDossiers([{ id: 'D1', name: null, attributes: { geo, siren: '732829320' } }]);

@@ -12,18 +12,30 @@ import type { MergeMap, SurvivorRef } from './merge-map.js';
  * each one and `cutover replay` loads them once the survivor passes. Returns how many records of the unit stand
  * rejected that way (idempotent, so a resumed unit adjusts its counts by the same number).
  *
- * A survivor in another dossier (`acrossDossiers`) is in the first dossier of its cluster, which loads first.
+ * A survivor in another dossier (`acrossDossiers`) is in the first dossier of its cluster, which loads first. A
+ * survivor of the unit's own dossier counts only if this run wrote its row: one loaded by an earlier run and rejected
+ * by this one is a row that finishLoad is about to delete.
  */
 export const rejectMergesIntoMissing = async (
   state: StateStore,
   target: TargetStore,
-  unit: { readonly dossier: string; readonly entity: EntityName; readonly merges: MergeMap },
+  unit: {
+    readonly dossier: string;
+    readonly entity: EntityName;
+    readonly merges: MergeMap;
+    readonly runId: string;
+  },
 ): Promise<number> => {
   const missing: SurvivorRef[] = [];
   const survivors = groupBy(unit.merges.survivorOf.values(), (survivor) => survivor.dossierId);
   for (const [dossierId, refs] of survivors) {
     const keys = [...new Set(refs.map((survivor) => survivor.key))];
-    const found = await target.resolveKeys(unit.entity, dossierId, keys);
+    const found = await target.resolveKeys(
+      unit.entity,
+      dossierId,
+      keys,
+      dossierId === unit.dossier ? unit.runId : undefined,
+    );
     for (const key of keys) if (!found.has(key)) missing.push({ dossierId, key });
   }
   return state.rejectMergedInto(

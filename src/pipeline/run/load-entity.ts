@@ -451,7 +451,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
 
   let removed = 0;
   if (!dryRun && status === 'done' && merges.survivorOf.size > 0) {
-    const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges });
+    const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges, runId });
     counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
   }
   if (!dryRun && status === 'done') {

@@ -215,12 +215,14 @@ export class PostgresTarget implements TargetStore {
     entity: EntityName,
     dossier: string,
     keys: readonly string[],
+    runId?: string,
   ): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     if (keys.length === 0) return found;
+    const sql = `SELECT source_key, id FROM ${this.table(entity)} WHERE dossier_id = $1 AND source_key = ANY($2::text[])`;
     const { rows } = await this.query<{ source_key: string; id: string }>(
-      `SELECT source_key, id FROM ${this.table(entity)} WHERE dossier_id = $1 AND source_key = ANY($2::text[])`,
-      [dossier, keys],
+      runId === undefined ? sql : `${sql} AND run_id = $3`,
+      runId === undefined ? [dossier, keys] : [dossier, keys, runId],
     );
     for (const row of rows) found.set(row.source_key, Number(row.id));
     return found;

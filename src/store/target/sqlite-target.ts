@@ -112,12 +112,20 @@ export class SqliteTarget implements TargetStore {
     return Promise.resolve(row !== undefined);
   }
 
-  resolveKeys(entity: EntityName, dossier: string, keys: readonly string[]): Promise<Map<string, number>> {
+  resolveKeys(
+    entity: EntityName,
+    dossier: string,
+    keys: readonly string[],
+    runId?: string,
+  ): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     if (keys.length === 0) return Promise.resolve(found);
-    const rows = this.statement(
-      `SELECT source_key, id FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND source_key IN (SELECT value FROM json_each(?))`,
-    ).all(dossier, JSON.stringify(keys)) as { source_key: string; id: number }[];
+    const sql = `SELECT source_key, id FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND source_key IN (SELECT value FROM json_each(?))`;
+    const rows = (
+      runId === undefined
+        ? this.statement(sql).all(dossier, JSON.stringify(keys))
+        : this.statement(`${sql} AND run_id = ?`).all(dossier, JSON.stringify(keys), runId)
+    ) as { source_key: string; id: number }[];
     for (const row of rows) found.set(row.source_key, row.id);
     return Promise.resolve(found);
   }

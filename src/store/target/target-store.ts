@@ -64,8 +64,16 @@ export interface TargetStore {
   checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined>;
   /** Whether the target holds any row of this dossier and entity. */
   hasRows(dossier: string, entity: EntityName): Promise<boolean>;
-  /** Target ids of parent records by source key, for the keys that exist. */
-  resolveKeys(entity: EntityName, dossier: string, keys: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Target ids of parent records by source key, for the keys that exist; with `runId`, only rows that run wrote (the
+   * rows a complete run of the unit keeps: finishLoad deletes the others).
+   */
+  resolveKeys(
+    entity: EntityName,
+    dossier: string,
+    keys: readonly string[],
+    runId?: string,
+  ): Promise<Map<string, number>>;
   /**
    * Turns a batch's rows into what writeBatch sends (UTF-8 bytes for the SQLite writer thread, COPY text for
    * PostgreSQL), ahead of writeBatch: the load calls it while the batch before is being written, so that the target
