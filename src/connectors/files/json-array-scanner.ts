@@ -498,12 +498,15 @@ export const createJsonArrayScanner = (
       if (problem === undefined && state !== State.Done && state !== State.Stopped) {
         if (!sawContent) return { elements, arrays, blank: true, problem: undefined };
         const inElement = state === State.Scan && capture;
-        stop(
-          'syntax',
-          brokenAfter(inElement ? `the file ends inside element ${elements + 1}` : 'the file ends early'),
-          inElement ? pieces : [],
-          inElement ? elementLine : line,
-        );
+        if (inElement)
+          stop('syntax', brokenAfter(`the file ends inside element ${elements + 1}`), pieces, elementLine);
+        else
+          stop(
+            'syntax',
+            `the file ends at line ${line} before its array is closed, after ${elements} complete record${elements === 1 ? '' : 's'}: it may have been cut short (no text is left to keep)`,
+            [],
+            line,
+          );
       }
       if (problem === undefined && arrays === 0) stop('shape', `there is no array ${where}`, [...head], 1);
       if (problem === undefined) return { elements, arrays, blank: false, problem: undefined };

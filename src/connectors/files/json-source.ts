@@ -103,7 +103,8 @@ async function* readJsonArray(
     batcher.push({
       fields: {},
       location: { source, line: problem.line, lineShared: true, record: count + 1 },
-      ...(raw === '' ? {} : { raw }),
+      // Empty when the file ends between two records: the ledger keeps that, not a made-up `{}`.
+      raw,
       problem: {
         reason: RejectReason.MALFORMED_JSON,
         message: problem.rawCut

@@ -194,6 +194,21 @@ describe('jsonSource (json)', () => {
     );
   });
 
+  it('says where a file cut between two records ends, keeping no made-up text for what is not there', async () => {
+    const { records } = await read('cut.json', '[{"Id":1,"Name":"A"},\n{"Id":2,"Name":"B"},\n', {
+      type: 'json',
+    });
+    expect(records.map((record) => [record.location.record, record.problem?.reason, record.raw])).toEqual([
+      [1, undefined, '{"Id":1,"Name":"A"}'],
+      [2, undefined, '{"Id":2,"Name":"B"}'],
+      [3, RejectReason.MALFORMED_JSON, ''],
+    ]);
+    expect(records[2]?.location.line).toBe(3);
+    expect(records[2]?.problem?.message).toBe(
+      'the file ends at line 3 before its array is closed, after 2 complete records: it may have been cut short (no text is left to keep)',
+    );
+  });
+
   it('rejects a document with no array where the plan says as one MALFORMED_JSON record keeping its text', async () => {
     const document = '{"records":[{"id":1}]}';
     const object = await read('object.json', document, { type: 'json' });
