@@ -38,6 +38,13 @@ describe('replay after fixing the data or the plan', () => {
     expect(
       before.filter((entry) => entry.reason === 'UNKNOWN_PARENT').map((entry) => entry.sourceKey),
     ).toEqual(['K5', 'K6']);
+    // K5's parent is not in the source at all; K6's is, but was rejected: the messages tell them apart.
+    expect(before.filter((entry) => entry.reason === 'UNKNOWN_PARENT').map((entry) => entry.message)).toEqual(
+      [
+        'company_id refers to company C9, which does not exist in dossier crm',
+        'company_id refers to company C5, which was not loaded in dossier crm (see its own ledger entry)',
+      ],
+    );
 
     // The fix: the missing company C9 is added, and C5 gets its name.
     writeFileSync(path.join(dir, 'companies.csv'), crmCompanies.replace('C5,,Brest', 'C5,Epsilon,Brest'));

@@ -103,6 +103,19 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
 
   // Absorbed records (ledger fate `merged`) and survivors' golden values, from `cutover dedupe`.
   const merges = await loadMergeMap(state, dossier, entity, input.plan);
+  /**
+   * Whether the ledger holds a fate for a parent key that has no target row: the parent is in the source but was
+   * rejected or skipped, which the child's message says rather than that it does not exist. Asked on that path only.
+   */
+  const parentKeysWithFate = new Map<EntityName, Promise<Set<string>>>();
+  const parentHasFate = async (parent: EntityName, key: string): Promise<boolean> => {
+    let keys = parentKeysWithFate.get(parent);
+    if (keys === undefined) {
+      keys = state.ledgerSourceKeys(dossier, parent).then((found) => new Set(found));
+      parentKeysWithFate.set(parent, keys);
+    }
+    return (await keys).has(key);
+  };
   const deduped = input.plan.dedupe !== undefined;
   // The target's checkpoint has no `merged` column: a resumed unit counts its merged records in the ledger.
   const withMerged = async (stored: StepCounts): Promise<StepCounts> =>
@@ -408,7 +421,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         const id = parents.get(reference.column)?.get(parentKey);
         if (id === undefined) {
           missingColumn = reference.column;
-          missing = `${reference.column} refers to ${reference.parent} ${parentKey}, which does not exist in dossier ${dossier}`;
+          missing = (await parentHasFate(reference.parent, parentKey))
+            ? `${reference.column} refers to ${reference.parent} ${parentKey}, which was not loaded in dossier ${dossier} (see its own ledger entry)`
+            : `${reference.column} refers to ${reference.parent} ${parentKey}, which does not exist in dossier ${dossier}`;
           break;
         }
         values[index] = id;
