@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { canonicalModel, entityNames } from '../../src/core/model/canonical-model.js';
 import type { Manifest } from '../../src/generator/manifest.js';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout, startCli } from '../e2e/support/cli.js';
@@ -219,6 +220,30 @@ describe('the cutover command line', () => {
       expect.arrayContaining(['version', 'name', 'target', 'entities', 'batchSize', 'thresholds']),
     );
     expect(schema.required).toEqual(expect.arrayContaining(['version', 'name', 'target', 'entities']));
+  });
+
+  it('schema names the canonical entities and, per entity, its columns, so that an editor flags a typo', async () => {
+    interface EntityRule {
+      allOf: [{ $ref: string }, { properties: { fields: { propertyNames: { enum: string[] } } } }];
+    }
+    const schema = parseJsonStdout<{
+      properties: { entities: { additionalProperties: boolean; properties: Record<string, EntityRule> } };
+      $defs: Record<string, { properties: Record<string, unknown> }>;
+    }>(await cli(['schema']));
+    const { entities } = schema.properties;
+    // `contacts:` is no entity, `emial:` no column of contact: both refused, as cutover validate refuses them.
+    expect(entities.additionalProperties).toBe(false);
+    expect(Object.keys(entities.properties)).toEqual(entityNames);
+    const contact = entities.properties.contact!;
+    const columns = contact.allOf[1].properties.fields.propertyNames.enum;
+    expect(columns).toEqual(Object.keys(canonicalModel.contact.columns));
+    expect(columns).toContain('email');
+    expect(columns).not.toContain('emial');
+    // The shared entity plan the rule refers to is there, with its source, key and fields.
+    const referred = schema.$defs[contact.allOf[0].$ref.replace('#/$defs/', '')];
+    expect(Object.keys(referred?.properties ?? {})).toEqual(
+      expect.arrayContaining(['source', 'key', 'fields']),
+    );
   });
 
   it('init writes a starter plan that validate accepts, and refuses to overwrite it', async () => {

@@ -1,10 +1,9 @@
 import { visibleText } from '../visible-text.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { planSchema } from '../../core/plan/plan-schema.js';
+import { planJsonSchema } from '../../core/plan/plan-json-schema.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { entityLoadOrder } from '../../pipeline/plan/entity-order.js';
 import { connectionProblems } from '../connection-problems.js';
@@ -32,8 +31,7 @@ export const initCommand = async (options: {
 
 /** `cutover schema`: the plan's JSON Schema, for editors. */
 export const schemaCommand = (): number => {
-  const schema = z.toJSONSchema(planSchema, { io: 'input', unrepresentable: 'any' });
-  process.stdout.write(`${JSON.stringify({ title: 'cutover plan', ...schema }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
   return ExitCode.OK;
 };
 
