@@ -409,6 +409,8 @@ describe('the cutover command line', () => {
     const missing = await cli(['run', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
     expect(missing.code, describeResult(missing)).toBe(4);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toMatch(/^cutover: cannot read the plan .*nowhere\.yaml: .*\n$/);
+    expect(missing.stderr).toBe(
+      `cutover: cannot read the plan ${path.join(dir, 'nowhere.yaml')}: there is no such file (\`cutover init\` writes a starter plan)\n`,
+    );
   });
 });

@@ -31,6 +31,17 @@ describe('parsePlan', () => {
     expect(plan.entities.contact?.distinct).toBe(false);
   });
 
+  it("says a required field is missing, and an empty plan is empty, in words rather than zod's types", () => {
+    expect(problemsOf('version: 1\n').split('\n').slice(1)).toEqual([
+      '  plan.yaml:1 name: required, and missing (text expected)',
+      '  plan.yaml:1 target: required, and missing (a mapping expected)',
+      '  plan.yaml:1 entities: required, and missing (a mapping expected)',
+    ]);
+    expect(problemsOf('')).toContain(
+      'plan.yaml: the plan is empty: it needs version, name, target and entities (`cutover init` writes a starter plan)',
+    );
+  });
+
   it('refuses a typo in a field name with its YAML line and the closest valid name', () => {
     const message = problemsOf(minimal.replace('    fields:', '    feilds:'));
     expect(message).toContain(

@@ -106,7 +106,7 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
         path: pathText(issue.path),
         line: position?.line,
         column: position?.col,
-        message: issue.message,
+        message: plainMessage(issue),
       });
     }
   }
@@ -117,6 +117,29 @@ export const parsePlan = (text: string, fileName = 'cutover.yaml'): Plan => {
   throw new CutoverError(ErrorCode.PLAN_INVALID, `the plan is not valid:\n  ${lines.join('\n  ')}`, {
     context: { file: fileName, problems: problems.length },
   });
+};
+
+/**
+ * zod's words where a person reads better ones: a field that is not there is missing, not `expected string,
+ * received undefined`, and a document with nothing in it is an empty plan.
+ */
+const plainMessage = (issue: { code: string; path: PropertyKey[]; message: string }): string => {
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (issue.path.length === 0 && / received (null|undefined)$/.test(issue.message))
+    return 'the plan is empty: it needs version, name, target and entities (`cutover init` writes a starter plan)';
+  const expected = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message)?.[1];
+  return expected === undefined
+    ? issue.message
+    : `required, and missing (${KIND_WORDS[expected] ?? expected} expected)`;
+};
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
 };
 
 /** The fields a source of this type takes; every source type's when the type is missing or unknown. */

@@ -17,16 +17,29 @@ export interface LoadedPlan {
   readonly text: string;
 }
 
+/** Why the plan file cannot be read, in words: Node's `ENOENT: no such file or directory, open '/abs/path'` is not. */
+const whyUnreadable = (error: unknown): string => {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  if (code === 'ENOENT') return 'there is no such file (`cutover init` writes a starter plan)';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return messageOf(error);
+};
+
 export const loadPlanFile = async (file: string): Promise<LoadedPlan> => {
   const path = resolve(file);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new CutoverError(ErrorCode.FILE_NOT_FOUND, `cannot read the plan ${file}: ${messageOf(error)}`, {
-      cause: error,
-      context: { file },
-    });
+    throw new CutoverError(
+      ErrorCode.FILE_NOT_FOUND,
+      `cannot read the plan ${file}: ${whyUnreadable(error)}`,
+      {
+        cause: error,
+        context: { file },
+      },
+    );
   }
   const plan = parsePlan(text, file);
   return {
