@@ -25,7 +25,7 @@ entities:
     source:
       type: csv            # csv | xlsx | json | ndjson | fec | sqlite | postgres | mysql
       path: exports/companies.csv
-      encoding: auto       # auto | utf-8 | windows-1252 | iso-8859-15 | ibm850
+      encoding: auto       # auto | utf-8 | windows-1252 | iso-8859-15 | iso-8859-1 | ibm850
       delimiter: auto      # auto | "," | ";" | "\\t" | "|"
     key: Id                # the legacy id: the key of idempotent loads and of the id map
     fields:

@@ -64,7 +64,7 @@ describe('cutover fec export', () => {
       path.join(dir, 'a.txt'),
     ]);
     expect(human.code, describeResult(human)).toBe(0);
-    expect(human.stdout).toContain('2 lines, 1 entries; debit 120, credit 120, balance 0');
+    expect(human.stdout).toContain('2 lines, 1 entries; debit 120.00, credit 120.00, balance 0.00');
 
     const unknown = await cli(['fec', 'export', '--plan', plan, '--dossier', 'nobody', '--out', out]);
     expect(unknown.code, describeResult(unknown)).toBe(2);

@@ -4,6 +4,7 @@ import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../pipeline/run/open-target.js';
 import { createOutput, formatNumber } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
+import { withTwoDecimals } from '../../domains/accounting/fec/fec-amount.js';
 
 export interface FecExportCommandOptions {
   plan: string;
@@ -37,7 +38,7 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
     const { trialBalance: _trialBalance, ...summary } = result;
     output.info(`${result.file}`);
     output.info(
-      `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${result.totals.debit}, credit ${result.totals.credit}, balance ${result.totals.balance}`,
+      `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${withTwoDecimals(result.totals.debit)}, credit ${withTwoDecimals(result.totals.credit)}, balance ${withTwoDecimals(result.totals.balance)}`,
     );
     if (result.namedBy === 'dossier')
       output.info('  named after the dossier id: the SIREN or the closing date of the dossier is not known');

@@ -45,11 +45,12 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
     .map(([system, count]) => `${formatNumber(count)} ${system}`)
     .join(', ');
   output.info(`Read ${systems} records; ${formatNumber(summary.blocking.candidatePairs)} pairs compared.`);
+  const links = Object.entries(summary.crossLinks).map(
+    ([systems, count]) => `${formatNumber(count)} ${systems} links`,
+  );
   output.info(
-    `${formatNumber(summary.clients)} clients found in more than one record (${formatNumber(summary.linkedRecords)} records): ` +
-      Object.entries(summary.crossLinks)
-        .map(([systems, count]) => `${formatNumber(count)} ${systems} links`)
-        .join(', '),
+    `${formatNumber(summary.clients)} clients found in more than one record (${formatNumber(summary.linkedRecords)} records)` +
+      (links.length === 0 ? '.' : `: ${links.join(', ')}`),
   );
   output.info(
     `SIREN: ${summary.siren.invalid} invalid (check digit or length; compared as missing), ${summary.siren.fromSiret} from a SIRET, ${summary.siren.fromVat} from a VAT number.`,

@@ -147,6 +147,11 @@ export const addExact = (a: string, b: string): string => {
 /** `cents` (exact) plus an exact decimal remainder, as one decimal string with at least two decimals. */
 export const centsPlusExact = (cents: bigint, remainder: string): string => {
   if (remainder === '0') return formatCents(cents);
-  const total = new EXACT(cents.toString()).dividedBy(100).plus(remainder);
-  return total.decimalPlaces() < 2 ? total.toFixed(2) : total.toFixed();
+  return withTwoDecimals(new EXACT(cents.toString()).dividedBy(100).plus(remainder));
+};
+
+/** An exact decimal written as amounts are shown: at least two decimals (`346693.00`), more when it has them. */
+export const withTwoDecimals = (value: Decimal.Value): string => {
+  const exact = new EXACT(value);
+  return exact.decimalPlaces() < 2 ? exact.toFixed(2) : exact.toFixed();
 };
