@@ -135,7 +135,13 @@ const validateFecInputs = async (
         : await validateFecGroup(group),
     );
   }
-  return reports;
+  // Named as the plan names them (the sources table does too), not by this machine's absolute paths.
+  const named = (file: string) => path.relative(loaded.baseDir, file);
+  return reports.map((report) => ({
+    ...report,
+    files: report.files.map(named),
+    findings: report.findings.map((finding) => ({ ...finding, file: named(finding.file) })),
+  }));
 };
 
 const verdictOf = (reconciliation: DossierReconciliation, rejected: number): EvidencePack['verdict'] => {
@@ -163,7 +169,7 @@ const verdictOf = (reconciliation: DossierReconciliation, rejected: number): Evi
   const money =
     proof === undefined
       ? ''
-      : ` Debits (${formatAmount(proof.totals.target.debit)}) and credits (${formatAmount(proof.totals.target.credit)}) in the target equal the source's, account by account.`;
+      : ` The target's debits (${formatAmount(proof.totals.target.debit)} in all) equal the source's, and so do its credits (${formatAmount(proof.totals.target.credit)}), account by account.`;
   const rejects =
     rejected === 0
       ? ' No record was rejected.'

@@ -112,7 +112,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
                     ['Severity', 'Code', 'Finding', 'Count', 'Lines'],
                     report.findings.map(
                       (finding) =>
-                        `<tr>${cell(finding.severity, finding.severity === 'error' ? 'bad' : undefined)}${cell(finding.code, 'raw')}${cell(finding.message)}${cell(formatCount(finding.count), 'num')}${cell(finding.lines.join(', ') + (finding.count > finding.lines.length ? ', …' : ''))}</tr>`,
+                        `<tr>${cell(finding.severity, finding.severity === 'error' ? 'bad' : undefined)}${cell(finding.code, 'raw')}${cell(finding.message)}${cell(formatCount(finding.count), 'num')}${cell(finding.lines.length === 0 ? 'the whole file' : finding.lines.join(', ') + (finding.count > finding.lines.length ? ', …' : ''))}</tr>`,
                     ),
                   );
             return facts + findings;
