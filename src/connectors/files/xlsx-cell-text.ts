@@ -1,4 +1,4 @@
-import type ExcelJS from 'exceljs';
+import type { SheetCell } from './xlsx-sheet-rows.js';
 
 const DAY_MS = 86_400_000;
 /** Days from Excel's day 0 (1899-12-30, after its 1900 leap-year bug) and from 1904-01-01 to 1970-01-01. */
@@ -72,37 +72,66 @@ const excel1900 = (date: Date): string => {
 
 const sheetDate = (date: Date, date1904: boolean): string => (date1904 ? isoDate(date) : excel1900(date));
 
+/** A shared string as exceljs's reader keeps it: text, rich text (runs), or null for an empty one. */
+const sharedText = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && 'richText' in value && Array.isArray(value.richText))
+    return (value.richText as { text?: unknown }[])
+      .map((run) => (typeof run.text === 'string' ? run.text : ''))
+      .join('');
+  return '';
+};
+
+/** The workbook's shared strings, by index. */
+export interface SharedStrings {
+  readonly length: number;
+  readonly [index: number]: unknown;
+}
+
 /**
  * The text of a cell as a person reads it in the sheet, without display formatting: numbers in plain decimal,
- * dates ISO, booleans `true`/`false`, rich text flattened, a formula's last computed result, an error code as
- * shown (`#N/A`), a hyperlink's text. An empty cell is ''.
+ * dates ISO, booleans `true`/`false`, rich text flattened, a formula's last computed result (its error code too),
+ * an error code as shown (`#N/A`). An empty cell is ''. A cell naming a shared string the workbook does not have
+ * is an error.
  */
 export const cellText = (
-  value: ExcelJS.CellValue,
+  cell: SheetCell,
   numberFormat: string | undefined,
   date1904: boolean,
+  strings: SharedStrings | undefined,
 ): string => {
-  if (value === null || value === undefined) return '';
-  switch (typeof value) {
-    case 'string':
+  const { value } = cell;
+  if (value === undefined) return '';
+  switch (cell.type) {
+    case 's': {
+      const index = Number(value);
+      if (strings === undefined)
+        throw new Error(`shared string ${value.trim()}, in a workbook that has none`);
+      if (!(Number.isInteger(index) && index >= 0 && index < strings.length))
+        throw new Error(`shared string ${value.trim()}, where the workbook has ${strings.length}`);
+      return sharedText(strings[index]);
+    }
+    case 'inlineStr':
+    case 'str':
+    case 'e':
       return value;
-    case 'number':
-      return plainNumber(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    default:
-      break;
+    case 'b':
+      return value === '1' || value === 'true'
+        ? 'true'
+        : value === '0' || value === 'false'
+          ? 'false'
+          : value;
+    case 'd':
+      // A date written as ISO 8601 text (the strict format's), kept as written.
+      return value;
+    default: {
+      if (value.trim() === '') return '';
+      const number = Number(value);
+      // Not a number (a writer's mistake): the text as written, for a field's own check to judge.
+      if (!Number.isFinite(number)) return value;
+      return isDateFormat(numberFormat)
+        ? sheetDate(serialToDate(number, date1904), date1904)
+        : plainNumber(number);
+    }
   }
-  if (value instanceof Date) return sheetDate(value, date1904);
-  if ('richText' in value) return value.richText.map((run) => run.text ?? '').join('');
-  if ('result' in value || 'formula' in value || 'sharedFormula' in value) {
-    const result = value.result;
-    // The reader converts date-formatted numbers to dates, but not formula results.
-    if (typeof result === 'number' && isDateFormat(numberFormat))
-      return sheetDate(serialToDate(result, date1904), date1904);
-    return cellText(result, numberFormat, date1904);
-  }
-  if ('error' in value) return value.error;
-  if ('text' in value) return cellText(value.text, numberFormat, date1904);
-  return JSON.stringify(value);
 };

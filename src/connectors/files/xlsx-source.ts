@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { Transform, pipeline } from 'node:stream';
-import type ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { xlsxSourceSchema } from '../../core/plan/plan-schema.js';
@@ -11,9 +10,10 @@ import { createBlankLineTally } from './blank-line-tally.js';
 import { EXTRA_FIELD, headerNames } from './delimited-record.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createBatcher } from './record-batcher.js';
-import { cellText } from './xlsx-cell-text.js';
+import { cellText, type SharedStrings } from './xlsx-cell-text.js';
 import { tapMergedRanges } from './xlsx-merged-ranges.js';
 import { packSharedStrings } from './xlsx-packed-strings.js';
+import { sheetRows } from './xlsx-sheet-rows.js';
 
 export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
 
@@ -21,9 +21,17 @@ export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
 interface WorkbookReaderState {
   readonly model?: { readonly sheets?: readonly { readonly name: string }[] };
   readonly properties?: { readonly model?: { readonly date1904?: boolean } };
+  /** The workbook's formats (styles: 'cache'), by a cell's `s`, once its styles part is read (its index has a model). */
+  readonly styles?: {
+    readonly index?: { readonly model?: unknown };
+    getStyleModel(id: number): { readonly numFmt?: string } | null | undefined;
+  };
+  readonly sharedStrings?: SharedStrings;
 }
-interface WorksheetReaderState extends AsyncIterable<ExcelJS.Row> {
+/** A sheet as the reader gives it: its name and its XML, chunk by chunk, which cutover reads itself (sheetRows). */
+interface WorksheetReaderState {
   readonly name?: string;
+  iterator: AsyncIterable<Buffer | string>;
 }
 
 const columnLetters = (column: number): string => {
@@ -35,8 +43,10 @@ const columnLetters = (column: number): string => {
 };
 
 /**
- * Reads one sheet with exceljs's streaming WorkbookReader: rows are parsed as the zip is read, never the whole
- * workbook. The first row with a value is the header; every value is turned into text (see cellText).
+ * Reads one sheet with exceljs's streaming WorkbookReader: the zip is read as it comes, never the whole workbook,
+ * and the sheet's XML is read by sheetRows (exceljs's own sheet reader failed on rows and cells without a
+ * reference, took the last run of an inline string for its text, and cut UTF-8 characters at chunk ends). The first
+ * row with a value is the header; every value is turned into text (see cellText).
  */
 async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
@@ -71,7 +81,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
   const seenSheets: string[] = [];
   let sheetName: string | undefined;
   let recordNumber = 0;
-  /** Formula cells without a computed value: exceljs's reader drops a formula's error result (#DIV/0!, #N/A). */
+  /** Formula cells without a computed value (a workbook saved without calculating). */
   let formulasWithoutValue = 0;
   let firstFormulaWithoutValue: string | undefined;
   let merged: ReturnType<typeof tapMergedRanges> | undefined;
@@ -86,81 +96,91 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
         // Read through, not passed over: exceljs may have parked this sheet in a temporary file, whose read stream
         // it deletes the file under as soon as the next sheet is asked for. A stream not yet opened then fails
         // with ENOENT where nobody listens, and takes the process down (seen under load in the test suite).
-        for await (const row of worksheet) void row;
+        for await (const chunk of worksheet.iterator) void chunk;
         continue;
       }
       sheetName = name;
       merged = tapMergedRanges(worksheet);
       const date1904 = state.properties?.model?.date1904 === true;
+      const strings = state.sharedStrings;
+      // A workbook without a styles part has no formats: every number is a number.
+      const styles = state.styles?.index?.model === undefined ? undefined : state.styles;
+      const formats = new Map<number, string | undefined>();
+      const formatOf = (style: number): string | undefined => {
+        if (!formats.has(style)) formats.set(style, styles?.getStyleModel(style)?.numFmt);
+        return formats.get(style);
+      };
       let columns: string[] | undefined;
       let previousRow = 0;
-      for await (const row of worksheet) {
-        context.signal?.throwIfAborted();
-        // Rows the sheet does not hold at all, counted, not walked: a row numbered 900000000000000 is a few bytes.
-        if (row.number > previousRow + 1) blanks.blanks(previousRow + 1, row.number - previousRow - 1);
-        previousRow = row.number;
-        const texts: string[] = [];
-        let last = 0;
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          const value = cell.value;
-          if (
-            value !== null &&
-            typeof value === 'object' &&
-            'formula' in value &&
-            value.result === undefined
-          ) {
-            formulasWithoutValue += 1;
-            firstFormulaWithoutValue ??= cell.address;
+      for await (const rows of sheetRows(worksheet.iterator, name)) {
+        for (const row of rows) {
+          context.signal?.throwIfAborted();
+          // Rows the sheet does not hold at all, counted, not walked: a row numbered 900000000000000 is a few bytes.
+          if (row.number > previousRow + 1) blanks.blanks(previousRow + 1, row.number - previousRow - 1);
+          previousRow = row.number;
+          const texts: string[] = [];
+          let last = 0;
+          for (const cell of row.cells) {
+            if (cell.formula && cell.value === undefined) {
+              formulasWithoutValue += 1;
+              firstFormulaWithoutValue ??= `${columnLetters(cell.column)}${row.number}`;
+            }
+            let text: string;
+            try {
+              text = cellText(cell, formatOf(cell.style), date1904, strings);
+            } catch (error) {
+              const where = `sheet ${name}, cell ${columnLetters(cell.column)}${row.number}`;
+              throw new Error(`${where}: ${messageOf(error)}`, { cause: error });
+            }
+            texts[cell.column - 1] = text;
+            if (text !== '' && cell.column > last) last = cell.column;
           }
-          const text = cellText(value, cell.numFmt, date1904);
-          texts[column - 1] = text;
-          if (text !== '') last = column;
-        });
-        if (last === 0) {
-          blanks.blank(row.number);
-          continue;
-        }
-        blanks.content();
-        const location = { source, sheet: name, line: row.number };
-        if (columns === undefined) {
-          columns = headerNames(
-            Array.from({ length: last }, (_, index) => texts[index] ?? ''),
-            source,
-            row.number,
-            context.notice,
-          );
-          context.columns(columns);
-          continue;
-        }
-        recordNumber += 1;
-        const fields: Record<string, unknown> = {};
-        columns.forEach((column, index) => {
-          fields[column] = texts[index] ?? '';
-        });
-        if (last > columns.length) {
-          // The cells right of the header that hold something, by column letter: a cell in column XFD would make an
-          // array of 16,000 empty values (82 KB of raw record per row in the ledger).
-          const extra: Record<string, string> = {};
-          for (let index = columns.length; index < last; index++) {
-            const text = texts[index];
-            if (text !== undefined && text !== '') extra[columnLetters(index + 1)] = text;
+          if (last === 0) {
+            blanks.blank(row.number);
+            continue;
           }
-          fields[EXTRA_FIELD] = extra;
-          batcher.push(
-            {
-              fields,
-              location: { ...location, record: recordNumber },
-              problem: {
-                reason: RejectReason.WRONG_COLUMN_COUNT,
-                message: `a value in column ${columnLetters(last)}, right of the header's last column ${columnLetters(columns.length)}`,
+          blanks.content();
+          const location = { source, sheet: name, line: row.number };
+          if (columns === undefined) {
+            columns = headerNames(
+              Array.from({ length: last }, (_, index) => texts[index] ?? ''),
+              source,
+              row.number,
+              context.notice,
+            );
+            context.columns(columns);
+            continue;
+          }
+          recordNumber += 1;
+          const fields: Record<string, unknown> = {};
+          columns.forEach((column, index) => {
+            fields[column] = texts[index] ?? '';
+          });
+          if (last > columns.length) {
+            // The cells right of the header that hold something, by column letter: a cell in column XFD would make an
+            // array of 16,000 empty values (82 KB of raw record per row in the ledger).
+            const extra: Record<string, string> = {};
+            for (let index = columns.length; index < last; index++) {
+              const text = texts[index];
+              if (text !== undefined && text !== '') extra[columnLetters(index + 1)] = text;
+            }
+            fields[EXTRA_FIELD] = extra;
+            batcher.push(
+              {
+                fields,
+                location: { ...location, record: recordNumber },
+                problem: {
+                  reason: RejectReason.WRONG_COLUMN_COUNT,
+                  message: `a value in column ${columnLetters(last)}, right of the header's last column ${columnLetters(columns.length)}`,
+                },
               },
-            },
-            columns.length + Object.keys(extra).length,
-          );
-        } else {
-          batcher.push({ fields, location: { ...location, record: recordNumber } }, columns.length);
+              columns.length + Object.keys(extra).length,
+            );
+          } else {
+            batcher.push({ fields, location: { ...location, record: recordNumber } }, columns.length);
+          }
+          yield* batcher.take();
         }
-        yield* batcher.take();
       }
       // Not `break`: exceljs removes a sheet it parked in a temporary file (one that comes before the shared strings in
       // the zip, as Excel writes them) only when asked for what follows it; stopped here, the file stayed until the
@@ -195,7 +215,7 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
   if (formulasWithoutValue > 0) {
     context.notice({
       code: 'XLSX_FORMULA_WITHOUT_VALUE',
-      message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
+      message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
     });
   }
   const mergedRanges = merged?.ranges();

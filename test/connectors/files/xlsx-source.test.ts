@@ -9,6 +9,7 @@ import { xlsxSource, type XlsxSourceSpec } from '../../../src/connectors/files/x
 import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
 import { RejectReason } from '../../../src/core/reject-reasons.js';
 import { makeTempDir, readAll, rejection, writeFixture } from './file-fixtures.js';
+import { writeXmlWorkbook } from './xlsx-fixtures.js';
 
 let dir = '';
 let cleanup = async () => {};
@@ -119,26 +120,92 @@ describe('xlsxSource', () => {
     ]);
   });
 
-  it('says how many formula cells have no computed value (a #DIV/0! the reader drops), rather than read them empty in silence', async () => {
+  it("reads a formula's error result as its code (#DIV/0!), and counts the formulas saved without a computed value", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Totals');
     sheet.addRow(['id', 'ratio', 'total']);
     sheet.addRow([1, { formula: '1/0', result: { error: '#DIV/0!' } }, { formula: '1+1', result: 2 }]);
     sheet.addRow([2, { formula: 'NA()', result: { error: '#N/A' } }, { error: '#REF!' }]);
+    // Saved without calculating: a formula and no value.
+    sheet.addRow([3, { formula: 'B2*2' }, { formula: 'C2*2' }]);
     const file = path.join(dir, 'formula-errors.xlsx');
     await workbook.xlsx.writeFile(file);
     const source = xlsxSource(spec(), { path: file, relative: 'formula-errors.xlsx' });
     const { records } = await readAll(source);
-    // An error cell without a formula keeps its code; a formula's error result is lost by exceljs's reader.
+    // exceljs's own sheet reader lost a formula's error result (read empty); the sheet shows it.
     expect(records.map((record) => [record.fields.ratio, record.fields.total])).toEqual([
-      ['', '2'],
-      ['', '#REF!'],
+      ['#DIV/0!', '2'],
+      ['#N/A', '#REF!'],
+      ['', ''],
     ]);
     expect(source.notices?.()).toContainEqual({
       code: 'XLSX_FORMULA_WITHOUT_VALUE',
       message:
-        'formula-errors.xlsx sheet Totals: 2 formula cells have no computed value (a formula error such as #DIV/0! or #N/A, which the reader does not keep, or a workbook saved without calculating), first B2: read as empty',
+        'formula-errors.xlsx sheet Totals: 2 formula cells have no computed value (a workbook saved without calculating), first B4: read as empty',
     });
+  });
+
+  it('reads rows and cells written without their optional reference (r) in the order written', async () => {
+    // ECMA-376 makes a row's and a cell's r optional, and some tools leave them out: a row then follows the row
+    // before, a cell the cell before. exceljs's sheet reader failed on both (exit 4, "Cannot read properties of
+    // undefined (reading 'length')", "Invalid Address: ANaN").
+    const file = path.join(dir, 'no-references.xlsx');
+    await writeXmlWorkbook(file, {
+      rows:
+        '<row><c t="inlineStr"><is><t>id</t></is></c><c t="inlineStr"><is><t>name</t></is></c><c t="inlineStr"><is><t>city</t></is></c></row>' +
+        '<row><c><v>1</v></c><c t="inlineStr"><is><t>Dupont</t></is></c><c t="inlineStr"><is><t>Paris</t></is></c></row>' +
+        // A row without r whose cells name theirs (rows and cells numbered, rows not): line 5.
+        '<row><c r="A5"><v>2</v></c><c r="C5" t="inlineStr"><is><t>Lyon</t></is></c></row>' +
+        // Cells without r after one that has it: C then D, right of the header.
+        '<row r="7"><c r="A7"><v>3</v></c><c r="C7" t="inlineStr"><is><t>Nice</t></is></c><c t="inlineStr"><is><t>stray</t></is></c></row>' +
+        '<row><c/><c t="inlineStr"><is><t>Martin</t></is></c><c t="inlineStr"><is><t>Lille</t></is></c></row>',
+    });
+    const source = xlsxSource(spec(), { path: file, relative: 'no-references.xlsx' });
+    const { records } = await readAll(source);
+    expect(records.map((record) => [record.location.line, record.fields])).toEqual([
+      [2, { id: '1', name: 'Dupont', city: 'Paris' }],
+      [5, { id: '2', name: '', city: 'Lyon' }],
+      [7, { id: '3', name: '', city: 'Nice', _extra: { D: 'stray' } }],
+      [8, { id: '', name: 'Martin', city: 'Lille' }],
+    ]);
+    expect(records[2]?.problem?.reason).toBe(RejectReason.WRONG_COLUMN_COUNT);
+  });
+
+  it('refuses a cell reference that names no cell, naming the file, sheet and row', async () => {
+    const file = path.join(dir, 'bad-reference.xlsx');
+    await writeXmlWorkbook(file, {
+      rows: '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c r="2A"><v>1</v></c></row>',
+    });
+    const error = await rejection(
+      readAll(xlsxSource(spec(), { path: file, relative: 'bad-reference.xlsx' })),
+    );
+    expect((error as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
+    expect((error as CutoverError).message).toBe(
+      'bad-reference.xlsx: cannot read the workbook: sheet Feuil1, row 2: a cell named "2A", not a cell reference such as B12',
+    );
+  });
+
+  it("reads an inline string's text and its runs' text, not its phonetic guide (rPh), nor a character cut by the chunks", async () => {
+    const file = path.join(dir, 'inline.xlsx');
+    // Long accented texts: the XML reaches the reader in chunks that cut some of their two-byte characters.
+    const long = (row: number) => `${'é'.repeat(997 + (row % 3))} ${row}`;
+    const rows = Array.from(
+      { length: 400 },
+      (_, index) =>
+        `<row r="${index + 4}"><c r="A${index + 4}"><v>${index + 3}</v></c><c r="B${index + 4}" t="inlineStr"><is><t>${long(index)}</t></is></c></row>`,
+    );
+    await writeXmlWorkbook(file, {
+      rows:
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>' +
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><r><t xml:space="preserve">très </t></r><r><rPr><b/></rPr><t>important</t></r></is></c></row>' +
+        '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="inlineStr"><is><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></is></c></row>' +
+        rows.join(''),
+    });
+    const { records } = await readAll(xlsxSource(spec(), { path: file, relative: 'inline.xlsx' }));
+    expect(records.slice(0, 2).map((record) => record.fields.name)).toEqual(['très important', '東京']);
+    const misread = records.slice(2).filter((record, index) => record.fields.name !== long(index));
+    expect(misread.map((record) => record.location.line)).toEqual([]);
+    expect(records).toHaveLength(402);
   });
 
   it('names the merged cell ranges of the sheet read, whose cells but the first read as empty', async () => {
