@@ -72,25 +72,26 @@ const excel1900 = (date: Date): string => {
 
 const sheetDate = (date: Date, date1904: boolean): string => (date1904 ? isoDate(date) : excel1900(date));
 
-/** A shared string as exceljs's reader keeps it: text, rich text (runs), or null for an empty one. */
-const sharedText = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && 'richText' in value && Array.isArray(value.richText))
-    return (value.richText as { text?: unknown }[])
-      .map((run) => (typeof run.text === 'string' ? run.text : ''))
-      .join('');
-  return '';
-};
+/**
+ * A text as Excel means it: Excel writes a character XML cannot hold, or one a parser would change (a CR, a tab, a
+ * control character), as `_xHHHH_` (its UTF-16 code unit in hexadecimal), and a `_x` of the text that would read
+ * as such an escape with its underscore escaped, `_x005F_` (`_x005F_x000D_` is the text `_x000D_`). Shared strings,
+ * inline strings and a formula's text result are written so.
+ */
+export const excelText = (text: string): string =>
+  text.includes('_x')
+    ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : text;
 
 /** The workbook's shared strings, by index. */
 export interface SharedStrings {
   readonly length: number;
-  readonly [index: number]: unknown;
+  at(index: number): string | undefined;
 }
 
 /**
  * The text of a cell as a person reads it in the sheet, without display formatting: numbers in plain decimal,
- * dates ISO, booleans `true`/`false`, rich text flattened, a formula's last computed result (its error code too),
+ * dates ISO, booleans `true`/`false`, texts as Excel means them (excelText), rich text flattened, a formula's last computed result (its error code too),
  * an error code as shown (`#N/A`). An empty cell is ''. A cell naming a shared string the workbook does not have
  * is an error.
  */
@@ -109,10 +110,11 @@ export const cellText = (
         throw new Error(`shared string ${value.trim()}, in a workbook that has none`);
       if (!(Number.isInteger(index) && index >= 0 && index < strings.length))
         throw new Error(`shared string ${value.trim()}, where the workbook has ${strings.length}`);
-      return sharedText(strings[index]);
+      return strings.at(index) ?? '';
     }
     case 'inlineStr':
     case 'str':
+      return excelText(value);
     case 'e':
       return value;
     case 'b':

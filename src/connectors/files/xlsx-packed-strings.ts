@@ -1,3 +1,6 @@
+import { excelText } from './xlsx-cell-text.js';
+import { XmlScanner, xmlText, type XmlHandler } from './xlsx-xml.js';
+
 /** Bytes per block of packed text: a block is allocated whole, and a longer string gets a block of its own. */
 const BLOCK_BYTES = 4 * 2 ** 20;
 
@@ -5,7 +8,7 @@ const BLOCK_BYTES = 4 * 2 ** 20;
  * A workbook's shared strings (each distinct text of its cells, once), packed as UTF-8 in large blocks with their
  * places in typed arrays: about 12 bytes per string plus its text, where exceljs's array of JavaScript strings
  * took about 75 bytes per string (5M distinct strings of a 1M-row export: 366 MB of heap, and the process past
- * 1 GiB). Rich text (a string with formatting runs, rare) is kept as exceljs gives it.
+ * 1 GiB).
  */
 export class PackedStrings {
   private readonly blocks: Buffer[] = [];
@@ -14,35 +17,29 @@ export class PackedStrings {
   private block = new Uint32Array(1024);
   private offset = new Uint32Array(1024);
   private size = new Uint32Array(1024);
-  private readonly rich = new Map<number, unknown>();
   length = 0;
 
-  push(value: unknown): number {
+  push(value: string): number {
     const index = this.length;
     this.grow(index + 1);
-    if (typeof value === 'string') {
-      // At most 3 bytes of UTF-8 per UTF-16 unit: room checked without measuring the string first.
-      const room = value.length * 3;
-      if (this.blocks.length === 0 || this.used + room > BLOCK_BYTES) {
-        this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK_BYTES, room)));
-        this.used = 0;
-      }
-      const target = this.blocks.length - 1;
-      const bytes = this.blocks[target]!.write(value, this.used, 'utf8');
-      this.block[index] = target;
-      this.offset[index] = this.used;
-      this.size[index] = bytes;
-      this.used += bytes;
-    } else {
-      this.rich.set(index, value);
+    // At most 3 bytes of UTF-8 per UTF-16 unit: room checked without measuring the string first.
+    const room = value.length * 3;
+    if (this.blocks.length === 0 || this.used + room > BLOCK_BYTES) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK_BYTES, room)));
+      this.used = 0;
     }
+    const target = this.blocks.length - 1;
+    const bytes = this.blocks[target]!.write(value, this.used, 'utf8');
+    this.block[index] = target;
+    this.offset[index] = this.used;
+    this.size[index] = bytes;
+    this.used += bytes;
     this.length = index + 1;
     return this.length;
   }
 
-  at(index: number): unknown {
+  at(index: number): string | undefined {
     if (!(index >= 0 && index < this.length)) return undefined;
-    if (this.rich.size > 0 && this.rich.has(index)) return this.rich.get(index);
     const start = this.offset[index]!;
     return this.blocks[this.block[index]!]!.toString('utf8', start, start + this.size[index]!);
   }
@@ -62,37 +59,79 @@ export class PackedStrings {
 }
 
 /**
- * Makes an exceljs streaming WorkbookReader (4.4) keep its shared strings packed. The reader sets
- * `this.sharedStrings = []` when it meets them, pushes each string, and the worksheet reader takes
- * `sharedStrings[index]` for each shared-string cell; until then it parks sheets that come first in the zip in
- * temporary files, seeing no shared strings. The property is taken over on this one reader: what it sets is replaced
- * by a PackedStrings, read by index through a Proxy.
+ * The items of a shared-strings part (`<sst><si>`), as Excel means them: an item's text is that of its `<t>` and of
+ * its runs' `<t>` (`<r>`), not that of its phonetic guides (`<rPh>`, the furigana Excel keeps for Japanese typed
+ * through an input method: 東京 read トウキョウ, as exceljs's reader took it), with Excel's `_xHHHH_` escapes
+ * decoded (excelText).
  */
-export const packSharedStrings = (reader: object): void => {
-  let table: unknown;
-  Object.defineProperty(reader, 'sharedStrings', {
-    configurable: true,
-    enumerable: true,
-    get: () => table,
-    set: (value: unknown) => {
-      if (!Array.isArray(value)) {
-        table = value;
-        return;
+class SharedStringItems implements XmlHandler {
+  scanner: XmlScanner | undefined;
+  private inItem = false;
+  private capturing = false;
+  private item = '';
+  private captured = '';
+
+  constructor(private readonly strings: PackedStrings) {}
+
+  open(name: string): void {
+    const parent = this.scanner?.parent();
+    if (name === 'si') {
+      if (parent === 'sst') {
+        this.inItem = true;
+        this.item = '';
       }
-      const packed = new PackedStrings();
-      for (const item of value) packed.push(item);
-      const push = (item: unknown) => packed.push(item);
-      // The reader only pushes, asks the length, and reads by index.
-      table = new Proxy(packed, {
-        get(target, key, receiver) {
-          if (typeof key === 'string') {
-            const first = key.charCodeAt(0);
-            if (first >= 48 && first <= 57) return target.at(Number(key));
-            if (key === 'push') return push;
-          }
-          return Reflect.get(target, key, receiver) as unknown;
-        },
-      });
-    },
-  });
+    } else if (name === 't' && this.inItem) {
+      if (parent === 'si' || (parent === 'r' && this.scanner?.parent(1) === 'si')) {
+        this.capturing = true;
+        this.captured = '';
+      }
+    }
+  }
+
+  close(name: string): void {
+    if (name === 't') {
+      if (this.capturing) {
+        this.item += this.captured;
+        this.capturing = false;
+      }
+    } else if (name === 'si' && this.inItem && this.scanner?.parent() === 'sst') {
+      this.inItem = false;
+      this.strings.push(excelText(this.item));
+    }
+  }
+
+  text(xml: string, start: number, end: number, cdata: boolean): void {
+    if (this.capturing) this.captured += xmlText(xml.slice(start, end), cdata);
+  }
+}
+
+/** Reads a shared-strings part, chunk by chunk, into `strings`. */
+export const readSharedStringItems = async (
+  chunks: AsyncIterable<Buffer | string>,
+  strings: PackedStrings,
+): Promise<void> => {
+  const items = new SharedStringItems(strings);
+  const scanner = new XmlScanner(items);
+  items.scanner = scanner;
+  for await (const chunk of chunks) scanner.write(chunk);
+  scanner.end();
+};
+
+/**
+ * Makes an exceljs streaming WorkbookReader (4.4) read its shared strings with readSharedStringItems, packed. Its
+ * own `_parseSharedStrings(entry)` set `this.sharedStrings = []`, then took an item's last `<t>` (a phonetic guide's
+ * over the text), left Excel's `_x000D_` escapes as written, decoded each chunk of XML on its own (a UTF-8 character
+ * cut by a chunk's end read as two U+FFFD: 13 of the 1M texts of bench/xlsx-load.ts --rows 200000), and held the
+ * strings as JavaScript strings (past 1 GiB for a 1M-row export). The reader parks the sheets it meets before
+ * `sharedStrings` is set in temporary files; cellText reads the cells' strings from it by index.
+ */
+export const readSharedStrings = (reader: object): void => {
+  const target = reader as { sharedStrings?: PackedStrings; _parseSharedStrings?: unknown };
+  target._parseSharedStrings = async function* (entry: AsyncIterable<Buffer>): AsyncGenerator<never> {
+    const strings = new PackedStrings();
+    await readSharedStringItems(entry, strings);
+    // Set once whole: a sheet the reader meets after this part is read at once, with every string.
+    target.sharedStrings = strings;
+    yield* [];
+  };
 };

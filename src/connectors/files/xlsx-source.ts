@@ -12,7 +12,7 @@ import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-
 import { createBatcher } from './record-batcher.js';
 import { cellText, type SharedStrings } from './xlsx-cell-text.js';
 import { tapMergedRanges } from './xlsx-merged-ranges.js';
-import { packSharedStrings } from './xlsx-packed-strings.js';
+import { readSharedStrings } from './xlsx-packed-strings.js';
 import { sheetRows } from './xlsx-sheet-rows.js';
 
 export type XlsxSourceSpec = z.infer<typeof xlsxSourceSchema>;
@@ -73,8 +73,9 @@ async function* readXlsxOnce(spec: XlsxSourceSpec, context: FileReadContext): As
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
-  // Millions of distinct texts (a large export's names and e-mails) as JavaScript strings took the process past 1 GiB.
-  packSharedStrings(workbook);
+  // Read as Excel means them (phonetic guides left out, _xHHHH_ escapes decoded), and packed: millions of distinct
+  // texts (a large export's names and e-mails) as JavaScript strings took the process past 1 GiB.
+  readSharedStrings(workbook);
   const state = workbook as unknown as WorkbookReaderState;
   const batcher = createBatcher(context.batchSize);
   const blanks = createBlankLineTally();

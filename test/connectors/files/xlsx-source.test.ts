@@ -208,6 +208,40 @@ describe('xlsxSource', () => {
     expect(records).toHaveLength(402);
   });
 
+  it("reads shared strings, inline strings and a formula's text as Excel means them: _xHHHH_ decoded, phonetic guides left out", async () => {
+    const file = path.join(dir, 'excel-strings.xlsx');
+    await writeXmlWorkbook(file, {
+      sharedStrings: [
+        '<t>id</t>',
+        '<t>text</t>',
+        '<t xml:space="preserve">12 rue X_x000D_\n75001 Paris</t>',
+        '<t>A_x0009_B</t>',
+        '<t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/>',
+        '<t>_x005F_x000D_</t>',
+      ],
+      rows:
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' +
+        [2, 3, 4, 5]
+          .map(
+            (index) =>
+              `<row r="${index}"><c r="A${index}"><v>${index - 1}</v></c><c r="B${index}" t="s"><v>${index}</v></c></row>`,
+          )
+          .join('') +
+        '<row r="6"><c r="A6"><v>5</v></c><c r="B6" t="inlineStr"><is><t>C_x0009_D</t><rPh sb="0" eb="1"><t>シー</t></rPh></is></c></row>' +
+        '<row r="7"><c r="A7"><v>6</v></c><c r="B7" t="str"><f>B2</f><v>12 rue X_x000D_\n75001 Paris</v></c></row>',
+      sheetFirst: true,
+    });
+    const { records } = await readAll(xlsxSource(spec(), { path: file, relative: 'excel-strings.xlsx' }));
+    expect(records.map((record) => record.fields.text)).toEqual([
+      '12 rue X\r\n75001 Paris',
+      'A\tB',
+      '東京',
+      '_x000D_',
+      'C\tD',
+      '12 rue X\r\n75001 Paris',
+    ]);
+  });
+
   it('names the merged cell ranges of the sheet read, whose cells but the first read as empty', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Groupes');
