@@ -5,15 +5,51 @@ const DAY_MS = 86_400_000;
 const EPOCH_1900 = 25_569;
 const EPOCH_1904 = 24_107;
 
-/** Excel's test for a date format: once quoted text and [colour]/[locale] parts are removed, a date or time token. */
-const isDateFormat = (format: string | undefined): boolean =>
-  format !== undefined &&
-  /[ymdhsb]/i.test(
-    format
-      .replace(/\[[^\]]*\]/g, '')
-      .replace(/"[^"]*"/g, '')
-      .replace(/General/gi, ''),
-  );
+/** What a number format makes of a number: a number, a date (or date-time), a time of day, an elapsed time. */
+type FormatKind = 'number' | 'date' | 'time' | 'duration';
+
+/**
+ * Excel's reading of a number format, from its tokens once quoted text (`"h"`), escaped characters (`\h`), spacing
+ * and fill (`_)`, `* `), `[colour]`/`[locale]`/`[condition]` parts, `General` and `AM/PM` are removed: a year, day
+ * or Buddhist year token (y, d, b) makes a date; else an elapsed token (`[h]`, `[mm]`, `[ss]`) a duration; else an
+ * hour or second token a time of day (`h:mm`, `mm:ss`: an m beside them is minutes); else an m alone is a month
+ * (`mmmm`), a date.
+ */
+const readFormat = (format: string): FormatKind => {
+  let elapsed = false;
+  const tokens = format
+    .replace(/"[^"]*"|\\.|[_*].|\[([^\]]*)\]/g, (_, bracket: string | undefined) => {
+      if (bracket !== undefined && /^(h+|m+|s+)$/i.test(bracket)) elapsed = true;
+      return '';
+    })
+    .replace(/General|AM\/PM|A\/P/gi, '');
+  if (/[ydb]/i.test(tokens)) return 'date';
+  if (elapsed) return 'duration';
+  if (/[hs]/i.test(tokens)) return 'time';
+  return /m/i.test(tokens) ? 'date' : 'number';
+};
+
+/** A workbook has a handful of formats: each read once. */
+const formatKinds = new Map<string, FormatKind>();
+const formatKind = (format: string | undefined): FormatKind => {
+  if (format === undefined) return 'number';
+  let kind = formatKinds.get(format);
+  if (kind === undefined) {
+    kind = readFormat(format);
+    if (formatKinds.size < 10_000) formatKinds.set(format, kind);
+  }
+  return kind;
+};
+
+const twoDigits = (value: number): string => (value < 10 ? `0${value}` : String(value));
+
+/** Milliseconds as `HH:mm:ss` (hours past 24 for a duration), with `.SSS` when the seconds have a fraction. */
+const clock = (ms: number): string => {
+  const seconds = Math.floor(ms / 1000);
+  const text = `${twoDigits(Math.floor(seconds / 3600))}:${twoDigits(Math.floor(seconds / 60) % 60)}:${twoDigits(seconds % 60)}`;
+  const fraction = ms % 1000;
+  return fraction === 0 ? text : `${text}.${String(fraction).padStart(3, '0')}`;
+};
 
 /** `1.5e-7` to `0.00000015`: a decimal number never reads as exponent notation, which no mapping expects. */
 const expandExponent = (text: string): string => {
@@ -91,7 +127,7 @@ export interface SharedStrings {
 
 /**
  * The text of a cell as a person reads it in the sheet, without display formatting: numbers in plain decimal,
- * dates ISO, booleans `true`/`false`, texts as Excel means them (excelText), rich text flattened, a formula's last computed result (its error code too),
+ * dates ISO, times of day `HH:mm:ss` and elapsed times `[h]:mm:ss` (`.SSS` when the seconds have a fraction), booleans `true`/`false`, texts as Excel means them (excelText), rich text flattened, a formula's last computed result (its error code too),
  * an error code as shown (`#N/A`). An empty cell is ''. A cell naming a shared string the workbook does not have
  * is an error.
  */
@@ -131,9 +167,25 @@ export const cellText = (
       const number = Number(value);
       // Not a number (a writer's mistake): the text as written, for a field's own check to judge.
       if (!Number.isFinite(number)) return value;
-      return isDateFormat(numberFormat)
-        ? sheetDate(serialToDate(number, date1904), date1904)
-        : plainNumber(number);
+      switch (formatKind(numberFormat)) {
+        case 'number':
+          return plainNumber(number);
+        case 'date':
+          return sheetDate(serialToDate(number, date1904), date1904);
+        case 'duration': {
+          // [h]:mm:ss: 1.5 is 36:00:00, whatever the unit the format shows.
+          const ms = Math.round(Math.abs(number) * DAY_MS);
+          return number < 0 ? `-${clock(ms)}` : clock(ms);
+        }
+        case 'time': {
+          // A time of day is a fraction of a day: 0.5 is 12:00:00, not 1899-12-30T12:00:00.000Z. A serial of a
+          // day or more holds a date that the format does not show, kept as a date-time; a negative one is no time
+          // (Excel shows ####), kept as the number.
+          const ms = Math.round(number * DAY_MS);
+          if (number < 0) return plainNumber(number);
+          return ms < DAY_MS ? clock(ms) : sheetDate(serialToDate(number, date1904), date1904);
+        }
+      }
     }
   }
 };

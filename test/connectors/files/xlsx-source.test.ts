@@ -120,6 +120,64 @@ describe('xlsxSource', () => {
     ]);
   });
 
+  it('reads times of day as HH:mm:ss and elapsed times as [h]:mm:ss, not as date-times of 1899-12-30', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Heures');
+    sheet.addRow(['case', 'value']);
+    const cases: [string, ExcelJS.CellValue, string][] = [
+      ['noon', 0.5, 'hh:mm'],
+      ['evening', 0.75, 'h:mm AM/PM'],
+      ['midnight', 0, 'mm:ss'],
+      ['seconds', 0.5 + 0.5 / 86_400, 'h:mm:ss'],
+      ['elapsed', 1.5, '[h]:mm:ss'],
+      ['elapsed minutes', 0.5, '[mm]:ss'],
+      ['elapsed negative', -0.25, '[h]:mm'],
+      ['time negative', -0.25, 'hh:mm'],
+      ['time with its day', 45291.5, 'hh:mm'],
+      ['formula', { formula: 'A1', result: 0.25 }, 'h:mm'],
+      ['date', 45291, 'dd/mm/yyyy'],
+      ['date-time', 45291.5, 'dd/mm/yyyy hh:mm'],
+      ['month', 45291, 'mmmm'],
+      ['hours as text', 1.5, '0.0 "h"'],
+    ];
+    for (const [name, value, format] of cases) sheet.addRow([name, value]).getCell(2).numFmt = format;
+    const file = path.join(dir, 'times.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const { records } = await readAll(xlsxSource(spec(), { path: file, relative: 'times.xlsx' }));
+    expect(Object.fromEntries(records.map((record) => [record.fields.case, record.fields.value]))).toEqual({
+      noon: '12:00:00',
+      evening: '18:00:00',
+      midnight: '00:00:00',
+      seconds: '12:00:00.500',
+      elapsed: '36:00:00',
+      'elapsed minutes': '12:00:00',
+      'elapsed negative': '-06:00:00',
+      // Excel shows ####: no time of day, the number as stored.
+      'time negative': '-0.25',
+      // A day the format does not show is kept.
+      'time with its day': '2023-12-31T12:00:00.000Z',
+      formula: '06:00:00',
+      date: '2023-12-31',
+      'date-time': '2023-12-31T12:00:00.000Z',
+      month: '2023-12-31',
+      'hours as text': '1.5',
+    });
+  });
+
+  it('reads a time of day the same in a workbook of the 1904 date system', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.properties.date1904 = true;
+    const sheet = workbook.addWorksheet('Heures');
+    sheet.addRow(['time', 'date']);
+    const row = sheet.addRow([0.5, 1]);
+    row.getCell(1).numFmt = 'hh:mm:ss';
+    row.getCell(2).numFmt = 'yyyy-mm-dd';
+    const file = path.join(dir, 'times-1904.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const { records } = await readAll(xlsxSource(spec(), { path: file, relative: 'times-1904.xlsx' }));
+    expect(records[0]?.fields).toEqual({ time: '12:00:00', date: '1904-01-02' });
+  });
+
   it("reads a formula's error result as its code (#DIV/0!), and counts the formulas saved without a computed value", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Totals');
