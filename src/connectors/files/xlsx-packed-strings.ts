@@ -105,7 +105,7 @@ class SharedStringItems implements XmlHandler {
   }
 }
 
-/** Reads a shared-strings part, chunk by chunk, into `strings`. */
+/** Reads a shared-strings part, chunk by chunk, into `strings`; XML cut short or malformed is an error. */
 export const readSharedStringItems = async (
   chunks: AsyncIterable<Buffer | string>,
   strings: PackedStrings,
@@ -113,8 +113,14 @@ export const readSharedStringItems = async (
   const items = new SharedStringItems(strings);
   const scanner = new XmlScanner(items);
   items.scanner = scanner;
-  for await (const chunk of chunks) scanner.write(chunk);
-  scanner.end();
+  try {
+    for await (const chunk of chunks) scanner.write(chunk);
+    scanner.end();
+  } catch (error) {
+    throw new Error(`the shared strings: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
 };
 
 /**

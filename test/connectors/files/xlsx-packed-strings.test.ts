@@ -63,6 +63,15 @@ describe('readSharedStringItems', () => {
     expect(await items([SST])).toEqual(SST_ITEMS);
   });
 
+  it('refuses a part cut short or malformed, saying it is the shared strings', async () => {
+    await expect(items(['<sst><si><t>a</t></si>'])).rejects.toThrow(
+      'the shared strings: the XML ends before </sst>',
+    );
+    await expect(items(['<sst><si><t>a</si></sst>'])).rejects.toThrow(
+      'the shared strings: malformed XML: </si> where </t> was expected',
+    );
+  });
+
   it('reads the same items wherever the chunks cut the XML, a character included', async () => {
     const bytes = Buffer.from(SST);
     for (let cut = 1; cut < bytes.length; cut++) {
