@@ -42,6 +42,14 @@ describe('parsePlan', () => {
     );
   });
 
+  it('suggests the field meant wherever the typo is, the names read from the plan schema itself', () => {
+    const text = `${minimal}    dedup: { fields: [{ column: email, kind: email }] }\nlink:\n  thirdPartyKind: [customer]\n`;
+    expect(problemsOf(text).split('\n').slice(1)).toEqual([
+      '  plan.yaml:10 entities.contact.dedup: unknown field "dedup" (did you mean "dedupe"?)',
+      '  plan.yaml:12 link.thirdPartyKind: unknown field "thirdPartyKind" (did you mean "thirdPartyKinds"?)',
+    ]);
+  });
+
   it('refuses a typo in a field name with its YAML line and the closest valid name', () => {
     const message = problemsOf(minimal.replace('    fields:', '    feilds:'));
     expect(message).toContain(

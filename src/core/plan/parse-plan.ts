@@ -157,17 +157,57 @@ const isSourcePath = (path: readonly PropertyKey[]): boolean =>
   path.length === 3 && (path[0] === 'entities' || path[0] === 'dossiers') && path[2] === 'source';
 
 /** Field names allowed at a path of the plan, for "did you mean" suggestions. */
-const allowedKeys = (path: readonly PropertyKey[], sourceType: unknown): string[] => {
-  const [first, , third, , fifth] = path;
-  if (path.length === 0) return Object.keys(planSchema.shape);
-  if (first === 'target') return ['type', 'url', 'schema'];
-  if (first === 'thresholds') return ['maxRejectedRatio'];
-  if (first === 'entities' && path.length === 2)
-    return ['source', 'dossier', 'key', 'distinct', 'fields', 'skip', 'thresholds'];
-  if (isSourcePath(path)) return sourceKeys(sourceType);
-  if (first === 'entities' && third === 'fields' && fifth === undefined && path.length === 4) {
-    return ['from', 'value', 'transform', 'map', 'default', 'required', 'formats', 'decimal'];
+const allowedKeys = (path: readonly PropertyKey[], sourceType: unknown): string[] =>
+  isSourcePath(path) ? sourceKeys(sourceType) : schemaKeysAt(planSchema, path);
+
+/** What zod keeps of a schema's definition, as far as finding the fields of an object goes. */
+interface SchemaDefinition {
+  readonly type: string;
+  readonly shape?: Readonly<Record<string, unknown>>;
+  readonly innerType?: unknown;
+  readonly in?: unknown;
+  readonly valueType?: unknown;
+  readonly element?: unknown;
+  readonly options?: readonly unknown[];
+  readonly left?: unknown;
+  readonly right?: unknown;
+}
+
+const definitionOf = (schema: unknown): SchemaDefinition | undefined =>
+  (schema as { _zod?: { def?: SchemaDefinition } } | undefined)?._zod?.def;
+
+/**
+ * The field names an object of the plan takes at `path`, read from the plan's zod schema itself (through optional,
+ * default, map, list and union), so that a misspelt field anywhere (`link.thirdPartyKind`) gets its suggestion.
+ */
+const schemaKeysAt = (schema: unknown, path: readonly PropertyKey[]): string[] => {
+  const definition = definitionOf(schema);
+  if (definition === undefined) return [];
+  switch (definition.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+      return schemaKeysAt(definition.innerType, path);
+    case 'pipe':
+      return schemaKeysAt(definition.in, path);
+    case 'union':
+      return [...new Set((definition.options ?? []).flatMap((option) => schemaKeysAt(option, path)))];
+    case 'intersection':
+      return [...new Set([...schemaKeysAt(definition.left, path), ...schemaKeysAt(definition.right, path)])];
+    case 'object': {
+      const shape = definition.shape ?? {};
+      const [first, ...rest] = path;
+      if (first === undefined) return Object.keys(shape);
+      return typeof first === 'string' && Object.hasOwn(shape, first) ? schemaKeysAt(shape[first], rest) : [];
+    }
+    case 'record':
+      return path.length === 0 ? [] : schemaKeysAt(definition.valueType, path.slice(1));
+    case 'array':
+      return path.length === 0 ? [] : schemaKeysAt(definition.element, path.slice(1));
+    default:
+      return [];
   }
-  if (first === 'entities' && third === 'thresholds') return ['maxRejectedRatio'];
-  return [];
 };

@@ -311,7 +311,7 @@ const entitiesSchema = z.record(z.string(), entityPlanSchema).superRefine((entit
           context.addIssue({
             code: 'custom',
             path: [name, 'dedupe', ...path],
-            message: `"${column}" is not a mapped field of ${name}; dedupe works on mapped fields (${Object.keys(entity.fields).join(', ')})`,
+            message: `"${column}" is not a mapped field of ${name}; dedupe works on mapped fields (${Object.keys(entity.fields).join(', ') || 'none is mapped'})`,
           });
         }
       }
