@@ -26,11 +26,11 @@ const entity = entityPlanSchema.parse({
 });
 
 describe('the source columns a plan reads', () => {
-  it('lists key, field, skip and dossier columns once each, in plan order, without pseudo-columns or constants', () => {
+  it('lists key, field, skip and dossier columns once each, in plan order, with every use, without pseudo-columns or constants', () => {
     expect(columnsReadBy(entity)).toEqual([
-      { column: 'Agency', by: 'the key' },
+      { column: 'Agency', by: 'the key, the dossier rule' },
       { column: 'Id', by: 'the key' },
-      { column: 'Name', by: 'field last_name' },
+      { column: 'Name', by: 'field last_name, field full_name' },
       { column: 'First', by: 'field full_name' },
       { column: 'Email', by: 'field email' },
       { column: 'Status', by: 'skip rule tests' },
@@ -53,8 +53,8 @@ describe('the source columns a plan reads', () => {
       { file: 'c.csv' },
     );
     expect(error?.message).toBe(
-      'contact: c.csv has no column "Agency" (read by the key; did you mean "agency"?), "Name" (read by field ' +
-        'last_name; did you mean " Name "?), "First" (read by field full_name; did you mean "Frist"?), "Email" ' +
+      'contact: c.csv has no column "Agency" (read by the key, the dossier rule; did you mean "agency"?), "Name" ' +
+        '(read by field last_name, field full_name; did you mean " Name "?), "First" (read by field full_name; did you mean "Frist"?), "Email" ' +
         '(read by field email); its columns are "agency", "Id", " Name ", "Frist", "Courriel", "Status". ' +
         'Name the column as the source writes it in the plan',
     );

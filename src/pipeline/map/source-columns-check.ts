@@ -19,8 +19,14 @@ const named = (columns: readonly string[]): string[] => columns.filter((column) 
 /** Every source column an entity's plan reads, in plan order, each once. */
 export const columnsReadBy = (entity: EntityPlan): ColumnUse[] => {
   const uses: ColumnUse[] = [];
+  // One use per column, naming every part of the plan that reads it (`fields first_name, last_name`).
   const add = (columns: readonly string[], by: string) => {
-    for (const column of columns) if (!uses.some((use) => use.column === column)) uses.push({ column, by });
+    for (const column of columns) {
+      const index = uses.findIndex((use) => use.column === column);
+      const use = uses[index];
+      if (use === undefined) uses.push({ column, by });
+      else uses[index] = { column, by: `${use.by}, ${by}` };
+    }
   };
   add(named(keyColumnsOf(entity)), 'the key');
   for (const [field, mapping] of Object.entries(entity.fields))
