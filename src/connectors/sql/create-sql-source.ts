@@ -155,6 +155,14 @@ export const createSqlSource = (
     return { fields: row, location: { source: locationSource, record, key } };
   };
 
+  const connect = async (): Promise<SqlConnection> => {
+    try {
+      return await driver.connect();
+    } catch (error) {
+      throw wrapSqlError(error, { phase: 'connect', driver, source: described });
+    }
+  };
+
   async function* read(readOptions: ReadOptions = {}): AsyncGenerator<SourceRecord[], void, undefined> {
     const batchSize = readOptions.batchSize ?? defaultBatchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -164,15 +172,10 @@ export const createSqlSource = (
     signal?.throwIfAborted();
     bytesRead = 0;
     columns = undefined;
-    let connection: SqlConnection;
     let recordNumber = 0;
     const values = filter === undefined ? undefined : await filterValues(filter);
     const select = selectFor(values);
-    try {
-      connection = await driver.connect();
-    } catch (error) {
-      throw wrapSqlError(error, { phase: 'connect', driver, source: described });
-    }
+    const connection = await connect();
     try {
       const cursor = connection.select(select.sql, select.params);
       for (;;) {
@@ -202,12 +205,7 @@ export const createSqlSource = (
 
   async function distinct(column: string): Promise<DistinctValue[]> {
     const query = buildDistinct(driver.dialect, spec, column);
-    let connection: SqlConnection;
-    try {
-      connection = await driver.connect();
-    } catch (error) {
-      throw wrapSqlError(error, { phase: 'connect', driver, source: described });
-    }
+    const connection = await connect();
     try {
       const cursor = connection.select(query.sql, query.params);
       const found: DistinctValue[] = [];
