@@ -162,7 +162,8 @@ describe('cutover fec validate', () => {
     const result = await cli(['fec', 'validate', file]);
     expect(result.code, describeResult(result)).toBe(6);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('1 lines, not checked: the header lacks an amount column');
+    expect(result.stdout).toContain('1 line, not checked: the header lacks an amount column');
+    expect(result.stdout).toContain('1 columns (standard), no amount columns;');
     for (const column of FEC_STANDARD_COLUMNS) {
       expect(result.stdout).toContain(`HEADER_MISSING_COLUMN ×1: ${column}: A required column is absent`);
     }

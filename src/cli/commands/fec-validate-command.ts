@@ -64,12 +64,12 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
   } else {
     // Totals of zero and "balanced" would be read as a verdict on books that were never read.
     output.info(
-      `  ${formatNumber(summary.lines)} lines, not checked: the header lacks an amount column (see the errors below)`,
+      `  ${formatNumber(summary.lines)} line${summary.lines === 1 ? '' : 's'}, not checked: the header lacks an amount column (see the errors below)`,
     );
   }
   const layout = summary.layout;
   output.info(
-    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${layout.amounts}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.map(legacyName).join(', ')}` : ''}`,
+    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${summary.linesChecked ? layout.amounts : 'no amount columns'}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.map(legacyName).join(', ')}` : ''}`,
   );
   if (summary.linesChecked)
     output.info(
