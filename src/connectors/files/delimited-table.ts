@@ -4,13 +4,15 @@ import { createBlankLineTally } from './blank-line-tally.js';
 import { delimitedRecordBuilder, headerNames } from './delimited-record.js';
 import { emptyFileNotice, type FileReadContext } from './file-record-source.js';
 import { createBatcher } from './record-batcher.js';
+import { isTrailingSeparator } from './trailing-separator.js';
 
 export interface DelimitedTableOptions {
   /** Turns the header's values into column names before duplicates are renamed (FEC: canonical spelling). */
   readonly columnNames?: (header: string[]) => string[];
   /**
    * Some software ends every line with the separator (`...|EUR|`), which reads as one more, empty, value: when set,
-   * an empty value right after the last column is not counted as one.
+   * an empty value right after the last column is not counted as one, in a file whose header ends so (see
+   * isTrailingSeparator).
    */
   readonly trailingSeparator?: boolean;
   /** Fields the reader will add to every record, given the header's columns (kept in the record's template). */
@@ -33,12 +35,13 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
   let toRecord: ReturnType<typeof delimitedRecordBuilder> | undefined;
   let width = 0;
   let recordNumber = 0;
+  let headerHasTrailing = false;
 
   const setHeader = (values: string[], line: number): void => {
     let names = values;
-    if (options.trailingSeparator === true && names.length > 1 && names[names.length - 1] === '') {
-      names = names.slice(0, -1);
-    }
+    headerHasTrailing =
+      options.trailingSeparator === true && names.length > 1 && names[names.length - 1] === '';
+    if (headerHasTrailing) names = names.slice(0, -1);
     const columns = headerNames(options.columnNames?.(names) ?? names, source, line, context.notice);
     width = columns.length;
     const extras = (options.extraFields?.(columns) ?? []).filter((name) => !columns.includes(name));
@@ -57,8 +60,7 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
       setHeader(values, line);
       return;
     }
-    if (options.trailingSeparator === true && values.length === width + 1 && values[width] === '')
-      values.pop();
+    if (isTrailingSeparator(headerHasTrailing, width, values)) values.pop();
     recordNumber += 1;
     batcher.push(
       toRecord(values, { source, line, record: recordNumber }, raw, mayHoldReplacement),

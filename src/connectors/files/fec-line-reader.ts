@@ -1,3 +1,4 @@
+import { isTrailingSeparator } from './trailing-separator.js';
 import { stat } from 'node:fs/promises';
 import { fileError } from './file-error.js';
 import type { FileReadContext } from './file-record-source.js';
@@ -104,6 +105,7 @@ export async function* readFecLines(
     let batch: FecLine[] = [];
     let separator: '\t' | '|' = '\t';
     let headerFields = -1;
+    let headerHasTrailing = false;
     let bom = false;
     let fileEncoding: FecFileFacts['encoding'] = 'utf-8';
     // The code page of legacy lines: the one asked for, else judged from the file's first MiB (below), or from its
@@ -119,13 +121,14 @@ export async function* readFecLines(
         const trailingSeparator = fields.length > 1 && fields[fields.length - 1] === '';
         if (trailingSeparator) fields.pop();
         headerFields = fields.length;
+        headerHasTrailing = trailingSeparator;
         options.onFile?.({ file, separator, bom, trailingSeparator, encoding: fileEncoding });
         batch.push({ file, line, fields, raw, header: true, encoding });
         return;
       }
       const fields = raw.split(separator);
-      // The trailing separator of every line: its empty last field is no column.
-      if (fields.length === headerFields + 1 && fields[headerFields] === '') fields.pop();
+      // The trailing separator of the file's lines: its empty last field is no column.
+      if (isTrailingSeparator(headerHasTrailing, headerFields, fields)) fields.pop();
       batch.push({ file, line, fields, raw, header: false, encoding });
     };
 

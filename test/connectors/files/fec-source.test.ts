@@ -232,6 +232,22 @@ describe('fecSource on written files', () => {
     expect(records[1]?.problem?.message).toBe('expected 18 fields (as in the header), found 3');
   });
 
+  it('rejects a line whose label holds the separator, never taking its empty last field for a trailing separator', async () => {
+    // Its Idevise is empty: split on the tab in the label, the line has one value too many and an empty last one.
+    // Taken for a trailing separator, every column after the label moved: Debit read 'Facture', Credit '0,00'...
+    const text = `${header}\n${line('ACH', 'Facture\t2024')}\n${line('ACH', 'Avoir')}\n`;
+    const { records } = await readTemp('label-tab.txt', text);
+    expect(records.map(summary).map(({ line: at, reason }) => [at, reason])).toEqual([
+      [2, RejectReason.WRONG_COLUMN_COUNT],
+      [3, undefined],
+    ]);
+    expect(records[0]?.problem?.message).toBe('expected 18 fields (as in the header), found 19');
+    // With a trailing separator on the header too, every line's last empty field is that separator.
+    const trailing = `${header}\t\n${line('ACH', 'Facture')}\t\n`;
+    const { records: read } = await readTemp('trailing.txt', trailing);
+    expect(read.map((record) => [record.problem, record.fields.Credit])).toEqual([[undefined, '12,00']]);
+  });
+
   it('decodes a legacy line as Windows-1252 among UTF-8 lines and names it in a notice', async () => {
     const bytes = Buffer.concat([
       Buffer.from(`${header}\n${line('ACH', 'Café')}\n`),

@@ -419,10 +419,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       if (header === undefined) return;
       lines += 1;
       if (!linesReadable) return;
-      let count = fields.length;
-      // A separator at the end of every line is a common export habit: its empty last field is no column.
-      if (count === columnCount + 1 && fields[count - 1] === '') count -= 1;
-      if (count !== columnCount) {
+      // A trailing separator was taken off by the reader where the header has one too (see isTrailingSeparator).
+      if (fields.length !== columnCount) {
         report('FIELD_COUNT', line);
         return;
       }

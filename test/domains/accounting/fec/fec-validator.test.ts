@@ -529,10 +529,13 @@ describe('FEC validation of synthetic files', () => {
     validator.line(['VTE', 'too short'], 'x.txt', 2);
     for (let at = 3; at < 8; at += 1)
       validator.line(values({ CompteNum: 'C411', CompteLib: ' ' }), 'x.txt', at);
+    // One value too many with an empty last one (a label holding the separator): a wrong count, no trailing
+    // separator (the reader takes those off where the header has one).
+    validator.line([...values({}), ''], 'x.txt', 8);
     const report = validator.finish();
     expect(report.findings.find((item) => item.code === 'FIELD_COUNT')).toMatchObject({
-      count: 1,
-      lines: [2],
+      count: 2,
+      lines: [2, 8],
     });
     expect(report.findings.find((item) => item.code === 'ACCOUNT_NOT_THREE_DIGITS')).toMatchObject({
       count: 5,
