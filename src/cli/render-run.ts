@@ -130,6 +130,10 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
     }
     const proof = dossier.accounting;
     if (proof === undefined) continue;
+    if (proof.counts.inexactAmounts > 0)
+      output.info(
+        `  ${dossier.id}: ${formatNumber(proof.counts.inexactAmounts)} amount(s) with more than 6 decimals or of 100 billion or more, which the proof cannot add exactly: the balances are not proven`,
+      );
     for (const row of proof.differences.slice(0, 10)) {
       output.info(
         `  ${dossier.id} ${row.check.replace('_', ' ')} ${row.key}: debit ${row.source.debit} -> ${row.target.debit}, credit ${row.source.credit} -> ${row.target.credit}, lines ${row.source.lines} -> ${row.target.lines}${row.notLoaded.lines > 0 ? ` (${row.notLoaded.lines} not loaded)` : ''}`,

@@ -154,6 +154,23 @@ describe('the accounting proof of reconcile', () => {
     expect(opening?.equity).toEqual({ closing: '0', opening: '-600', expectedOpening: '-700' });
   }, 120_000);
 
+  it('gives a verdict, not a crash, on an amount too large for its integer sums, and says why it is not proven', async () => {
+    // 12,345,678,901,234 (a SIRET typed into Debit): past 2^63 millionths, binding it ended the whole reconcile.
+    const { dir, reconcile } = await migrate({
+      'fec/552100554FEC20231231.txt': fec([
+        ['OD', '1', '20230105', '512000', '', '12345678901234,00', '0,00'],
+        ['OD', '1', '20230105', '101000', '', '0,00', '12345678901234,00'],
+      ]),
+    });
+    const { code, json } = await reconcile();
+    expect(code).toBe(5);
+    expect(json.dossiers[0]?.accounting.counts.inexactAmounts).toBe(4);
+    const text = await cli(['reconcile', '--plan', path.join(dir, 'cutover.yaml')]);
+    expect(text.stdout).toContain(
+      '4 amount(s) with more than 6 decimals or of 100 billion or more, which the proof cannot add exactly: the balances are not proven',
+    );
+  }, 120_000);
+
   it('lists a line changed in the target after the load, with its account, journal-month and both sides', async () => {
     const { dir, reconcile } = await migrate({ 'fec/552100554FEC20221231.txt': previousYear });
     const target = new Database(path.join(dir, 'target.db'));

@@ -75,7 +75,10 @@ export interface AccountingProof {
     readonly linesNotLoaded: number;
     /** Source lines with no target line and no fate in the ledger: each one a difference. */
     readonly linesMissing: number;
-    /** Amounts with more than 6 decimals, which the integer sums cannot hold (compared line by line only). */
+    /**
+     * Amounts with more than 6 decimals, or of 100 billion or more, which the integer sums cannot hold (compared
+     * line by line only): the proof is not ok while there is one.
+     */
     readonly inexactAmounts: number;
   };
   readonly totals: {
@@ -156,6 +159,9 @@ const amounts = (debit: bigint | null, credit: bigint | null, lines: bigint | nu
  * maps from the source and reads back from the target; they go to a scratch SQLite as integer millionths, and
  * every balance is a GROUP BY. The expectation is exact: target = source - lines the ledger says did not load.
  */
+/** The largest amount summed, in millionths: 100 billion; ninety-two of them still add up inside 64 bits. */
+const MAX_SUMMED = 10n ** 17n;
+
 export const createAccountingProof = (scratch: Database.Database) => {
   scratch.exec(schema);
   // The same groupings and counts for every dossier: each SQL text parsed and planned once.
@@ -173,8 +179,13 @@ export const createAccountingProof = (scratch: Database.Database) => {
     const amount = text(value);
     if (amount === null) return null;
     const units = toMicroUnits(amount);
-    if (units === undefined) inexact += 1;
-    return units ?? null;
+    // Past the bound, a SQLite integer cannot hold the amount (it failed to bind past 2^63 millionths and ended the
+    // whole reconcile), nor a sum of a few of them: counted as inexact, as an amount with more decimals is.
+    if (units === undefined || units > MAX_SUMMED || units < -MAX_SUMMED) {
+      inexact += 1;
+      return null;
+    }
+    return units;
   };
 
   const journal = (side: Side, key: string, kind: unknown) => {
