@@ -1,3 +1,4 @@
+import type { DatedKeys } from './fec-numbering.js';
 import type { SourceNotice } from '../../core/record-source.js';
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { ReadProblem, SourceRecord } from '../../core/source-record.js';
@@ -39,8 +40,11 @@ export interface FecLineEnricherOptions {
   readonly source: string;
   readonly accountLength: number | undefined;
   readonly mapping: AccountMapping | undefined;
-  /** The file's numbering restarts (a number used again in a journal for another entry): keys add the date. */
-  readonly restartingNumbering?: boolean;
+  /**
+   * Why keys add the date, if they do: the numbering restarts (a number used again in a journal for another entry),
+   * or the lines of one number carry different dates (see fecDatedKeys).
+   */
+  readonly datedKeys?: DatedKeys;
   readonly notice: (notice: SourceNotice) => void;
 }
 
@@ -55,7 +59,7 @@ const withProblem = (record: SourceRecord, problem: ReadProblem): SourceRecord =
  */
 export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
   const { source, accountLength, mapping, notice } = options;
-  const restarting = options.restartingNumbering === true;
+  const restarting = options.datedKeys !== undefined;
   const facts = fecFileFacts(source);
   const closingDate = facts.closingDate ?? '';
   const openingDate = facts.openingDate ?? '';
@@ -229,10 +233,15 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
         message: `${source}: amounts are given as Montant + Sens; Debit and Credit are read from them`,
       });
     }
-    if (restarting) {
+    if (options.datedKeys === 'restarting') {
       notice({
         code: 'FEC_NUMBERING_RESTARTS',
         message: `${source}: entry numbers are used again within a journal for other entries: entries are keyed by EcritureNum + EcritureDate`,
+      });
+    } else if (options.datedKeys === 'dates-differ') {
+      notice({
+        code: 'FEC_ENTRY_DATES_DIFFER',
+        message: `${source}: lines of one entry number carry different dates (fec validate: ENTRY_DATES_DIFFER): entries are keyed by EcritureNum + EcritureDate, so that each date keeps its own entry`,
       });
     }
     if (fallbackKeys > 0) {

@@ -6,9 +6,8 @@ import { FEC_STANDARD_COLUMNS, FEC_VARIANT_COLUMNS } from '../../domains/account
 import type { SourceRecord } from '../../core/source-record.js';
 import { createDelimitedTable } from './delimited-table.js';
 import { resolveFecHeader } from '../../domains/accounting/fec/fec-header.js';
-import { NumberingMode } from '../../domains/accounting/fec/fec-validator.js';
 import { createFecLineEnricher, FEC_DERIVED_FIELDS } from './fec-line-enricher.js';
-import { fecNumbering } from './fec-numbering.js';
+import { fecDatedKeys, type DatedKeys } from './fec-numbering.js';
 import { fileError } from './file-error.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createLineSplitter } from './line-splitter.js';
@@ -85,9 +84,10 @@ const mappingOf = (spec: FecSourceSpec, baseDir: string): Promise<AccountMapping
  * The file's numbering, read through the validator, which names files by their absolute path: a file it cannot
  * read is named as the plan names it, like every other read of the file.
  */
-const numberingOf = async (context: FileReadContext): Promise<NumberingMode> => {
+/** `parts`: every file of a split FEC, this one among them (a number may come back in a later part). */
+const datedKeysOf = async (context: FileReadContext, parts: readonly string[]): Promise<DatedKeys> => {
   try {
-    return await fecNumbering(context.path);
+    return await fecDatedKeys(parts);
   } catch (error) {
     throw isCutoverError(error) && error.context.file === context.path && error.cause !== undefined
       ? fileError(error.cause, context.source)
@@ -99,11 +99,12 @@ async function* readFec(
   spec: FecSourceSpec,
   context: FileReadContext,
   baseDir: string,
+  parts: readonly string[] | undefined,
 ): AsyncGenerator<SourceRecord[]> {
   const { source } = context;
   const enricher = createFecLineEnricher({
     source,
-    restartingNumbering: (await numberingOf(context)) === NumberingMode.RESTARTING,
+    datedKeys: await datedKeysOf(context, parts ?? [context.path]),
     accountLength: spec.accounts?.length,
     mapping: await mappingOf(spec, baseDir),
     notice: context.notice,
@@ -198,6 +199,6 @@ async function* readFec(
  */
 export const fecSource = (
   spec: FecSourceSpec,
-  file: { path: string; relative: string },
+  file: { path: string; relative: string; fecParts?: readonly string[] },
   baseDir: string,
-): RecordSource => fileRecordSource(file, (context) => readFec(spec, context, baseDir));
+): RecordSource => fileRecordSource(file, (context) => readFec(spec, context, baseDir, file.fecParts));

@@ -12,7 +12,8 @@ import { xlsxSource } from './xlsx-source.js';
  */
 export const openFileSource = (
   spec: FileSourceSpec,
-  file: { path: string; relative: string; unreadable?: unknown },
+  /** `fecParts`: every file of a split FEC this one belongs to, for a FEC read part by part. */
+  file: { path: string; relative: string; unreadable?: unknown; fecParts?: readonly string[] },
   baseDir: string,
 ): RecordSource => {
   if (file.unreadable !== undefined) {

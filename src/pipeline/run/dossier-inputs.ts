@@ -185,7 +185,9 @@ export const entityInputs = async (
       (file) => path.basename(file),
     ).map((group) =>
       concatenatedSource(
-        group.files.map((file) => openFileSource(fileSpec, byPath.get(file) as ResolvedFile, baseDir)),
+        group.files.map((file) =>
+          openFileSource(fileSpec, { ...(byPath.get(file) as ResolvedFile), fecParts: group.files }, baseDir),
+        ),
       ),
     );
   };

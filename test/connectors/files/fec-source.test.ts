@@ -460,6 +460,40 @@ describe('fecSource derived fields', () => {
     expect(notices.map((notice) => notice.code)).toContain('FEC_NUMBERING_RESTARTS');
   });
 
+  it('keys entries by number and date when the lines of one number carry different dates, so no date is lost', async () => {
+    // A payroll journal numbered per month, its months side by side: keyed by number alone, one entry dated 28 Jan.
+    const text = [
+      header,
+      row({ JournalCode: 'PA', EcritureNum: '1', EcritureDate: '20240128', CompteNum: '641000' }),
+      row({ JournalCode: 'PA', EcritureNum: '1', EcritureDate: '20240128', CompteNum: '421000' }),
+      row({ JournalCode: 'PA', EcritureNum: '1', EcritureDate: '20240228', CompteNum: '641000' }),
+      row({ JournalCode: 'PA', EcritureNum: '1', EcritureDate: '20240228', CompteNum: '421000' }),
+    ].join('\n');
+    const { records, notices } = await readTemp('dates/552100554FEC20241231.txt', text);
+    expect(records.map((record) => record.fields.entry_key)).toEqual([
+      '1@20240128',
+      '1@20240128',
+      '1@20240228',
+      '1@20240228',
+    ]);
+    expect(notices.map((notice) => notice.code)).toContain('FEC_ENTRY_DATES_DIFFER');
+  });
+
+  it('judges the numbering of a split FEC over all its parts: a number used again in a later part is a restart', async () => {
+    const part = (num: string, date: string) =>
+      [header, row({ JournalCode: 'VE', EcritureNum: num, EcritureDate: date, CompteNum: '411000' })].join(
+        '\n',
+      );
+    const first = await writeFixture(dir, 'split/552100554FEC20241231_1.txt', part('1', '20240115'));
+    const second = await writeFixture(dir, 'split/552100554FEC20241231_2.txt', part('1', '20240710'));
+    const keys = [];
+    for (const file of [first, second]) {
+      const source = fecSource(spec(), { ...file, fecParts: [first.path, second.path] }, dir);
+      keys.push(...(await readAll(source)).records.map((record) => record.fields.entry_key));
+    }
+    expect(keys).toEqual(['1@20240115', '1@20240710']);
+  });
+
   it('gives the fiscal year and SIREN of the file name, the PCG class and the kind of third party', async () => {
     const text = [
       header,
