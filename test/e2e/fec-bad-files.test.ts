@@ -40,6 +40,32 @@ describe('cutover run on a FEC source that is not a readable FEC', () => {
     );
   });
 
+  it('stops its dossier, exit code 4, when two files cannot be told apart by fiscal year (a copy left in the folder)', async () => {
+    // Read together, the copy's entries joined the original's by number: the dossier's money doubled, unsaid.
+    const header = FEC_STANDARD_COLUMNS.join('\t');
+    const line =
+      'VTE\tVentes\t1\t20231010\t411000\tClients\t\t\tF1\t20231010\tVente\t7,00\t0,00\t\t\t20231011\t\t';
+    const fec = `${header}\n${line}\n`;
+    const result = await runPortfolio({
+      [FEC_FILE]: fec,
+      'fec/D1/123456789FEC20231231 - Copie.txt': fec,
+      'fec/D2/123456789FEC20231231.txt': fec,
+      'fec/D2/123456789FEC20221231.txt': fec.replaceAll('2023', '2022'),
+    });
+    expect(result.code, describeResult(result)).toBe(4);
+    expect(result.stdout).toContain(
+      `  not read  D1 (journal): fec/D1/123456789FEC20231231 - Copie.txt and ${FEC_FILE} cannot be told apart: a name without a closing date (SIRENFECYYYYMMDD.txt) says no fiscal year`,
+    );
+    // Two years, each named after its closing date: read.
+    expect(result.stdout).not.toContain('not read  D2');
+    expect(
+      querySqlite(
+        path.join(result.dir, 'target.db'),
+        "SELECT count(*) AS n FROM entry WHERE dossier_id = 'D2'",
+      ),
+    ).toEqual([{ n: 2 }]);
+  });
+
   it('stops its dossier, exit code 4, naming Credit when the header lacks it', async () => {
     const columns = FEC_STANDARD_COLUMNS.filter((name) => name !== 'Credit');
     const line = 'VTE\tVentes\t1\t20231010\t411000\tClients\t\t\tF1\t20231010\tVente\t7,00\t\t\t20231011\t\t';

@@ -123,6 +123,42 @@ const sqlDossierValues = (
   };
 };
 
+/**
+ * Two FECs of one dossier for one fiscal year (a copy left in the folder, `…FEC20241231 - Copie.txt`), or two
+ * whose names give no closing date: read together, the second's entries joined the first's by number, so a
+ * dossier's money doubled or a 2024 sale became lines of a 2023 entry, with nothing said. Such a dossier is
+ * stopped as one with a file that cannot be read (the others go on; the same command resumes once one file is
+ * left per fiscal year), by a source whose read fails naming the files.
+ */
+const fiscalYearTwice = (
+  groups: readonly { readonly files: readonly string[] }[],
+  shown: (file: string) => string,
+): RecordSource | undefined => {
+  const byYear = new Map<string, string>();
+  for (const group of groups) {
+    const first = group.files[0];
+    if (first === undefined) continue;
+    const year = fecFileFacts(path.basename(first)).closingDate ?? '';
+    // A file whose name gives no closing date cannot be told apart from any other: it may be the same year's copy.
+    const other = byYear.get(year) ?? (year === '' ? [...byYear.values()][0] : byYear.get(''));
+    if (other === undefined) {
+      byYear.set(year, first);
+      continue;
+    }
+    const undated = year === '' || byYear.get('') === other;
+    const error = new CutoverError(
+      ErrorCode.SOURCE_FAILED,
+      `${shown(other)} and ${shown(first)} ${undated ? 'cannot be told apart: a name without a closing date (SIRENFECYYYYMMDD.txt) says no fiscal year' : `both hold the books of the fiscal year closing ${year}`}: keep one FEC per fiscal year in the dossier's folder (a copy left there?), each named after its closing date`,
+      { context: { file: shown(first) } },
+    );
+    return {
+      name: shown(first),
+      read: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) }),
+    };
+  }
+  return undefined;
+};
+
 /** Finds what each dossier reads for an entity. Files are listed once; nothing is read yet. */
 export const entityInputs = async (
   entity: EntityName,
@@ -180,10 +216,13 @@ export const entityInputs = async (
   const openFiles = (list: readonly ResolvedFile[]): RecordSource[] => {
     if (fileSpec.type !== 'fec') return list.map((file) => openFileSource(fileSpec, file, baseDir));
     const byPath = new Map(list.map((file) => [file.path, file]));
-    return groupFecFiles(
+    const groups = groupFecFiles(
       list.map((file) => file.path),
       (file) => path.basename(file),
-    ).map((group) =>
+    );
+    const twice = fiscalYearTwice(groups, (file) => byPath.get(file)?.relative ?? file);
+    if (twice !== undefined) return [twice];
+    return groups.map((group) =>
       concatenatedSource(
         group.files.map((file) =>
           openFileSource(fileSpec, { ...(byPath.get(file) as ResolvedFile), fecParts: group.files }, baseDir),
