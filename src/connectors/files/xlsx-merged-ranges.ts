@@ -3,15 +3,15 @@ const MERGE_CELL = /<mergeCell\b[^>]*\bref="([^"]*)"/g;
 /** Ranges kept by name for the notice; past them, a count. */
 const RANGES_KEPT = 5;
 
-/** What exceljs's streaming WorksheetReader keeps beyond its typings: the XML of the sheet, chunk by chunk. */
+/** A sheet being read: its XML, chunk by chunk. */
 interface SheetXmlSource {
   iterator: AsyncIterable<Buffer | string>;
 }
 
 /**
- * The merged ranges of a sheet (`<mergeCell ref="A2:A4"/>`), which exceljs's streaming reader passes over: Excel
+ * The merged ranges of a sheet (`<mergeCell ref="A2:A4"/>`), which a reader of the cells passes over: Excel
  * keeps a merged range's value in its top-left cell only, so the range's other cells read as empty, and a person
- * should know why. The sheet's XML is tapped as exceljs reads it, not read twice: the ranges follow the cell data
+ * should know why. The sheet's XML is tapped as it is read, not read twice: the ranges follow the cell data
  * (`</sheetData>`), so the chunks before it are only searched for that end tag (bytes, and the few characters either
  * side of a chunk's start, where a tag may be cut), and the XML after it is searched as it comes, holding no more
  * than an unfinished tag. `ranges()` gives the first few and the count once the sheet is read.

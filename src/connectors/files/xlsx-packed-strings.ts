@@ -122,22 +122,3 @@ export const readSharedStringItems = async (
     });
   }
 };
-
-/**
- * Makes an exceljs streaming WorkbookReader (4.4) read its shared strings with readSharedStringItems, packed. Its
- * own `_parseSharedStrings(entry)` set `this.sharedStrings = []`, then took an item's last `<t>` (a phonetic guide's
- * over the text), left Excel's `_x000D_` escapes as written, decoded each chunk of XML on its own (a UTF-8 character
- * cut by a chunk's end read as two U+FFFD: 13 of the 1M texts of bench/xlsx-load.ts --rows 200000), and held the
- * strings as JavaScript strings (past 1 GiB for a 1M-row export). The reader parks the sheets it meets before
- * `sharedStrings` is set in temporary files; cellText reads the cells' strings from it by index.
- */
-export const readSharedStrings = (reader: object): void => {
-  const target = reader as { sharedStrings?: PackedStrings; _parseSharedStrings?: unknown };
-  target._parseSharedStrings = async function* (entry: AsyncIterable<Buffer>): AsyncGenerator<never> {
-    const strings = new PackedStrings();
-    await readSharedStringItems(entry, strings);
-    // Set once whole: a sheet the reader meets after this part is read at once, with every string.
-    target.sharedStrings = strings;
-    yield* [];
-  };
-};

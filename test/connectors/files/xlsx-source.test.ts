@@ -480,3 +480,109 @@ describe('xlsxSource', () => {
     expect((error as Error).name).toBe('AbortError');
   });
 });
+
+describe('xlsxSource, reading the zip at random (yauzl)', () => {
+  const header = (names: readonly string[]) =>
+    `<row r="1">${names.map((name, index) => `<c r="${String.fromCharCode(65 + index)}1" t="inlineStr"><is><t>${name}</t></is></c>`).join('')}</row>`;
+  const read = async (file: string, sheet?: string) => {
+    const source = xlsxSource(spec(sheet), { path: file, relative: path.basename(file) });
+    const { records } = await readAll(source);
+    return { records, notices: source.notices?.() ?? [] };
+  };
+
+  it('reads a workbook written by openpyxl (pandas): relationship targets absolute from the zip root', async () => {
+    // exceljs's streaming reader matched only `worksheets/sheetN.xml`: "the workbook has no sheet".
+    const file = path.join(dir, 'openpyxl.xlsx');
+    await writeXmlWorkbook(file, {
+      rows: `${header(['id', 'signed'])}<row r="2"><c r="A2"><v>1</v></c><c r="B2" s="1"><v>45353</v></c></row>`,
+      formats: ['yyyy-mm-dd'],
+      sheetName: 'Data',
+      absoluteTargets: true,
+      partsLast: true,
+    });
+    for (const sheet of [undefined, 'Data']) {
+      const { records } = await read(file, sheet);
+      expect(records.map((record) => [record.fields, record.location.sheet])).toEqual([
+        [{ id: '1', signed: '2024-03-02' }, 'Data'],
+      ]);
+    }
+  });
+
+  it('reads dates right every time when the styles and workbook parts come last in the zip', async () => {
+    // exceljs+unzipper now and then lost the last entries (node-unzipper#234): dates read as serials ("45353").
+    const file = path.join(dir, 'parts-last.xlsx');
+    await writeXmlWorkbook(file, {
+      rows: `${header(['signed', 'at'])}<row r="2"><c r="A2" s="1"><v>45353</v></c><c r="B2" s="2"><v>0.75</v></c></row>`,
+      formats: ['dd/mm/yyyy', 'hh:mm'],
+      date1904: false,
+      partsLast: true,
+    });
+    const seen = new Set<string>();
+    for (let round = 0; round < 50; round++) {
+      const { records } = await read(file);
+      seen.add(JSON.stringify(records.map((record) => record.fields)));
+    }
+    expect([...seen]).toEqual([JSON.stringify([{ signed: '2024-03-02', at: '18:00:00' }])]);
+  });
+
+  it('reads a format with backslash-escaped or quoted letters (\\h0, 0\\ \\m\\², as LibreOffice writes) as a number', async () => {
+    const formats = ['\\h0', '0\\ \\m\\²', '0.0\\ \\h\\a', '#,##0\\ \\d', '0"h"'];
+    const file = path.join(dir, 'escaped-formats.xlsx');
+    await writeXmlWorkbook(file, {
+      rows:
+        header(formats.map((_, index) => `f${index}`)) +
+        `<row r="2">${formats.map((_, index) => `<c r="${String.fromCharCode(65 + index)}2" s="${index + 1}"><v>100</v></c>`).join('')}</row>` +
+        `<row r="3">${formats.map((_, index) => `<c r="${String.fromCharCode(65 + index)}3" s="${index + 1}"><v>0.3</v></c>`).join('')}</row>`,
+      formats,
+    });
+    const { records } = await read(file);
+    expect(records.map((record) => Object.values(record.fields))).toEqual([
+      ['100', '100', '100', '100', '100'],
+      ['0.3', '0.3', '0.3', '0.3', '0.3'],
+    ]);
+  });
+
+  it('reads the 1904 date system written date1904="true" (LibreOffice), not only "1"', async () => {
+    for (const date1904 of ['true', '1']) {
+      const file = path.join(dir, `date1904-${date1904}.xlsx`);
+      await writeXmlWorkbook(file, {
+        rows: `${header(['date'])}<row r="2"><c r="A2" s="1"><v>43890</v></c></row>`,
+        formats: ['yyyy-mm-dd'],
+        date1904,
+      });
+      expect((await read(file)).records[0]?.fields).toEqual({ date: '2024-03-01' });
+    }
+  });
+
+  it('reads the built-in East Asian date formats (ids 27 and 57), named by id alone, as dates', async () => {
+    const file = path.join(dir, 'east-asian-dates.xlsx');
+    await writeXmlWorkbook(file, {
+      rows:
+        header(['id27', 'id57', 'id14', 'id32']) +
+        '<row r="2"><c r="A2" s="1"><v>45356</v></c><c r="B2" s="2"><v>45356</v></c><c r="C2" s="3"><v>45356</v></c><c r="D2" s="4"><v>0.5</v></c></row>',
+      formats: [27, 57, 14, 32],
+    });
+    expect((await read(file)).records[0]?.fields).toEqual({
+      id27: '2024-03-05',
+      id57: '2024-03-05',
+      id14: '2024-03-05',
+      id32: '12:00:00',
+    });
+  });
+
+  it('refuses a workbook missing a part it names, naming the file and the part', async () => {
+    const noWorkbook = path.join(dir, 'no-workbook.xlsx');
+    await writeXmlWorkbook(noWorkbook, { rows: header(['id']), omit: ['xl/workbook.xml'] });
+    const first = await rejection(read(noWorkbook));
+    expect((first as CutoverError).code).toBe(ErrorCode.SOURCE_FAILED);
+    expect((first as CutoverError).message).toBe(
+      'no-workbook.xlsx: the workbook has no workbook part (xl/workbook.xml is not in the zip)',
+    );
+    const noSheet = path.join(dir, 'no-sheet.xlsx');
+    await writeXmlWorkbook(noSheet, { rows: header(['id']), omit: ['xl/worksheets/sheet1.xml'] });
+    const second = await rejection(read(noSheet));
+    expect((second as CutoverError).message).toBe(
+      'no-sheet.xlsx: the workbook has no part for sheet Feuil1 (xl/worksheets/sheet1.xml is not in the zip)',
+    );
+  });
+});
