@@ -163,7 +163,8 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
         const texts: string[] = [];
         let last = 0;
         for (const cell of row.cells) {
-          if (cell.formula && cell.value === undefined) {
+          // No value, or an empty one where a text result is not meant (openpyxl writes `<v></v>`).
+          if (cell.formula && (cell.value === undefined || (cell.value === '' && cell.type !== 'str'))) {
             formulasWithoutValue += 1;
             firstFormulaWithoutValue ??= `${columnLetters(cell.column)}${row.number}`;
           }

@@ -570,6 +570,23 @@ describe('xlsxSource, reading the zip at random (yauzl)', () => {
     });
   });
 
+  it('counts a formula saved with an empty value (<v></v>, as openpyxl writes it) as one without a computed value', async () => {
+    const file = path.join(dir, 'empty-v.xlsx');
+    await writeXmlWorkbook(file, {
+      rows:
+        header(['id', 'total', 'label']) +
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f>A2*2</f><v></v></c><c r="C2" t="str"><f>""</f><v></v></c></row>',
+    });
+    const { records, notices } = await read(file);
+    expect(records[0]?.fields).toEqual({ id: '1', total: '', label: '' });
+    // The text result "" is a computed value; the number's empty <v> is none.
+    expect(notices).toContainEqual({
+      code: 'XLSX_FORMULA_WITHOUT_VALUE',
+      message:
+        'empty-v.xlsx sheet Feuil1: 1 formula cells have no computed value (a workbook saved without calculating), first B2: read as empty',
+    });
+  });
+
   it('refuses a workbook missing a part it names, naming the file and the part', async () => {
     const noWorkbook = path.join(dir, 'no-workbook.xlsx');
     await writeXmlWorkbook(noWorkbook, { rows: header(['id']), omit: ['xl/workbook.xml'] });
