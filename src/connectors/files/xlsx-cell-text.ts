@@ -149,6 +149,8 @@ export const cellText = (
       return strings.at(index) ?? '';
     }
     case 'inlineStr':
+      // Decoded run by run as the sheet was read (sheetRows).
+      return value;
     case 'str':
       return excelText(value);
     case 'e':

@@ -62,7 +62,7 @@ export class PackedStrings {
  * The items of a shared-strings part (`<sst><si>`), as Excel means them: an item's text is that of its `<t>` and of
  * its runs' `<t>` (`<r>`), not that of its phonetic guides (`<rPh>`, the furigana Excel keeps for Japanese typed
  * through an input method: 東京 read トウキョウ, as exceljs's reader took it), with Excel's `_xHHHH_` escapes
- * decoded (excelText).
+ * decoded (excelText) in each `<t>` on its own.
  */
 class SharedStringItems implements XmlHandler {
   scanner: XmlScanner | undefined;
@@ -91,12 +91,13 @@ class SharedStringItems implements XmlHandler {
   close(name: string): void {
     if (name === 't') {
       if (this.capturing) {
-        this.item += this.captured;
+        // Each <t> decoded on its own, as Excel does: runs `a_` and `x0041_b` are `a_x0041_b`, not `aAb`.
+        this.item += excelText(this.captured);
         this.capturing = false;
       }
     } else if (name === 'si' && this.inItem && this.scanner?.parent() === 'sst') {
       this.inItem = false;
-      this.strings.push(excelText(this.item));
+      this.strings.push(this.item);
     }
   }
 

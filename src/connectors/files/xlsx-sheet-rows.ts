@@ -1,3 +1,4 @@
+import { excelText } from './xlsx-cell-text.js';
 import { AttributeCursor, XmlScanner, xmlText, type XmlHandler } from './xlsx-xml.js';
 
 /** One cell of a sheet as its XML holds it, before it is made text (cellText). */
@@ -10,8 +11,8 @@ export interface SheetCell {
   readonly style: number;
   readonly formula: boolean;
   /**
-   * Its `<v>` text, or for an inline string (`<is>`) the text of its `<t>` and of its runs' `<t>`, not that of its
-   * phonetic guide (`<rPh>`); undefined when it has neither.
+   * Its `<v>` text, or for an inline string (`<is>`) the text of its `<t>` and of its runs' `<t>` (each with its
+   * `_xHHHH_` escapes decoded, excelText), not that of its phonetic guide (`<rPh>`); undefined when it has neither.
    */
   readonly value: string | undefined;
 }
@@ -103,7 +104,8 @@ class SheetRows implements XmlHandler {
         break;
       case 't':
         if (this.capture === 'inline') {
-          this.inline += this.captured;
+          // Excel's `_xHHHH_` escapes decoded in each <t> on its own, as Excel does (not across runs).
+          this.inline += excelText(this.captured);
           this.capture = 'none';
         }
         break;

@@ -587,6 +587,21 @@ describe('xlsxSource, reading the zip at random (yauzl)', () => {
     });
   });
 
+  it('decodes _xHHHH_ escapes in each run of a rich text on its own, as Excel does: a_ + x0041_b is a_x0041_b', async () => {
+    const file = path.join(dir, 'rich-runs.xlsx');
+    await writeXmlWorkbook(file, {
+      sharedStrings: ['<t>shared</t>', '<r><t>a_</t></r><r><t>x0041_b</t></r>', '<r><t>_x0041_</t></r>'],
+      rows:
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>inline</t></is></c></row>' +
+        '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="inlineStr"><is><r><t>a_</t></r><r><t>x0041_b</t></r></is></c></row>' +
+        '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" t="inlineStr"><is><r><t>_x0041_</t></r></is></c></row>',
+    });
+    expect((await read(file)).records.map((record) => record.fields)).toEqual([
+      { shared: 'a_x0041_b', inline: 'a_x0041_b' },
+      { shared: 'A', inline: 'A' },
+    ]);
+  });
+
   it('refuses a workbook missing a part it names, naming the file and the part', async () => {
     const noWorkbook = path.join(dir, 'no-workbook.xlsx');
     await writeXmlWorkbook(noWorkbook, { rows: header(['id']), omit: ['xl/workbook.xml'] });
