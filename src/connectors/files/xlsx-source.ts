@@ -108,8 +108,13 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
     const { workbookPart, relationships, workbook, styles, strings } = await readWorkbookParts(zip, source);
     context.signal?.throwIfAborted();
     const sheets = workbook.sheets;
+    // The first tab that is a worksheet (a chart sheet has no cells), else the first tab.
+    const isWorksheet = (candidate: { id: string }) =>
+      relationships.byId.get(candidate.id)?.type.endsWith('/worksheet') === true;
     const sheet =
-      spec.sheet === undefined ? sheets[0] : sheets.find((candidate) => candidate.name === spec.sheet);
+      spec.sheet === undefined
+        ? (sheets.find(isWorksheet) ?? sheets[0])
+        : sheets.find((candidate) => candidate.name === spec.sheet);
     if (sheet === undefined) {
       throw new CutoverError(
         ErrorCode.SOURCE_FAILED,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
@@ -599,6 +599,34 @@ describe('xlsxSource, reading the zip at random (yauzl)', () => {
     expect((await read(file)).records.map((record) => record.fields)).toEqual([
       { shared: 'a_x0041_b', inline: 'a_x0041_b' },
       { shared: 'A', inline: 'A' },
+    ]);
+  });
+
+  it('reads the first worksheet by default when the first tab is a chart sheet', async () => {
+    const file = path.join(dir, 'chart-first.xlsx');
+    await writeXmlWorkbook(file, { rows: `${header(['id'])}<row r="2"><c r="A2"><v>7</v></c></row>` });
+    const zip = await JSZip.loadAsync(await readFile(file));
+    const workbookXml = (await zip.file('xl/workbook.xml')?.async('string')) ?? '';
+    zip.file(
+      'xl/workbook.xml',
+      workbookXml.replace('<sheets>', '<sheets><sheet name="Chart" sheetId="2" r:id="rId9"/>'),
+    );
+    const rels = (await zip.file('xl/_rels/workbook.xml.rels')?.async('string')) ?? '';
+    zip.file(
+      'xl/_rels/workbook.xml.rels',
+      rels.replace(
+        '</Relationships>',
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>',
+      ),
+    );
+    zip.file(
+      'xl/chartsheets/sheet1.xml',
+      '<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+    );
+    await writeFile(file, await zip.generateAsync({ type: 'nodebuffer' }));
+    const { records } = await read(file);
+    expect(records.map((record) => [record.fields, record.location.sheet])).toEqual([
+      [{ id: '7' }, 'Feuil1'],
     ]);
   });
 
