@@ -126,6 +126,19 @@ describe('value parsers', () => {
     expect(decimalParser(',')('1.234,5')).toBe('1234.5');
   });
 
+  it('reads spaces that group thousands, and refuses spaces anywhere else rather than guess', () => {
+    const parse = decimalParser(',');
+    expect(parse('1 234 567,89')).toBe('1234567.89');
+    expect(parse(' 12,50 ')).toBe('12.5');
+    expect(parse('- 12,50')).toBe('-12.5');
+    expect(parse('1\u202f000,00')).toBe('1000');
+    expect(parse('1 00,00')).toMatchObject({
+      reason: 'INVALID_AMOUNT',
+      message: '"1 00,00" is not an amount: its spaces do not group thousands',
+    });
+    expect(parse('12 3,45')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+  });
+
   it('reads amounts in scientific notation exactly, as programs write them (1e-05, a SQLite REAL 1e-7)', () => {
     const parse = decimalParser('auto');
     expect(parse('1e-05')).toBe('0.00001');
@@ -134,7 +147,8 @@ describe('value parsers', () => {
     expect(parse(String(1e-7))).toBe('0.0000001');
     // 0.1 + 0.2 as a float would print 0.30000000000000004: the digits written are the digits read.
     expect(parse('3.3000000000000003e-1')).toBe('0.33000000000000003');
-    expect(decimalParser(',')('1.5E+3')).toBe('1500');
+    // Under a declared decimal comma (a FEC), an exponent is refused, as fec validate refuses it.
+    expect(decimalParser(',')('1E2')).toMatchObject({ reason: 'INVALID_AMOUNT' });
     expect(parse('1e100')).toMatchObject({ reason: 'INVALID_AMOUNT' });
     expect(parse('1,5e3')).toMatchObject({ reason: 'INVALID_AMOUNT' });
     expect(parse('e5')).toMatchObject({ reason: 'INVALID_AMOUNT' });

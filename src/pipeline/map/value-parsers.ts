@@ -311,6 +311,9 @@ export const dateTimeParser = (formats?: readonly string[]): ValueParser => {
 };
 
 const spaces = /[\s\u00a0\u202f']/g;
+const innerSpace = /[\s\u00a0\u202f']/;
+/** Digits grouped by three with spaces (or an apostrophe, as in Switzerland), then any decimal part. */
+const spacedThousands = /^[+-]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d*)?$/;
 
 const thousandsGrouping = { ',': /^[+-]?\d{1,3}(?:,\d{3})+$/, '.': /^[+-]?\d{1,3}(?:\.\d{3})+$/ } as const;
 /** One mark before exactly three digits, after one to three that do not start with 0: `1,250`, `-12.000`. */
@@ -331,8 +334,20 @@ export const decimalParser =
   (mark: 'auto' | ',' | '.' = 'auto'): ValueParser =>
   (text) => {
     const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
-    const compact = text.replace(spaces, '');
-    const scientific = canonicalScientific(compact);
+    // A space after the sign (`- 12,50`) is no grouping.
+    const trimmed = text.trim().replace(/^([+-])[\s\u00a0\u202f]+/, '$1');
+    // Spaces inside an amount group its thousands (`1 234 567,89`); anywhere else (`1 00,00`, `12 3,45`) they are
+    // a typing slip or two values run together, and dropping them would guess.
+    if (innerSpace.test(trimmed) && !spacedThousands.test(trimmed)) {
+      return {
+        reason: RejectReason.INVALID_AMOUNT,
+        message: `"${text}" is not an amount: its spaces do not group thousands`,
+      };
+    }
+    const compact = trimmed.replace(spaces, '');
+    // As programs write numbers, with a decimal point: not under a declared decimal comma (a FEC, which the norm
+    // writes `1234,50`, and where `1E2` is refused by fec validate too).
+    const scientific = mark === ',' ? undefined : canonicalScientific(compact);
     if (scientific !== undefined) return scientific;
     if (mark === 'auto') {
       if (eitherReading.test(compact)) {
