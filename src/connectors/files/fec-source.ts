@@ -48,6 +48,23 @@ const MAY_BE_ABSENT: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * A header that is one name holding the norm's columns joined by another character (`;`, a FEC opened and saved
+ * again by a spreadsheet; `,`), or UTF-16 read as bytes: what to say instead of listing all 18 columns as missing.
+ */
+const otherSeparator = (names: readonly string[]): string | undefined => {
+  const [only] = names;
+  if (names.join('').includes('\u0000'))
+    return 'its header holds NUL characters between its letters (UTF-16 without its byte-order mark?): save it as UTF-8 or ISO-8859-15';
+  if (names.length !== 1 || only === undefined) return undefined;
+  for (const separator of [';', ',']) {
+    const split = only.split(separator);
+    if (split.length > 1 && resolveFecHeader(split).missing.length < 4)
+      return `its header separates its columns with "${separator}" (a file saved again by a spreadsheet?), where a FEC uses a tab or |`;
+  }
+  return undefined;
+};
+
+/**
  * The header's names in the norm's spelling. A header without the amount columns of its layout (a file that is no
  * FEC, or a FEC exported without Credit), or without a column that identifies or describes a line (CompteNum,
  * JournalCode...), stops the read: every line would load without its amount or account (a FEC without CompteNum
@@ -59,7 +76,7 @@ const fecColumnNames = (names: readonly string[], source: string): string[] => {
   if (header.missing.some((column) => !MAY_BE_ABSENT.has(column))) {
     throw new CutoverError(
       ErrorCode.SOURCE_FAILED,
-      `${source}: not a FEC that can be read: its header lacks ${header.missing.join(', ')} (\`cutover fec validate\` lists what else is wrong)`,
+      `${source}: not a FEC that can be read: ${otherSeparator(names) ?? `its header lacks ${header.missing.join(', ')}`} (\`cutover fec validate\` lists what else is wrong)`,
       { context: { file: source } },
     );
   }

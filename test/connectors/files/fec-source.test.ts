@@ -368,6 +368,20 @@ describe('fecSource on written files', () => {
     });
   });
 
+  it('says why a FEC saved with ";" or as UTF-16 without its byte-order mark cannot be read, not that it lacks every column', async () => {
+    const semicolon = `${NORM_COLUMNS.join(';')}\n${line('ACH', 'un').replaceAll('\t', ';')}\n`;
+    await expect(readTemp('semi.txt', semicolon)).rejects.toMatchObject({
+      message:
+        'semi.txt: not a FEC that can be read: its header separates its columns with ";" (a file saved again by a spreadsheet?), where a FEC uses a tab or | (`cutover fec validate` lists what else is wrong)',
+    });
+    const utf16 = Buffer.from(`${header}\n${line('ACH', 'un')}\n`, 'utf16le');
+    await expect(readTemp('utf16.txt', utf16)).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'its header holds NUL characters between its letters (UTF-16 without its byte-order mark?)',
+      ) as unknown,
+    });
+  });
+
   it('refuses a file that is no FEC, or a header without Credit or CompteNum, with one error naming the columns it lacks', async () => {
     const notFec = readTemp('fec/D1/123456789FEC20231231.txt', 'hello world\nfoo\n');
     await expect(notFec).rejects.toBeInstanceOf(CutoverError);
