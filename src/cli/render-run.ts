@@ -132,7 +132,7 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
     if (proof === undefined) continue;
     if (proof.counts.inexactAmounts > 0)
       output.info(
-        `  ${dossier.id}: ${formatNumber(proof.counts.inexactAmounts)} amount(s) with more than 6 decimals or of 100 billion or more, which the proof cannot add exactly: the balances are not proven`,
+        `  ${dossier.id}: ${formatNumber(proof.counts.inexactAmounts)} amount(s) with more than 6 decimals or too large for the proof's sums (a side past 4.6 trillion in all), which it cannot add exactly: the balances are not proven`,
       );
     for (const row of proof.differences.slice(0, 10)) {
       output.info(

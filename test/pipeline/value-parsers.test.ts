@@ -137,6 +137,9 @@ describe('value parsers', () => {
       message: '"1 00,00" is not an amount: its spaces do not group thousands',
     });
     expect(parse('12 3,45')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    // Excel's apostrophe before a number kept as text is no space; a value that is no amount says so plainly.
+    expect(decimalParser('auto')("'1234")).toBe('1234');
+    expect(parse('1 234,50 €')).toMatchObject({ message: '"1 234,50 €" is not an amount' });
   });
 
   it('reads amounts in scientific notation exactly, as programs write them (1e-05, a SQLite REAL 1e-7)', () => {

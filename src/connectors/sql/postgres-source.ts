@@ -23,6 +23,8 @@ export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOption
       label: 'PostgreSQL',
       quoteIdentifier: (name) => quoteIdentifier(name, '"'),
       placeholder: (index) => `$${index}`,
+      // A citext column, or one of a non-deterministic collation, takes D1 and d1 as equal.
+      exactValue: (column) => `convert_to(${column}::text, 'UTF8')`,
     },
     where: server.where,
     scrub: resolved.scrub,

@@ -333,50 +333,57 @@ const groupedTwice = /^[+-]?\d{1,3}(?:(?:,\d{3}){2,}|(?:\.\d{3}){2,})$/;
 export const decimalParser =
   (mark: 'auto' | ',' | '.' = 'auto'): ValueParser =>
   (text) => {
-    const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
-    // A space after the sign (`- 12,50`) is no grouping.
-    const trimmed = text.trim().replace(/^([+-])[\s\u00a0\u202f]+/, '$1');
+    // A space after the sign (`- 12,50`) is no grouping, nor is the apostrophe Excel puts before a number kept as text.
+    const trimmed = text
+      .trim()
+      .replace(/^([+-])[\s\u00a0\u202f]+/, '$1')
+      .replace(/^'|'$/g, '');
+    const read = readAmount(text, trimmed.replace(spaces, ''), mark);
     // Spaces inside an amount group its thousands (`1 234 567,89`); anywhere else (`1 00,00`, `12 3,45`) they are
     // a typing slip or two values run together, and dropping them would guess.
-    if (innerSpace.test(trimmed) && !spacedThousands.test(trimmed)) {
+    if (typeof read === 'string' && innerSpace.test(trimmed) && !spacedThousands.test(trimmed)) {
       return {
         reason: RejectReason.INVALID_AMOUNT,
         message: `"${text}" is not an amount: its spaces do not group thousands`,
       };
     }
-    const compact = trimmed.replace(spaces, '');
-    // As programs write numbers, with a decimal point: not under a declared decimal comma (a FEC, which the norm
-    // writes `1234,50`, and where `1E2` is refused by fec validate too).
-    const scientific = mark === ',' ? undefined : canonicalScientific(compact);
-    if (scientific !== undefined) return scientific;
-    if (mark === 'auto') {
-      if (eitherReading.test(compact)) {
-        return {
-          reason: RejectReason.INVALID_AMOUNT,
-          message: `"${text}" reads as ${canonicalDecimal(compact.replace(',', '.'))} with a decimal ${compact.includes(',') ? 'comma' : 'point'} and as ${compact.replace(/[.,]/, '')} with a thousands separator: set decimal: "," or "." on this field`,
-        };
-      }
-      if (groupedTwice.test(compact)) return canonicalDecimal(compact.replace(/[.,]/g, '')) ?? refuse;
-    }
-    const decimal =
-      mark === 'auto' ? (compact.lastIndexOf(',') > compact.lastIndexOf('.') ? ',' : '.') : mark;
-    const thousands = decimal === ',' ? '.' : ',';
-    const at = compact.lastIndexOf(decimal);
-    let whole = at === -1 ? compact : compact.slice(0, at);
-    const fraction = at === -1 ? '' : compact.slice(at + 1);
-    if (whole.includes(decimal) || fraction.includes(thousands)) return refuse;
-    if (whole.includes(thousands)) {
-      if (!thousandsGrouping[thousands].test(whole)) {
-        return {
-          reason: RejectReason.INVALID_AMOUNT,
-          message: `"${text}" is not an amount with "${decimal}" as decimal mark ("${thousands}" does not group thousands here)`,
-        };
-      }
-      whole = whole.split(thousands).join('');
-    }
-    const value = canonicalDecimal(at === -1 ? whole : `${whole}.${fraction}`);
-    return value === undefined ? refuse : value;
+    return read;
   };
+
+/** An amount from its text without spaces (`compact`); `text` as read, for messages. */
+const readAmount = (text: string, compact: string, mark: 'auto' | ',' | '.'): ReturnType<ValueParser> => {
+  const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
+  // As programs write numbers, with a decimal point: not under a declared decimal comma (a FEC, which the norm
+  // writes `1234,50`, and where `1E2` is refused by fec validate too).
+  const scientific = mark === ',' ? undefined : canonicalScientific(compact);
+  if (scientific !== undefined) return scientific;
+  if (mark === 'auto') {
+    if (eitherReading.test(compact)) {
+      return {
+        reason: RejectReason.INVALID_AMOUNT,
+        message: `"${text}" reads as ${canonicalDecimal(compact.replace(',', '.'))} with a decimal ${compact.includes(',') ? 'comma' : 'point'} and as ${compact.replace(/[.,]/, '')} with a thousands separator: set decimal: "," or "." on this field`,
+      };
+    }
+    if (groupedTwice.test(compact)) return canonicalDecimal(compact.replace(/[.,]/g, '')) ?? refuse;
+  }
+  const decimal = mark === 'auto' ? (compact.lastIndexOf(',') > compact.lastIndexOf('.') ? ',' : '.') : mark;
+  const thousands = decimal === ',' ? '.' : ',';
+  const at = compact.lastIndexOf(decimal);
+  let whole = at === -1 ? compact : compact.slice(0, at);
+  const fraction = at === -1 ? '' : compact.slice(at + 1);
+  if (whole.includes(decimal) || fraction.includes(thousands)) return refuse;
+  if (whole.includes(thousands)) {
+    if (!thousandsGrouping[thousands].test(whole)) {
+      return {
+        reason: RejectReason.INVALID_AMOUNT,
+        message: `"${text}" is not an amount with "${decimal}" as decimal mark ("${thousands}" does not group thousands here)`,
+      };
+    }
+    whole = whole.split(thousands).join('');
+  }
+  const value = canonicalDecimal(at === -1 ? whole : `${whole}.${fraction}`);
+  return value === undefined ? refuse : value;
+};
 
 export const integerParser: ValueParser = (text) => {
   const compact = text.replace(spaces, '');

@@ -76,8 +76,8 @@ export interface AccountingProof {
     /** Source lines with no target line and no fate in the ledger: each one a difference. */
     readonly linesMissing: number;
     /**
-     * Amounts with more than 6 decimals, or of 100 billion or more, which the integer sums cannot hold (compared
-     * line by line only): the proof is not ok while there is one.
+     * Amounts with more than 6 decimals, or past what the integer sums can hold (a side's amounts adding up to about
+     * 4.6 trillion), compared line by line only: the proof is not ok while there is one.
      */
     readonly inexactAmounts: number;
   };
@@ -159,8 +159,12 @@ const amounts = (debit: bigint | null, credit: bigint | null, lines: bigint | nu
  * maps from the source and reads back from the target; they go to a scratch SQLite as integer millionths, and
  * every balance is a GROUP BY. The expectation is exact: target = source - lines the ledger says did not load.
  */
-/** The largest amount summed, in millionths: 100 billion; ninety-two of them still add up inside 64 bits. */
-const MAX_SUMMED = 10n ** 17n;
+/**
+ * The most the amounts of one side of a dossier may add up to, in absolute millionths (about 4.6 trillion): every
+ * sum the proof takes, of any group, stays inside SQLite's 64-bit integers. An amount past it (one of 9.2 trillion
+ * failed to bind, and a few trillion summed overflowed: either ended the whole reconcile) is counted as inexact.
+ */
+const MAX_SIDE_TOTAL = 2n ** 62n;
 
 export const createAccountingProof = (scratch: Database.Database) => {
   scratch.exec(schema);
@@ -174,17 +178,19 @@ export const createAccountingProof = (scratch: Database.Database) => {
   const insertExplained = scratch.prepare('INSERT OR IGNORE INTO proof_explained VALUES (?)');
   let inexact = 0;
   let seen = false;
+  /** What the amounts of each side add up to so far, in absolute millionths (see MAX_SIDE_TOTAL). */
+  const summed = { source: 0n, target: 0n };
 
-  const micro = (value: unknown): bigint | null => {
+  const micro = (side: Side, value: unknown): bigint | null => {
     const amount = text(value);
     if (amount === null) return null;
     const units = toMicroUnits(amount);
-    // Past the bound, a SQLite integer cannot hold the amount (it failed to bind past 2^63 millionths and ended the
-    // whole reconcile), nor a sum of a few of them: counted as inexact, as an amount with more decimals is.
-    if (units === undefined || units > MAX_SUMMED || units < -MAX_SUMMED) {
+    const total = units === undefined ? undefined : summed[side] + (units < 0n ? -units : units);
+    if (units === undefined || total === undefined || total > MAX_SIDE_TOTAL) {
       inexact += 1;
       return null;
     }
+    summed[side] = total;
     return units;
   };
 
@@ -204,8 +210,8 @@ export const createAccountingProof = (scratch: Database.Database) => {
       text(input.entry),
       text(input.account),
       text(input.auxiliaryAccount),
-      micro(input.debit),
-      micro(input.credit),
+      micro(side, input.debit),
+      micro(side, input.credit),
       text(input.lettering),
       text(input.debit),
       text(input.credit),
@@ -437,6 +443,8 @@ export const createAccountingProof = (scratch: Database.Database) => {
       'DELETE FROM proof_journal; DELETE FROM proof_entry; DELETE FROM proof_line; DELETE FROM proof_flat; DELETE FROM proof_explained',
     );
     inexact = 0;
+    summed.source = 0n;
+    summed.target = 0n;
     seen = false;
   };
 
