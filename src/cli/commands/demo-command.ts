@@ -112,7 +112,11 @@ export const demoCommand = async (options: DemoCommandOptions): Promise<number> 
     `Deduplication: ${formatNumber(dedupe.merged)} contacts merged into their survivor (${formatNumber(dedupe.clusters)} people typed more than once), ${formatNumber(dedupe.review.total)} pairs for a person to decide.`,
   );
   output.info(
-    `Links: ${formatNumber(link.linkedRecords)} records of the registry, the CRM and the books joined into ${formatNumber(link.clients)} clients, ${formatNumber(link.review.total)} pairs for a person to decide.`,
+    `Links: ${formatNumber(link.linkedRecords)} records joined into ${formatNumber(link.clients)} clients (${
+      Object.entries(link.crossLinks)
+        .map(([systems, count]) => `${formatNumber(count)} ${systems}`)
+        .join(', ') || 'none'
+    }), ${formatNumber(link.review.total)} pairs for a person to decide.`,
   );
   output.info(`  plan ${outputs.plan}\n  target ${outputs.target}\n  state and ledger ${outputs.state}`);
   const sample = packs.find((pack) => pack.id !== 'crm') ?? packs[0];
