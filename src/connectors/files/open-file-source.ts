@@ -1,3 +1,4 @@
+import { failingSource } from './failing-source.js';
 import { fileError } from './file-error.js';
 import type { FileSourceSpec } from '../../core/plan/plan-schema.js';
 import type { RecordSource } from '../../core/record-source.js';
@@ -17,14 +18,8 @@ export const openFileSource = (
   baseDir: string,
 ): RecordSource => {
   if (file.unreadable !== undefined) {
-    const error = fileError(file.unreadable, file.relative, 'folder') as Error;
-    return {
-      name: file.relative,
-      // A source that fails when read, as its folder did when listed.
-      read: () => ({
-        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
-      }),
-    };
+    // A source that fails when read, as its folder did when listed.
+    return failingSource(file.relative, fileError(file.unreadable, file.relative, 'folder') as Error);
   }
   switch (spec.type) {
     case 'csv':

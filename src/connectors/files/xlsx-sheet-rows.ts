@@ -23,6 +23,19 @@ export interface SheetRow {
   readonly cells: SheetCell[];
 }
 
+/**
+ * The merged ranges of a sheet (`<mergeCell ref="A2:A4"/>`, after the cell data): Excel keeps a merged range's
+ * value in its top-left cell only, so the range's other cells read as empty, and a person should know why. The
+ * first few by name, then a count.
+ */
+export interface MergedRanges {
+  readonly first: string[];
+  count: number;
+}
+
+/** Merged ranges kept by name; past them, a count. */
+const MERGED_RANGES_KEPT = 5;
+
 /** Excel's last column, XFD. */
 const MAX_COLUMN = 16_384;
 const ROW_NUMBER = /^[1-9][0-9]*$/;
@@ -55,7 +68,10 @@ class SheetRows implements XmlHandler {
   private captured = '';
   scanner: XmlScanner | undefined;
 
-  constructor(private readonly sheet: string) {}
+  constructor(
+    private readonly sheet: string,
+    private readonly merged: MergedRanges | undefined,
+  ) {}
 
   take(): SheetRow[] {
     const rows = this.rows;
@@ -80,6 +96,9 @@ class SheetRows implements XmlHandler {
         break;
       case 'is':
         if (parent === 'c' && this.inCell) this.inline = '';
+        break;
+      case 'mergeCell':
+        if (parent === 'mergeCells' && this.merged !== undefined) this.mergedRange(xml, start, end);
         break;
       case 't':
         // An inline string's text and its runs' (`<r><t>`); a phonetic guide's (`<rPh><t>`) is not the cell's.
@@ -133,6 +152,14 @@ class SheetRows implements XmlHandler {
     return this.rowNumber === undefined
       ? `sheet ${this.sheet}, the row after row ${this.previousRow}`
       : `sheet ${this.sheet}, row ${this.rowNumber}`;
+  }
+
+  private mergedRange(xml: string, start: number, end: number): void {
+    const merged = this.merged as MergedRanges;
+    merged.count += 1;
+    if (merged.first.length >= MERGED_RANGES_KEPT) return;
+    const attributes = this.attributes.reset(xml, start, end);
+    while (attributes.next()) if (attributes.name === 'ref') merged.first.push(attributes.value);
   }
 
   private openRow(xml: string, start: number, end: number): void {
@@ -225,13 +252,15 @@ class SheetRows implements XmlHandler {
 
 /**
  * Reads a worksheet's XML as it comes (chunks of bytes or text), giving the rows each chunk completes. `sheet`
- * names the sheet in the errors (a row or cell reference that is none, the XML cut short or malformed).
+ * names the sheet in the errors (a row or cell reference that is none, the XML cut short or malformed); `merged`,
+ * when given, gathers the sheet's merged ranges as the same scan passes them.
  */
 export async function* sheetRows(
   chunks: AsyncIterable<Buffer | string>,
   sheet: string,
+  merged?: MergedRanges,
 ): AsyncGenerator<SheetRow[]> {
-  const rows = new SheetRows(sheet);
+  const rows = new SheetRows(sheet, merged);
   const scanner = new XmlScanner(rows);
   rows.scanner = scanner;
   const fail = (error: unknown): never => {

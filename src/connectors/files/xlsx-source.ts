@@ -10,9 +10,8 @@ import { EXTRA_FIELD, headerNames } from './delimited-record.js';
 import { emptyFileNotice, fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { createBatcher } from './record-batcher.js';
 import { cellText } from './xlsx-cell-text.js';
-import { tapMergedRanges } from './xlsx-merged-ranges.js';
 import { PackedStrings, readSharedStringItems } from './xlsx-packed-strings.js';
-import { sheetRows } from './xlsx-sheet-rows.js';
+import { sheetRows, type MergedRanges } from './xlsx-sheet-rows.js';
 import {
   Relationships,
   StylesPart,
@@ -47,16 +46,19 @@ const missingPart = (source: string, what: string, part: string): CutoverError =
  * workbook part, its own relationships the sheets, styles and shared strings), each read whole before the sheet.
  */
 const readWorkbookParts = async (zip: ZipParts, source: string) => {
+  /** The zip's entry of a part the relationships name: a part named but missing stops the read. */
+  const entryOf = (part: string, what: string) => {
+    const entry = zip.entry(part);
+    if (entry === undefined) throw missingPart(source, what, part);
+    return entry;
+  };
   const rootRelationships = new Relationships('');
   const root = zip.entry('_rels/.rels');
   if (root !== undefined) await scanPart(zip, '_rels/.rels', root, rootRelationships);
   const workbookPart = rootRelationships.ofType('officeDocument') ?? 'xl/workbook.xml';
-  const workbookEntry = zip.entry(workbookPart);
-  if (workbookEntry === undefined) throw missingPart(source, 'workbook part', workbookPart);
+  const workbookEntry = entryOf(workbookPart, 'workbook part');
   const relationshipsName = relationshipsPart(workbookPart);
-  const relationshipsEntry = zip.entry(relationshipsName);
-  if (relationshipsEntry === undefined)
-    throw missingPart(source, "workbook's relationships", relationshipsName);
+  const relationshipsEntry = entryOf(relationshipsName, "workbook's relationships");
   const relationships = new Relationships(workbookPart);
   await scanPart(zip, relationshipsName, relationshipsEntry, relationships);
   const workbook = new WorkbookPart();
@@ -64,16 +66,13 @@ const readWorkbookParts = async (zip: ZipParts, source: string) => {
   const stylesName = relationships.ofType('styles');
   let styles: StylesPart | undefined;
   if (stylesName !== undefined) {
-    const entry = zip.entry(stylesName);
-    if (entry === undefined) throw missingPart(source, 'styles part', stylesName);
     styles = new StylesPart();
-    await scanPart(zip, stylesName, entry, styles);
+    await scanPart(zip, stylesName, entryOf(stylesName, 'styles part'), styles);
   }
   const stringsName = relationships.ofType('sharedStrings');
   let strings: PackedStrings | undefined;
   if (stringsName !== undefined) {
-    const entry = zip.entry(stringsName);
-    if (entry === undefined) throw missingPart(source, 'shared-strings part', stringsName);
+    const entry = entryOf(stringsName, 'shared-strings part');
     // Read as Excel means them (phonetic guides left out, _xHHHH_ escapes decoded), and packed: millions of
     // distinct texts (a large export's names and e-mails) as JavaScript strings took the process past 1 GiB.
     strings = new PackedStrings();
@@ -99,7 +98,7 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
   /** Formula cells without a computed value (a workbook saved without calculating). */
   let formulasWithoutValue = 0;
   let firstFormulaWithoutValue: string | undefined;
-  let merged: ReturnType<typeof tapMergedRanges> | undefined;
+  const merged: MergedRanges = { first: [], count: 0 };
   let zip: ZipParts | undefined;
   let sheetStream: Readable | undefined;
   let bytesCounted = 0;
@@ -150,8 +149,6 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
         yield bytes;
       }
     })();
-    const worksheet = { iterator: chunks as AsyncIterable<Buffer | string> };
-    merged = tapMergedRanges(worksheet);
     const formats = new Map<number, string | undefined>();
     const formatOf = (style: number): string | undefined => {
       if (!formats.has(style)) formats.set(style, styles?.format(style));
@@ -159,7 +156,7 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
     };
     let columns: string[] | undefined;
     let previousRow = 0;
-    for await (const rows of sheetRows(worksheet.iterator, name)) {
+    for await (const rows of sheetRows(chunks, name, merged)) {
       for (const row of rows) {
         context.signal?.throwIfAborted();
         // Rows the sheet does not hold at all, counted, not walked: a row numbered 900000000000000 is a few bytes.
@@ -256,9 +253,8 @@ async function* readXlsx(spec: XlsxSourceSpec, context: FileReadContext): AsyncG
       message: `${source} sheet ${sheetName}: ${formulasWithoutValue.toLocaleString('en-US')} formula cells have no computed value (a workbook saved without calculating), first ${firstFormulaWithoutValue}: read as empty`,
     });
   }
-  const mergedRanges = merged?.ranges();
-  if (mergedRanges !== undefined && mergedRanges.count > 0) {
-    const { first, count } = mergedRanges;
+  if (merged.count > 0) {
+    const { first, count } = merged;
     const more = count - first.length;
     context.notice({
       code: 'XLSX_MERGED_CELLS',

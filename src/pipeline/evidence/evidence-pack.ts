@@ -9,7 +9,7 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import type { AccountingProof } from '../reconcile/accounting-proof.js';
 import type { DossierReconciliation, EntityReconciliation } from '../reconcile/reconcile.js';
 import { validatedFec } from '../../connectors/files/fec-numbering.js';
-import { fecGroups, validateFecGroup } from '../../connectors/files/validate-fec-files.js';
+import { fecGroups } from '../../connectors/files/validate-fec-files.js';
 import type { FecValidationReport } from '../../domains/accounting/fec/fec-validator.js';
 import type { EntityInputs } from '../run/dossier-inputs.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
@@ -126,15 +126,9 @@ const validateFecInputs = async (
     .filter((input) => input.format === 'fec' && input.sha256 !== undefined)
     .map((input) => path.resolve(loaded.baseDir, input.source));
   const reports: FecValidationReport[] = [];
-  // A whole file was already validated when the reconciliation read it (its numbering): that report is reused.
-  for (const group of fecGroups(files)) {
-    const [only] = group.files;
-    reports.push(
-      group.files.length === 1 && only !== undefined
-        ? await validatedFec(only)
-        : await validateFecGroup(group),
-    );
-  }
+  // Each FEC (all parts of a split one) was already validated when the reconciliation read it (its numbering): that
+  // report is reused.
+  for (const group of fecGroups(files)) reports.push(await validatedFec(...group.files));
   // Named as the plan names them (the sources table does too), not by this machine's absolute paths.
   const named = (file: string) => path.relative(loaded.baseDir, file);
   return reports.map((report) => ({

@@ -20,6 +20,7 @@ import { groupFecFiles } from '../../domains/accounting/fec/fec-file-name.js';
 import { sirenOf } from '../../domains/accounting/fec-format.js';
 import { fecFileFacts } from '../../domains/accounting/fec-line-facts.js';
 import { openFileSource } from '../../connectors/files/open-file-source.js';
+import { failingSource } from '../../connectors/files/failing-source.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
 import { NO_DOSSIER } from './dossier-records.js';
 
@@ -151,10 +152,7 @@ const fiscalYearTwice = (
       `${shown(other)} and ${shown(first)} ${undated ? 'cannot be told apart: a name without a closing date (SIRENFECYYYYMMDD.txt) says no fiscal year' : `both hold the books of the fiscal year closing ${year}`}: keep one FEC per fiscal year in the dossier's folder (a copy left there?), each named after its closing date`,
       { context: { file: shown(first) } },
     );
-    return {
-      name: shown(first),
-      read: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) }),
-    };
+    return failingSource(shown(first), error);
   }
   return undefined;
 };

@@ -75,3 +75,57 @@ describe('sheetRows', () => {
     ).rejects.toThrow('sheet S, row 2: a cell "XFE2" beyond column XFD, the last a sheet has');
   });
 });
+
+// The merged ranges follow the cell data; they are gathered by the same scan (before, by a tap of their own on the
+// sheet's bytes, looking for the end of the cell data in every chunk).
+describe('sheetRows and merged ranges', () => {
+  const XML =
+    '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>' +
+    '<mergeCells count="2"><mergeCell ref="B2:B4"/><mergeCell ref="A6:C6"/></mergeCells></worksheet>';
+
+  /** The XML cut at the given offsets, as bytes or text, read through sheetRows gathering its merged ranges. */
+  const mergedOf = async (xml: string, cuts: readonly number[], asText: boolean) => {
+    const bounds = [0, ...cuts, xml.length];
+    const chunks = bounds.slice(1).map((end, index) => {
+      const part = xml.slice(bounds[index], end);
+      return asText ? part : Buffer.from(part);
+    });
+    const source = (async function* () {
+      for (const chunk of chunks) yield await Promise.resolve(chunk);
+    })();
+    const merged = { first: [] as string[], count: 0 };
+    for await (const batch of sheetRows(source, 'S', merged)) void batch;
+    return merged;
+  };
+
+  it('finds the merged ranges wherever the chunks cut the end of the cell data', async () => {
+    const end = XML.indexOf('</sheetData>');
+    for (const asText of [false, true]) {
+      for (let cut = end - 2; cut <= end + '</sheetData>'.length + 2; cut++) {
+        expect(await mergedOf(XML, [5, cut], asText), `cut at ${cut}`).toEqual({
+          first: ['B2:B4', 'A6:C6'],
+          count: 2,
+        });
+      }
+    }
+  });
+
+  it('finds them when the XML comes a few bytes at a time, keeping the first five and counting the rest', async () => {
+    const ranges = Array.from({ length: 8 }, (_, index) => `A${index + 2}:B${index + 2}`);
+    const xml = `<worksheet><sheetData><row r="1"/></sheetData><mergeCells count="8">${ranges
+      .map((ref) => `<mergeCell ref="${ref}"/>`)
+      .join('')}</mergeCells></worksheet>`;
+    for (const size of [1, 2, 3, 7]) {
+      const cuts = Array.from({ length: Math.ceil(xml.length / size) - 1 }, (_, index) => (index + 1) * size);
+      expect(await mergedOf(xml, cuts, false), `chunks of ${size}`).toEqual({
+        first: ranges.slice(0, 5),
+        count: 8,
+      });
+    }
+  });
+
+  it('finds none in a sheet without merged cells', async () => {
+    const xml = '<worksheet><sheetData><row r="1"/></sheetData><pageMargins/></worksheet>';
+    expect(await mergedOf(xml, [30], false)).toEqual({ first: [], count: 0 });
+  });
+});
