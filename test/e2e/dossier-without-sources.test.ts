@@ -1,9 +1,12 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { tempDir } from '../support/stores.js';
 import { writeFiles } from './support/helpers.js';
 import { withStores } from './support/portfolio.js';
+import { sharedData } from '../support/shared-data.js';
 
 /**
  * A client of the registry whose folder holds no file the plan reads (its export misnamed): the run said "3/3
@@ -49,5 +52,44 @@ describe('a registry dossier with no source file', () => {
         entity: 'contact',
       },
     ]);
+  });
+});
+
+/** The dossiers' folders, with no registry: a client's FEC saved as .csv where the plan reads *FEC*.txt. */
+const folderPlan = `version: 1
+name: folder-gap
+target: { type: sqlite, url: target.db }
+entities:
+${fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' })}`;
+
+describe("a dossier's folder where no file matches the plan's path", () => {
+  it('is still a dossier, read as holding nothing, with one NO_MATCHING_FILE notice naming what the folder holds', async () => {
+    const dir = tempDir('cutover-e2e-no-match-');
+    const fec = readFileSync(sharedData('fec', 'lasocietenouvelle_sample_tab.txt'));
+    mkdirSync(path.join(dir, 'fec', 'D1'), { recursive: true });
+    mkdirSync(path.join(dir, 'fec', 'D2'), { recursive: true });
+    writeFileSync(path.join(dir, 'fec', 'D1', '123456782FEC20231231.txt'), fec);
+    writeFileSync(path.join(dir, 'fec', 'D2', '123456782FEC20231231.csv'), fec);
+    writeFiles(dir, { 'cutover.yaml': folderPlan });
+    const summary = await withStores(
+      path.join(dir, 'cutover.yaml'),
+      path.join(dir, 'state.db'),
+      undefined,
+      (loaded, state, target) => runMigration({ loaded, state, target }),
+    );
+    // Before, D2 was no dossier: "1/1 dossiers done", and reconcile proved D1 alone.
+    expect(summary.dossiers).toMatchObject({ total: 2, done: 2 });
+    const gaps = summary.notices.filter((notice) => notice.dossier === 'D2');
+    expect(gaps.map((notice) => [notice.code, notice.message])).toEqual([
+      [
+        'NO_MATCHING_FILE',
+        'dossier D2: no file in fec/D2 matches fec/{dossier}/*FEC*.txt (it holds 123456782FEC20231231.csv), so nothing was read there',
+      ],
+      [
+        'DOSSIER_WITHOUT_SOURCES',
+        "dossier D2 has no source file for any entity of the plan: nothing was read for it (are its files named as the plan's paths say?)",
+      ],
+    ]);
+    expect(summary.notices.filter((notice) => notice.code === 'NO_MATCHING_FILE')).toHaveLength(1);
   });
 });

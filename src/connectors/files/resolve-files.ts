@@ -16,6 +16,15 @@ export interface ResolvedFile {
 
 const DOSSIER = '{dossier}';
 
+/** A dossier's folder that the pattern's `{dossier}` matched, where no file matches the rest of the pattern. */
+export interface FolderWithoutFile {
+  readonly dossier: string;
+  /** The folder, as the user would write it. */
+  readonly relative: string;
+  /** What the folder holds (hidden and lock files left out), sorted: the misnamed export, most often. */
+  readonly names: readonly string[];
+}
+
 /** One segment of the pattern: a name to take as it is, or a test on the names of a folder's entries. */
 type Segment =
   | { readonly kind: 'literal'; readonly name: string }
@@ -57,9 +66,16 @@ const toPosix = (text: string): string => text.split(path.sep).join('/');
 
 /**
  * The files a plan's `path` names, sorted, with what `{dossier}` matched in each. A pattern without wildcards
- * must name an existing file (FILE_NOT_FOUND otherwise); a pattern with wildcards may match nothing.
+ * must name an existing file (FILE_NOT_FOUND otherwise); a pattern with wildcards may match nothing. When
+ * `{dossier}` names a folder, each dossier's folder where no file matches is passed to `onFolderWithoutFile`: a
+ * client's export saved under another name (`D3/export_2023.csv` for `{dossier}/contacts.csv`) would otherwise
+ * make no dossier and no record, and nothing would say so.
  */
-export const resolveFiles = async (baseDir: string, pattern: string): Promise<ResolvedFile[]> => {
+export const resolveFiles = async (
+  baseDir: string,
+  pattern: string,
+  onFolderWithoutFile?: (folder: FolderWithoutFile) => void,
+): Promise<ResolvedFile[]> => {
   const occurrences = pattern.split(DOSSIER).length - 1;
   if (occurrences > 1) {
     throw new CutoverError(
@@ -95,6 +111,7 @@ export const resolveFiles = async (baseDir: string, pattern: string): Promise<Re
   }
 
   const found: ResolvedFile[] = [];
+  const withoutFile = new Map<string, FolderWithoutFile>();
   const walk = async (directory: string, index: number, dossier: string | undefined): Promise<void> => {
     const segment = segments[index];
     if (segment === undefined) return;
@@ -128,14 +145,35 @@ export const resolveFiles = async (baseDir: string, pattern: string): Promise<Re
         if (await isKind(next, 'file'))
           found.push({ path: next, relative: relativeOf(next), dossier: captured });
       } else if (await isKind(next, 'directory')) {
+        const before = found.length;
         await walk(next, index + 1, captured);
+        if (
+          segment.hasDossier &&
+          captured !== undefined &&
+          found.length === before &&
+          !withoutFile.has(captured)
+        )
+          withoutFile.set(captured, {
+            dossier: captured,
+            relative: relativeOf(next),
+            names: (await readdir(next).catch(() => [])).filter((entry) => !isHiddenOrLock(entry)).sort(),
+          });
       }
     }
   };
   await walk(root, 0, undefined);
-  // Code-unit order, not locale order: the same list on every machine, so runs and resumes see files alike.
-  return found.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  if (onFolderWithoutFile !== undefined) {
+    // A dossier whose files lie in another folder the pattern matches (`{dossier}*/` on `D3` and `D3-old`) has input.
+    const withFile = new Set(found.map((file) => file.dossier));
+    const folders = [...withoutFile.values()].filter((folder) => !withFile.has(folder.dossier));
+    for (const folder of folders.sort(byRelative)) onFolderWithoutFile(folder);
+  }
+  return found.sort(byRelative);
 };
+
+/** Code-unit order, not locale order: the same list on every machine, so runs and resumes see files alike. */
+const byRelative = (a: { relative: string }, b: { relative: string }): number =>
+  a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0;
 
 /** Follows links: a linked folder of exports is as good as a real one. */
 const isKind = async (target: string, kind: 'file' | 'directory'): Promise<boolean> => {

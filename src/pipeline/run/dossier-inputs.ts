@@ -11,11 +11,15 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { valueText } from '../../core/value-text.js';
 import { isPseudoColumn } from '../../core/plan/pseudo-columns.js';
 import { entityLoadOrder } from '../plan/entity-order.js';
-import type { RecordSource } from '../../core/record-source.js';
+import type { RecordSource, SourceNotice } from '../../core/record-source.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { concatenatedSource } from '../../connectors/files/concatenated-source.js';
-import { resolveFiles, type ResolvedFile } from '../../connectors/files/resolve-files.js';
+import {
+  resolveFiles,
+  type FolderWithoutFile,
+  type ResolvedFile,
+} from '../../connectors/files/resolve-files.js';
 import { groupFecFiles } from '../../domains/accounting/fec/fec-file-name.js';
 import { sirenOf } from '../../domains/accounting/fec-format.js';
 import { fecFileFacts } from '../../domains/accounting/fec-line-facts.js';
@@ -70,7 +74,17 @@ export interface EntityInputs {
    * undefined when the files name none, or different ones.
    */
   readonly siren?: (dossier: string) => string | undefined;
+  /** What the plan's path tells of a dossier before any read: its folder holds no file the path names. */
+  readonly notices?: (dossier: string) => readonly SourceNotice[];
 }
+
+/** What a dossier's folder holds where no file matches the plan's path: most often the export, misnamed. */
+const noFileIn = (pattern: string, folder: FolderWithoutFile): string => {
+  const more = folder.names.length > 5 ? `, and ${folder.names.length - 5} more` : '';
+  const holds =
+    folder.names.length === 0 ? 'it is empty' : `it holds ${folder.names.slice(0, 5).join(', ')}${more}`;
+  return `no file in ${folder.relative} matches ${pattern} (${holds})`;
+};
 
 /** The one SIREN the files' names give, if they all give the same. */
 const sirenOfFecFiles = (files: readonly ResolvedFile[]): string | undefined => {
@@ -200,13 +214,15 @@ export const entityInputs = async (
     };
   }
   const fileSpec: FileSourceSpec = source;
-  const files = await resolveFiles(baseDir, fileSpec.path);
+  const foldersWithoutFile: FolderWithoutFile[] = [];
+  const files = await resolveFiles(baseDir, fileSpec.path, (folder) => foldersWithoutFile.push(folder));
   if (files.length === 0) {
     // A pattern that matches nothing is a plan or a folder that is wrong (`export/*.csv` for `exports/`), not an
     // entity with nothing to migrate: before, the run succeeded on nothing and reconcile proved it.
+    const [folder] = foldersWithoutFile;
     throw new CutoverError(
       ErrorCode.FILE_NOT_FOUND,
-      `${entity}: no file matches ${fileSpec.path} (paths are relative to the plan's folder, ${baseDir})`,
+      `${entity}: no file matches ${fileSpec.path} (paths are relative to the plan's folder, ${baseDir})${folder === undefined ? '' : `; ${noFileIn(fileSpec.path, folder)}`}`,
       { context: { file: fileSpec.path, entity } },
     );
   }
@@ -234,15 +250,25 @@ export const entityInputs = async (
       const dossier = file.dossier ?? DEFAULT_DOSSIER;
       byDossier.set(dossier, [...(byDossier.get(dossier) ?? []), file]);
     }
+    // A folder of a dossier that holds no file of the path's name is a dossier all the same, read as holding
+    // nothing for this entity, and said so: its client is not left out of the run, reconcile or evidence.
+    const withoutFile = new Map(foldersWithoutFile.map((folder) => [folder.dossier, folder]));
     return {
       entity,
-      dossiers: [...byDossier.keys()],
+      dossiers: [...new Set([...byDossier.keys(), ...withoutFile.keys()])],
       open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
       bytes: (dossier) => sizeOf(byDossier.get(dossier) ?? []),
       filterField: undefined,
       ...(fileSpec.type === 'fec'
         ? { siren: (dossier: string) => sirenOfFecFiles(byDossier.get(dossier) ?? []) }
         : {}),
+      notices: (dossier) => {
+        const folder = withoutFile.get(dossier);
+        if (folder === undefined) return [];
+        // One message for every entity read off the path (a FEC's journals, accounts, entries...): said once.
+        const message = `dossier ${dossier}: ${noFileIn(fileSpec.path, folder)}, so nothing was read there`;
+        return [{ code: 'NO_MATCHING_FILE', message }];
+      },
     };
   }
   return {

@@ -264,7 +264,13 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         entities[entity] = result.counts;
         entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
         removedStaleRows += result.removed;
-        for (const notice of result.notices) {
+        // What the plan's path tells of this dossier (its folder holds no file of the path's name), then the read's.
+        const pathNotices = (entityInput.notices?.(dossier.id) ?? []).map((notice) => ({
+          ...notice,
+          source: 'path' in entityPlan.source ? entityPlan.source.path : '',
+        }));
+        const unitNotices = [...pathNotices, ...result.notices];
+        for (const notice of unitNotices) {
           // Said once, under the first entity that read it.
           const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
           if (seenNotices.has(key)) continue;
@@ -275,7 +281,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         if (!dryRun) {
           await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
           await state.addNotices(
-            result.notices.map((notice) => ({
+            unitNotices.map((notice) => ({
               runId: run.id,
               dossierId: dossier.id,
               entity,

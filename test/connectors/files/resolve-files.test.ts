@@ -41,6 +41,29 @@ describe('resolveFiles', () => {
     expect(files[1]?.path).toBe(path.join(dir, 'fec/acme/123456789FEC20231231.txt'));
   });
 
+  it("passes on each dossier's folder where no file matches, with what it holds (hidden files left out)", async () => {
+    const folders: unknown[] = [];
+    await resolveFiles(dir, 'fec/{dossier}/*FEC*.txt', (folder) => folders.push(folder));
+    expect(folders).toEqual([
+      { dossier: 'empty', relative: 'fec/empty', names: [] },
+      { dossier: 'zeta', relative: 'fec/zeta', names: [] },
+    ]);
+    const notes: unknown[] = [];
+    await resolveFiles(dir, 'fec/{dossier}/*.md', (folder) => notes.push(folder));
+    expect(notes).toEqual([
+      { dossier: 'Boulangerie Paul', relative: 'fec/Boulangerie Paul', names: ['987654321FEC20231231.TXT'] },
+      { dossier: 'acme', relative: 'fec/acme', names: ['123456789FEC20231231.txt', 'notes.txt'] },
+      { dossier: 'empty', relative: 'fec/empty', names: [] },
+      { dossier: 'zeta', relative: 'fec/zeta', names: [] },
+    ]);
+  });
+
+  it('passes on no folder when {dossier} is in the file name: a misnamed file there names no dossier', async () => {
+    const folders: unknown[] = [];
+    await resolveFiles(dir, 'exports/{dossier}.csv', (folder) => folders.push(folder));
+    expect(folders).toEqual([]);
+  });
+
   it('takes {dossier} from part of a file name', async () => {
     expect(brief(await resolveFiles(dir, 'exports/{dossier}.csv'))).toEqual([
       ['exports/acme.csv', 'acme'],
