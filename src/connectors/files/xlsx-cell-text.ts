@@ -75,7 +75,8 @@ const expandExponent = (text: string): string => {
 export const plainNumber = (value: number): string => {
   if (!Number.isFinite(value)) return String(value);
   const rounded = Number.isSafeInteger(value) ? value : Number(value.toPrecision(15));
-  const text = String(rounded);
+  // Near the largest double, 15 digits round past it (1.79769313486232e308 is Infinity): the value as stored.
+  const text = String(Number.isFinite(rounded) ? rounded : value);
   return text.includes('e') ? expandExponent(text) : text;
 };
 

@@ -542,6 +542,28 @@ describe('xlsxSource, reading the zip at random (yauzl)', () => {
     ]);
   });
 
+  it('reads the largest and smallest numbers a cell can hold as their digits, never Infinity or 0', async () => {
+    const values = ['1.7976931348623157E+308', '-1.7976931348623157E+308', '5E-324', '9.99999999999999E+307'];
+    const file = path.join(dir, 'extreme-numbers.xlsx');
+    await writeXmlWorkbook(file, {
+      rows:
+        header(['n']) +
+        values
+          .map((value, index) => `<row r="${index + 2}"><c r="A${index + 2}"><v>${value}</v></c></row>`)
+          .join(''),
+    });
+    const { records } = await read(file);
+    const texts = records.map((record) => String(record.fields.n));
+    // 15 significant digits round the largest double past itself: it is kept as stored (17 digits).
+    expect(texts.map((text) => [text.slice(0, 18), text.length])).toEqual([
+      ['179769313486231570', 309],
+      ['-17976931348623157', 310],
+      ['0.0000000000000000', 326],
+      ['999999999999999000', 308],
+    ]);
+    expect(texts[2]?.endsWith('05')).toBe(true);
+  });
+
   it('reads the 1904 date system written date1904="true" (LibreOffice), not only "1"', async () => {
     for (const date1904 of ['true', '1']) {
       const file = path.join(dir, `date1904-${date1904}.xlsx`);
