@@ -18,6 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { benchmarkContactColumns, writeContactsCsv } from '../src/generator/contacts-csv.js';
+import { cpuTimed, serverCpuOver, type CpuSeconds } from './cpu-time.js';
 import { benchFecPortfolio } from './fec-portfolio.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -77,7 +78,46 @@ interface Measured {
   readonly seconds: number;
   readonly rowsPerSecond: number;
   readonly peakRssMb?: number;
+  /** Processor seconds: the client's (every thread), and the PostgreSQL server's for a load into it. */
+  readonly cpu?: CpuSeconds;
 }
+
+/**
+ * Runs a command to its end, as the bench's references do: its wall seconds and its CPU seconds (and with `server`,
+ * the PostgreSQL server's over the same time).
+ */
+const timedCommand = async (
+  command: string,
+  args: readonly string[],
+  server = false,
+): Promise<{ seconds: number; cpu: CpuSeconds | undefined }> => {
+  const timed = cpuTimed(command, args);
+  // Wall time of the command alone: the server's CPU is read after a pause, outside it.
+  const { result: seconds, server: serverSeconds } = await serverCpuOver(() => {
+    const started = process.hrtime.bigint();
+    execFileSync(timed.command, timed.args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    return Promise.resolve(Number(process.hrtime.bigint() - started) / 1e9);
+  });
+  const client = timed.read();
+  return {
+    seconds,
+    cpu:
+      client === undefined
+        ? undefined
+        : { client, ...(server && serverSeconds !== undefined ? { server: serverSeconds } : {}) },
+  };
+};
+
+/** Two CPU measures of one load made of two commands, added up. */
+const addCpu = (a: CpuSeconds | undefined, b: CpuSeconds | undefined): CpuSeconds | undefined =>
+  a === undefined || b === undefined
+    ? undefined
+    : {
+        client: Number((a.client + b.client).toFixed(2)),
+        ...(a.server === undefined || b.server === undefined
+          ? {}
+          : { server: Number((a.server + b.server).toFixed(2)) }),
+      };
 
 /** A measure taken several times: the run of median seconds, with every run's seconds. */
 interface MeasuredRuns extends Measured {
@@ -100,17 +140,29 @@ interface MeasuredPostgres extends Measured {
   readonly canonicalIndexesAfter: Measured;
 }
 
-/** Runs the built CLI as a user would and times the whole process. */
-const cutoverRun = (planFile: string): Promise<Measured> =>
+/** Runs the built CLI as a user would and times the whole process (and with `server`, PostgreSQL's CPU). */
+const cutoverRun = async (planFile: string, server = false): Promise<Measured> => {
+  const timed = cpuTimed(process.execPath, [
+    join(root, 'bin', 'cutover.js'),
+    'run',
+    '--plan',
+    planFile,
+    '--json',
+  ]);
+  const { result, server: serverSeconds } = await serverCpuOver(() => cutoverProcess(timed));
+  const client = timed.read();
+  return client === undefined
+    ? result
+    : {
+        ...result,
+        cpu: { client, ...(server && serverSeconds !== undefined ? { server: serverSeconds } : {}) },
+      };
+};
+
+const cutoverProcess = (timed: ReturnType<typeof cpuTimed>): Promise<Measured> =>
   new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(
-      process.execPath,
-      [join(root, 'bin', 'cutover.js'), 'run', '--plan', planFile, '--json'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(timed.command, timed.args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', fail);
@@ -159,7 +211,7 @@ const benchPostgres = async (file: string): Promise<MeasuredPostgres> => {
     plan(file, `{ type: postgres, url: "${postgresUrl}", schema: ${schema} }`),
   );
   try {
-    const measured = await cutoverRun(join(folder, 'cutover.yaml'));
+    const measured = await cutoverRun(join(folder, 'cutover.yaml'), true);
     return { ...measured, ...(await benchCanonicalCopy(schema, folder, measured.rows)) };
   } finally {
     await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
@@ -173,6 +225,10 @@ const psql = (command: string) =>
   execFileSync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+
+/** psql running one command, timed, with the server's CPU. */
+const timedPsql = (command: string) =>
+  timedCommand('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], true);
 
 /**
  * The server's own share: psql's \copy of the very rows cutover loaded (read back as COPY text) into an empty copy
@@ -197,21 +253,21 @@ const benchCanonicalCopy = async (
        CREATE TABLE ${floor}.bare (LIKE ${schema}.contact INCLUDING DEFAULTS INCLUDING IDENTITY)`,
     ),
   );
-  const timed = (work: () => void): Measured => {
-    const started = process.hrtime.bigint();
-    work();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
-  };
+  const measured = (seconds: number, cpu: CpuSeconds | undefined): Measured => ({
+    rows: count,
+    seconds,
+    rowsPerSecond: Math.round(count / seconds),
+    ...(cpu === undefined ? {} : { cpu }),
+  });
   try {
+    const canonical = await timedPsql(`\\copy ${floor}.contact (${columns}) FROM '${rowsFile}'`);
+    const bare = await timedPsql(`\\copy ${floor}.bare (${columns}) FROM '${rowsFile}'`);
+    const indexes = await timedPsql(
+      `ALTER TABLE ${floor}.bare ADD PRIMARY KEY (id); CREATE UNIQUE INDEX ON ${floor}.bare (dossier_id, source_key)`,
+    );
     return {
-      canonicalCopy: timed(() => psql(`\\copy ${floor}.contact (${columns}) FROM '${rowsFile}'`)),
-      canonicalIndexesAfter: timed(() => {
-        psql(`\\copy ${floor}.bare (${columns}) FROM '${rowsFile}'`);
-        psql(
-          `ALTER TABLE ${floor}.bare ADD PRIMARY KEY (id); CREATE UNIQUE INDEX ON ${floor}.bare (dossier_id, source_key)`,
-        );
-      }),
+      canonicalCopy: measured(canonical.seconds, canonical.cpu),
+      canonicalIndexesAfter: measured(bare.seconds + indexes.seconds, addCpu(bare.cpu, indexes.cpu)),
     };
   } finally {
     await withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${floor} CASCADE`));
@@ -226,24 +282,14 @@ const benchCopy = async (file: string, count: number): Promise<Measured> => {
     client.query(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (contact_id text, first_name text, last_name text,
       email text, phone text, mobile text, job_title text, postcode text, city text, created_at timestamptz)`),
   );
-  const started = process.hrtime.bigint();
-  execFileSync(
-    'psql',
-    [
-      postgresUrl,
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-q',
-      '-c',
-      `\\copy ${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`,
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { seconds, cpu } = await timedPsql(`\\copy ${table} FROM '${file}' WITH (FORMAT csv, HEADER true)`);
   await withPostgres((client) => client.query(`DROP TABLE IF EXISTS ${table}`));
-  return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+  return {
+    rows: count,
+    seconds,
+    rowsPerSecond: Math.round(count / seconds),
+    ...(cpu === undefined ? {} : { cpu }),
+  };
 };
 
 /**
@@ -274,14 +320,17 @@ const benchPgloader = async (file: string, count: number): Promise<Measured | un
 `,
   );
   try {
-    const started = process.hrtime.bigint();
-    execFileSync('pgloader', ['--quiet', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { seconds, cpu } = await timedCommand('pgloader', ['--quiet', command], true);
     const loaded = await withPostgres(async (client) =>
       Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n),
     );
     if (loaded !== count) throw new Error(`pgloader loaded ${loaded} rows of ${count}`);
-    return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+    return {
+      rows: count,
+      seconds,
+      rowsPerSecond: Math.round(count / seconds),
+      ...(cpu === undefined ? {} : { cpu }),
+    };
   } finally {
     await withPostgres((client) => client.query(`DROP TABLE IF EXISTS ${table}`));
   }
@@ -292,7 +341,7 @@ const benchPgloader = async (file: string, count: number): Promise<Measured | un
  * mapping), with the target's journal settings. It shows how fast SQLite itself takes this file on this machine.
  * Skipped when the shell is not installed.
  */
-const benchSqliteImport = (file: string, count: number): Measured | undefined => {
+const benchSqliteImport = async (file: string, count: number): Promise<Measured | undefined> => {
   try {
     execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
   } catch {
@@ -300,21 +349,20 @@ const benchSqliteImport = (file: string, count: number): Measured | undefined =>
     return undefined;
   }
   const folder = freshFolder('import-sqlite');
-  const started = process.hrtime.bigint();
-  execFileSync(
-    'sqlite3',
-    [
-      join(folder, 'import.db'),
-      '-cmd',
-      'PRAGMA journal_mode = WAL',
-      '-cmd',
-      'PRAGMA synchronous = NORMAL',
-      `.import --csv ${file} contacts`,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { rows: count, seconds, rowsPerSecond: Math.round(count / seconds) };
+  const { seconds, cpu } = await timedCommand('sqlite3', [
+    join(folder, 'import.db'),
+    '-cmd',
+    'PRAGMA journal_mode = WAL',
+    '-cmd',
+    'PRAGMA synchronous = NORMAL',
+    `.import --csv ${file} contacts`,
+  ]);
+  return {
+    rows: count,
+    seconds,
+    rowsPerSecond: Math.round(count / seconds),
+    ...(cpu === undefined ? {} : { cpu }),
+  };
 };
 
 const main = async () => {
@@ -349,7 +397,7 @@ const main = async () => {
     samples.sqlite.push(await benchSqlite(file));
     log(`    ${rate(samples.sqlite.at(-1)!)}`);
     log('  sqlite3 .import -> SQLite (reference) ...');
-    const sqliteImport = benchSqliteImport(file, rows);
+    const sqliteImport = await benchSqliteImport(file, rows);
     if (sqliteImport !== undefined) {
       samples.sqliteImport.push(sqliteImport);
       log(`    ${rate(sqliteImport)}`);
@@ -449,13 +497,26 @@ const updateReadme = (results: Record<string, unknown>) => {
     const measured = value as Partial<MeasuredRuns> | undefined;
     const seconds = measured?.runs ?? (measured?.seconds === undefined ? [] : [measured.seconds]);
     const runs = seconds.length === 0 ? 'n/a' : seconds.map((value) => value.toFixed(2)).join(', ');
-    return `| ${name} | ${number(measured?.rows)} | ${measured?.seconds === undefined ? 'n/a' : measured.seconds.toFixed(2)} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} | ${runs} |`;
+    const cpu = measured?.cpu;
+    const cpuText =
+      cpu === undefined
+        ? 'n/a'
+        : cpu.server === undefined
+          ? cpu.client.toFixed(2)
+          : `${cpu.client.toFixed(2)} + ${cpu.server.toFixed(2)}`;
+    return `| ${name} | ${number(measured?.rows)} | ${measured?.seconds === undefined ? 'n/a' : measured.seconds.toFixed(2)} | ${number(measured?.rowsPerSecond)} | ${number(measured?.peakRssMb)} | ${cpuText} | ${runs} |`;
   };
+  const postgres = results.postgres as Partial<Measured> | undefined;
+  const copy = results.psqlCopy as Partial<Measured> | undefined;
+  const budget =
+    postgres?.cpu?.server === undefined || copy?.seconds === undefined
+      ? ''
+      : ` Two cores give at most two processor seconds a second: \`cutover run\` into PostgreSQL used ${(postgres.cpu.client + postgres.cpu.server).toFixed(2)} s of processor (its own ${postgres.cpu.client.toFixed(2)}, the server's ${postgres.cpu.server.toFixed(2)}), so on this machine it cannot take less than ${((postgres.cpu.client + postgres.cpu.server) / 2).toFixed(2)} s, where half of \`\\copy\`'s rate is ${(copy.seconds * 2).toFixed(2)} s.`;
   const table = [
     `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores (${String((results.machine as { cpuModel?: string }).cpuModel)}), load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`, each 1M measure taken ${String(typeof results.repeat === 'number' ? results.repeat : 1)} times in rounds, the median shown; raw figures in \`bench/results/contacts-load.json\`):`,
     '',
-    `| what | rows | seconds (median) | rows/s | peak RSS (MB) | every run (s) |`,
-    '|---|---:|---:|---:|---:|---|',
+    `| what | rows | seconds (median) | rows/s | peak RSS (MB) | CPU s (client + server) | every run (s) |`,
+    '|---|---:|---:|---:|---:|---:|---|',
     row('`cutover run` → SQLite target', results.sqlite),
     row('`sqlite3 .import` → SQLite (reference)', results.sqliteImport),
     row('`cutover run` → PostgreSQL target', results.postgres),
@@ -468,7 +529,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     row('`pgloader` → PostgreSQL (reference)', results.pgloader),
     row('`cutover run` → SQLite target, large file', results.sqliteLarge),
     '',
-    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}. \`pgloader\`, with its default settings, loads the same file into the same plain table as \`\\copy\`${typeof results.postgresTimesPgloader === 'number' && typeof results.copyTimesPgloader === 'number' ? `: \`cutover run\` into PostgreSQL goes ${results.postgresTimesPgloader.toFixed(1)} times its rate, \`\\copy\` ${results.copyTimesPgloader.toFixed(1)} times` : ' (not installed for this run)'}.`,
+    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}. \`pgloader\`, with its default settings, loads the same file into the same plain table as \`\\copy\`${typeof results.postgresTimesPgloader === 'number' && typeof results.copyTimesPgloader === 'number' ? `: \`cutover run\` into PostgreSQL goes ${results.postgresTimesPgloader.toFixed(1)} times its rate, \`\\copy\` ${results.copyTimesPgloader.toFixed(1)} times` : ' (not installed for this run)'}. The CPU column counts processor seconds of the median run: the client's (every thread of cutover, psql, sqlite3 or pgloader) and, for a load into PostgreSQL, the server's (all its processes, on the same machine).${budget}`,
   ].join('\n');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 };
