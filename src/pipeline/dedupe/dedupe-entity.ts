@@ -162,6 +162,10 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
       const l = rowOf.get(`${pair.dossierId}\u0000${pair.leftKey}`);
       const r = rowOf.get(`${pair.rightDossierId}\u0000${pair.rightKey}`);
       if (l === undefined || r === undefined || pair.decision === null) continue;
+      // A decision across dossiers was taken while the plan matched across them. Without `acrossDossiers` the
+      // engine never compares such records, but a "same" is linked whatever blocking says: it would merge two
+      // clients' records. It waits, kept, until the plan asks for cross-dossier matching again.
+      if (!section.acrossDossiers && dossierOfRow[l] !== dossierOfRow[r]) continue;
       decisions[pair.decision].push([l, r]);
     }
 
