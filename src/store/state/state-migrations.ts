@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 /**
  * Migrations of the state store, in code so that they ship inside the package. Never edit a released
@@ -168,6 +168,40 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('merge_decision').addColumn('survivor_dossier_id', 'text').execute();
       await db.schema.alterTable('ledger_entry').addColumn('survivor_dossier_id', 'text').execute();
       await db.schema.alterTable('review_pair').addColumn('right_dossier_id', 'text').execute();
+    },
+  },
+  '2026-12-01-006-merge-decision-per-dossier': {
+    async up(db: Kysely<unknown>) {
+      // A cluster across dossiers may absorb records of two dossiers that share a source key (each dossier numbers
+      // its own): keyed by (cluster, absorbed key) alone, the second one's merge overwrote the first one's, and that
+      // record was loaded beside its survivor. The absorbed record's dossier is part of the key now. A primary key
+      // cannot be altered in SQLite: the table is rebuilt, its rows kept.
+      await sql`CREATE TABLE merge_decision_005 AS SELECT * FROM merge_decision`.execute(db);
+      await db.schema.dropTable('merge_decision').execute();
+      await db.schema
+        .createTable('merge_decision')
+        .addColumn('cluster_id', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('survivor_key', 'text', (column) => column.notNull())
+        .addColumn('absorbed_key', 'text', (column) => column.notNull())
+        .addColumn('golden', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('undone_at', 'text')
+        .addColumn('survivor_dossier_id', 'text')
+        .addPrimaryKeyConstraint('merge_decision_pk', ['cluster_id', 'dossier_id', 'absorbed_key'])
+        .execute();
+      await db.schema
+        .createIndex('merge_decision_unit')
+        .on('merge_decision')
+        .columns(['dossier_id', 'entity', 'survivor_key'])
+        .execute();
+      await sql`INSERT INTO merge_decision (cluster_id, dossier_id, entity, survivor_key, absorbed_key, golden,
+                  created_at, undone_at, survivor_dossier_id)
+                SELECT cluster_id, dossier_id, entity, survivor_key, absorbed_key, golden, created_at, undone_at,
+                  survivor_dossier_id
+                FROM merge_decision_005`.execute(db);
+      await db.schema.dropTable('merge_decision_005').execute();
     },
   },
 };

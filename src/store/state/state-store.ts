@@ -704,7 +704,7 @@ export class StateStore {
             })),
           )
           .onConflict((conflict) =>
-            conflict.columns(['cluster_id', 'absorbed_key']).doUpdateSet((eb) => ({
+            conflict.columns(['cluster_id', 'dossier_id', 'absorbed_key']).doUpdateSet((eb) => ({
               survivor_key: eb.ref('excluded.survivor_key'),
               survivor_dossier_id: eb.ref('excluded.survivor_dossier_id'),
               golden: eb.ref('excluded.golden'),
