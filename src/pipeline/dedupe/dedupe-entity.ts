@@ -10,6 +10,7 @@ import { Workbench } from '../../matching/workbench.js';
 import type { MergeDecision, ReviewPairInput, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
+import { recordHash } from '../reconcile/record-hash.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { dossierIdOf, entityInputs } from '../run/dossier-inputs.js';
@@ -54,6 +55,7 @@ const KEY = '_key';
 const DOSSIER = '_dossier';
 const SOURCE = '_source';
 const VALUES = '_values';
+const FINGERPRINT = '_fingerprint';
 
 const asText = (value: CanonicalValue | undefined): string | null =>
   value === null || value === undefined ? null : String(value);
@@ -106,7 +108,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
   const workbench = await Workbench.open();
   try {
     await workbench.run(
-      `CREATE TABLE staged (${[ROW, KEY, DOSSIER, SOURCE, VALUES, ...fieldColumns]
+      `CREATE TABLE staged (${[ROW, KEY, DOSSIER, SOURCE, VALUES, FINGERPRINT, ...fieldColumns]
         .map((name) => `"${name}" VARCHAR`)
         .join(', ')})`,
     );
@@ -143,6 +145,8 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
               dossier,
               record.location.source,
               JSON.stringify(named),
+              // What reconcile hashes for the same record: a later change to it makes this golden record stale.
+              recordHash(values),
               ...fieldIndex.map((index) => asText(values[index])),
             ]);
           }
@@ -195,8 +199,8 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     );
     const memberValues = new Map(
       (
-        await workbench.rows<{ row: number; source: string; values: string }>(
-          `SELECT s.${ROW} AS row, s.${SOURCE} AS source, s.${VALUES} AS values
+        await workbench.rows<{ row: number; source: string; values: string; fingerprint: string }>(
+          `SELECT s.${ROW} AS row, s.${SOURCE} AS source, s.${VALUES} AS values, s.${FINGERPRINT} AS fingerprint
            FROM src s JOIN members m ON s.${ROW} = m.row::INTEGER`,
         )
       ).map((row) => [Number(row.row), row]),
@@ -226,6 +230,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
           source: stored?.source ?? '',
           order: member.row,
           values: (stored === undefined ? {} : JSON.parse(stored.values)) as Record<string, CanonicalValue>,
+          fingerprint: stored?.fingerprint ?? '',
         };
       });
       // The survivor stays in the cluster's first dossier: runs load dossiers in id order, so its row exists
@@ -251,6 +256,9 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
         maySurvive: (candidate) => memberOf.get(candidate.key)?.dossier === firstDossier,
       });
       valuesChosenByHand += golden.chosenByHand.length;
+      const fingerprints = Object.fromEntries(
+        members.map((member) => [`${member.dossier}/${member.key}`, member.fingerprint]),
+      );
       const survivor = memberOf.get(golden.survivorKey)!;
       const clusterId = clusterIdOf(
         firstDossier,
@@ -270,6 +278,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
             values: golden.values,
             origins: golden.origins,
             ...(golden.chosenByHand.length === 0 ? {} : { chosenByHand: golden.chosenByHand }),
+            fingerprints,
           },
         });
         mergesOf.set(absorbed.dossier, list);

@@ -1,7 +1,7 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { EntityPlan } from '../../core/plan/plan-schema.js';
-import type { StateStore } from '../../store/state/state-store.js';
+import type { MergeDecision, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 
 /** The record an absorbed record was merged into: its dossier (another one only with `acrossDossiers`) and key. */
@@ -19,9 +19,18 @@ export interface MergeMap {
    * keys). Its absorbed records may be in other dossiers.
    */
   readonly goldenOf: ReadonlyMap<string, CanonicalValue[]>;
+  /**
+   * Source key (of this dossier) of a survivor or absorbed record → the content hash of its mapped values when
+   * `cutover dedupe` made the golden record (merges stored before fingerprints have none).
+   */
+  readonly fingerprintOf: ReadonlyMap<string, string>;
 }
 
-export const EMPTY_MERGE_MAP: MergeMap = { survivorOf: new Map(), goldenOf: new Map() };
+export const EMPTY_MERGE_MAP: MergeMap = {
+  survivorOf: new Map(),
+  goldenOf: new Map(),
+  fingerprintOf: new Map(),
+};
 
 /**
  * Reads the merge map of a unit. Only entities with a `dedupe` section have one: taking a section out of the plan
@@ -35,7 +44,13 @@ export const loadMergeMap = async (
 ): Promise<MergeMap> => {
   if (plan.dedupe === undefined) return EMPTY_MERGE_MAP;
   const columns = targetColumns(entity);
-  const survivorOf = await loadSurvivorOf(state, dossier, entity);
+  const fingerprintOf = new Map<string, string>();
+  const absorbed = await state.merges({ dossierId: dossier, entity, active: true });
+  const survivorOf = survivorsOf(absorbed);
+  for (const merge of absorbed) {
+    const fingerprint = merge.golden.fingerprints?.[`${dossier}/${merge.absorbedKey}`];
+    if (fingerprint !== undefined) fingerprintOf.set(merge.absorbedKey, fingerprint);
+  }
   const goldenOf = new Map<string, CanonicalValue[]>();
   for (const merge of await state.merges({ survivorDossierId: dossier, entity, active: true })) {
     if (!goldenOf.has(merge.survivorKey)) {
@@ -43,9 +58,11 @@ export const loadMergeMap = async (
         merge.survivorKey,
         columns.map((column) => merge.golden.values[column.name] ?? null),
       );
+      const fingerprint = merge.golden.fingerprints?.[`${dossier}/${merge.survivorKey}`];
+      if (fingerprint !== undefined) fingerprintOf.set(merge.survivorKey, fingerprint);
     }
   }
-  return { survivorOf, goldenOf };
+  return { survivorOf, goldenOf, fingerprintOf };
 };
 
 /** The absorbed records of one dossier and entity and their survivors: all a reference to them needs. */
@@ -54,8 +71,11 @@ export const loadSurvivorOf = async (
   dossier: string,
   entity: EntityName,
 ): Promise<Map<string, SurvivorRef>> =>
+  survivorsOf(await state.merges({ dossierId: dossier, entity, active: true }));
+
+const survivorsOf = (merges: readonly MergeDecision[]): Map<string, SurvivorRef> =>
   new Map(
-    (await state.merges({ dossierId: dossier, entity, active: true })).map((merge) => [
+    merges.map((merge) => [
       merge.absorbedKey,
       { dossierId: merge.survivorDossierId, key: merge.survivorKey },
     ]),

@@ -60,6 +60,12 @@ export interface EntityReconciliation {
    * and compared here, as pointing to its survivor. Listed so that key users know their records moved.
    */
   readonly referencesToMerged: number;
+  /**
+   * Survivors and absorbed records whose source record changed since `cutover dedupe` made their golden record:
+   * the target holds values of the record as it was (a change to the survivor, or to a record it absorbed, never
+   * reached the target). `cutover dedupe` then `cutover run` bring the golden record up to date.
+   */
+  readonly staleMerges: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   /**
@@ -319,6 +325,7 @@ export const openReconciler = async (options: {
         orphans: 0,
         mergedIntoMissing: 0,
         referencesToMerged: 0,
+        staleMerges: 0,
         samples: samples.slice(0, 10),
         notInPlan: true,
         ok: false,
@@ -361,6 +368,7 @@ export const openReconciler = async (options: {
         return copy;
       };
       let sourceCount = 0;
+      const stale: string[] = [];
       // The records as the run saw them: the same dossier filter, NO_DOSSIER rejects and distinct keys.
       const records = createDossierRecords({
         dossier,
@@ -379,6 +387,10 @@ export const openReconciler = async (options: {
             if (outcome.fate === 'not-a-record' || outcome.fate === 'repeat') continue;
             sourceCount++;
             if (outcome.fate !== 'mapped') continue;
+            const fingerprint = merges.fingerprintOf.get(outcome.record.sourceKey);
+            if (fingerprint !== undefined && fingerprint !== recordHash(outcome.record.values)) {
+              stale.push(outcome.record.sourceKey);
+            }
             const values = redirected(merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values);
             insertSource.run(outcome.record.sourceKey, recordHash(values));
             if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(values));
@@ -458,17 +470,20 @@ export const openReconciler = async (options: {
         orphans,
         mergedIntoMissing: lost.length,
         referencesToMerged,
-        samples: [...samples, ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location)].slice(
-          0,
-          10,
-        ),
+        staleMerges: stale.length,
+        samples: [
+          ...samples,
+          ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location),
+          ...stale.slice(0, 10),
+        ].slice(0, 10),
         ok:
           unaccounted === 0 &&
           missingFromTarget === 0 &&
           contentMismatches === 0 &&
           extraInTarget === 0 &&
           orphans === 0 &&
-          lost.length === 0,
+          lost.length === 0 &&
+          stale.length === 0,
       });
     }
     reads.clear();

@@ -47,6 +47,11 @@ export interface GoldenRecord {
   readonly origins: Readonly<Record<string, string>>;
   /** Columns whose value a person chose (`cutover review golden`) rather than the survivorship rule. */
   readonly chosenByHand?: readonly string[];
+  /**
+   * Content hash of each member's mapped values when `cutover dedupe` read it, by `dossier/key`: the golden record
+   * was made from these, so a member whose source record changed since makes it stale (reconcile says so).
+   */
+  readonly fingerprints?: Readonly<Record<string, string>>;
 }
 
 /** A person's choice: the golden record of the cluster holding `chosenKey` takes that record's `column`. */

@@ -101,6 +101,7 @@ describe('the evidence page', () => {
       orphans: 0,
       mergedIntoMissing: 0,
       referencesToMerged: 0,
+      staleMerges: 0,
       samples: ['2022|AC|1|<6>'],
       ok: false,
     };
