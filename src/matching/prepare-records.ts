@@ -30,8 +30,10 @@ export const hasPhonetic = (field: FieldConfig): boolean => phoneticKinds.includ
 export const usesTermFrequency = (field: FieldConfig): boolean => field.tf ?? tfKinds.includes(field.kind);
 export const isStrong = (field: FieldConfig): boolean => field.strong ?? field.kind === FieldKind.siren;
 
+// Letters of every script are kept: with [^a-z0-9], a Cyrillic, Greek or Chinese name became empty, so missing (no
+// evidence either way: Иван and Ольга were as good as the same), and Ł, ß, Œ split or shortened Latin names.
 const words = (column: string) =>
-  `nullif(trim(regexp_replace(lower(strip_accents(${column})), '[^a-z0-9]+', ' ', 'g')), '')`;
+  `nullif(trim(regexp_replace(lower(strip_accents(${column})), '[^\\p{L}\\p{M}\\p{N}]+', ' ', 'g')), '')`;
 
 const normalised = (field: FieldConfig, column: string): string => {
   if (wordKinds.includes(field.kind)) return words(column);
