@@ -170,7 +170,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('review_pair').addColumn('right_dossier_id', 'text').execute();
     },
   },
-  '2026-12-01-006-merge-decision-per-dossier': {
+  '2026-11-30-006-merge-decision-per-dossier': {
     async up(db: Kysely<unknown>) {
       // A cluster across dossiers may absorb records of two dossiers that share a source key (each dossier numbers
       // its own): keyed by (cluster, absorbed key) alone, the second one's merge overwrote the first one's, and that

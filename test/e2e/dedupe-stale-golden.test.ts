@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { tempDir } from './support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from './e2e/support/cli.js';
-import { dedupeContactsCsv, dedupePlan } from './e2e/support/dedupe-fixture.js';
-import { readSqliteTargetRows, writeFiles } from './e2e/support/helpers.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { dedupeContactsCsv, dedupePlan } from './support/dedupe-fixture.js';
+import { readSqliteTargetRows, writeFiles } from './support/helpers.js';
 
 interface ReconcileJson {
   ok: boolean;

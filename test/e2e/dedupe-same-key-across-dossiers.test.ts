@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { tempDir } from './support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './e2e/support/cli.js';
-import { dedupeContactsCsv, dedupePlan } from './e2e/support/dedupe-fixture.js';
-import { defaultStatePath, readLedger, readSqliteTargetRows, writeFiles } from './e2e/support/helpers.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './support/cli.js';
+import { dedupeContactsCsv, dedupePlan } from './support/dedupe-fixture.js';
+import { defaultStatePath, readLedger, readSqliteTargetRows, writeFiles } from './support/helpers.js';
 
 const ok = (result: CliResult): CliResult => {
   expect(result.code, describeResult(result)).toBe(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDedupeConfig } from '../src/matching/dedupe-config.js';
-import { prepareRecords } from '../src/matching/prepare-records.js';
-import { Workbench } from '../src/matching/workbench.js';
+import { parseDedupeConfig } from '../../src/matching/dedupe-config.js';
+import { prepareRecords } from '../../src/matching/prepare-records.js';
+import { Workbench } from '../../src/matching/workbench.js';
 
 let workbench: Workbench;
 beforeAll(async () => {
