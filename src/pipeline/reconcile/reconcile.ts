@@ -9,6 +9,7 @@ import { isEntityName, type EntityName } from '../../core/model/canonical-model.
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { LedgerEntry, StateStore } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
+import { crossDossierReference } from '../../store/target/target-sql.js';
 import type { TargetStore } from '../../store/target/target-store.js';
 import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
@@ -361,7 +362,11 @@ export const openReconciler = async (options: {
           const key = copy[index];
           const survivor = typeof key === 'string' ? survivorOf.get(key) : undefined;
           if (survivor === undefined) continue;
-          copy[index] = survivor.key;
+          // The load looked the survivor up in its own dossier (`acrossDossiers`): its row is that dossier's.
+          copy[index] =
+            survivor.dossierId === dossier
+              ? survivor.key
+              : crossDossierReference(survivor.dossierId, survivor.key);
           moved = true;
         }
         if (moved) referencesToMerged++;

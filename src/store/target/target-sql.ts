@@ -49,17 +49,30 @@ export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadC
 });
 
 /**
+ * A reference read back to a parent row of another dossier than the row's own: its dossier and source key, the
+ * dossier's length first so that no two pairs read alike. Only a survivor of `cutover dedupe` with `acrossDossiers`
+ * is loaded so (reconcile compares such a reference in this form); any other is a row attached to another client's
+ * record, which a key alone would not tell from the parent of the same key in its own dossier.
+ */
+export const crossDossierReference = (dossier: string, key: string): string =>
+  `#dossier ${[...dossier].length}:${dossier}/${key}`;
+
+/**
  * Rows of one dossier read back with references turned into the parent's source key (`#orphan:ID` when the parent
- * row is gone), ordered by source key. Columns come back as c0, c1... in target column order.
+ * row is gone, crossDossierReference when it is another dossier's), ordered by source key. Columns come back as c0,
+ * c1... in target column order.
  */
 export const readBackSql = ({ table, parameter }: SqlShape, entity: EntityName, order: string): string => {
   const columns = targetColumns(entity);
   const select = columns.map((column, index) => {
     const value = `t.${quoteIdentifier(column.name)}`;
+    const parent = `p${index}`;
     const expression =
       column.references === undefined
         ? value
-        : `CASE WHEN ${value} IS NULL THEN NULL ELSE coalesce(p${index}.source_key, '#orphan:' || ${value}) END`;
+        : `CASE WHEN ${value} IS NULL THEN NULL WHEN ${parent}.id IS NULL THEN '#orphan:' || ${value}
+            WHEN ${parent}.dossier_id = t.dossier_id THEN ${parent}.source_key
+            ELSE '#dossier ' || length(${parent}.dossier_id) || ':' || ${parent}.dossier_id || '/' || ${parent}.source_key END`;
     return `${expression} AS c${index}`;
   });
   const joins = columns.flatMap((column, index) =>
