@@ -45,6 +45,11 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
         // A record rejected for naming no dossier may name any one once fixed: its entity runs in every dossier.
         addWithParents(row.dossierId === NO_DOSSIER ? '*' : row.dossierId, row.entity);
       }
+      // A unit that a killed replay (or run) left unfinished lost the fates of the records it had not reached yet
+      // (its ledger is cleared when it begins): it may hold no reject any more, yet it must run again to give them
+      // back, whatever else this replay does.
+      for (const unit of (await session.target?.unfinishedLoads()) ?? [])
+        if (isEntityName(unit.entity)) units.add(`${unit.dossier}/${unit.entity}`);
       const rejectedBefore = before
         .filter((row) => row.fate === 'rejected')
         .reduce((total, row) => total + row.count, 0);

@@ -204,6 +204,13 @@ export class PostgresTarget implements TargetStore {
     return rows[0] === undefined ? undefined : checkpointFromRow(rows[0]);
   }
 
+  async unfinishedLoads(): Promise<{ dossier: string; entity: string }[]> {
+    const { rows } = await this.query<{ dossier: string; entity: string }>(
+      `SELECT dossier_id AS dossier, entity FROM ${this.table('_cutover_checkpoint')} WHERE done = 0 ORDER BY dossier_id, entity`,
+    );
+    return rows;
+  }
+
   async hasRows(dossier: string, entity: EntityName): Promise<boolean> {
     const { rows } = await this.query(`SELECT 1 FROM ${this.table(entity)} WHERE dossier_id = $1 LIMIT 1`, [
       dossier,

@@ -62,6 +62,11 @@ export interface TargetStore {
   ensureSchema(): Promise<void>;
   upsertDossiers(dossiers: readonly DossierRow[]): Promise<void>;
   checkpoint(dossier: string, entity: EntityName): Promise<LoadCheckpoint | undefined>;
+  /**
+   * The units whose load began and did not finish (a process killed, a threshold crossed): their ledger was cleared
+   * when they began and holds the fates of the records read so far only.
+   */
+  unfinishedLoads(): Promise<{ dossier: string; entity: string }[]>;
   /** Whether the target holds any row of this dossier and entity. */
   hasRows(dossier: string, entity: EntityName): Promise<boolean>;
   /**

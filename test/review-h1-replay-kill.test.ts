@@ -1,0 +1,166 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openTargetStore, targetVariants, tempDir } from './support/stores.js';
+import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './e2e/support/cli.js';
+import { defaultStatePath, querySqlite, readLedger, writeFiles } from './e2e/support/helpers.js';
+
+/**
+ * `cutover replay` runs again the units holding rejects, and a unit clears its ledger when it begins. Killed
+ * midway, the replay left the unit's later rejects without a fate; the same command then found no reject in the
+ * ledger, said "Nothing to replay" (exit 0) and left the unit unfinished and the record unaccounted for good.
+ */
+
+const CONTACTS = 100_000;
+const LATE_REJECT = 90_000;
+
+const plan = `version: 1
+name: replay-kill
+target: { type: sqlite, url: target.db }
+batchSize: 200
+entities:
+  company:
+    source: { type: csv, path: companies.csv }
+    dossier: { value: crm }
+    key: company_id
+    fields:
+      name: { from: name, required: true }
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      last_name: { from: last_name, required: true }
+      birth_date: birth_date
+      company_id: company_id
+`;
+
+const contacts = (fixedEarly: boolean) => {
+  const lines = ['contact_id,last_name,birth_date,company_id'];
+  for (let i = 1; i <= CONTACTS; i++) {
+    const invalid = (i === 3 && !fixedEarly) || i === LATE_REJECT;
+    lines.push(`P${i},L${i},${invalid ? '1980-02-30' : '1980-01-01'},C${(i % 10) + 1}`);
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+const companies = `company_id,name\n${Array.from({ length: 10 }, (_, i) => `C${i + 1},Co ${i + 1}\n`).join('')}`;
+
+/** The contact checkpoint, read while the replay writes it. */
+const contactCheckpoint = (file: string) => {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    return db
+      .prepare(
+        "SELECT run_id AS runId, records_read AS read, done FROM _cutover_checkpoint WHERE entity = 'contact'",
+      )
+      .get() as { runId: string; read: number; done: number } | undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
+};
+
+describe('replay killed midway, then replayed again', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('gives every record its fate again: the late reject is back in the ledger and reconcile proves it', async () => {
+    const dir = tempDir('cutover-review-h1-replay-kill-');
+    writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts(false) });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const targetFile = path.join(dir, 'target.db');
+    const run = await cli(['run', '--plan', planFile, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const firstRun = contactCheckpoint(targetFile)!.runId;
+    expect(
+      (await readLedger(defaultStatePath(dir))).map((entry) => [entry.sourceKey, entry.reason]).sort(),
+    ).toEqual([
+      ['P3', 'INVALID_DATE'],
+      [`P${LATE_REJECT}`, 'INVALID_DATE'],
+    ]);
+
+    // The fix touches P3 only: P90000's date is still impossible.
+    writeFileSync(path.join(dir, 'contacts.csv'), contacts(true));
+    const child = startCli(['replay', '--plan', planFile, '--json']);
+    const done = finished(child);
+    let exited = false;
+    void done.then(() => (exited = true));
+    const started = Date.now();
+    for (;;) {
+      const checkpoint = contactCheckpoint(targetFile);
+      if (exited || Date.now() - started > 60_000) break;
+      if (
+        checkpoint !== undefined &&
+        checkpoint.runId !== firstRun &&
+        checkpoint.done === 0 &&
+        checkpoint.read >= 2000
+      )
+        break;
+      await sleep(2);
+    }
+    child.kill('SIGKILL');
+    const killed = await done;
+    const after = contactCheckpoint(targetFile)!;
+    // The test proves something only if the kill landed while the replay was loading the contacts.
+    expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
+    expect(after.done, JSON.stringify(after)).toBe(0);
+    expect(after.read).toBeLessThan(LATE_REJECT);
+
+    const again = await cli(['replay', '--plan', planFile, '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(parseJsonStdout<{ run?: unknown }>(again).run, 'the replay must run again').toBeDefined();
+
+    // P3 loaded, P90000 still rejected: one fate each.
+    expect((await readLedger(defaultStatePath(dir))).map((entry) => [entry.sourceKey, entry.reason])).toEqual(
+      [[`P${LATE_REJECT}`, 'INVALID_DATE']],
+    );
+    expect(querySqlite(targetFile, 'SELECT count(*) AS n FROM contact')).toEqual([{ n: CONTACTS - 1 }]);
+    expect(querySqlite(targetFile, "SELECT done FROM _cutover_checkpoint WHERE entity = 'contact'")).toEqual([
+      { done: 1 },
+    ]);
+    expect(
+      querySqlite(defaultStatePath(dir), "SELECT count(*) AS n FROM run WHERE status = 'running'"),
+    ).toEqual([{ n: 0 }]);
+    const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);
+    expect(reconciled.code, describeResult(reconciled)).toBe(0);
+    expect(parseJsonStdout<{ totals: { unaccounted: number } }>(reconciled).totals.unaccounted).toBe(0);
+  }, 120_000);
+});
+
+for (const variant of targetVariants) {
+  describe.runIf(variant.available)(`unfinished loads on the ${variant.name} target`, () => {
+    it('lists the units begun and not finished, and no longer once finished', async () => {
+      const { target, cleanup } = await openTargetStore(variant.name);
+      try {
+        const checkpoint = {
+          runId: 'r1',
+          recordsRead: 1,
+          loaded: 1,
+          skipped: 0,
+          rejected: 0,
+          repeats: 0,
+          mode: 'insert' as const,
+          done: false,
+        };
+        await target.writeBatch({
+          dossier: 'D1',
+          entity: 'company',
+          runId: 'r1',
+          mode: 'insert',
+          rows: [{ sourceKey: 'C1', values: [] }],
+          checkpoint,
+          onDuplicates: () => Promise.resolve(),
+        });
+        expect(await target.unfinishedLoads()).toEqual([{ dossier: 'D1', entity: 'company' }]);
+        await target.finishLoad('D1', 'company', { ...checkpoint, done: true });
+        expect(await target.unfinishedLoads()).toEqual([]);
+      } finally {
+        await cleanup();
+      }
+    });
+  });
+}
