@@ -42,8 +42,16 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
       };
       for (const row of before) {
         if (row.fate !== 'rejected' || !isEntityName(row.entity)) continue;
-        // A record rejected for naming no dossier may name any one once fixed: its entity runs in every dossier.
-        addWithParents(row.dossierId === NO_DOSSIER ? '*' : row.dossierId, row.entity);
+        // A record rejected for naming no dossier may name any one once fixed, and so may one whose dossier is a
+        // column of its row (the fix may be that column: the contact was typed under the wrong business unit): its
+        // entity runs in every dossier. Run in its old dossier only, it left that dossier's ledger and had no fate.
+        const dossierColumn = session.loaded.plan.entities[row.entity]?.dossier;
+        addWithParents(
+          row.dossierId === NO_DOSSIER || (dossierColumn !== undefined && 'field' in dossierColumn)
+            ? '*'
+            : row.dossierId,
+          row.entity,
+        );
       }
       // A unit that a killed replay (or run) left unfinished lost the fates of the records it had not reached yet
       // (its ledger is cleared when it begins): it may hold no reject any more, yet it must run again to give them
