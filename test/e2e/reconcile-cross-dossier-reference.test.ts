@@ -2,11 +2,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './e2e/support/cli.js';
-import { dedupeContactsCsv, dedupePlan } from './e2e/support/dedupe-fixture.js';
-import { writeFiles } from './e2e/support/helpers.js';
-import { postgresAvailable, postgresUrl, uniqueName } from './support/services.js';
-import { dropPostgresSchema, tempDir } from './support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './support/cli.js';
+import { dedupeContactsCsv, dedupePlan } from './support/dedupe-fixture.js';
+import { writeFiles } from './support/helpers.js';
+import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
+import { dropPostgresSchema, tempDir } from '../support/stores.js';
 
 /**
  * A reference column holds the parent's target id. Two clients (dossiers) of one target often use the same source

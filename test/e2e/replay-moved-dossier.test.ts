@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from './e2e/support/cli.js';
-import { writeFiles } from './e2e/support/helpers.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { writeFiles } from './support/helpers.js';
 
 /**
  * A contact of d1 is rejected UNKNOWN_PARENT: its company C2 is d2's. The fix moves the contact to d2 (its dossier

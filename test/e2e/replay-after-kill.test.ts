@@ -3,9 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openTargetStore, targetVariants, tempDir } from './support/stores.js';
-import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './e2e/support/cli.js';
-import { defaultStatePath, querySqlite, readLedger, writeFiles } from './e2e/support/helpers.js';
+import { openTargetStore, targetVariants, tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
+import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 
 /**
  * `cutover replay` runs again the units holding rejects, and a unit clears its ledger when it begins. Killed
