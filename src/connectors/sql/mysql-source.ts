@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Connection, TypeCast } from 'mysql2';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
 import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
@@ -69,8 +70,13 @@ const connectMysql = async (url: string): Promise<SqlConnection> => {
     typeCast,
     connectTimeout: 10_000,
   });
-  // An error between commands is emitted as an event, which would crash the process without a listener.
-  connection.on('error', () => undefined);
+  /** The result being streamed, if any. */
+  let streaming: Readable | undefined;
+  // An error between commands is emitted as an event, which would crash the process without a listener. A lost
+  // connection (KILL, a server restart, net_write_timeout) is also reported here only, not to the query: mysql2 tells
+  // a running query through its callback, which a streamed query has none of. Without passing it on, the stream
+  // neither failed nor ended and the read waited forever.
+  connection.on('error', (error: Error) => streaming?.destroy(error));
   try {
     await new Promise<void>((resolve, reject) => {
       connection.connect((error) => (error === null ? resolve() : reject(error)));
@@ -89,6 +95,7 @@ const connectMysql = async (url: string): Promise<SqlConnection> => {
       started = true;
       // The non-promise connection streams: the promise API would buffer the whole result.
       const stream = connection.query({ sql, values: [...params] }).stream({ highWaterMark: rowsAhead });
+      streaming = stream;
       const rows = stream[Symbol.asyncIterator]() as AsyncIterator<Row, undefined>;
       return {
         read: async (max) => {
