@@ -10,11 +10,14 @@ const plainNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 /** A number in scientific notation as programs write them (`1e-05`, `1.5E+16`), its exponent at most 99. */
 const scientificNumber = /^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d{1,2}$/;
 
-/** Canonical text of a decimal value, or undefined when the text is not a plain decimal number. */
+/**
+ * Canonical text of a decimal value, or undefined when the text is not a plain decimal number. Written out in full
+ * (toFixed), never in exponent form: toString wrote 31 decimal places or 41 integer digits as `1e-31`, `1e+42`.
+ */
 export const canonicalDecimal = (text: string): string | undefined => {
   if (!plainNumber.test(text)) return undefined;
   const value = new Exact(text);
-  return value.isZero() ? '0' : value.toString();
+  return value.isZero() ? '0' : value.toFixed();
 };
 
 /**
