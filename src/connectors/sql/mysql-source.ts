@@ -49,6 +49,46 @@ const typeCast: TypeCast = (field, next) => {
   }
 };
 
+const selectAll = 'SELECT * ';
+/** mysql2's column type of FLOAT, and the decimals of a FLOAT declared without (M,D). */
+const floatType = 4;
+const notFixedDecimals = 31;
+const floatAlias = (index: number): string => `cutover_float_${index}`;
+
+/**
+ * The FLOAT columns, declared without (M,D), of a select's result, asked with LIMIT 0 (no row is read). The server
+ * sends their values as text of 6 significant digits: 123456.78, stored as the single-precision 123456.78125,
+ * arrives as "123457", and a price loses its cents. As DOUBLE (`+ 0e0`) the stored value arrives whole.
+ */
+const floatColumnsOf = (connection: Connection, sql: string, params: readonly unknown[]): Promise<string[]> =>
+  new Promise((resolve, reject) => {
+    connection.query(
+      { sql: `SELECT * FROM (\n${sql}\n) AS cutover_columns LIMIT 0`, values: [...params] },
+      (error, _rows, fields) => {
+        if (error !== null) reject(error);
+        else
+          resolve(
+            (fields ?? [])
+              .filter((field) => field.columnType === floatType && field.decimals === notFixedDecimals)
+              .map((field) => field.name),
+          );
+      },
+    );
+  });
+
+/**
+ * A FLOAT's stored value (a double here) as the shortest decimal that is the same single-precision number:
+ * 123456.78125 is 123456.78, what was written into the column.
+ */
+const singlePrecisionValue = (value: unknown): unknown => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value;
+  for (let digits = 1; digits <= 9; digits++) {
+    const shortest = Number(value.toPrecision(digits));
+    if (Math.fround(shortest) === value) return shortest;
+  }
+  return value;
+};
+
 const run = (connection: Connection, sql: string): Promise<void> =>
   new Promise((resolve, reject) => {
     connection.query(sql, (error) => (error === null ? resolve() : reject(error)));
@@ -90,18 +130,44 @@ const connectMysql = async (url: string): Promise<SqlConnection> => {
   }
   let started = false;
   let finished = false;
+  /** Starts streaming a select; its FLOAT columns are read in full (see floatColumnsOf). */
+  const open = async (sql: string, params: readonly unknown[]): Promise<AsyncIterator<Row, undefined>> => {
+    const floats = sql.startsWith(selectAll) ? await floatColumnsOf(connection, sql, params) : [];
+    const text =
+      floats.length === 0
+        ? sql
+        : `SELECT *, ${floats.map((name, index) => `${quoteIdentifier(name, '`')} + 0e0 AS ${floatAlias(index)}`).join(', ')} ${sql.slice(selectAll.length)}`;
+    // The non-promise connection streams: the promise API would buffer the whole result.
+    const stream = connection.query({ sql: text, values: [...params] }).stream({ highWaterMark: rowsAhead });
+    streaming = stream;
+    const rows = stream[Symbol.asyncIterator]() as AsyncIterator<Row, undefined>;
+    if (floats.length === 0) return rows;
+    return {
+      next: async () => {
+        const next = await rows.next();
+        if (next.done !== true) {
+          const row = next.value;
+          floats.forEach((name, index) => {
+            const alias = floatAlias(index);
+            row[name] = singlePrecisionValue(row[alias]);
+            delete row[alias];
+          });
+        }
+        return next;
+      },
+    };
+  };
   return {
     select: (sql, params) => {
       started = true;
-      // The non-promise connection streams: the promise API would buffer the whole result.
-      const stream = connection.query({ sql, values: [...params] }).stream({ highWaterMark: rowsAhead });
-      streaming = stream;
-      const rows = stream[Symbol.asyncIterator]() as AsyncIterator<Row, undefined>;
+      let rows: Promise<AsyncIterator<Row, undefined>> | undefined;
       return {
         read: async (max) => {
+          rows ??= open(sql, params);
+          const iterator = await rows;
           const batch: Row[] = [];
           while (batch.length < max) {
-            const next = await rows.next();
+            const next = await iterator.next();
             if (next.done === true) {
               finished = true;
               break;
