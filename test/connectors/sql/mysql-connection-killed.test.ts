@@ -1,9 +1,9 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlSource } from '../src/connectors/sql/open-sql-source.js';
-import { CutoverError, ErrorCode } from '../src/core/errors.js';
-import { mysqlAvailable, mysqlUrl, uniqueName } from './support/services.js';
-import { planUrl } from './connectors/sql/read-source.js';
+import { openSqlSource } from '../../../src/connectors/sql/open-sql-source.js';
+import { CutoverError, ErrorCode } from '../../../src/core/errors.js';
+import { mysqlAvailable, mysqlUrl, uniqueName } from '../../support/services.js';
+import { planUrl } from './read-source.js';
 
 /**
  * A MariaDB connection that the server ends in the middle of a streamed read (an administrator's `KILL`, a server

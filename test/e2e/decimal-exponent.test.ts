@@ -1,12 +1,12 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { canonicalDecimal, toMicroUnits } from '../src/core/money.js';
-import { reconcile } from '../src/pipeline/reconcile/reconcile.js';
-import { runMigration } from '../src/pipeline/run/run-migration.js';
-import { tempDir } from './support/stores.js';
-import { querySqlite, writeFiles } from './e2e/support/helpers.js';
-import { withStores } from './e2e/support/portfolio.js';
+import { canonicalDecimal, toMicroUnits } from '../../src/core/money.js';
+import { reconcile } from '../../src/pipeline/reconcile/reconcile.js';
+import { runMigration } from '../../src/pipeline/run/run-migration.js';
+import { tempDir } from '../support/stores.js';
+import { querySqlite, writeFiles } from './support/helpers.js';
+import { withStores } from './support/portfolio.js';
 
 /**
  * Decimals of 31 or more decimal places, or of 41 or more integer digits (a PostgreSQL numeric, a SQLite column

@@ -1,8 +1,8 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlSource } from '../src/connectors/sql/open-sql-source.js';
-import { mysqlAvailable, mysqlUrl, uniqueName } from './support/services.js';
-import { planUrl, readAll } from './connectors/sql/read-source.js';
+import { openSqlSource } from '../../../src/connectors/sql/open-sql-source.js';
+import { mysqlAvailable, mysqlUrl, uniqueName } from '../../support/services.js';
+import { planUrl, readAll } from './read-source.js';
 
 /**
  * MariaDB and MySQL send a FLOAT column's value as text with 6 significant digits: a price of 123456.78 (stored as
