@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openTargetStore, targetVariants, tempDir } from '../support/stores.js';
+import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 
@@ -130,37 +130,3 @@ describe('replay killed midway, then replayed again', () => {
     expect(parseJsonStdout<{ totals: { unaccounted: number } }>(reconciled).totals.unaccounted).toBe(0);
   }, 120_000);
 });
-
-for (const variant of targetVariants) {
-  describe.runIf(variant.available)(`unfinished loads on the ${variant.name} target`, () => {
-    it('lists the units begun and not finished, and no longer once finished', async () => {
-      const { target, cleanup } = await openTargetStore(variant.name);
-      try {
-        const checkpoint = {
-          runId: 'r1',
-          recordsRead: 1,
-          loaded: 1,
-          skipped: 0,
-          rejected: 0,
-          repeats: 0,
-          mode: 'insert' as const,
-          done: false,
-        };
-        await target.writeBatch({
-          dossier: 'D1',
-          entity: 'company',
-          runId: 'r1',
-          mode: 'insert',
-          rows: [{ sourceKey: 'C1', values: [] }],
-          checkpoint,
-          onDuplicates: () => Promise.resolve(),
-        });
-        expect(await target.unfinishedLoads()).toEqual([{ dossier: 'D1', entity: 'company' }]);
-        await target.finishLoad('D1', 'company', { ...checkpoint, done: true });
-        expect(await target.unfinishedLoads()).toEqual([]);
-      } finally {
-        await cleanup();
-      }
-    });
-  });
-}

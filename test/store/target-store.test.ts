@@ -161,6 +161,30 @@ for (const dialect of targetVariants) {
       expect(await target.checkpoint('D1', 'company')).toMatchObject({ runId: 'r2', done: true });
     });
 
+    it('starts a load over: its checkpoint back to nothing read in upsert mode, its rows kept with their ids, and those not read again removed at the end', async () => {
+      await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      const before = await target.resolveKeys('company', 'D1', ['C1', 'C2']);
+      await target.restartLoad('D1', 'company', 'r1');
+      expect(await target.checkpoint('D1', 'company')).toEqual(checkpoint('r1', 0, 0, 'upsert'));
+      // Rows written before the restart are no longer this run's, for the lookups of its children.
+      expect(await target.resolveKeys('company', 'D1', ['C1', 'C2'], 'r1')).toEqual(new Map());
+      const result = await write([company('C1', 'Acme SA')], checkpoint('r1', 1, 1, 'upsert'), 'upsert');
+      expect(result.duplicates).toBe(0);
+      expect(await target.finishLoad('D1', 'company', checkpoint('r1', 1, 1, 'upsert'))).toEqual({
+        removed: 1,
+      });
+      expect(await target.resolveKeys('company', 'D1', ['C1', 'C2'])).toEqual(
+        new Map([['C1', before.get('C1')]]),
+      );
+    });
+
+    it('lists the loads begun and not finished, and no longer once finished', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      expect(await target.unfinishedLoads()).toEqual([{ dossier: 'D1', entity: 'company' }]);
+      await target.finishLoad('D1', 'company', checkpoint('r1', 1, 1));
+      expect(await target.unfinishedLoads()).toEqual([]);
+    });
+
     it('finds every duplicate in a large batch, whichever group of rows it falls in, and keeps the rows around it', async () => {
       // 95 rows: several statements' worth of rows and a remainder; repeats early, late, and of each other.
       const keys = Array.from({ length: 95 }, (_, index) => `K${index}`);

@@ -74,6 +74,11 @@ export interface EntityInputs {
    * undefined when the files name none, or different ones.
    */
   readonly siren?: (dossier: string) => string | undefined;
+  /**
+   * What a dossier's files are now (each one's path, size, modification time and inode), for a resume to tell
+   * whether they are still those its load began on; undefined for a database source, which has no such mark.
+   */
+  readonly stamp?: (dossier: string) => string;
   /** What the plan's path tells of a dossier before any read: its folder holds no file the path names. */
   readonly notices?: (dossier: string) => readonly SourceNotice[];
 }
@@ -92,6 +97,19 @@ const sirenOfFecFiles = (files: readonly ResolvedFile[]): string | undefined => 
   const [siren] = sirens;
   return sirens.size === 1 ? siren : undefined;
 };
+
+/** What the files are now: a file written over (a fresh export), replaced or gone changes its part. */
+const stampOf = (files: readonly ResolvedFile[]): string =>
+  files
+    .map((file) => {
+      try {
+        const stats = statSync(file.path, { bigint: true });
+        return `${file.relative}\u0000${stats.size}\u0000${stats.mtimeNs}\u0000${stats.ino}`;
+      } catch {
+        return `${file.relative}\u0000missing`;
+      }
+    })
+    .join('\u0001');
 
 /** The files' sizes added up; a file that cannot be looked at counts nothing (its read will say why). */
 const sizeOf = (files: readonly ResolvedFile[]): number => {
@@ -258,6 +276,7 @@ export const entityInputs = async (
       dossiers: [...new Set([...byDossier.keys(), ...withoutFile.keys()])],
       open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
       bytes: (dossier) => sizeOf(byDossier.get(dossier) ?? []),
+      stamp: (dossier) => stampOf(byDossier.get(dossier) ?? []),
       filterField: undefined,
       ...(fileSpec.type === 'fec'
         ? { siren: (dossier: string) => sirenOfFecFiles(byDossier.get(dossier) ?? []) }
@@ -277,6 +296,7 @@ export const entityInputs = async (
     open: (dossier) => (elsewhere(dossier) ? [] : openFiles(files)),
     // A file shared by dossiers (grouped by a column) is read whole for each.
     bytes: (dossier) => (elsewhere(dossier) ? 0 : sizeOf(files)),
+    stamp: (dossier) => (elsewhere(dossier) ? '' : stampOf(files)),
     filterField,
   };
 };

@@ -35,6 +35,8 @@ export interface LoadEntityInput {
   /** Parents merged by `cutover dedupe`: their children attach to the survivor. */
   readonly redirects: ReferenceRedirects;
   readonly sources: readonly RecordSource[];
+  /** What the sources' files are now (EntityInputs.stamp); undefined for a database. */
+  readonly sourceStamp?: string;
   /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
   readonly filterField: string | undefined;
   readonly batchSize: number;
@@ -147,6 +149,35 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       };
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
+    // A resume skips the records its checkpoint counts, by position: on files written over since the load began (a
+    // fresh export, one contact added at the top) it would skip the wrong ones, leave some without a fate and take
+    // others for repeats. The load starts over instead, keeping the rows it wrote and their ids.
+    const began =
+      input.sourceStamp === undefined ? undefined : await state.unitSourceStamp(runId, dossier, entity);
+    if (
+      target !== undefined &&
+      began !== undefined &&
+      input.sourceStamp !== undefined &&
+      began !== input.sourceStamp
+    ) {
+      await target.restartLoad(dossier, entity, runId);
+      await state.clearLedger(dossier, entity);
+      await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
+      counts = {
+        recordsRead: 0,
+        loaded: 0,
+        skipped: 0,
+        rejected: 0,
+        repeats: 0,
+        ...(deduped ? { merged: 0 } : {}),
+      };
+      mode = 'upsert';
+      notices.push({
+        code: 'SOURCE_CHANGED_ON_RESUME',
+        message: `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
+        source: input.sources[0]?.name ?? '',
+      });
+    }
   } else if (!dryRun) {
     mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
     // A dossier whose files are gone (its folder moved or renamed) would read nothing, and the complete run would
@@ -158,6 +189,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         { context: { file: input.plan.source.path, dossier, entity } },
       );
     await state.clearLedger(dossier, entity);
+    if (input.sourceStamp !== undefined)
+      await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
   }
   const resumeAfter = counts.recordsRead;
 

@@ -249,6 +249,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           references: references.get(entity)!,
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
           sources,
+          ...(entityInput.stamp === undefined ? {} : { sourceStamp: entityInput.stamp(dossier.id) }),
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,

@@ -204,6 +204,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('merge_decision_005').execute();
     },
   },
+  '2026-11-30-007-unit-source': {
+    async up(db: Kysely<unknown>) {
+      // A resume skips, by position, the records its checkpoint counts: it must know whether the sources are still
+      // those the load began on (an export written over between a kill and the resume), or it skips the wrong ones.
+      await db.schema
+        .createTable('unit_source')
+        .addColumn('run_id', 'text', (column) => column.notNull())
+        .addColumn('dossier_id', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('stamp', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('unit_source_pk', ['run_id', 'dossier_id', 'entity'])
+        .execute();
+    },
+  },
 };
 
 export const stateMigrations: MigrationProvider = {

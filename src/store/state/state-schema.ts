@@ -73,6 +73,13 @@ export interface StateDatabase {
     undone_at: string | null;
     survivor_dossier_id: string | null;
   };
+  /** What a unit's sources were when its load began (files: size and modification time), to tell on resume. */
+  unit_source: {
+    run_id: string;
+    dossier_id: string;
+    entity: string;
+    stamp: string;
+  };
   golden_choice: {
     dossier_id: string;
     entity: string;

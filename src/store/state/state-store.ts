@@ -547,6 +547,27 @@ export class StateStore {
   }
 
   /** Forgets the fates of a dossier and entity before a complete new load recomputes them. */
+  /** Keeps what a unit's sources are as its load begins (see unitSourceStamp), replacing an earlier stamp. */
+  async saveUnitSourceStamp(runId: string, dossierId: string, entity: string, stamp: string): Promise<void> {
+    await this.db
+      .insertInto('unit_source')
+      .values({ run_id: runId, dossier_id: dossierId, entity, stamp })
+      .onConflict((conflict) => conflict.columns(['run_id', 'dossier_id', 'entity']).doUpdateSet({ stamp }))
+      .execute();
+  }
+
+  /** What a unit's sources were when its load began in this run; undefined when not kept (a database source). */
+  async unitSourceStamp(runId: string, dossierId: string, entity: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('unit_source')
+      .select('stamp')
+      .where('run_id', '=', runId)
+      .where('dossier_id', '=', dossierId)
+      .where('entity', '=', entity)
+      .executeTakeFirst();
+    return row?.stamp;
+  }
+
   async clearLedger(dossierId: string, entity: string): Promise<void> {
     await this.db
       .deleteFrom('ledger_entry')

@@ -18,6 +18,8 @@ import {
   checkpointFromRow,
   checkpointParameters,
   checkpointUpsertSql,
+  restartedCheckpoint,
+  restartedRunId,
   orphanCountSql,
   readBackSql,
   type SqlShape,
@@ -399,6 +401,31 @@ export class PostgresTarget implements TargetStore {
     );
     await client.query('COMMIT');
     return { duplicates: duplicates.length };
+  }
+
+  async restartLoad(dossier: string, entity: EntityName, runId: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `UPDATE ${this.table(entity)} SET run_id = $1 WHERE dossier_id = $2 AND run_id = $3`,
+        [restartedRunId(runId), dossier, runId],
+      );
+      await client.query(
+        this.checkpointSql(),
+        checkpointParameters(dossier, entity, restartedCheckpoint(runId)),
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `starting ${entity} of dossier ${dossier} over: ${messageOf(error)}`,
+        { cause: error },
+      );
+    } finally {
+      client.release();
+    }
   }
 
   async finishLoad(

@@ -16,6 +16,8 @@ import {
   checkpointFromRow,
   checkpointParameters,
   checkpointUpsertSql,
+  restartedCheckpoint,
+  restartedRunId,
   orphanCountSql,
   readBackSql,
   type SqlShape,
@@ -182,6 +184,16 @@ export class SqliteTarget implements TargetStore {
         },
       );
     }
+  }
+
+  async restartLoad(dossier: string, entity: EntityName, runId: string): Promise<void> {
+    await this.writing;
+    this.db.transaction(() => {
+      this.statement(
+        `UPDATE ${quoteIdentifier(entity)} SET run_id = ? WHERE dossier_id = ? AND run_id = ?`,
+      ).run(restartedRunId(runId), dossier, runId);
+      this.writeCheckpoint(dossier, entity, restartedCheckpoint(runId));
+    })();
   }
 
   async finishLoad(

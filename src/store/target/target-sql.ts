@@ -48,6 +48,21 @@ export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadC
   done: Number(row.done) === 1,
 });
 
+/** The checkpoint of a load started over (restartLoad): nothing read yet, rows to upsert. */
+export const restartedCheckpoint = (runId: string): LoadCheckpoint => ({
+  runId,
+  recordsRead: 0,
+  loaded: 0,
+  skipped: 0,
+  rejected: 0,
+  repeats: 0,
+  mode: 'upsert',
+  done: false,
+});
+
+/** What a restarted load's rows are marked with: written by this run, but not by the read that will finish it. */
+export const restartedRunId = (runId: string): string => `${runId}~restarted`;
+
 /**
  * A reference read back to a parent row of another dossier than the row's own: its dossier and source key, the
  * dossier's length first so that no two pairs read alike. Only a survivor of `cutover dedupe` with `acrossDossiers`

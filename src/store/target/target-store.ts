@@ -87,6 +87,12 @@ export interface TargetStore {
   encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void;
   /** Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates. */
   writeBatch(batch: WriteBatch): Promise<{ duplicates: number }>;
+  /**
+   * Starts an unfinished load over from its first record (its sources changed since it began): the rows it wrote
+   * are kept, with their ids, but no longer count as this run's, so that finishLoad removes those the new read does
+   * not load again; its checkpoint goes back to nothing read, in upsert mode. One transaction.
+   */
+  restartLoad(dossier: string, entity: EntityName, runId: string): Promise<void>;
   /** Marks the load done and deletes rows of earlier runs that this complete run did not load again. */
   finishLoad(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<{ removed: number }>;
   /** Streams the rows of a dossier and entity, ordered by source key. */
