@@ -40,7 +40,9 @@ const write = (input: unknown, key: string): string | undefined => {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
+      // JSON has no NaN or Infinity, which JSON.stringify writes as null: a database's float NaN would read as no
+      // value. Written as their names, quoted, they stay what the source held.
+      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
