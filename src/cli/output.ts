@@ -13,6 +13,17 @@ export interface Output {
   clearProgress(): void;
 }
 
+/**
+ * The progress line's room: the terminal's columns. A pseudo-terminal whose size was never set (`script`, `docker
+ * exec -t`, some CI runners) reports 0 columns: taken as a width, it cut every line's last character (`ETA 12 s`
+ * shown as `ETA 12 `). Like an unknown width, it gets the classic 80, no wider than most terminals (a wrapped line is
+ * not cleared by the next one).
+ */
+const progressWidth = (): number => {
+  const columns = process.stderr.columns;
+  return columns !== undefined && columns > 0 ? columns : 80;
+};
+
 export const createOutput = (options: { json?: boolean }): Output => {
   const json = options.json === true;
   const interactive = !json && process.stderr.isTTY === true;
@@ -33,8 +44,7 @@ export const createOutput = (options: { json?: boolean }): Output => {
     },
     progress: (line) => {
       if (!interactive) return;
-      const width = process.stderr.columns ?? 120;
-      process.stderr.write(`\r\x1b[2K${visibleText(line).slice(0, width - 1)}`);
+      process.stderr.write(`\r\x1b[2K${visibleText(line).slice(0, progressWidth() - 1)}`);
       shown = true;
     },
     clearProgress: () => {
