@@ -13,9 +13,11 @@ import { compileEntityMapping } from '../map/compile-entity-mapping.js';
 import { recordHash } from '../reconcile/record-hash.js';
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
-import { dossierIdOf, entityInputs } from '../run/dossier-inputs.js';
+import { dossierIdOf, entityInputs, planInputs } from '../run/dossier-inputs.js';
 import { NO_DOSSIER } from '../run/dossier-records.js';
-import { scanDossiers } from '../run/plan-dossiers.js';
+import { planDossierIds, scanDossiers } from '../run/plan-dossiers.js';
+import { readRegistry } from '../run/read-registry.js';
+import { refuseUnknownDossiers } from '../run/refuse-unknown-dossiers.js';
 import { refuseDuringUnfinishedRun } from './unfinished-run-guard.js';
 
 export interface DedupeEntityOptions {
@@ -92,7 +94,20 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
   }
   await refuseDuringUnfinishedRun(state);
   const input = await entityInputs(entity, entityPlan, loaded.baseDir);
-  const dossiers = (input.dossiers ?? (await scanDossiers(input)))
+  const entityDossiers = input.dossiers ?? (await scanDossiers(input));
+  if (options.dossiers !== undefined && options.dossiers.some((id) => !entityDossiers.includes(id))) {
+    // A mistyped --dossier read nothing and replaced nothing, and passed for a dedupe done (exit 0, "0 records in 0
+    // dossier(s)"), where run, reconcile, evidence, ledger and review refuse it. A dossier of the plan that has no
+    // record of this entity is no mistake: it is deduped, with nothing to find.
+    refuseUnknownDossiers(
+      options.dossiers,
+      await planDossierIds(
+        await planInputs(loaded.plan, loaded.baseDir),
+        await readRegistry(loaded.plan, loaded.baseDir),
+      ),
+    );
+  }
+  const dossiers = entityDossiers
     .filter((id) => id !== NO_DOSSIER && (options.dossiers === undefined || options.dossiers.includes(id)))
     .sort();
   const map = compileEntityMapping(entity, entityPlan);
