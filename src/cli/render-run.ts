@@ -1,4 +1,5 @@
 import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
+import type { DedupeEntityProgress } from '../pipeline/dedupe/dedupe-entity.js';
 import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
 import { formatDuration, formatNumber, type Output } from './output.js';
 
@@ -28,6 +29,47 @@ export const renderReconcileProgress = (output: Output) => {
       `reconciling dossiers ${done}/${total} · ${formatNumber(records)} records · ${formatNumber((records * 1000) / elapsedMs)} rec/s · ETA ${formatDuration(etaMs)}`,
     );
   };
+};
+
+/**
+ * Live progress of `cutover dedupe --entity`: while it reads, the dossiers read, the records, the rate and the time
+ * left (from the dossiers read so far); then the matching engine's step, of how many, and the time matching has
+ * taken, ticking every second. The engine's steps are set-based SQL in DuckDB that report nothing while they run:
+ * no estimate is made of them. `stop` ends the ticking.
+ */
+export const renderDedupeProgress = (output: Output, entity: string) => {
+  const started = Date.now();
+  let shownAt = 0;
+  let matching: { since: number; line: string } | undefined;
+  let ticking: NodeJS.Timeout | undefined;
+  const showMatching = () => {
+    if (matching !== undefined)
+      output.progress(`${matching.line} · ${formatDuration(Date.now() - matching.since)}`);
+  };
+  const onProgress = (progress: DedupeEntityProgress): void => {
+    const now = Date.now();
+    if (progress.phase === 'read') {
+      // A line per batch is more than a terminal can show: four a second.
+      if (now - shownAt < 250) return;
+      shownAt = now;
+      const elapsedMs = Math.max(now - started, 1);
+      const eta =
+        progress.dossiersDone === 0
+          ? ''
+          : ` · ETA ${formatDuration((elapsedMs * (progress.dossiers - progress.dossiersDone)) / progress.dossiersDone)}`;
+      output.progress(
+        `dedupe ${entity}: reading dossiers ${progress.dossiersDone}/${progress.dossiers} · ${formatNumber(progress.records)} records · ${formatNumber((progress.records * 1000) / elapsedMs)} rec/s${eta} · ${progress.dossier}`,
+      );
+      return;
+    }
+    matching = {
+      since: matching?.since ?? now,
+      line: `dedupe ${entity}: matching ${formatNumber(progress.records)} records · step ${progress.stepIndex + 1}/${progress.steps} ${progress.step}`,
+    };
+    showMatching();
+    ticking ??= setInterval(showMatching, 1000).unref();
+  };
+  return { onProgress, stop: () => clearInterval(ticking) };
 };
 
 export const renderRunSummary = (output: Output, summary: RunSummary): void => {

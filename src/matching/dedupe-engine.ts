@@ -72,7 +72,13 @@ export interface DedupeOptions {
     same: readonly (readonly [number, number])[];
     different: readonly (readonly [number, number])[];
   };
+  /** Called as each step starts (prepare, block, compare, train, score, cluster, review), for live progress. */
+  onStep?: (step: DedupeStep, index: number, steps: number) => void;
 }
+
+/** The steps of `runDedupe`, in order (an evaluation against ground truth comes after them). */
+export const DEDUPE_STEPS = ['prepare', 'block', 'compare', 'train', 'score', 'cluster', 'review'] as const;
+export type DedupeStep = (typeof DEDUPE_STEPS)[number];
 
 /** Above any Fellegi-Sunter weight: a person's "same" is the first link clustering considers. */
 const DECIDED_WEIGHT = 1e9;
@@ -100,14 +106,18 @@ export const runDedupe = async (
 ): Promise<DedupeResult> => {
   const seconds: Record<string, number> = {};
   let clock = performance.now();
+  const starting = (step: DedupeStep) =>
+    options.onStep?.(step, DEDUPE_STEPS.indexOf(step), DEDUPE_STEPS.length);
   const lap = (name: string) => {
     const now = performance.now();
     seconds[name] = Math.round(now - clock) / 1000;
     clock = now;
   };
 
+  starting('prepare');
   const records = await prepareRecords(workbench, config);
   lap('prepare');
+  starting('block');
   const comparisons = comparisonsOf(config);
   const blocking: DedupeResult['blocking'] = await buildCandidatePairs(workbench, config);
   const hasTruth = (await workbench.scalar('SELECT count(truth) FROM rec')) > 0;
@@ -116,13 +126,16 @@ export const runDedupe = async (
     blocking.recallCeiling = { truePairs, reachable, ceiling: truePairs === 0 ? 1 : reachable / truePairs };
   }
   lap('block');
+  starting('compare');
   await compareCandidatePairs(workbench, config, comparisons);
   lap('compare');
+  starting('train');
   const model = await trainModel(workbench, config, comparisons, records, {
     same: options.decisions?.same ?? [],
     different: options.decisions?.different ?? [],
   });
   lap('train');
+  starting('score');
   await scorePairs(workbench, model, comparisons);
   // Across sides (linking systems), the prior is one per pair of sides, and a pair's Bayes factor is read
   // against its own prior from here on.
@@ -130,6 +143,7 @@ export const runDedupe = async (
   const priorSql = sidePriors === undefined ? String(model.priorWeight) : 'prior';
   lap('score');
 
+  starting('cluster');
   const { thresholds } = config;
   const [ls = [], rs = [], weights = [], forced = []] = await workbench.columns(
     `SELECT l, r, weight, strong_equal FROM scored
@@ -176,6 +190,7 @@ export const runDedupe = async (
   });
   lap('cluster');
 
+  starting('review');
   const members = await memberInfo(workbench, config);
   const clusters = buildClusters(clustering.clusterOf, clustering.accepted, members);
   const review = await reviewPairs(

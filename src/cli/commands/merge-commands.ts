@@ -7,6 +7,7 @@ import { undoMerge } from '../../pipeline/dedupe/undo-merge.js';
 import { LINK_REVIEW_ENTITY } from '../../pipeline/link/link-clients.js';
 import { ReviewDecision } from '../../store/state/state-store.js';
 import { createOutput } from '../output.js';
+import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
 /** `cutover dedupe --plan`, `cutover dedupe undo`, `cutover review`: deduplication as a step of a migration. */
@@ -52,6 +53,7 @@ const entityOf = (entity: string | undefined) => {
 export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<number> => {
   const output = createOutput(options);
   const entity = entityOf(options.entity);
+  const progress = output.interactive ? renderDedupeProgress(output, entity) : undefined;
   const summary = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
     dedupeEntity({
       loaded: session.loaded,
@@ -59,8 +61,12 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
       entity,
       ...(options.dossier === undefined ? {} : { dossiers: options.dossier }),
       ...(options.review === undefined ? {} : { reviewLimit: options.review }),
+      ...(progress === undefined ? {} : { onProgress: progress.onProgress }),
     }),
-  );
+  ).finally(() => {
+    progress?.stop();
+    output.clearProgress();
+  });
   output.info(
     `${entity}: ${summary.records} records in ${summary.dossiers.length} dossier(s); ${summary.clusters} clusters, ` +
       `${summary.merged} records to merge into their survivor; ${summary.review.total} pairs to review ` +

@@ -4,7 +4,7 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import type { EntityName } from '../../core/model/canonical-model.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import type { DedupeConfig } from '../../matching/dedupe-config.js';
-import { runDedupe, type DedupeResult } from '../../matching/dedupe-engine.js';
+import { runDedupe, type DedupeResult, type DedupeStep } from '../../matching/dedupe-engine.js';
 import { chooseGolden } from '../../matching/survivorship.js';
 import { Workbench } from '../../matching/workbench.js';
 import type { MergeDecision, ReviewPairInput, StateStore } from '../../store/state/state-store.js';
@@ -28,7 +28,25 @@ export interface DedupeEntityOptions {
   readonly dossiers?: readonly string[];
   /** Review pairs stored with their fields and explanation (the rest are counted). */
   readonly reviewLimit?: number;
+  /** Live progress: each batch of records read, then each step of the matching engine as it starts. */
+  readonly onProgress?: (progress: DedupeEntityProgress) => void;
 }
+
+export type DedupeEntityProgress =
+  | {
+      readonly phase: 'read';
+      readonly dossier: string;
+      readonly dossiersDone: number;
+      readonly dossiers: number;
+      readonly records: number;
+    }
+  | {
+      readonly phase: 'match';
+      readonly step: DedupeStep;
+      readonly stepIndex: number;
+      readonly steps: number;
+      readonly records: number;
+    };
 
 export interface DedupeEntitySummary {
   readonly entity: EntityName;
@@ -132,7 +150,7 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     const dossierOfRow: string[] = [];
     const rowOf = new Map<string, number>();
     const perDossier = new Map<string, number>();
-    for (const dossier of dossiers) {
+    for (const [done, dossier] of dossiers.entries()) {
       const seen = new Set<string>();
       const context = { dossier, occurrences: new Map<string, number>() };
       for (const source of input.open(dossier)) {
@@ -166,6 +184,13 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
             ]);
           }
           await workbench.appendStrings('staged', rows);
+          options.onProgress?.({
+            phase: 'read',
+            dossier,
+            dossiersDone: done,
+            dossiers: dossiers.length,
+            records: keys.length,
+          });
         }
       }
       perDossier.set(dossier, seen.size);
@@ -201,7 +226,12 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
     const result =
       keys.length === 0
         ? undefined
-        : await runDedupe(workbench, config, { reviewLimit: options.reviewLimit ?? 10_000, decisions });
+        : await runDedupe(workbench, config, {
+            reviewLimit: options.reviewLimit ?? 10_000,
+            decisions,
+            onStep: (step, stepIndex, steps) =>
+              options.onProgress?.({ phase: 'match', step, stepIndex, steps, records: keys.length }),
+          });
 
     // Members' mapped values, read back for the clusters only: the others never leave the workbench.
     const memberRows = (result?.clusters ?? []).flatMap((cluster) =>
