@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import YAML from 'yaml';
+import YAML, { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -10,6 +10,7 @@ import { dedupePresets, presetForColumns, type DedupePresetName } from '../../ma
 import { sqlIdentifier, sqlString, Workbench } from '../../matching/workbench.js';
 import { createOutput, type Output } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
+import { yamlLine } from '../yaml-line.js';
 
 export interface DedupeCommandOptions {
   input: string;
@@ -34,6 +35,7 @@ const TRUTH_COLUMN = '_truth';
  */
 const resolveConfig = async (option: string | undefined, columns: string[]): Promise<DedupeConfig> => {
   let input: unknown;
+  let text: string | undefined;
   if (option === undefined) {
     const preset = presetForColumns(columns);
     if (preset === undefined) {
@@ -48,15 +50,50 @@ const resolveConfig = async (option: string | undefined, columns: string[]): Pro
   } else {
     if (!existsSync(option))
       throw new CutoverError(ErrorCode.FILE_NOT_FOUND, `dedupe config not found: ${option}`);
-    input = YAML.parse(await readFile(option, 'utf8'));
+    text = await readFile(option, 'utf8');
+    try {
+      input = YAML.parse(text);
+    } catch (error) {
+      // A YAML syntax error is the file's, not a bug: its line, as for a plan (it was exit 1 and a stack trace).
+      if (!(error instanceof YAMLError)) throw error;
+      const line = error.linePos?.[0].line;
+      const first = error.message.split('\n')[0] ?? error.message;
+      throw new CutoverError(
+        ErrorCode.PLAN_INVALID,
+        `dedupe config is not valid:\n  ${option}${line === undefined ? '' : `:${line}`}: ${first.replace(/ at line \d+, column \d+:$/, '')}`,
+      );
+    }
   }
   try {
     return parseDedupeConfig(input);
   } catch (error) {
-    const detail = error instanceof z.ZodError ? z.prettifyError(error) : messageOf(error);
-    throw new CutoverError(ErrorCode.PLAN_INVALID, `dedupe config ${option ?? ''}: ${detail}`);
+    if (!(error instanceof z.ZodError) || option === undefined || text === undefined) {
+      const detail = error instanceof z.ZodError ? z.prettifyError(error) : messageOf(error);
+      throw new CutoverError(ErrorCode.PLAN_INVALID, `dedupe config ${option ?? ''}: ${detail}`);
+    }
+    // Each mistake with its YAML line and field path, as a plan's are (`dedupe.yaml:4 fields[1].colum: ...`).
+    const mistakes = error.issues.flatMap((issue) => {
+      const paths =
+        issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+      return paths.map((path) => {
+        const keys = path.filter((key): key is string | number => typeof key !== 'symbol');
+        const line = yamlLine(text, keys) ?? yamlLine(text, keys.slice(0, -1));
+        const where = `${option}${line === undefined ? '' : `:${line}`}${keys.length === 0 ? '' : ` ${pathText(keys)}`}`;
+        const message =
+          issue.code === 'unrecognized_keys' ? `unknown field "${String(path.at(-1))}"` : issue.message;
+        return `${where}: ${message}`;
+      });
+    });
+    throw new CutoverError(ErrorCode.PLAN_INVALID, `dedupe config is not valid:\n  ${mistakes.join('\n  ')}`);
   }
 };
+
+/** A field path as a plan's mistakes write it: `fields[1].column`. */
+const pathText = (path: readonly (string | number)[]): string =>
+  path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
 
 const open = async (options: DedupeCommandOptions) => {
   if (!existsSync(options.input))
