@@ -1,6 +1,7 @@
 import { blockingRecallCeiling, buildCandidatePairs, type BlockingReport } from './blocking.js';
 import { clusterLinks, type Link, type RefusedLink } from './cluster-links.js';
 import { comparisonsOf, type Comparison } from './comparisons.js';
+import { csvReadOptions } from './csv-read-options.js';
 import type { DedupeConfig } from './dedupe-config.js';
 import { evaluateClusters, evaluatePairs, type ClusterEvaluation, type PairwiseCounts } from './evaluate.js';
 import { explainPair, probabilityOf, type PairExplanation } from './explain-pair.js';
@@ -89,7 +90,7 @@ export const loadCsv = async (workbench: Workbench, path: string): Promise<void>
   await workbench.run(
     `CREATE OR REPLACE TABLE src AS
      SELECT (row_number() OVER () - 1)::INTEGER AS _row, *
-     FROM read_csv(${sqlString(path)}, all_varchar = true, header = true)`,
+     FROM read_csv(${sqlString(path)}, ${csvReadOptions(path)})`,
   );
 };
 

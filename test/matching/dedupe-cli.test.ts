@@ -74,4 +74,20 @@ describe('cutover dedupe eval', () => {
       `--truth ${pairs}: record id 0 is on 49 lines; a truth file gives each record one entity`,
     );
   }, 60_000);
+
+  it('refuses a CSV with a row of one field too many, naming its line, where the layout was misread', async () => {
+    const dir = tempDir('cutover-dedupe-cli-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // Read whole from febrl1: its header and rows, one row given an 11th field. DuckDB's own detection took such a
+    // row for the header, or | for the delimiter, and the command blamed the config for columns the header has.
+    const lines = readFileSync(febrl1, 'utf8').split('\n');
+    lines[50] = `${lines[50]}, extra`;
+    const input = path.join(dir, 'febrl-extra.csv');
+    writeFileSync(input, lines.join('\n'));
+    const result = await cli(['dedupe', 'eval', '--input', input, '--config', 'febrl', '--json']);
+    expect(result.code, describeResult(result)).toBe(4);
+    expect(result.stderr).toContain(`cannot read ${input} as CSV`);
+    expect(result.stderr).toContain('CSV Error on Line: 51');
+    expect(result.stderr).not.toContain('lacks');
+  }, 60_000);
 });
