@@ -32,12 +32,12 @@ export const renderReconcileProgress = (output: Output) => {
 };
 
 /**
- * Live progress of `cutover dedupe --entity`: while it reads, the dossiers read, the records, the rate and the time
- * left (from the dossiers read so far); then the matching engine's step, of how many, and the time matching has
- * taken, ticking every second. The engine's steps are set-based SQL in DuckDB that report nothing while they run:
- * no estimate is made of them. `stop` ends the ticking.
+ * Live progress of `cutover dedupe --entity` and `cutover link` (`label` starts the line): while it reads, the
+ * dossiers read (dedupe), the records, the rate and the time left (from the dossiers read so far); then the matching
+ * engine's step, of how many, and the time matching has taken, ticking every second. The engine's steps are
+ * set-based SQL in DuckDB that report nothing while they run: no estimate is made of them. `stop` ends the ticking.
  */
-export const renderDedupeProgress = (output: Output, entity: string) => {
+export const renderDedupeProgress = (output: Output, label: string) => {
   const started = Date.now();
   let shownAt = 0;
   let matching: { since: number; line: string } | undefined;
@@ -54,17 +54,20 @@ export const renderDedupeProgress = (output: Output, entity: string) => {
       shownAt = now;
       const elapsedMs = Math.max(now - started, 1);
       const eta =
-        progress.dossiersDone === 0
+        progress.dossiersDone === 0 || progress.dossiers === 0
           ? ''
           : ` · ETA ${formatDuration((elapsedMs * (progress.dossiers - progress.dossiersDone)) / progress.dossiersDone)}`;
+      // `cutover link` reads systems, not dossiers one by one: its line names the system being read.
+      const where =
+        progress.dossiers === 0 ? '' : `dossiers ${progress.dossiersDone}/${progress.dossiers} · `;
       output.progress(
-        `dedupe ${entity}: reading dossiers ${progress.dossiersDone}/${progress.dossiers} · ${formatNumber(progress.records)} records · ${formatNumber((progress.records * 1000) / elapsedMs)} rec/s${eta} · ${progress.dossier}`,
+        `${label}: reading ${where}${formatNumber(progress.records)} records · ${formatNumber((progress.records * 1000) / elapsedMs)} rec/s${eta} · ${progress.dossier}`,
       );
       return;
     }
     matching = {
       since: matching?.since ?? now,
-      line: `dedupe ${entity}: matching ${formatNumber(progress.records)} records · step ${progress.stepIndex + 1}/${progress.steps} ${progress.step}`,
+      line: `${label}: matching ${formatNumber(progress.records)} records · step ${progress.stepIndex + 1}/${progress.steps} ${progress.step}`,
     };
     showMatching();
     ticking ??= setInterval(showMatching, 1000).unref();

@@ -34,7 +34,7 @@ describe('dedupe progress on a terminal', () => {
   let state: StateStore;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    dir = tempDir('cutover-review-h4-dedupe-progress-');
+    dir = tempDir('cutover-dedupe-progress-');
     writeFiles(dir, { 'cutover.yaml': dedupePlan, 'contacts.csv': dedupeContactsCsv() });
     ({ store: state, cleanup } = await openStateStore('sqlite'));
   });
@@ -65,7 +65,7 @@ describe('dedupe progress on a terminal', () => {
 
   it('shows dossiers, records, rate and ETA while reading, then the step of how many', () => {
     const output = recordingOutput();
-    const { onProgress, stop } = renderDedupeProgress(output, 'contact');
+    const { onProgress, stop } = renderDedupeProgress(output, 'dedupe contact');
     try {
       onProgress({ phase: 'read', dossier: 'south', dossiersDone: 1, dossiers: 4, records: 1200 });
       onProgress({ phase: 'match', step: 'compare', stepIndex: 2, steps: 7, records: 1200 });
@@ -78,5 +78,16 @@ describe('dedupe progress on a terminal', () => {
     expect(output.lines[1]).toMatch(
       /^dedupe contact: matching 1,200 records · step 3\/7 compare · [\d.]+ s$/,
     );
+  });
+
+  it('shows, for cutover link, which reads systems rather than dossiers, the system being read and no ETA', () => {
+    const output = recordingOutput();
+    const { onProgress, stop } = renderDedupeProgress(output, 'link');
+    try {
+      onProgress({ phase: 'read', dossier: 'crm', dossiersDone: 0, dossiers: 0, records: 510 });
+    } finally {
+      stop();
+    }
+    expect(output.lines[0]).toMatch(/^link: reading 510 records · [\d,]+ rec\/s · crm$/);
   });
 });

@@ -6,6 +6,7 @@ import { evaluateLinks, type TruthGroup } from '../../pipeline/link/evaluate-lin
 import { LINK_REVIEW_ENTITY, linkClients } from '../../pipeline/link/link-clients.js';
 import { readLinkMembers } from '../../store/state/link-members.js';
 import { createOutput, formatNumber } from '../output.js';
+import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
 /** `cutover link` and `cutover link eval`: one client is one company in the registry, the CRM and the books. */
@@ -29,6 +30,7 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
   const reviewLimit = options.review;
   // Linking reads the companies and third parties a run loaded: a SQLite target that is not there is refused, not
   // created empty (which reconcile would then read as a target that lost every row).
+  const progress = output.interactive ? renderDedupeProgress(output, 'link') : undefined;
   const summary = await withSession(
     { plan: options.plan, state: options.state, target: true, readsTarget: true },
     (session) => {
@@ -38,9 +40,13 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
         state: session.state,
         target: session.target,
         ...(reviewLimit === undefined ? {} : { reviewLimit }),
+        ...(progress === undefined ? {} : { onProgress: progress.onProgress }),
       });
     },
-  );
+  ).finally(() => {
+    progress?.stop();
+    output.clearProgress();
+  });
   const systems = Object.entries(summary.records)
     .map(([system, count]) => `${formatNumber(count)} ${system}`)
     .join(', ');

@@ -53,7 +53,7 @@ const entityOf = (entity: string | undefined) => {
 export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<number> => {
   const output = createOutput(options);
   const entity = entityOf(options.entity);
-  const progress = output.interactive ? renderDedupeProgress(output, entity) : undefined;
+  const progress = output.interactive ? renderDedupeProgress(output, `dedupe ${entity}`) : undefined;
   const summary = await withSession({ plan: options.plan, state: options.state, target: false }, (session) =>
     dedupeEntity({
       loaded: session.loaded,

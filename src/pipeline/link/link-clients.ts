@@ -2,11 +2,12 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { defaultLinkPlan, type LinkPlan } from '../../core/plan/link-plan-schema.js';
 import { companyNameKey, companySiren } from '../../matching/company-identity.js';
 import type { DedupeConfig } from '../../matching/dedupe-config.js';
-import { runDedupe, type DedupeResult } from '../../matching/dedupe-engine.js';
+import { runDedupe, type DedupeResult, type DedupeStep } from '../../matching/dedupe-engine.js';
 import { Workbench } from '../../matching/workbench.js';
 import { replaceLinkMembers, type LinkMember } from '../../store/state/link-members.js';
 import type { ReviewPairInput, StateStore } from '../../store/state/state-store.js';
 import type { TargetStore } from '../../store/target/target-store.js';
+import type { DedupeEntityProgress } from '../dedupe/dedupe-entity.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { readLinkRecords, type LinkRecord } from './read-link-records.js';
 
@@ -20,6 +21,8 @@ export interface LinkClientsOptions {
   readonly target: TargetStore;
   /** Review pairs stored with their fields and explanation (the rest are counted). */
   readonly reviewLimit?: number;
+  /** Live progress, as `cutover dedupe`'s: the records read (from which system), then the matching steps. */
+  readonly onProgress?: (progress: DedupeEntityProgress) => void;
 }
 
 export interface LinkSummary {
@@ -107,6 +110,15 @@ export const linkClients = async (options: LinkClientsOptions): Promise<LinkSumm
         rows.push([String(row), memberRef(record), side, name, identity.siren, record.postcode]);
       }
       await workbench.appendStrings('staged', rows);
+      const last = batch.at(-1);
+      if (last !== undefined)
+        options.onProgress?.({
+          phase: 'read',
+          dossier: last.system,
+          dossiersDone: 0,
+          dossiers: 0,
+          records: records.length,
+        });
     }
     const migrated = records.filter((record) => record.entity !== 'dossier').length;
     if (migrated === 0) {
@@ -151,7 +163,22 @@ export const linkClients = async (options: LinkClientsOptions): Promise<LinkSumm
     const result =
       compared.length < 2
         ? undefined
-        : await runDedupe(workbench, config, { reviewLimit: options.reviewLimit ?? 10_000, decisions });
+        : await runDedupe(workbench, config, {
+            reviewLimit: options.reviewLimit ?? 10_000,
+            decisions,
+            ...(options.onProgress === undefined
+              ? {}
+              : {
+                  onStep: (step: DedupeStep, stepIndex: number, steps: number) =>
+                    options.onProgress?.({
+                      phase: 'match',
+                      step,
+                      stepIndex,
+                      steps,
+                      records: compared.length,
+                    }),
+                }),
+          });
 
     // Every record points to one client: the registry dossier its group holds, else the SIREN, else itself.
     const clientOf = new Array<string>(records.length);

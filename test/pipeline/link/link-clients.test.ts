@@ -5,6 +5,7 @@ import {
   linkClients,
   type LinkSummary,
 } from '../../../src/pipeline/link/link-clients.js';
+import type { DedupeEntityProgress } from '../../../src/pipeline/dedupe/dedupe-entity.js';
 import { loadPlanFile } from '../../../src/pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../../src/pipeline/run/open-target.js';
 import { runMigration } from '../../../src/pipeline/run/run-migration.js';
@@ -214,4 +215,35 @@ describe('cutover link on bad input', () => {
     expect(byName?.cappedBlocks[0]).toMatchObject({ key: ' | boulangerie martin', records: 2500 });
     expect(summary.records.crm).toBe(446 + 2500);
   }, 120_000);
+});
+
+describe('cutover link progress', () => {
+  it('reports the records read with the system being read, then each step of the matching engine in order', async () => {
+    const { store: state, cleanup } = await openStateStore('sqlite');
+    const dir = writeLinkFixture();
+    const loaded = await loadPlanFile(path.join(dir, 'cutover.yaml'));
+    const target = await openTarget(loaded);
+    try {
+      await runMigration({ loaded, state, target });
+      const events: DedupeEntityProgress[] = [];
+      const summary = await linkClients({ loaded, state, target, onProgress: (event) => events.push(event) });
+      const reads = events.filter((event) => event.phase === 'read');
+      expect(new Set(reads.map((event) => event.dossier))).toEqual(new Set(Object.keys(summary.records)));
+      const total = Object.values(summary.records).reduce((sum, count) => sum + count, 0);
+      expect(reads.at(-1)?.records).toBe(total);
+      expect(events.flatMap((event) => (event.phase === 'match' ? [event.step] : []))).toEqual([
+        'prepare',
+        'block',
+        'compare',
+        'train',
+        'score',
+        'cluster',
+        'review',
+      ]);
+      expect(events.findIndex((event) => event.phase === 'match')).toBe(reads.length);
+    } finally {
+      await target.close();
+      await cleanup();
+    }
+  });
 });
