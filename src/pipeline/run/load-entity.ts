@@ -177,6 +177,12 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         message: `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
         source: input.sources[0]?.name ?? '',
       });
+    } else if (previous.recordsRead === 0) {
+      // Begun (beginLoad) and stopped before its first commit, maybe before its ledger was cleared: it is cleared
+      // now, as a load that begins clears it, or the earlier run's fates of records read again would stay.
+      await state.clearLedger(dossier, entity);
+      if (input.sourceStamp !== undefined)
+        await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
     }
   } else if (!dryRun) {
     mode = (await target.hasRows(dossier, entity)) ? 'upsert' : 'insert';
@@ -188,6 +194,10 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         `${input.plan.source.path}: no file for dossier ${dossier} any more, though the target holds its ${entity} rows of an earlier run; they are kept (a folder moved or renamed?)`,
         { context: { file: input.plan.source.path, dossier, entity } },
       );
+    // The checkpoint says the load has begun before the ledger loses the unit's fates: a process killed before the
+    // first commit leaves an unfinished load, which replay runs again, rather than the earlier run's done one with
+    // an empty ledger (its rejects gone, nothing left to name the unit).
+    await target.beginLoad(dossier, entity, runId, mode);
     await state.clearLedger(dossier, entity);
     if (input.sourceStamp !== undefined)
       await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);

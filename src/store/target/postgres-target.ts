@@ -17,6 +17,7 @@ import { dossierFromRow } from './dossier-row.js';
 import {
   checkpointFromRow,
   checkpointParameters,
+  begunCheckpoint,
   checkpointUpsertSql,
   restartedCheckpoint,
   restartedRunId,
@@ -401,6 +402,18 @@ export class PostgresTarget implements TargetStore {
     );
     await client.query('COMMIT');
     return { duplicates: duplicates.length };
+  }
+
+  async beginLoad(
+    dossier: string,
+    entity: EntityName,
+    runId: string,
+    mode: LoadCheckpoint['mode'],
+  ): Promise<void> {
+    await this.query(
+      this.checkpointSql(),
+      checkpointParameters(dossier, entity, begunCheckpoint(runId, mode)),
+    );
   }
 
   async restartLoad(dossier: string, entity: EntityName, runId: string): Promise<void> {

@@ -15,6 +15,7 @@ import { dossierFromRow } from './dossier-row.js';
 import {
   checkpointFromRow,
   checkpointParameters,
+  begunCheckpoint,
   checkpointUpsertSql,
   restartedCheckpoint,
   restartedRunId,
@@ -184,6 +185,16 @@ export class SqliteTarget implements TargetStore {
         },
       );
     }
+  }
+
+  async beginLoad(
+    dossier: string,
+    entity: EntityName,
+    runId: string,
+    mode: LoadCheckpoint['mode'],
+  ): Promise<void> {
+    await this.writing;
+    this.writeCheckpoint(dossier, entity, begunCheckpoint(runId, mode));
   }
 
   async restartLoad(dossier: string, entity: EntityName, runId: string): Promise<void> {

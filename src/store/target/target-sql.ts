@@ -48,17 +48,20 @@ export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadC
   done: Number(row.done) === 1,
 });
 
-/** The checkpoint of a load started over (restartLoad): nothing read yet, rows to upsert. */
-export const restartedCheckpoint = (runId: string): LoadCheckpoint => ({
+/** The checkpoint of a load begun (beginLoad): nothing read yet. */
+export const begunCheckpoint = (runId: string, mode: LoadCheckpoint['mode']): LoadCheckpoint => ({
   runId,
   recordsRead: 0,
   loaded: 0,
   skipped: 0,
   rejected: 0,
   repeats: 0,
-  mode: 'upsert',
+  mode,
   done: false,
 });
+
+/** The checkpoint of a load started over (restartLoad): nothing read yet, rows to upsert. */
+export const restartedCheckpoint = (runId: string): LoadCheckpoint => begunCheckpoint(runId, 'upsert');
 
 /** What a restarted load's rows are marked with: written by this run, but not by the read that will finish it. */
 export const restartedRunId = (runId: string): string => `${runId}~restarted`;

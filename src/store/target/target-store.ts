@@ -88,6 +88,12 @@ export interface TargetStore {
   /** Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates. */
   writeBatch(batch: WriteBatch): Promise<{ duplicates: number }>;
   /**
+   * Marks a load begun, before anything of it is written: its checkpoint says this run, nothing read, not done. The
+   * unit's ledger is cleared next, so a process killed before the first batch commits leaves a load that
+   * unfinishedLoads lists (replay finds its units there, its rejects being gone), not the earlier run's done one.
+   */
+  beginLoad(dossier: string, entity: EntityName, runId: string, mode: LoadCheckpoint['mode']): Promise<void>;
+  /**
    * Starts an unfinished load over from its first record (its sources changed since it began): the rows it wrote
    * are kept, with their ids, but no longer count as this run's, so that finishLoad removes those the new read does
    * not load again; its checkpoint goes back to nothing read, in upsert mode. One transaction.
