@@ -29,7 +29,10 @@ export const isJsonNumber = (value: unknown): value is String => value instanceo
 const hasToJson = (value: object): value is { toJSON: (key: string) => unknown } =>
   typeof (value as { toJSON?: unknown }).toJSON === 'function';
 
-/** One value as JSON.stringify writes it (undefined where it writes nothing), nested JSON numbers unquoted. */
+/**
+ * One value as JSON.stringify writes it (undefined where it writes nothing), nested JSON numbers unquoted, and NaN
+ * and the infinities as their quoted names where JSON.stringify writes null.
+ */
 const write = (input: unknown, key: string): string | undefined => {
   let value = input;
   if (typeof value === 'object' && value !== null) {
@@ -79,7 +82,8 @@ const write = (input: unknown, key: string): string | undefined => {
 
 /**
  * A field value as JSON text: what JSON.stringify writes, except that a nested JSON number (JsonNumber) is written
- * unquoted, exactly as the source wrote it. The one writer of source values as JSON (the mapping's text of an object
+ * unquoted, exactly as the source wrote it, and NaN, Infinity and -Infinity as the strings of their names (where
+ * JSON.stringify writes null). The one writer of source values as JSON (the mapping's text of an object
  * or array, in a column, a key or a condition, and a dossier id), so that run and reconcile write a value alike.
  * A value nested too deep for the stack throws RangeError, as JSON.stringify does.
  */

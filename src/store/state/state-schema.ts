@@ -73,7 +73,7 @@ export interface StateDatabase {
     undone_at: string | null;
     survivor_dossier_id: string | null;
   };
-  /** What a unit's sources were when its load began (files: size and modification time), to tell on resume. */
+  /** What a unit's files were when its load began (path, size, modification time, inode), to tell on resume. */
   unit_source: {
     run_id: string;
     dossier_id: string;

@@ -546,7 +546,6 @@ export class StateStore {
     });
   }
 
-  /** Forgets the fates of a dossier and entity before a complete new load recomputes them. */
   /** Keeps what a unit's sources are as its load begins (see unitSourceStamp), replacing an earlier stamp. */
   async saveUnitSourceStamp(runId: string, dossierId: string, entity: string, stamp: string): Promise<void> {
     await this.db
@@ -568,6 +567,7 @@ export class StateStore {
     return row?.stamp;
   }
 
+  /** Forgets the fates of a dossier and entity before a complete new load recomputes them. */
   async clearLedger(dossierId: string, entity: string): Promise<void> {
     await this.db
       .deleteFrom('ledger_entry')
