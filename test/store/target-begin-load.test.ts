@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { targetColumns } from '../src/store/target/target-ddl.js';
-import type { TargetRow, TargetStore } from '../src/store/target/target-store.js';
-import { openTargetStore, targetVariants } from './support/stores.js';
+import { targetColumns } from '../../src/store/target/target-ddl.js';
+import type { TargetRow, TargetStore } from '../../src/store/target/target-store.js';
+import { openTargetStore, targetVariants } from '../support/stores.js';
 
 const companyColumns = targetColumns('company').map((column) => column.name);
 const company = (sourceKey: string, name: string): TargetRow => ({
@@ -12,7 +12,7 @@ const company = (sourceKey: string, name: string): TargetRow => ({
 /**
  * A load's ledger is cleared when it begins, and replay finds the units to run again among the rejects of the
  * ledger and the loads the target lists unfinished: a load must be listed from the moment it begins, not from its
- * first commit (see test/review-h5-replay-killed-before-first-commit.test.ts).
+ * first commit (see test/e2e/replay-killed-before-first-commit.test.ts).
  */
 for (const dialect of targetVariants) {
   describe.runIf(dialect.available)(`review h5: beginLoad on ${dialect.name}`, () => {

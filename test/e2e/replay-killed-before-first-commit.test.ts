@@ -3,9 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './support/stores.js';
-import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './e2e/support/cli.js';
-import { defaultStatePath, querySqlite, readLedger, writeFiles } from './e2e/support/helpers.js';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
+import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 
 /**
  * `cutover replay` picks its units from the ledger's rejects, and a unit clears its ledger when it begins. Replay
@@ -75,7 +75,7 @@ describe('review h5: replay killed after a unit cleared its ledger, before its f
   const killedReplay = async (
     stop: (ledger: number | undefined, checkpoint: Checkpoint | undefined, firstRun: string) => boolean,
   ) => {
-    const dir = tempDir('cutover-review-h5-replay-first-batch-');
+    const dir = tempDir('cutover-e2e-replay-first-batch-');
     writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts(false) });
     const planFile = path.join(dir, 'cutover.yaml');
     const targetFile = path.join(dir, 'target.db');
