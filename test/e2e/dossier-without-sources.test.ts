@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
 import { withStores } from './support/portfolio.js';
 import { sharedData } from '../support/shared-data.js';
@@ -92,4 +93,39 @@ describe("a dossier's folder where no file matches the plan's path", () => {
     ]);
     expect(summary.notices.filter((notice) => notice.code === 'NO_MATCHING_FILE')).toHaveLength(1);
   });
+});
+
+/** Paths from the plan's own folder: the dossiers' folders sit beside cutover's `evidence/` (a reviewer's case). */
+const rootPlan = `version: 1
+name: evidence-folder
+target: { type: sqlite, url: target.db }
+entities:
+  contact:
+    source: { type: csv, path: "{dossier}/contacts.csv" }
+    key: contact_id
+    fields:
+      last_name: { from: last_name, required: true }
+`;
+
+describe("cutover's own evidence folder beside the dossiers' folders", () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('is not taken for a dossier by the next run', async () => {
+    const dir = tempDir('cutover-e2e-evidence-folder-');
+    writeFiles(dir, {
+      'cutover.yaml': rootPlan,
+      'A/contacts.csv': 'contact_id,last_name\nP1,X\n',
+      'B/contacts.csv': 'contact_id,last_name\nP2,Y\n',
+    });
+    const planFile = path.join(dir, 'cutover.yaml');
+    for (const args of [['run'], ['evidence']]) {
+      const result = await cli([...args, '--plan', planFile]);
+      expect(result.code, describeResult(result)).toBe(0);
+    }
+    const again = await cli(['run', '--plan', planFile, '--json']);
+    expect(again.code, describeResult(again)).toBe(0);
+    const summary = parseJsonStdout<{ dossiers: { total: number }; notices: { code: string }[] }>(again);
+    expect(summary.notices).toEqual([]);
+    expect(summary.dossiers.total).toBe(2);
+  }, 120_000);
 });

@@ -67,9 +67,9 @@ const toPosix = (text: string): string => text.split(path.sep).join('/');
 /**
  * The files a plan's `path` names, sorted, with what `{dossier}` matched in each. A pattern without wildcards
  * must name an existing file (FILE_NOT_FOUND otherwise); a pattern with wildcards may match nothing. When
- * `{dossier}` names a folder, each dossier's folder where no file matches is passed to `onFolderWithoutFile`: a
- * client's export saved under another name (`D3/export_2023.csv` for `{dossier}/contacts.csv`) would otherwise
- * make no dossier and no record, and nothing would say so.
+ * `{dossier}` names a folder, each dossier's folder that holds files, none of which matches, is passed to
+ * `onFolderWithoutFile`: a client's export saved under another name (`D3/export_2023.csv` for
+ * `{dossier}/contacts.csv`) would otherwise make no dossier and no record, and nothing would say so.
  */
 export const resolveFiles = async (
   baseDir: string,
@@ -152,12 +152,10 @@ export const resolveFiles = async (
           captured !== undefined &&
           found.length === before &&
           !withoutFile.has(captured)
-        )
-          withoutFile.set(captured, {
-            dossier: captured,
-            relative: relativeOf(next),
-            names: (await readdir(next).catch(() => [])).filter((entry) => !isHiddenOrLock(entry)).sort(),
-          });
+        ) {
+          const folder = await folderWithoutFile(next, captured, relativeOf(next));
+          if (folder !== undefined) withoutFile.set(captured, folder);
+        }
       }
     }
   };
@@ -169,6 +167,30 @@ export const resolveFiles = async (
     for (const folder of folders.sort(byRelative)) onFolderWithoutFile(folder);
   }
   return found.sort(byRelative);
+};
+
+/**
+ * A dossier's folder where no file matched, when it holds a file of its own (hidden and lock files aside): a client's
+ * export under another name. A folder of folders only is not taken for one: cutover's own `evidence/` (a folder per
+ * dossier) beside the dossiers' folders, or an export nested a level deeper, which the pattern does not reach.
+ */
+const folderWithoutFile = async (
+  folder: string,
+  dossier: string,
+  relative: string,
+): Promise<FolderWithoutFile | undefined> => {
+  const entries = (await readdir(folder, { withFileTypes: true }).catch(() => [])).filter(
+    (entry) => !isHiddenOrLock(entry.name),
+  );
+  let holdsFile = false;
+  for (const entry of entries) {
+    if (entry.isFile() || (entry.isSymbolicLink() && (await isKind(path.join(folder, entry.name), 'file')))) {
+      holdsFile = true;
+      break;
+    }
+  }
+  if (!holdsFile) return undefined;
+  return { dossier, relative, names: entries.map((entry) => entry.name).sort() };
 };
 
 /** Code-unit order, not locale order: the same list on every machine, so runs and resumes see files alike. */

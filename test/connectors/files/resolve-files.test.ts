@@ -41,21 +41,28 @@ describe('resolveFiles', () => {
     expect(files[1]?.path).toBe(path.join(dir, 'fec/acme/123456789FEC20231231.txt'));
   });
 
-  it("passes on each dossier's folder where no file matches, with what it holds (hidden files left out)", async () => {
+  it("passes on each dossier's folder that holds files where none matches, with what it holds (hidden files left out)", async () => {
     const folders: unknown[] = [];
+    // fec/empty holds nothing and fec/zeta a hidden file only: no export there to name.
     await resolveFiles(dir, 'fec/{dossier}/*FEC*.txt', (folder) => folders.push(folder));
-    expect(folders).toEqual([
-      { dossier: 'empty', relative: 'fec/empty', names: [] },
-      { dossier: 'zeta', relative: 'fec/zeta', names: [] },
-    ]);
+    expect(folders).toEqual([]);
     const notes: unknown[] = [];
     await resolveFiles(dir, 'fec/{dossier}/*.md', (folder) => notes.push(folder));
     expect(notes).toEqual([
       { dossier: 'Boulangerie Paul', relative: 'fec/Boulangerie Paul', names: ['987654321FEC20231231.TXT'] },
       { dossier: 'acme', relative: 'fec/acme', names: ['123456789FEC20231231.txt', 'notes.txt'] },
-      { dossier: 'empty', relative: 'fec/empty', names: [] },
-      { dossier: 'zeta', relative: 'fec/zeta', names: [] },
     ]);
+  });
+
+  it('passes on no folder that holds folders only (cutover evidence/, a folder per dossier)', async () => {
+    await writeFixture(dir, 'evidence-like/evidence/acme/evidence.html', 'x');
+    await writeFixture(dir, 'evidence-like/acme/contacts.csv', 'x');
+    const folders: unknown[] = [];
+    const files = await resolveFiles(dir, 'evidence-like/{dossier}/contacts.csv', (folder) =>
+      folders.push(folder),
+    );
+    expect(brief(files)).toEqual([['evidence-like/acme/contacts.csv', 'acme']]);
+    expect(folders).toEqual([]);
   });
 
   it('passes on no folder when {dossier} is in the file name: a misnamed file there names no dossier', async () => {
