@@ -74,10 +74,16 @@ export const chooseGolden = (
     readonly byHand?: ReadonlyMap<string, string>;
     /** Only these members may survive (the first dossier of a cluster across dossiers); all give values. */
     readonly maySurvive?: (member: SurvivorCandidate) => boolean;
+    /**
+     * Whether a member may give its value of a column, by rule or by hand (a reference across dossiers names a
+     * parent of its own dossier, which the survivor's cannot look up); by default every member may.
+     */
+    readonly mayGive?: (member: SurvivorCandidate, column: string) => boolean;
   } = {},
 ): GoldenChoice => {
   const byHand = options.byHand ?? new Map<string, string>();
   const maySurvive = options.maySurvive ?? (() => true);
+  const mayGive = options.mayGive ?? (() => true);
   const byRule = new Map<SurvivorshipRule, SurvivorCandidate[]>();
   const order = (rule: SurvivorshipRule) => {
     let list = byRule.get(rule);
@@ -95,14 +101,15 @@ export const chooseGolden = (
   const chosenByHand: string[] = [];
   for (const column of columns) {
     const chosen = members.find((member) => member.key === byHand.get(column));
-    if (chosen !== undefined) {
+    if (chosen !== undefined && mayGive(chosen, column)) {
       values[column] = chosen.values[column] ?? null;
       origins[column] = chosen.key;
       chosenByHand.push(column);
       continue;
     }
     const rule = survivorship.fields[column] ?? survivorship.rule;
-    const source = order(rule).find((member) => !isEmpty(member.values[column])) ?? survivor;
+    const source =
+      order(rule).find((member) => !isEmpty(member.values[column]) && mayGive(member, column)) ?? survivor;
     values[column] = source.values[column] ?? null;
     origins[column] = source.key;
   }

@@ -59,6 +59,23 @@ describe('chooseGolden', () => {
     expect(golden.origins).toMatchObject({ email: 'K1', phone: 'K7' });
   });
 
+  it('takes a column only from the members that may give it, by rule and by hand, else the survivor keeps its own', () => {
+    const golden = chooseGolden(
+      [anne, anneAgain],
+      { rule: 'most_complete', fields: {} },
+      {
+        byHand: new Map([['email', 'K1']]),
+        maySurvive: (member) => member.key === 'K7',
+        mayGive: (member, column) => member.key === 'K7' || (column !== 'email' && column !== 'first_name'),
+      },
+    );
+    expect(golden.survivorKey).toBe('K7');
+    // K1's email, chosen by hand, may not be given: the survivor keeps its own (empty), and no choice is counted.
+    expect(golden.values.email).toBe(anneAgain.values.email ?? null);
+    expect(golden.origins).toMatchObject({ email: 'K7', phone: 'K7', first_name: 'K7' });
+    expect(golden.chosenByHand).toEqual([]);
+  });
+
   it('keeps the most complete record as survivor and fills its empty fields from the other, with their origin', () => {
     const golden = chooseGolden([anneAgain, anne], { rule: 'most_complete', fields: {} });
     expect(golden.survivorKey).toBe('K1');

@@ -131,6 +131,9 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
   const map = compileEntityMapping(entity, entityPlan);
   const checkColumns = sourceColumnsCheck(entity, entityPlan, { notices: false });
   const columns = targetColumns(entity);
+  const referenceColumns = new Set(
+    columns.flatMap((column) => (column.references === undefined ? [] : [column.name])),
+  );
   // The golden record covers the columns the plan maps; the others are empty on every member anyway.
   const mapped = columns.flatMap((column, index) =>
     Object.hasOwn(entityPlan.fields, column.name) ? [[column.name, index] as const] : [],
@@ -296,9 +299,15 @@ export const dedupeEntity = async (options: DedupeEntityOptions): Promise<Dedupe
         .sort((a, b) => a.rank - b.rank);
       const byHand = new Map<string, string>();
       for (const choice of chosen) if (!byHand.has(choice.column)) byHand.set(choice.column, choice.name);
+      const inFirstDossier = (candidate: { key: string }) =>
+        memberOf.get(candidate.key)?.dossier === firstDossier;
       const golden = chooseGolden(candidates, section.survivorship, {
         byHand,
-        maySurvive: (candidate) => memberOf.get(candidate.key)?.dossier === firstDossier,
+        maySurvive: inFirstDossier,
+        // A reference holds a parent's source key, which the load looks up in the survivor's dossier: taken from a
+        // member of another dossier (its own company C1), it would attach the survivor to that dossier's C1, another
+        // client's company, and reconcile (comparing keys) would not see it.
+        mayGive: (candidate, column) => !referenceColumns.has(column) || inFirstDossier(candidate),
       });
       valuesChosenByHand += golden.chosenByHand.length;
       const fingerprints = Object.fromEntries(
