@@ -6,6 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
+import {
+  CONTACTS,
+  LATE_REJECT,
+  replayKillCompanies,
+  replayKillContacts,
+  replayKillPlan,
+} from './support/replay-kill-fixture.js';
 
 /**
  * `cutover replay` runs again the units holding rejects, and a unit clears its ledger when it begins. Killed
@@ -13,40 +20,9 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
  * ledger, said "Nothing to replay" (exit 0) and left the unit unfinished and the record unaccounted for good.
  */
 
-const CONTACTS = 100_000;
-const LATE_REJECT = 90_000;
-
-const plan = `version: 1
-name: replay-kill
-target: { type: sqlite, url: target.db }
-batchSize: 200
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      last_name: { from: last_name, required: true }
-      birth_date: birth_date
-      company_id: company_id
-`;
-
-const contacts = (fixedEarly: boolean) => {
-  const lines = ['contact_id,last_name,birth_date,company_id'];
-  for (let i = 1; i <= CONTACTS; i++) {
-    const invalid = (i === 3 && !fixedEarly) || i === LATE_REJECT;
-    lines.push(`P${i},L${i},${invalid ? '1980-02-30' : '1980-01-01'},C${(i % 10) + 1}`);
-  }
-  return `${lines.join('\n')}\n`;
-};
-
-const companies = `company_id,name\n${Array.from({ length: 10 }, (_, i) => `C${i + 1},Co ${i + 1}\n`).join('')}`;
+const plan = replayKillPlan('replay-kill', 200);
+const contacts = replayKillContacts;
+const companies = replayKillCompanies;
 
 /** The contact checkpoint, read while the replay writes it. */
 const contactCheckpoint = (file: string) => {

@@ -6,6 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
+import {
+  CONTACTS,
+  LATE_REJECT,
+  replayKillCompanies,
+  replayKillContacts,
+  replayKillPlan,
+} from './support/replay-kill-fixture.js';
 
 /**
  * `cutover replay` picks its units from the ledger's rejects, and a unit clears its ledger when it begins. Replay
@@ -15,40 +22,9 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
  * unfinished load, said "Nothing to replay" and left the late reject without a fate.
  */
 
-const CONTACTS = 100_000;
-const LATE_REJECT = 90_000;
-
-const plan = `version: 1
-name: replay-kill-first-batch
-target: { type: sqlite, url: target.db }
-batchSize: 200000
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      last_name: { from: last_name, required: true }
-      birth_date: birth_date
-      company_id: company_id
-`;
-
-const contacts = (fixedEarly: boolean) => {
-  const lines = ['contact_id,last_name,birth_date,company_id'];
-  for (let i = 1; i <= CONTACTS; i++) {
-    const invalid = (i === 3 && !fixedEarly) || i === LATE_REJECT;
-    lines.push(`P${i},L${i},${invalid ? '1980-02-30' : '1980-01-01'},C${(i % 10) + 1}`);
-  }
-  return `${lines.join('\n')}\n`;
-};
-
-const companies = `company_id,name\n${Array.from({ length: 10 }, (_, i) => `C${i + 1},Co ${i + 1}\n`).join('')}`;
+const plan = replayKillPlan('replay-kill-first-batch', 200000);
+const contacts = replayKillContacts;
+const companies = replayKillCompanies;
 
 interface Checkpoint {
   runId: string;
