@@ -50,6 +50,25 @@ describe('a golden record across dossiers', () => {
       )
       .get() as { name: string } | undefined;
     db.close();
+    // Chosen by hand, south's company is refused too: dedupe would not take it.
+    const chosen = await cli([
+      'review',
+      'golden',
+      '--plan',
+      planFile,
+      '--entity',
+      'contact',
+      '--record',
+      'S-B1',
+      '--dossier',
+      'south',
+      '--field',
+      'company_id',
+    ]);
+    expect(chosen.code, describeResult(chosen)).toBe(2);
+    expect(chosen.stderr).toContain(
+      "--field company_id references a company: its value is a company of the record's own dossier (south), not of the survivor's (north)",
+    );
     // North's own members name no company: the survivor keeps none.
     expect(company).toBeUndefined();
     const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);

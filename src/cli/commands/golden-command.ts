@@ -3,6 +3,7 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { isEntityName } from '../../core/model/canonical-model.js';
 import type { MergeDecision } from '../../store/state/state-store.js';
+import { targetColumns } from '../../store/target/target-ddl.js';
 import { createOutput } from '../output.js';
 import { withSession } from '../session.js';
 
@@ -122,9 +123,18 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
             `record ${record} is in clusters of several dossiers (${holding.map((found) => found.dossierId).join(', ')}): add --dossier`,
           );
         const { cluster, dossierId } = holding[0]!;
+        // A reference names a parent by its key in the survivor's dossier, where the run looks it up: another
+        // dossier's member's key names another client's parent, which dedupe never takes (it was stored, then not
+        // applied, with a message saying it would be).
+        const referenced = targetColumns(entity).find((column) => column.name === field)?.references;
+        if (referenced !== undefined && dossierId !== cluster.survivorDossierId)
+          throw new CutoverError(
+            ErrorCode.USAGE,
+            `--field ${field} references a ${referenced}: its value is a ${referenced} of the record's own dossier (${dossierId}), not of the survivor's (${cluster.survivorDossierId}), so the golden record takes it only from a record of ${cluster.survivorDossierId}`,
+          );
         await session.state.chooseGoldenValue({ dossierId, entity, column: field, chosenKey: record });
         output.info(
-          `cluster ${cluster.clusterId} (${dossierId}): ${field} will be ${record}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
+          `cluster ${cluster.clusterId} (${cluster.survivorDossierId}): ${field} will be ${dossierId === cluster.survivorDossierId ? record : `${dossierId}/${record}`}'s value. The next \`cutover dedupe --entity ${entity}\` applies it.`,
         );
         output.result({ clusterId: cluster.clusterId, dossierId, entity, field, record });
         return ExitCode.OK;
