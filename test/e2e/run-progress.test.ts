@@ -32,13 +32,50 @@ describe('run progress', () => {
     expect(last.records).toBe(summary.records.read);
     const perDossier = events.filter((event) => event.entity === undefined).map((event) => event.records);
     expect(perDossier).toEqual([...perDossier].sort((a, b) => a - b));
-    // An ETA from the bytes read, before the first dossier is done (the share of dossiers done gives none then),
-    // and none left at the end.
-    const early = events.filter((event) => event.dossiersDone === 0 && event.entity !== undefined);
-    expect(early.length).toBeGreaterThan(0);
+    // An ETA from the bytes read while dossiers remain, once a hundredth of them is read (before, the time elapsed
+    // is mostly the start: a first line said "ETA 25 min" for a run of seconds), on every event after it, and none
+    // left at the end.
+    const running = events.filter((event) => event.dossiersDone < 3);
+    const firstTold = running.findIndex((event) => event.etaMs !== undefined);
+    expect(firstTold).toBeGreaterThanOrEqual(0);
     expect(
-      early.every((event) => event.etaMs !== undefined && Number.isFinite(event.etaMs) && event.etaMs >= 0),
+      running
+        .slice(firstTold)
+        .every((event) => event.etaMs !== undefined && Number.isFinite(event.etaMs) && event.etaMs > 0),
     ).toBe(true);
     expect(last.etaMs).toBe(0);
+  });
+
+  it('tells the time left of one large export from its bytes read, long before its one dossier is done', async () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => `P${i},Name ${i},name${i}@mail.fr`);
+    await writeFile(path.join(dir, 'contacts.csv'), `id,name,email\n${rows.join('\n')}\n`);
+    await writeFile(
+      path.join(dir, 'one.yaml'),
+      `version: 1
+name: one-export
+target: { type: sqlite, url: one.db }
+entities:
+  contact:
+    source: { type: csv, path: contacts.csv }
+    key: id
+    fields:
+      last_name: name
+      email: email
+`,
+    );
+    const events: RunProgress[] = [];
+    await withStores(
+      path.join(dir, 'one.yaml'),
+      path.join(dir, 'one-state.db'),
+      undefined,
+      (loaded, state, target) =>
+        runMigration({ loaded, state, target, onProgress: (event) => events.push(event) }),
+    );
+    const running = events.filter((event) => event.dossiersDone === 0);
+    const told = running.filter((event) => event.etaMs !== undefined && event.etaMs > 0);
+    expect(told.length).toBeGreaterThan(0);
+    // Once told, on every later event.
+    const firstTold = running.indexOf(told[0]!);
+    expect(running.slice(firstTold)).toEqual(told);
   });
 });

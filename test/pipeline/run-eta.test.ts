@@ -50,6 +50,24 @@ describe('the run ETA from bytes', () => {
     }
   });
 
+  it('is told only once a hundredth of the bytes is read, when the time elapsed is mostly reading, not the start', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const small = await csv(dir, 'small.csv', 10);
+      const eta = createRunEta(new Map([['d1', small.bytes * 200]]));
+      eta.startUnit(small.bytes, [small.source]);
+      await readAll(small.source);
+      expect(eta.etaMs(1000)).toBe(undefined);
+      eta.endUnit();
+      eta.startUnit(small.bytes * 199, [small.source]);
+      await readAll(small.source);
+      // Two of 200 parts read: past the hundredth.
+      expect(eta.etaMs(1000)).toBeCloseTo((1000 * 198) / 2);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('is undefined when a size is unknown (a database source): the run falls back on dossiers done', () => {
     const eta = createRunEta(undefined);
     eta.startUnit(0, []);

@@ -1,5 +1,8 @@
 import type { RecordSource } from '../../core/record-source.js';
 
+/** The share of the bytes read before a time left is told. */
+const MIN_SHARE_FOR_ETA = 0.01;
+
 /** Bytes a unit's sources have taken from their files so far (a replay from memory counts its whole read). */
 const bytesRead = (sources: readonly RecordSource[]): number =>
   sources.reduce((sum, source) => sum + (source.progress?.().bytesRead ?? 0), 0);
@@ -48,7 +51,9 @@ export const createRunEta = (plannedByDossier: ReadonlyMap<string, number> | und
     etaMs(elapsedMs) {
       if (plannedByDossier === undefined) return undefined;
       const progress = done + (unit === undefined ? 0 : Math.min(unit.bytes, bytesRead(unit.sources)));
-      if (progress <= 0 || elapsedMs <= 0) return undefined;
+      // Before a hundredth of the bytes, the time elapsed is mostly the start (stores opened, modules loaded), not
+      // reading: a first line said "ETA 25 min" for a run of seconds.
+      if (progress <= 0 || elapsedMs <= 0 || progress < planned * MIN_SHARE_FOR_ETA) return undefined;
       return (elapsedMs * Math.max(0, planned - progress)) / progress;
     },
   };
