@@ -133,25 +133,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   let mode: LoadCheckpoint['mode'] = 'insert';
   const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
   if (previous !== undefined && previous.runId === runId) {
-    // A resume skips the records its checkpoint counts, by position: on files written over since the load began (a
-    // fresh export, one contact added at the top) it would skip the wrong ones, leave some without a fate and take
-    // others for repeats. The load starts over instead, keeping the rows it wrote and their ids. A unit this run
-    // already finished starts over too when its files changed: the units read after it (the entries of a FEC whose
-    // accounts it loaded, the contacts of its companies) read the new files, and the dossier must be one export.
-    const began =
-      input.sourceStamp === undefined ? undefined : await state.unitSourceStamp(runId, dossier, entity);
-    const changed =
-      target !== undefined &&
-      began !== undefined &&
-      input.sourceStamp !== undefined &&
-      began !== input.sourceStamp;
-    if (previous.done && !changed)
+    if (previous.done)
       return { status: 'done', counts: await withMerged(previous), notices, samples, removed: 0 };
     // Merged records before the checkpoint are counted again while replaying (below): the ledger may also hold
     // those of a batch whose target commit the crash prevented, so its count would be too high.
     // A unit stopped by its threshold is not an interrupted one: resuming must not load past where it stopped
     // (the uninterrupted run stopped there too, right after the commit that crossed it).
-    if (!changed && thresholdCrossed(previous, input.maxRejectedRatio, false))
+    if (thresholdCrossed(previous, input.maxRejectedRatio, false))
       return {
         status: 'threshold_crossed',
         counts: await withMerged(previous),
@@ -161,7 +149,17 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       };
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
-    if (changed && target !== undefined && input.sourceStamp !== undefined) {
+    // A resume skips the records its checkpoint counts, by position: on files written over since the load began (a
+    // fresh export, one contact added at the top) it would skip the wrong ones, leave some without a fate and take
+    // others for repeats. The load starts over instead, keeping the rows it wrote and their ids.
+    const began =
+      input.sourceStamp === undefined ? undefined : await state.unitSourceStamp(runId, dossier, entity);
+    if (
+      target !== undefined &&
+      began !== undefined &&
+      input.sourceStamp !== undefined &&
+      began !== input.sourceStamp
+    ) {
       await target.restartLoad(dossier, entity, runId);
       await state.clearLedger(dossier, entity);
       await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
