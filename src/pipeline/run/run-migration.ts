@@ -231,6 +231,14 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     let status: DossierOutcome['status'] = 'done';
     let current: EntityName | undefined;
     let sourcesOpened = 0;
+    // Every unit's files are stamped before the dossier's first read: entities reading one file (a FEC) replay the
+    // records of the first one's read (sharedSourceReads), so a stamp taken when a later unit begins may be of a file
+    // written over since, and a resume would then skip by position records that were never those of that file.
+    const stamps = new Map<EntityName, string>();
+    for (const entity of order) {
+      const stamp = inRun(dossier.id, entity) ? inputs.get(entity)!.stamp?.(dossier.id) : undefined;
+      if (stamp !== undefined) stamps.set(entity, stamp);
+    }
     try {
       for (const entity of order) {
         current = entity;
@@ -249,7 +257,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           references: references.get(entity)!,
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
           sources,
-          ...(entityInput.stamp === undefined ? {} : { sourceStamp: entityInput.stamp(dossier.id) }),
+          ...(stamps.has(entity) ? { sourceStamp: stamps.get(entity)! } : {}),
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
