@@ -37,6 +37,8 @@ export interface LoadEntityInput {
   readonly sources: readonly RecordSource[];
   /** What the sources' files are now (EntityInputs.stamp); undefined for a database. */
   readonly sourceStamp?: string;
+  /** Started over by the run before it began (its dossier's files changed since this run began them): said so. */
+  readonly restarted?: boolean;
   /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
   readonly filterField: string | undefined;
   readonly batchSize: number;
@@ -154,12 +156,18 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     // others for repeats. The load starts over instead, keeping the rows it wrote and their ids.
     const began =
       input.sourceStamp === undefined ? undefined : await state.unitSourceStamp(runId, dossier, entity);
-    if (
+    const changed =
       target !== undefined &&
       began !== undefined &&
       input.sourceStamp !== undefined &&
-      began !== input.sourceStamp
-    ) {
+      began !== input.sourceStamp;
+    if (changed || input.restarted === true)
+      notices.push({
+        code: 'SOURCE_CHANGED_ON_RESUME',
+        message: `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
+        source: input.sources[0]?.name ?? '',
+      });
+    if (changed) {
       await target.restartLoad(dossier, entity, runId);
       await state.clearLedger(dossier, entity);
       await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
@@ -172,11 +180,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         ...(deduped ? { merged: 0 } : {}),
       };
       mode = 'upsert';
-      notices.push({
-        code: 'SOURCE_CHANGED_ON_RESUME',
-        message: `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
-        source: input.sources[0]?.name ?? '',
-      });
     } else if (previous.recordsRead === 0) {
       // Begun (beginLoad) and stopped before its first commit, maybe before its ledger was cleared: it is cleared
       // now, as a load that begins clears it, or the earlier run's fates of records read again would stay.

@@ -239,6 +239,28 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       const stamp = inRun(dossier.id, entity) ? inputs.get(entity)!.stamp?.(dossier.id) : undefined;
       if (stamp !== undefined) stamps.set(entity, stamp);
     }
+    // A resume whose files changed since this run began reading them starts over every unit of the dossier that this
+    // run began, the finished ones too: the entities of one file (a FEC's journals, accounts... lines) or of files
+    // that refer to each other must all be of the same files, or a line on an account the new export adds is
+    // rejected, the account being loaded from the old one. All are marked first, so that a kill midway leaves each
+    // one either restarted or still stamped with the old files (and restarted by the next resume).
+    const restarted = new Set<EntityName>();
+    if (target !== undefined) {
+      let changed = false;
+      for (const [entity, stamp] of stamps) {
+        const began = await state.unitSourceStamp(run.id, dossier.id, entity);
+        if (began !== undefined && began !== stamp) changed = true;
+      }
+      for (const entity of changed ? order : []) {
+        if (!inRun(dossier.id, entity) || (await target.checkpoint(dossier.id, entity))?.runId !== run.id)
+          continue;
+        await target.restartLoad(dossier.id, entity, run.id);
+        await state.clearLedger(dossier.id, entity);
+        const stamp = stamps.get(entity);
+        if (stamp !== undefined) await state.saveUnitSourceStamp(run.id, dossier.id, entity, stamp);
+        restarted.add(entity);
+      }
+    }
     try {
       for (const entity of order) {
         current = entity;
@@ -258,6 +280,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
           sources,
           ...(stamps.has(entity) ? { sourceStamp: stamps.get(entity)! } : {}),
+          restarted: restarted.has(entity),
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
