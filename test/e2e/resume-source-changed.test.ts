@@ -116,4 +116,65 @@ describe('a run killed, its source refreshed, then resumed', () => {
     const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);
     expect(reconciled.code, describeResult(reconciled)).toBe(0);
   }, 120_000);
+
+  it('reads again a unit this run had finished when its files changed, so that the dossier is one export', async () => {
+    const dir = tempDir('cutover-e2e-resume-changed-done-');
+    const companies = (name: string) => `company_id,name\nC1,${name}\nC2,Bolt\n`;
+    const withCompanies = plan.replace(
+      'entities:\n',
+      'entities:\n  company:\n    source: { type: csv, path: companies.csv }\n    dossier: { value: crm }\n    key: company_id\n    fields:\n      name: name\n',
+    );
+    writeFiles(dir, {
+      'cutover.yaml': withCompanies,
+      'companies.csv': companies('Acme'),
+      'contacts.csv': contacts(false),
+    });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const targetFile = path.join(dir, 'target.db');
+    const child = startCli(['run', '--plan', planFile, '--json']);
+    const done = finished(child);
+    let exited = false;
+    void done.then(() => (exited = true));
+    const started = Date.now();
+    while (!exited && Date.now() - started < 60_000) {
+      const checkpoint = contactCheckpoint(targetFile);
+      if (checkpoint !== undefined && checkpoint.done === 0 && checkpoint.read >= 2000) break;
+      await sleep(2);
+    }
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+
+    // The companies were loaded before the kill; the export is renamed since. Read again, C1 is Acme SA.
+    writeFileSync(path.join(dir, 'companies.csv'), companies('Acme SA'));
+    const resumed = await cli(['run', '--plan', planFile, '--json']);
+    expect(resumed.code, describeResult(resumed)).toBe(0);
+    const summary = parseJsonStdout<{
+      resumed: boolean;
+      notices: { code: string; entity: string; message: string }[];
+    }>(resumed);
+    expect(summary.resumed).toBe(true);
+    // The contacts, whose file is unchanged, are read again with the companies they point to.
+    expect(summary.notices.map((notice) => [notice.code, notice.entity, notice.message])).toEqual([
+      [
+        'SOURCE_CHANGED_ON_RESUME',
+        'company',
+        'the files of company changed since this run began loading them (companies.csv): read again from the start, not resumed by position',
+      ],
+      [
+        'SOURCE_CHANGED_ON_RESUME',
+        'contact',
+        'contact read again from the start with the rest of dossier crm, whose files changed since this run began loading them',
+      ],
+    ]);
+    const db = new Database(targetFile, { readonly: true });
+    try {
+      expect(db.prepare("SELECT name FROM company WHERE source_key = 'C1'").get()).toEqual({
+        name: 'Acme SA',
+      });
+    } finally {
+      db.close();
+    }
+    const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);
+    expect(reconciled.code, describeResult(reconciled)).toBe(0);
+  }, 120_000);
 });

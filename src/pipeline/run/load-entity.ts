@@ -37,8 +37,11 @@ export interface LoadEntityInput {
   readonly sources: readonly RecordSource[];
   /** What the sources' files are now (EntityInputs.stamp); undefined for a database. */
   readonly sourceStamp?: string;
-  /** Started over by the run before it began (its dossier's files changed since this run began them): said so. */
-  readonly restarted?: boolean;
+  /**
+   * Started over by the run before it began, its dossier's files having changed since this run began them: its own
+   * (`files`), or others of the dossier (`dossier`: read again with them, so that the dossier is one export). Said so.
+   */
+  readonly restarted?: 'files' | 'dossier';
   /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
   readonly filterField: string | undefined;
   readonly batchSize: number;
@@ -161,10 +164,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       began !== undefined &&
       input.sourceStamp !== undefined &&
       began !== input.sourceStamp;
-    if (changed || input.restarted === true)
+    if (changed || input.restarted !== undefined)
       notices.push({
         code: 'SOURCE_CHANGED_ON_RESUME',
-        message: `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
+        message:
+          input.restarted === 'dossier'
+            ? `${entity} read again from the start with the rest of dossier ${dossier}, whose files changed since this run began loading them`
+            : `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
         source: input.sources[0]?.name ?? '',
       });
     if (changed) {

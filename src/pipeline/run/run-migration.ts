@@ -244,21 +244,21 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     // that refer to each other must all be of the same files, or a line on an account the new export adds is
     // rejected, the account being loaded from the old one. All are marked first, so that a kill midway leaves each
     // one either restarted or still stamped with the old files (and restarted by the next resume).
-    const restarted = new Set<EntityName>();
+    const restarted = new Map<EntityName, 'files' | 'dossier'>();
     if (target !== undefined) {
-      let changed = false;
+      const changed = new Set<EntityName>();
       for (const [entity, stamp] of stamps) {
         const began = await state.unitSourceStamp(run.id, dossier.id, entity);
-        if (began !== undefined && began !== stamp) changed = true;
+        if (began !== undefined && began !== stamp) changed.add(entity);
       }
-      for (const entity of changed ? order : []) {
+      for (const entity of changed.size > 0 ? order : []) {
         if (!inRun(dossier.id, entity) || (await target.checkpoint(dossier.id, entity))?.runId !== run.id)
           continue;
         await target.restartLoad(dossier.id, entity, run.id);
         await state.clearLedger(dossier.id, entity);
         const stamp = stamps.get(entity);
         if (stamp !== undefined) await state.saveUnitSourceStamp(run.id, dossier.id, entity, stamp);
-        restarted.add(entity);
+        restarted.set(entity, changed.has(entity) ? 'files' : 'dossier');
       }
     }
     try {
@@ -280,7 +280,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
           sources,
           ...(stamps.has(entity) ? { sourceStamp: stamps.get(entity)! } : {}),
-          restarted: restarted.has(entity),
+          ...(restarted.has(entity) ? { restarted: restarted.get(entity)! } : {}),
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,

@@ -1,25 +1,25 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPlanFile } from '../src/pipeline/plan/load-plan-file.js';
-import { openReconciler } from '../src/pipeline/reconcile/reconcile.js';
-import { openTarget } from '../src/pipeline/run/open-target.js';
-import { runMigration } from '../src/pipeline/run/run-migration.js';
-import { StateStore } from '../src/store/state/state-store.js';
-import type { TargetStore } from '../src/store/target/target-store.js';
-import { tempDir } from './support/stores.js';
+import { loadPlanFile } from '../../src/pipeline/plan/load-plan-file.js';
+import { openReconciler } from '../../src/pipeline/reconcile/reconcile.js';
+import { openTarget } from '../../src/pipeline/run/open-target.js';
+import { runMigration } from '../../src/pipeline/run/run-migration.js';
+import { StateStore, type LedgerEntry } from '../../src/store/state/state-store.js';
+import type { TargetStore } from '../../src/store/target/target-store.js';
+import { tempDir } from '../support/stores.js';
 
 /**
- * The five accounting entities read one FEC through one shared read: the first entity's read keeps the records and
- * the others replay them. Each unit's stamp of its files was taken when the unit began, so an export written over
- * after the journal read it (the run still going) gave the accounts a stamp of the new file for records of the old
- * one. Killed there and resumed, the accounts were resumed by position on the new file: SOURCE_CHANGED_ON_RESUME
- * was not said, two accounts read again were rejected DUPLICATE_SOURCE_KEY, the new account was taken for one
- * already read (no row, no fate) and its line rejected UNKNOWN_PARENT; exit 0.
+ * A resume whose files changed starts the unit at hand over, but the units of the same dossier that this run had
+ * already finished are left as they were: the five entities of a FEC read one file, so the journal, accounts and
+ * entries loaded from the old export stay, while the lines are read from the new one. The target then mixes two
+ * exports: a line on an account the new export adds is rejected UNKNOWN_PARENT, though the account is in the same
+ * file, and the ledger's entries of the finished units name lines of the old file. A run never interrupted on the
+ * final file loads both.
  */
 
 const plan = `version: 1
-name: review-h7-shared-read-stamp
+name: resume-done-units
 target: { type: sqlite, url: target.db }
 batchSize: 2
 entities:
@@ -112,33 +112,53 @@ const migrate = async (planFile: string, kill?: (method: string, args: unknown[]
   }
 };
 
-describe('review h7: a FEC refreshed while the run reads it, the run killed and resumed', () => {
-  it('reads the accounts again from the start of the new file, as the other entities do', async () => {
-    const dir = tempDir('cutover-review-h7-stamp-');
-    const planFile = path.join(dir, 'cutover.yaml');
-    const file = path.join(dir, 'fec', 'D1', '123456789FEC20241231.txt');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(planFile, plan);
-    writeFileSync(file, fec(false));
+const HEADER_LINES = (text: string) => text.split('\n').filter((row) => row !== '');
+/** The same lines, entry 2's moved to the end of the file (same records, other line numbers). */
+const reordered = (text: string) => {
+  const [header, ...rows] = HEADER_LINES(text);
+  const moved = rows.filter((row) => row.split('\t')[2] === '2');
+  return `${[header, ...rows.filter((row) => !moved.includes(row)), ...moved].join('\n')}\n`;
+};
 
-    let accountBatches = 0;
-    const killed = await migrate(planFile, (method, args) => {
-      // The nightly export lands once the journal has read the file (its records are kept for the accounts).
-      if (method === 'finishLoad' && args[1] === 'journal') writeFileSync(file, fec(true));
-      return (
-        method === 'writeBatch' &&
-        (args[0] as { entity: string }).entity === 'account' &&
-        ++accountBatches === 2
-      );
-    });
-    expect(killed, 'killed while loading the accounts').toBeUndefined();
-    expect(readFileSync(file, 'utf8')).toBe(fec(true));
+const killedInLines = async (dir: string, first: string) => {
+  const planFile = path.join(dir, 'cutover.yaml');
+  const file = path.join(dir, 'fec', 'D1', '123456789FEC20241231.txt');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(planFile, plan);
+  writeFileSync(file, first);
+  const killed = await migrate(
+    planFile,
+    (method, args) => method === 'writeBatch' && (args[0] as { entity: string }).entity === 'entry_line',
+  );
+  expect(killed, 'killed while loading the lines').toBeUndefined();
+  return { planFile, file };
+};
 
+describe('a FEC rewritten between a kill in its lines and the resume', () => {
+  it('loads the account and entry the new export adds, as a run never interrupted does', async () => {
+    const { planFile, file } = await killedInLines(tempDir('cutover-e2e-resume-done-'), fec(false));
+    writeFileSync(file, fec(true));
     const resumed = await migrate(planFile);
     expect(resumed!.summary.resumed).toBe(true);
-    // As a run that was never interrupted on the new file: every line and account loaded, nothing rejected.
     expect(resumed!.ledger.map((entry) => [entry.entity, entry.sourceKey, entry.reason])).toEqual([]);
-    expect(resumed!.summary.records).toMatchObject({ loaded: 1 + 8 + 7 + 14, rejected: 0 });
+    expect(resumed!.summary.records).toMatchObject({ rejected: 0 });
     expect(resumed!.reconciled.ok, JSON.stringify(resumed!.reconciled.entities)).toBe(true);
+  });
+
+  it('gives the finished units’ ledger entries the lines of the new file', async () => {
+    // Entry 3 has an impossible date: rejected, with its three lines... named by their line in the file.
+    const broken = fec(false).replace(/(OD\tOPERATIONS DIVERSES\t3\t)20240115/g, '$120241345');
+    const { planFile, file } = await killedInLines(tempDir('cutover-e2e-resume-done-'), broken);
+    writeFileSync(file, reordered(broken));
+    const resumed = await migrate(planFile);
+    const dir = tempDir('cutover-e2e-resume-done-clean-');
+    mkdirSync(path.join(dir, 'fec', 'D1'), { recursive: true });
+    writeFileSync(path.join(dir, 'cutover.yaml'), plan);
+    writeFileSync(path.join(dir, 'fec', 'D1', '123456789FEC20241231.txt'), reordered(broken));
+    const clean = await migrate(path.join(dir, 'cutover.yaml'));
+    const where = (ledger: LedgerEntry[]) =>
+      ledger.map((entry) => [entry.entity, entry.sourceKey, entry.line]);
+    expect(resumed!.reconciled.ok).toBe(true);
+    expect(where(resumed!.ledger)).toEqual(where(clean!.ledger));
   });
 });
