@@ -13,7 +13,7 @@ describe('dedupe config mistakes', () => {
 
   beforeAll(() => {
     ensureBuilt();
-    dir = tempDir('cutover-review-h4-dedupe-config-');
+    dir = tempDir('cutover-e2e-dedupe-config-');
     writeFiles(dir, {
       'people.csv': ['contact_id,first_name,last_name', '1,Ann,Lee', '2,Anne,Lee', '3,Bob,Ray'].join('\n'),
       // Line 3 opens a flow map that is never closed.

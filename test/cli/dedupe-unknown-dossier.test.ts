@@ -37,7 +37,7 @@ describe('cutover dedupe --dossier', () => {
 
   beforeAll(() => {
     ensureBuilt();
-    const dir = tempDir('cutover-review-h4-dedupe-');
+    const dir = tempDir('cutover-e2e-dedupe-');
     writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': contacts });
     planFile = path.join(dir, 'cutover.yaml');
   }, 240_000);

@@ -69,7 +69,7 @@ describe('reconcile and a reference to another dossier’s parent', () => {
     it.runIf(variant.available)(
       `goes red when a contact is moved to the company of the same key in another dossier (${variant.name})`,
       async () => {
-        const dir = tempDir('cutover-review-h1-xref-');
+        const dir = tempDir('cutover-e2e-xref-');
         const schema = uniqueName('h1_xref');
         if (variant.name === 'postgres') schemas.push(schema);
         const target =
@@ -116,7 +116,7 @@ describe('reconcile and a reference to another dossier’s parent', () => {
   }
 
   it('still proves a deal that refers to a contact merged into a survivor of another dossier (acrossDossiers)', async () => {
-    const dir = tempDir('cutover-review-h1-xref-dedupe-');
+    const dir = tempDir('cutover-e2e-xref-dedupe-');
     const planText = `${dedupePlan.replace(
       'survivorship: { rule: most_complete }',
       'survivorship: { rule: most_complete }\n      acrossDossiers: true',

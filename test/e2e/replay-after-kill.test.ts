@@ -45,7 +45,7 @@ describe('replay killed midway, then replayed again', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
   it('gives every record its fate again: the late reject is back in the ledger and reconcile proves it', async () => {
-    const dir = tempDir('cutover-review-h1-replay-kill-');
+    const dir = tempDir('cutover-e2e-replay-kill-');
     writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts(false) });
     const planFile = path.join(dir, 'cutover.yaml');
     const targetFile = path.join(dir, 'target.db');

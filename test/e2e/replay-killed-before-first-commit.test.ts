@@ -44,7 +44,7 @@ const read = <T>(file: string, sql: string): T | undefined => {
   }
 };
 
-describe('review h5: replay killed after a unit cleared its ledger, before its first commit', () => {
+describe('replay killed after a unit cleared its ledger, before its first commit', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
   /** A run that rejected P3 and P90000, P3 then fixed in the file, and a replay killed once `stop` says so. */

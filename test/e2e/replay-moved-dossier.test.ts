@@ -34,7 +34,7 @@ describe('replay after a fix that moves a record to another dossier', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
   it('loads the record in its new dossier (or keeps a fate for it), so that reconcile proves every dossier', async () => {
-    const dir = tempDir('cutover-review-h1-replay-moved-');
+    const dir = tempDir('cutover-e2e-replay-moved-');
     writeFiles(dir, {
       'cutover.yaml': plan,
       'companies.csv': 'dossier,company_id,name\nd1,C1,A\nd2,C1,A\nd2,C2,B\n',

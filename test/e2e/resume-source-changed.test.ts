@@ -64,6 +64,22 @@ const targetIds = (file: string): Map<string, number> => {
   }
 };
 
+/** `cutover run`, killed with SIGKILL once its contact load has committed 2,000 records and is not done. */
+const runKilledInContacts = async (planFile: string, targetFile: string) => {
+  const child = startCli(['run', '--plan', planFile, '--json']);
+  const done = finished(child);
+  let exited = false;
+  void done.then(() => (exited = true));
+  const started = Date.now();
+  while (!exited && Date.now() - started < 60_000) {
+    const checkpoint = contactCheckpoint(targetFile);
+    if (checkpoint !== undefined && checkpoint.done === 0 && checkpoint.read >= 2000) break;
+    await sleep(2);
+  }
+  child.kill('SIGKILL');
+  return done;
+};
+
 describe('a run killed, its source refreshed, then resumed', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
@@ -72,18 +88,7 @@ describe('a run killed, its source refreshed, then resumed', () => {
     writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': contacts(false) });
     const planFile = path.join(dir, 'cutover.yaml');
     const targetFile = path.join(dir, 'target.db');
-    const child = startCli(['run', '--plan', planFile, '--json']);
-    const done = finished(child);
-    let exited = false;
-    void done.then(() => (exited = true));
-    const started = Date.now();
-    while (!exited && Date.now() - started < 60_000) {
-      const checkpoint = contactCheckpoint(targetFile);
-      if (checkpoint !== undefined && checkpoint.done === 0 && checkpoint.read >= 2000) break;
-      await sleep(2);
-    }
-    child.kill('SIGKILL');
-    const killed = await done;
+    const killed = await runKilledInContacts(planFile, targetFile);
     expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
     expect(contactCheckpoint(targetFile)?.done).toBe(0);
 
@@ -131,18 +136,7 @@ describe('a run killed, its source refreshed, then resumed', () => {
     });
     const planFile = path.join(dir, 'cutover.yaml');
     const targetFile = path.join(dir, 'target.db');
-    const child = startCli(['run', '--plan', planFile, '--json']);
-    const done = finished(child);
-    let exited = false;
-    void done.then(() => (exited = true));
-    const started = Date.now();
-    while (!exited && Date.now() - started < 60_000) {
-      const checkpoint = contactCheckpoint(targetFile);
-      if (checkpoint !== undefined && checkpoint.done === 0 && checkpoint.read >= 2000) break;
-      await sleep(2);
-    }
-    child.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
+    expect((await runKilledInContacts(planFile, targetFile)).signal).toBe('SIGKILL');
 
     // The companies were loaded before the kill; the export is renamed since. Read again, C1 is Acme SA.
     writeFileSync(path.join(dir, 'companies.csv'), companies('Acme SA'));

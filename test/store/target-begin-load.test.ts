@@ -15,7 +15,7 @@ const company = (sourceKey: string, name: string): TargetRow => ({
  * first commit (see test/e2e/replay-killed-before-first-commit.test.ts).
  */
 for (const dialect of targetVariants) {
-  describe.runIf(dialect.available)(`review h5: beginLoad on ${dialect.name}`, () => {
+  describe.runIf(dialect.available)(`beginLoad on ${dialect.name}`, () => {
     let target: TargetStore;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {

@@ -154,17 +154,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       };
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
-    // A resume skips the records its checkpoint counts, by position: on files written over since the load began (a
-    // fresh export, one contact added at the top) it would skip the wrong ones, leave some without a fate and take
-    // others for repeats. The load starts over instead, keeping the rows it wrote and their ids.
-    const began =
-      input.sourceStamp === undefined ? undefined : await state.unitSourceStamp(runId, dossier, entity);
-    const changed =
-      target !== undefined &&
-      began !== undefined &&
-      input.sourceStamp !== undefined &&
-      began !== input.sourceStamp;
-    if (changed || input.restarted !== undefined)
+    // A unit whose dossier's files changed since this run began them was started over by the run before it came
+    // here (runMigration: every begun unit of the dossier at once), so it resumes from nothing read, below.
+    if (input.restarted !== undefined)
       notices.push({
         code: 'SOURCE_CHANGED_ON_RESUME',
         message:
@@ -173,20 +165,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
             : `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
         source: input.sources[0]?.name ?? '',
       });
-    if (changed) {
-      await target.restartLoad(dossier, entity, runId);
-      await state.clearLedger(dossier, entity);
-      await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
-      counts = {
-        recordsRead: 0,
-        loaded: 0,
-        skipped: 0,
-        rejected: 0,
-        repeats: 0,
-        ...(deduped ? { merged: 0 } : {}),
-      };
-      mode = 'upsert';
-    } else if (previous.recordsRead === 0) {
+    if (previous.recordsRead === 0) {
       // Begun (beginLoad) and stopped before its first commit, maybe before its ledger was cleared: it is cleared
       // now, as a load that begins clears it, or the earlier run's fates of records read again would stay.
       await state.clearLedger(dossier, entity);
