@@ -50,7 +50,10 @@ export const createRunEta = (plannedByDossier: ReadonlyMap<string, number> | und
     },
     etaMs(elapsedMs) {
       if (plannedByDossier === undefined) return undefined;
-      const progress = done + (unit === undefined ? 0 : Math.min(unit.bytes, bytesRead(unit.sources)));
+      // A unit whose files are read to the end still writes its last batch: it counts a byte short until it ends,
+      // so that its last progress says some time is left (it said "ETA 0s" while the run went on).
+      const progress =
+        done + (unit === undefined ? 0 : Math.max(0, Math.min(unit.bytes - 1, bytesRead(unit.sources))));
       // Before a hundredth of the bytes, the time elapsed is mostly the start (stores opened, modules loaded), not
       // reading: a first line said "ETA 25 min" for a run of seconds.
       if (progress <= 0 || elapsedMs <= 0 || progress < planned * MIN_SHARE_FOR_ETA) return undefined;
