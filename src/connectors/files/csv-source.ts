@@ -4,6 +4,7 @@ import type { RecordSource } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
 import { createCsvRowSplitter } from './csv-row-splitter.js';
 import { createDelimitedTable } from './delimited-table.js';
+import { excelSeparatorLine } from './excel-separator-line.js';
 import { fileRecordSource, type FileReadContext } from './file-record-source.js';
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
@@ -26,14 +27,18 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const layoutEnd = Math.min(head.length, choice.bomLength + LAYOUT_SAMPLE_BYTES);
   const layoutText = createChunkDecoder(choice.encoding).write(head.subarray(choice.bomLength, layoutEnd));
   const layout = sniffDelimitedText(layoutText, CSV_DELIMITERS, spec.quote, layoutEnd >= context.bytesTotal);
-  const delimiter = spec.delimiter === 'auto' ? (layout.delimiter ?? ',') : spec.delimiter;
+  // A `sep=;` first line says the delimiter and is no header: a declared delimiter of the plan still wins.
+  const declared = excelSeparatorLine(layoutText, spec.quote);
+  const delimiter = spec.delimiter === 'auto' ? (declared ?? layout.delimiter ?? ',') : spec.delimiter;
 
   const table = createDelimitedTable(context);
   let replacementSeen = false;
   const splitter = createCsvRowSplitter(
     { delimiter, newline: layout.newline, quote: spec.quote },
     {
-      row: (values, raw, line) => table.row(values, raw, line, replacementSeen),
+      row: (values, raw, line) => {
+        if (declared === undefined || line !== 1) table.row(values, raw, line, replacementSeen);
+      },
       malformed: (raw, line, message) =>
         table.malformed(raw, line, `${message}; the line is rejected alone`, delimiter),
     },

@@ -572,6 +572,31 @@ describe('csvSource', () => {
     expect(records[0]?.fields).toEqual({ 'a;b': '1;2', c: '3' });
   });
 
+  it("takes Excel's `sep=;` first line, after a byte-order mark, for the delimiter and not for the header", async () => {
+    // Before, `sep=` and an empty name were the columns: the dossier stopped, no column the plan reads being there.
+    const excel = await read(
+      'excel.csv',
+      Buffer.from('\uFEFFsep=;\r\nid;name;amount\r\n1;Dupont, Jean;1 234,56\r\n', 'utf8'),
+    );
+    expect(excel.records.map(summary)).toEqual([
+      {
+        fields: { id: '1', name: 'Dupont, Jean', amount: '1 234,56' },
+        line: 3,
+        record: 1,
+        reason: undefined,
+      },
+    ]);
+    expect(excel.notices).toEqual([]);
+    // Any delimiter, in any case; a delimiter of the plan still wins, and the line is still no header.
+    const tab = await read('excel-tab.csv', 'SEP=\t\nid\tname\n1\ta;b\n');
+    expect(tab.records[0]?.fields).toEqual({ id: '1', name: 'a;b' });
+    const declared = await read('excel-declared.csv', 'sep=;\nid,name\n1,a;b\n', { delimiter: ',' });
+    expect(declared.records[0]?.fields).toEqual({ id: '1', name: 'a;b' });
+    // A header that only starts like one is a header.
+    const header = await read('sep-column.csv', 'sep=;x\n1;2\n');
+    expect(header.records[0]?.fields).toEqual({ 'sep=': '1', x: '2' });
+  });
+
   it('renames repeated and empty column names instead of letting one value overwrite another', async () => {
     const { records, notices } = await read('dupes.csv', 'email,,email\nx@a.fr,?,y@b.fr\n');
     expect(records[0]?.fields).toEqual({ email: 'x@a.fr', _column2: '?', email_2: 'y@b.fr' });
