@@ -60,11 +60,46 @@ export const utf16ByBom = (head: Buffer): Utf16Start | undefined => {
   return undefined;
 };
 
+/**
+ * Characters of a file's first line (at most) that must all have a NUL half for it to be taken for UTF-16 without
+ * its mark; at least two before its line break.
+ */
+const UTF16_WITHOUT_BOM_CHARACTERS = 32;
+
+/**
+ * The UTF-16 a file without byte-order mark is, told by its first characters (its header: column names in Latin
+ * letters, digits and punctuation) each having one NUL byte on the same side: LE `xx 00`, BE `00 xx`. SQL Server's
+ * `bcp -w` and .NET's Encoding.Unicode write such files. No UTF-8 or legacy text has a NUL every other byte over its
+ * first line, while read as such the file had a NUL in every column name and no column the plan names.
+ */
+const utf16ByNulBytes = (head: Buffer): Utf16Start | undefined => {
+  const characters = Math.min(UTF16_WITHOUT_BOM_CHARACTERS, Math.floor(head.length / 2));
+  if (characters < 2) return undefined;
+  let little = true;
+  let big = true;
+  for (let index = 0; index < characters * 2 && (little || big); index += 2) {
+    const low = head[index] as number;
+    const high = head[index + 1] as number;
+    // The header's line ends the test: the rows after it may hold any character.
+    if (
+      index >= 4 &&
+      ((high === 0 && (low === 0x0a || low === 0x0d)) || (low === 0 && (high === 0x0a || high === 0x0d)))
+    )
+      break;
+    little &&= low !== 0 && high === 0;
+    big &&= low === 0 && high !== 0;
+  }
+  if (little) return { encoding: 'utf-16le', bomLength: 0 };
+  if (big) return { encoding: 'utf-16be', bomLength: 0 };
+  return undefined;
+};
+
 const startsWith = (bytes: Buffer, prefix: readonly number[]): boolean =>
   bytes.length >= prefix.length && prefix.every((byte, index) => bytes[index] === byte);
 
 /**
- * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides; else UTF-8 when the
+ * Chooses how to decode a file from its first bytes. `auto`: a UTF-16 byte-order mark decides, or the NUL bytes of
+ * UTF-16 written without one (see utf16ByNulBytes); else UTF-8 when the
  * sample is valid UTF-8, any later line that is not read in a legacy code page (`headIsWholeFile`: there is none);
  * else, when it holds well-formed multi-byte UTF-8 (or starts with a UTF-8 byte-order mark)
  * besides bytes that cannot be UTF-8, UTF-8 with its lines that are not UTF-8 read in a legacy code page (a UTF-8
@@ -96,6 +131,16 @@ export const chooseEncoding = (
   }
   const utf16 = utf16ByBom(head);
   if (utf16 !== undefined) return utf16;
+  const unmarked = utf16ByNulBytes(head);
+  if (unmarked !== undefined) {
+    return {
+      ...unmarked,
+      notice: {
+        code: 'ENCODING_UTF16',
+        message: `${source} is ${unmarked.encoding.toUpperCase()} without byte-order mark (its NUL bytes say so): read as such`,
+      },
+    };
+  }
   const bomLength = hasUtf8Bom ? 3 : 0;
   const sample = head.subarray(bomLength);
   // A sample of UTF-8 says nothing of the lines past it: one of them may still come from a legacy system. A whole

@@ -472,6 +472,31 @@ describe('csvSource', () => {
     expect(notices).toEqual([]);
   });
 
+  it('reads UTF-16 written without byte-order mark (bcp -w), LE or BE, by the NUL bytes of its header, and says so', async () => {
+    // Before, it was read as UTF-8: every column name held NULs, and the dossier stopped for want of its columns.
+    const text = 'id,nom\r\n1,Zoé Noël\r\n2,Łukasz\r\n';
+    const little = await read('bcp-le.csv', Buffer.from(text, 'utf16le'));
+    const big = await read('bcp-be.csv', Buffer.from(text, 'utf16le').swap16());
+    for (const [{ records }, encoding] of [
+      [little, 'UTF-16LE'],
+      [big, 'UTF-16BE'],
+    ] as const) {
+      expect(records.map(summary), encoding).toEqual([
+        { fields: { id: '1', nom: 'Zoé Noël' }, line: 2, record: 1, reason: undefined },
+        { fields: { id: '2', nom: 'Łukasz' }, line: 3, record: 2, reason: undefined },
+      ]);
+    }
+    expect(little.notices).toEqual([
+      {
+        code: 'ENCODING_UTF16',
+        message: 'bcp-le.csv is UTF-16LE without byte-order mark (its NUL bytes say so): read as such',
+      },
+    ]);
+    expect(big.notices.map((notice) => notice.message)).toEqual([
+      'bcp-be.csv is UTF-16BE without byte-order mark (its NUL bytes say so): read as such',
+    ]);
+  });
+
   it('reads a DOS export in IBM 850 when its letters inside words say so, and names it in the notice', async () => {
     const { records, notices } = await read(
       'dos.csv',
