@@ -6,6 +6,8 @@ export interface CsvRowHandler {
   row(values: string[], raw: string, line: number): void;
   /** A line whose quotes do not balance. */
   malformed(raw: string, line: number, message: string): void;
+  /** The row about to be given starts on `line` and spans more lines: a quoted field holds line breaks. */
+  spansLines?(line: number): void;
 }
 
 export interface CsvRowSplitterOptions {
@@ -207,8 +209,11 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
     const end = results.meta.cursor;
     const terminated = end - newlineLength >= start && source.startsWith(newline, end - newlineLength);
     const raw = source.slice(start, terminated ? end - newlineLength : end);
+    // Only rows holding a quote come here: those are the only ones that can span lines.
+    const breaks = countLineBreaks(raw);
+    if (breaks > 0) handler.spansLines?.(line);
     handler.row(results.data[0] as string[], raw, line);
-    if (terminated) line += countLineBreaks(raw) + 1;
+    if (terminated) line += breaks + 1;
     start = end;
   };
   const newParser = (): Papa.Parser => new Papa.Parser({ delimiter, newline, quoteChar: quote, step });

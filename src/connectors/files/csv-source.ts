@@ -9,6 +9,7 @@ import { fileRecordSource, type FileReadContext } from './file-record-source.js'
 import { peekChunks, readChunks } from './read-chunks.js';
 import { sniffDelimitedText } from './sniff-delimited-text.js';
 import { createDecodingLosses } from './decoding-losses.js';
+import { createMultilineRecordTally } from './multiline-record-tally.js';
 import { chooseEncoding, createChunkDecoder, ENCODING_SAMPLE_BYTES } from './text-encoding.js';
 import { createUtf8WithLegacyLinesDecoder } from './utf8-with-legacy-lines.js';
 
@@ -32,6 +33,7 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const delimiter = spec.delimiter === 'auto' ? (declared ?? layout.delimiter ?? ',') : spec.delimiter;
 
   const table = createDelimitedTable(context);
+  const multiline = createMultilineRecordTally();
   let replacementSeen = false;
   const splitter = createCsvRowSplitter(
     { delimiter, newline: layout.newline, quote: spec.quote },
@@ -41,6 +43,10 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
       },
       malformed: (raw, line, message) =>
         table.malformed(raw, line, `${message}; the line is rejected alone`, delimiter),
+      // A header on several lines is no record.
+      spansLines: (line) => {
+        if (table.hasHeader()) multiline.record(line);
+      },
     },
   );
 
@@ -69,6 +75,8 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   splitter.end();
   const legacyLines = mixed?.notice(source);
   if (legacyLines !== undefined) context.notice(legacyLines);
+  const multilineNotice = multiline.notice(source);
+  if (multilineNotice !== undefined) context.notice(multilineNotice);
   yield* table.finish();
 }
 
