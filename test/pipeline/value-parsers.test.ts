@@ -21,6 +21,26 @@ describe('value parsers', () => {
     expect(parse('not a date')).toMatchObject({ reason: 'INVALID_DATE' });
   });
 
+  it('says, of an ISO date refused by formats without yyyy-MM-dd, that xlsx date cells and database dates read so', () => {
+    // A plan written from what Excel shows (dd/MM/yyyy) refused each true date cell, read as 1980-01-02, with a
+    // message that it was no dd/MM/yyyy date while Excel showed 02/01/1980: nothing said where the ISO form came from.
+    const hint =
+      " (written yyyy-MM-dd, as an xlsx date cell and a database date are read whatever their display: add 'yyyy-MM-dd' to the field's formats)";
+    expect(dateParser(['dd/MM/yyyy'])('1980-01-02')).toEqual({
+      reason: 'INVALID_DATE',
+      message: `"1980-01-02" is not a date in format dd/MM/yyyy${hint}`,
+    });
+    // Not for what is no ISO date, nor where the formats already take it.
+    expect(dateParser(['dd/MM/yyyy'])('2024-13-01')).toEqual({
+      reason: 'INVALID_DATE',
+      message: '"2024-13-01" is not a date in format dd/MM/yyyy',
+    });
+    expect(dateParser(['yyyy-MM-dd'])('2023-02-29')).toEqual({
+      reason: 'INVALID_DATE',
+      message: '"2023-02-29" is not a date in format yyyy-MM-dd',
+    });
+  });
+
   it('checks leap years in fixed-width formats, falls back to date-fns for named months, whose length varies', () => {
     expect(dateParser(['yyyyMMdd'])('20240229')).toBe('2024-02-29');
     expect(dateParser(['yyyyMMdd'])('20230229')).toMatchObject({ reason: 'INVALID_DATE' });

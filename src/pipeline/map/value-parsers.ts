@@ -277,6 +277,11 @@ const outsideYears = (text: string, year: number): ParseFailure => ({
 export const dateParser = (formats: readonly string[] = defaultDateFormats): ValueParser => {
   const readers = formats.map(compileFormat);
   const parts = newDateParts();
+  // A plan written from what Excel shows (dd/MM/yyyy) refused every true date cell of the sheet, read as ISO, with
+  // a message saying it matched no dd/MM/yyyy while Excel showed it so: the message says where the ISO form comes from.
+  const readIso = formats.includes('yyyy-MM-dd') ? undefined : compileFormat('yyyy-MM-dd');
+  const isoHint =
+    " (written yyyy-MM-dd, as an xlsx date cell and a database date are read whatever their display: add 'yyyy-MM-dd' to the field's formats)";
   const iso = isoWriter();
   return (text) => {
     for (const read of readers) {
@@ -285,7 +290,7 @@ export const dateParser = (formats: readonly string[] = defaultDateFormats): Val
     }
     return {
       reason: RejectReason.INVALID_DATE,
-      message: `"${text}" is not a date in format ${formats.join(' or ')}`,
+      message: `"${text}" is not a date in format ${formats.join(' or ')}${readIso !== undefined && readIso(text, parts) !== false ? isoHint : ''}`,
     };
   };
 };
