@@ -186,10 +186,31 @@ entities:
     fields: { debit: Debit }
 `);
     expect(problems).toContain(
-      'plan.yaml:6 entities.contact.source.path: unknown field "path" (a sqlite source takes type, url, table, query, orderBy)',
+      'plan.yaml:6 entities.contact.source.path: unknown field "path" (a sqlite source takes type, url, table, query, orderBy, encoding)',
     );
     expect(problems).toContain(
       'plan.yaml:10 entities.entry_line.source.acounts: unknown field "acounts" (did you mean "accounts"?)',
+    );
+  });
+
+  it('takes `encoding` on a sqlite source only: PostgreSQL and MariaDB send their text as UTF-8', () => {
+    const plan = (type: string) => `version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  contact:
+    source: {type: ${type}, url: legacy.db, table: people, encoding: windows-1252}
+    key: id
+    fields: { email: Email }
+`;
+    expect(parsePlan(plan('sqlite'), 'plan.yaml').entities.contact?.source).toMatchObject({
+      encoding: 'windows-1252',
+    });
+    expect(problemsOf(plan('postgres'))).toContain(
+      'plan.yaml:6 entities.contact.source.encoding: unknown field "encoding" (a postgres source takes type, url, table, query, orderBy)',
+    );
+    expect(problemsOf(plan('mysql'))).toContain(
+      'plan.yaml:6 entities.contact.source.encoding: unknown field "encoding" (a mysql source takes type, url, table, query, orderBy)',
     );
   });
 

@@ -1,10 +1,13 @@
 import { CutoverError, ErrorCode, isCutoverError } from '../../core/errors.js';
 import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
-import type { ReadOptions, RecordSource } from '../../core/record-source.js';
+import type { ReadOptions, RecordSource, SourceNotice } from '../../core/record-source.js';
 import type { SourceRecord } from '../../core/source-record.js';
+import type { DeclaredEncoding } from '../files/text-encoding.js';
 import { buildColumnsProbe, buildDistinct, buildSelect } from './build-select.js';
 import type { SqlConnection, SqlDriver } from './sql-driver.js';
+import { createSqlTextDecoding } from './sql-text-decoding.js';
 import { toFieldValue } from './to-field-value.js';
+import { isUndecodedText } from './undecoded-text.js';
 import { wrapSqlError } from './wrap-sql-error.js';
 
 export interface SqlSourceOptions {
@@ -71,7 +74,10 @@ const describeSource = (spec: SqlSourceSpec): string => {
 export const createSqlSource = (
   driver: SqlDriver,
   spec: SqlSourceSpec,
-  options: Pick<SqlSourceOptions, 'keyColumns' | 'filter'>,
+  options: Pick<SqlSourceOptions, 'keyColumns' | 'filter'> & {
+    /** How text the driver gives as bytes that are not UTF-8 (see UndecodedText) is read: the plan's `encoding`. */
+    readonly textEncoding?: DeclaredEncoding;
+  },
 ): SqlRecordSource => {
   if ((spec.table === undefined) === (spec.query === undefined)) {
     throw planInvalid(`a ${spec.type} source needs exactly one of \`table\` or \`query\``);
@@ -94,6 +100,9 @@ export const createSqlSource = (
   const locationSource = spec.table ?? 'query';
   const described = describeSource(spec);
   let bytesRead = 0;
+  const newTextDecoding = () => createSqlTextDecoding(options.textEncoding ?? 'auto', described);
+  /** The read's text that is not UTF-8: its notices are the last read's. */
+  let textDecoding = newTextDecoding();
   /** The result's columns, as the first row names them. */
   let columns: readonly string[] | undefined;
 
@@ -144,15 +153,25 @@ export const createSqlSource = (
   };
 
   const toRecord = (row: Record<string, unknown>, record: number): SourceRecord => {
+    /** Columns whose text was not UTF-8 (a SQLite database's), read by the plan's `encoding`. */
+    let undecoded: string[] | undefined;
     // The row is the driver's fresh object: converting in place saves a copy per record.
     for (const column in row) {
-      const value = toFieldValue(row[column]);
+      let read = row[column];
+      if (isUndecodedText(read)) {
+        (undecoded ??= []).push(column);
+        read = textDecoding.text(read, record);
+      }
+      const value = toFieldValue(read);
       row[column] = value;
       bytesRead += approximateSize(value);
     }
-    if (keyColumns.length === 0) return { fields: row, location: { source: locationSource, record } };
-    const key = keyColumns.map((column) => keyText(row[column])).join('|');
-    return { fields: row, location: { source: locationSource, record, key } };
+    const location =
+      keyColumns.length === 0
+        ? { source: locationSource, record }
+        : { source: locationSource, record, key: keyColumns.map((column) => keyText(row[column])).join('|') };
+    const problem = undecoded === undefined ? undefined : textDecoding.problemOf(undecoded, location);
+    return problem === undefined ? { fields: row, location } : { fields: row, location, problem };
   };
 
   const connect = async (): Promise<SqlConnection> => {
@@ -171,6 +190,7 @@ export const createSqlSource = (
     const signal = readOptions.signal;
     signal?.throwIfAborted();
     bytesRead = 0;
+    textDecoding = newTextDecoding();
     columns = undefined;
     let recordNumber = 0;
     const values = filter === undefined ? undefined : await filterValues(filter);
@@ -211,7 +231,12 @@ export const createSqlSource = (
       const found: DistinctValue[] = [];
       for (;;) {
         const rows = await cursor.read(defaultBatchSize);
-        for (const row of rows) found.push({ value: row[column], field: toFieldValue(row[column]) });
+        for (const row of rows) {
+          // Text that is not UTF-8 is filtered on as the driver would read it, U+FFFD and all (see the README).
+          const read = row[column];
+          const value = isUndecodedText(read) ? read.bytes.toString('utf8') : read;
+          found.push({ value, field: toFieldValue(value) });
+        }
         if (rows.length < defaultBatchSize) return found;
       }
     } catch (error) {
@@ -230,5 +255,6 @@ export const createSqlSource = (
     // A database does not say cheaply how much is left; bytes read give throughput, not an ETA.
     progress: () => ({ bytesRead, bytesTotal: undefined }),
     columns: () => columns,
+    notices: (): readonly SourceNotice[] => textDecoding.notices(),
   };
 };

@@ -6,18 +6,17 @@ import { openSqliteSource } from './sqlite-source.js';
 
 export type { DistinctValue, SqlRecordSource, SqlSourceOptions } from './create-sql-source.js';
 
-const openers = {
-  sqlite: openSqliteSource,
-  postgres: openPostgresSource,
-  mysql: openMysqlSource,
-} as const satisfies Record<
-  SqlSourceSpec['type'],
-  (spec: SqlSourceSpec, options: SqlSourceOptions) => SqlRecordSource
->;
-
 /**
  * The plan's SQL source as a RecordSource. Plan mistakes (no table nor query, no order, a password in the URL,
  * an unset variable) are refused here, before any connection; the database is only contacted by `read`.
  */
-export const openSqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource =>
-  openers[spec.type](spec, options);
+export const openSqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
+  switch (spec.type) {
+    case 'sqlite':
+      return openSqliteSource(spec, options);
+    case 'postgres':
+      return openPostgresSource(spec, options);
+    case 'mysql':
+      return openMysqlSource(spec, options);
+  }
+};

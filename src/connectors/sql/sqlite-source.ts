@@ -1,13 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
-import type { SqlSourceSpec } from '../../core/plan/plan-schema.js';
+import type { SqliteSourceSpec } from '../../core/plan/plan-schema.js';
 import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { quoteIdentifier } from './quote-identifier.js';
 import { resolveConnectionUrl } from '../../core/connection-url.js';
 import type { SqlConnection, SqlCursor, SqlDriver } from './sql-driver.js';
+import { textAsBytesSelect } from './sqlite-text-as-bytes.js';
+import { undecodedText, type UndecodedText } from './undecoded-text.js';
 
 /**
  * SQLite keeps each value in its own storage class whatever the column declares, so only the declared type
@@ -56,20 +59,79 @@ const openDatabase = (path: string): Database.Database => {
   }
 };
 
+/** What better-sqlite3 gives for each byte of TEXT that is not UTF-8 (and for U+FFFD stored as a character). */
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** A text value's bytes: text when they are UTF-8 (a stored U+FFFD stays one), else for the source to decode. */
+const textOfBytes = (bytes: Buffer): string | UndecodedText =>
+  isUtf8(bytes) ? bytes.toString('utf8') : undecodedText(bytes);
+
+/** One row as the statement gives it, in cutover's form; undefined to read the rest as bytes. */
+type RowReader = (values: unknown) => Record<string, unknown> | undefined;
+
 const sqliteConnection = (database: Database.Database): SqlConnection => {
   let rows: Iterator<unknown> | undefined;
+  // TEXT's bytes are UTF-8 only in a UTF-8 database: a UTF-16 one converts what it is given on the way in.
+  const storesUtf8 = String(database.pragma('encoding', { simple: true })) === 'UTF-8';
   const select = (sql: string, params: readonly unknown[]): SqlCursor => {
     const statement = database.prepare<unknown[], Record<string, unknown>>(sql).safeIntegers(true);
-    const kinds = statement.columns().map((column) => [column.name, kindOf(column.type)] as const);
-    const iterator = statement.iterate(...params);
+    const columns = statement.columns();
+    const kinds = columns.map((column) => [column.name, kindOf(column.type)] as const);
+    /** Rows taken from the database so far: handed out, or in the batch being filled. */
+    let taken = 0;
+    let iterator: Iterator<unknown> = statement.iterate(...params);
     rows = iterator;
+
+    /**
+     * Text as the driver decodes it, at no cost for clean data. A value holding U+FFFD is either an invalid byte
+     * the driver replaced or U+FFFD stored as a character: the rest is read as bytes to tell which.
+     */
+    const textRow: RowReader = (values) => {
+      const row = values as Record<string, unknown>;
+      for (const [name, kind] of kinds) {
+        const value = row[name];
+        if (storesUtf8 && typeof value === 'string' && value.includes(REPLACEMENT_CHARACTER))
+          return undefined;
+        row[name] = sqliteValue(value, kind);
+      }
+      return row;
+    };
+    /** A row of textAsBytesSelect: its values, then which of them were text. */
+    const bytesRow: RowReader = (values) => {
+      const row = values as unknown[];
+      const textFlags = row[kinds.length] as string;
+      const named: Record<string, unknown> = {};
+      kinds.forEach(([name, kind], index) => {
+        const value = row[index];
+        const read = textFlags[index] === '1' && Buffer.isBuffer(value) ? textOfBytes(value) : value;
+        named[name] = sqliteValue(read, kind);
+      });
+      return named;
+    };
+    let readRow = textRow;
+    /** The same select again, text as bytes, from the row that held U+FFFD to the end (see textAsBytesSelect). */
+    const readTextAsBytes = () => {
+      iterator.return?.();
+      const names = columns.map((column) => column.name);
+      const again = database.prepare<unknown[], unknown[]>(textAsBytesSelect(sql, names));
+      iterator = again
+        .safeIntegers(true)
+        .raw(true)
+        .iterate(...params, taken);
+      rows = iterator;
+      readRow = bytesRow;
+    };
     const take = (max: number) => {
       const batch: Record<string, unknown>[] = [];
       while (batch.length < max) {
         const next = iterator.next();
         if (next.done === true) break;
-        const row = next.value;
-        for (const [name, kind] of kinds) row[name] = sqliteValue(row[name], kind);
+        const row = readRow(next.value);
+        if (row === undefined) {
+          readTextAsBytes();
+          continue;
+        }
+        taken += 1;
         batch.push(row);
       }
       return batch;
@@ -92,7 +154,7 @@ const sqliteConnection = (database: Database.Database): SqlConnection => {
 };
 
 /** A SQLite database file (path relative to the plan), read-only, streamed row by row with `.iterate()`. */
-export const openSqliteSource = (spec: SqlSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
+export const openSqliteSource = (spec: SqliteSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
   const path = resolve(options.baseDir, resolveConnectionUrl(spec.url, options.env ?? process.env));
   const driver: SqlDriver = {
     dialect: {
@@ -108,5 +170,5 @@ export const openSqliteSource = (spec: SqlSourceSpec, options: SqlSourceOptions)
     // One process, one file: there is no connection to lose once the file is open.
     isConnectionLoss: () => false,
   };
-  return createSqlSource(driver, spec, options);
+  return createSqlSource(driver, spec, { ...options, textEncoding: spec.encoding ?? 'auto' });
 };

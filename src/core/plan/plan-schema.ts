@@ -63,8 +63,7 @@ export const fecSourceSchema = z.strictObject({
     .optional(),
 });
 
-export const sqlSourceSchema = z.strictObject({
-  type: z.enum(['sqlite', 'postgres', 'mysql']),
+const sqlSource = {
   /**
    * Connection: a SQLite file path, or a URL such as `postgres://user@host:5432/db`. A password never appears
    * here: name an environment variable with `${VAR}` (e.g. `postgres://app:${LEGACY_PG_PASSWORD}@db/crm`).
@@ -74,6 +73,21 @@ export const sqlSourceSchema = z.strictObject({
   query: z.string().optional(),
   /** Columns giving a stable order (resume depends on it). Default: the entity's key. */
   orderBy: z.array(z.string()).optional(),
+};
+
+export const sqliteSourceSchema = z.strictObject({
+  type: z.literal('sqlite'),
+  ...sqlSource,
+  /**
+   * How text that is not valid UTF-8 is read: SQLite stores TEXT as written, without checking it. Only SQLite
+   * takes it: PostgreSQL and MariaDB convert text to UTF-8 on the server.
+   */
+  encoding,
+});
+
+export const serverSqlSourceSchema = z.strictObject({
+  type: z.enum(['postgres', 'mysql']),
+  ...sqlSource,
 });
 
 export const sourceSchema = z.discriminatedUnion('type', [
@@ -81,11 +95,14 @@ export const sourceSchema = z.discriminatedUnion('type', [
   xlsxSourceSchema,
   jsonSourceSchema,
   fecSourceSchema,
-  sqlSourceSchema,
+  sqliteSourceSchema,
+  serverSqlSourceSchema,
 ]);
 export type SourceSpec = z.infer<typeof sourceSchema>;
 export type FileSourceSpec = Extract<SourceSpec, { path: string }>;
-export type SqlSourceSpec = z.infer<typeof sqlSourceSchema>;
+/** As a connector takes it: `encoding` may be left out (`auto`), as in the plan. */
+export type SqliteSourceSpec = z.input<typeof sqliteSourceSchema>;
+export type SqlSourceSpec = SqliteSourceSpec | z.infer<typeof serverSqlSourceSchema>;
 
 export const transformNames = [
   'trim',
