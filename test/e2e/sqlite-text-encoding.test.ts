@@ -14,13 +14,13 @@ import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support
 const contactCount = 50;
 const legacyId = 20;
 
-const plan = (encoding: string) => `version: 1
+const plan = (encoding: string, dossier = '{ value: legacy }') => `version: 1
 name: legacy-sqlite-text
 target: { type: sqlite, url: target.db }
 entities:
   contact:
     source: { type: sqlite, url: legacy.db, table: contacts${encoding === '' ? '' : `, encoding: ${encoding}`} }
-    dossier: { value: legacy }
+    dossier: ${dossier}
     key: id
     fields:
       first_name: first_name
@@ -28,15 +28,22 @@ entities:
 `;
 
 /** A plan beside a legacy database of contactCount contacts, one of whose last names is Windows-1252. */
-const legacyMigration = (encoding: string): string => {
+const legacyMigration = (encoding: string, dossier?: string): string => {
   const dir = tempDir('cutover-e2e-sqlite-text-');
-  writeFiles(dir, { 'cutover.yaml': plan(encoding) });
+  writeFiles(dir, { 'cutover.yaml': plan(encoding, dossier) });
   const database = new Database(path.join(dir, 'legacy.db'));
   try {
     database.exec('CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT)');
     const insert = database.prepare('INSERT INTO contacts VALUES (?, ?, ?)');
     for (let id = 1; id <= contactCount; id += 1) insert.run(id, `Anne ${id}`, `Martin ${id}`);
     database.exec(`UPDATE contacts SET last_name = CAST(X'4dfc6c6c6572' AS TEXT) WHERE id = ${legacyId}`);
+    if (dossier !== undefined) {
+      // Two dossiers by a column, one of them named in Windows-1252 (`É`): `dossier: { field: initial }`.
+      database.exec('ALTER TABLE contacts ADD COLUMN initial TEXT');
+      database.exec(
+        `UPDATE contacts SET initial = CASE WHEN id % 2 = 0 THEN CAST(X'c9' AS TEXT) ELSE 'M' END`,
+      );
+    }
   } finally {
     database.close();
   }
@@ -133,6 +140,27 @@ describe('SQLite text that is not UTF-8, end to end', () => {
     expect(parseJsonStdout<ReconcileJson>(reconciled)).toMatchObject({
       ok: true,
       totals: { source: contactCount, loaded: contactCount - 1, rejected: 1, unaccounted: 0 },
+    });
+  }, 120_000);
+
+  it('groups by a dossier column holding Windows-1252 text, every row read once, and reconciles', async () => {
+    const planFile = legacyMigration('', '{ field: initial }');
+    const run = await cli(['run', '--plan', planFile, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    expect(parseJsonStdout<RunJson>(run).records).toMatchObject({ read: contactCount, loaded: contactCount });
+    const dossiers = querySqlite<{ dossier_id: string; count: number }>(
+      path.join(path.dirname(planFile), 'target.db'),
+      'SELECT dossier_id, count(*) AS count FROM contact GROUP BY dossier_id ORDER BY dossier_id',
+    );
+    expect(dossiers).toEqual([
+      { dossier_id: 'M', count: contactCount / 2 },
+      { dossier_id: 'É', count: contactCount / 2 },
+    ]);
+    const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);
+    expect(reconciled.code, describeResult(reconciled)).toBe(0);
+    expect(parseJsonStdout<ReconcileJson>(reconciled)).toMatchObject({
+      ok: true,
+      totals: { source: contactCount, loaded: contactCount, unaccounted: 0 },
     });
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { SqlDialect } from './sql-driver.js';
+import { isUndecodedText } from './undecoded-text.js';
 
 export interface SelectSpec {
   readonly table?: string;
@@ -48,17 +49,27 @@ export const buildDistinct = (
   return { sql: `SELECT DISTINCT ${quoted}${exact} FROM ${fromClause(dialect, spec)}`, params: [] };
 };
 
+/**
+ * `column IN (values)`, NULL as `IS NULL`. Text the database holds in bytes that are not UTF-8 (UndecodedText) is
+ * matched by its bytes (SqlDialect.exactValue): bound as text, it would be the driver's U+FFFD and match nothing.
+ */
 const whereClause = (dialect: SqlDialect, filter: SelectSpec['filter']): Select => {
   if (filter === undefined) return { sql: '', params: [] };
   const column = dialect.quoteIdentifier(filter.column);
-  const params = filter.values.filter((value) => value !== null);
+  const values = filter.values.filter((value) => value !== null && !isUndecodedText(value));
+  const bytes = filter.values.filter(isUndecodedText).map((value) => value.bytes);
+  const placeholders = (count: number, from: number) =>
+    Array.from({ length: count }, (_, i) => dialect.placeholder(from + i + 1)).join(', ');
+  const exact = dialect.exactValue?.(column) ?? column;
   const tests = [
-    ...(params.length === 0
-      ? []
-      : [`${column} IN (${params.map((_, i) => dialect.placeholder(i + 1)).join(', ')})`]),
-    ...(params.length < filter.values.length ? [`${column} IS NULL`] : []),
+    ...(values.length === 0 ? [] : [`${column} IN (${placeholders(values.length, 0)})`]),
+    ...(bytes.length === 0 ? [] : [`${exact} IN (${placeholders(bytes.length, values.length)})`]),
+    ...(filter.values.includes(null) ? [`${column} IS NULL`] : []),
   ];
-  return { sql: ` WHERE ${tests.length === 0 ? '1 = 0' : tests.join(' OR ')}`, params };
+  return {
+    sql: ` WHERE ${tests.length === 0 ? '1 = 0' : tests.join(' OR ')}`,
+    params: [...values, ...bytes],
+  };
 };
 
 /**

@@ -160,7 +160,7 @@ export const createSqlSource = (
       let read = row[column];
       if (isUndecodedText(read)) {
         (undecoded ??= []).push(column);
-        read = textDecoding.text(read, record);
+        read = column === filter?.column ? textDecoding.textAlone(read) : textDecoding.text(read, record);
       }
       const value = toFieldValue(read);
       row[column] = value;
@@ -232,10 +232,10 @@ export const createSqlSource = (
       for (;;) {
         const rows = await cursor.read(defaultBatchSize);
         for (const row of rows) {
-          // Text that is not UTF-8 is filtered on as the driver would read it, U+FFFD and all (see the README).
-          const read = row[column];
-          const value = isUndecodedText(read) ? read.bytes.toString('utf8') : read;
-          found.push({ value, field: toFieldValue(value) });
+          // Text that is not UTF-8 stays bytes to filter on (see buildSelect), and reads as a record's field will.
+          const value = row[column];
+          const field = isUndecodedText(value) ? textDecoding.textAlone(value) : toFieldValue(value);
+          found.push({ value, field });
         }
         if (rows.length < defaultBatchSize) return found;
       }

@@ -1,7 +1,13 @@
 import type { SourceNotice } from '../../core/record-source.js';
 import { RejectReason } from '../../core/reject-reasons.js';
 import type { ReadProblem, SourceLocation } from '../../core/source-record.js';
-import { createLineFallback, LEGACY_ENCODING_NAMES } from '../files/legacy-code-page.js';
+import {
+  createLineFallback,
+  decodeLegacy,
+  DEFAULT_LEGACY_CHOICE,
+  LEGACY_ENCODING_NAMES,
+  legacyEncodingOf,
+} from '../files/legacy-code-page.js';
 import { decodeBytes, type DeclaredEncoding } from '../files/text-encoding.js';
 import type { UndecodedText } from './undecoded-text.js';
 
@@ -26,17 +32,28 @@ export const createSqlTextDecoding = (encoding: DeclaredEncoding, source: string
   // One judgement for the whole read: a legacy program wrote every column in the same code page.
   const fallback = createLineFallback();
   const tallies = new Map<string, ColumnTally>();
+  /** The text of a value's bytes; `record` is the record it belongs to. */
+  const text = (value: UndecodedText, record: number): string => {
+    switch (encoding) {
+      case 'auto':
+        return fallback.decode(value.bytes, record);
+      case 'utf-8':
+        return value.bytes.toString('utf8');
+      default:
+        return decodeBytes(value.bytes, encoding);
+    }
+  };
   return {
-    /** The text of a value's bytes; `record` is the record it belongs to. */
-    text(value: UndecodedText, record: number): string {
-      switch (encoding) {
-        case 'auto':
-          return fallback.decode(value.bytes, record);
-        case 'utf-8':
-          return value.bytes.toString('utf8');
-        default:
-          return decodeBytes(value.bytes, encoding);
-      }
+    text,
+
+    /**
+     * The text of a value's bytes by themselves alone, the same in every read: a dossier column's, which the list
+     * of dossiers (read on its own) and each dossier's read must both read alike, or its records would belong to no
+     * dossier. Under `auto`, in the legacy code page the value's own bytes say, else Windows-1252.
+     */
+    textAlone(value: UndecodedText): string {
+      if (encoding !== 'auto') return text(value, 0);
+      return decodeLegacy(value.bytes, (legacyEncodingOf(value.bytes) ?? DEFAULT_LEGACY_CHOICE).encoding);
     },
 
     /**

@@ -195,6 +195,22 @@ describe('SQLite text that is not UTF-8', () => {
     expect(source.notices?.()).toHaveLength(1);
   });
 
+  it("lists a dossier column's value that is not UTF-8 as its records read it, and its filter reads its rows", async () => {
+    const values = await open('windows-1252.db').distinct('name');
+    expect(values).toHaveLength(rowCount);
+    const societe = values.find((value) => value.field === 'Société');
+    expect(societe).toBeDefined();
+    const source = openSqlSource(
+      { type: 'sqlite', url: 'windows-1252.db', table: 'companies' },
+      { baseDir, keyColumns: ['id'], filter: { column: 'name', values: [societe?.value, 'name 1', null] } },
+    );
+    const records = await readRecords(source);
+    expect(records.map((record) => [record.location.key, record.fields.name])).toEqual([
+      ['1', 'name 1'],
+      ['1500', 'Société'],
+    ]);
+  });
+
   it('reads a dossier filter and such text together, the filter values bound before the skipped rows', async () => {
     const source = openSqlSource(
       { type: 'sqlite', url: 'windows-1252.db', table: 'companies' },
