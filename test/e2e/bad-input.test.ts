@@ -298,7 +298,7 @@ entities:
     ]);
   });
 
-  it('rejects a reference to a parent missing from its dossier as UNKNOWN_PARENT, naming the key', async () => {
+  it('rejects a reference to a parent missing from its dossier as UNKNOWN_PARENT, naming the key quoted and its spaces', async () => {
     const run = await runCase({
       'cutover.yaml': `version: 1
 name: bad-parents
@@ -319,9 +319,9 @@ entities:
       company_id: company_id
 `,
       'companies.csv': 'company_id,name\nC1,Alpha\n',
-      'contacts.csv': 'contact_id,last_name,company_id\nK1,Martin,C1\nK2,Petit,C9\nK3,Durand,\n',
+      'contacts.csv': 'contact_id,last_name,company_id\nK1,Martin,C1\nK2,Petit,C9\nK3,Durand,\nK4,Roux,C1 \n',
     });
-    succeeded(run.result, { read: 4, loaded: 3, skipped: 0, rejected: 1 });
+    succeeded(run.result, { read: 5, loaded: 3, skipped: 0, rejected: 2 });
     expect(run.ledger.map(where)).toEqual([
       {
         fate: 'rejected',
@@ -332,10 +332,21 @@ entities:
         column: 'company_id',
         raw: 'K2,Petit,C9',
       },
+      {
+        fate: 'rejected',
+        reason: 'UNKNOWN_PARENT',
+        location: 'contacts.csv:5',
+        line: 5,
+        sourceKey: 'K4',
+        column: 'company_id',
+        raw: 'K4,Roux,C1 ',
+      },
     ]);
-    expect(run.ledger[0]!.message).toBe(
-      'company_id refers to company C9, which does not exist in dossier crm',
-    );
+    // The key quoted, and its spaces said: `C1 ` read as C1, the parent that exists.
+    expect(run.ledger.map((entry) => entry.message)).toEqual([
+      'company_id refers to company "C9", which does not exist in dossier crm',
+      'company_id refers to company "C1 " (note the spaces around the key), which does not exist in dossier crm',
+    ]);
     expect(run.rows('contact', 'source_key, company_id')).toEqual([
       { source_key: 'K1', company_id: 1 },
       { source_key: 'K3', company_id: null },

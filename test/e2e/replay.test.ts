@@ -41,8 +41,8 @@ describe('replay after fixing the data or the plan', () => {
     // K5's parent is not in the source at all; K6's is, but was rejected: the messages tell them apart.
     expect(before.filter((entry) => entry.reason === 'UNKNOWN_PARENT').map((entry) => entry.message)).toEqual(
       [
-        'company_id refers to company C9, which does not exist in dossier crm',
-        'company_id refers to company C5, which was not loaded in dossier crm (see its own ledger entry)',
+        'company_id refers to company "C9", which does not exist in dossier crm',
+        'company_id refers to company "C5", which was not loaded in dossier crm (see its own ledger entry)',
       ],
     );
 

@@ -452,9 +452,11 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         const id = parents.get(reference.column)?.get(parentKey);
         if (id === undefined) {
           missingColumn = reference.column;
+          // Quoted: a key with a space around it (`C2 ` for `C2`) looked like the key of a parent that exists.
+          const shown = `${reference.parent} ${JSON.stringify(parentKey)}${parentKey.trim() === parentKey ? '' : ' (note the spaces around the key)'}`;
           missing = (await parentHasFate(reference.parent, parentKey))
-            ? `${reference.column} refers to ${reference.parent} ${parentKey}, which was not loaded in dossier ${dossier} (see its own ledger entry)`
-            : `${reference.column} refers to ${reference.parent} ${parentKey}, which does not exist in dossier ${dossier}`;
+            ? `${reference.column} refers to ${shown}, which was not loaded in dossier ${dossier} (see its own ledger entry)`
+            : `${reference.column} refers to ${shown}, which does not exist in dossier ${dossier}`;
           break;
         }
         values[index] = id;
