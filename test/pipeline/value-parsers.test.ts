@@ -162,6 +162,25 @@ describe('value parsers', () => {
     expect(parse('1 234,50 €')).toMatchObject({ message: '"1 234,50 €" is not an amount' });
   });
 
+  it('refuses an accounting negative, (12.00) or a trailing minus, saying what it looks like', () => {
+    const hint =
+      'it looks like an accounting negative (parentheses or a trailing minus), which is not read; write the sign first (-12.00)';
+    expect(decimalParser('auto')('(12.00)')).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message: `"(12.00)" is not an amount: ${hint}`,
+    });
+    expect(decimalParser(',')('1 234,56-')).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message: `"1 234,56-" is not an amount: ${hint}`,
+    });
+    // A minus ahead stays a negative; text with no digit is no negative of anything.
+    expect(decimalParser('auto')('-12.00')).toBe('-12');
+    expect(decimalParser('auto')('(n/a)')).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message: '"(n/a)" is not an amount',
+    });
+  });
+
   it('reads amounts in scientific notation exactly, as programs write them (1e-05, a SQLite REAL 1e-7)', () => {
     const parse = decimalParser('auto');
     expect(parse('1e-05')).toBe('0.00001');

@@ -357,7 +357,12 @@ export const decimalParser =
 
 /** An amount from its text without spaces (`compact`); `text` as read, for messages. */
 const readAmount = (text: string, compact: string, mark: 'auto' | ',' | '.'): ReturnType<ValueParser> => {
-  const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount` };
+  // An accounting negative, `(12.00)` or SAP's `12-`, is not read (a sign is one character, ahead of the number),
+  // but said, so that the data can be fixed knowing what it meant.
+  const negative = /^\(.*\d.*\)$|^[^+-].*\d-$/.test(compact)
+    ? ': it looks like an accounting negative (parentheses or a trailing minus), which is not read; write the sign first (-12.00)'
+    : '';
+  const refuse = { reason: RejectReason.INVALID_AMOUNT, message: `"${text}" is not an amount${negative}` };
   // As programs write numbers, with a decimal point: not under a declared decimal comma (a FEC, which the norm
   // writes `1234,50`, and where `1E2` is refused by fec validate too).
   const scientific = mark === ',' ? undefined : canonicalScientific(compact);
