@@ -26,7 +26,7 @@ export interface DelimitedTableOptions {
 
 /**
  * What CSV and FEC share once a line is split: the first non-blank row names the columns, the others become
- * records in batches; blank lines are skipped and reported; an empty file is reported.
+ * records in batches; blank lines (and rows of empty values) are skipped and reported; an empty file is reported.
  */
 export const createDelimitedTable = (context: FileReadContext, options: DelimitedTableOptions = {}) => {
   const { source } = context;
@@ -51,7 +51,9 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
 
   /** A line split into values; `raw` is its text as read (see delimitedRecordBuilder for `mayHoldReplacement`). */
   const row = (values: string[], raw: string, line: number, mayHoldReplacement = true): void => {
-    if (raw.length === 0) {
+    // A row of separators only (`,,,`, which Excel leaves under an export's last row once cells were cleared) holds
+    // no more than a blank line: it was rejected MISSING_SOURCE_KEY, each towards the dossier's threshold.
+    if (raw.length === 0 || (toRecord !== undefined && values.every((value) => value === ''))) {
       blanks.blank(line);
       return;
     }

@@ -630,6 +630,21 @@ describe('csvSource', () => {
     ]);
   });
 
+  it('takes a row of separators only (Excel leaves them under an export) for a blank line, not for a record', async () => {
+    // Before, each was a record rejected MISSING_SOURCE_KEY, counting towards the dossier's threshold.
+    const cleared = await read('cleared.csv', 'id;name;city\r\n1;a;Lyon\r\n;;\r\n2;b;\r\n;;\r\n;;\r\n');
+    expect(cleared.records.map(summary)).toEqual([
+      { fields: { id: '1', name: 'a', city: 'Lyon' }, line: 2, record: 1, reason: undefined },
+      { fields: { id: '2', name: 'b', city: '' }, line: 4, record: 2, reason: undefined },
+    ]);
+    expect(cleared.notices).toEqual([
+      { code: 'BLANK_LINES', message: 'cleared.csv: 1 blank line skipped (the first at line 3)', line: 3 },
+    ]);
+    // A value of spaces is a value: that row is a record (rejected for its blank key by the load).
+    const spaced = await read('spaced.csv', 'id,name\n1,a\n , \n');
+    expect(spaced.records).toHaveLength(2);
+  });
+
   it('detects tab and pipe delimiters, and is not fooled by delimiters inside quotes', async () => {
     const tab = await read('tab.tsv', 'id\tname\n1\tDupont, Jean\n');
     expect(tab.records[0]?.fields).toEqual({ id: '1', name: 'Dupont, Jean' });
