@@ -1,17 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 import {
+  contactCheckpoint,
   CONTACTS,
   LATE_REJECT,
   replayKillCompanies,
   replayKillContacts,
   replayKillPlan,
+  replayKilledInContacts,
 } from './support/replay-kill-fixture.js';
 
 /**
@@ -23,23 +23,6 @@ import {
 const plan = replayKillPlan('replay-kill', 200);
 const contacts = replayKillContacts;
 const companies = replayKillCompanies;
-
-/** The contact checkpoint, read while the replay writes it. */
-const contactCheckpoint = (file: string) => {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    return db
-      .prepare(
-        "SELECT run_id AS runId, records_read AS read, done FROM _cutover_checkpoint WHERE entity = 'contact'",
-      )
-      .get() as { runId: string; read: number; done: number } | undefined;
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
-};
 
 describe('replay killed midway, then replayed again', () => {
   beforeAll(() => ensureBuilt(), 240_000);
@@ -61,25 +44,7 @@ describe('replay killed midway, then replayed again', () => {
 
     // The fix touches P3 only: P90000's date is still impossible.
     writeFileSync(path.join(dir, 'contacts.csv'), contacts(true));
-    const child = startCli(['replay', '--plan', planFile, '--json']);
-    const done = finished(child);
-    let exited = false;
-    void done.then(() => (exited = true));
-    const started = Date.now();
-    for (;;) {
-      const checkpoint = contactCheckpoint(targetFile);
-      if (exited || Date.now() - started > 60_000) break;
-      if (
-        checkpoint !== undefined &&
-        checkpoint.runId !== firstRun &&
-        checkpoint.done === 0 &&
-        checkpoint.read >= 2000
-      )
-        break;
-      await sleep(2);
-    }
-    child.kill('SIGKILL');
-    const killed = await done;
+    const killed = await replayKilledInContacts(planFile, targetFile, firstRun);
     const after = contactCheckpoint(targetFile)!;
     // The test proves something only if the kill landed while the replay was loading the contacts.
     expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
