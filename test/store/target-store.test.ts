@@ -185,6 +185,19 @@ for (const dialect of targetVariants) {
       expect(await target.unfinishedLoads()).toEqual([]);
     });
 
+    it("lists a run's loads, done or not, until another run begins them", async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      await target.finishLoad('D1', 'company', { ...checkpoint('r1', 1, 1), done: true });
+      await target.beginLoad('D2', 'company', 'r1', 'insert');
+      await target.beginLoad('D1', 'contact', 'r0', 'insert');
+      expect(await target.runLoads('r1')).toEqual([
+        { dossier: 'D1', entity: 'company' },
+        { dossier: 'D2', entity: 'company' },
+      ]);
+      await target.beginLoad('D1', 'company', 'r2', 'upsert');
+      expect(await target.runLoads('r1')).toEqual([{ dossier: 'D2', entity: 'company' }]);
+    });
+
     it('finds every duplicate in a large batch, whichever group of rows it falls in, and keeps the rows around it', async () => {
       // 95 rows: several statements' worth of rows and a remainder; repeats early, late, and of each other.
       const keys = Array.from({ length: 95 }, (_, index) => `K${index}`);

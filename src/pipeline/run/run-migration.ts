@@ -41,7 +41,10 @@ export interface RunOptions {
   readonly command?: 'run' | 'replay';
   /** Restrict the run to these dossiers. */
   readonly dossiers?: readonly string[];
-  /** Restrict the run to these (dossier, entity) units, as `dossier/entity` (dossier `*`: the entity in every dossier). */
+  /**
+   * Restrict the run to these (dossier, entity) units, as `dossier/entity` (dossier `*`: the entity in every dossier),
+   * and, when it resumes a run, to the units that run began.
+   */
   readonly only?: ReadonlySet<string>;
   readonly onProgress?: (progress: RunProgress) => void;
 }
@@ -150,9 +153,6 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       allDossiers.map((dossier) => dossier.id),
     );
   const wanted = options.dossiers === undefined ? undefined : new Set(options.dossiers);
-  const { only } = options;
-  const inRun = (dossier: string, entity: EntityName) =>
-    only === undefined || only.has(`${dossier}/${entity}`) || only.has(`*/${entity}`);
   const selected = wanted === undefined ? allDossiers : allDossiers.filter((d) => wanted.has(d.id));
 
   // Only once the dossiers are known and the command line accepted: a run recorded before the refusal of an unknown
@@ -164,6 +164,20 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   if (unfinished !== undefined && !resumed)
     await state.finishRun(unfinished.id, 'abandoned', { reason: 'plan changed' });
   const run = resumed ? unfinished : await state.createRun(loaded.hash, command);
+  const { only } = options;
+  // A resumed replay runs the units its killed invocation began too, not only those of its list: the list is made
+  // afresh from the ledger's rejects and the unfinished loads, so a unit that invocation finished (a parent run again
+  // with its child, its rejects now loaded) is left out, yet must be read again with the rest of its dossier when the
+  // dossier's files changed since (below); when they did not, it is done and not read.
+  const begun =
+    resumed && only !== undefined && target !== undefined
+      ? new Set((await target.runLoads(run.id)).map((unit) => `${unit.dossier}/${unit.entity}`))
+      : undefined;
+  const inRun = (dossier: string, entity: EntityName) =>
+    only === undefined ||
+    only.has(`${dossier}/${entity}`) ||
+    only.has(`*/${entity}`) ||
+    begun?.has(`${dossier}/${entity}`) === true;
   if (!dryRun) {
     await state.upsertDossiers(selected);
     await target.upsertDossiers(selected);

@@ -214,6 +214,14 @@ export class PostgresTarget implements TargetStore {
     return rows;
   }
 
+  async runLoads(runId: string): Promise<{ dossier: string; entity: string }[]> {
+    const { rows } = await this.query<{ dossier: string; entity: string }>(
+      `SELECT dossier_id AS dossier, entity FROM ${this.table('_cutover_checkpoint')} WHERE run_id = $1 ORDER BY dossier_id, entity`,
+      [runId],
+    );
+    return rows;
+  }
+
   async hasRows(dossier: string, entity: EntityName): Promise<boolean> {
     const { rows } = await this.query(`SELECT 1 FROM ${this.table(entity)} WHERE dossier_id = $1 LIMIT 1`, [
       dossier,

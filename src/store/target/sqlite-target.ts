@@ -115,6 +115,13 @@ export class SqliteTarget implements TargetStore {
     return Promise.resolve(rows);
   }
 
+  runLoads(runId: string): Promise<{ dossier: string; entity: string }[]> {
+    const rows = this.statement(
+      'SELECT dossier_id AS dossier, entity FROM _cutover_checkpoint WHERE run_id = ? ORDER BY dossier_id, entity',
+    ).all(runId) as { dossier: string; entity: string }[];
+    return Promise.resolve(rows);
+  }
+
   hasRows(dossier: string, entity: EntityName): Promise<boolean> {
     const row = this.statement(`SELECT 1 FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? LIMIT 1`).get(
       dossier,

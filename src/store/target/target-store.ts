@@ -67,6 +67,11 @@ export interface TargetStore {
    * when they began and holds the fates of the records read so far only.
    */
   unfinishedLoads(): Promise<{ dossier: string; entity: string }[]>;
+  /**
+   * The units whose checkpoint names this run, done or not: the loads it began and that no later run has begun since.
+   * A resumed replay runs them again (runMigration), its list of units being made afresh from the ledger.
+   */
+  runLoads(runId: string): Promise<{ dossier: string; entity: string }[]>;
   /** Whether the target holds any row of this dossier and entity. */
   hasRows(dossier: string, entity: EntityName): Promise<boolean>;
   /**
