@@ -5,14 +5,13 @@ import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 import {
-  contactCheckpoint,
   CONTACTS,
   LATE_REJECT,
   replayKillCompanies,
   replayKillContacts,
   replayKillPlan,
-  replayKilledInContacts,
 } from './support/replay-kill-fixture.js';
+import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
 
 /**
  * `cutover replay` runs again the units holding rejects, and a unit clears its ledger when it begins. Killed
@@ -44,7 +43,7 @@ describe('replay killed midway, then replayed again', () => {
 
     // The fix touches P3 only: P90000's date is still impossible.
     writeFileSync(path.join(dir, 'contacts.csv'), contacts(true));
-    const killed = await replayKilledInContacts(planFile, targetFile, firstRun);
+    const killed = await killedInContacts(['replay', '--plan', planFile, '--json'], targetFile, firstRun);
     const after = contactCheckpoint(targetFile)!;
     // The test proves something only if the kill landed while the replay was loading the contacts.
     expect(killed.signal, describeResult(killed)).toBe('SIGKILL');

@@ -4,13 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
-import {
-  contactCheckpoint,
-  replayKillCompanies,
-  replayKillContacts,
-  replayKillPlan,
-  replayKilledInContacts,
-} from './support/replay-kill-fixture.js';
+import { replayKillCompanies, replayKillContacts, replayKillPlan } from './support/replay-kill-fixture.js';
+import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
 
 /**
  * A replay killed midway is resumed by the next replay, whose list of units is made afresh: the units holding
@@ -60,7 +55,7 @@ describe('a replay killed, a file of a unit it had finished changed, then replay
     const planFile = await migratedThenFixed(dir);
     const targetFile = path.join(dir, 'target.db');
     const firstRun = contactCheckpoint(targetFile)!.runId;
-    const killed = await replayKilledInContacts(planFile, targetFile, firstRun);
+    const killed = await killedInContacts(['replay', '--plan', planFile, '--json'], targetFile, firstRun);
     expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
     // Killed in the contacts, past P3 and before P90000: the ledger holds no reject, the companies are done.
     expect(contactCheckpoint(targetFile)?.done).toBe(0);

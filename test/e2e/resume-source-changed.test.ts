@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, finished, parseJsonStdout, startCli } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, readLedger, writeFiles } from './support/helpers.js';
+import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
 
 /**
  * A resume skips the records its checkpoint counts, by position. When the export is refreshed between the kill and
@@ -37,20 +37,6 @@ const contacts = (refreshed: boolean) => {
   return `${lines.join('\n')}\n`;
 };
 
-const contactCheckpoint = (file: string) => {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    return db
-      .prepare("SELECT records_read AS read, done FROM _cutover_checkpoint WHERE entity = 'contact'")
-      .get() as { read: number; done: number } | undefined;
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
-};
-
 const targetIds = (file: string): Map<string, number> => {
   const db = new Database(file, { readonly: true });
   try {
@@ -65,20 +51,8 @@ const targetIds = (file: string): Map<string, number> => {
 };
 
 /** `cutover run`, killed with SIGKILL once its contact load has committed 2,000 records and is not done. */
-const runKilledInContacts = async (planFile: string, targetFile: string) => {
-  const child = startCli(['run', '--plan', planFile, '--json']);
-  const done = finished(child);
-  let exited = false;
-  void done.then(() => (exited = true));
-  const started = Date.now();
-  while (!exited && Date.now() - started < 60_000) {
-    const checkpoint = contactCheckpoint(targetFile);
-    if (checkpoint !== undefined && checkpoint.done === 0 && checkpoint.read >= 2000) break;
-    await sleep(2);
-  }
-  child.kill('SIGKILL');
-  return done;
-};
+const runKilledInContacts = (planFile: string, targetFile: string) =>
+  killedInContacts(['run', '--plan', planFile, '--json'], targetFile);
 
 describe('a run killed, its source refreshed, then resumed', () => {
   beforeAll(() => ensureBuilt(), 240_000);

@@ -1,7 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
-import { finished, startCli, type CliResult } from './cli.js';
-
 /**
  * The portfolio of the tests that kill `cutover replay`: 10 companies and 100,000 contacts, two of them with an
  * impossible birth date, an early one that the fixed export mends and a late one that it keeps, so that a replay has
@@ -43,51 +39,3 @@ export const replayKillContacts = (fixedEarly: boolean): string => {
 };
 
 export const replayKillCompanies = `company_id,name\n${Array.from({ length: 10 }, (_, i) => `C${i + 1},Co ${i + 1}\n`).join('')}`;
-
-/** The contact checkpoint, read while a replay writes it (undefined while the target cannot be opened). */
-export const contactCheckpoint = (
-  file: string,
-): { runId: string; read: number; done: number } | undefined => {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    return db
-      .prepare(
-        "SELECT run_id AS runId, records_read AS read, done FROM _cutover_checkpoint WHERE entity = 'contact'",
-      )
-      .get() as { runId: string; read: number; done: number } | undefined;
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
-};
-
-/**
- * `cutover replay`, killed with SIGKILL once its contact load (a checkpoint of another run than `firstRun`) has
- * committed 2,000 records and is not done.
- */
-export const replayKilledInContacts = async (
-  planFile: string,
-  targetFile: string,
-  firstRun: string,
-): Promise<CliResult> => {
-  const child = startCli(['replay', '--plan', planFile, '--json']);
-  const done = finished(child);
-  let exited = false;
-  void done.then(() => (exited = true));
-  const started = Date.now();
-  while (!exited && Date.now() - started < 60_000) {
-    const checkpoint = contactCheckpoint(targetFile);
-    if (
-      checkpoint !== undefined &&
-      checkpoint.runId !== firstRun &&
-      checkpoint.done === 0 &&
-      checkpoint.read >= 2000
-    )
-      break;
-    await sleep(2);
-  }
-  child.kill('SIGKILL');
-  return done;
-};
