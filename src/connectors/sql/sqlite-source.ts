@@ -1,13 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
 import type { SqliteSourceSpec } from '../../core/plan/plan-schema.js';
 import { createSqlSource, type SqlRecordSource, type SqlSourceOptions } from './create-sql-source.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { quoteIdentifier } from './quote-identifier.js';
-import { resolveConnectionUrl } from '../../core/connection-url.js';
+import { sqliteDatabasePath } from './sqlite-database-path.js';
 import type { SqlConnection, SqlCursor, SqlDriver } from './sql-driver.js';
 import { textAsBytesSelect } from './sqlite-text-as-bytes.js';
 import { undecodedText, type UndecodedText } from './undecoded-text.js';
@@ -155,7 +154,7 @@ const sqliteConnection = (database: Database.Database): SqlConnection => {
 
 /** A SQLite database file (path relative to the plan), read-only, streamed row by row with `.iterate()`. */
 export const openSqliteSource = (spec: SqliteSourceSpec, options: SqlSourceOptions): SqlRecordSource => {
-  const path = resolve(options.baseDir, resolveConnectionUrl(spec.url, options.env ?? process.env));
+  const path = sqliteDatabasePath(spec, options.baseDir, options.env ?? process.env);
   const driver: SqlDriver = {
     dialect: {
       label: 'SQLite',

@@ -26,7 +26,10 @@ import { fecFileFacts } from '../../domains/accounting/fec-line-facts.js';
 import { openFileSource } from '../../connectors/files/open-file-source.js';
 import { failingSource } from '../../connectors/files/failing-source.js';
 import { openSqlSource } from '../../connectors/sql/open-sql-source.js';
+import { sqliteDatabasePath } from '../../connectors/sql/sqlite-database-path.js';
 import { NO_DOSSIER } from './dossier-records.js';
+import { filesStamp } from './files-stamp.js';
+import { sqliteStamp } from './sqlite-stamp.js';
 
 /** The default grouping: by the `{dossier}` placeholder when the path has one, else everything is one dossier. */
 export const DEFAULT_DOSSIER = 'default';
@@ -75,8 +78,9 @@ export interface EntityInputs {
    */
   readonly siren?: (dossier: string) => string | undefined;
   /**
-   * What a dossier's files are now (each one's path, size, modification time and inode), for a resume to tell
-   * whether they are still those its load began on; undefined for a database source, which has no such mark.
+   * What a dossier's files are now (each one's path, size, modification time and inode; a SQLite database's file and
+   * write-ahead log), for a resume to tell whether they are still those its load began on; undefined for a database
+   * server's source, which has no such mark.
    */
   readonly stamp?: (dossier: string) => string;
   /** What the plan's path tells of a dossier before any read: its folder holds no file the path names. */
@@ -97,19 +101,6 @@ const sirenOfFecFiles = (files: readonly ResolvedFile[]): string | undefined => 
   const [siren] = sirens;
   return sirens.size === 1 ? siren : undefined;
 };
-
-/** What the files are now: a file written over (a fresh export), replaced or gone changes its part. */
-const stampOf = (files: readonly ResolvedFile[]): string =>
-  files
-    .map((file) => {
-      try {
-        const stats = statSync(file.path, { bigint: true });
-        return `${file.relative}\u0000${stats.size}\u0000${stats.mtimeNs}\u0000${stats.ino}`;
-      } catch {
-        return `${file.relative}\u0000missing`;
-      }
-    })
-    .join('\u0001');
 
 /** The files' sizes added up; a file that cannot be looked at counts nothing (its read will say why). */
 const sizeOf = (files: readonly ResolvedFile[]): number => {
@@ -227,6 +218,13 @@ export const entityInputs = async (
       dossiers: 'value' in rule ? [rule.value] : undefined,
       open,
       bytes: () => undefined,
+      // A SQLite database is a file, stamped as one; a server's table has no mark a resume could trust (README).
+      ...(sql.type === 'sqlite'
+        ? {
+            stamp: (dossier: string) =>
+              elsewhere(dossier) ? '' : sqliteStamp(sqliteDatabasePath(sql, baseDir, process.env), sql.url),
+          }
+        : {}),
       filterField,
       ...(valuesOf === undefined ? {} : { scanDossiers: async () => [...(await valuesOf()).keys()] }),
     };
@@ -276,7 +274,7 @@ export const entityInputs = async (
       dossiers: [...new Set([...byDossier.keys(), ...withoutFile.keys()])],
       open: (dossier) => openFiles(byDossier.get(dossier) ?? []),
       bytes: (dossier) => sizeOf(byDossier.get(dossier) ?? []),
-      stamp: (dossier) => stampOf(byDossier.get(dossier) ?? []),
+      stamp: (dossier) => filesStamp(byDossier.get(dossier) ?? []),
       filterField: undefined,
       ...(fileSpec.type === 'fec'
         ? { siren: (dossier: string) => sirenOfFecFiles(byDossier.get(dossier) ?? []) }
@@ -296,7 +294,7 @@ export const entityInputs = async (
     open: (dossier) => (elsewhere(dossier) ? [] : openFiles(files)),
     // A file shared by dossiers (grouped by a column) is read whole for each.
     bytes: (dossier) => (elsewhere(dossier) ? 0 : sizeOf(files)),
-    stamp: (dossier) => (elsewhere(dossier) ? '' : stampOf(files)),
+    stamp: (dossier) => (elsewhere(dossier) ? '' : filesStamp(files)),
     filterField,
   };
 };

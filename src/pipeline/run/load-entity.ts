@@ -35,7 +35,7 @@ export interface LoadEntityInput {
   /** Parents merged by `cutover dedupe`: their children attach to the survivor. */
   readonly redirects: ReferenceRedirects;
   readonly sources: readonly RecordSource[];
-  /** What the sources' files are now (EntityInputs.stamp); undefined for a database. */
+  /** What the sources' files are now (EntityInputs.stamp); undefined for a database server. */
   readonly sourceStamp?: string;
   /**
    * Started over by the run before it began, its dossier's files having changed since this run began them: its own
