@@ -43,7 +43,7 @@ export interface RunOptions {
   readonly dossiers?: readonly string[];
   /**
    * Restrict the run to these (dossier, entity) units, as `dossier/entity` (dossier `*`: the entity in every dossier),
-   * and, when it resumes a run, to the units that run began.
+   * and, when it resumes a run, the units that run began as well.
    */
   readonly only?: ReadonlySet<string>;
   readonly onProgress?: (progress: RunProgress) => void;
