@@ -105,6 +105,8 @@ export const createSqlSource = (
   let textDecoding = newTextDecoding();
   /** The result's columns, as the first row names them. */
   let columns: readonly string[] | undefined;
+  /** Said when the whole table or query gave no row (one dossier's rows may well be none): a file says EMPTY_FILE. */
+  let emptyNotice: SourceNotice | undefined;
 
   /** Every column the select names: the key, the order, the dossier filter. */
   const namedColumns = [
@@ -192,6 +194,7 @@ export const createSqlSource = (
     bytesRead = 0;
     textDecoding = newTextDecoding();
     columns = undefined;
+    emptyNotice = undefined;
     let recordNumber = 0;
     const values = filter === undefined ? undefined : await filterValues(filter);
     const select = selectFor(values);
@@ -201,7 +204,14 @@ export const createSqlSource = (
       for (;;) {
         const rows = await cursor.read(batchSize);
         const first = rows[0];
-        if (first === undefined) return;
+        if (first === undefined) {
+          if (recordNumber === 0 && filter === undefined)
+            emptyNotice = {
+              code: 'EMPTY_SOURCE',
+              message: `${driver.dialect.label} ${driver.where} ${described} has no rows: no records`,
+            };
+          return;
+        }
         if (recordNumber === 0) {
           const lacked = lackedColumns(first);
           if (lacked !== undefined) throw lacked;
@@ -255,6 +265,7 @@ export const createSqlSource = (
     // A database does not say cheaply how much is left; bytes read give throughput, not an ETA.
     progress: () => ({ bytesRead, bytesTotal: undefined }),
     columns: () => columns,
-    notices: (): readonly SourceNotice[] => textDecoding.notices(),
+    notices: (): readonly SourceNotice[] =>
+      emptyNotice === undefined ? textDecoding.notices() : [emptyNotice, ...textDecoding.notices()],
   };
 };

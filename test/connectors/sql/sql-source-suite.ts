@@ -163,6 +163,20 @@ export const describeSqlSource = (harness: SqlHarness, available: boolean): void
       expect((await readAll(injected)).flat()).toEqual([]);
     });
 
+    it('says EMPTY_SOURCE when the whole table or query has no rows, as a file says EMPTY_FILE, but not for a dossier', async () => {
+      const empty = open({ table: undefined, query: `SELECT * FROM ${contacts} WHERE ${q('id')} < 0` });
+      expect((await readAll(empty)).flat()).toEqual([]);
+      expect(empty.notices?.().map((notice) => notice.code)).toEqual(['EMPTY_SOURCE']);
+      expect(empty.notices?.()[0]?.message).toMatch(/ query "SELECT .*" has no rows: no records$/);
+      // One dossier with no rows in a table that has some is nothing to say; a full read says nothing either.
+      const noDossier = open({}, { filter: { column: 'group', values: ['D9'] } });
+      expect((await readAll(noDossier)).flat()).toEqual([]);
+      expect(noDossier.notices?.()).toEqual([]);
+      const full = open({});
+      await readAll(full);
+      expect(full.notices?.()).toEqual([]);
+    });
+
     it('filters a table to one dossier', async () => {
       const records = (await readAll(open({}, { filter: { column: 'group', values: ['D2'] } }))).flat();
       expect(records).toHaveLength(rowCount / 3);
