@@ -6,6 +6,7 @@ import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 import { replayKillCompanies, replayKillContacts, replayKillPlan } from './support/replay-kill-fixture.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
+import { companiesChangedNotices } from './support/companies-changed-notices.js';
 
 /**
  * A replay killed midway is resumed by the next replay, whose list of units is made afresh: the units holding
@@ -71,18 +72,9 @@ describe('a replay killed, a file of a unit it had finished changed, then replay
       run: { resumed: boolean; notices: { code: string; entity: string; message: string }[] };
     }>(again);
     expect(run.resumed).toBe(true);
-    expect(run.notices.map((notice) => [notice.code, notice.entity, notice.message])).toEqual([
-      [
-        'SOURCE_CHANGED_ON_RESUME',
-        'company',
-        'the files of company changed since this run began loading them (companies.csv): read again from the start, not resumed by position',
-      ],
-      [
-        'SOURCE_CHANGED_ON_RESUME',
-        'contact',
-        'contact read again from the start with the rest of dossier crm, whose files changed since this run began loading them',
-      ],
-    ]);
+    expect(run.notices.map((notice) => [notice.code, notice.entity, notice.message])).toEqual(
+      companiesChangedNotices,
+    );
 
     const clean = tempDir('cutover-e2e-replay-resume-changed-clean-');
     const cleanPlan = await migratedThenFixed(clean);

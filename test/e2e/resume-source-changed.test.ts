@@ -6,6 +6,7 @@ import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, readLedger, writeFiles } from './support/helpers.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
+import { companiesChangedNotices } from './support/companies-changed-notices.js';
 
 /**
  * A resume skips the records its checkpoint counts, by position. When the export is refreshed between the kill and
@@ -122,18 +123,9 @@ describe('a run killed, its source refreshed, then resumed', () => {
     }>(resumed);
     expect(summary.resumed).toBe(true);
     // The contacts, whose file is unchanged, are read again with the companies they point to.
-    expect(summary.notices.map((notice) => [notice.code, notice.entity, notice.message])).toEqual([
-      [
-        'SOURCE_CHANGED_ON_RESUME',
-        'company',
-        'the files of company changed since this run began loading them (companies.csv): read again from the start, not resumed by position',
-      ],
-      [
-        'SOURCE_CHANGED_ON_RESUME',
-        'contact',
-        'contact read again from the start with the rest of dossier crm, whose files changed since this run began loading them',
-      ],
-    ]);
+    expect(summary.notices.map((notice) => [notice.code, notice.entity, notice.message])).toEqual(
+      companiesChangedNotices,
+    );
     const db = new Database(targetFile, { readonly: true });
     try {
       expect(db.prepare("SELECT name FROM company WHERE source_key = 'C1'").get()).toEqual({
