@@ -1,3 +1,4 @@
+import { OPENING_JOURNAL_CODES } from '../../domains/accounting/opening-journal.js';
 import { fromDriverValue } from './target-values.js';
 import type { SqlShape } from './target-sql.js';
 
@@ -29,9 +30,17 @@ export interface BookLine {
 }
 
 /**
- * The entry lines of one dossier (of one fiscal year, by its closing date, when `byFiscalYear`) in book order: entry date, journal, entry number, line number (the target id last,
- * so the order is total). Entry numbers sort by length first, so that `9` comes before `10` whether or not the
- * legacy software padded them. `text` makes a text column sort byte-wise (PostgreSQL would use its locale);
+ * A journal of opening entries: the plan's kind says so, or its code is an à-nouveaux code (a plan that maps no kind).
+ * Codes are compared in upper case, as the validator does.
+ */
+const openingJournal = `(j.kind = 'opening' OR upper(j.code) IN (${OPENING_JOURNAL_CODES.map((code) => `'${code}'`).join(', ')}))`;
+
+/**
+ * The entry lines of one dossier (of one fiscal year, by its closing date, when `byFiscalYear`) in book order: entry
+ * date, opening journals before the others of that date, journal, entry number, line number (the target id last, so
+ * the order is total). The norm wants à-nouveaux first: sorted by code alone, a purchase journal `ACH` came before
+ * `AN` on the year's first day, and the export got an OPENING_NOT_FIRST alert its source did not have. Entry numbers
+ * sort by length first, so that `9` comes before `10` whether or not the legacy software padded them. `text` makes a text column sort byte-wise (PostgreSQL would use its locale);
  * `IS NULL` first keys put missing values last in both dialects, which disagree on where NULL sorts.
  */
 export const bookLinesSql = (
@@ -55,7 +64,7 @@ export const bookLinesSql = (
       ? ` AND e.fiscal_year_id = (SELECT fy.id FROM ${table('fiscal_year')} fy WHERE fy.dossier_id = ${parameter(1)} AND fy.end_date = ${parameter(2)})`
       : ''
   }
-  ORDER BY e.date IS NULL, e.date, j.code IS NULL, ${text('j.code')}, e.number IS NULL, length(e.number),
+  ORDER BY e.date IS NULL, e.date, CASE WHEN ${openingJournal} THEN 0 ELSE 1 END, j.code IS NULL, ${text('j.code')}, e.number IS NULL, length(e.number),
     ${text('e.number')}, l.line_number IS NULL, l.line_number, l.id`;
 
 const textOrNull = (value: unknown): string | null =>

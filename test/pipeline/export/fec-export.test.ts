@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileS
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPENING_JOURNAL_CODES } from '../../../src/domains/accounting/opening-journal.js';
 import { FEC_STANDARD_COLUMNS } from '../../../src/domains/accounting/fec-columns.js';
 import { compareTrialBalances } from '../../../src/domains/accounting/compare-trial-balances.js';
 import { generatePortfolio } from '../../../src/generator/generate-portfolio.js';
@@ -104,10 +105,12 @@ describe('FEC export of a migrated portfolio', () => {
       expect(line[column('Credit')]).toMatch(/^-?\d+,\d{2}$/);
       expect(line[column('EcritureDate')]).toMatch(/^\d{8}$/);
       expect(line[column('ValidDate')]).toMatch(/^(\d{8})?$/);
-      // Book order: date, then journal, then entry number (same-width numbers here).
+      // Book order: date, then journal (the opening one first), then entry number (same-width numbers here).
+      const journal = line[column('JournalCode')]!;
       const key = [
         line[column('EcritureDate')],
-        line[column('JournalCode')],
+        OPENING_JOURNAL_CODES.includes(journal) ? '0' : '1',
+        journal,
         line[column('EcritureNum')],
       ].join(' ');
       expect(key >= previous, `${key} after ${previous}`).toBe(true);

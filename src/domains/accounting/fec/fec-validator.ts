@@ -11,6 +11,7 @@ import {
 import { isValidSiren, type FecFileName } from './fec-file-name.js';
 import { FEC_FINDINGS, type FecSeverity, type FecFindingCode } from './fec-finding-codes.js';
 import { resolveFecHeader, type FecColumn, type FecHeader, type FecLayout } from './fec-header.js';
+import { isOpeningJournal } from '../opening-journal.js';
 
 /** One kind of problem in one file: every occurrence counted, the first few located. */
 export interface FecFinding {
@@ -129,12 +130,6 @@ export interface FecValidator {
   encodingFallback(file: string, line: number, encoding: string): void;
   finish(): FecValidationReport;
 }
-
-/** Opening-balance (à-nouveaux) journals by their usual codes, or by a label that says so. */
-const OPENING_CODES = new Set(['AN', 'ANO', 'RAN', 'AN0', 'ANX', 'ANC']);
-const isOpeningJournal = (code: string, label: string): boolean =>
-  OPENING_CODES.has(code.toUpperCase()) ||
-  /(^|[^a-z])(a|à|report a|report à) nouveaux?\b/i.test(label.normalize('NFC'));
 
 /** The digits that end an EcritureNum (`VT0012` → 12), NaN when it does not end with one. */
 const sequenceNumber = (text: string): number => {
