@@ -87,6 +87,16 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   output.info(
     `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
   );
+  for (const crossing of summary.thresholds.slice(0, 20)) {
+    const { dossier: id, entity, rejected, records, maxRejectedRatio } = crossing;
+    // What stopped it and what to do: the counts alone left the reader to find the entity and the plan's setting.
+    const fix = summary.dryRun
+      ? 'fix the records listed below'
+      : `fix the records (\`cutover ledger --dossier ${id} --fate rejected\`)`;
+    output.info(
+      `  stopped   ${id} ${entity}: ${formatNumber(rejected)} of ${formatNumber(records)} records rejected, more than maxRejectedRatio ${maxRejectedRatio} allows; ${fix} and run again, or raise the plan's thresholds`,
+    );
+  }
   for (const dossier of summary.dossiers.unreadable.slice(0, 20))
     output.info(`  not read  ${dossier.id} (${dossier.entity}): ${dossier.message}`);
   if (summary.dossiers.unreadable.length > 20)

@@ -27,6 +27,7 @@ const summaryOf = (change: Partial<RunSummary>): RunSummary => ({
   planHash: 'h',
   status: 'succeeded',
   dossiers: { total: 1, done: 1, thresholdCrossed: [], unreadable: [] },
+  thresholds: [],
   records: { read: 10, loaded: 10, merged: 0, skipped: 0, rejected: 0 },
   entities: { contact: counts },
   removedStaleRows: 0,
@@ -50,5 +51,36 @@ describe('the run summary a person reads', () => {
       '  removed   2 target rows of records no longer in the source',
     );
     expect(render(summaryOf({ removedStaleRows: 0 })).join('\n')).not.toContain('removed');
+  });
+});
+
+describe('the run summary of a dossier stopped by its rejects', () => {
+  const stopped = (dryRun: boolean) =>
+    summaryOf({
+      dryRun,
+      status: 'threshold_crossed',
+      dossiers: { total: 1, done: 0, thresholdCrossed: ['acme'], unreadable: [] },
+      thresholds: [
+        { dossier: 'acme', entity: 'entry_line', rejected: 2, records: 28, maxRejectedRatio: 0.01 },
+      ],
+      perDossier: [
+        {
+          id: 'acme',
+          status: 'threshold_crossed',
+          entities: { entry_line: { ...counts, recordsRead: 28, loaded: 26, rejected: 2 } },
+        },
+      ],
+    });
+
+  it('names the entity, its rejects against what it read, the threshold, and what to do next', () => {
+    expect(render(stopped(false))).toContain(
+      "  stopped   acme entry_line: 2 of 28 records rejected, more than maxRejectedRatio 0.01 allows; fix the records (`cutover ledger --dossier acme --fate rejected`) and run again, or raise the plan's thresholds",
+    );
+  });
+
+  it('points a dry run, which writes no ledger, to the rejects it lists', () => {
+    expect(render(stopped(true))).toContain(
+      "  stopped   acme entry_line: 2 of 28 records rejected, more than maxRejectedRatio 0.01 allows; fix the records listed below and run again, or raise the plan's thresholds",
+    );
   });
 });

@@ -55,6 +55,15 @@ export interface DossierOutcome {
   readonly entities: Record<string, StepCounts>;
 }
 
+/** A dossier stopped by its rejects: the entity whose rejects crossed, what it had read, and the ratio it went past. */
+export interface ThresholdCrossing {
+  readonly dossier: string;
+  readonly entity: EntityName;
+  readonly rejected: number;
+  readonly records: number;
+  readonly maxRejectedRatio: number;
+}
+
 /** A dossier a source file of which could not be read at all (missing, not of its type): the others went on. */
 export interface UnreadableDossier {
   readonly id: string;
@@ -75,6 +84,8 @@ export interface RunSummary {
     readonly thresholdCrossed: readonly string[];
     readonly unreadable: readonly UnreadableDossier[];
   };
+  /** The dossiers of `dossiers.thresholdCrossed`, each with what stopped it. */
+  readonly thresholds: readonly ThresholdCrossing[];
   readonly records: {
     readonly read: number;
     readonly loaded: number;
@@ -232,6 +243,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   };
 
   const perDossier: DossierOutcome[] = [];
+  const thresholds: ThresholdCrossing[] = [];
   const notices: RunSummary['notices'][number][] = [];
   const seenNotices = new Set<string>();
   const rejectedSamples: LedgerEntry[] = [];
@@ -340,6 +352,14 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         }
         if (result.status === 'threshold_crossed') {
           status = 'threshold_crossed';
+          thresholds.push({
+            dossier: dossier.id,
+            entity,
+            rejected: result.counts.rejected,
+            records: result.counts.recordsRead - result.counts.repeats,
+            maxRejectedRatio:
+              entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio ?? 0,
+          });
           break;
         }
       }
@@ -394,6 +414,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       thresholdCrossed,
       unreadable,
     },
+    thresholds,
     records: {
       read: totals.recordsRead - totals.repeats,
       loaded: totals.loaded,

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { writeFiles } from './support/helpers.js';
+
+/**
+ * A small export with two bad dates in ten rows, past the entity's own threshold (the plan-wide one would let it
+ * through). The run said "threshold crossed in crm" and no more: which entity, how many rejects, which setting.
+ */
+const plan = `version: 1
+name: threshold-crossed
+target: { type: sqlite, url: target.db }
+thresholds: { maxRejectedRatio: 0.5 }
+entities:
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: id
+    thresholds: { maxRejectedRatio: 0.1 }
+    fields:
+      last_name: name
+      birth_date: born
+`;
+
+const contacts = [
+  'id,name,born',
+  ...Array.from({ length: 10 }, (_, i) => `${i + 1},Name${i + 1},${i < 2 ? '1980-02-30' : '1980-02-28'}`),
+].join('\n');
+
+describe('a run stopped by a rejected-records threshold', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it("names the dossier, the entity, its rejects against its records and the entity's own threshold, in text and JSON", async () => {
+    const dir = tempDir('cutover-e2e-threshold-');
+    writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': `${contacts}\n` });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const text = await cli(['run', '--plan', planFile]);
+    expect(text.code, describeResult(text)).toBe(3);
+    expect(text.stdout).toContain(
+      "  stopped   crm contact: 2 of 10 records rejected, more than maxRejectedRatio 0.1 allows; fix the records (`cutover ledger --dossier crm --fate rejected`) and run again, or raise the plan's thresholds",
+    );
+    const json = await cli(['run', '--plan', planFile, '--json']);
+    expect(json.code, describeResult(json)).toBe(3);
+    expect(parseJsonStdout<{ thresholds: unknown }>(json).thresholds).toEqual([
+      { dossier: 'crm', entity: 'contact', rejected: 2, records: 10, maxRejectedRatio: 0.1 },
+    ]);
+  }, 60_000);
+});
