@@ -131,13 +131,39 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   }
   if (summary.notices.length > 0) {
     output.info(`  notices: ${summary.notices.length}`);
-    for (const notice of summary.notices.slice(0, 5)) {
+    const kinds = noticeKinds(summary.notices);
+    for (const { notice, count } of kinds.slice(0, MAX_NOTICE_KINDS)) {
       // Most messages already name their file: say it once.
       const where = notice.message.startsWith(notice.source) ? '' : `${notice.source}: `;
-      output.info(`    ${notice.code} ${where}${notice.message}`);
+      output.info(`    ${notice.code}${count > 1 ? ` ×${count}, the first:` : ''} ${where}${notice.message}`);
     }
-    if (summary.notices.length > 5) output.info('    … `--json` lists them all');
+    if (kinds.length > MAX_NOTICE_KINDS || kinds.length < summary.notices.length)
+      output.info('    … `--json` lists them all');
   }
+};
+
+const MAX_NOTICE_KINDS = 10;
+
+/** Notices that say a dossier was read as holding nothing: a client left out, worth more than any line's encoding. */
+const NOTHING_READ = new Set(['NO_MATCHING_FILE', 'DOSSIER_WITHOUT_SOURCES']);
+
+/**
+ * The run's notices, one per code with how many it has (the first one shown), those about a dossier that read
+ * nothing first, then in the order they came. Shown one by one, the first five of a FEC portfolio were lines of one
+ * file read in Windows-1252, and the two dossiers whose folder held no file of the plan's name were left unsaid.
+ */
+const noticeKinds = <N extends { code: string }>(notices: readonly N[]): { notice: N; count: number }[] => {
+  const kinds = new Map<string, { notice: N; count: number }>();
+  for (const notice of notices) {
+    const kind = kinds.get(notice.code);
+    if (kind === undefined) kinds.set(notice.code, { notice, count: 1 });
+    else kind.count++;
+  }
+  const all = [...kinds.values()];
+  return [
+    ...all.filter((kind) => NOTHING_READ.has(kind.notice.code)),
+    ...all.filter((kind) => !NOTHING_READ.has(kind.notice.code)),
+  ];
 };
 
 export const renderReconciliation = (output: Output, result: Reconciliation): void => {

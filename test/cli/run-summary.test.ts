@@ -84,3 +84,40 @@ describe('the run summary of a dossier stopped by its rejects', () => {
     );
   });
 });
+
+describe("the run summary's notices", () => {
+  const notice = (code: string, dossier: string, message: string) => ({
+    code,
+    message,
+    source: `fec/${dossier}/x.txt`,
+    dossier,
+    entity: 'journal',
+  });
+
+  it('shows one line per kind with its count, a dossier that read nothing first, whatever came before it', () => {
+    const lines = render(
+      summaryOf({
+        notices: [
+          ...[779, 780, 781, 807, 808, 809].map((line) =>
+            notice(
+              'ENCODING_FALLBACK',
+              'D1',
+              `fec/D1/x.txt line ${line} is not valid UTF-8: read as Windows-1252`,
+            ),
+          ),
+          notice('FEC_PADDED_VALUES', 'D1', 'fec/D1/x.txt: 934 lines have values padded with spaces'),
+          notice('NO_MATCHING_FILE', 'D2', 'dossier D2: no file in fec/D2 matches fec/{dossier}/*FEC*.txt'),
+          notice('DOSSIER_WITHOUT_SOURCES', 'D2', 'dossier D2 has no source file for any entity of the plan'),
+        ],
+      }),
+    );
+    expect(lines.slice(lines.indexOf('  notices: 9'))).toEqual([
+      '  notices: 9',
+      '    NO_MATCHING_FILE fec/D2/x.txt: dossier D2: no file in fec/D2 matches fec/{dossier}/*FEC*.txt',
+      '    DOSSIER_WITHOUT_SOURCES fec/D2/x.txt: dossier D2 has no source file for any entity of the plan',
+      '    ENCODING_FALLBACK ×6, the first: fec/D1/x.txt line 779 is not valid UTF-8: read as Windows-1252',
+      '    FEC_PADDED_VALUES fec/D1/x.txt: 934 lines have values padded with spaces',
+      '    … `--json` lists them all',
+    ]);
+  });
+});
