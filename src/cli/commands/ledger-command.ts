@@ -26,7 +26,8 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
       `unknown entity ${options.entity}: the entities are ${entityNames.join(', ')}`,
     );
   }
-  const entries = await withSession(
+  const limit = options.limit ?? 100;
+  const found = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => {
       // The dossiers the state store knows: those a run of this plan has listed.
@@ -39,10 +40,12 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
         ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
         ...(options.entity === undefined ? {} : { entity: options.entity }),
         ...(options.fate === undefined ? {} : { fate: options.fate }),
-        limit: options.limit ?? 100,
+        // One more than shown tells whether the limit left entries out.
+        limit: limit + 1,
       });
     },
   );
+  const entries = found.slice(0, limit);
   for (const entry of entries) {
     output.info(
       `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? ''}\t${entry.message ?? (entry.survivorKey ? `merged into ${entry.survivorKey}` : '')}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
@@ -50,6 +53,9 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
   }
   if (entries.length === 0)
     output.info('The ledger holds no skipped, rejected or merged record for this selection.');
+  // Cut at the limit without a word, 100 of a run's 113 rejects read as all of them.
+  if (found.length > limit)
+    output.info(`These are the first ${limit} entries; the ledger holds more: \`--limit N\` shows more.`);
   output.result(entries);
   return ExitCode.OK;
 };
