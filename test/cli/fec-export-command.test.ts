@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
+import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 import { fecOnlyPlan } from '../pipeline/export/fec-only-plan.js';
@@ -65,6 +66,9 @@ describe('cutover fec export', () => {
     ]);
     expect(human.code, describeResult(human)).toBe(0);
     expect(human.stdout).toContain('2 lines, 1 entries; debit 120.00, credit 120.00, balance 0.00');
+    expect(human.stdout).toContain(
+      '  named after the dossier id: no nine-digit SIREN is known for it (a registry attribute `siren`, or FEC files named SIRENFECYYYYMMDD.txt); no fiscal year was loaded for it, so no closing date\n',
+    );
 
     const unknown = await cli(['fec', 'export', '--plan', plan, '--dossier', 'nobody', '--out', out]);
     expect(unknown.code, describeResult(unknown)).toBe(2);
@@ -75,6 +79,29 @@ describe('cutover fec export', () => {
     expect(missing.code, describeResult(missing)).toBe(2);
     expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
   }, 120_000);
+
+  it('says it names the file after the dossier id for want of a SIREN alone when the closing date is known', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // Ten digits, as a public sample's software wrote it: the closing date is read off the name, the SIREN is not.
+    writeFiles(dir, {
+      'fec/D1/0000000001FEC20241231.txt': legacyFec,
+      'cutover.yaml': `version: 1
+name: fec-name
+target: { type: sqlite, url: target.db }
+entities:
+${fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' })}`,
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan]);
+    expect(run.code, describeResult(run)).toBe(0);
+    const exported = await cli(['fec', 'export', '--plan', plan, '--dossier', 'D1', '--out', dir + path.sep]);
+    expect(exported.code, describeResult(exported)).toBe(0);
+    expect(exported.stdout).toContain(`${path.join(dir, 'D1FEC20241231.txt')}\n`);
+    expect(exported.stdout).toContain(
+      '  named after the dossier id: no nine-digit SIREN is known for it (a registry attribute `siren`, or FEC files named SIRENFECYYYYMMDD.txt)\n',
+    );
+  });
 
   it('refuses a dossier that holds no accounting (a CRM dossier) with exit code 2 instead of writing an empty FEC', async () => {
     const dir = tempDir('cutover-cli-fec-export-');

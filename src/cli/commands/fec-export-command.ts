@@ -40,8 +40,18 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
     output.info(
       `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${withTwoDecimals(result.totals.debit)}, credit ${withTwoDecimals(result.totals.credit)}, balance ${withTwoDecimals(result.totals.balance)}`,
     );
-    if (result.namedBy === 'dossier')
-      output.info('  named after the dossier id: the SIREN or the closing date of the dossier is not known');
+    if (result.namedBy === 'dossier') {
+      // Which of the two is missing, and where it comes from: "the SIREN or the closing date" left both to check.
+      const unknown = [
+        ...(result.siren === null
+          ? [
+              'no nine-digit SIREN is known for it (a registry attribute `siren`, or FEC files named SIRENFECYYYYMMDD.txt)',
+            ]
+          : []),
+        ...(result.closingDate === null ? ['no fiscal year was loaded for it, so no closing date'] : []),
+      ];
+      output.info(`  named after the dossier id: ${unknown.join('; ')}`);
+    }
     if (result.widenedAmounts > 0)
       output.info(
         `  ${formatNumber(result.widenedAmounts)} amounts written with more than two decimals (never rounded)`,
