@@ -225,7 +225,12 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
   const parse: ValueParser = isReference
     ? textParser
     : memoize(parserFor(spec.type, { formats: mapping.formats, decimal: mapping.decimal }));
-  const describe = from.length > 0 ? ` (source ${from.join(' + ')})` : '';
+  // A column named with spaces at its ends (` surname`, as `id, surname` headers give) is quoted: bare, the message
+  // read `(source  surname)`, its space lost in the text around it.
+  const describe =
+    from.length > 0
+      ? ` (source ${from.map((name) => (name !== '' && name.trim() === name ? name : JSON.stringify(name))).join(' + ')})`
+      : '';
 
   return {
     column,
