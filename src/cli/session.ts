@@ -34,7 +34,11 @@ export const withSession = async <T>(
   const location = checkedStateLocation(loaded, options.state, { mustExist: options.readsState === true });
   // A state store serves one plan: one that holds another plan is refused before anything is read or written.
   const planFrom = options.state === undefined ? 'plan' : 'option';
-  const state = await StateStore.open(stateConnection(location), { plan: loaded.plan.name, planFrom });
+  const state = await StateStore.open(stateConnection(location), {
+    plan: loaded.plan.name,
+    planFrom,
+    mustExist: options.readsState === true,
+  });
   let target: TargetStore | undefined;
   try {
     // A command that writes takes the store for its plan, as the one that created it did, so that a store that holds

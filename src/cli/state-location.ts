@@ -24,7 +24,7 @@ export const UNSUPPORTED_STATE_MESSAGE = 'the state store is a SQLite file path 
  * plan), refused when no store can live there (exit 2). With `mustExist`, for the commands that only read what a
  * run left (ledger, review, reconcile…), a SQLite store that is not there is refused too (exit 4, like any file
  * the command line names that does not exist) instead of being created empty: an empty store answers "no record"
- * for a plan never run or a mistyped path. A PostgreSQL store is its schema, made by whoever opens it first.
+ * for a plan never run or a mistyped path. A PostgreSQL store is its schema, checked when opened (StateStore.open).
  */
 export const checkedStateLocation = (
   loaded: LoadedPlan,

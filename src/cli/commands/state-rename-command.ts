@@ -21,7 +21,7 @@ export const stateRenameCommand = async (options: StateRenameOptions): Promise<n
   const to = loaded.plan.name;
   const location = checkedStateLocation(loaded, options.state, { mustExist: true });
   // Opened without a plan: the store belongs to the old name, which opening it for the new one would refuse.
-  const state = await StateStore.open(stateConnection(location));
+  const state = await StateStore.open(stateConnection(location), { mustExist: true });
   try {
     const outcome = await state.renamePlan(options.from, to);
     output.info(

@@ -193,7 +193,16 @@ export class StateStore {
    */
   static async open(
     at: string | ResolvedConnection,
-    options: { schema?: string; plan?: string; planFrom?: 'option' | 'plan' } = {},
+    options: {
+      schema?: string;
+      plan?: string;
+      planFrom?: 'option' | 'plan';
+      /**
+       * The command only reads (or amends) what earlier ones stored: a PostgreSQL schema that holds no state store
+       * is refused (exit 4) rather than made, as a SQLite file that is not there is (checkedStateLocation).
+       */
+      mustExist?: boolean;
+    } = {},
   ): Promise<StateStore> {
     const { url: location, shown, scrub } = typeof at === 'string' ? literalConnection(at) : at;
     let db: Kysely<StateDatabase>;
@@ -215,6 +224,21 @@ export class StateStore {
         // Fail now, with a clear message, rather than at the first query.
         const probe = new pg.Client({ connectionString: connection, connectionTimeoutMillis: 10_000 });
         await probe.connect();
+        if (options.mustExist === true) {
+          // A mistyped ?schema= made an empty store, and `cutover ledger` answered "no record", exit 0.
+          const found = await probe.query(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ledger_entry'",
+            [schema],
+          );
+          if (found.rowCount === 0) {
+            await probe.end();
+            throw new CutoverError(
+              ErrorCode.FILE_NOT_FOUND,
+              `no state store at ${shown} (schema ${schema}): has \`cutover run\` been run with this plan and this state store? (this command reads it and creates none)`,
+              { context: { state: shown, schema } },
+            );
+          }
+        }
         await probe.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
         await probe.end();
         const pool = new pg.Pool({
@@ -242,6 +266,7 @@ export class StateStore {
         db = new Kysely<StateDatabase>({ dialect: new TransactionalSqliteDialect({ database }) });
       }
     } catch (error) {
+      if (error instanceof CutoverError) throw error;
       throw new CutoverError(
         dialect === 'postgres' ? ErrorCode.CONNECTION_FAILED : ErrorCode.STATE_FAILED,
         `cannot open the state store ${shown}: ${scrub(messageOf(error))}`,
