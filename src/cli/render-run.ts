@@ -104,10 +104,10 @@ export const renderRunSummary = (output: Output, summary: RunSummary): void => {
   output.info(
     `  records   ${formatNumber(summary.records.read)} read: ${formatNumber(summary.records.loaded)} ${summary.dryRun ? 'would load' : 'loaded'}, ${summary.records.merged > 0 ? `${formatNumber(summary.records.merged)} merged, ` : ''}${formatNumber(summary.records.skipped)} skipped, ${formatNumber(summary.records.rejected)} rejected`,
   );
-  // A re-run removes the rows of records the source no longer has: said, since the counts above only tell what is.
+  // A re-run removes the rows of earlier runs it no longer loads: said, since the counts above only tell what is.
   if (summary.removedStaleRows > 0)
     output.info(
-      `  removed   ${formatNumber(summary.removedStaleRows)} target row${summary.removedStaleRows === 1 ? '' : 's'} of records no longer in the source`,
+      `  removed   ${formatNumber(summary.removedStaleRows)} target row${summary.removedStaleRows === 1 ? '' : 's'} loaded before and not by this run (records gone from the source, or now rejected, skipped or merged)`,
     );
   output.info(
     `  time      ${formatDuration(summary.elapsedMs)} (${formatNumber(summary.recordsPerSecond)} records/s)`,

@@ -46,9 +46,9 @@ const render = (summary: RunSummary): string[] => {
 };
 
 describe('the run summary a person reads', () => {
-  it('says how many target rows a re-run removed because their records left the source', () => {
+  it('says how many target rows a re-run removed because it no longer loads them', () => {
     expect(render(summaryOf({ removedStaleRows: 2 }))).toContain(
-      '  removed   2 target rows of records no longer in the source',
+      '  removed   2 target rows loaded before and not by this run (records gone from the source, or now rejected, skipped or merged)',
     );
     expect(render(summaryOf({ removedStaleRows: 0 })).join('\n')).not.toContain('removed');
   });
