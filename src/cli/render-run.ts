@@ -166,7 +166,18 @@ const noticeKinds = <N extends { code: string }>(notices: readonly N[]): { notic
   ];
 };
 
-export const renderReconciliation = (output: Output, result: Reconciliation): void => {
+/** A unit that the last run stopped at its rejected-records threshold. */
+export interface StoppedUnit {
+  readonly runId: string;
+  readonly dossierId: string;
+  readonly entity: string;
+}
+
+export const renderReconciliation = (
+  output: Output,
+  result: Reconciliation,
+  stopped: readonly StoppedUnit[] = [],
+): void => {
   output.clearProgress();
   const { totals } = result;
   output.info(
@@ -203,6 +214,11 @@ export const renderReconciliation = (output: Output, result: Reconciliation): vo
   const explained = (d: Reconciliation['dossiers'][number]) =>
     d.notMigrated === true || d.unreadable !== undefined;
   for (const dossier of result.dossiers.filter((d) => !d.ok && !explained(d)).slice(0, 20)) {
+    for (const unit of stopped.filter((u) => u.dossierId === dossier.id)) {
+      output.info(
+        `  ${dossier.id}: the last run (${unit.runId}) stopped this dossier at the rejected-records threshold of ${unit.entity}, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier ${dossier.id} --fate rejected\`) and run again, or raise the threshold`,
+      );
+    }
     for (const entity of dossier.entities.filter((e) => !e.ok)) {
       if (entity.notInPlan === true) {
         output.info(

@@ -47,3 +47,32 @@ describe('a run stopped by a rejected-records threshold', () => {
     ]);
   }, 60_000);
 });
+
+describe('reconcile after a run stopped by a rejected-records threshold', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('says the run stopped the dossier there, where it only counted the records not loaded as missing from the target', async () => {
+    const dir = tempDir('cutover-e2e-threshold-reconcile-');
+    // The deals load after the contacts: the stop leaves them unread.
+    writeFiles(dir, {
+      'cutover.yaml': `${plan}  deal:
+    source: { type: csv, path: deals.csv }
+    dossier: { value: crm }
+    key: id
+    fields:
+      name: title
+`,
+      'contacts.csv': `${contacts}\n`,
+      'deals.csv': 'id,title\nD1,First deal\n',
+    });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', planFile, '--json']);
+    expect(run.code, describeResult(run)).toBe(3);
+    const { runId } = parseJsonStdout<{ runId: string }>(run);
+    const reconciled = await cli(['reconcile', '--plan', planFile]);
+    expect(reconciled.code, describeResult(reconciled)).toBe(5);
+    expect(reconciled.stdout).toContain(
+      `  crm: the last run (${runId}) stopped this dossier at the rejected-records threshold of contact, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier crm --fate rejected\`) and run again, or raise the threshold\n`,
+    );
+  }, 60_000);
+});
