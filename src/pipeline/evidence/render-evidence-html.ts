@@ -62,6 +62,17 @@ const styles = `
 const attributeText = (value: unknown): string => valueText(value) ?? '';
 
 /**
+ * The entry lines the balances leave out: the proof sums the lines the plan maps, so one skipped or rejected when
+ * read (an amount written `N/A`, an empty credit) is in no total. Unsaid, a 28-line FEC read "26 lines read".
+ */
+const outsideProof = (pack: EvidencePack, proofLines: number): string => {
+  const lines = pack.counts.find((entity) => entity.entity === 'entry_line');
+  const left = (lines?.source ?? proofLines) - proofLines;
+  if (left <= 0) return '';
+  return ` The source's ${formatCount(lines!.source)} entry lines include ${formatCount(left)} skipped or rejected when read (an amount, date or account that cannot be read), which no total here counts; the rejected ones are listed below with their reason.`;
+};
+
+/**
  * The evidence pack as one self-contained HTML page (no script, no external resource), written for an accountant
  * or an auditor: the verdict first, then what was read, counted and balanced, and every rejected line with its reason.
  */
@@ -171,7 +182,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
           [...balanceRows(accounting.accounts), totalRow],
           'balance',
         ),
-        `${formatCount(accounting.counts.sourceEntries)} entries and ${formatCount(accounting.counts.sourceLines)} lines read; ${formatCount(accounting.counts.targetEntries)} entries and ${formatCount(accounting.counts.targetLines)} lines in the target. Lines that were rejected at load are shown under "Not loaded"; the target must equal the source less those lines.`,
+        `${formatCount(accounting.counts.sourceEntries)} entries and ${formatCount(accounting.counts.sourceLines)} lines read; ${formatCount(accounting.counts.targetEntries)} entries and ${formatCount(accounting.counts.targetLines)} lines in the target. Lines that were rejected at load are shown under "Not loaded"; the target must equal the source less those lines.${outsideProof(pack, accounting.counts.sourceLines)}`,
       ),
       section(
         'auxiliary',
