@@ -75,9 +75,16 @@ export const renderDedupeProgress = (output: Output, label: string) => {
   return { onProgress, stop: () => clearInterval(ticking) };
 };
 
-export const renderRunSummary = (output: Output, summary: RunSummary): void => {
+/** `command`: the one that ran, for the heading (a replay's summary was headed "Run"). */
+export const renderRunSummary = (
+  output: Output,
+  summary: RunSummary,
+  command: 'run' | 'replay' = 'run',
+): void => {
   output.clearProgress();
-  const verb = summary.dryRun ? 'Dry run' : summary.resumed ? 'Resumed run' : 'Run';
+  const verb = summary.dryRun
+    ? 'Dry run'
+    : `${summary.resumed ? 'Resumed ' : ''}${command}`.replace(/^./, (first) => first.toUpperCase());
   const outcome = {
     succeeded: 'succeeded',
     threshold_crossed: 'stopped: a rejected-records threshold was crossed',

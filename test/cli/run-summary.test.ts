@@ -39,13 +39,20 @@ const summaryOf = (change: Partial<RunSummary>): RunSummary => ({
   ...change,
 });
 
-const render = (summary: RunSummary): string[] => {
+const render = (summary: RunSummary, command?: 'run' | 'replay'): string[] => {
   const output = recordingOutput();
-  renderRunSummary(output, summary);
+  renderRunSummary(output, summary, command);
   return output.lines;
 };
 
 describe('the run summary a person reads', () => {
+  it('is headed by the command that ran: run or replay, resumed or not', () => {
+    expect(render(summaryOf({}))[0]).toBe('Run R1: succeeded');
+    expect(render(summaryOf({ resumed: true }))[0]).toBe('Resumed run R1: succeeded');
+    expect(render(summaryOf({}), 'replay')[0]).toBe('Replay R1: succeeded');
+    expect(render(summaryOf({ resumed: true }), 'replay')[0]).toBe('Resumed replay R1: succeeded');
+  });
+
   it('says how many target rows a re-run removed because it no longer loads them', () => {
     expect(render(summaryOf({ removedStaleRows: 2 }))).toContain(
       '  removed   2 target rows loaded before and not by this run (records gone from the source, or now rejected, skipped or merged)',

@@ -80,7 +80,7 @@ export const replayCommand = async (options: ReplayCommandOptions): Promise<numb
   if (result.summary === undefined) {
     output.info('Nothing to replay: the ledger holds no rejected record.');
   } else {
-    renderRunSummary(output, result.summary);
+    renderRunSummary(output, result.summary, 'replay');
     output.info(
       `Rejected records: ${result.rejectedBefore} before the replay, ${result.rejectedAfter} after.`,
     );
