@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,11 +45,18 @@ const legacyDatabase = (file: string, wal: boolean) => {
   }
 };
 
-/** A run killed in its contacts, the legacy database left as `legacyDatabase` made it. */
-const killedRun = async (wal: boolean) => {
+/**
+ * A run killed in its contacts, the legacy database left as `legacyDatabase` made it; `symlinked`: the plan's
+ * legacy.db is a symlink to data/legacy.db.
+ */
+const killedRun = async (wal: boolean, symlinked = false) => {
   const dir = tempDir('cutover-e2e-resume-sqlite-');
   writeFiles(dir, { 'cutover.yaml': plan });
-  legacyDatabase(path.join(dir, 'legacy.db'), wal);
+  if (symlinked) {
+    mkdirSync(path.join(dir, 'data'));
+    legacyDatabase(path.join(dir, 'data', 'legacy.db'), wal);
+    symlinkSync(path.join(dir, 'data', 'legacy.db'), path.join(dir, 'legacy.db'));
+  } else legacyDatabase(path.join(dir, 'legacy.db'), wal);
   const planFile = path.join(dir, 'cutover.yaml');
   const targetFile = path.join(dir, 'target.db');
   const killed = await killedInContacts(['run', '--plan', planFile, '--json'], targetFile);
@@ -125,6 +132,20 @@ describe('a run killed, its SQLite source changed, then resumed', () => {
       change(db);
       const after = statSync(file, { bigint: true });
       expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+      await resumedOnNewRows(killed);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('reads it again when the database is reached through a symlink and the change is in the log beside its file', async () => {
+    const killed = await killedRun(true, true);
+    // SQLite keeps the log beside the file the link leads to (data/legacy.db-wal), not beside the link.
+    const file = path.join(killed.dir, 'data', 'legacy.db');
+    const db = new Database(file);
+    try {
+      change(db);
       expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
       await resumedOnNewRows(killed);
     } finally {
