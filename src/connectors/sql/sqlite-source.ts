@@ -69,6 +69,11 @@ const textOfBytes = (bytes: Buffer): string | UndecodedText =>
 type RowReader = (values: unknown) => Record<string, unknown> | undefined;
 
 const sqliteConnection = (database: Database.Database): SqlConnection => {
+  // One snapshot for the connection's reads: a select read on as text as bytes (readTextAsBytes) is run again, and
+  // outside a transaction that second statement saw what the application committed meanwhile (a database in WAL
+  // mode takes writes during a read), so its OFFSET fell on other rows: a row read twice, or one never read.
+  // Deferred, the snapshot is taken by the first read; closing the database ends it.
+  database.exec('BEGIN');
   let rows: Iterator<unknown> | undefined;
   // TEXT's bytes are UTF-8 only in a UTF-8 database: a UTF-16 one converts what it is given on the way in.
   const storesUtf8 = String(database.pragma('encoding', { simple: true })) === 'UTF-8';

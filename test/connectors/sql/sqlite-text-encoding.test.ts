@@ -186,6 +186,36 @@ describe('SQLite text that is not UTF-8', () => {
     expect(source.notices?.()).toEqual([]);
   });
 
+  it('reads one snapshot when it reads on as bytes: a row the application commits meanwhile moves no row', async () => {
+    // WAL: the application writes while the source reads. The select run again from the row that is not UTF-8 saw
+    // the new row ahead of it, and its OFFSET fell a row early: row 1499 read twice. Deleted, row 1500 was never read.
+    const file = 'written-meanwhile.db';
+    makeDatabase(file, { 1500: WINDOWS_1252_SOCIETE });
+    const application = new Database(join(baseDir, file));
+    try {
+      application.pragma('journal_mode = WAL');
+      for (const change of [
+        "INSERT INTO companies (id, name) VALUES (0, 'new')",
+        'DELETE FROM companies WHERE id = 2',
+      ]) {
+        const records: SourceRecord[] = [];
+        let written = false;
+        for await (const batch of open(file).read({ batchSize: 1000 })) {
+          records.push(...batch);
+          if (!written) application.exec(change);
+          written = true;
+        }
+        expect(keys(records)).toEqual(allKeys);
+        expect(byKey(records, 1500)?.fields.name).toBe('Société');
+        application.exec(
+          "DELETE FROM companies WHERE id = 0; INSERT OR IGNORE INTO companies (id, name) VALUES (2, 'name 2')",
+        );
+      }
+    } finally {
+      application.close();
+    }
+  });
+
   it('reads the same values again on a second read, as reconcile does', async () => {
     const source = open('windows-1252.db');
     const first = await readRecords(source);
