@@ -32,7 +32,7 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const declared = excelSeparatorLine(layoutText, spec.quote);
   const delimiter = spec.delimiter === 'auto' ? (declared ?? layout.delimiter ?? ',') : spec.delimiter;
 
-  const table = createDelimitedTable(context);
+  const table = createDelimitedTable(context, { separatorRowsAreBlank: true });
   const multiline = createMultilineRecordTally();
   let replacementSeen = false;
   const splitter = createCsvRowSplitter(

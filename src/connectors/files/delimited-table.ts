@@ -22,11 +22,17 @@ export interface DelimitedTableOptions {
    * which the validator reports when missing).
    */
   readonly optionalColumns?: readonly string[];
+  /**
+   * A row of separators only (`,,,`, which Excel leaves under an export's last row once cells were cleared) is a
+   * blank line, not a record (CSV). Not for a FEC: the norm wants its fields on every line, and `fec validate`
+   * counts such a line with its errors, so the run keeps it as a record (rejected), for the two to agree.
+   */
+  readonly separatorRowsAreBlank?: boolean;
 }
 
 /**
  * What CSV and FEC share once a line is split: the first non-blank row names the columns, the others become
- * records in batches; blank lines (and rows of empty values) are skipped and reported; an empty file is reported.
+ * records in batches; blank lines are skipped and reported; an empty file is reported.
  */
 export const createDelimitedTable = (context: FileReadContext, options: DelimitedTableOptions = {}) => {
   const { source } = context;
@@ -51,9 +57,14 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
 
   /** A line split into values; `raw` is its text as read (see delimitedRecordBuilder for `mayHoldReplacement`). */
   const row = (values: string[], raw: string, line: number, mayHoldReplacement = true): void => {
-    // A row of separators only (`,,,`, which Excel leaves under an export's last row once cells were cleared) holds
-    // no more than a blank line: it was rejected MISSING_SOURCE_KEY, each towards the dossier's threshold.
-    if (raw.length === 0 || (toRecord !== undefined && values.every((value) => value === ''))) {
+    // A row of separators only holds no more than a blank line (see separatorRowsAreBlank): it was rejected
+    // MISSING_SOURCE_KEY, each towards the dossier's threshold.
+    if (
+      raw.length === 0 ||
+      (options.separatorRowsAreBlank === true &&
+        toRecord !== undefined &&
+        values.every((value) => value === ''))
+    ) {
       blanks.blank(line);
       return;
     }

@@ -232,6 +232,12 @@ describe('fecSource on written files', () => {
     expect(records[1]?.problem?.message).toBe('expected 18 fields (as in the header), found 3');
   });
 
+  it('keeps a line of separators only as a record, as fec validate counts it with its errors (a CSV skips it)', async () => {
+    const text = `${header}\n${line('ACH', 'Facture')}\n${'\t'.repeat(17)}\n${line('ACH', 'Avoir')}\n`;
+    const { records } = await readTemp('tabs-only.txt', text);
+    expect(records.map(summary).map(({ line: at }) => at)).toEqual([2, 3, 4]);
+  });
+
   it('rejects a line whose label holds the separator, never taking its empty last field for a trailing separator', async () => {
     // Its Idevise is empty: split on the tab in the label, the line has one value too many and an empty last one.
     // Taken for a trailing separator, every column after the label moved: Debit read 'Facture', Credit '0,00'...
