@@ -92,7 +92,7 @@ export const renderRunSummary = (
   }[summary.status];
   output.info(`${verb} ${summary.runId}: ${outcome}`);
   output.info(
-    `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
+    `  dossiers  ${summary.dossiers.done}/${summary.dossiers.total} done${summary.dossiers.total === 0 && summary.notices.some((notice) => notice.code === 'NO_DOSSIER_FOUND') ? ': no dossier found, nothing was read (NO_DOSSIER_FOUND below)' : ''}${summary.dossiers.thresholdCrossed.length > 0 ? `, threshold crossed in ${summary.dossiers.thresholdCrossed.join(', ')}` : ''}`,
   );
   for (const crossing of summary.thresholds.slice(0, 20)) {
     const { dossier: id, entity, rejected, records, maxRejectedRatio } = crossing;
@@ -152,7 +152,7 @@ export const renderRunSummary = (
 const MAX_NOTICE_KINDS = 10;
 
 /** Notices that say a dossier was read as holding nothing: a client left out, worth more than any line's encoding. */
-const NOTHING_READ = new Set(['NO_MATCHING_FILE', 'DOSSIER_WITHOUT_SOURCES']);
+const NOTHING_READ = new Set(['NO_DOSSIER_FOUND', 'NO_MATCHING_FILE', 'DOSSIER_WITHOUT_SOURCES']);
 
 /**
  * The run's notices, one per code with how many it has (the first one shown), those about a dossier that read

@@ -9,6 +9,7 @@ import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
 import { loadEntity, type DryRunKeys } from './load-entity.js';
+import { noDossierFound } from './no-dossier-found.js';
 import { planDossierIds } from './plan-dossiers.js';
 import { NO_DOSSIER } from './dossier-records.js';
 import { readRegistry } from './read-registry.js';
@@ -244,7 +245,11 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
 
   const perDossier: DossierOutcome[] = [];
   const thresholds: ThresholdCrossing[] = [];
-  const notices: RunSummary['notices'][number][] = [];
+  // A run that finds no dossier at all reads nothing: said, with the sources' reasons, not left as "dossiers 0/0".
+  const notices: RunSummary['notices'][number][] =
+    allDossiers.length === 0
+      ? (await noDossierFound(inputs, plan.entities)).map((notice) => ({ ...notice, dossier: '' }))
+      : [];
   const seenNotices = new Set<string>();
   const rejectedSamples: LedgerEntry[] = [];
   const entityTotals: Record<string, StepCounts> = {};
