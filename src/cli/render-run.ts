@@ -187,13 +187,24 @@ export const renderReconciliation = (
 ): void => {
   output.clearProgress();
   const { totals } = result;
+  // A dossier for which nothing was read holds its identity with nothing on either side: not counted among those
+  // proven on their records, and named (the exit code stays the identity's: 0).
+  const nothingRead = result.dossiers.filter((d) => d.ok && d.nothingRead === true).map((d) => d.id);
+  const readNothing =
+    nothingRead.length === 0
+      ? ''
+      : `, ${nothingRead.length} with nothing read: ${nothingRead.slice(0, 10).join(', ')}${nothingRead.length > 10 ? `, … ${nothingRead.length - 10} more` : ''}`;
   output.info(
-    `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk}/${totals.dossiers} dossiers ok)`,
+    `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk - nothingRead.length}/${totals.dossiers} dossiers ok${readNothing})`,
   );
   const fates = totals.loaded + totals.merged + totals.skipped + totals.rejected;
   output.info(
     `  source ${formatNumber(totals.source)} ${totals.source === fates ? '=' : '≠'} loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
   );
+  if (nothingRead.length > 0)
+    output.info(
+      "  with nothing read: no source of the plan's paths is there (the run said DOSSIER_WITHOUT_SOURCES), so none of their records is proven; are their files named as the plan's paths say?",
+    );
   const overFated = result.dossiers.flatMap((dossier) =>
     dossier.entities.filter((e) => e.unaccounted < 0).map((e) => `${dossier.id} ${e.entity}`),
   );

@@ -84,6 +84,7 @@ describe('replay after fixing the data or the plan', () => {
     expect(reconciliation.totals).toEqual({
       dossiers: 1,
       dossiersOk: 1,
+      dossiersNothingRead: 0,
       source: 16,
       loaded: 13,
       merged: 0,

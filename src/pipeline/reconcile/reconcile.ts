@@ -96,6 +96,12 @@ export interface DossierReconciliation {
   readonly notMigrated?: true;
   /** Why a source file of the dossier could not be read: it is not proven (no entity is listed). */
   readonly unreadable?: string;
+  /**
+   * No source of the plan was there to read for it (a client whose folder holds no file of the plan's path: the
+   * run's DOSSIER_WITHOUT_SOURCES): its identity holds with nothing on either side, which proves nothing of its
+   * records, so it is told apart from a dossier proven on its records (the exit code is the identity's alone).
+   */
+  readonly nothingRead?: true;
   readonly entities: readonly EntityReconciliation[];
   /** Accounting: per-account debit and credit totals, source against target (entry lines). */
   readonly balances?: {
@@ -117,6 +123,8 @@ export interface Reconciliation {
   readonly totals: {
     readonly dossiers: number;
     readonly dossiersOk: number;
+    /** Of `dossiersOk`, those proven with nothing read (`nothingRead`). */
+    readonly dossiersNothingRead: number;
     readonly source: number;
     readonly loaded: number;
     readonly merged: number;
@@ -338,6 +346,8 @@ export const openReconciler = async (options: {
   const reconcileReadable = async (dossier: string): Promise<DossierReconciliation> => {
     const entities: EntityReconciliation[] = [];
     proof.reset();
+    // As the run counts them for DOSSIER_WITHOUT_SOURCES: a source opened for the dossier, empty or not.
+    let sourcesOpened = 0;
     for (const entity of order) {
       scratch.exec('DELETE FROM src; DELETE FROM tgt; DELETE FROM fated');
       const entityPlan = plan.entities[entity]!;
@@ -382,7 +392,9 @@ export const openReconciler = async (options: {
         map,
       });
       const context = { dossier, occurrences: new Map<string, number>() };
-      for (const source of reads.share(entityPlan.source, input.open(dossier))) {
+      const sources = reads.share(entityPlan.source, input.open(dossier));
+      sourcesOpened += sources.length;
+      for (const source of sources) {
         for await (const batch of source.read({ batchSize: plan.batchSize })) {
           checkColumns.check(source, batch);
           scratch.exec('BEGIN');
@@ -521,6 +533,7 @@ export const openReconciler = async (options: {
       id: dossier,
       ok,
       ...(migrated.has(dossier) ? {} : { notMigrated: true as const }),
+      ...(sourcesOpened === 0 && order.length > 0 ? { nothingRead: true as const } : {}),
       entities,
       ...(balances === undefined ? {} : { balances }),
       ...(accounting === undefined ? {} : { accounting }),
@@ -578,6 +591,7 @@ export const summarizeReconciliation = (results: readonly DossierReconciliation[
     totals: {
       dossiers: results.length,
       dossiersOk: results.filter((dossier) => dossier.ok).length,
+      dossiersNothingRead: results.filter((dossier) => dossier.ok && dossier.nothingRead === true).length,
       source: sum((entity) => entity.source),
       loaded: sum((entity) => entity.loaded),
       merged: sum((entity) => entity.merged),
