@@ -12,6 +12,8 @@ import {
 } from '../../domains/accounting/fec-line-facts.js';
 import type { AccountMapping } from './read-account-mapping.js';
 import { dotReadsEitherWay } from '../../domains/accounting/fec/fec-amount.js';
+import { formatFecDate, parseFecDate } from '../../domains/accounting/fec/fec-date.js';
+import { fiscalYearBounds, type OutsideFiscalYear } from '../../domains/accounting/fec/fec-fiscal-year.js';
 
 /**
  * Fields every FEC record gets besides its columns, so that a plan maps them like any column. Named in English
@@ -64,6 +66,17 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
   const closingDate = facts.closingDate ?? '';
   const openingDate = facts.openingDate ?? '';
   const siren = facts.siren ?? '';
+  // Lines loaded into the fiscal year the name closes whose date is not of it (a 2023 FEC named …FEC20221231):
+  // judged by fec validate's own rule (DATE_AFTER_CLOSING, DATE_BEFORE_FISCAL_YEAR), counted and said once.
+  const fiscalYear =
+    facts.closingDate === undefined
+      ? undefined
+      : fiscalYearBounds(Number(facts.closingDate.replaceAll('-', '')));
+  let lastDateText = '';
+  let lastDateOutside: OutsideFiscalYear | undefined;
+  let afterClosing = 0;
+  let beforeStart = 0;
+  let firstOutsideLine: number | undefined;
   let padded = 0;
   let firstPaddedLine: number | undefined;
   let fallbackKeys = 0;
@@ -186,6 +199,20 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       restarting,
     );
     if (entry.fallback) fallbackKeys += 1;
+    if (fiscalYear !== undefined) {
+      // Most lines repeat the previous line's date: it is judged once. An invalid date is the mapping's to reject.
+      const dateText = fields.EcritureDate ?? '';
+      if (dateText !== lastDateText) {
+        lastDateText = dateText;
+        const date = parseFecDate(dateText);
+        lastDateOutside = date > 0 ? fiscalYear.outside(date) : undefined;
+      }
+      if (lastDateOutside !== undefined) {
+        if (lastDateOutside === 'DATE_AFTER_CLOSING') afterClosing += 1;
+        else beforeStart += 1;
+        firstOutsideLine ??= record.location.line;
+      }
+    }
     fields.entry_key = entry.key;
     fields.fiscal_year_end = closingDate;
     fields.fiscal_year_start = openingDate;
@@ -211,6 +238,19 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       notice({
         code: 'FEC_NAME_WITHOUT_DATE',
         message: `${source}: the file name is not SIRENFECYYYYMMDD, so the fiscal year and SIREN are unknown (fields fiscal_year_end and siren are empty)`,
+      });
+    }
+    if (fiscalYear !== undefined && afterClosing + beforeStart > 0) {
+      const counts = [
+        afterClosing > 0 ? `${afterClosing} after its closing date (DATE_AFTER_CLOSING)` : '',
+        beforeStart > 0
+          ? `${beforeStart} before the earliest start of such a year, ${formatFecDate(fiscalYear.earliestStart)} (DATE_BEFORE_FISCAL_YEAR)`
+          : '',
+      ].filter((part) => part !== '');
+      notice({
+        code: 'FEC_DATES_OUTSIDE_FISCAL_YEAR',
+        message: `${source}: ${afterClosing + beforeStart} lines are dated outside the fiscal year its name closes on ${formatFecDate(fiscalYear.closing)}: ${counts.join(', ')}; loaded into that fiscal year all the same (is the file named after its year? \`cutover fec validate\` lists them)`,
+        ...(firstOutsideLine === undefined ? {} : { line: firstOutsideLine }),
       });
     }
     if (padded > 0) {

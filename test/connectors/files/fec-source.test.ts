@@ -136,6 +136,8 @@ describe('fecSource on the shared real-world samples', () => {
     );
     expect(notices.map((notice) => [notice.code, notice.line])).toEqual([
       ...[779, 780, 781, 807, 808, 809].map((line) => ['ENCODING_FALLBACK', line]),
+      // Its entries are dated 2023, its name closes 2022-12-31 (fec validate: DATE_AFTER_CLOSING on every line).
+      ['FEC_DATES_OUTSIDE_FISCAL_YEAR', 2],
       ['FEC_PADDED_VALUES', 2],
     ]);
   });
@@ -206,6 +208,23 @@ describe('fecSource on written files', () => {
       '',
       '',
     ].join('\t');
+
+  it('says how many lines are dated outside the fiscal year its name closes, after it and before its earliest start', async () => {
+    // Closing 2024-12-31: a year of at most 23 months starts no earlier than 2023-02-01 (fec validate's rule).
+    const dated = (date: string) => line('ACH', 'x').replaceAll('20240103', date);
+    const text = [header, dated('20240103'), dated('20230131'), dated('20230131'), dated('20250101'), ''];
+    const { records, notices } = await readTemp('552100554FEC20241231.txt', text.join('\n'));
+    expect(records.filter((record) => record.problem !== undefined)).toEqual([]);
+    // (Its one entry number over several dates brings FEC_ENTRY_DATES_DIFFER too, not the point here.)
+    expect(notices.filter((notice) => notice.code === 'FEC_DATES_OUTSIDE_FISCAL_YEAR')).toEqual([
+      {
+        code: 'FEC_DATES_OUTSIDE_FISCAL_YEAR',
+        message:
+          '552100554FEC20241231.txt: 3 lines are dated outside the fiscal year its name closes on 2024-12-31: 1 after its closing date (DATE_AFTER_CLOSING), 2 before the earliest start of such a year, 2023-02-01 (DATE_BEFORE_FISCAL_YEAR); loaded into that fiscal year all the same (is the file named after its year? `cutover fec validate` lists them)',
+        line: 3,
+      },
+    ]);
+  });
 
   it('ends lines at LF, CRLF and CR CR LF alike, and matches header names ignoring case', async () => {
     const text = `${header.toUpperCase()}\r\r\n${line('ACH', 'un')}\r\n${line('VTE', 'deux')}\n${line('OD', 'trois')}\r\r\n`;
@@ -334,7 +353,7 @@ describe('fecSource on written files', () => {
 
   it('honours a declared encoding for every line', async () => {
     const { records, notices } = await readTemp(
-      '552100554FEC20231231.txt',
+      '552100554FEC20241231.txt',
       latin1(`${header}\n${line('ACH', 'Thé')}\n`),
       'windows-1252',
     );

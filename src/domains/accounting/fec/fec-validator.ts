@@ -1,5 +1,6 @@
 import { addExact, amountCents, centsPlusExact, formatCents, readFecAmount } from './fec-amount.js';
-import { earliestFiscalYearStart, formatFecDate, parseFecDate } from './fec-date.js';
+import { formatFecDate, parseFecDate } from './fec-date.js';
+import { fiscalYearBounds } from './fec-fiscal-year.js';
 import {
   createEntryBook,
   EntryFlag,
@@ -220,7 +221,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
   // The file name: SIREN, closing date, parts.
   const name = options.fileName;
   const closing = name !== undefined && name.closingDate > 0 ? name.closingDate : -1;
-  const earliestStart = closing > 0 ? earliestFiscalYearStart(closing) : -1;
+  const fiscalYear = closing > 0 ? fiscalYearBounds(closing) : undefined;
+  const earliestStart = fiscalYear?.earliestStart ?? -1;
 
   // Layout of the first header; every part of a split FEC must repeat it.
   let header: FecHeader | undefined;
@@ -452,10 +454,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
       if (date > 0) {
         if (date < firstDate) firstDate = date;
         if (date > lastDate) lastDate = date;
-        if (closing > 0) {
-          if (date > closing) report('DATE_AFTER_CLOSING', line);
-          else if (date < earliestStart) report('DATE_BEFORE_FISCAL_YEAR', line);
-        }
+        const outside = fiscalYear?.outside(date);
+        if (outside !== undefined) report(outside, line);
       }
       // PieceDate is most often the entry's date, and ValidDate the previous line's: both are read once.
       if (iPieceDate >= 0) {
