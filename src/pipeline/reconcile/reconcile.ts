@@ -17,6 +17,7 @@ import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planInputs } from '../run/dossier-inputs.js';
 import { loadMergeMap } from '../dedupe/merge-map.js';
+import { isStaleMerge } from '../dedupe/is-stale-merge.js';
 import { loadReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { createDossierRecords } from '../run/dossier-records.js';
 import { planDossierIds } from '../run/plan-dossiers.js';
@@ -404,10 +405,7 @@ export const openReconciler = async (options: {
             if (outcome.fate === 'not-a-record' || outcome.fate === 'repeat') continue;
             sourceCount++;
             if (outcome.fate !== 'mapped') continue;
-            const fingerprint = merges.fingerprintOf.get(outcome.record.sourceKey);
-            if (fingerprint !== undefined && fingerprint !== recordHash(outcome.record.values)) {
-              stale.push(outcome.record.sourceKey);
-            }
+            if (isStaleMerge(merges, outcome.record)) stale.push(outcome.record.sourceKey);
             const values = redirected(merges.goldenOf.get(outcome.record.sourceKey) ?? outcome.record.values);
             insertSource.run(outcome.record.sourceKey, recordHash(values));
             if (inProof) toProof('source', entity, outcome.record.sourceKey, byName(values));

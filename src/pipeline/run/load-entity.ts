@@ -12,6 +12,7 @@ import type { LoadCheckpoint, TargetRow, TargetStore } from '../../store/target/
 import { loadMergeMap } from '../dedupe/merge-map.js';
 import type { ReferenceRedirects } from '../dedupe/reference-redirects.js';
 import { rejectMergesIntoMissing } from '../dedupe/reject-merges-into-missing.js';
+import { staleMergesNotice } from '../dedupe/stale-merges-notice.js';
 import {
   numbersOccurrences,
   type MappedRecord,
@@ -110,6 +111,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
 
   // Absorbed records (ledger fate `merged`) and survivors' golden values, from `cutover dedupe`.
   const merges = await loadMergeMap(state, dossier, entity, input.plan);
+  // Merges decided on records that changed since: applied all the same, but said (STALE_MERGES) at the end.
+  const stale = staleMergesNotice(merges, { dossier, entity });
   /**
    * Whether the ledger holds a fate for a parent key that has no target row: the parent is in the source but was
    * rejected or skipped, which the child's message says rather than that it does not exist. Asked on that path only.
@@ -359,6 +362,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     progress.status = 'threshold_crossed';
   }
   const status = progress.status;
+  const staleNotice = stale?.notice();
+  if (staleNotice !== undefined) notices.push(staleNotice);
 
   async function prepare(batch: readonly SourceRecord[]): Promise<PreparedBatch | undefined> {
     // Mapped records and their source records, at the same index: one object per record fewer than pairs.
@@ -381,6 +386,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         continue;
       }
       if (replaying) {
+        if (outcome.fate === 'mapped') stale?.check(outcome.record, record);
         if (deduped && outcome.fate === 'mapped' && merges.survivorOf.has(outcome.record.sourceKey)) {
           // No batch is committing while the resume replays (nothing new has been prepared yet).
           counts = { ...counts, merged: (counts.merged ?? 0) + 1 };
@@ -410,6 +416,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           );
           break;
         case 'mapped': {
+          stale?.check(outcome.record, record);
           const survivor = merges.survivorOf.get(outcome.record.sourceKey);
           if (survivor !== undefined) {
             // Never loaded as a row: the survivor's row stands for it, and the ledger says which.
