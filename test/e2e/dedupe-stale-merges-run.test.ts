@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../support/stores.js';
@@ -18,6 +18,7 @@ interface Notice {
   readonly entity: string;
 }
 
+const A1 = 'A1,north,Anne,Martin-Lagarde,1980-01-02,anne.martin-lagarde@mail.fr,,69001,Lyon';
 const A2 = 'A2,north,Anne,Martin-Lagarde,1980-01-02,anne.martin-lagarde@mail.fr,+33612345678,69001,';
 
 const deduped = async () => {
@@ -26,6 +27,7 @@ const deduped = async () => {
   const csv = dedupeContactsCsv();
   writeFiles(dir, { 'cutover.yaml': dedupePlan, 'contacts.csv': csv });
   const plan = path.join(dir, 'cutover.yaml');
+  let current = csv;
   const dedupe = await cli(['dedupe', '--entity', 'contact', '--plan', plan, '--json']);
   expect(dedupe.code, describeResult(dedupe)).toBe(0);
   const run = async (command: 'run' | 'replay' = 'run') => {
@@ -37,8 +39,26 @@ const deduped = async () => {
   };
   return {
     run,
+    reconcile: async () => {
+      const result = await cli(['reconcile', '--plan', plan, '--json']);
+      expect(result.code, describeResult(result)).toBe(5);
+      return parseJsonStdout<{ dossiers: { id: string; entities: { staleMerges: number }[] }[] }>(result);
+    },
     text: () => cli(['run', '--plan', plan]),
-    edit: (from: string, to: string) => writeFiles(dir, { 'contacts.csv': csv.replace(from, to) }),
+    /** The notices of the dossier's evidence pack (the run's stored ones); exit 5: reconcile fails on them. */
+    evidenceNotices: async (dossier: string) => {
+      const result = await cli(['evidence', '--plan', plan]);
+      expect([0, 5], describeResult(result)).toContain(result.code);
+      const pack = JSON.parse(readFileSync(path.join(dir, 'evidence', dossier, 'evidence.json'), 'utf8')) as {
+        notices: { code: string; message: string }[];
+      };
+      return pack.notices.filter((notice) => notice.code === 'STALE_MERGES');
+    },
+    // Edits add up, as in the legacy system.
+    edit: (from: string, to: string) => {
+      current = current.replace(from, to);
+      writeFiles(dir, { 'contacts.csv': current });
+    },
   };
 };
 
@@ -68,5 +88,21 @@ describe('cutover run applying merges decided on records changed since dedupe', 
     expect(text.code, describeResult(text)).toBe(0);
     expect(text.stdout).toContain('STALE_MERGES');
     expect(text.stdout).toContain('A2 (merged into A1)');
+    // Stored with the run's other notices: the evidence pack shows it.
+    expect(await p.evidenceNotices('north')).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('A2 (merged into A1)') as string }),
+    ]);
+  }, 180_000);
+
+  it('counts the survivor and the absorbed record as reconcile does, the first keys named', async () => {
+    const p = await deduped();
+    p.edit(A1, A1.replace('69001,Lyon', '38000,Grenoble'));
+    p.edit(A2, A2.replace('+33612345678', '+33798765432'));
+    const message = (await p.run())[0]!.message;
+    expect(message).toMatch(
+      /^2 contact records of dossier north changed .*: A1 \(survivor\), A2 \(merged into A1\);/,
+    );
+    const north = (await p.reconcile()).dossiers.find((dossier) => dossier.id === 'north')!;
+    expect(north.entities[0]!.staleMerges).toBe(2);
   }, 180_000);
 });
