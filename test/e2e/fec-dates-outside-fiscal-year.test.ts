@@ -52,12 +52,40 @@ describe('a FEC whose entry dates fall outside the fiscal year its name closes',
     );
     expect(notices).toEqual([
       expect.objectContaining({
-        message: `${source}: ${finding.count} lines are dated outside the fiscal year its name closes on 2022-12-31: ${finding.count} after its closing date (DATE_AFTER_CLOSING); loaded into that fiscal year all the same (is the file named after its year? \`cutover fec validate\` lists them)`,
+        message: `${source}: ${finding.count} lines are dated outside the fiscal year its name closes on 2022-12-31: ${finding.count} after its closing date (DATE_AFTER_CLOSING); their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year (is the file named after its year? \`cutover fec validate\` lists them)`,
         line: finding.lines[0],
         source,
         dossier: 'D1',
       }),
     ]);
+  }, 60_000);
+
+  it("does not say the lines were loaded into the name's year when the registry gives the years: they are rejected", async () => {
+    // The registry's year is 2023, the one of the entries; the name closes 2022: the run files the entries under
+    // 2022 (fiscal_year_end is the name's), a year the plan does not have, so it rejects them (UNKNOWN_PARENT).
+    const dir = tempDir('cutover-e2e-fec-outside-year-registry-');
+    mkdirSync(path.join(dir, 'fec', 'D1'), { recursive: true });
+    copyFileSync(sharedData('fec', FILE), path.join(dir, 'fec', 'D1', FILE));
+    writeFiles(dir, {
+      'cutover.yaml': `version: 1
+name: fec-outside-year-registry
+target: { type: sqlite, url: target.db }
+entities:
+${fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'registry' })}`,
+      'registry.csv': 'dossier_id,fiscal_year_start,fiscal_year_end\nD1,2023-01-01,2023-12-31\n',
+    });
+    const run = await cli(['run', '--json'], { cwd: dir });
+    const summary = parseJsonStdout<{
+      notices: Notice[];
+      entities: Record<string, { loaded: number; rejected: number }>;
+    }>(run);
+    expect(summary.entities.entry!.loaded).toBe(0);
+    expect(summary.entities.entry!.rejected).toBeGreaterThan(0);
+    const notice = summary.notices.find((n) => n.code === 'FEC_DATES_OUTSIDE_FISCAL_YEAR')!;
+    expect(notice.message).not.toContain('loaded into that fiscal year');
+    expect(notice.message).toContain(
+      "their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year",
+    );
   }, 60_000);
 
   it('says nothing of a FEC whose entries are all of its year', async () => {

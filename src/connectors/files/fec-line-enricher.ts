@@ -249,7 +249,7 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
       ].filter((part) => part !== '');
       notice({
         code: 'FEC_DATES_OUTSIDE_FISCAL_YEAR',
-        message: `${source}: ${afterClosing + beforeStart} lines are dated outside the fiscal year its name closes on ${formatFecDate(fiscalYear.closing)}: ${counts.join(', ')}; loaded into that fiscal year all the same (is the file named after its year? \`cutover fec validate\` lists them)`,
+        message: `${source}: ${afterClosing + beforeStart} lines are dated outside the fiscal year its name closes on ${formatFecDate(fiscalYear.closing)}: ${counts.join(', ')}; their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year (is the file named after its year? \`cutover fec validate\` lists them)`,
         ...(firstOutsideLine === undefined ? {} : { line: firstOutsideLine }),
       });
     }

@@ -220,7 +220,7 @@ describe('fecSource on written files', () => {
       {
         code: 'FEC_DATES_OUTSIDE_FISCAL_YEAR',
         message:
-          '552100554FEC20241231.txt: 3 lines are dated outside the fiscal year its name closes on 2024-12-31: 1 after its closing date (DATE_AFTER_CLOSING), 2 before the earliest start of such a year, 2023-02-01 (DATE_BEFORE_FISCAL_YEAR); loaded into that fiscal year all the same (is the file named after its year? `cutover fec validate` lists them)',
+          "552100554FEC20241231.txt: 3 lines are dated outside the fiscal year its name closes on 2024-12-31: 1 after its closing date (DATE_AFTER_CLOSING), 2 before the earliest start of such a year, 2023-02-01 (DATE_BEFORE_FISCAL_YEAR); their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year (is the file named after its year? `cutover fec validate` lists them)",
         line: 3,
       },
     ]);
