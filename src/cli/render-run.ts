@@ -201,10 +201,20 @@ export const renderReconciliation = (
   output.info(
     `  source ${formatNumber(totals.source)} ${totals.source === fates ? '=' : '≠'} loaded ${formatNumber(totals.loaded)} + merged ${formatNumber(totals.merged)} + skipped ${formatNumber(totals.skipped)} + rejected ${formatNumber(totals.rejected)}; unaccounted ${formatNumber(totals.unaccounted)}; content mismatches ${formatNumber(totals.contentMismatches)}`,
   );
-  if (nothingRead.length > 0)
+  if (nothingRead.length > 0) {
+    // Only a run says DOSSIER_WITHOUT_SOURCES: of a dossier no run has read (a registry's client left out of every
+    // `--dossier`), it is not said to have been.
+    const neverRun = result.dossiers
+      .filter((d) => d.ok && d.nothingRead === true && d.notMigrated === true)
+      .map((d) => d.id);
+    const said =
+      neverRun.length === 0
+        ? 'the run said DOSSIER_WITHOUT_SOURCES'
+        : `no run has read ${neverRun.length === nothingRead.length ? 'them' : `${neverRun.slice(0, 10).join(', ')}${neverRun.length > 10 ? `, … ${neverRun.length - 10} more` : ''}`} yet`;
     output.info(
-      "  with nothing read: no source of the plan's paths is there (the run said DOSSIER_WITHOUT_SOURCES), so none of their records is proven; are their files named as the plan's paths say?",
+      `  with nothing read: no source of the plan's paths is there (${said}), so none of their records is proven; are their files named as the plan's paths say?`,
     );
+  }
   const overFated = result.dossiers.flatMap((dossier) =>
     dossier.entities.filter((e) => e.unaccounted < 0).map((e) => `${dossier.id} ${e.entity}`),
   );

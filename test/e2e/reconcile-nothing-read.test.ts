@@ -66,4 +66,27 @@ describe('reconcile of a dossier for which nothing was read', () => {
     ]);
     expect(result.totals).toMatchObject({ dossiers: 3, dossiersOk: 3, dossiersNothingRead: 1 });
   }, 60_000);
+
+  it('does not say a run said DOSSIER_WITHOUT_SOURCES of a dossier no run has read', async () => {
+    const dir = tempDir('cutover-e2e-reconcile-nothing-never-run-');
+    writeFiles(dir, {
+      'cutover.yaml': plan,
+      'registry.csv': 'dossier_id,name\nD1,Alpha\nD3,Gamma\n',
+      'crm/D1/contacts.csv': 'id,name\n1,Lee\n',
+    });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', planFile, '--dossier', 'D1']);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    const text = await cli(['reconcile', '--plan', planFile]);
+    expect(text.code, describeResult(text)).toBe(0);
+    const lines = (text.stdout + text.stderr).split('\n');
+    expect(lines).toContain(
+      'Reconciliation: every record is accounted for and matches (1/2 dossiers ok, 1 with nothing read: D3)',
+    );
+    expect(text.stdout + text.stderr).not.toContain('the run said DOSSIER_WITHOUT_SOURCES');
+    expect(lines).toContain(
+      "  with nothing read: no source of the plan's paths is there (no run has read them yet), so none of their records is proven; are their files named as the plan's paths say?",
+    );
+  }, 60_000);
 });
