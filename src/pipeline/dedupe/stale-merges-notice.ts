@@ -11,8 +11,13 @@ const SHOWN_KEYS = 5;
 export interface StaleMergesNotice {
   /** Looks at one mapped record of the unit (replayed ones too, so that a resumed unit counts them all). */
   readonly check: (mapped: MappedRecord, record: SourceRecord) => void;
-  /** One notice for the unit when a record was stale, else none. */
-  readonly notice: () => (SourceNotice & { source: string }) | undefined;
+  /**
+   * One notice for the unit when a record was stale, else none. `stopped`: its threshold stopped the unit's read, so
+   * the count is of the records read before it, a lower bound (reconcile counts them all).
+   */
+  readonly notice: (options?: {
+    readonly stopped?: boolean;
+  }) => (SourceNotice & { source: string }) | undefined;
 }
 
 /**
@@ -43,11 +48,12 @@ export const staleMergesNotice = (
         );
       }
     },
-    notice: () => {
+    notice: (options) => {
       if (first === undefined) return undefined;
+      const stopped = options?.stopped === true;
       return {
         code: 'STALE_MERGES',
-        message: `${count} ${unit.entity} record${count === 1 ? '' : 's'} of dossier ${unit.dossier} changed in the source or its mapping since cutover dedupe merged ${count === 1 ? 'it' : 'them'}: ${shown.join(', ')}${count > shown.length ? ', ...' : ''}; the merges were applied as decided, with golden records made from the old values (cutover reconcile will fail on them): run cutover dedupe --entity ${unit.entity} again, then cutover run, before going live`,
+        message: `${stopped ? 'at least ' : ''}${count} ${unit.entity} record${count === 1 ? '' : 's'} of dossier ${unit.dossier} changed in the source or its mapping since cutover dedupe merged ${count === 1 ? 'it' : 'them'}${stopped ? ' (in what was read before the threshold stopped the unit)' : ''}: ${shown.join(', ')}${count > shown.length ? ', ...' : ''}; the merges were applied as decided, with golden records made from the old values (cutover reconcile will fail on them): run cutover dedupe --entity ${unit.entity} again, then cutover run, before going live`,
         ...(first.location.line === undefined ? {} : { line: first.location.line }),
         source: first.location.source,
       };

@@ -362,7 +362,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     progress.status = 'threshold_crossed';
   }
   const status = progress.status;
-  const staleNotice = stale?.notice();
+  const staleNotice = stale?.notice({ stopped: status === 'threshold_crossed' });
   if (staleNotice !== undefined) notices.push(staleNotice);
 
   async function prepare(batch: readonly SourceRecord[]): Promise<PreparedBatch | undefined> {
