@@ -6,6 +6,7 @@ import { runMigration } from '../../src/pipeline/run/run-migration.js';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
+import { registryContactsPlan } from './support/registry-contacts-plan.js';
 import { withStores } from './support/portfolio.js';
 import { sharedData } from '../support/shared-data.js';
 
@@ -13,18 +14,7 @@ import { sharedData } from '../support/shared-data.js';
  * A client of the registry whose folder holds no file the plan reads (its export misnamed): the run said "3/3
  * dossiers done" and reconcile proved nothing was missing. The run now says which dossier read nothing.
  */
-const plan = `version: 1
-name: registry-gap
-target: { type: sqlite, url: target.db }
-dossiers:
-  registry: { source: { type: csv, path: registry.csv }, id: dossier_id, name: name }
-entities:
-  contact:
-    source: { type: csv, path: "crm/{dossier}/contacts.csv" }
-    key: id
-    fields:
-      last_name: name
-`;
+const plan = registryContactsPlan('registry-gap');
 
 describe('a registry dossier with no source file', () => {
   it('is done with nothing read, and the run says so in a DOSSIER_WITHOUT_SOURCES notice for that dossier only', async () => {

@@ -3,24 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
+import { registryContactsPlan } from './support/registry-contacts-plan.js';
 
 /**
  * A client of the registry whose folder holds no file of the plan's path (its export misnamed): the run says
  * DOSSIER_WITHOUT_SOURCES, yet reconcile counted it among "3/3 dossiers ok" with nothing said, as if its records
  * were proven. It is now told apart, in the text and in --json, and the exit code stays 0 (the identity holds).
  */
-const plan = `version: 1
-name: reconcile-nothing-read
-target: { type: sqlite, url: target.db }
-dossiers:
-  registry: { source: { type: csv, path: registry.csv }, id: dossier_id, name: name }
-entities:
-  contact:
-    source: { type: csv, path: "crm/{dossier}/contacts.csv" }
-    key: id
-    fields:
-      last_name: name
-`;
+const plan = registryContactsPlan('reconcile-nothing-read');
 
 interface ReconcileJson {
   readonly ok: boolean;
