@@ -204,6 +204,24 @@ describe('cutover fec validate', () => {
     );
   });
 
+  it('ends a check of several FECs with one line: how many meet the norm, which have errors, how many were unreadable', async () => {
+    const absent = path.join(dir, 'absent-too.txt');
+    const result = await cli([
+      'fec',
+      'validate',
+      shared('lasocietenouvelle_sample_tab.txt'),
+      shared('adams43360_fec_sale.txt'),
+      absent,
+    ]);
+    expect(result.code, describeResult(result)).toBe(4);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '3 FEC checked: 1 meet the norm, 1 with errors (adams43360_fec_sale.txt), 1 could not be read',
+    );
+    // One FEC: its own verdict is the last line, as before.
+    const one = await cli(['fec', 'validate', shared('lasocietenouvelle_sample_tab.txt')]);
+    expect(one.stdout).not.toContain('FEC checked');
+  });
+
   it('exits 4 on a file that cannot be read, still checking the others', async () => {
     const absent = path.join(dir, 'absent.txt');
     const result = await cli([

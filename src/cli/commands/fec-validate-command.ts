@@ -104,6 +104,19 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
 };
 
 /**
+ * One line for a portfolio checked at once: a firm's hundred FECs gave a hundred reports and no line saying how many
+ * failed, nor which.
+ */
+const renderTally = (output: Output, reports: readonly FecValidationReport[], unreadable: number): void => {
+  const failed = reports.filter((report) => !report.valid).map((report) => basename(report.files[0] ?? ''));
+  const named =
+    failed.length === 0 ? '' : ` (${failed.slice(0, 10).join(', ')}${failed.length > 10 ? ', …' : ''})`;
+  output.info(
+    `${formatNumber(reports.length + unreadable)} FEC checked: ${formatNumber(reports.length - failed.length)} meet the norm, ${formatNumber(failed.length)} with errors${named}${unreadable > 0 ? `, ${formatNumber(unreadable)} could not be read` : ''}`,
+  );
+};
+
+/**
  * `cutover fec validate FILE...`: every FEC given is read and checked (split parts `_1`, `_2`… together). Exit code
  * 0 when no finding is an error, 6 when one is, 4 when a file cannot be read (the others are still checked).
  */
@@ -135,6 +148,7 @@ export const fecValidateCommand = async (
     }
   }
   const valid = unreadable.length === 0 && reports.every((report) => report.valid);
+  if (reports.length + unreadable.length > 1) renderTally(output, reports, unreadable.length);
   output.result({ valid, reports, unreadable });
   if (unreadable.length > 0) return ExitCode.INFRASTRUCTURE;
   return valid ? ExitCode.OK : ExitCode.INVALID_INPUT;
