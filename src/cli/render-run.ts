@@ -173,6 +173,10 @@ const noticeKinds = <N extends { code: string }>(notices: readonly N[]): { notic
   ];
 };
 
+/** The first `shown` names, and how many more there are: `D1, D2, … 3 more`. */
+const firstOf = (names: readonly string[], shown: number): string =>
+  `${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''}`;
+
 /** A unit that the last run stopped at its rejected-records threshold. */
 export interface StoppedUnit {
   readonly runId: string;
@@ -191,9 +195,7 @@ export const renderReconciliation = (
   // proven on their records, and named (the exit code stays the identity's: 0).
   const nothingRead = result.dossiers.filter((d) => d.ok && d.nothingRead === true).map((d) => d.id);
   const readNothing =
-    nothingRead.length === 0
-      ? ''
-      : `, ${nothingRead.length} with nothing read: ${nothingRead.slice(0, 10).join(', ')}${nothingRead.length > 10 ? `, … ${nothingRead.length - 10} more` : ''}`;
+    nothingRead.length === 0 ? '' : `, ${nothingRead.length} with nothing read: ${firstOf(nothingRead, 10)}`;
   output.info(
     `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk - nothingRead.length}/${totals.dossiers} dossiers ok${readNothing})`,
   );
@@ -210,7 +212,7 @@ export const renderReconciliation = (
     const said =
       neverRun.length === 0
         ? 'the run said DOSSIER_WITHOUT_SOURCES'
-        : `no run has read ${neverRun.length === nothingRead.length ? 'them' : `${neverRun.slice(0, 10).join(', ')}${neverRun.length > 10 ? `, … ${neverRun.length - 10} more` : ''}`} yet`;
+        : `no run has read ${neverRun.length === nothingRead.length ? 'them' : `${firstOf(neverRun, 10)}`} yet`;
     output.info(
       `  with nothing read: no source of the plan's paths is there (${said}), so none of their records is proven; are their files named as the plan's paths say?`,
     );
@@ -220,7 +222,7 @@ export const renderReconciliation = (
   );
   if (overFated.length > 0) {
     output.info(
-      `  the ledger holds fates for records the source no longer has (${overFated.slice(0, 5).join(', ')}${overFated.length > 5 ? `, … ${overFated.length - 5} more` : ''}): the source changed after its run; \`cutover run\` again brings the ledger up to date`,
+      `  the ledger holds fates for records the source no longer has (${firstOf(overFated, 5)}): the source changed after its run; \`cutover run\` again brings the ledger up to date`,
     );
   }
   if (totals.referencesToMerged > 0) {
@@ -234,7 +236,7 @@ export const renderReconciliation = (
   if (notMigrated.length > 0) {
     const ids = notMigrated.map((d) => d.id);
     output.info(
-      `  never migrated (no run has loaded them; \`cutover run --dossier ID\`): ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, … ${ids.length - 10} more` : ''}`,
+      `  never migrated (no run has loaded them; \`cutover run --dossier ID\`): ${firstOf(ids, 10)}`,
     );
   }
   for (const dossier of result.dossiers.filter((d) => d.unreadable !== undefined).slice(0, 20))

@@ -297,6 +297,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         current = entity;
         if (!inRun(dossier.id, entity)) continue;
         const entityPlan = plan.entities[entity]!;
+        const maxRejectedRatio = entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio;
         const entityInput = inputs.get(entity)!;
         const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
         sourcesOpened += sources.length;
@@ -314,7 +315,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           ...(restarted.has(entity) ? { restarted: restarted.get(entity)! } : {}),
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
-          maxRejectedRatio: entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio,
+          maxRejectedRatio,
           target,
           state,
           dryRunKeys,
@@ -362,8 +363,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
             entity,
             rejected: result.counts.rejected,
             records: result.counts.recordsRead - result.counts.repeats,
-            maxRejectedRatio:
-              entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio ?? 0,
+            maxRejectedRatio: maxRejectedRatio ?? 0,
           });
           break;
         }
