@@ -3,8 +3,19 @@ import type { DedupeEntityProgress } from '../pipeline/dedupe/dedupe-entity.js';
 import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
 import { formatDuration, formatNumber, type Output } from './output.js';
 
+/**
+ * Under this, the time left would show as "ETA 0.0 s": every byte is read and the last batch is being written, which
+ * may take longer than that estimate says (a large batch, a slow target), so the line says "finishing".
+ */
+const FINISHING_MS = 50;
+
 export const renderProgress = (output: Output) => (progress: RunProgress) => {
-  const eta = progress.etaMs === undefined ? '' : ` · ETA ${formatDuration(progress.etaMs)}`;
+  const eta =
+    progress.etaMs === undefined
+      ? ''
+      : progress.etaMs < FINISHING_MS
+        ? ' · finishing'
+        : ` · ETA ${formatDuration(progress.etaMs)}`;
   const where =
     progress.dossier === undefined
       ? ''
