@@ -6,8 +6,8 @@ export interface CsvRowHandler {
   row(values: string[], raw: string, line: number): void;
   /** A line whose quotes do not balance. */
   malformed(raw: string, line: number, message: string): void;
-  /** The row about to be given starts on `line` and spans more lines: a quoted field holds line breaks. */
-  spansLines?(line: number): void;
+  /** The row about to be given starts on `line` and spans more lines (`raw`): a quoted field holds line breaks. */
+  spansLines?(line: number, raw: string): void;
 }
 
 export interface CsvRowSplitterOptions {
@@ -211,7 +211,7 @@ export const createCsvRowSplitter = (options: CsvRowSplitterOptions, handler: Cs
     const raw = source.slice(start, terminated ? end - newlineLength : end);
     // Only rows holding a quote come here: those are the only ones that can span lines.
     const breaks = countLineBreaks(raw);
-    if (breaks > 0) handler.spansLines?.(line);
+    if (breaks > 0) handler.spansLines?.(line, raw);
     handler.row(results.data[0] as string[], raw, line);
     if (terminated) line += breaks + 1;
     start = end;

@@ -33,7 +33,7 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
   const delimiter = spec.delimiter === 'auto' ? (declared ?? layout.delimiter ?? ',') : spec.delimiter;
 
   const table = createDelimitedTable(context, { separatorRowsAreBlank: true });
-  const multiline = createMultilineRecordTally();
+  const multiline = createMultilineRecordTally(delimiter);
   let replacementSeen = false;
   const splitter = createCsvRowSplitter(
     { delimiter, newline: layout.newline, quote: spec.quote },
@@ -44,8 +44,8 @@ async function* readCsv(spec: CsvSourceSpec, context: FileReadContext): AsyncGen
       malformed: (raw, line, message) =>
         table.malformed(raw, line, `${message}; the line is rejected alone`, delimiter),
       // A header on several lines is no record.
-      spansLines: (line) => {
-        if (table.hasHeader()) multiline.record(line);
+      spansLines: (line, raw) => {
+        if (table.hasHeader()) multiline.record(line, raw, table.width());
       },
     },
   );

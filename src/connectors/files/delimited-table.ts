@@ -112,6 +112,8 @@ export const createDelimitedTable = (context: FileReadContext, options: Delimite
 
   return {
     hasHeader: (): boolean => toRecord !== undefined,
+    /** The header's number of columns (0 before it is read). */
+    width: (): number => width,
     row,
     malformed,
     /** The full batches so far. */

@@ -53,10 +53,20 @@ const legacyLinesNotice = (
   line,
 });
 
-/** The notice of records spanning lines (`where`: "the record at line 3 spans", "2 records (at lines 3, 5) span"). */
+/**
+ * The notice of records spanning lines, none with a line shaped like a record (`where`: "the record at line 3
+ * spans", "2 records (at lines 3, 5) span").
+ */
 const multilineNotice = (file: string, where: string, line: number) => ({
   code: 'MULTILINE_RECORDS',
-  message: `${file}: ${where} several lines (a quoted field holds line breaks): had a quote been left open by mistake, the lines up to the next quote would be read as text of that record, not as records; check them if every record is one line`,
+  message: `${file}: ${where} several lines (a quoted field holds line breaks, as a note typed on several lines); none holds a line with as many delimiters as a record, as the lines a quote left open by mistake would`,
+  line,
+});
+
+/** The notice of records spanning lines, `shaped` ("it holds", "1 of them (at line 5) hold") holding record lines. */
+const swallowedNotice = (file: string, where: string, shaped: string, line: number, them = 'it') => ({
+  code: 'MULTILINE_RECORDS',
+  message: `${file}: ${where} several lines (a quoted field holds line breaks), and ${shaped} a line with as many delimiters as a record: had a quote been left open by mistake, the lines up to the next quote were read as text of that record, not as records; check ${them}`,
   line,
 });
 
@@ -234,11 +244,32 @@ describe('csvSource', () => {
       },
       { fields: { id: 'K3', name: 'Durand', city: 'Nice' }, line: 4, record: 2, reason: undefined },
     ]);
-    expect(notices).toEqual([multilineNotice('swallowed.csv', 'the record at line 2 spans', 2)]);
+    expect(notices).toEqual([swallowedNotice('swallowed.csv', 'the record at line 2 spans', 'it holds', 2)]);
     // A header on two lines is no record; a quoted field on one line says nothing.
     const header = await read('header.csv', 'id,"first\nname"\n1,"a,b"\n');
     expect(header.records[0]?.fields).toEqual({ id: '1', 'first\nname': 'a,b' });
     expect(header.notices).toEqual([]);
+  });
+
+  it('names first, among records spanning lines, those holding a line shaped like a record, not notes typed on several lines', async () => {
+    // Line 2 is a note on two lines (one comma on its second line); line 4's quote, left open, took line 5's
+    // record (three commas, as many as a record has): that is the one to look at.
+    const { records, notices } = await read(
+      'notes.csv',
+      'id,name,city,note\nK1,Martin,Paris,"Called, no answer\ncall back"\nK2,Petit,Lyon,ok\nK3,Durand,Nice,"late\nK4,Morel,Caen,paid"\n',
+    );
+    expect(records.map((record) => record.fields.id)).toEqual(['K1', 'K2', 'K3']);
+    expect(notices).toEqual([
+      swallowedNotice('notes.csv', '2 records (at lines 2, 5) span', '1 of them (at line 5) hold', 5),
+    ]);
+    // Notes alone say so, with a count past a thousand written as such.
+    const notes = Array.from({ length: 1200 }, (_, index) => `${index},"note\non two lines",Paris\n`).join(
+      '',
+    );
+    const many = await read('many-notes.csv', `id,note,city\n${notes}`);
+    expect(many.notices).toEqual([
+      multilineNotice('many-notes.csv', '1,200 records (at lines 2, 4, 6, 8, 10 and 1,195 more) span', 2),
+    ]);
   });
 
   it('rejects a stray quote after a quoted value, even when it would swallow later lines', async () => {
