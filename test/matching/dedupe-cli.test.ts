@@ -49,6 +49,29 @@ describe('cutover dedupe eval', () => {
     expect(json.blocking.recallCeiling.ceiling).toBeGreaterThan(0.99);
   }, 60_000);
 
+  it('writes its counts on a terminal with thousands separators, true pairs and refused links too', async () => {
+    const dir = tempDir('cutover-dedupe-cli-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const febrl3 = sharedData('dedupe', 'febrl3.csv');
+    const ids = readFileSync(febrl3, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]?.trim() ?? '')
+      .filter((id) => id !== '');
+    const truth = path.join(dir, 'truth.csv');
+    writeFileSync(
+      truth,
+      ['id,entity', ...ids.map((id) => `${id},${/^rec-(\d+)-/.exec(id)?.[1]}`)].join('\n'),
+    );
+    const result = await cli(['dedupe', 'eval', '--input', febrl3, '--config', 'febrl', '--truth', truth]);
+    expect(result.code, describeResult(result)).toBe(0);
+    const text = result.stdout + result.stderr;
+    expect(text).toContain('5,000 records');
+    // febrl3's true pairs number several thousand: every count of the summary reads as such.
+    expect(text).toMatch(/\(\d{1,3}(,\d{3})+ of \d{1,3}(,\d{3})+ true pairs compared\)/);
+    expect(text).not.toMatch(/\d{4} (true pairs|refused|records|pairs)/);
+  }, 60_000);
+
   it('refuses a config with a wrong field kind with exit code 2 and names the field', async () => {
     const dir = tempDir('cutover-dedupe-cli-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { parseDedupeConfig, type DedupeConfig } from '../../matching/dedupe-conf
 import { loadCsv, runDedupe, type DedupeResult } from '../../matching/dedupe-engine.js';
 import { dedupePresets, presetForColumns, type DedupePresetName } from '../../matching/dedupe-presets.js';
 import { sqlIdentifier, sqlString, Workbench } from '../../matching/workbench.js';
-import { createOutput, type Output } from '../output.js';
+import { createOutput, formatNumber, type Output } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
 import { yamlLine } from '../yaml-line.js';
 
@@ -183,18 +183,20 @@ const percent = (value: number | undefined) => (value === undefined ? '-' : valu
 
 const printSummary = (output: Output, result: DedupeResult) => {
   output.info(
-    `${result.records.toLocaleString('en')} records, ${result.blocking.candidatePairs.toLocaleString('en')} candidate pairs`,
+    `${formatNumber(result.records)} records, ${formatNumber(result.blocking.candidatePairs)} candidate pairs`,
   );
   for (const rule of result.blocking.rules) {
     const capped =
-      rule.cappedBlockCount > 0 ? `; ${rule.cappedBlockCount} block(s) over the cap, not expanded` : '';
-    output.info(`  blocking ${rule.rule}: ${rule.pairs.toLocaleString('en')} pairs${capped}`);
+      rule.cappedBlockCount > 0
+        ? `; ${formatNumber(rule.cappedBlockCount)} block(s) over the cap, not expanded`
+        : '';
+    output.info(`  blocking ${rule.rule}: ${formatNumber(rule.pairs)} pairs${capped}`);
     for (const block of rule.cappedBlocks.slice(0, 3))
-      output.info(`    capped: "${block.key}" (${block.records} records)`);
+      output.info(`    capped: "${block.key}" (${formatNumber(block.records)} records)`);
   }
   output.info(
-    `${result.clusters.length.toLocaleString('en')} clusters of 2 or more; ${result.links.accepted.toLocaleString('en')} links accepted, ` +
-      `${result.links.refused} refused by a conflict check; ${result.review.total.toLocaleString('en')} pairs to review ` +
+    `${formatNumber(result.clusters.length)} clusters of 2 or more; ${formatNumber(result.links.accepted)} links accepted, ` +
+      `${formatNumber(result.links.refused)} refused by a conflict check; ${formatNumber(result.review.total)} pairs to review ` +
       `(thresholds: auto ${result.thresholds.auto}, review ${result.thresholds.review})`,
   );
 };
@@ -229,7 +231,7 @@ export const dedupeEvalCommand = async (options: DedupeEvalOptions): Promise<num
   if (result.blocking.recallCeiling) {
     const { ceiling, reachable, truePairs } = result.blocking.recallCeiling;
     output.info(
-      `blocking recall ceiling ${percent(ceiling)} (${reachable} of ${truePairs} true pairs compared)`,
+      `blocking recall ceiling ${percent(ceiling)} (${formatNumber(reachable)} of ${formatNumber(truePairs)} true pairs compared)`,
     );
   }
   if (evaluation) {
