@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/core/plan/parse-plan.js';
+import { planJsonSchema } from '../../src/core/plan/plan-json-schema.js';
 import { CutoverError } from '../../src/core/errors.js';
 
 const minimal = `version: 1
@@ -169,6 +170,34 @@ entities:
       '  plan.yaml:10 entities.contact.fields.first_name: expected string or object, received number',
       '  plan.yaml:11 entities.contact.fields.birth_date.decimal: Invalid option: expected one of "auto"|","|"."',
     ]);
+  });
+
+  it('takes negatives: accounting on an amount field, refuses a typo in its value with the YAML line, and puts it in the JSON Schema', () => {
+    const dealPlan = (negatives: string) => `version: 1
+name: crm
+target: {type: sqlite, url: target.db}
+entities:
+  deal:
+    source: {type: csv, path: deals.csv}
+    key: id
+    fields:
+      amount: { from: Amount, negatives: ${negatives} }
+`;
+    expect(parsePlan(dealPlan('accounting')).entities.deal?.fields.amount).toEqual({
+      from: 'Amount',
+      negatives: 'accounting',
+    });
+    expect(problemsOf(dealPlan('acounting'))).toContain(
+      'plan.yaml:9 entities.deal.fields.amount.negatives: Invalid option: expected one of "sign"|"accounting"',
+    );
+    // Editors read the plan's JSON Schema (`cutover schema`): the option and its values are there.
+    const schema = planJsonSchema() as {
+      $defs: { entityPlan: { properties: { fields: { additionalProperties: { anyOf: unknown[] } } } } };
+    };
+    const mappingObject = schema.$defs.entityPlan.properties.fields.additionalProperties.anyOf[1] as {
+      properties: Record<string, unknown>;
+    };
+    expect(mappingObject.properties.negatives).toEqual({ type: 'string', enum: ['sign', 'accounting'] });
   });
 
   it("names the fields a source of the plan's type takes when given a field of another type", () => {

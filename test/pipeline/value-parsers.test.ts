@@ -162,9 +162,9 @@ describe('value parsers', () => {
     expect(parse('1 234,50 €')).toMatchObject({ message: '"1 234,50 €" is not an amount' });
   });
 
-  it('refuses an accounting negative, (12.00) or a trailing minus, saying what it looks like', () => {
+  it('refuses an accounting negative, (12.00) or a trailing minus, naming the option that reads it', () => {
     const hint =
-      'it looks like an accounting negative (parentheses or a trailing minus), which is not read; write the sign first (-12.00)';
+      'it looks like an accounting negative (parentheses or a trailing minus): set negatives: accounting on this field to read it as one, or write the sign first (-12.00)';
     expect(decimalParser('auto')('(12.00)')).toEqual({
       reason: 'INVALID_AMOUNT',
       message: `"(12.00)" is not an amount: ${hint}`,
@@ -179,6 +179,47 @@ describe('value parsers', () => {
       reason: 'INVALID_AMOUNT',
       message: '"(n/a)" is not an amount',
     });
+  });
+
+  it('reads (12.00) and 12- as -12 under negatives: accounting, exactly, and refuses what is marked twice', () => {
+    const parse = decimalParser('auto', 'accounting');
+    expect(parse('(12.00)')).toBe('-12');
+    expect(parse('12.00-')).toBe('-12');
+    expect(parse(' ( 1 234,56 ) ')).toBe('-1234.56');
+    expect(decimalParser(',', 'accounting')('1 234,56-')).toBe('-1234.56');
+    expect(decimalParser('.', 'accounting')('(1,234,567.89)')).toBe('-1234567.89');
+    // Exact decimals: no binary float between the text and the value.
+    expect(parse('(0.30000000000000004)')).toBe('-0.30000000000000004');
+    expect(parse('(12345678901234567890.01)')).toBe('-12345678901234567890.01');
+    expect(parse('(0.00)')).toBe('0');
+    // The other forms read as before.
+    expect(parse('-12,00')).toBe('-12');
+    expect(parse('12.50')).toBe('12.5');
+    expect(parse('+980')).toBe('980');
+    const refused = (text: string, why = '') => ({
+      reason: 'INVALID_AMOUNT',
+      message: `"${text}" is not an amount${why}`,
+    });
+    const twice =
+      ': it is marked negative twice (a sign, parentheses or a trailing minus), which reads two ways';
+    expect(parse('(-12.00)')).toEqual(refused('(-12.00)', twice));
+    expect(parse('-12.00-')).toEqual(refused('-12.00-', twice));
+    expect(parse('(12.00)-')).toEqual(refused('(12.00)-', twice));
+    expect(parse('((12.00))')).toEqual(refused('((12.00))', twice));
+    expect(parse('(+12.00)')).toEqual(refused('(+12.00)', twice));
+    // CR and DR say whose side, not which sign (credit is a minus in a ledger, a plus on a bank statement).
+    expect(parse('12.00 CR')).toEqual(refused('12.00 CR'));
+    expect(parse('(12.00')).toEqual(refused('(12.00'));
+    expect(parse('()')).toEqual(refused('()'));
+    expect(parse('-')).toEqual(refused('-'));
+    // What the field's decimal mark refuses, it refuses in parentheses too, saying so of the text as read.
+    expect(parse('(1,250)')).toEqual({
+      reason: 'INVALID_AMOUNT',
+      message:
+        '"(1,250)" reads as -1.25 with a decimal comma and as -1250 with a thousands separator: set decimal: "," or "." on this field',
+    });
+    expect(decimalParser(',', 'accounting')('(1200.00)')).toMatchObject({ reason: 'INVALID_AMOUNT' });
+    expect(parse('(1 00,00)')).toEqual(refused('(1 00,00)', ': its spaces do not group thousands'));
   });
 
   it('reads amounts in scientific notation exactly, as programs write them (1e-05, a SQLite REAL 1e-7)', () => {

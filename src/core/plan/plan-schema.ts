@@ -166,6 +166,11 @@ export const fieldMappingSchema = z.union([
     formats: z.array(z.string().min(1).superRefine(checkDateFormat)).optional(),
     /** Decimal separator of amounts; `auto` accepts both and reads the last one as the decimal mark. */
     decimal: z.enum(['auto', ',', '.']).optional(),
+    /**
+     * How negative amounts are written: `sign` (default) ahead of the number (`-12.00`); `accounting` also reads
+     * `(12.00)` and a trailing minus (`12-`) as -12.00, as legacy exports and SAP write them.
+     */
+    negatives: z.enum(['sign', 'accounting']).optional(),
   }),
 ]);
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;

@@ -222,9 +222,7 @@ const compileColumn = (entity: EntityName, column: string, rawMapping: FieldMapp
   const fallback = mapping.default === undefined ? null : asText(mapping.default);
   const required = mapping.required === true;
   // A reference holds its parent's source key: text, refused with a NUL as any text is.
-  const parse: ValueParser = isReference
-    ? textParser
-    : memoize(parserFor(spec.type, { formats: mapping.formats, decimal: mapping.decimal }));
+  const parse: ValueParser = isReference ? textParser : memoize(parserFor(spec.type, mapping));
   // A column named with spaces at its ends (` surname`, as `id, surname` headers give) is quoted: bare, the message
   // read `(source  surname)`, its space lost in the text around it.
   const describe =

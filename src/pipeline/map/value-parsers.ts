@@ -326,6 +326,9 @@ const eitherReading = /^[+-]?[1-9]\d{0,2}[.,]\d{3}$/;
 /** The same mark grouping digits by three more than once: `1,250,000`, which no decimal mark can be. */
 const groupedTwice = /^[+-]?\d{1,3}(?:(?:,\d{3}){2,}|(?:\.\d{3}){2,})$/;
 
+/** How a field's negative amounts are written: `sign` ahead (`-12.00`), or also as accountants do (`(12.00)`, `12-`). */
+export type NegativeForm = 'sign' | 'accounting';
+
 /**
  * Amounts as people write them: `1 234,50`, `1.234,50`, `1234.50`, `-12,5`, `+980`, and as programs do: `1e-05`,
  * `1.5E+16` (a decimal point only). Never through a binary float.
@@ -334,38 +337,86 @@ const groupedTwice = /^[+-]?\d{1,3}(?:(?:,\d{3}){2,}|(?:\.\d{3}){2,})$/;
  * `auto` takes the last mark written as the decimal one, but a lone mark before exactly three digits reads both ways
  * (`1,250` is 1.25 in France and 1250 in England): refused, for the plan to say which, rather than guessed value by
  * value (a column of `1,250.50` and `1,250` loaded 1250.5 and 1.25). Marks grouping by three twice are thousands.
+ * With `negatives: accounting`, `(12.00)` and `12-` are rewritten `-12.00` and read as that.
  */
-export const decimalParser =
-  (mark: 'auto' | ',' | '.' = 'auto'): ValueParser =>
-  (text) => {
-    // A space after the sign (`- 12,50`) is no grouping, nor is the apostrophe Excel puts before a number kept as text.
-    const trimmed = text
-      .trim()
-      .replace(/^([+-])[\s\u00a0\u202f]+/, '$1')
-      .replace(/^'|'$/g, '');
-    const read = readAmount(text, trimmed.replace(spaces, ''), mark);
-    // Spaces inside an amount group its thousands (`1 234 567,89`); anywhere else (`1 00,00`, `12 3,45`) they are
-    // a typing slip or two values run together, and dropping them would guess.
-    if (typeof read === 'string' && innerSpace.test(trimmed) && !spacedThousands.test(trimmed)) {
-      return {
-        reason: RejectReason.INVALID_AMOUNT,
-        message: `"${text}" is not an amount: its spaces do not group thousands`,
-      };
-    }
-    return read;
-  };
+export const decimalParser = (
+  mark: 'auto' | ',' | '.' = 'auto',
+  negatives: NegativeForm = 'sign',
+): ValueParser =>
+  // Two readers rather than one that asks which form each value has: a column without the option does no more
+  // work per value than before the option existed.
+  negatives === 'accounting'
+    ? (text) => {
+        const signed = signAhead(text, typedAmount(text));
+        return typeof signed === 'string' ? readTyped(text, signed, mark, negatives) : signed;
+      }
+    : (text) => readTyped(text, typedAmount(text), mark, negatives);
+
+/** The amount as typed, without what surrounds it: spaces, a space after the sign, Excel's apostrophe of text. */
+const typedAmount = (text: string): string =>
+  // A space after the sign (`- 12,50`) is no grouping, nor is the apostrophe Excel puts before a number kept as text.
+  text
+    .trim()
+    .replace(/^([+-])[\s\u00a0\u202f]+/, '$1')
+    .replace(/^'|'$/g, '');
+
+/** `(12.00)` or `12-` (spaces allowed inside, as after a leading sign): the number they say is negative. */
+const accountingForm = /^\((.*)\)$|^(.*?)[\s\u00a0\u202f]*-$/s;
+/** What is already marked negative, or positive, and so cannot be marked negative again. */
+const markedAlready = /^[+-]|[()]|-$/;
+
+/**
+ * An accounting negative rewritten with its sign ahead (`(1 234,50)` → `-1 234,50`), other text as it is. Marked
+ * twice (`(-12.00)`, `-12-`, `(12.00)-`), it reads as -12 to one reader and as 12 to another: refused.
+ */
+const signAhead = (text: string, typed: string): string | ParseFailure => {
+  const match = accountingForm.exec(typed);
+  if (match === null) return typed;
+  const number = (match[1] ?? match[2]!).trim();
+  if (markedAlready.test(number)) {
+    return {
+      reason: RejectReason.INVALID_AMOUNT,
+      message: `"${text}" is not an amount: it is marked negative twice (a sign, parentheses or a trailing minus), which reads two ways`,
+    };
+  }
+  return `-${number}`;
+};
+
+/** An amount from its text as typed (`typed`, see typedAmount); `text` as read, for messages. */
+const readTyped = (
+  text: string,
+  typed: string,
+  mark: 'auto' | ',' | '.',
+  negatives: NegativeForm,
+): ReturnType<ValueParser> => {
+  const read = readAmount(text, typed.replace(spaces, ''), mark, negatives);
+  // Spaces inside an amount group its thousands (`1 234 567,89`); anywhere else (`1 00,00`, `12 3,45`) they are
+  // a typing slip or two values run together, and dropping them would guess.
+  if (typeof read === 'string' && innerSpace.test(typed) && !spacedThousands.test(typed)) {
+    return {
+      reason: RejectReason.INVALID_AMOUNT,
+      message: `"${text}" is not an amount: its spaces do not group thousands`,
+    };
+  }
+  return read;
+};
 
 /** An amount from its text without spaces (`compact`); `text` as read, for messages. */
-const readAmount = (text: string, compact: string, mark: 'auto' | ',' | '.'): ReturnType<ValueParser> => {
+const readAmount = (
+  text: string,
+  compact: string,
+  mark: 'auto' | ',' | '.',
+  negatives: NegativeForm,
+): ReturnType<ValueParser> => {
   // Made only for a value refused: a FEC reads two amounts per line, and building the message (and testing the
   // pattern below) for every valid one cost 7% of the parser's time.
   const refuse = () => ({
     reason: RejectReason.INVALID_AMOUNT,
-    // An accounting negative, `(12.00)` or SAP's `12-`, is not read (a sign is one character, ahead of the number),
-    // but said, so that the data can be fixed knowing what it meant.
+    // An accounting negative, `(12.00)` or SAP's `12-`, is read only where the plan says the field writes them
+    // (a sign is otherwise one character, ahead of the number): said, with the option that reads it.
     message: `"${text}" is not an amount${
-      /^\(.*\d.*\)$|^[^+-].*\d-$/.test(compact)
-        ? ': it looks like an accounting negative (parentheses or a trailing minus), which is not read; write the sign first (-12.00)'
+      negatives === 'sign' && /^\(.*\d.*\)$|^[^+-].*\d-$/.test(compact)
+        ? ': it looks like an accounting negative (parentheses or a trailing minus): set negatives: accounting on this field to read it as one, or write the sign first (-12.00)'
         : ''
     }`,
   });
@@ -449,7 +500,7 @@ export const textParser: ValueParser = (text) => {
 
 export const parserFor = (
   type: ColumnType,
-  options: { formats?: readonly string[]; decimal?: 'auto' | ',' | '.' },
+  options: { formats?: readonly string[]; decimal?: 'auto' | ',' | '.'; negatives?: NegativeForm },
 ): ValueParser => {
   switch (type) {
     case 'text':
@@ -457,7 +508,7 @@ export const parserFor = (
     case 'integer':
       return integerParser;
     case 'decimal':
-      return decimalParser(options.decimal);
+      return decimalParser(options.decimal, options.negatives);
     case 'date':
       return dateParser(options.formats);
     case 'datetime':
