@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { renderDedupeProgress } from '../../src/cli/render-run.js';
 import { dedupeEntity, type DedupeEntityProgress } from '../../src/pipeline/dedupe/dedupe-entity.js';
 import { loadPlanFile } from '../../src/pipeline/plan/load-plan-file.js';
@@ -9,20 +8,7 @@ import type { StateStore } from '../../src/store/state/state-store.js';
 import { dedupeContactsCsv, dedupePlan } from '../e2e/support/dedupe-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 import { openStateStore, tempDir } from '../support/stores.js';
-
-/** An Output that keeps the progress lines it is given, as a terminal would show them one after the other. */
-const recordingOutput = (): Output & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    json: false,
-    interactive: true,
-    lines,
-    info: () => undefined,
-    result: () => undefined,
-    progress: (line) => lines.push(line),
-    clearProgress: () => undefined,
-  };
-};
+import { recordingOutput } from '../support/recording-output.js';
 
 /**
  * `cutover dedupe --entity` reads every record of the entity and runs the matching engine on them: on 300,000

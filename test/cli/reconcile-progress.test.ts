@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { renderReconcileProgress } from '../../src/cli/render-run.js';
 import type { DossierReconciliation } from '../../src/pipeline/reconcile/reconcile.js';
-
-/** An Output that keeps the progress lines it is given, as a terminal would show them one after the other. */
-const recordingOutput = (): Output & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    json: false,
-    interactive: true,
-    lines,
-    info: () => undefined,
-    result: () => undefined,
-    progress: (line) => lines.push(line),
-    clearProgress: () => undefined,
-  };
-};
+import { recordingOutput } from '../support/recording-output.js';
 
 const dossier = (id: string, sources: number[]): DossierReconciliation =>
   ({

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { renderProgress } from '../../src/cli/render-run.js';
 import type { RunProgress } from '../../src/pipeline/run/run-migration.js';
-
-const recordingOutput = (): Output & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    json: false,
-    interactive: true,
-    lines,
-    info: () => undefined,
-    result: () => undefined,
-    progress: (line) => lines.push(line),
-    clearProgress: () => undefined,
-  };
-};
+import { recordingOutput } from '../support/recording-output.js';
 
 const progress = (etaMs: number | undefined): RunProgress => ({
   runId: 'r1',

@@ -13,23 +13,28 @@ interface EvalJson {
   blocking: { recallCeiling: { ceiling: number } };
 }
 
+/**
+ * A truth file of (record id, entity) for a febrl file, built from febrl's own ids (`rec-12-dup-0` is entity 12), so
+ * that the command must join it by record id. Returns its path in `dir`.
+ */
+const writeFebrlTruth = (input: string, dir: string): string => {
+  const ids = readFileSync(input, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]?.trim() ?? '')
+    .filter((id) => id !== '');
+  const truth = path.join(dir, 'truth.csv');
+  writeFileSync(truth, ['id,entity', ...ids.map((id) => `${id},${/^rec-(\d+)-/.exec(id)?.[1]}`)].join('\n'));
+  return truth;
+};
+
 describe('cutover dedupe eval', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
   it('prints metrics as JSON against a truth file of (record id, entity)', async () => {
     const dir = tempDir('cutover-dedupe-cli-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    // The truth file is built from febrl's own ids, so that the command must join it by record id.
-    const ids = readFileSync(febrl1, 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(',')[0]?.trim() ?? '')
-      .filter((id) => id !== '');
-    const truth = path.join(dir, 'truth.csv');
-    writeFileSync(
-      truth,
-      ['id,entity', ...ids.map((id) => `${id},${/^rec-(\d+)-/.exec(id)?.[1]}`)].join('\n'),
-    );
+    const truth = writeFebrlTruth(febrl1, dir);
     const result = await cli([
       'dedupe',
       'eval',
@@ -53,16 +58,7 @@ describe('cutover dedupe eval', () => {
     const dir = tempDir('cutover-dedupe-cli-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const febrl3 = sharedData('dedupe', 'febrl3.csv');
-    const ids = readFileSync(febrl3, 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(',')[0]?.trim() ?? '')
-      .filter((id) => id !== '');
-    const truth = path.join(dir, 'truth.csv');
-    writeFileSync(
-      truth,
-      ['id,entity', ...ids.map((id) => `${id},${/^rec-(\d+)-/.exec(id)?.[1]}`)].join('\n'),
-    );
+    const truth = writeFebrlTruth(febrl3, dir);
     const result = await cli(['dedupe', 'eval', '--input', febrl3, '--config', 'febrl', '--truth', truth]);
     expect(result.code, describeResult(result)).toBe(0);
     const text = result.stdout + result.stderr;
