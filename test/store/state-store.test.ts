@@ -169,6 +169,31 @@ for (const dialect of dialects) {
       expect(await store.planNames()).toEqual(['books', 'crm']);
     });
 
+    it("replaces one unit's notices of a run, leaving those of its other units and other runs", async () => {
+      const notice = (code: string, line: number | null = null) => ({
+        source: 'contacts.csv',
+        code,
+        message: `${code} said`,
+        line,
+      });
+      await store.addNotices([
+        { runId: 'r0', dossierId: 'D1', entity: 'contact', ...notice('OLD_RUN') },
+        { runId: 'r1', dossierId: 'D1', entity: 'company', ...notice('OTHER_UNIT') },
+      ]);
+      await store.replaceUnitNotices('r1', 'D1', 'contact', [notice('FIRST_TRY', 2)]);
+      await store.replaceUnitNotices('r1', 'D1', 'contact', [notice('RESUMED', 3), notice('ALSO')]);
+      expect((await store.notices('r1')).filter((row) => row.entity === 'contact')).toEqual([
+        { runId: 'r1', dossierId: 'D1', entity: 'contact', ...notice('RESUMED', 3) },
+        { runId: 'r1', dossierId: 'D1', entity: 'contact', ...notice('ALSO') },
+      ]);
+      expect((await store.notices('r1')).map((row) => row.code).sort()).toEqual([
+        'ALSO',
+        'OTHER_UNIT',
+        'RESUMED',
+      ]);
+      expect((await store.notices('r0')).map((row) => row.code)).toEqual(['OLD_RUN']);
+    });
+
     it('stores dossiers with attributes and run steps with their counts', async () => {
       await store.upsertDossiers([{ id: 'D2', name: 'Boulangerie', attributes: { siren: '732829320' } }]);
       await store.upsertDossiers([

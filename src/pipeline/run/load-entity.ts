@@ -36,6 +36,11 @@ export interface LoadEntityInput {
   /** Parents merged by `cutover dedupe`: their children attach to the survivor. */
   readonly redirects: ReferenceRedirects;
   readonly sources: readonly RecordSource[];
+  /**
+   * What the plan's path tells of this dossier before any read (its folder holds no file of the path's name): the
+   * unit's first notices, stored with those of its read.
+   */
+  readonly pathNotices?: readonly (SourceNotice & { source: string })[];
   /** What the sources' files are now (EntityInputs.stamp); undefined for a database server. */
   readonly sourceStamp?: string;
   /**
@@ -106,7 +111,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       column.references === undefined ? [] : [[column.name, index] as const],
     ),
   );
-  const notices: (SourceNotice & { source: string })[] = [];
+  const notices: (SourceNotice & { source: string })[] = [...(input.pathNotices ?? [])];
   const samples: LedgerEntry[] = [];
 
   // Absorbed records (ledger fate `merged`) and survivors' golden values, from `cutover dedupe`.
@@ -509,6 +514,15 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges, runId });
     counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
   }
+  // Stored before the done mark: a kill between the two leaves the unit unfinished, and its resume says them again.
+  // Stored after it, a kill there lost them for good, the resume skipping the finished unit.
+  if (!dryRun)
+    await state.replaceUnitNotices(
+      runId,
+      dossier,
+      entity,
+      notices.map((notice) => ({ ...notice, line: notice.line ?? null })),
+    );
   if (!dryRun && status === 'done') {
     ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
   }

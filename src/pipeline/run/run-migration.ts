@@ -302,6 +302,11 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
         sourcesOpened += sources.length;
         eta.startUnit(unitBytes.get(`${dossier.id}/${entity}`) ?? 0, sources);
+        // What the plan's path tells of this dossier (its folder holds no file of the path's name), then the read's.
+        const pathNotices = (entityInput.notices?.(dossier.id) ?? []).map((notice) => ({
+          ...notice,
+          source: 'path' in entityPlan.source ? entityPlan.source.path : '',
+        }));
         const result = await loadEntity({
           runId: run.id,
           dossier: dossier.id,
@@ -311,6 +316,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           references: references.get(entity)!,
           redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
           sources,
+          pathNotices,
           ...(stamps.has(entity) ? { sourceStamp: stamps.get(entity)! } : {}),
           ...(restarted.has(entity) ? { restarted: restarted.get(entity)! } : {}),
           filterField: entityInput.filterField,
@@ -328,13 +334,8 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         entities[entity] = result.counts;
         entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
         removedStaleRows += result.removed;
-        // What the plan's path tells of this dossier (its folder holds no file of the path's name), then the read's.
-        const pathNotices = (entityInput.notices?.(dossier.id) ?? []).map((notice) => ({
-          ...notice,
-          source: 'path' in entityPlan.source ? entityPlan.source.path : '',
-        }));
-        const unitNotices = [...pathNotices, ...result.notices];
-        for (const notice of unitNotices) {
+        // The unit's notices, stored by its load (before its done mark).
+        for (const notice of result.notices) {
           // Said once, under the first entity that read it.
           const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
           if (seenNotices.has(key)) continue;
@@ -344,17 +345,6 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
         if (!dryRun) {
           await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
-          await state.addNotices(
-            unitNotices.map((notice) => ({
-              runId: run.id,
-              dossierId: dossier.id,
-              entity,
-              source: notice.source,
-              code: notice.code,
-              message: notice.message,
-              line: notice.line ?? null,
-            })),
-          );
         }
         if (result.status === 'threshold_crossed') {
           status = 'threshold_crossed';

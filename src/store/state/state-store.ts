@@ -1000,43 +1000,76 @@ export class StateStore {
   }
 
   async addNotices(notices: readonly SourceNoticeRow[]): Promise<void> {
-    if (notices.length === 0) return;
-    for (let start = 0; start < notices.length; start += 200) {
-      await this.db
-        .insertInto('source_notice')
-        .values(
-          notices.slice(start, start + 200).map((notice) => ({
-            id: randomUUID(),
-            run_id: notice.runId,
-            dossier_id: notice.dossierId,
-            entity: notice.entity,
-            source: notice.source,
-            code: notice.code,
-            message: notice.message,
-            line: notice.line,
-          })),
-        )
+    await insertNotices(this.db, notices);
+  }
+
+  /**
+   * Stores a unit's notices in place of those an earlier attempt of the same run stored: a load stores them before
+   * its done mark, so a kill between the two leaves the unit unfinished, and the resume that loads it again says
+   * them again. One transaction: a kill midway leaves the earlier ones or these, never neither.
+   */
+  async replaceUnitNotices(
+    runId: string,
+    dossierId: string,
+    entity: string,
+    notices: readonly Omit<SourceNoticeRow, 'runId' | 'dossierId' | 'entity'>[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('source_notice')
+        .where('run_id', '=', runId)
+        .where('dossier_id', '=', dossierId)
+        .where('entity', '=', entity)
         .execute();
-    }
+      await insertNotices(
+        trx,
+        notices.map((notice) => ({ ...notice, runId, dossierId, entity })),
+      );
+    });
   }
 
   async notices(runId: string): Promise<SourceNoticeRow[]> {
     const rows = await this.db.selectFrom('source_notice').selectAll().where('run_id', '=', runId).execute();
-    return rows.map((row) => ({
-      runId: row.run_id,
-      dossierId: row.dossier_id,
-      entity: row.entity,
-      source: row.source,
-      code: row.code,
-      message: row.message,
-      line: row.line === null ? null : toNumber(row.line),
-    }));
+    return rows.map(toNoticeRow);
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
+
+const insertNotices = async (
+  db: Kysely<StateDatabase>,
+  notices: readonly SourceNoticeRow[],
+): Promise<void> => {
+  for (let start = 0; start < notices.length; start += 200) {
+    await db
+      .insertInto('source_notice')
+      .values(
+        notices.slice(start, start + 200).map((notice) => ({
+          id: randomUUID(),
+          run_id: notice.runId,
+          dossier_id: notice.dossierId,
+          entity: notice.entity,
+          source: notice.source,
+          code: notice.code,
+          message: notice.message,
+          line: notice.line,
+        })),
+      )
+      .execute();
+  }
+};
+
+const toNoticeRow = (row: StateDatabase['source_notice']): SourceNoticeRow => ({
+  runId: row.run_id,
+  dossierId: row.dossier_id,
+  entity: row.entity,
+  source: row.source,
+  code: row.code,
+  message: row.message,
+  line: row.line === null ? null : toNumber(row.line),
+});
 
 const upsertLedger = async (trx: Transaction<StateDatabase>, entries: readonly LedgerEntry[]) => {
   await trx

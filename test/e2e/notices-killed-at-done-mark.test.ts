@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runMigration } from '../../src/pipeline/run/run-migration.js';
+import type { TargetStore } from '../../src/store/target/target-store.js';
+import { tempDir } from '../support/stores.js';
+import { writeFiles } from './support/helpers.js';
+import { withStores } from './support/portfolio.js';
+
+/**
+ * A unit's notices were stored after its "done" mark (the target's finishLoad): a process killed between the two
+ * lost them from the evidence for good, since the resume skips the finished unit and never says them again. They
+ * are now stored before the mark, in place of those of an earlier attempt of the same run.
+ *
+ * The kill is an error thrown at that exact point of the real target (before or after its commit of the mark):
+ * nothing catches it, so nothing that follows in the process runs, as after `kill -9`, and the window is hit every
+ * time, where a SIGKILL timed from outside would hit it by chance.
+ */
+const plan = `version: 1
+name: notices-kill
+target: { type: sqlite, url: target.db }
+entities:
+  company:
+    source: { type: csv, path: companies.csv }
+    dossier: { value: crm }
+    key: company_id
+    fields:
+      name: { from: name, required: true }
+  contact:
+    source: { type: csv, path: contacts.csv }
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      last_name: { from: last_name, required: true }
+      company_id: company_id
+`;
+
+/** A company whose name holds a line break: MULTILINE_RECORDS, a notice of the company unit. */
+const companies = 'company_id,name\nC1,"Alpha\nNorth"\nC2,Beta\n';
+const contacts = 'contact_id,last_name,company_id\nP1,Lee,C1\nP2,Ray,C2\n';
+
+/** The real target, its process "killed" just before or just after it marks `entity`'s load done. */
+const killedAtDoneMark = (target: TargetStore, entity: string, when: 'before' | 'after'): TargetStore =>
+  new Proxy(target, {
+    get(real, property) {
+      const value = Reflect.get(real, property, real) as unknown;
+      if (property !== 'finishLoad')
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+      return async (...args: Parameters<TargetStore['finishLoad']>) => {
+        if (args[1] !== entity) return real.finishLoad(...args);
+        if (when === 'after') await real.finishLoad(...args);
+        throw new Error(`killed ${when} the done mark of ${entity}`);
+      };
+    },
+  });
+
+const killedThenResumed = async (when: 'before' | 'after') => {
+  const dir = tempDir('cutover-e2e-notices-kill-');
+  writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts });
+  return withStores(
+    path.join(dir, 'cutover.yaml'),
+    path.join(dir, 'state.db'),
+    undefined,
+    async (loaded, state, target) => {
+      await expect(
+        runMigration({ loaded, state, target: killedAtDoneMark(target, 'company', when) }),
+      ).rejects.toThrow(`killed ${when} the done mark of company`);
+      const checkpoint = await target.checkpoint('crm', 'company');
+      const summary = await runMigration({ loaded, state, target });
+      // What `cutover evidence` shows of the run (evidence-pack.ts reads the run's stored notices).
+      const stored = await state.notices(summary.runId);
+      return { checkpoint, summary, stored };
+    },
+  );
+};
+
+const multiline = (notices: readonly { code: string }[]) =>
+  notices.filter((notice) => notice.code === 'MULTILINE_RECORDS');
+
+describe("a run killed at its unit's done mark", () => {
+  it('keeps the notices of a unit killed right after its done mark, in the evidence', async () => {
+    const { checkpoint, summary, stored } = await killedThenResumed('after');
+    expect(checkpoint).toMatchObject({ done: true });
+    expect(summary).toMatchObject({ resumed: true, status: 'succeeded' });
+    expect(multiline(stored)).toEqual([
+      expect.objectContaining({ dossierId: 'crm', entity: 'company', source: 'companies.csv', line: 2 }),
+    ]);
+  });
+
+  it('stores them once when killed right before the mark: the resume loads the unit again and replaces them', async () => {
+    const { checkpoint, summary, stored } = await killedThenResumed('before');
+    expect(checkpoint).toMatchObject({ done: false });
+    expect(summary).toMatchObject({ resumed: true, status: 'succeeded' });
+    expect(multiline(stored)).toHaveLength(1);
+    expect(multiline(summary.notices)).toHaveLength(1);
+  });
+});
