@@ -77,12 +77,15 @@ const multiline = (notices: readonly { code: string }[]) =>
   notices.filter((notice) => notice.code === 'MULTILINE_RECORDS');
 
 describe("a run killed at its unit's done mark", () => {
-  it('keeps the notices of a unit killed right after its done mark, in the evidence', async () => {
+  it('keeps the notices of a unit killed right after its done mark, in the evidence and the resumed summary', async () => {
     const { checkpoint, summary, stored } = await killedThenResumed('after');
     expect(checkpoint).toMatchObject({ done: true });
     expect(summary).toMatchObject({ resumed: true, status: 'succeeded' });
     expect(multiline(stored)).toEqual([
       expect.objectContaining({ dossierId: 'crm', entity: 'company', source: 'companies.csv', line: 2 }),
+    ]);
+    expect(multiline(summary.notices)).toEqual([
+      expect.objectContaining({ dossier: 'crm', entity: 'company', source: 'companies.csv', line: 2 }),
     ]);
   });
 

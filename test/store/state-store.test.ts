@@ -182,7 +182,7 @@ for (const dialect of dialects) {
       ]);
       await store.replaceUnitNotices('r1', 'D1', 'contact', [notice('FIRST_TRY', 2)]);
       await store.replaceUnitNotices('r1', 'D1', 'contact', [notice('RESUMED', 3), notice('ALSO')]);
-      expect((await store.notices('r1')).filter((row) => row.entity === 'contact')).toEqual([
+      expect(await store.unitNotices('r1', 'D1', 'contact')).toEqual([
         { runId: 'r1', dossierId: 'D1', entity: 'contact', ...notice('RESUMED', 3) },
         { runId: 'r1', dossierId: 'D1', entity: 'contact', ...notice('ALSO') },
       ]);

@@ -62,6 +62,7 @@ export interface LoadEntityInput {
 export interface LoadEntityResult {
   readonly status: 'done' | 'threshold_crossed';
   readonly counts: StepCounts;
+  /** What the unit said (its path, its read); of a unit this run finished before a resume, as its load stored them. */
   readonly notices: readonly (SourceNotice & { source: string })[];
   /** A few rejected records, for summaries (all of them are in the ledger). */
   readonly samples: readonly LedgerEntry[];
@@ -113,6 +114,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   );
   const notices: (SourceNotice & { source: string })[] = [...(input.pathNotices ?? [])];
   const samples: LedgerEntry[] = [];
+  // A unit this run finished before a kill is not read again: what it said is what its load stored.
+  const storedNotices = async () =>
+    (await state.unitNotices(runId, dossier, entity)).map(({ source, code, message, line }) => ({
+      source,
+      code,
+      message,
+      ...(line === null ? {} : { line }),
+    }));
 
   // Absorbed records (ledger fate `merged`) and survivors' golden values, from `cutover dedupe`.
   const merges = await loadMergeMap(state, dossier, entity, input.plan);
@@ -147,7 +156,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
   if (previous !== undefined && previous.runId === runId) {
     if (previous.done)
-      return { status: 'done', counts: await withMerged(previous), notices, samples, removed: 0 };
+      return {
+        status: 'done',
+        counts: await withMerged(previous),
+        notices: await storedNotices(),
+        samples,
+        removed: 0,
+      };
     // Merged records before the checkpoint are counted again while replaying (below): the ledger may also hold
     // those of a batch whose target commit the crash prevented, so its count would be too high.
     // A unit stopped by its threshold is not an interrupted one: resuming must not load past where it stopped
@@ -156,7 +171,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       return {
         status: 'threshold_crossed',
         counts: await withMerged(previous),
-        notices,
+        notices: await storedNotices(),
         samples,
         removed: 0,
       };

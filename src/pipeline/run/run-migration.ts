@@ -334,7 +334,8 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         entities[entity] = result.counts;
         entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
         removedStaleRows += result.removed;
-        // The unit's notices, stored by its load (before its done mark).
+        // The unit's notices, stored by its load (before its done mark); those of a unit this run finished before
+        // a kill are repeated, so that a resumed run's summary tells of the whole run, not of what it read itself.
         for (const notice of result.notices) {
           // Said once, under the first entity that read it.
           const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
@@ -376,11 +377,16 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
         message: `dossier ${dossier.id} has no source file for any entity of the plan: nothing was read for it (are its files named as the plan's paths say?)`,
         source: '',
       };
-      notices.push({ ...notice, dossier: dossier.id, entity: order[0]! });
-      if (!dryRun)
-        await state.addNotices([
-          { runId: run.id, dossierId: dossier.id, entity: order[0]!, ...notice, line: null },
-        ]);
+      // A resume of a run that said it already has it from the stored notices of the dossier's first unit.
+      const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
+      if (!seenNotices.has(key)) {
+        seenNotices.add(key);
+        notices.push({ ...notice, dossier: dossier.id, entity: order[0]! });
+        if (!dryRun)
+          await state.addNotices([
+            { runId: run.id, dossierId: dossier.id, entity: order[0]!, ...notice, line: null },
+          ]);
+      }
     }
     dossiersDone++;
     perDossier.push({ id: dossier.id, status, entities });

@@ -1033,6 +1033,18 @@ export class StateStore {
     return rows.map(toNoticeRow);
   }
 
+  /** What one unit of a run said, stored with its load: what a resume that does not load it again repeats. */
+  async unitNotices(runId: string, dossierId: string, entity: string): Promise<SourceNoticeRow[]> {
+    const rows = await this.db
+      .selectFrom('source_notice')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('dossier_id', '=', dossierId)
+      .where('entity', '=', entity)
+      .execute();
+    return rows.map(toNoticeRow);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
