@@ -530,8 +530,10 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
   }
   // Stored before the done mark: a kill between the two leaves the unit unfinished, and its resume says them again.
-  // Stored after it, a kill there lost them for good, the resume skipping the finished unit.
-  if (!dryRun)
+  // Stored after it, a kill there lost them for good, the resume skipping the finished unit. A unit this run began
+  // only now, saying nothing, has nothing to replace: no transaction (a portfolio has thousands of such units).
+  const resumedUnit = previous !== undefined && previous.runId === runId;
+  if (!dryRun && (notices.length > 0 || resumedUnit))
     await state.replaceUnitNotices(
       runId,
       dossier,
