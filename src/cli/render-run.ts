@@ -1,4 +1,5 @@
 import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
+import type { StepCounts } from '../store/state/state-store.js';
 import type { DedupeEntityProgress } from '../pipeline/dedupe/dedupe-entity.js';
 import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
 import { formatDuration, formatNumber, type Output } from './output.js';
@@ -132,7 +133,7 @@ export const renderRunSummary = (
   );
   for (const [entity, counts] of Object.entries(summary.entities)) {
     output.info(
-      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} ${summary.dryRun ? 'would load' : 'loaded'} ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected${counts.merged === undefined ? '' : ` ${formatNumber(counts.merged).padStart(7)} merged`}`,
+      `    ${entity.padEnd(12)} ${formatNumber(counts.recordsRead - counts.repeats).padStart(10)} read ${formatNumber(counts.loaded).padStart(10)} ${summary.dryRun ? 'would load' : 'loaded'} ${formatNumber(counts.skipped).padStart(7)} skipped ${formatNumber(counts.rejected).padStart(7)} rejected${counts.merged === undefined ? '' : ` ${formatNumber(counts.merged).padStart(7)} merged`}${rowChanges(counts)}`,
     );
   }
   if (summary.rejectedSamples.length > 0) {
@@ -158,6 +159,16 @@ export const renderRunSummary = (
     if (kinds.length > MAX_NOTICE_KINDS || kinds.length < summary.notices.length)
       output.info('    … `--json` lists them all');
   }
+};
+
+/**
+ * What the rows loaded were to the target: on a re-run, how many were new, updated (content changed) or unchanged,
+ * the first thing asked of a delta run; a first load's are all new. Nothing in a dry run, which cannot tell.
+ */
+const rowChanges = (counts: StepCounts): string => {
+  if (counts.new === undefined || counts.loaded === 0) return '';
+  if (counts.new === counts.loaded) return ' (all new)';
+  return ` (${formatNumber(counts.new)} new, ${formatNumber(counts.updated ?? 0)} updated, ${formatNumber(counts.unchanged ?? 0)} unchanged)`;
 };
 
 const MAX_NOTICE_KINDS = 10;

@@ -61,6 +61,23 @@ describe('the run summary a person reads', () => {
   });
 });
 
+describe('the run summary of a re-run', () => {
+  const entityLine = (summary: RunSummary) => render(summary).find((line) => line.startsWith('    contact'));
+
+  it('says per entity how many rows loaded were new, updated (content changed) or unchanged', () => {
+    const rerun = { ...counts, new: 1, updated: 1, unchanged: 8 };
+    expect(entityLine(summaryOf({ entities: { contact: rerun } }))).toMatch(
+      /^ {4}contact +10 read +10 loaded +0 skipped +0 rejected \(1 new, 1 updated, 8 unchanged\)$/,
+    );
+  });
+
+  it('says of a first load that its rows are all new, and nothing of the kind in a dry run', () => {
+    const first = { ...counts, new: 10, updated: 0, unchanged: 0 };
+    expect(entityLine(summaryOf({ entities: { contact: first } }))).toMatch(/rejected \(all new\)$/);
+    expect(entityLine(summaryOf({ dryRun: true, entities: { contact: counts } }))).toMatch(/rejected$/);
+  });
+});
+
 describe('the run summary of a dossier stopped by its rejects', () => {
   const stopped = (dryRun: boolean) =>
     summaryOf({

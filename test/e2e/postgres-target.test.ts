@@ -95,6 +95,9 @@ describe.runIf(postgresAvailable)('PostgreSQL target and state store, end to end
     expect(summary.resumed).toBe(false);
     expect(summary.records).toEqual(postgres.summary.records);
     expect(summary.removedStaleRows).toBe(0);
+    // Read again as they were: every row of every entity (dates, amounts, flags, references) found unchanged.
+    for (const counts of Object.values(summary.entities))
+      expect(counts).toMatchObject({ new: 0, updated: 0, unchanged: counts.loaded });
     expect(ok).toBe(true);
 
     const after = await targetIds(targetSchema);

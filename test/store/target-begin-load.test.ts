@@ -47,6 +47,8 @@ for (const dialect of targetVariants) {
         repeats: 0,
         mode: 'upsert',
         done: false,
+        updated: 0,
+        unchanged: 0,
       });
       expect(await target.unfinishedLoads()).toEqual([{ dossier: 'D1', entity: 'company' }]);
       // The earlier run's rows are untouched until the load writes or finishes.

@@ -42,6 +42,8 @@ const checkpoint = (
   repeats: 0,
   mode,
   done: false,
+  updated: 0,
+  unchanged: 0,
 });
 
 for (const dialect of targetVariants) {
@@ -161,6 +163,47 @@ for (const dialect of targetVariants) {
       expect(await target.checkpoint('D1', 'company')).toMatchObject({ runId: 'r2', done: true });
     });
 
+    it('counts in upsert mode the rows of an earlier run it updated or found unchanged, in its result and its checkpoint, batch after batch; a new row or a duplicate is neither', async () => {
+      const rows = [company('C1', 'Acme'), company('C2', 'Bolt'), company('C3', 'Cyan')];
+      await write(rows, checkpoint('r1', 3, 3));
+      await target.finishLoad('D1', 'company', checkpoint('r1', 3, 3));
+      const ids = await target.resolveKeys('company', 'D1', ['C1', 'C2', 'C3']);
+      const first = await write(
+        [company('C1', 'Acme'), company('C2', 'Bolt SA'), company('C4', 'Dune'), company('C1', 'Acme')],
+        checkpoint('r2', 4, 4, 'upsert'),
+        'upsert',
+      );
+      expect(first).toMatchObject({ duplicates: 1, keys: ['C1'], updated: 1, unchanged: 1 });
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({
+        loaded: 3,
+        rejected: 1,
+        updated: 1,
+        unchanged: 1,
+      });
+      // The next batch's checkpoint carries the counts so far; the write adds its own.
+      const second = await write(
+        [company('C3', 'Cyan')],
+        { ...checkpoint('r2', 5, 4, 'upsert'), rejected: 1, updated: 1, unchanged: 1 },
+        'upsert',
+      );
+      expect(second).toMatchObject({ duplicates: 0, updated: 0, unchanged: 1 });
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ loaded: 4, updated: 1, unchanged: 2 });
+      const after = await target.resolveKeys('company', 'D1', ['C1', 'C2', 'C3', 'C4']);
+      expect([after.get('C1'), after.get('C2'), after.get('C3')]).toEqual([
+        ids.get('C1'),
+        ids.get('C2'),
+        ids.get('C3'),
+      ]);
+      const loaded = [];
+      for await (const batch of target.readRows('company', 'D1')) loaded.push(...batch);
+      expect(loaded.map((row) => [row.sourceKey, row.values.name, row.runId])).toEqual([
+        ['C1', 'Acme', 'r2'],
+        ['C2', 'Bolt SA', 'r2'],
+        ['C3', 'Cyan', 'r2'],
+        ['C4', 'Dune', 'r2'],
+      ]);
+    });
+
     it('starts a load over: its checkpoint back to nothing read in upsert mode, its rows kept with their ids, and those not read again removed at the end', async () => {
       await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
       const before = await target.resolveKeys('company', 'D1', ['C1', 'C2']);
@@ -228,11 +271,50 @@ for (const dialect of targetVariants) {
       await write(rows, checkpoint('r1', 25, 25), 'insert', 'contact');
       await target.finishLoad('D1', 'contact', checkpoint('r1', 25, 25));
       const again = rows.map((row) => contact(row.sourceKey, null, null));
-      await write(again, checkpoint('r2', 25, 25, 'upsert'), 'upsert', 'contact');
+      const changed = await write(again, checkpoint('r2', 25, 25, 'upsert'), 'upsert', 'contact');
+      expect(changed).toMatchObject({ updated: 25, unchanged: 0 });
       const loaded = [];
       for await (const batch of target.readRows('contact', 'D1')) loaded.push(...batch);
       expect(loaded).toHaveLength(25);
       expect(loaded.every((row) => row.values.birth_date === null && row.values.opt_in === true)).toBe(true);
+      // The same rows again: a date, a flag, empty columns and no column bound in the statement all compare equal.
+      await target.finishLoad('D1', 'contact', checkpoint('r2', 25, 25, 'upsert'));
+      const same = await write(again, checkpoint('r3', 25, 25, 'upsert'), 'upsert', 'contact');
+      expect(same).toMatchObject({ updated: 0, unchanged: 25 });
+    });
+
+    it('tells unchanged rows by every column: a date, a number, a flag, a reference, set or emptied', async () => {
+      await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
+      const ids = await target.resolveKeys('company', 'D1', ['C1', 'C2']);
+      const [c1, c2] = [ids.get('C1')!, ids.get('C2')!];
+      const rows = [contact('P1', c1), contact('P2', c1), contact('P3', null), contact('P4', c1, null)];
+      await write(rows, checkpoint('r1', 4, 4), 'insert', 'contact');
+      await target.finishLoad('D1', 'contact', checkpoint('r1', 4, 4));
+      const flag = contactColumns.indexOf('opt_in');
+      const result = await write(
+        [
+          contact('P1', c1),
+          contact('P2', c2),
+          contact('P3', null, '1990-01-04'),
+          { sourceKey: 'P4', values: contact('P4', c1, null).values.map((v, i) => (i === flag ? false : v)) },
+        ],
+        checkpoint('r2', 4, 4, 'upsert'),
+        'upsert',
+        'contact',
+      );
+      expect(result).toMatchObject({ updated: 3, unchanged: 1 });
+    });
+
+    it('migrates a checkpoint table made before it counted updated and unchanged rows: 0 for the loads there', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      await dropColumn('_cutover_checkpoint', 'updated');
+      await dropColumn('_cutover_checkpoint', 'unchanged');
+      await target.ensureSchema();
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ loaded: 1, updated: 0, unchanged: 0 });
+      await target.finishLoad('D1', 'company', checkpoint('r1', 1, 1));
+      const result = await write([company('C1', 'Acme')], checkpoint('r2', 1, 1, 'upsert'), 'upsert');
+      expect(result).toMatchObject({ unchanged: 1 });
+      expect(await target.checkpoint('D1', 'company')).toMatchObject({ unchanged: 1 });
     });
 
     it('migrates a target made by an earlier model: a column the table lacks is added, its rows kept', async () => {

@@ -144,6 +144,16 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   // The target's checkpoint has no `merged` column: a resumed unit counts its merged records in the ledger.
   const withMerged = async (stored: StepCounts): Promise<StepCounts> =>
     deduped ? { ...stored, merged: await state.countLedger(dossier, entity, 'merged') } : stored;
+  /**
+   * What the summary says of the rows loaded: new, or an earlier run's updated or unchanged (the target counts these
+   * as it writes, in the checkpoint); a dry run writes nothing and cannot tell.
+   */
+  const withNew = (stored: StepCounts): StepCounts => {
+    if (dryRun) return stored;
+    const updated = stored.updated ?? 0;
+    const unchanged = stored.unchanged ?? 0;
+    return { ...stored, new: stored.loaded - updated - unchanged, updated, unchanged };
+  };
   let counts: StepCounts = {
     recordsRead: 0,
     loaded: 0,
@@ -158,7 +168,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     if (previous.done)
       return {
         status: 'done',
-        counts: await withMerged(previous),
+        counts: withNew(await withMerged(previous)),
         notices: await storedNotices(),
         samples,
         removed: 0,
@@ -170,7 +180,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     if (thresholdCrossed(previous, input.maxRejectedRatio, false))
       return {
         status: 'threshold_crossed',
-        counts: await withMerged(previous),
+        counts: withNew(await withMerged(previous)),
         notices: await storedNotices(),
         samples,
         removed: 0,
@@ -324,10 +334,12 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       rejected: before.rejected + prepared.rejected,
       repeats: before.repeats + prepared.repeats,
       ...(before.merged === undefined ? {} : { merged: before.merged + prepared.merged }),
+      // The batches before's: the target adds this one's as it writes it (below).
+      ...(before.updated === undefined ? {} : { updated: before.updated, unchanged: before.unchanged ?? 0 }),
     };
     if (!dryRun) {
       await state.writeLedger(prepared.ledger);
-      const { duplicates } = await target.writeBatch({
+      const { duplicates, updated, unchanged } = await target.writeBatch({
         dossier,
         entity,
         runId,
@@ -348,7 +360,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           );
         },
       });
-      counts = { ...counts, loaded: counts.loaded - duplicates, rejected: counts.rejected + duplicates };
+      counts = {
+        ...counts,
+        loaded: counts.loaded - duplicates,
+        rejected: counts.rejected + duplicates,
+        ...(updated === 0 && unchanged === 0
+          ? {}
+          : { updated: (counts.updated ?? 0) + updated, unchanged: (counts.unchanged ?? 0) + unchanged }),
+      };
     }
     // Records as the summary counts them: a line seen again by a derived entity (a FEC's journal) is no new record.
     input.onRecords(counts.recordsRead - counts.repeats - (before.recordsRead - before.repeats));
@@ -543,5 +562,5 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   if (!dryRun && status === 'done') {
     ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
   }
-  return { status, counts, notices, samples, removed };
+  return { status, counts: withNew(counts), notices, samples, removed };
 };

@@ -111,6 +111,13 @@ const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
   rejected: a.rejected + b.rejected,
   repeats: a.repeats + b.repeats,
   ...(a.merged === undefined && b.merged === undefined ? {} : { merged: (a.merged ?? 0) + (b.merged ?? 0) }),
+  ...(a.new === undefined && b.new === undefined
+    ? {}
+    : {
+        new: (a.new ?? 0) + (b.new ?? 0),
+        updated: (a.updated ?? 0) + (b.updated ?? 0),
+        unchanged: (a.unchanged ?? 0) + (b.unchanged ?? 0),
+      }),
 });
 const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
 

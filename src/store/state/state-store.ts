@@ -150,6 +150,13 @@ export interface StepCounts {
   readonly repeats: number;
   /** Only for entities with a `dedupe` section: records absorbed by a survivor. */
   readonly merged?: number;
+  /**
+   * Of the rows loaded (not in a dry run): those the target did not hold (`new`), and those an earlier run loaded,
+   * with content changed (`updated`) or the same (`unchanged`). A first load's rows are all new.
+   */
+  readonly new?: number;
+  readonly updated?: number;
+  readonly unchanged?: number;
 }
 
 export interface SourceNoticeRow {

@@ -23,9 +23,11 @@ import {
   restartedRunId,
   orphanCountSql,
   readBackSql,
+  withChanges,
   type SqlShape,
 } from './target-sql.js';
 import type {
+  BatchWritten,
   DossierRow,
   LoadCheckpoint,
   TargetRow,
@@ -69,8 +71,8 @@ const writeCopyValue = (out: Utf8Writer, value: CanonicalValue): void => {
 
 /**
  * PostgreSQL target. A first load streams each batch with COPY (the fastest way in); a batch that meets rows
- * already there (a re-run, or a duplicate source key) goes through a staging table and INSERT ... ON CONFLICT,
- * which updates rows of earlier runs and names the duplicates of this one.
+ * already there (a re-run, or a duplicate source key) goes through a staging table: UPDATEs that find the rows of
+ * earlier runs unchanged or changed, then INSERT ... ON CONFLICT DO NOTHING, which names the duplicates of this one.
  */
 export class PostgresTarget implements TargetStore {
   readonly dialect = 'postgres';
@@ -322,7 +324,7 @@ export class PostgresTarget implements TargetStore {
     if (batch.mode === 'insert') this.encoded.set(batch, this.copyPayload(batch, batch.rows, true));
   }
 
-  async writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
+  async writeBatch(batch: WriteBatch): Promise<BatchWritten> {
     const names = [
       'dossier_id',
       'source_key',
@@ -347,7 +349,7 @@ export class PostgresTarget implements TargetStore {
               payload,
               { before, after },
             );
-          return { duplicates: 0 };
+          return { duplicates: 0, updated: 0, unchanged: 0 };
         } catch (error) {
           await client.query('ROLLBACK');
           if (!isUniqueViolation(error)) throw error;
@@ -368,8 +370,12 @@ export class PostgresTarget implements TargetStore {
     }
   }
 
-  private async writeThroughStaging(client: pg.PoolClient, batch: WriteBatch, names: readonly string[]) {
-    // Duplicates inside the batch: ON CONFLICT cannot touch one row twice in one statement, so the first wins here.
+  private async writeThroughStaging(
+    client: pg.PoolClient,
+    batch: WriteBatch,
+    names: readonly string[],
+  ): Promise<BatchWritten> {
+    // Duplicates inside the batch: one statement cannot touch one row twice, so the first wins here.
     const unique: TargetRow[] = [];
     const duplicates: TargetRow[] = [];
     const inBatch = new Set<string>();
@@ -390,26 +396,55 @@ export class PostgresTarget implements TargetStore {
     );
     const { payload } = this.copyPayload(batch, unique, false);
     if (payload.length > 0) await this.copyInto(client, stage, names, payload);
-    const updates = columns.slice(2).map((column) => `${column} = excluded.${column}`);
-    const { rows: written } = await client.query<{ source_key: string }>(
-      `INSERT INTO ${this.table(batch.entity)} AS t (${columns.join(', ')})
-       SELECT ${columns.join(', ')} FROM ${stage}
-       ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE t.run_id <> excluded.run_id
-       RETURNING t.source_key`,
+    const target = this.table(batch.entity);
+    const writtenKeys = new Set<string>();
+    const written = async (sql: string): Promise<number> => {
+      const { rows } = await client.query<{ source_key: string }>(sql);
+      for (const row of rows) writtenKeys.add(row.source_key);
+      return rows.length;
+    };
+    let updated = 0;
+    let unchanged = 0;
+    if (batch.mode === 'upsert') {
+      // A row of an earlier run whose every column holds the staged value takes this run's id alone (unchanged); one
+      // that differs is replaced (updated). A row this run already wrote is neither: a duplicate source key.
+      const earlier = `t.dossier_id = s.dossier_id AND t.source_key = s.source_key AND t.run_id <> s.run_id`;
+      const values = columns.slice(3);
+      unchanged = await written(
+        `UPDATE ${target} AS t SET run_id = s.run_id FROM ${stage} AS s WHERE ${earlier}
+         AND (${values.map((column) => `t.${column}`).join(', ')}) IS NOT DISTINCT FROM (${values.map((column) => `s.${column}`).join(', ')})
+         RETURNING t.source_key`,
+      );
+      updated = await written(
+        `UPDATE ${target} AS t SET ${columns
+          .slice(2)
+          .map((column) => `${column} = s.${column}`)
+          .join(', ')} FROM ${stage} AS s WHERE ${earlier} RETURNING t.source_key`,
+      );
+    }
+    await written(
+      `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
+       ON CONFLICT (dossier_id, source_key) DO NOTHING RETURNING source_key`,
     );
-    const writtenKeys = new Set(written.map((row) => row.source_key));
     for (const row of unique) if (!writtenKeys.has(row.sourceKey)) duplicates.push(row);
     if (duplicates.length > 0) await batch.onDuplicates(duplicates);
     await client.query(
       this.checkpointSql(),
-      checkpointParameters(batch.dossier, batch.entity, {
-        ...batch.checkpoint,
-        loaded: batch.checkpoint.loaded - duplicates.length,
-        rejected: batch.checkpoint.rejected + duplicates.length,
-      }),
+      checkpointParameters(
+        batch.dossier,
+        batch.entity,
+        withChanges(
+          {
+            ...batch.checkpoint,
+            loaded: batch.checkpoint.loaded - duplicates.length,
+            rejected: batch.checkpoint.rejected + duplicates.length,
+          },
+          { updated, unchanged },
+        ),
+      ),
     );
     await client.query('COMMIT');
-    return { duplicates: duplicates.length };
+    return { duplicates: duplicates.length, updated, unchanged };
   }
 
   async beginLoad(

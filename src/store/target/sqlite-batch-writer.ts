@@ -3,8 +3,15 @@ import type { EntityName } from '../../core/model/canonical-model.js';
 import { CellKind, type SqliteRows } from './sqlite-rows.js';
 import { statementCache } from './sqlite-statements.js';
 import { quoteIdentifier, targetColumns } from './target-ddl.js';
-import { checkpointParameters, checkpointUpsertSql } from './target-sql.js';
+import { checkpointParameters, checkpointUpsertSql, withChanges } from './target-sql.js';
 import type { LoadCheckpoint } from './target-store.js';
+
+/** What a batch's insert did: the indices of its rows refused as duplicates, and rows of earlier runs it found. */
+export interface SqliteBatchWritten {
+  readonly duplicates: number[];
+  readonly updated: number;
+  readonly unchanged: number;
+}
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -41,25 +48,39 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
   // Each entity, mode and set of empty columns has its statements: few per run, but bounded all the same.
   const statement = statementCache(db);
 
-  const insertSql = (
-    entity: EntityName,
-    mode: SqliteRows['mode'],
-    columns: readonly BoundColumn[],
-    rowCount: number,
-  ): string => {
+  const insertSql = (entity: EntityName, columns: readonly BoundColumn[], rowCount: number): string => {
     const all = ['source_key', ...targetColumns(entity).map((column) => column.name)];
     const names = ['dossier_id', 'run_id', ...columns.map((column) => all[column.index]!)];
     const row = `(@dossier, @run, ${columns.map((column) => (column.bytes ? TEXT_CELL : '?')).join(', ')})`;
-    let sql = `INSERT INTO ${quoteIdentifier(entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES ${new Array<string>(rowCount).fill(row).join(', ')}`;
-    if (mode === 'upsert') {
-      // A row of an earlier run is updated; a row this run already wrote is a duplicate source key (no change).
-      // Every column is set, those left out of the statement too (NULL in `excluded`): the new row replaces the old.
-      const updates = ['run_id', ...all.slice(1)].map(
-        (name) => `${quoteIdentifier(name)} = excluded.${quoteIdentifier(name)}`,
-      );
-      sql += ` ON CONFLICT (dossier_id, source_key) DO UPDATE SET ${updates.join(', ')} WHERE run_id <> excluded.run_id`;
-    }
-    return sql;
+    return `INSERT INTO ${quoteIdentifier(entity)} (${names.map(quoteIdentifier).join(', ')}) VALUES ${new Array<string>(rowCount).fill(row).join(', ')}`;
+  };
+
+  /**
+   * Upsert mode, first step: a row of an earlier run whose every column holds the new value already takes this
+   * run's id alone (`unchanged`). Its parameters are the insert's, in the same order.
+   */
+  const unchangedSql = (entity: EntityName, columns: readonly BoundColumn[]): string => {
+    const all = ['source_key', ...targetColumns(entity).map((column) => column.name)];
+    const bound = new Set(columns.map((column) => column.index));
+    const same = columns.map(
+      (column) =>
+        `${quoteIdentifier(all[column.index]!)} ${column.index === 0 ? '=' : 'IS'} ${column.bytes ? TEXT_CELL : '?'}`,
+    );
+    // A column left out of the statement is empty in every row of the batch: the stored row must be empty there too.
+    for (let index = 1; index < all.length; index++)
+      if (!bound.has(index)) same.push(`${quoteIdentifier(all[index]!)} IS NULL`);
+    return `UPDATE ${quoteIdentifier(entity)} SET run_id = @run WHERE dossier_id = @dossier AND run_id <> @run AND ${same.join(' AND ')}`;
+  };
+
+  /**
+   * Upsert mode, second step: a row of an earlier run whose content differs is replaced (`updated`), every column
+   * set, those left out of the statement to NULL. Its parameters are the insert's with the source key's moved last.
+   */
+  const updateSql = (entity: EntityName, columns: readonly BoundColumn[]): string => {
+    const all = ['source_key', ...targetColumns(entity).map((column) => column.name)];
+    const cells = new Map(columns.map((column) => [column.index, column.bytes ? TEXT_CELL : '?']));
+    const set = all.slice(1).map((name, at) => `${quoteIdentifier(name)} = ${cells.get(at + 1) ?? 'NULL'}`);
+    return `UPDATE ${quoteIdentifier(entity)} SET run_id = @run, ${set.join(', ')} WHERE dossier_id = @dossier AND run_id <> @run AND source_key = ${TEXT_CELL}`;
   };
 
   /** Writes the checkpoint in the open transaction and commits. */
@@ -75,10 +96,11 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
 
   return {
     /**
-     * Inserts the rows in a new transaction and returns the indices of rows refused as duplicate source keys. With
-     * none, `checkpoint` is written and the transaction committed: no round trip to the caller in the usual case.
+     * Inserts the rows in a new transaction and returns the indices of rows refused as duplicate source keys, with
+     * how many rows of an earlier run were updated or unchanged (upsert mode). With no duplicate, `checkpoint` (those
+     * counts added) is written and the transaction committed: no round trip to the caller in the usual case.
      */
-    insert(rows: SqliteRows, checkpoint: LoadCheckpoint): number[] {
+    insert(rows: SqliteRows, checkpoint: LoadCheckpoint): SqliteBatchWritten {
       const width = targetColumns(rows.entity).length + 1;
       const { kinds, ends, numbers, bytes, count } = rows;
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -139,12 +161,11 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
       const perRow = columns.reduce((total, column) => total + (column.bytes ? 2 : 1), 0);
 
       // A batch whose records were all rejected still moves the checkpoint: it has no statement to prepare.
-      const single = count === 0 ? undefined : statement(insertSql(rows.entity, rows.mode, columns, 1));
+      const single = count === 0 ? undefined : statement(insertSql(rows.entity, columns, 1));
       const parameters = new Array<string | number | null>(perRow);
       const duplicates: number[] = [];
       /** Inserts one row; a duplicate source key is noted, not thrown. */
-      const insertOne = (row: number): void => {
-        const named = bind(row, row + 1, parameters);
+      const insertOne = (row: number, named = bind(row, row + 1, parameters)): void => {
         try {
           if (single!.run(named, ...parameters).changes === 0) duplicates.push(row);
         } catch (error) {
@@ -152,14 +173,32 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
           duplicates.push(row);
         }
       };
+      let updated = 0;
+      let unchanged = 0;
+      // Upsert mode only (a re-run), one row at a time: a row of an earlier run is left as it is but for its run id,
+      // or replaced, or the row is new. A row this run already wrote is none of these: a duplicate source key.
+      const upsert =
+        rows.mode === 'insert' || count === 0
+          ? undefined
+          : {
+              unchanged: statement(unchangedSql(rows.entity, columns)),
+              update: statement(updateSql(rows.entity, columns)),
+            };
+      const upsertOne = (row: number): void => {
+        const named = bind(row, row + 1, parameters);
+        if (upsert!.unchanged.run(named, ...parameters).changes > 0) unchanged++;
+        // The source key is bound first (column 0, always text: a start and a length), and last in the update.
+        else if (upsert!.update.run(named, ...parameters.slice(2), parameters[0], parameters[1]).changes > 0)
+          updated++;
+        else insertOne(row, named);
+      };
 
       db.exec('BEGIN');
       try {
         let row = 0;
-        // Groups only for new rows: in upsert mode a row this run already wrote changes nothing, and a group could
-        // not say which of its rows that was.
+        // Groups on a first load only: in upsert mode each row is first looked for among an earlier run's (above).
         if (rows.mode === 'insert' && count >= ROWS_PER_STATEMENT) {
-          const group = statement(insertSql(rows.entity, rows.mode, columns, ROWS_PER_STATEMENT));
+          const group = statement(insertSql(rows.entity, columns, ROWS_PER_STATEMENT));
           const groupParameters = new Array<string | number | null>(perRow * ROWS_PER_STATEMENT);
           for (; row + ROWS_PER_STATEMENT <= count; row += ROWS_PER_STATEMENT) {
             const named = bind(row, row + ROWS_PER_STATEMENT, groupParameters);
@@ -172,13 +211,15 @@ export const createSqliteBatchWriter = (db: Database.Database) => {
             }
           }
         }
-        for (; row < count; row++) insertOne(row);
+        if (upsert === undefined) for (; row < count; row++) insertOne(row);
+        else for (; row < count; row++) upsertOne(row);
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
       }
-      if (duplicates.length === 0) commit(rows.dossier, rows.entity, checkpoint);
-      return duplicates;
+      const written = { duplicates, updated, unchanged };
+      if (duplicates.length === 0) commit(rows.dossier, rows.entity, withChanges(checkpoint, written));
+      return written;
     },
     commit,
     rollback(): void {

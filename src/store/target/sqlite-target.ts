@@ -5,7 +5,7 @@ import { jsonText } from '../../core/json-text.js';
 import { quoteIdentifier, targetColumns, targetDdl, targetMigrationDdl } from './target-ddl.js';
 import { targetRowReader } from './target-values.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
-import { createSqliteBatchWriter } from './sqlite-batch-writer.js';
+import { createSqliteBatchWriter, type SqliteBatchWritten } from './sqlite-batch-writer.js';
 import { EncodedBatches } from './encoded-batches.js';
 import { encodeSqliteRows, type SqliteRows } from './sqlite-rows.js';
 import { statementCache } from './sqlite-statements.js';
@@ -21,15 +21,23 @@ import {
   restartedRunId,
   orphanCountSql,
   readBackSql,
+  withChanges,
   type SqlShape,
 } from './target-sql.js';
-import type { DossierRow, LoadCheckpoint, TargetRowRead, TargetStore, WriteBatch } from './target-store.js';
+import type {
+  BatchWritten,
+  DossierRow,
+  LoadCheckpoint,
+  TargetRowRead,
+  TargetStore,
+  WriteBatch,
+} from './target-store.js';
 
 const sqliteShape: SqlShape = { table: quoteIdentifier, parameter: () => '?' };
 
 /** The steps of one batch write, on the writer thread or on this one. */
 interface BatchSteps {
-  insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> | number[];
+  insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<SqliteBatchWritten> | SqliteBatchWritten;
   commit(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<void> | void;
   rollback(): Promise<void> | void;
 }
@@ -75,10 +83,10 @@ export class SqliteTarget implements TargetStore {
     this.db.transaction(() => {
       for (const sql of targetDdl('sqlite')) this.db.exec(sql);
       const existing = new Map(
-        entityNames.map((entity) => [
-          entity,
+        [...entityNames, '_cutover_checkpoint'].map((table) => [
+          table,
           new Set(
-            (this.db.pragma(`table_info(${quoteIdentifier(entity)})`) as { name: string }[]).map(
+            (this.db.pragma(`table_info(${quoteIdentifier(table)})`) as { name: string }[]).map(
               (row) => row.name,
             ),
           ),
@@ -155,19 +163,19 @@ export class SqliteTarget implements TargetStore {
     this.encoded.set(batch, encodeSqliteRows(batch, batch.rows));
   }
 
-  writeBatch(batch: WriteBatch): Promise<{ duplicates: number }> {
+  writeBatch(batch: WriteBatch): Promise<BatchWritten> {
     const written = this.writing.then(() => this.writeNow(batch));
     this.writing = written.catch(() => undefined);
     return written;
   }
 
-  private async writeNow(batch: WriteBatch): Promise<{ duplicates: number }> {
+  private async writeNow(batch: WriteBatch): Promise<BatchWritten> {
     const steps = this.batchSteps();
     try {
       const encoded = this.encoded.take(batch) ?? encodeSqliteRows(batch, batch.rows);
-      const refused = await steps.insert(encoded, batch.checkpoint);
+      const { duplicates: refused, updated, unchanged } = await steps.insert(encoded, batch.checkpoint);
       // No duplicate: the batch is committed already.
-      if (refused.length === 0) return { duplicates: 0 };
+      if (refused.length === 0) return { duplicates: 0, updated, unchanged };
       const duplicates = refused.map((index) => batch.rows[index]!);
       try {
         await batch.onDuplicates(duplicates);
@@ -175,12 +183,19 @@ export class SqliteTarget implements TargetStore {
         await steps.rollback();
         throw error;
       }
-      await steps.commit(batch.dossier, batch.entity, {
-        ...batch.checkpoint,
-        loaded: batch.checkpoint.loaded - duplicates.length,
-        rejected: batch.checkpoint.rejected + duplicates.length,
-      });
-      return { duplicates: duplicates.length };
+      await steps.commit(
+        batch.dossier,
+        batch.entity,
+        withChanges(
+          {
+            ...batch.checkpoint,
+            loaded: batch.checkpoint.loaded - duplicates.length,
+            rejected: batch.checkpoint.rejected + duplicates.length,
+          },
+          { updated, unchanged },
+        ),
+      );
+      return { duplicates: duplicates.length, updated, unchanged };
     } catch (error) {
       if (error instanceof CutoverError) throw error;
       throw new CutoverError(

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EntityName } from '../../core/model/canonical-model.js';
+import type { SqliteBatchWritten } from './sqlite-batch-writer.js';
 import { sqliteRowsTransfer, type SqliteRows } from './sqlite-rows.js';
 import type { SqliteWriterThreadData, WriterReply, WriterRequest } from './sqlite-writer-protocol.js';
 import type { LoadCheckpoint } from './target-store.js';
@@ -77,9 +78,11 @@ export class SqliteWriterHandle {
     return reply;
   }
 
-  async insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<number[]> {
+  async insert(rows: SqliteRows, checkpoint: LoadCheckpoint): Promise<SqliteBatchWritten> {
     const reply = await this.request({ type: 'insert', rows, checkpoint }, sqliteRowsTransfer(rows));
-    return reply.type === 'inserted' ? reply.duplicates : [];
+    return reply.type === 'inserted'
+      ? { duplicates: reply.duplicates, updated: reply.updated, unchanged: reply.unchanged }
+      : { duplicates: [], updated: 0, unchanged: 0 };
   }
 
   async commit(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EntityName } from '../../core/model/canonical-model.js';
+import type { SqliteBatchWritten } from './sqlite-batch-writer.js';
 import type { SqliteRows } from './sqlite-rows.js';
 import type { LoadCheckpoint } from './target-store.js';
 
@@ -27,6 +28,6 @@ export type WriterRequest =
 /** The writer thread's answer to each request, in order. */
 export type WriterReply =
   /** No duplicate: committed. Otherwise the transaction waits for `commit` or `rollback`. */
-  | { readonly type: 'inserted'; readonly duplicates: number[] }
+  | ({ readonly type: 'inserted' } & SqliteBatchWritten)
   | { readonly type: 'done' }
   | { readonly type: 'failed'; readonly message: string };

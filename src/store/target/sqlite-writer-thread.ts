@@ -30,7 +30,7 @@ port.on('message', (request: WriterRequest) => {
   try {
     switch (request.type) {
       case 'insert':
-        reply({ type: 'inserted', duplicates: writer.insert(request.rows, request.checkpoint) });
+        reply({ type: 'inserted', ...writer.insert(request.rows, request.checkpoint) });
         // After the reply: the next batch is being prepared meanwhile.
         checkpoints.restartLogIfWanted();
         break;

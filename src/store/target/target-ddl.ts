@@ -53,6 +53,13 @@ const postgresType: Record<ColumnType, string> = {
   boolean: 'boolean',
 };
 
+/**
+ * Columns the checkpoint gained after its first version (rows of an earlier run updated or found unchanged by a
+ * re-run): a target made before them gets them added, 0 for the checkpoints already there.
+ */
+const checkpointCountColumns = (integer: string): string[] =>
+  ['updated', 'unchanged'].map((name) => `${name} ${integer} NOT NULL DEFAULT 0`);
+
 export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
@@ -82,6 +89,7 @@ export const targetDdl = (dialect: TargetDialect, schema?: string): string[] => 
       dossier_id ${text} NOT NULL, entity ${text} NOT NULL, run_id ${text} NOT NULL,
       records_read ${integer} NOT NULL, loaded ${integer} NOT NULL, skipped ${integer} NOT NULL,
       rejected ${integer} NOT NULL, repeats ${integer} NOT NULL, mode ${text} NOT NULL, done ${integer} NOT NULL,
+      ${checkpointCountColumns(integer).join(', ')},
       PRIMARY KEY (dossier_id, entity))`,
   );
   for (const entity of entityNames) {
@@ -99,7 +107,8 @@ export const targetDdl = (dialect: TargetDialect, schema?: string): string[] => 
 
 /**
  * Migrates a target made by an earlier version of cutover: the model only ever gains columns, so a table missing
- * one gets it added (nullable, so existing rows stay valid). `existing` maps each entity table to its columns.
+ * one gets it added (nullable, so existing rows stay valid); so does the checkpoint table (its counts, 0). `existing`
+ * maps each entity table, and `_cutover_checkpoint`, to its columns.
  */
 export const targetMigrationDdl = (
   dialect: TargetDialect,
@@ -108,14 +117,24 @@ export const targetMigrationDdl = (
 ): string[] => {
   const table = (name: string) =>
     schema ? `${quoteIdentifier(schema)}.${quoteIdentifier(name)}` : quoteIdentifier(name);
-  return entityNames.flatMap((entity) => {
-    const columns = existing.get(entity);
-    if (columns === undefined) return [];
-    return targetColumns(entity)
-      .filter((column) => !columns.has(column.name))
-      .map(
-        (column) =>
-          `ALTER TABLE ${table(entity)} ADD COLUMN ${quoteIdentifier(column.name)} ${(dialect === 'sqlite' ? sqliteType : postgresType)[column.type]}`,
-      );
-  });
+  const checkpoint = existing.get('_cutover_checkpoint');
+  const checkpointColumns =
+    checkpoint === undefined
+      ? []
+      : checkpointCountColumns(dialect === 'sqlite' ? 'INTEGER' : 'bigint')
+          .filter((column) => !checkpoint.has(column.split(' ')[0]!))
+          .map((column) => `ALTER TABLE ${table('_cutover_checkpoint')} ADD COLUMN ${column}`);
+  return [
+    ...checkpointColumns,
+    ...entityNames.flatMap((entity) => {
+      const columns = existing.get(entity);
+      if (columns === undefined) return [];
+      return targetColumns(entity)
+        .filter((column) => !columns.has(column.name))
+        .map(
+          (column) =>
+            `ALTER TABLE ${table(entity)} ADD COLUMN ${quoteIdentifier(column.name)} ${(dialect === 'sqlite' ? sqliteType : postgresType)[column.type]}`,
+        );
+    }),
+  ];
 };

@@ -13,11 +13,11 @@ export interface SqlShape {
 
 export const checkpointUpsertSql = ({ table, parameter }: SqlShape): string =>
   `INSERT INTO ${table('_cutover_checkpoint')}
-    (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done)
-    VALUES (${Array.from({ length: 10 }, (_, index) => parameter(index + 1)).join(', ')})
+    (dossier_id, entity, run_id, records_read, loaded, skipped, rejected, repeats, mode, done, updated, unchanged)
+    VALUES (${Array.from({ length: 12 }, (_, index) => parameter(index + 1)).join(', ')})
     ON CONFLICT (dossier_id, entity) DO UPDATE SET run_id = excluded.run_id, records_read = excluded.records_read,
       loaded = excluded.loaded, skipped = excluded.skipped, rejected = excluded.rejected, repeats = excluded.repeats,
-      mode = excluded.mode, done = excluded.done`;
+      mode = excluded.mode, done = excluded.done, updated = excluded.updated, unchanged = excluded.unchanged`;
 
 export const checkpointParameters = (
   dossier: string,
@@ -34,7 +34,22 @@ export const checkpointParameters = (
   checkpoint.repeats,
   checkpoint.mode,
   checkpoint.done ? 1 : 0,
+  checkpoint.updated ?? 0,
+  checkpoint.unchanged ?? 0,
 ];
+
+/** The checkpoint after a batch, the rows of earlier runs it updated or found unchanged added to those before. */
+export const withChanges = (
+  checkpoint: LoadCheckpoint,
+  batch: { readonly updated: number; readonly unchanged: number },
+): LoadCheckpoint =>
+  batch.updated === 0 && batch.unchanged === 0
+    ? checkpoint
+    : {
+        ...checkpoint,
+        updated: (checkpoint.updated ?? 0) + batch.updated,
+        unchanged: (checkpoint.unchanged ?? 0) + batch.unchanged,
+      };
 
 /** A checkpoint row as a driver returns it (bigints may come back as text). */
 export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadCheckpoint => ({
@@ -46,6 +61,8 @@ export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadC
   repeats: Number(row.repeats),
   mode: row.mode === 'upsert' ? 'upsert' : 'insert',
   done: Number(row.done) === 1,
+  updated: Number(row.updated ?? 0),
+  unchanged: Number(row.unchanged ?? 0),
 });
 
 /** The checkpoint of a load begun (beginLoad): nothing read yet. */

@@ -15,6 +15,13 @@ export interface LoadCheckpoint {
   readonly rejected: number;
   /** `distinct` entities: records that repeat a key already seen (not records of the entity). */
   readonly repeats: number;
+  /**
+   * Of the rows loaded, those that were there before this load (an earlier run's row of the same source key): with
+   * content changed (`updated`) or the same in every column (`unchanged`); the others are new. Absent: none (a
+   * checkpoint written before these were counted, or a first load, which inserts only).
+   */
+  readonly updated?: number;
+  readonly unchanged?: number;
   /** `insert` on a first load; `upsert` when the target already held rows of this dossier and entity. */
   readonly mode: 'insert' | 'upsert';
   readonly done: boolean;
@@ -40,13 +47,23 @@ export interface WriteBatch {
   readonly runId: string;
   readonly mode: 'insert' | 'upsert';
   readonly rows: readonly TargetRow[];
-  /** The checkpoint after this batch, before counting duplicates found while writing. */
+  /**
+   * The checkpoint after this batch, before counting duplicates found while writing; its `updated` and `unchanged`
+   * are those of the batches before (the write adds this batch's).
+   */
   readonly checkpoint: LoadCheckpoint;
   /**
    * Called inside the write, before commit, with the rows refused because this run already loaded their key:
    * the caller records them in the ledger first, so a crash cannot lose their fate.
    */
   readonly onDuplicates: (rows: readonly TargetRow[]) => Promise<void>;
+}
+
+/** What writing a batch did: rows refused as duplicates, and rows of an earlier run updated or left as they were. */
+export interface BatchWritten {
+  readonly duplicates: number;
+  readonly updated: number;
+  readonly unchanged: number;
 }
 
 export interface DossierRow {
@@ -90,8 +107,11 @@ export interface TargetStore {
    * is not left waiting while the rows are encoded. writeBatch of these very rows (same array) then sends the result.
    */
   encodeAhead(batch: Pick<WriteBatch, 'dossier' | 'entity' | 'runId' | 'mode' | 'rows'>): void;
-  /** Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates. */
-  writeBatch(batch: WriteBatch): Promise<{ duplicates: number }>;
+  /**
+   * Writes the rows and the checkpoint in one transaction. Returns how many rows were duplicates and, in upsert
+   * mode, how many rows of earlier runs were updated or found unchanged (the checkpoint written counts them too).
+   */
+  writeBatch(batch: WriteBatch): Promise<BatchWritten>;
   /**
    * Marks a load begun, before anything of it is written: its checkpoint says this run, nothing read, not done. The
    * unit's ledger is cleared next, so a process killed before the first batch commits leaves a load that
