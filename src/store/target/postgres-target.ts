@@ -406,6 +406,9 @@ export class PostgresTarget implements TargetStore {
     let updated = 0;
     let unchanged = 0;
     if (batch.mode === 'upsert') {
+      // Each staged row is looked up by the unique index: the planner, with no statistics on the staging table,
+      // chose a hash join that read the whole target table for every batch (quadratic in a re-run's size).
+      await client.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
       // A row of an earlier run whose every column holds the staged value takes this run's id alone (unchanged); one
       // that differs is replaced (updated). A row this run already wrote is neither: a duplicate source key.
       const earlier = `t.dossier_id = s.dossier_id AND t.source_key = s.source_key AND t.run_id <> s.run_id`;
