@@ -335,7 +335,7 @@ describe('the cutover command line', () => {
 
     const ledger = await cli(['ledger', '--plan', plan, '--json', '--fate', 'rejected']);
     expect(ledger.code, describeResult(ledger)).toBe(0);
-    const entries = parseJsonStdout<{ reason: string; location: string }[]>(ledger);
+    const { entries } = parseJsonStdout<{ entries: { reason: string; location: string }[] }>(ledger);
     expect(entries.map((entry) => `${entry.location} ${entry.reason}`)).toEqual([
       'companies.csv:6 REQUIRED_MISSING',
       'contacts.csv:5 DUPLICATE_SOURCE_KEY',

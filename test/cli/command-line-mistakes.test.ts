@@ -77,7 +77,7 @@ describe('command-line mistakes', () => {
     // A valid limit still limits.
     const limited = await cli(['ledger', '--plan', plan, '--limit', '2', '--json']);
     expect(limited.code, describeResult(limited)).toBe(0);
-    expect(parseJsonStdout<unknown[]>(limited)).toHaveLength(2);
+    expect(parseJsonStdout<{ entries: unknown[] }>(limited).entries).toHaveLength(2);
     expect(readdirSync(dir).sort()).toEqual(
       ['.cutover', 'companies.csv', 'contacts.csv', 'cutover.yaml', 'target.db'].sort(),
     );
@@ -268,9 +268,9 @@ describe('command-line mistakes', () => {
     // Known names still select: the contact's rejects in dossier crm, and link's own review entity.
     const known = await cli(['ledger', '--plan', plan, '--entity', 'contact', '--dossier', 'crm', '--json']);
     expect(known.code, describeResult(known)).toBe(0);
-    expect(parseJsonStdout<{ entity: string }[]>(known).map((entry) => entry.entity)).toEqual(
-      Array<string>(5).fill('contact'),
-    );
+    expect(
+      parseJsonStdout<{ entries: { entity: string }[] }>(known).entries.map((entry) => entry.entity),
+    ).toEqual(Array<string>(5).fill('contact'));
     const link = await cli(['review', '--plan', plan, '--entity', 'link', '--json']);
     expect(link.code, describeResult(link)).toBe(0);
   });

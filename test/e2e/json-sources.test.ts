@@ -54,7 +54,7 @@ const migrate = async (
   return {
     run: parseJsonStdout<RunJson>(run),
     reconcile: parseJsonStdout<ReconcileJson>(reconciled),
-    ledger: parseJsonStdout<LedgerEntry[]>(ledger),
+    ledger: parseJsonStdout<{ entries: LedgerEntry[] }>(ledger).entries,
     rows: querySqlite<Record<string, unknown>>(
       path.join(dir, 'target.db'),
       'SELECT dossier_id, source_key, amount, name FROM deal ORDER BY id',

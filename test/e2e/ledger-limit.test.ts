@@ -32,16 +32,39 @@ describe('cutover ledger --limit', () => {
     const cut = await cli(['ledger', '--plan', planFile, '--limit', '2']);
     expect(cut.code, describeResult(cut)).toBe(0);
     expect(cut.stdout.split('\n').filter((line) => line.startsWith('crm\t'))).toHaveLength(2);
-    expect(cut.stdout).toContain(
-      'These are the first 2 entries; the ledger holds more: `--limit N` shows more.',
-    );
+    expect(cut.stdout).toContain('These are the first 2 of 3 entries: `--limit N` shows more.');
 
     const all = await cli(['ledger', '--plan', planFile, '--limit', '3']);
     expect(all.stdout.split('\n').filter((line) => line.startsWith('crm\t'))).toHaveLength(3);
-    expect(all.stdout).not.toContain('the ledger holds more');
+    expect(all.stdout).not.toContain('--limit N` shows more');
+  }, 60_000);
 
-    // A script's JSON stays the array of the entries asked for.
-    const json = await cli(['ledger', '--plan', planFile, '--limit', '2', '--json']);
-    expect(parseJsonStdout<unknown[]>(json)).toHaveLength(2);
+  it('gives a script the total the selection matched and whether the limit cut it, beside the entries', async () => {
+    const dir = tempDir('cutover-e2e-ledger-limit-json-');
+    writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': contacts });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', planFile]);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    type LedgerJson = { total: number; limited: boolean; entries: { location: string }[] };
+    const cut = await cli(['ledger', '--plan', planFile, '--limit', '2', '--json']);
+    expect(cut.code, describeResult(cut)).toBe(0);
+    const cutJson = parseJsonStdout<LedgerJson>(cut);
+    expect({ total: cutJson.total, limited: cutJson.limited }).toEqual({ total: 3, limited: true });
+    expect(cutJson.entries.map((entry) => entry.location)).toEqual(['contacts.csv:3', 'contacts.csv:4']);
+
+    const all = parseJsonStdout<LedgerJson>(
+      await cli(['ledger', '--plan', planFile, '--limit', '3', '--json']),
+    );
+    expect({ total: all.total, limited: all.limited, shown: all.entries.length }).toEqual({
+      total: 3,
+      limited: false,
+      shown: 3,
+    });
+    // The total is the selection's, not the whole ledger's.
+    const none = parseJsonStdout<LedgerJson>(
+      await cli(['ledger', '--plan', planFile, '--fate', 'skipped', '--json']),
+    );
+    expect(none).toEqual({ total: 0, limited: false, entries: [] });
   }, 60_000);
 });

@@ -27,7 +27,12 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
     );
   }
   const limit = options.limit ?? 100;
-  const found = await withSession(
+  const filter = {
+    ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
+    ...(options.entity === undefined ? {} : { entity: options.entity }),
+    ...(options.fate === undefined ? {} : { fate: options.fate }),
+  };
+  const { entries, total } = await withSession(
     { plan: options.plan, state: options.state, target: false, readsState: true },
     async (session) => {
       // The dossiers the state store knows: those a run of this plan has listed.
@@ -36,16 +41,12 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
           [options.dossier],
           (await session.state.listDossiers()).map((dossier) => dossier.id),
         );
-      return session.state.ledgerEntries({
-        ...(options.dossier === undefined ? {} : { dossierId: options.dossier }),
-        ...(options.entity === undefined ? {} : { entity: options.entity }),
-        ...(options.fate === undefined ? {} : { fate: options.fate }),
-        // One more than shown tells whether the limit left entries out.
-        limit: limit + 1,
-      });
+      return {
+        entries: await session.state.ledgerEntries({ ...filter, limit }),
+        total: await session.state.countLedgerEntries(filter),
+      };
     },
   );
-  const entries = found.slice(0, limit);
   for (const entry of entries) {
     output.info(
       `${entry.dossierId}\t${entry.entity}\t${entry.location}\t${entry.fate}\t${entry.reason ?? entry.rule ?? ''}\t${entry.message ?? (entry.survivorKey ? `merged into ${entry.survivorKey}` : '')}\n\t${entry.raw.replace(/\r?\n/g, '\\n')}`,
@@ -53,9 +54,9 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
   }
   if (entries.length === 0)
     output.info('The ledger holds no skipped, rejected or merged record for this selection.');
-  // Cut at the limit without a word, 100 of a run's 113 rejects read as all of them.
-  if (found.length > limit)
-    output.info(`These are the first ${limit} entries; the ledger holds more: \`--limit N\` shows more.`);
-  output.result(entries);
+  // Cut at the limit without a word, 100 of a run's 113 rejects read as all of them: in the text and in the JSON.
+  const limited = total > entries.length;
+  if (limited) output.info(`These are the first ${limit} of ${total} entries: \`--limit N\` shows more.`);
+  output.result({ total, limited, entries });
   return ExitCode.OK;
 };

@@ -41,6 +41,13 @@ export interface LedgerEntry {
   readonly survivorDossierId?: string | null;
 }
 
+/** Which ledger entries: every one when a field is left out. */
+export interface LedgerFilter {
+  readonly dossierId?: string;
+  readonly entity?: string;
+  readonly fate?: string;
+}
+
 /** A cluster's golden record: the value of each mapped column and the source key of the record it came from. */
 export interface GoldenRecord {
   readonly values: Readonly<Record<string, CanonicalValue>>;
@@ -622,14 +629,26 @@ export class StateStore {
     }));
   }
 
-  async ledgerEntries(
-    filter: { dossierId?: string; entity?: string; fate?: string; limit?: number } = {},
-  ): Promise<LedgerEntry[]> {
-    let query = this.db.selectFrom('ledger_entry').selectAll();
+  /** The entries a filter selects, so that listing them and counting them cannot select differently. */
+  private ledgerSelection(filter: LedgerFilter) {
+    let query = this.db.selectFrom('ledger_entry');
     if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
     if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
     if (filter.fate !== undefined) query = query.where('fate', '=', filter.fate);
-    const rows = await query
+    return query;
+  }
+
+  /** How many entries a filter selects, whatever a listing's limit. */
+  async countLedgerEntries(filter: LedgerFilter = {}): Promise<number> {
+    const row = await this.ledgerSelection(filter)
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirst();
+    return toNumber(row?.count ?? 0);
+  }
+
+  async ledgerEntries(filter: LedgerFilter & { limit?: number } = {}): Promise<LedgerEntry[]> {
+    const rows = await this.ledgerSelection(filter)
+      .selectAll()
       .orderBy('dossier_id')
       .orderBy('entity')
       .orderBy('record')
