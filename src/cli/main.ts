@@ -1,7 +1,7 @@
 import { visibleText } from './visible-text.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
-import { isCutoverError, messageOf } from '../core/errors.js';
+import { CutoverError, ErrorCode, isCutoverError, messageOf } from '../core/errors.js';
 import { ExitCode, exitCodeForError } from '../core/exit-codes.js';
 import type { DedupeEvalOptions, DedupeRunOptions } from './commands/dedupe-command.js';
 import type { DedupePlanOptions, DedupeUndoOptions, ReviewListOptions } from './commands/merge-commands.js';
@@ -16,7 +16,9 @@ import type { LedgerCommandOptions } from './commands/ledger-command.js';
 import type { ReconcileCommandOptions } from './commands/reconcile-command.js';
 import type { ReplayCommandOptions } from './commands/replay-command.js';
 import type { RunCommandOptions } from './commands/run-command.js';
+import { errorResultOf } from './error-result.js';
 import { integerOption } from './integer-option.js';
+import { writeErrorResult } from './output.js';
 import { systemErrorAsCutoverError } from './system-error.js';
 
 // Zone-less date-times in legacy exports are read as UTC whatever the machine's zone.
@@ -44,6 +46,33 @@ const threadsOption = () =>
 const MAX_DOSSIERS = 100_000;
 const seedOption = () => new Option('--seed <n>', 'random seed').argParser(integerOption()).default(1);
 
+/** Whether a command was asked for JSON: it takes `--json` and the command line gives it (before any `--`). */
+const asksForJson = (command: Command, argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (
+    command.options.some((option) => option.long === '--json') &&
+    (end === -1 ? argv : argv.slice(0, end)).includes('--json')
+  );
+};
+
+/**
+ * The one place where a failed command ends: the exit code its error calls for, one line on stderr for a person
+ * (unless commander has said it already) and, when --json was asked, the error as JSON on stdout for a script
+ * (see ErrorResult), which would otherwise read an empty string.
+ */
+const fail = (thrown: unknown, options: { json: boolean; said?: boolean }): void => {
+  const error = systemErrorAsCutoverError(thrown) ?? thrown;
+  const exitCode = isCutoverError(error) ? exitCodeForError[error.code] : ExitCode.INTERNAL;
+  if (options.said !== true)
+    process.stderr.write(
+      isCutoverError(error)
+        ? `cutover: ${visibleText(error.message)}\n`
+        : `cutover: internal error: ${messageOf(error)}\n${error instanceof Error ? error.stack : ''}\n`,
+    );
+  if (options.json) writeErrorResult(errorResultOf(error, exitCode));
+  process.exitCode = exitCode;
+};
+
 /**
  * Runs a command and turns any failure into one line on stderr and a meaningful exit code; a file-system failure
  * with a path (ENOENT, ENOTDIR, EACCES…) is an infrastructure failure (exit 4), never an internal error.
@@ -54,16 +83,9 @@ const action =
     try {
       process.exitCode = await handler(...args);
     } catch (thrown) {
-      const error = systemErrorAsCutoverError(thrown) ?? thrown;
-      if (isCutoverError(error)) {
-        process.stderr.write(`cutover: ${visibleText(error.message)}\n`);
-        process.exitCode = exitCodeForError[error.code];
-      } else {
-        process.stderr.write(
-          `cutover: internal error: ${messageOf(error)}\n${error instanceof Error ? error.stack : ''}\n`,
-        );
-        process.exitCode = ExitCode.INTERNAL;
-      }
+      // Commander passes the command itself last, its options parsed.
+      const command = args.at(-1);
+      fail(thrown, { json: command instanceof Command && command.opts().json === true });
     }
   };
 
@@ -477,13 +499,33 @@ const resolveHelpRequest = (argv: readonly string[]): string[] | undefined => {
   return [node, script, ...names, '--help'];
 };
 
+/**
+ * The command whose command line commander is reading, so that a mistake in it (`ledger --json --limit abc`) is
+ * answered in JSON when that command was asked for JSON: each command with subcommands says which it dispatches to.
+ */
+let parsing: Command = program;
+const followDispatch = (command: Command): void => {
+  if (command.commands.length === 0) return;
+  command.hook('preSubcommand', (_command, subcommand) => {
+    parsing = subcommand;
+  });
+  command.commands.forEach(followDispatch);
+};
+followDispatch(program);
+
+const argv = resolveHelpRequest(process.argv);
 try {
-  const argv = resolveHelpRequest(process.argv);
   if (argv === undefined) process.exitCode = ExitCode.BAD_PLAN;
   else await program.parseAsync(argv);
 } catch (error) {
   if (!(error instanceof CommanderError)) throw error;
-  // Commander has already printed its message (and the help); help and version are not errors.
+  // Help and version are not errors.
   const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-  process.exitCode = benign ? ExitCode.OK : ExitCode.BAD_PLAN;
+  if (benign) process.exitCode = ExitCode.OK;
+  else
+    // Commander has already printed its message (and the help) on stderr.
+    fail(new CutoverError(ErrorCode.USAGE, error.message.replace(/^error: /, '')), {
+      json: argv !== undefined && asksForJson(parsing, argv),
+      said: true,
+    });
 }

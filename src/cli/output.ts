@@ -1,3 +1,4 @@
+import type { ErrorResult } from './error-result.js';
 import { visibleText } from './visible-text.js';
 
 /** Where a command writes: a person at a terminal gets live progress; a script gets quiet, structured output. */
@@ -24,6 +25,19 @@ const progressWidth = (): number => {
   return columns !== undefined && columns > 0 ? columns : 80;
 };
 
+/** Whether a command's JSON result is on stdout already: a failure after it must not add a second document. */
+let resultWritten = false;
+
+const writeJson = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  resultWritten = true;
+};
+
+/** A failed command's JSON on stdout (see ErrorResult), unless its result was printed before it failed. */
+export const writeErrorResult = (value: ErrorResult): void => {
+  if (!resultWritten) writeJson(value);
+};
+
 export const createOutput = (options: { json?: boolean }): Output => {
   const json = options.json === true;
   const interactive = !json && process.stderr.isTTY === true;
@@ -40,7 +54,7 @@ export const createOutput = (options: { json?: boolean }): Output => {
       process.stdout.write(`${visibleText(line)}\n`);
     },
     result: (value) => {
-      if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (json) writeJson(value);
     },
     progress: (line) => {
       if (!interactive) return;

@@ -4,7 +4,14 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { canonicalModel, entityNames } from '../../src/core/model/canonical-model.js';
 import type { Manifest } from '../../src/generator/manifest.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, startCli } from '../e2e/support/cli.js';
+import {
+  cli,
+  describeResult,
+  ensureBuilt,
+  jsonError,
+  parseJsonStdout,
+  startCli,
+} from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 import { sharedData } from '../support/shared-data.js';
@@ -199,10 +206,10 @@ describe('the cutover command line', () => {
     expect(
       parseJsonStdout<{ errors: { line: number | null; path: string | null }[] }>(syntax).errors[0],
     ).toMatchObject({ line: expect.any(Number) as unknown, path: null });
-    // A plan that cannot be read is no verdict: exit 4, one line on stderr, nothing on stdout.
+    // A plan that cannot be read is no verdict: exit 4, one line on stderr, the error as JSON on stdout.
     const missing = await cli(['validate', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
     expect(missing.code, describeResult(missing)).toBe(4);
-    expect(missing.stdout).toBe('');
+    expect(jsonError(missing)).toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 4 });
   });
 
   it('schema prints a JSON Schema of the plan, with its entities and required fields', async () => {
@@ -408,7 +415,7 @@ describe('the cutover command line', () => {
     const dir = tempDir('cutover-cli-noplan-');
     const missing = await cli(['run', '--plan', path.join(dir, 'nowhere.yaml'), '--json']);
     expect(missing.code, describeResult(missing)).toBe(4);
-    expect(missing.stdout).toBe('');
+    expect(jsonError(missing)).toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 4 });
     expect(missing.stderr).toBe(
       `cutover: cannot read the plan ${path.join(dir, 'nowhere.yaml')}: there is no such file (\`cutover init\` writes a starter plan)\n`,
     );

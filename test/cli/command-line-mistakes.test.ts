@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, jsonError, parseJsonStdout } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { defaultStatePath, querySqlite, writeFiles } from '../e2e/support/helpers.js';
 
@@ -211,7 +211,7 @@ describe('command-line mistakes', () => {
     results.forEach((result, index) => {
       const shown = `cutover ${commands[index]!.join(' ')}\n${describeResult(result)}`;
       expect(result.code, shown).toBe(4);
-      expect(result.stdout, shown).toBe('');
+      expect(jsonError(result), shown).toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 4 });
       expect(result.stderr, shown).toBe(
         `cutover: no state store at ${state}: has \`cutover run\` been run with this plan and this --state? (this command reads it and creates none)\n`,
       );
@@ -242,7 +242,7 @@ describe('command-line mistakes', () => {
     results.forEach((result, index) => {
       const shown = `cutover ${commands[index]!.join(' ')}\n${describeResult(result)}`;
       expect(result.code, shown).toBe(4);
-      expect(result.stdout, shown).toBe('');
+      expect(jsonError(result), shown).toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 4 });
       expect(result.stderr, shown).toBe(
         `cutover: the target file ${target} does not exist: has \`cutover run\` been run with this plan? (this command reads it and creates none)\n`,
       );
@@ -253,7 +253,7 @@ describe('command-line mistakes', () => {
   it('ledger and review refuse an --entity that is no canonical entity, and ledger a --dossier that names none (exit 2)', async () => {
     const entity = await cli(['ledger', '--plan', plan, '--entity', 'contacts', '--json']);
     expect(entity.code, describeResult(entity)).toBe(2);
-    expect(entity.stdout).toBe('');
+    expect(jsonError(entity)).toMatchObject({ code: 'USAGE', exitCode: 2 });
     expect(entity.stderr).toMatch(
       /^cutover: unknown entity contacts: the entities are user, company, contact, .*entry_line\n$/,
     );

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, jsonError, parseJsonStdout } from '../e2e/support/cli.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 
 /** Two dossiers of contacts (a dossier column) and a dedupe section: `cutover dedupe --entity contact --dossier`. */
@@ -54,7 +54,7 @@ describe('cutover dedupe --dossier', () => {
       '--json',
     ]);
     expect(result.code, describeResult(result)).toBe(2);
-    expect(result.stdout).toBe('');
+    expect(jsonError(result)).toMatchObject({ code: 'USAGE', exitCode: 2 });
     expect(result.stderr).toMatch(
       /^cutover: unknown dossier NOPE: not among the 2 dossiers of this plan \(A, B\)\n$/,
     );

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/stores.js';
 import { dropPostgresSchema } from '../support/stores.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
-import { cli, describeResult, ensureBuilt } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, jsonError } from '../e2e/support/cli.js';
 import { crmCompanies, crmContacts, crmPlan } from '../e2e/support/crm-fixture.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 
@@ -60,7 +60,7 @@ describe.runIf(postgresAvailable)('commands that read a PostgreSQL state store',
         const result = await cli([...command, '--plan', plan, '--state', state, '--json']);
         const shown = `cutover ${command.join(' ')} on ${schema}\n${describeResult(result)}`;
         expect(result.code, shown).toBe(4);
-        expect(result.stdout, shown).toBe('');
+        expect(jsonError(result), shown).toMatchObject({ exitCode: 4 });
         expect(result.stderr, shown).toBe(
           `cutover: no state store at ${state} (schema ${schema}): has \`cutover run\` been run with this plan and this state store? (this command reads it and creates none)\n`,
         );

@@ -3,7 +3,14 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/store/state/state-store.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, type CliResult } from './support/cli.js';
+import {
+  cli,
+  describeResult,
+  ensureBuilt,
+  jsonError,
+  parseJsonStdout,
+  type CliResult,
+} from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 
 /**
@@ -395,7 +402,10 @@ entities:
       'cutover.yaml': contactPlan.replace('contacts.csv', 'exports/contacts-2024.csv'),
     });
     expect(run.result.code, describeResult(run.result)).toBe(4);
-    expect(run.result.stdout).toBe('');
+    expect(jsonError(run.result)).toMatchObject({
+      exitCode: 4,
+      message: 'exports/contacts-2024.csv: the file does not exist',
+    });
     expect(run.result.stderr).toBe('cutover: exports/contacts-2024.csv: the file does not exist\n');
   });
 
@@ -406,7 +416,7 @@ entities:
       'exports/contacts.csv': 'id,name\n1,Lee\n',
     });
     expect(run.result.code, describeResult(run.result)).toBe(4);
-    expect(run.result.stdout).toBe('');
+    expect(jsonError(run.result)).toMatchObject({ code: 'FILE_NOT_FOUND', exitCode: 4 });
     expect(run.result.stderr).toBe(
       `cutover: contact: no file matches export/*.csv (paths are relative to the plan's folder, ${run.dir})\n`,
     );
@@ -428,7 +438,8 @@ entities:
       env: { TARGET_PASSWORD: password },
     });
     expect(refused.code, describeResult(refused)).toBe(4);
-    expect(refused.stdout).toBe('');
+    expect(jsonError(refused)).toMatchObject({ code: 'CONNECTION_FAILED', exitCode: 4 });
+    expect(refused.stdout).not.toContain(password);
     expect(refused.stderr).toContain('127.0.0.1:1');
     expect(refused.stderr).toContain('ECONNREFUSED');
     expect(refused.stderr).not.toContain(password);
@@ -476,7 +487,18 @@ entities:
     expect(line).toBe(9);
     const run = await runCase({ 'cutover.yaml': plan, 'contacts.csv': 'contact_id\nK1\n' });
     expect(run.result.code, describeResult(run.result)).toBe(2);
-    expect(run.result.stdout).toBe('');
+    expect(jsonError(run.result)).toMatchObject({
+      code: 'PLAN_INVALID',
+      exitCode: 2,
+      planErrors: [
+        {
+          file: path.join(run.dir, 'cutover.yaml'),
+          line,
+          path: 'entities.contact.feilds',
+          message: 'unknown field "feilds" (did you mean "fields"?)',
+        },
+      ],
+    });
     expect(run.result.stderr).toContain(
       `cutover.yaml:${line} entities.contact.feilds: unknown field "feilds" (did you mean "fields"?)`,
     );

@@ -10,7 +10,7 @@ import type { reconcileInThreads as ReconcileInThreads } from '../../src/cli/rec
 import type { Reconciliation } from '../../src/pipeline/reconcile/reconcile.js';
 import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
 import { dropPostgresSchema } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, jsonError, parseJsonStdout, repoRoot } from './support/cli.js';
 import { generateSmallPortfolio, withStores } from './support/portfolio.js';
 
 /**
@@ -105,7 +105,7 @@ describe('cutover reconcile in several threads', () => {
       ]);
       expect(result.code, describeResult(result)).toBe(ExitCode.BAD_PLAN);
       expect(result.stderr).toContain('unknown dossier D9999');
-      expect(result.stdout).toBe('');
+      expect(jsonError(result)).toMatchObject({ code: 'USAGE', exitCode: 2 });
     }
   }, 60_000);
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StateStore } from '../../src/store/state/state-store.js';
 import { tempDir } from '../support/stores.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { cli, describeResult, ensureBuilt, jsonError, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 
 /**
@@ -72,7 +72,7 @@ describe('a state store serves one plan', () => {
     const before = readFileSync(state);
     const result = await cli(['run', '--plan', plan('b.yaml'), '--json']);
     expect(result.code, describeResult(result)).toBe(2);
-    expect(result.stdout).toBe('');
+    expect(jsonError(result).exitCode).toBe(2);
     expect(result.stderr).toBe(refusal(state, 'plan-b', 'plan-a'));
     expect(readFileSync(state).equals(before)).toBe(true);
     expect(querySqlite(state, 'SELECT name FROM plan_version')).toEqual([{ name: 'plan-a' }]);
@@ -90,7 +90,8 @@ describe('a state store serves one plan', () => {
     for (const command of [['ledger'], ['reconcile', '--json'], ['evidence', '--json'], ['review']]) {
       const result = await cli([...command, '--plan', plan('b.yaml')]);
       expect(result.code, `${command[0]}: ${describeResult(result)}`).toBe(2);
-      expect(result.stdout).toBe('');
+      if (command.includes('--json')) expect(jsonError(result).exitCode).toBe(2);
+      else expect(result.stdout).toBe('');
       expect(result.stderr).toBe(refusal(state, 'plan-b', 'plan-a'));
     }
   });

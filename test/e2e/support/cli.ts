@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ErrorResult } from '../../../src/cli/error-result.js';
 
 /** The repository root, whatever the working directory of the test run. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -119,3 +120,7 @@ export const parseJsonStdout = <T = unknown>(result: CliResult): T => {
 /** For failure messages: what the command said. */
 export const describeResult = (result: CliResult): string =>
   `exit ${result.code} signal ${result.signal}\n--- stdout ---\n${result.stdout.slice(0, 4000)}\n--- stderr ---\n${result.stderr.slice(0, 4000)}`;
+
+/** The error `--json` prints on stdout when a command fails as a whole, stdout being that one document. */
+export const jsonError = (result: CliResult): ErrorResult['error'] =>
+  parseJsonStdout<ErrorResult>(result).error;
