@@ -212,6 +212,8 @@ export const openMysqlSource = (spec: SqlSourceSpec, options: SqlSourceOptions):
     scrub: resolved.scrub,
     connect: () => connectMysql(url),
     isConnectionLoss,
+    // MySQL and MariaDB's error 1064.
+    isSyntaxError: (error) => (error as { code?: unknown } | null)?.code === 'ER_PARSE_ERROR',
   };
   return createSqlSource(driver, spec, options);
 };

@@ -62,6 +62,10 @@ const sessionSetup = [
 export const isConnectionLoss = (error: unknown): boolean =>
   !(error instanceof pg.DatabaseError) || /^(08|57P)/.test(error.code ?? '');
 
+/** SQLSTATE 42601, syntax_error. */
+export const isSyntaxError = (error: unknown): boolean =>
+  error instanceof pg.DatabaseError && error.code === '42601';
+
 export const connectPostgres = async (url: string): Promise<SqlConnection> => {
   const client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 10_000 });
   // An error on an idle connection is emitted as an event, which would crash the process without a listener;

@@ -34,6 +34,7 @@ export const openPostgresSource = (spec: SqlSourceSpec, options: SqlSourceOption
     },
     // Asked about an error of connect or read, so the driver is loaded by then (if it is not, nothing connected).
     isConnectionLoss: (error) => connection?.isConnectionLoss(error) ?? true,
+    isSyntaxError: (error) => connection?.isSyntaxError(error) ?? false,
   };
   return createSqlSource(driver, spec, options);
 };

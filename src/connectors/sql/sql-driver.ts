@@ -29,6 +29,8 @@ export interface SqlDriver {
   connect(): Promise<SqlConnection>;
   /** After connecting: whether this error means the connection was lost (rather than the SQL being refused). */
   isConnectionLoss(error: unknown): boolean;
+  /** Whether this error means the database could not parse the SQL: the plan's `query`, the one SQL a plan writes. */
+  isSyntaxError(error: unknown): boolean;
 }
 
 export interface SqlConnection {

@@ -173,6 +173,9 @@ export const openSqliteSource = (spec: SqliteSourceSpec, options: SqlSourceOptio
       new Promise((resolveConnection) => resolveConnection(sqliteConnection(openDatabase(path)))),
     // One process, one file: there is no connection to lose once the file is open.
     isConnectionLoss: () => false,
+    isSyntaxError: (error) =>
+      error instanceof Database.SqliteError &&
+      /syntax error|incomplete input|unrecognized token/.test(error.message),
   };
   return createSqlSource(driver, spec, { ...options, textEncoding: spec.encoding ?? 'auto' });
 };

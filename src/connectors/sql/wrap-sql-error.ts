@@ -25,8 +25,9 @@ export interface SqlFailure {
 
 /**
  * Turns a driver error into the one error type of cutover: CONNECTION_FAILED when the database could not be
- * reached or went away (an operator fixes the network or the URL), SOURCE_FAILED when it refused the SQL (the
- * plan names a wrong table or column). CutoverErrors pass through unchanged.
+ * reached or went away (an operator fixes the network or the URL), PLAN_INVALID when it could not parse the plan's
+ * query, SOURCE_FAILED when it refused the SQL otherwise (the plan names a wrong table or column). CutoverErrors pass
+ * through unchanged.
  */
 export const wrapSqlError = (error: unknown, failure: SqlFailure): CutoverError => {
   if (isCutoverError(error)) return error;
@@ -44,6 +45,15 @@ export const wrapSqlError = (error: unknown, failure: SqlFailure): CutoverError 
     return new CutoverError(
       ErrorCode.CONNECTION_FAILED,
       `lost the connection to ${at} while reading ${source}: ${said}`,
+      { cause: error, context },
+    );
+  }
+  // The plan's query is wrong, not the database: fixed in the plan (exit 2), as a column the plan names that the
+  // result lacks, rather than exit 4, which sends an operator to the network or the server for nothing.
+  if (driver.isSyntaxError(error)) {
+    return new CutoverError(
+      ErrorCode.PLAN_INVALID,
+      `${at} cannot read the plan's ${source}: ${said}. Fix the query in the plan`,
       { cause: error, context },
     );
   }

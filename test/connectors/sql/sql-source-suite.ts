@@ -237,11 +237,11 @@ export const describeSqlSource = (harness: SqlHarness, available: boolean): void
       expect(error.message).toContain('has no column "id" (read by the key)');
     });
 
-    it('keeps the database error for a query it cannot run at all', async () => {
+    it('refuses a query the database cannot parse as a mistake of the plan, keeping the query in the error', async () => {
       const error = await failureOf(() =>
         readAll(open({ table: undefined, query: `SELEC name FROM ${contacts}` })),
       );
-      expect(error.code).toBe(ErrorCode.SOURCE_FAILED);
+      expect(error.code).toBe(ErrorCode.PLAN_INVALID);
       expect(error.message).toContain('SELEC name');
       await expectNoOpenConnection();
     });
