@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noticeIdentity } from '../../core/record-source.js';
-import type { LedgerEntry, SourceNoticeRow, StateStore } from '../../store/state/state-store.js';
+import type { LedgerEntry, RunRow, SourceNoticeRow, StateStore } from '../../store/state/state-store.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import type { AccountingProof } from '../reconcile/accounting-proof.js';
 import type { DossierReconciliation, EntityReconciliation } from '../reconcile/reconcile.js';
@@ -202,14 +202,22 @@ export const buildEvidencePack = async (options: {
   const { loaded, state, reconciliation } = options;
   const id = reconciliation.id;
   const dossier = (await state.listDossiers()).find((candidate) => candidate.id === id);
-  const run = await state.latestRun();
+  // Each entity's notices are those of the run that last read it, and the pack names the last run that read the
+  // dossier: a replay or a `run --dossier` of other dossiers since then read none of its files.
+  const lastRuns = await state.lastRunsOfDossier(id);
+  const lastRunOf = new Map(lastRuns.map(({ entity, run }) => [entity, run.id]));
+  const run = lastRuns.reduce<RunRow | undefined>(
+    (latest, { run: candidate }) =>
+      latest === undefined || candidate.startedAt > latest.startedAt ? candidate : latest,
+    undefined,
+  );
   const rejected = await state.ledgerEntries({ dossierId: id, fate: 'rejected', limit: MAX_LISTED_REJECTS });
   const rejectedTotal = reconciliation.entities.reduce((total, entity) => total + entity.rejected, 0);
   // Entities reading one file see its notices once each: the pack says each once.
   const seen = new Set<string>();
-  const notices = (run === undefined ? [] : await state.notices(run.id)).filter((notice) => {
+  const notices = (await state.dossierNotices([...new Set(lastRunOf.values())], id)).filter((notice) => {
     const key = noticeIdentity(notice);
-    if (notice.dossierId !== id || seen.has(key)) return false;
+    if (lastRunOf.get(notice.entity) !== notice.runId || seen.has(key)) return false;
     seen.add(key);
     return true;
   });

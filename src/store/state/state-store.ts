@@ -1071,6 +1071,36 @@ export class StateStore {
     return rows.map(toNoticeRow);
   }
 
+  /**
+   * Per entity of a dossier, the run or replay that ran it last. A replay or a `run --dossier` runs some units only:
+   * the last run of all may not have read this dossier, nor said anything of its files.
+   */
+  async lastRunsOfDossier(dossierId: string): Promise<{ entity: string; run: RunRow }[]> {
+    const rows = await this.db
+      .selectFrom('run_step')
+      .innerJoin('run', 'run.id', 'run_step.run_id')
+      .selectAll('run')
+      .select(['run_step.entity', 'run_step.updated_at'])
+      .where('run_step.dossier_id', '=', dossierId)
+      .orderBy('run_step.updated_at', 'desc')
+      .execute();
+    const last = new Map<string, RunRow>();
+    for (const row of rows) if (!last.has(row.entity)) last.set(row.entity, toRunRow(row));
+    return [...last].map(([entity, run]) => ({ entity, run }));
+  }
+
+  /** The notices these runs stored for one dossier. */
+  async dossierNotices(runIds: readonly string[], dossierId: string): Promise<SourceNoticeRow[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('source_notice')
+      .selectAll()
+      .where('run_id', 'in', [...runIds])
+      .where('dossier_id', '=', dossierId)
+      .execute();
+    return rows.map(toNoticeRow);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
