@@ -268,7 +268,7 @@ export const renderReconciliation = (
   for (const dossier of result.dossiers.filter((d) => !d.ok && !explained(d)).slice(0, 20)) {
     for (const unit of stopped.filter((u) => u.dossierId === dossier.id)) {
       output.info(
-        `  ${dossier.id}: the last run (${unit.runId}) stopped this dossier at the rejected-records threshold of ${unit.entity}, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier ${dossier.id} --fate rejected\`) and run again, or raise the threshold`,
+        `  ${dossier.id}: the last run of this dossier (${unit.runId}) stopped it at the rejected-records threshold of ${unit.entity}, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier ${dossier.id} --fate rejected\`) and run again, or raise the threshold`,
       );
     }
     for (const entity of dossier.entities.filter((e) => !e.ok)) {

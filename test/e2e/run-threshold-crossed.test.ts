@@ -72,7 +72,46 @@ describe('reconcile after a run stopped by a rejected-records threshold', () => 
     const reconciled = await cli(['reconcile', '--plan', planFile]);
     expect(reconciled.code, describeResult(reconciled)).toBe(5);
     expect(reconciled.stdout).toContain(
-      `  crm: the last run (${runId}) stopped this dossier at the rejected-records threshold of contact, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier crm --fate rejected\`) and run again, or raise the threshold\n`,
+      `  crm: the last run of this dossier (${runId}) stopped it at the rejected-records threshold of contact, so the records it had not reached, and those of the entities loaded after it, were not loaded and have no fate; fix the rejects (\`cutover ledger --dossier crm --fate rejected\`) and run again, or raise the threshold\n`,
+    );
+  }, 60_000);
+});
+
+describe('reconcile after a run stopped by a threshold, then a run of another dossier', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  it('still says which run stopped the first dossier: a later `run --dossier` of another one did not read it', async () => {
+    const dir = tempDir('cutover-e2e-threshold-other-dossier-');
+    writeFiles(dir, {
+      // The deals load after the contacts: the stop leaves A's unread.
+      'cutover.yaml': `${plan.replace('dossier: { value: crm }', 'dossier: { field: dossier }')}  deal:
+    source: { type: csv, path: deals.csv }
+    dossier: { field: dossier }
+    key: id
+    fields:
+      name: title
+`,
+      'deals.csv': 'id,title,dossier\nD1,First deal,A\nD2,Second deal,B\n',
+      'contacts.csv': [
+        'id,name,born,dossier',
+        ...Array.from(
+          { length: 10 },
+          (_, i) => `${i + 1},Name${i + 1},${i < 2 ? '1980-02-30' : '1980-02-28'},A`,
+        ),
+        '11,Name11,1980-02-28,B',
+        '',
+      ].join('\n'),
+    });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', planFile, '--json']);
+    expect(run.code, describeResult(run)).toBe(3);
+    const { runId } = parseJsonStdout<{ runId: string }>(run);
+    const other = await cli(['run', '--plan', planFile, '--dossier', 'B']);
+    expect(other.code, describeResult(other)).toBe(0);
+    const reconciled = await cli(['reconcile', '--plan', planFile]);
+    expect(reconciled.code, describeResult(reconciled)).toBe(5);
+    expect(reconciled.stdout).toContain(
+      `  A: the last run of this dossier (${runId}) stopped it at the rejected-records threshold of contact,`,
     );
   }, 60_000);
 });

@@ -1089,6 +1089,33 @@ export class StateStore {
     return [...last].map(([entity, run]) => ({ entity, run }));
   }
 
+  /**
+   * The units whose last run or replay stopped them at the rejected-records threshold: a later run of other dossiers
+   * (`run --dossier`, a replay) leaves them as they were.
+   */
+  async unitsStoppedByThreshold(): Promise<{ runId: string; dossierId: string; entity: string }[]> {
+    const rows = await this.db
+      .selectFrom('run_step as stopped')
+      .select(['stopped.run_id', 'stopped.dossier_id', 'stopped.entity'])
+      .where('stopped.status', '=', 'threshold_crossed')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('run_step as later')
+              .select('later.run_id')
+              .whereRef('later.dossier_id', '=', 'stopped.dossier_id')
+              .whereRef('later.entity', '=', 'stopped.entity')
+              .whereRef('later.updated_at', '>', 'stopped.updated_at'),
+          ),
+        ),
+      )
+      .orderBy('stopped.dossier_id')
+      .orderBy('stopped.entity')
+      .execute();
+    return rows.map((row) => ({ runId: row.run_id, dossierId: row.dossier_id, entity: row.entity }));
+  }
+
   /** The notices these runs stored for one dossier. */
   async dossierNotices(runIds: readonly string[], dossierId: string): Promise<SourceNoticeRow[]> {
     if (runIds.length === 0) return [];
