@@ -197,6 +197,12 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     only.has(`${dossier}/${entity}`) ||
     only.has(`*/${entity}`) ||
     begun?.has(`${dossier}/${entity}`) === true;
+  // A replay runs some units only: the dossiers it counts, reads and shows as done are those holding one of them, not
+  // every dossier of the plan ("dossiers 31/31 done" for a replay of three).
+  const running =
+    only === undefined
+      ? selected
+      : selected.filter((dossier) => order.some((entity) => inRun(dossier.id, entity)));
   if (!dryRun) {
     await state.upsertDossiers(selected);
     await target.upsertDossiers(selected);
@@ -210,7 +216,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   // The bytes each unit reads, for an ETA from the first seconds (see RunEta); none when a source is a database.
   const unitBytes = new Map<string, number>();
   let plannedByDossier: Map<string, number> | undefined = new Map();
-  for (const dossier of selected) {
+  for (const dossier of running) {
     let dossierBytes = 0;
     for (const entity of order) {
       if (!inRun(dossier.id, entity)) continue;
@@ -238,13 +244,13 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
     options.onProgress({
       runId: run.id,
       dossiersDone,
-      dossiersTotal: selected.length,
+      dossiersTotal: running.length,
       records,
       elapsedMs,
       recordsPerSecond: elapsedMs > 0 ? (records * 1000) / elapsedMs : 0,
       etaMs:
         eta.etaMs(elapsedMs) ??
-        (dossiersDone === 0 ? undefined : (elapsedMs * (selected.length - dossiersDone)) / dossiersDone),
+        (dossiersDone === 0 ? undefined : (elapsedMs * (running.length - dossiersDone)) / dossiersDone),
       dossier,
       entity,
     });
@@ -263,7 +269,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   let removedStaleRows = 0;
   const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
   const unreadable: UnreadableDossier[] = [];
-  for (const dossier of selected) {
+  for (const dossier of running) {
     const dryRunKeys: DryRunKeys = new Map();
     const entities: Record<string, StepCounts> = {};
     let status: DossierOutcome['status'] = 'done';
@@ -417,7 +423,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           ? 'threshold_crossed'
           : 'succeeded',
     dossiers: {
-      total: selected.length,
+      total: running.length,
       done: perDossier.filter((dossier) => dossier.status === 'done').length,
       thresholdCrossed,
       unreadable,
