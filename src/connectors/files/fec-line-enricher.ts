@@ -37,6 +37,9 @@ const DOT_DECIMAL = /^[+-]?\d+\.\d+$/;
 /** Accounts listed by name in a notice; past that, a count. */
 const MAX_LISTED_ACCOUNTS = 50;
 
+/** A count in a notice, as the run summary writes its numbers: `45,574 lines`. */
+const count = (value: number): string => value.toLocaleString('en-US');
+
 export interface FecLineEnricherOptions {
   /** The file as the plan names it (its base name gives SIREN and closing date). */
   readonly source: string;
@@ -242,28 +245,28 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     }
     if (fiscalYear !== undefined && afterClosing + beforeStart > 0) {
       const counts = [
-        afterClosing > 0 ? `${afterClosing} after its closing date (DATE_AFTER_CLOSING)` : '',
+        afterClosing > 0 ? `${count(afterClosing)} after its closing date (DATE_AFTER_CLOSING)` : '',
         beforeStart > 0
-          ? `${beforeStart} before the earliest start of such a year, ${formatFecDate(fiscalYear.earliestStart)} (DATE_BEFORE_FISCAL_YEAR)`
+          ? `${count(beforeStart)} before the earliest start of such a year, ${formatFecDate(fiscalYear.earliestStart)} (DATE_BEFORE_FISCAL_YEAR)`
           : '',
       ].filter((part) => part !== '');
       notice({
         code: 'FEC_DATES_OUTSIDE_FISCAL_YEAR',
-        message: `${source}: ${afterClosing + beforeStart} lines are dated outside the fiscal year its name closes on ${formatFecDate(fiscalYear.closing)}: ${counts.join(', ')}; their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year (is the file named after its year? \`cutover fec validate\` lists them)`,
+        message: `${source}: ${count(afterClosing + beforeStart)} lines are dated outside the fiscal year its name closes on ${formatFecDate(fiscalYear.closing)}: ${counts.join(', ')}; their fiscal_year_end is the name's all the same, so the plan files them under that year, or rejects them where it has no such year (is the file named after its year? \`cutover fec validate\` lists them)`,
         ...(firstOutsideLine === undefined ? {} : { line: firstOutsideLine }),
       });
     }
     if (padded > 0) {
       notice({
         code: 'FEC_PADDED_VALUES',
-        message: `${source}: ${padded} lines have values padded with spaces (fixed-width export); read without the padding`,
+        message: `${source}: ${count(padded)} lines have values padded with spaces (fixed-width export); read without the padding`,
         ...(firstPaddedLine === undefined ? {} : { line: firstPaddedLine }),
       });
     }
     if (dotDecimals > 0) {
       notice({
         code: 'FEC_DOT_DECIMAL',
-        message: `${source}: ${dotDecimals} lines write amounts with a dot as decimal mark (the norm asks for a comma); read as decimals`,
+        message: `${source}: ${count(dotDecimals)} lines write amounts with a dot as decimal mark (the norm asks for a comma); read as decimals`,
         ...(firstDotDecimalLine === undefined ? {} : { line: firstDotDecimalLine }),
       });
     }
@@ -287,7 +290,7 @@ export const createFecLineEnricher = (options: FecLineEnricherOptions) => {
     if (fallbackKeys > 0) {
       notice({
         code: 'FEC_ENTRY_KEY_FALLBACK',
-        message: `${source}: ${fallbackKeys} lines have no entry number (EcritureNum empty or 0): their entry is keyed by PieceRef + EcritureDate`,
+        message: `${source}: ${count(fallbackKeys)} lines have no entry number (EcritureNum empty or 0): their entry is keyed by PieceRef + EcritureDate`,
       });
     }
     if (unmappedLines > 0) {

@@ -226,6 +226,16 @@ describe('fecSource on written files', () => {
     ]);
   });
 
+  it('writes the counts of its notices as the run summary writes numbers, past a thousand too', async () => {
+    // A year's FEC has tens of thousands of lines: "45574 lines" read as a code, next to "167,688 records".
+    const late = line('ACH', 'x').replaceAll('20240103', '20250101');
+    const text = [header, ...Array.from({ length: 1200 }, () => late), ''];
+    const { notices } = await readTemp('552100554FEC20241231.txt', text.join('\n'));
+    expect(notices.find((notice) => notice.code === 'FEC_DATES_OUTSIDE_FISCAL_YEAR')?.message).toContain(
+      ': 1,200 lines are dated outside the fiscal year its name closes on 2024-12-31: 1,200 after its closing date',
+    );
+  });
+
   it('ends lines at LF, CRLF and CR CR LF alike, and matches header names ignoring case', async () => {
     const text = `${header.toUpperCase()}\r\r\n${line('ACH', 'un')}\r\n${line('VTE', 'deux')}\n${line('OD', 'trois')}\r\r\n`;
     const { records } = await readTemp('endings.txt', text);
