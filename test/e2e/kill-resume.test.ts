@@ -16,6 +16,7 @@ import {
   seededRandom,
   writeFiles,
 } from './support/helpers.js';
+import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
 /**
  * `kill -9` at random points of a run, then the same command again until it finishes: the target and the ledger
@@ -27,31 +28,19 @@ const COMPANIES = 200;
 const KILLS = 5;
 const SEED = Number(process.env.CUTOVER_KILL_SEED ?? 20_261_128);
 
-const plan = `version: 1
-name: kill-resume
-target: { type: sqlite, url: target.db }
-batchSize: 1000
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      first_name: first_name
-      last_name: { from: last_name, required: true }
-      email: { from: email, transform: [trim, lower] }
-      birth_date: { from: birth_date, formats: [dd/MM/yyyy] }
-      company_id: company_id
-    skip:
+const plan = companiesContactsPlan('kill-resume', {
+  batchSize: 1000,
+  contactFields: [
+    'first_name: first_name',
+    'email: { from: email, transform: [trim, lower] }',
+    'birth_date: { from: birth_date, formats: [dd/MM/yyyy] }',
+    'company_id: company_id',
+  ],
+  tail: `    skip:
       - rule: test-records
         when: { field: email, matches: '@example\\.test$' }
-`;
+`,
+});
 
 type Fate =
   | 'loaded'

@@ -5,6 +5,7 @@ import type { TargetStore } from '../../src/store/target/target-store.js';
 import { tempDir } from '../support/stores.js';
 import { writeFiles } from './support/helpers.js';
 import { withStores } from './support/portfolio.js';
+import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
 /**
  * A unit's notices were stored after its "done" mark (the target's finishLoad): a process killed between the two
@@ -15,24 +16,7 @@ import { withStores } from './support/portfolio.js';
  * nothing catches it, so nothing that follows in the process runs, as after `kill -9`, and the window is hit every
  * time, where a SIGKILL timed from outside would hit it by chance.
  */
-const plan = `version: 1
-name: notices-kill
-target: { type: sqlite, url: target.db }
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      last_name: { from: last_name, required: true }
-      company_id: company_id
-`;
+const plan = companiesContactsPlan('notices-kill', { contactFields: ['company_id: company_id'] });
 
 /** A company whose name holds a line break: MULTILINE_RECORDS, a notice of the company unit. */
 const companies = 'company_id,name\nC1,"Alpha\nNorth"\nC2,Beta\n';

@@ -6,6 +6,7 @@ import { tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { writeFiles } from './support/helpers.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
+import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
 /**
  * A resumed run's summary counts the units its interrupted invocation finished, but said none of their notices: the
@@ -24,24 +25,7 @@ interface Notice {
 
 const CONTACTS = 200_000;
 
-const crmPlan = `version: 1
-name: resumed-notices
-target: { type: sqlite, url: target.db }
-batchSize: 200
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      last_name: { from: last_name, required: true }
-`;
+const crmPlan = companiesContactsPlan('resumed-notices', { batchSize: 200 });
 
 /** A company whose name holds a line break: MULTILINE_RECORDS, said by the company unit, done before the kill. */
 const companies = 'company_id,name\nC1,"Alpha\nNorth"\nC2,Beta\n';

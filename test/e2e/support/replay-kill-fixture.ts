@@ -1,3 +1,5 @@
+import { companiesContactsPlan } from './companies-contacts-plan.js';
+
 /**
  * The portfolio of the tests that kill `cutover replay`: 10 companies and 100,000 contacts, two of them with an
  * impossible birth date, an early one that the fixed export mends and a late one that it keeps, so that a replay has
@@ -7,26 +9,11 @@ export const CONTACTS = 100_000;
 export const LATE_REJECT = 90_000;
 
 /** The plan, with the batch size that puts the kill where a test wants it. */
-export const replayKillPlan = (name: string, batchSize: number): string => `version: 1
-name: ${name}
-target: { type: sqlite, url: target.db }
-batchSize: ${batchSize}
-entities:
-  company:
-    source: { type: csv, path: companies.csv }
-    dossier: { value: crm }
-    key: company_id
-    fields:
-      name: { from: name, required: true }
-  contact:
-    source: { type: csv, path: contacts.csv }
-    dossier: { value: crm }
-    key: contact_id
-    fields:
-      last_name: { from: last_name, required: true }
-      birth_date: birth_date
-      company_id: company_id
-`;
+export const replayKillPlan = (name: string, batchSize: number): string =>
+  companiesContactsPlan(name, {
+    batchSize,
+    contactFields: ['birth_date: birth_date', 'company_id: company_id'],
+  });
 
 /** The contacts export: as first exported, or fixed (the early bad date mended, the late one left). */
 export const replayKillContacts = (fixedEarly: boolean): string => {
