@@ -34,6 +34,10 @@ describe("the evidence page's trial balance", () => {
     expect(run.code, describeResult(run)).toBe(0);
     const evidence = await cli(['evidence', '--plan', planFile]);
     expect(evidence.code, describeResult(evidence)).toBe(0);
+    // One dossier is one dossier ("1 dossiers" before).
+    expect(evidence.stdout + evidence.stderr).toMatch(
+      /Evidence packs: 1 dossier \(1 proven, 0 with differences\)/,
+    );
     const html = readFileSync(path.join(dir, 'evidence', 'D1', 'evidence.html'), 'utf8').replaceAll(
       '&#39;',
       "'",

@@ -51,7 +51,7 @@ export const evidenceCommand = async (options: EvidenceCommandOptions): Promise<
   output.clearProgress();
   const proven = written.dossiers.filter((dossier) => dossier.ok).length;
   output.info(
-    `Evidence packs: ${written.dossiers.length} dossiers (${proven} proven, ${written.dossiers.length - proven} with differences) in ${written.out}`,
+    `Evidence packs: ${written.dossiers.length} dossier${written.dossiers.length === 1 ? '' : 's'} (${proven} proven, ${written.dossiers.length - proven} with differences) in ${written.out}`,
   );
   for (const dossier of written.dossiers.filter((d) => !d.ok).slice(0, 20)) {
     output.info(`  ${dossier.id}: differences, see ${dossier.html}`);
