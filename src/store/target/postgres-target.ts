@@ -23,7 +23,7 @@ import {
   restartedRunId,
   orphanCountSql,
   readBackSql,
-  withChanges,
+  checkpointWithDuplicates,
   type SqlShape,
 } from './target-sql.js';
 import type {
@@ -436,14 +436,7 @@ export class PostgresTarget implements TargetStore {
       checkpointParameters(
         batch.dossier,
         batch.entity,
-        withChanges(
-          {
-            ...batch.checkpoint,
-            loaded: batch.checkpoint.loaded - duplicates.length,
-            rejected: batch.checkpoint.rejected + duplicates.length,
-          },
-          { updated, unchanged },
-        ),
+        checkpointWithDuplicates(batch.checkpoint, { duplicates: duplicates.length, updated, unchanged }),
       ),
     );
     await client.query('COMMIT');

@@ -21,7 +21,7 @@ import {
   restartedRunId,
   orphanCountSql,
   readBackSql,
-  withChanges,
+  checkpointWithDuplicates,
   type SqlShape,
 } from './target-sql.js';
 import type {
@@ -186,14 +186,7 @@ export class SqliteTarget implements TargetStore {
       await steps.commit(
         batch.dossier,
         batch.entity,
-        withChanges(
-          {
-            ...batch.checkpoint,
-            loaded: batch.checkpoint.loaded - duplicates.length,
-            rejected: batch.checkpoint.rejected + duplicates.length,
-          },
-          { updated, unchanged },
-        ),
+        checkpointWithDuplicates(batch.checkpoint, { duplicates: duplicates.length, updated, unchanged }),
       );
       return { duplicates: duplicates.length, updated, unchanged };
     } catch (error) {

@@ -51,6 +51,23 @@ export const withChanges = (
         unchanged: (checkpoint.unchanged ?? 0) + batch.unchanged,
       };
 
+/**
+ * The checkpoint a batch written through the duplicate-naming path leaves: its duplicates moved from loaded to
+ * rejected, the rows of earlier runs it updated or found unchanged added (both targets write it so).
+ */
+export const checkpointWithDuplicates = (
+  checkpoint: LoadCheckpoint,
+  written: { readonly duplicates: number; readonly updated: number; readonly unchanged: number },
+): LoadCheckpoint =>
+  withChanges(
+    {
+      ...checkpoint,
+      loaded: checkpoint.loaded - written.duplicates,
+      rejected: checkpoint.rejected + written.duplicates,
+    },
+    written,
+  );
+
 /** A checkpoint row as a driver returns it (bigints may come back as text). */
 export const checkpointFromRow = (row: Readonly<Record<string, unknown>>): LoadCheckpoint => ({
   runId: String(row.run_id),
