@@ -194,6 +194,38 @@ for (const dialect of dialects) {
       expect((await store.notices('r0')).map((row) => row.code)).toEqual(['OLD_RUN']);
     });
 
+    it("reads a unit's notices in the order it said them, whatever order the database keeps their rows in", async () => {
+      const said = ['FIRST', 'SECOND', 'THIRD'].map((code) => ({
+        source: 'contacts.csv',
+        code,
+        message: `${code} said`,
+        line: null,
+      }));
+      await store.replaceUnitNotices('r1', 'D1', 'contact', said);
+      // A row written again moves: PostgreSQL puts its new version after the others (as VACUUM may move rows too),
+      // and a read without ORDER BY returns it last.
+      await store.db
+        .updateTable('source_notice')
+        .set((eb) => ({ message: eb.ref('message') }))
+        .where('code', '=', 'FIRST')
+        .execute();
+      await store.addNotices([
+        {
+          runId: 'r1',
+          dossierId: 'D1',
+          entity: 'contact',
+          source: '',
+          code: 'ADDED',
+          message: 'after',
+          line: null,
+        },
+      ]);
+      const expected = ['FIRST', 'SECOND', 'THIRD', 'ADDED'];
+      expect((await store.unitNotices('r1', 'D1', 'contact')).map((row) => row.code)).toEqual(expected);
+      expect((await store.notices('r1')).map((row) => row.code)).toEqual(expected);
+      expect((await store.dossierNotices(['r1'], 'D1')).map((row) => row.code)).toEqual(expected);
+    });
+
     it('stores dossiers with attributes and run steps with their counts', async () => {
       await store.upsertDossiers([{ id: 'D2', name: 'Boulangerie', attributes: { siren: '732829320' } }]);
       await store.upsertDossiers([

@@ -218,6 +218,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-30-008-notice-order': {
+    async up(db: Kysely<unknown>) {
+      // A unit's notices in the order its load said them: a resume repeats the stored ones, and rows read without an
+      // ORDER BY come back in whatever order the database likes (PostgreSQL's, after updates, is not the insertion
+      // one). Rows stored before have none (NULL), and come in the database's order.
+      await db.schema.alterTable('source_notice').addColumn('seq', 'integer').execute();
+      await db.schema
+        .createIndex('source_notice_unit')
+        .on('source_notice')
+        .columns(['run_id', 'dossier_id', 'entity', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export const stateMigrations: MigrationProvider = {

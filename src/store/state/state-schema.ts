@@ -61,6 +61,8 @@ export interface StateDatabase {
     code: string;
     message: string;
     line: number | null;
+    /** The notice's place among those of its unit (run, dossier, entity); NULL for rows stored before it was kept. */
+    seq: number | null;
   };
   merge_decision: {
     cluster_id: string;

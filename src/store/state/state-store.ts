@@ -6,6 +6,7 @@ import { Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { isPostgresUrl, literalConnection, type ResolvedConnection } from '../../core/connection-url.js';
 import { splitStateUrl } from './state-url.js';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { groupBy } from '../../core/group-by.js';
 import { jsonText } from '../../core/json-text.js';
 import type { CanonicalValue } from '../../core/model/canonical-value.js';
 import { withRunLock } from './run-lock.js';
@@ -1025,8 +1026,28 @@ export class StateStore {
     }
   }
 
+  /** Adds notices after those their unit already stored (replaceUnitNotices), in that order. */
   async addNotices(notices: readonly SourceNoticeRow[]): Promise<void> {
-    await insertNotices(this.db, notices);
+    await this.db.transaction().execute(async (trx) => {
+      for (const unit of groupBy(
+        notices,
+        (notice) => `${notice.runId}\u0000${notice.dossierId}\u0000${notice.entity}`,
+      ).values()) {
+        const { runId, dossierId, entity } = unit[0]!;
+        const last = await trx
+          .selectFrom('source_notice')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .where('run_id', '=', runId)
+          .where('dossier_id', '=', dossierId)
+          .where('entity', '=', entity)
+          .executeTakeFirst();
+        await insertNotices(
+          trx,
+          unit,
+          last?.seq === null || last?.seq === undefined ? 0 : toNumber(last.seq) + 1,
+        );
+      }
+    });
   }
 
   /**
@@ -1050,16 +1071,28 @@ export class StateStore {
       await insertNotices(
         trx,
         notices.map((notice) => ({ ...notice, runId, dossierId, entity })),
+        0,
       );
     });
   }
 
+  /** A run's notices, each unit's in the order its load said them. */
   async notices(runId: string): Promise<SourceNoticeRow[]> {
-    const rows = await this.db.selectFrom('source_notice').selectAll().where('run_id', '=', runId).execute();
+    const rows = await this.db
+      .selectFrom('source_notice')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('dossier_id')
+      .orderBy('entity')
+      .orderBy('seq')
+      .execute();
     return rows.map(toNoticeRow);
   }
 
-  /** What one unit of a run said, stored with its load: what a resume that does not load it again repeats. */
+  /**
+   * What one unit of a run said, stored with its load, in the order it said them: what a resume that does not load
+   * it again repeats, as the run it resumes said them.
+   */
   async unitNotices(runId: string, dossierId: string, entity: string): Promise<SourceNoticeRow[]> {
     const rows = await this.db
       .selectFrom('source_notice')
@@ -1067,6 +1100,7 @@ export class StateStore {
       .where('run_id', '=', runId)
       .where('dossier_id', '=', dossierId)
       .where('entity', '=', entity)
+      .orderBy('seq')
       .execute();
     return rows.map(toNoticeRow);
   }
@@ -1124,6 +1158,9 @@ export class StateStore {
       .selectAll()
       .where('run_id', 'in', [...runIds])
       .where('dossier_id', '=', dossierId)
+      .orderBy('run_id')
+      .orderBy('entity')
+      .orderBy('seq')
       .execute();
     return rows.map(toNoticeRow);
   }
@@ -1133,16 +1170,19 @@ export class StateStore {
   }
 }
 
+/** Stores notices of one unit, numbered from `firstSeq` in the order given. */
 const insertNotices = async (
   db: Kysely<StateDatabase>,
   notices: readonly SourceNoticeRow[],
+  firstSeq: number,
 ): Promise<void> => {
   for (let start = 0; start < notices.length; start += 200) {
     await db
       .insertInto('source_notice')
       .values(
-        notices.slice(start, start + 200).map((notice) => ({
+        notices.slice(start, start + 200).map((notice, index) => ({
           id: randomUUID(),
+          seq: firstSeq + start + index,
           run_id: notice.runId,
           dossier_id: notice.dossierId,
           entity: notice.entity,
