@@ -163,6 +163,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     ...(deduped ? { merged: 0 } : {}),
   };
   let mode: LoadCheckpoint['mode'] = 'insert';
+  // An object, not a variable: commit() changes it from a promise the compiler cannot follow.
+  const progress: { status: LoadEntityResult['status'] } = { status: 'done' };
   const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
   if (previous !== undefined && previous.runId === runId) {
     if (previous.done)
@@ -177,14 +179,21 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     // those of a batch whose target commit the crash prevented, so its count would be too high.
     // A unit stopped by its threshold is not an interrupted one: resuming must not load past where it stopped
     // (the uninterrupted run stopped there too, right after the commit that crossed it).
-    if (thresholdCrossed(previous, input.maxRejectedRatio, false))
-      return {
-        status: 'threshold_crossed',
-        counts: withNew(await withMerged(previous)),
-        notices: await storedNotices(),
-        samples,
-        removed: 0,
-      };
+    if (thresholdCrossed(previous, input.maxRejectedRatio, false)) {
+      // Its notices are stored after that commit, and the run saves its step after them: with the step saved, they
+      // are there to repeat.
+      if ((await state.stepStatus(runId, dossier, entity)) === 'threshold_crossed')
+        return {
+          status: 'threshold_crossed',
+          counts: withNew(await withMerged(previous)),
+          notices: await storedNotices(),
+          samples,
+          removed: 0,
+        };
+      // Killed between that commit and its notices: read again up to where it stopped, committing nothing (the read
+      // stops at the first batch past the checkpoint, as the uninterrupted run did), to say and store them.
+      progress.status = 'threshold_crossed';
+    }
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
     // A unit whose dossier's files changed since this run began them was started over by the run before it came
@@ -317,9 +326,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     }
     return resolved;
   };
-
-  // An object, not a variable: commit() changes it from a promise the compiler cannot follow.
-  const progress: { status: LoadEntityResult['status'] } = { status: 'done' };
 
   /**
    * Commits one prepared batch: ledger entries first, then rows and checkpoint in one target transaction. Counts

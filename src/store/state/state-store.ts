@@ -576,6 +576,18 @@ export class StateStore {
     }));
   }
 
+  /** The status a run saved for one unit (saveStep), undefined before it saved one. */
+  async stepStatus(runId: string, dossierId: string, entity: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('run_step')
+      .select('status')
+      .where('run_id', '=', runId)
+      .where('dossier_id', '=', dossierId)
+      .where('entity', '=', entity)
+      .executeTakeFirst();
+    return row?.status;
+  }
+
   /** Idempotent: writing the same entry twice (a unit run twice) leaves one entry. */
   async writeLedger(entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
