@@ -83,6 +83,11 @@ describe('a run killed right after a unit crossed its rejected-records threshold
     expect(summary.thresholds).toEqual(uninterrupted.thresholds);
     expect(summary.records).toEqual(uninterrupted.records);
     expect(said(summary)).toEqual(said(uninterrupted));
+    // Its first rejected records too, read from its ledger: those of the batches committed before the stop.
+    expect(summary.rejectedSamples).toEqual(
+      uninterrupted.rejectedSamples.map((sample) => ({ ...sample, runId: summary.runId })),
+    );
+    expect(summary.rejectedSamples).toHaveLength(20);
     expect(stored.map(({ code, source }) => ({ code, source }))).toEqual([
       { code: 'MULTILINE_RECORDS', source: 'contacts_1.csv' },
     ]);

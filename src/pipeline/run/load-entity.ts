@@ -52,6 +52,8 @@ export interface LoadEntityInput {
   readonly filterField: string | undefined;
   readonly batchSize: number;
   readonly maxRejectedRatio: number | undefined;
+  /** How many more rejected records the run's summary shows (the unit gives up to 20 of them); 0: none looked for. */
+  readonly samplesWanted: number;
   /** Absent in a dry run: nothing is written. */
   readonly target: TargetStore | undefined;
   readonly state: StateStore;
@@ -64,7 +66,10 @@ export interface LoadEntityResult {
   readonly counts: StepCounts;
   /** What the unit said (its path, its read); of a unit this run finished before a resume, as its load stored them. */
   readonly notices: readonly (SourceNotice & { source: string })[];
-  /** A few rejected records, for summaries (all of them are in the ledger). */
+  /**
+   * The unit's first rejected records, in the order read, for summaries (all of them are in the ledger); of a unit
+   * this run began before a resume, as the ledger holds them, so that the resumed run shows those it did not read.
+   */
   readonly samples: readonly LedgerEntry[];
   /** Rows of earlier runs removed because this complete run no longer loads them. */
   readonly removed: number;
@@ -86,6 +91,8 @@ interface PreparedBatch {
 
 /** Below this many records a rejected ratio says little; the threshold is checked from here on, and at the end. */
 const MIN_RECORDS_FOR_THRESHOLD = 1000;
+/** The most rejected records a unit gives the run's summary. */
+const MAX_UNIT_SAMPLES = 20;
 const PARENT_CACHE_LIMIT = 200_000;
 
 /** A record of a text source as read; a row of a database as JSON, a JSON column's numbers as written (jsonText). */
@@ -113,7 +120,38 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     ),
   );
   const notices: (SourceNotice & { source: string })[] = [...(input.pathNotices ?? [])];
+  const samplesWanted = Math.min(MAX_UNIT_SAMPLES, input.samplesWanted);
   const samples: LedgerEntry[] = [];
+  /** Keeps the first rejected records of a committed batch (its records, in the order read) while more are wanted. */
+  const sample = (entries: readonly LedgerEntry[]) => {
+    if (samples.length >= samplesWanted) return;
+    const rejected = entries.filter((entry) => entry.fate === 'rejected').sort((a, b) => a.record - b.record);
+    samples.push(...rejected.slice(0, samplesWanted - samples.length));
+  };
+  /**
+   * The unit's first rejected records as its ledger holds them: those of a unit this run began before a resume, the
+   * resumed process having read only the rest. In the order read: one source after the other (each numbers its own
+   * records), by record number.
+   */
+  const storedSamples = async (rejected: number): Promise<LedgerEntry[]> => {
+    const found: LedgerEntry[] = [];
+    if (rejected === 0) return found;
+    const perSource =
+      input.sources.length > 1 ? input.sources.map((source) => source.parts ?? [source.name]) : [undefined];
+    for (const sources of perSource) {
+      if (found.length >= samplesWanted) break;
+      found.push(
+        ...(await state.ledgerEntries({
+          dossierId: dossier,
+          entity,
+          fate: 'rejected',
+          ...(sources === undefined ? {} : { sources }),
+          limit: samplesWanted - found.length,
+        })),
+      );
+    }
+    return found;
+  };
   // A unit this run finished before a kill is not read again: what it said is what its load stored.
   const storedNotices = async () =>
     (await state.unitNotices(runId, dossier, entity)).map(({ source, code, message, line }) => ({
@@ -166,13 +204,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   // An object, not a variable: commit() changes it from a promise the compiler cannot follow.
   const progress: { status: LoadEntityResult['status'] } = { status: 'done' };
   const previous = dryRun ? undefined : await target.checkpoint(dossier, entity);
+  const resumedUnit = previous !== undefined && previous.runId === runId;
   if (previous !== undefined && previous.runId === runId) {
     if (previous.done)
       return {
         status: 'done',
         counts: withNew(await withMerged(previous)),
         notices: await storedNotices(),
-        samples,
+        samples: await storedSamples(previous.rejected),
         removed: 0,
       };
     // Merged records before the checkpoint are counted again while replaying (below): the ledger may also hold
@@ -187,7 +226,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           status: 'threshold_crossed',
           counts: withNew(await withMerged(previous)),
           notices: await storedNotices(),
-          samples,
+          samples: await storedSamples(previous.rejected),
           removed: 0,
         };
       // Killed between that commit and its notices: read again up to where it stopped, committing nothing (the read
@@ -279,7 +318,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       ...(details.survivorKey === undefined ? {} : { survivorKey: details.survivorKey }),
       ...(details.survivorDossierId === undefined ? {} : { survivorDossierId: details.survivorDossierId }),
     };
-    if (fate === 'rejected' && samples.length < 20) samples.push(entry);
     return entry;
   };
 
@@ -343,6 +381,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       // The batches before's: the target adds this one's as it writes it (below).
       ...(before.updated === undefined ? {} : { updated: before.updated, unchanged: before.unchanged ?? 0 }),
     };
+    // Entries the target adds as it writes (a repeated source key), for the samples.
+    let duplicateEntries: LedgerEntry[] = [];
     if (!dryRun) {
       await state.writeLedger(prepared.ledger);
       const { duplicates, updated, unchanged } = await target.writeBatch({
@@ -355,15 +395,14 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
         onDuplicates: (duplicateRows) => {
           // Rare: only a repeated source key gets here, so the index of rows is built only then.
           const indexOfRow = new Map(prepared.rows.map((row, index) => [row, index]));
-          return state.writeLedger(
-            duplicateRows.map((row) =>
-              ledgerEntry(prepared.recordOfRow[indexOfRow.get(row)!]!, 'rejected', {
-                reason: RejectReason.DUPLICATE_SOURCE_KEY,
-                message: `source key ${row.sourceKey} was already loaded from an earlier record of this dossier`,
-                sourceKey: row.sourceKey,
-              }),
-            ),
+          duplicateEntries = duplicateRows.map((row) =>
+            ledgerEntry(prepared.recordOfRow[indexOfRow.get(row)!]!, 'rejected', {
+              reason: RejectReason.DUPLICATE_SOURCE_KEY,
+              message: `source key ${row.sourceKey} was already loaded from an earlier record of this dossier`,
+              sourceKey: row.sourceKey,
+            }),
           );
+          return state.writeLedger(duplicateEntries);
         },
       });
       counts = {
@@ -375,6 +414,9 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           : { updated: (counts.updated ?? 0) + updated, unchanged: (counts.unchanged ?? 0) + unchanged }),
       };
     }
+    // A resumed unit's come from its ledger at its end (storedSamples): the first ones were read before the resume.
+    if (!resumedUnit)
+      sample(duplicateEntries.length === 0 ? prepared.ledger : [...prepared.ledger, ...duplicateEntries]);
     // Records as the summary counts them: a line seen again by a derived entity (a FEC's journal) is no new record.
     input.onRecords(counts.recordsRead - counts.repeats - (before.recordsRead - before.repeats));
     if (thresholdCrossed(counts, input.maxRejectedRatio, false)) progress.status = 'threshold_crossed';
@@ -550,14 +592,17 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   }
 
   let removed = 0;
+  let orphans = 0;
   if (!dryRun && status === 'done' && merges.survivorOf.size > 0) {
-    const orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges, runId });
+    orphans = await rejectMergesIntoMissing(state, target, { dossier, entity, merges, runId });
     counts = { ...counts, merged: (counts.merged ?? 0) - orphans, rejected: counts.rejected + orphans };
   }
+  // A resumed unit's first rejects were read before the resume; records merged into nothing are rejected only now,
+  // though read anywhere in the unit: the ledger has either in its place among the others.
+  const unitSamples = resumedUnit || orphans > 0 ? await storedSamples(counts.rejected) : samples;
   // Stored before the done mark: a kill between the two leaves the unit unfinished, and its resume says them again.
   // Stored after it, a kill there lost them for good, the resume skipping the finished unit. A unit this run began
   // only now, saying nothing, has nothing to replace: no transaction (a portfolio has thousands of such units).
-  const resumedUnit = previous !== undefined && previous.runId === runId;
   if (!dryRun && (notices.length > 0 || resumedUnit))
     await state.replaceUnitNotices(
       runId,
@@ -568,5 +613,5 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   if (!dryRun && status === 'done') {
     ({ removed } = await target.finishLoad(dossier, entity, { runId, mode, done: true, ...counts }));
   }
-  return { status, counts: withNew(counts), notices, samples, removed };
+  return { status, counts: withNew(counts), notices, samples: unitSamples, removed };
 };

@@ -120,6 +120,8 @@ const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
       }),
 });
 const zero: StepCounts = { recordsRead: 0, loaded: 0, skipped: 0, rejected: 0, repeats: 0 };
+/** The most rejected records a run's summary gives (`rejectedSamples`): the first ones, unit after unit. */
+const MAX_RUN_SAMPLES = 50;
 
 /**
  * A dossier no registry lists, found by its FEC files' folder: the SIREN their names give (`SIRENFECYYYYMMDD.txt`)
@@ -335,6 +337,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           filterField: entityInput.filterField,
           batchSize: plan.batchSize,
           maxRejectedRatio,
+          samplesWanted: MAX_RUN_SAMPLES - rejectedSamples.length,
           target,
           state,
           dryRunKeys,
@@ -356,7 +359,7 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
           seenNotices.add(key);
           notices.push({ ...notice, dossier: dossier.id, entity });
         }
-        for (const sample of result.samples) if (rejectedSamples.length < 50) rejectedSamples.push(sample);
+        rejectedSamples.push(...result.samples.slice(0, MAX_RUN_SAMPLES - rejectedSamples.length));
         if (!dryRun) {
           await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
         }

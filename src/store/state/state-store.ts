@@ -47,6 +47,8 @@ export interface LedgerFilter {
   readonly dossierId?: string;
   readonly entity?: string;
   readonly fate?: string;
+  /** Entries of records read from these sources (their files, as the ledger names them). */
+  readonly sources?: readonly string[];
 }
 
 /** A cluster's golden record: the value of each mapped column and the source key of the record it came from. */
@@ -648,6 +650,7 @@ export class StateStore {
     if (filter.dossierId !== undefined) query = query.where('dossier_id', '=', filter.dossierId);
     if (filter.entity !== undefined) query = query.where('entity', '=', filter.entity);
     if (filter.fate !== undefined) query = query.where('fate', '=', filter.fate);
+    if (filter.sources !== undefined) query = query.where('source', 'in', [...filter.sources]);
     return query;
   }
 
