@@ -1,13 +1,7 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMigration, type RunSummary } from '../../src/pipeline/run/run-migration.js';
-import type { StateStore } from '../../src/store/state/state-store.js';
-import type { TargetStore } from '../../src/store/target/target-store.js';
-import type { LoadedPlan } from '../../src/pipeline/plan/load-plan-file.js';
-import { tempDir } from '../support/stores.js';
-import { writeFiles } from './support/helpers.js';
+import { inFreshStores } from './support/in-fresh-stores.js';
 import { killedAtCall } from './support/killed-at-call.js';
-import { withStores } from './support/portfolio.js';
 
 /**
  * A unit stopped by its rejected-records threshold stores its notices after the commit that crossed it: a process
@@ -38,16 +32,10 @@ const first = [
 /** Read next: no last name, rejected; the ratio is checked from 1,000 records on, and crosses there. */
 const second = ['contact_id,last_name', ...Array.from({ length: 2000 }, (_, i) => `B${i},`)].join('\n');
 
-const inFreshStores = <T>(
-  work: (loaded: LoadedPlan, state: StateStore, target: TargetStore) => Promise<T>,
-) => {
-  const dir = tempDir('cutover-e2e-threshold-notices-');
-  writeFiles(dir, { 'cutover.yaml': plan, 'contacts_1.csv': `${first}\n`, 'contacts_2.csv': `${second}\n` });
-  return withStores(path.join(dir, 'cutover.yaml'), path.join(dir, 'state.db'), undefined, work);
-};
+const files = { 'cutover.yaml': plan, 'contacts_1.csv': `${first}\n`, 'contacts_2.csv': `${second}\n` };
 
 const killedThenResumed = (when: 'before' | 'after') =>
-  inFreshStores(async (loaded, state, target) => {
+  inFreshStores('sqlite', files, async (loaded, state, target) => {
     const killed = killedAtCall(
       state,
       'replaceUnitNotices',
@@ -68,7 +56,7 @@ const said = (summary: RunSummary) =>
 
 describe('a run killed right after a unit crossed its rejected-records threshold', () => {
   it('says and stores the notices of that unit on resume, killed before they were stored, as the uninterrupted run', async () => {
-    const uninterrupted = await inFreshStores((loaded, state, target) =>
+    const uninterrupted = await inFreshStores('sqlite', files, (loaded, state, target) =>
       runMigration({ loaded, state, target }),
     );
     expect(uninterrupted.status).toBe('threshold_crossed');

@@ -1,11 +1,8 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMigration, type RunSummary } from '../../src/pipeline/run/run-migration.js';
-import { postgresUrl, uniqueName } from '../support/services.js';
-import { dialects, dropPostgresSchema, tempDir } from '../support/stores.js';
-import { writeFiles } from './support/helpers.js';
+import { dialects } from '../support/stores.js';
+import { inFreshStores } from './support/in-fresh-stores.js';
 import { killedAtCall } from './support/killed-at-call.js';
-import { withStores } from './support/portfolio.js';
 import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
 /**
@@ -22,35 +19,17 @@ const contacts = 'contact_id,last_name\nP1,Lee\nP2,Ray\n';
 
 const codes = (summary: RunSummary) => summary.notices.map((notice) => notice.code);
 
-/** A run of the plan in a folder of its own, with a state store of the dialect's (a schema of its own on PostgreSQL). */
-const inFreshStores = async <T>(
-  dialect: 'sqlite' | 'postgres',
-  work: Parameters<typeof withStores<T>>[3],
-): Promise<T> => {
-  const dir = tempDir('cutover-e2e-notice-order-');
-  writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts });
-  const schema = dialect === 'postgres' ? uniqueName('h2_notice_order') : undefined;
-  try {
-    return await withStores(
-      path.join(dir, 'cutover.yaml'),
-      schema === undefined ? path.join(dir, 'state.db') : postgresUrl,
-      schema,
-      work,
-    );
-  } finally {
-    if (schema !== undefined) await dropPostgresSchema(schema);
-  }
-};
+const files = { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts };
 
 for (const dialect of dialects) {
   describe.runIf(dialect.available)(`a resumed run's notices, state store on ${dialect.name}`, () => {
     it('are listed in the order the run that was never interrupted lists them', async () => {
-      const uninterrupted = await inFreshStores(dialect.name, (loaded, state, target) =>
+      const uninterrupted = await inFreshStores(dialect.name, files, (loaded, state, target) =>
         runMigration({ loaded, state, target }),
       );
       expect(codes(uninterrupted)).toEqual(['MULTILINE_RECORDS', 'BLANK_LINES']);
 
-      const resumed = await inFreshStores(dialect.name, async (loaded, state, target) => {
+      const resumed = await inFreshStores(dialect.name, files, async (loaded, state, target) => {
         // Killed once the companies are done and their notices stored, before the contacts are marked done.
         const killed = killedAtCall(
           target,

@@ -1,13 +1,9 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LoadedPlan } from '../../src/pipeline/plan/load-plan-file.js';
 import { runMigration } from '../../src/pipeline/run/run-migration.js';
-import type { StateStore } from '../../src/store/state/state-store.js';
-import type { TargetStore, WriteBatch } from '../../src/store/target/target-store.js';
-import { tempDir } from '../support/stores.js';
-import { writeFiles } from './support/helpers.js';
+import type { WriteBatch } from '../../src/store/target/target-store.js';
+import { dialects } from '../support/stores.js';
+import { inFreshStores } from './support/in-fresh-stores.js';
 import { killedAtCall } from './support/killed-at-call.js';
-import { withStores } from './support/portfolio.js';
 import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
 /**
@@ -35,56 +31,51 @@ const contacts = [
   ),
 ].join('\n');
 
-const inFreshStores = <T>(
-  work: (loaded: LoadedPlan, state: StateStore, target: TargetStore) => Promise<T>,
-) => {
-  const dir = tempDir('cutover-e2e-rejected-samples-');
-  writeFiles(dir, {
-    'cutover.yaml': plan,
-    'companies.csv': `${companies}\n`,
-    'contacts.csv': `${contacts}\n`,
-  });
-  return withStores(path.join(dir, 'cutover.yaml'), path.join(dir, 'state.db'), undefined, work);
-};
+const files = { 'cutover.yaml': plan, 'companies.csv': `${companies}\n`, 'contacts.csv': `${contacts}\n` };
 
 const shown = (samples: readonly { entity: string; location: string; reason: string | null }[]) =>
   samples.map(({ entity, location, reason }) => `${entity} ${location} ${reason}`);
 
-describe("a resumed run's first rejected records", () => {
-  it('are those of the whole run, in the order an uninterrupted run shows them', async () => {
-    const uninterrupted = await inFreshStores((loaded, state, target) =>
-      runMigration({ loaded, state, target }),
-    );
-    // The two companies, then the contacts' first 20 (the unit's share), in the order of the file.
-    expect(shown(uninterrupted.rejectedSamples).slice(0, 5)).toEqual([
-      'company companies.csv:3 REQUIRED_MISSING',
-      'company companies.csv:5 REQUIRED_MISSING',
-      'contact contacts.csv:5 UNKNOWN_PARENT',
-      'contact contacts.csv:9 REQUIRED_MISSING',
-      'contact contacts.csv:59 REQUIRED_MISSING',
-    ]);
-    expect(uninterrupted.rejectedSamples).toHaveLength(22);
+for (const dialect of dialects) {
+  describe.runIf(dialect.available)(
+    `a resumed run's first rejected records, state store on ${dialect.name}`,
+    () => {
+      it('are those of the whole run, in the order an uninterrupted run shows them', async () => {
+        const uninterrupted = await inFreshStores(dialect.name, files, (loaded, state, target) =>
+          runMigration({ loaded, state, target }),
+        );
+        // The two companies, then the contacts' first 20 (the unit's share), in the order of the file.
+        expect(shown(uninterrupted.rejectedSamples).slice(0, 5)).toEqual([
+          'company companies.csv:3 REQUIRED_MISSING',
+          'company companies.csv:5 REQUIRED_MISSING',
+          'contact contacts.csv:5 UNKNOWN_PARENT',
+          'contact contacts.csv:9 REQUIRED_MISSING',
+          'contact contacts.csv:59 REQUIRED_MISSING',
+        ]);
+        expect(uninterrupted.rejectedSamples).toHaveLength(22);
 
-    const resumed = await inFreshStores(async (loaded, state, target) => {
-      // Killed once two batches of contacts (400 records, 14 of them rejected) are committed.
-      let contactBatches = 0;
-      const killed = killedAtCall(
-        target,
-        'writeBatch',
-        'after',
-        (batch: WriteBatch) => batch.entity === 'contact' && ++contactBatches === 2,
-      );
-      await expect(runMigration({ loaded, state, target: killed })).rejects.toThrow(
-        'killed after writeBatch',
-      );
-      expect(await target.checkpoint('crm', 'contact')).toMatchObject({ recordsRead: 400, rejected: 14 });
-      return runMigration({ loaded, state, target });
-    });
-    expect(resumed.resumed).toBe(true);
-    expect(resumed.records).toEqual(uninterrupted.records);
-    expect(shown(resumed.rejectedSamples)).toEqual(shown(uninterrupted.rejectedSamples));
-    expect(resumed.rejectedSamples).toEqual(
-      uninterrupted.rejectedSamples.map((sample) => ({ ...sample, runId: resumed.runId })),
-    );
-  });
-});
+        const resumed = await inFreshStores(dialect.name, files, async (loaded, state, target) => {
+          // Killed once two batches of contacts (400 records, 14 of them rejected) are committed.
+          let contactBatches = 0;
+          const killed = killedAtCall(
+            target,
+            'writeBatch',
+            'after',
+            (batch: WriteBatch) => batch.entity === 'contact' && ++contactBatches === 2,
+          );
+          await expect(runMigration({ loaded, state, target: killed })).rejects.toThrow(
+            'killed after writeBatch',
+          );
+          expect(await target.checkpoint('crm', 'contact')).toMatchObject({ recordsRead: 400, rejected: 14 });
+          return runMigration({ loaded, state, target });
+        });
+        expect(resumed.resumed).toBe(true);
+        expect(resumed.records).toEqual(uninterrupted.records);
+        expect(shown(resumed.rejectedSamples)).toEqual(shown(uninterrupted.rejectedSamples));
+        expect(resumed.rejectedSamples).toEqual(
+          uninterrupted.rejectedSamples.map((sample) => ({ ...sample, runId: resumed.runId })),
+        );
+      });
+    },
+  );
+}
