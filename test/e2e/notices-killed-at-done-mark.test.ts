@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMigration } from '../../src/pipeline/run/run-migration.js';
-import type { TargetStore } from '../../src/store/target/target-store.js';
 import { tempDir } from '../support/stores.js';
 import { writeFiles } from './support/helpers.js';
+import { killedAtCall } from './support/killed-at-call.js';
 import { withStores } from './support/portfolio.js';
 import { companiesContactsPlan } from './support/companies-contacts-plan.js';
 
@@ -22,21 +22,6 @@ const plan = companiesContactsPlan('notices-kill', { contactFields: ['company_id
 const companies = 'company_id,name\nC1,"Alpha\nNorth"\nC2,Beta\n';
 const contacts = 'contact_id,last_name,company_id\nP1,Lee,C1\nP2,Ray,C2\n';
 
-/** The real target, its process "killed" just before or just after it marks `entity`'s load done. */
-const killedAtDoneMark = (target: TargetStore, entity: string, when: 'before' | 'after'): TargetStore =>
-  new Proxy(target, {
-    get(real, property) {
-      const value = Reflect.get(real, property, real) as unknown;
-      if (property !== 'finishLoad')
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real) : value;
-      return async (...args: Parameters<TargetStore['finishLoad']>) => {
-        if (args[1] !== entity) return real.finishLoad(...args);
-        if (when === 'after') await real.finishLoad(...args);
-        throw new Error(`killed ${when} the done mark of ${entity}`);
-      };
-    },
-  });
-
 const killedThenResumed = async (when: 'before' | 'after') => {
   const dir = tempDir('cutover-e2e-notices-kill-');
   writeFiles(dir, { 'cutover.yaml': plan, 'companies.csv': companies, 'contacts.csv': contacts });
@@ -46,8 +31,12 @@ const killedThenResumed = async (when: 'before' | 'after') => {
     undefined,
     async (loaded, state, target) => {
       await expect(
-        runMigration({ loaded, state, target: killedAtDoneMark(target, 'company', when) }),
-      ).rejects.toThrow(`killed ${when} the done mark of company`);
+        runMigration({
+          loaded,
+          state,
+          target: killedAtCall(target, 'finishLoad', when, (_dossier, entity) => entity === 'company'),
+        }),
+      ).rejects.toThrow(`killed ${when} finishLoad`);
       const checkpoint = await target.checkpoint('crm', 'company');
       const summary = await runMigration({ loaded, state, target });
       // What `cutover evidence` shows of the run (evidence-pack.ts reads the run's stored notices).
