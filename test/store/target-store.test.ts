@@ -204,6 +204,38 @@ for (const dialect of targetVariants) {
       ]);
     });
 
+    it('gives the new rows of a re-run the ids that follow the last one given, spending none on the rows already there', async () => {
+      await write(
+        [company('C1', 'Acme'), company('C2', 'Bolt'), company('C3', 'Cyan')],
+        checkpoint('r1', 3, 3),
+      );
+      await target.finishLoad('D1', 'company', checkpoint('r1', 3, 3));
+      const last = Math.max(...(await target.resolveKeys('company', 'D1', ['C1', 'C2', 'C3'])).values());
+      await write(
+        [company('C1', 'Acme'), company('C2', 'Bolt SA'), company('C3', 'Cyan'), company('C4', 'Dune')],
+        checkpoint('r2', 4, 4, 'upsert'),
+        'upsert',
+      );
+      expect((await target.resolveKeys('company', 'D1', ['C4'])).get('C4')).toBe(last + 1);
+    });
+
+    it('names a duplicate in a re-run batch of two keys that differ by a lone surrogate alone (both stored as U+FFFD)', async () => {
+      await write([company('C1', 'Acme')], checkpoint('r1', 1, 1));
+      await target.finishLoad('D1', 'company', checkpoint('r1', 1, 1));
+      const result = await write(
+        [company('K\uD800', 'Kite'), company('C1', 'Acme'), company('K\uD801', 'Kiln')],
+        checkpoint('r2', 3, 3, 'upsert'),
+        'upsert',
+      );
+      expect(result).toMatchObject({ duplicates: 1, keys: ['K\uD801'], updated: 0, unchanged: 1 });
+      const rows = [];
+      for await (const batch of target.readRows('company', 'D1')) rows.push(...batch);
+      expect(rows.map((row) => [row.sourceKey, row.values.name])).toEqual([
+        ['C1', 'Acme'],
+        ['K\uFFFD', 'Kite'],
+      ]);
+    });
+
     it('starts a load over: its checkpoint back to nothing read in upsert mode, its rows kept with their ids, and those not read again removed at the end', async () => {
       await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
       const before = await target.resolveKeys('company', 'D1', ['C1', 'C2']);

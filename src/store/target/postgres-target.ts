@@ -71,8 +71,8 @@ const writeCopyValue = (out: Utf8Writer, value: CanonicalValue): void => {
 
 /**
  * PostgreSQL target. A first load streams each batch with COPY (the fastest way in); a batch that meets rows
- * already there (a re-run, or a duplicate source key) goes through a staging table: UPDATEs that find the rows of
- * earlier runs unchanged or changed, then INSERT ... ON CONFLICT DO NOTHING, which names the duplicates of this one.
+ * already there (a re-run, or a duplicate source key) goes through a staging table and one statement, which replaces
+ * the rows of earlier runs, counts them unchanged or changed, inserts the new and names the duplicates of this run.
  */
 export class PostgresTarget implements TargetStore {
   readonly dialect = 'postgres';
@@ -375,14 +375,16 @@ export class PostgresTarget implements TargetStore {
     batch: WriteBatch,
     names: readonly string[],
   ): Promise<BatchWritten> {
-    // Duplicates inside the batch: one statement cannot touch one row twice, so the first wins here.
+    // Duplicates inside the batch, the first winning: the statement below would write one row for two staged rows of
+    // one key and count both written. Keys compare as stored: a lone surrogate is U+FFFD there.
     const unique: TargetRow[] = [];
     const duplicates: TargetRow[] = [];
     const inBatch = new Set<string>();
     for (const row of batch.rows) {
-      if (inBatch.has(row.sourceKey)) duplicates.push(row);
+      const key = row.sourceKey.toWellFormed();
+      if (inBatch.has(key)) duplicates.push(row);
       else {
-        inBatch.add(row.sourceKey);
+        inBatch.add(key);
         unique.push(row);
       }
     }
@@ -396,40 +398,26 @@ export class PostgresTarget implements TargetStore {
     );
     const { payload } = this.copyPayload(batch, unique, false);
     if (payload.length > 0) await this.copyInto(client, stage, names, payload);
-    const target = this.table(batch.entity);
-    const writtenKeys = new Set<string>();
-    const written = async (sql: string): Promise<number> => {
-      const { rows } = await client.query<{ source_key: string }>(sql);
-      for (const row of rows) writtenKeys.add(row.source_key);
-      return rows.length;
-    };
-    let updated = 0;
-    let unchanged = 0;
-    if (batch.mode === 'upsert') {
-      // Each staged row is looked up by the unique index: the planner, with no statistics on the staging table,
-      // chose a hash join that read the whole target table for every batch (quadratic in a re-run's size).
-      await client.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
-      // A row of an earlier run whose every column holds the staged value takes this run's id alone (unchanged); one
-      // that differs is replaced (updated). A row this run already wrote is neither: a duplicate source key.
-      const earlier = `t.dossier_id = s.dossier_id AND t.source_key = s.source_key AND t.run_id <> s.run_id`;
-      const values = columns.slice(3);
-      unchanged = await written(
-        `UPDATE ${target} AS t SET run_id = s.run_id FROM ${stage} AS s WHERE ${earlier}
-         AND (${values.map((column) => `t.${column}`).join(', ')}) IS NOT DISTINCT FROM (${values.map((column) => `s.${column}`).join(', ')})
-         RETURNING t.source_key`,
+    // Each staged row is looked up by the unique index: the planner, with no statistics on the staging table, chose
+    // a hash join that read the whole target table for every batch (quadratic in a re-run's size).
+    await client.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+    const { rows } = await client.query<{
+      written: string;
+      updated: string;
+      unchanged: string;
+      repeated: string[];
+    }>(this.stagedWriteSql(batch, columns, stage));
+    const result = rows[0]!;
+    const repeated = new Set(result.repeated);
+    for (const row of unique) if (repeated.has(row.sourceKey.toWellFormed())) duplicates.push(row);
+    if (Number(result.written) !== unique.length - repeated.size)
+      throw new CutoverError(
+        ErrorCode.TARGET_FAILED,
+        `writing ${batch.entity} of dossier ${batch.dossier} to PostgreSQL: ${result.written} of ${unique.length} rows written where ${unique.length - repeated.size} were expected (did another process write this dossier meanwhile?)`,
+        { context: { entity: batch.entity, dossier: batch.dossier } },
       );
-      updated = await written(
-        `UPDATE ${target} AS t SET ${columns
-          .slice(2)
-          .map((column) => `${column} = s.${column}`)
-          .join(', ')} FROM ${stage} AS s WHERE ${earlier} RETURNING t.source_key`,
-      );
-    }
-    await written(
-      `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${stage}
-       ON CONFLICT (dossier_id, source_key) DO NOTHING RETURNING source_key`,
-    );
-    for (const row of unique) if (!writtenKeys.has(row.sourceKey)) duplicates.push(row);
+    const updated = Number(result.updated);
+    const unchanged = Number(result.unchanged);
     if (duplicates.length > 0) await batch.onDuplicates(duplicates);
     await client.query(
       this.checkpointSql(),
@@ -441,6 +429,46 @@ export class PostgresTarget implements TargetStore {
     );
     await client.query('COMMIT');
     return { duplicates: duplicates.length, updated, unchanged };
+  }
+
+  /**
+   * One statement writes the staged rows and says what it did. A CTE (computed once, being read three times) looks
+   * each staged row up once by the unique index, keeping the row there before (where it is, and whether every column
+   * holds the staged value); the UPDATE and the INSERT beside it write from that, the UPDATE finding the row where the lookup found it (TID, no second
+   * lookup), the INSERT taking the keys found nowhere. Every part of one statement sees the table as it was when the
+   * statement began, so the counts are those of the rows before. A row of an earlier run is replaced (its id kept):
+   * unchanged when every column held the staged value, else updated; a row this run already wrote is left alone, a
+   * duplicate source key (in insert mode, the retry of a COPY that met one, every row there is). Three statements
+   * (UPDATE unchanged, UPDATE changed, INSERT ... DO NOTHING) looked each row up three times; INSERT ... ON CONFLICT
+   * DO UPDATE beside the CTE, twice, and locked each row before updating it.
+   */
+  private stagedWriteSql(batch: WriteBatch, columns: readonly string[], stage: string): string {
+    const target = this.table(batch.entity);
+    const values = columns.slice(3);
+    const row = (alias: string) => values.map((column) => `${alias}.${column}`).join(', ');
+    // Names no entity column takes: the CTE carries every staged column beside them.
+    const [place, repeated, same] = ['_cutover_place', '_cutover_repeated', '_cutover_same'];
+    const staged = columns.map((column) => `s.${column}`).join(', ');
+    return `WITH before AS (
+        SELECT ${staged}, t.ctid AS ${place},
+          ${batch.mode === 'upsert' ? 't.run_id = s.run_id' : 't.ctid IS NOT NULL'} AS ${repeated},
+          (${row('t')}) IS NOT DISTINCT FROM (${row('s')}) AS ${same}
+        FROM ${stage} AS s LEFT JOIN ${target} AS t ON t.dossier_id = s.dossier_id AND t.source_key = s.source_key
+      ), replaced AS (
+        UPDATE ${target} AS t SET ${columns
+          .slice(2)
+          .map((column) => `${column} = b.${column}`)
+          .join(', ')}
+        FROM before AS b WHERE t.ctid = b.${place} AND NOT b.${repeated} RETURNING 1
+      ), inserted AS (
+        INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM before WHERE ${place} IS NULL
+        ON CONFLICT (dossier_id, source_key) DO NOTHING RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM replaced) + (SELECT count(*) FROM inserted) AS written,
+        count(*) FILTER (WHERE NOT ${repeated} AND NOT ${same}) AS updated,
+        count(*) FILTER (WHERE NOT ${repeated} AND ${same}) AS unchanged,
+        coalesce(array_agg(source_key) FILTER (WHERE ${repeated}), '{}') AS repeated
+      FROM before WHERE ${place} IS NOT NULL`;
   }
 
   async beginLoad(
