@@ -5,7 +5,8 @@ import {
   trialBalanceOfStream,
   type TrialBalanceLine,
 } from '../../../src/domains/accounting/trial-balance.js';
-import { centsToDecimal, parseAmount } from '../../../src/domains/accounting/exact-sum.js';
+import { centsToDecimal, parseAmount, ZERO_AMOUNT } from '../../../src/domains/accounting/exact-sum.js';
+import { createRandom } from '../../../src/generator/random.js';
 
 const line = (overrides: Partial<TrialBalanceLine>): TrialBalanceLine => ({
   account: '512000',
@@ -178,6 +179,39 @@ describe('exact sum helpers', () => {
     expect(parseAmount('-0')).toEqual({ cents: 0, text: '-0' });
     expect(parseAmount('1.005').cents).toBeUndefined();
     expect(parseAmount('12345678901234').cents).toBeUndefined();
+  });
+
+  it('reads every text as the regular expression it reads most of them without does: same cents, same refusals', () => {
+    // The reading parseAmount had before it read plain amounts digit by digit; it still reads the rest.
+    const byExpression = (text: string): number | undefined | 'refused' => {
+      if (text === '') return 0;
+      const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+      if (match === null || ((match[2] ?? '') === '' && (match[3] ?? '') === '')) return 'refused';
+      const units = (match[2] ?? '').replace(/^0+/, '');
+      const fraction = (match[3] ?? '').replace(/0+$/, '');
+      if (fraction.length > 2 || units.length > 13) return undefined;
+      const cents = Number(units || '0') * 100 + Number(fraction.padEnd(2, '0'));
+      return match[1] === '-' && cents !== 0 ? -cents : cents;
+    };
+    const random = createRandom(7, 'amounts');
+    const digits = (count: number) => Array.from({ length: count }, () => random.int(0, 9)).join('');
+    const texts = ['0', '-0', '+0', '5.', '.5', '-.5', '.', '-', '+', '1.500', '0012.30', '9999999999999.99'];
+    texts.push('99999999999999', '00000000000001.5', '-1234567890123.45', '1.2.3', '1-2', ' 1', '1 ', '1e5');
+    for (let count = 0; count < 5_000; count++) {
+      // Sign, up to 15 integer digits, up to 4 decimals; one in four with a stray character somewhere.
+      let text = `${['', '', '-', '+'][random.int(0, 3)]}${digits(random.int(0, 15))}`;
+      if (random.int(0, 2) > 0) text += `.${digits(random.int(0, 4))}`;
+      if (random.int(0, 3) === 0) {
+        const at = random.int(0, text.length);
+        text = `${text.slice(0, at)}${' .-+e,'[random.int(0, 5)]}${text.slice(at)}`;
+      }
+      texts.push(text);
+    }
+    for (const text of texts) {
+      const expected = byExpression(text);
+      if (expected === 'refused') expect(() => parseAmount(text), text).toThrow('not a decimal amount');
+      else expect(parseAmount(text), text).toEqual(text === '' ? ZERO_AMOUNT : { cents: expected, text });
+    }
   });
 
   it('writes cents as canonical decimals', () => {
