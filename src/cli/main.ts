@@ -272,6 +272,12 @@ fec
   .command('export')
   .description("write one dossier of the plan's target as a legal FEC (SIRENFECYYYYMMDD.txt)")
   .addOption(planOption())
+  .addOption(
+    new Option(
+      '--state <location>',
+      "state store, read when entries do not balance, to count the lines the migration rejected (default: the plan's)",
+    ),
+  )
   .requiredOption('--dossier <id>', 'the dossier to export')
   .option(
     '--fiscal-year <closing date>',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
 import { fecEntitiesYaml } from '../../src/domains/accounting/fec-entities-yaml.js';
-import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout, repoRoot } from '../e2e/support/cli.js';
 import { writeFiles } from '../e2e/support/helpers.js';
 import { fecOnlyPlan } from '../pipeline/export/fec-only-plan.js';
 import { tempDir } from '../support/stores.js';
@@ -51,7 +51,10 @@ describe('cutover fec export', () => {
       totals: { debit: '120', credit: '120', balance: '0', lines: 2 },
       widenedAmounts: 0,
       replacedSeparators: 0,
+      unbalanced: { entries: 0, debit: '0', credit: '0', balance: '0', first: [] },
     });
+    // Books that balance: not a word of warning.
+    expect(exported.stderr).toBe('');
     expect(readFileSync(path.join(dir, 'export', 'acmeFEC.txt'), 'utf8')).toBe(legacyFec);
 
     const human = await cli([
@@ -65,6 +68,7 @@ describe('cutover fec export', () => {
       path.join(dir, 'a.txt'),
     ]);
     expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stderr).toBe('');
     expect(human.stdout).toContain('2 lines, 1 entries; debit 120.00, credit 120.00, balance 0.00');
     expect(human.stdout).toContain(
       '  named after the dossier id: no nine-digit SIREN is known for it (a registry attribute `siren`, or FEC files named SIRENFECYYYYMMDD.txt); no fiscal year was loaded for it, so no closing date\n',
@@ -79,6 +83,146 @@ describe('cutover fec export', () => {
     expect(missing.code, describeResult(missing)).toBe(2);
     expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
   }, 120_000);
+
+  it('says on stderr which entries do not balance because the migration rejected a line, still writing the file with exit code 0', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const fec = (vat: string) =>
+      [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        'VE\tVentes\t1\t20240115\t411000\tClients\tC1\tClient Un\tF1\t20240115\tFacture 1\t120,00\t0,00\t\t\t\t\t',
+        'VE\tVentes\t1\t20240115\t706000\tPrestations\t\t\tF1\t20240115\tFacture 1\t0,00\t100,00\t\t\t\t\t',
+        `VE\tVentes\t1\t20240115\t445710\tTVA collectée\t\t\tF1\t20240115\tFacture 1\t0,00\t${vat}\t\t\t\t\t`,
+        'AC\tAchats\t2\t20240116\t607000\tAchats\t\t\tA2\t20240116\tFacture A2\t50,00\t0,00\t\t\t\t\t',
+        'AC\tAchats\t2\t20240116\t401000\tFournisseurs\tF9\tFournisseur\tA2\t20240116\tFacture A2\t0,00\t50,00\t\t\t\t\t',
+        '',
+      ].join('\r\n');
+    // The VAT line's credit is no amount: the migration rejects that line, and entry VE 1 loses 20.00 of credit.
+    writeFiles(dir, { 'legacy.txt': fec('N/A'), 'cutover.yaml': fecOnlyPlan('legacy.txt', 'acme') });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan]);
+    expect(run.code, describeResult(run)).toBe(0);
+    const exportTo = (file: string, ...more: string[]) =>
+      cli(['fec', 'export', '--plan', plan, '--dossier', 'acme', '--out', path.join(dir, file), ...more]);
+
+    const human = await exportTo('acme.txt');
+    expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stderr).toBe(
+      [
+        "cutover: warning: 1 entry of this FEC does not balance (debit differs from credit); the tax administration's test tool refuses such entries:",
+        '  journal VE, entry 1 (piece F1) of 2024-01-15: debit 120.00, credit 100.00',
+        '  imbalance: debit 120.00, credit 100.00 on this entry, debit - credit 20.00',
+        '  why: the ledger holds 1 entry line of dossier acme that the migration rejected, and the export is the migrated books, without it: `cutover ledger --dossier acme --entity entry_line --fate rejected` shows why; once the source or the plan is fixed, `cutover replay` loads it and a new export balances.',
+        '',
+      ].join('\n'),
+    );
+    // The README shows this very warning.
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const example =
+      readme.indexOf('```text\n', readme.indexOf('**Unbalanced entries.**')) + '```text\n'.length;
+    expect(readme.slice(example, readme.indexOf('```', example))).toBe(human.stderr);
+    // The file is written all the same: it is what the target holds.
+    expect(readFileSync(path.join(dir, 'acme.txt'), 'utf8').split('\r\n')).toHaveLength(6);
+
+    const json = await exportTo('acme-json.txt', '--json');
+    expect(json.code, describeResult(json)).toBe(0);
+    expect(json.stderr).toBe(human.stderr);
+    expect(parseJsonStdout<{ unbalanced: unknown }>(json).unbalanced).toEqual({
+      entries: 1,
+      debit: '120',
+      credit: '100',
+      balance: '20',
+      first: [
+        { journal: 'VE', entryNumber: '1', pieceRef: 'F1', date: '2024-01-15', debit: '120', credit: '100' },
+      ],
+      rejectedEntryLines: 1,
+    });
+
+    // The command the warning points to lists that line.
+    const ledger = await cli([
+      'ledger',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--entity',
+      'entry_line',
+      '--fate',
+      'rejected',
+      '--json',
+    ]);
+    expect(parseJsonStdout<{ total: number }>(ledger).total).toBe(1);
+
+    // A ledger that cannot be read leaves the count unknown, said as such; the export still succeeds.
+    const noLedger = await exportTo('acme-no-ledger.txt', '--json', '--state', path.join(dir, 'nowhere.db'));
+    expect(noLedger.code, describeResult(noLedger)).toBe(0);
+    const unknown = parseJsonStdout<{ unbalanced: { rejectedEntryLines: unknown; ledgerProblem: string } }>(
+      noLedger,
+    ).unbalanced;
+    expect(unknown.rejectedEntryLines).toBeNull();
+    expect(unknown.ledgerProblem).toContain(`no state store at ${path.join(dir, 'nowhere.db')}`);
+    expect(noLedger.stderr).toContain(
+      '  why: the ledger could not be read to say how many entry lines the migration rejected (no state store at',
+    );
+
+    // The source fixed and replayed, the books balance again and the export says nothing.
+    writeFiles(dir, { 'legacy.txt': fec('20,00') });
+    const replay = await cli(['replay', '--plan', plan]);
+    expect(replay.code, describeResult(replay)).toBe(0);
+    const fixed = await exportTo('acme-fixed.txt', '--json');
+    expect(fixed.code, describeResult(fixed)).toBe(0);
+    expect(fixed.stderr).toBe('');
+    expect(parseJsonStdout<{ unbalanced: unknown }>(fixed).unbalanced).toEqual({
+      entries: 0,
+      debit: '0',
+      credit: '0',
+      balance: '0',
+      first: [],
+    });
+  }, 120_000);
+
+  it('says so when entries do not balance though the ledger holds no rejected line: the source did not balance', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // Two entries of the legacy books already off by 0.01 and 5.00; every line loads.
+    const unbalancedFec = legacyFec
+      .replace('\t120,00\t0,00\t', '\t120,01\t0,00\t')
+      .replace(
+        /\r\n$/,
+        '\r\nOD\tDivers\t7\t20240131\t471000\tAttente\t\t\tX7\t20240131\tAttente\t0,00\t5,00\t\t\t\t\t\r\n',
+      );
+    writeFiles(dir, { 'legacy.txt': unbalancedFec, 'cutover.yaml': fecOnlyPlan('legacy.txt', 'acme') });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const exported = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--out',
+      dir + path.sep,
+      '--json',
+    ]);
+    expect(exported.code, describeResult(exported)).toBe(0);
+    expect(exported.stderr).toBe(
+      [
+        "cutover: warning: 2 entries of this FEC do not balance (debit differs from credit); the tax administration's test tool refuses such entries:",
+        '  journal VE, entry 1 (piece F1) of 2024-01-15: debit 120.01, credit 120.00',
+        '  journal OD, entry 7 (piece X7) of 2024-01-31: debit 0.00, credit 5.00',
+        '  imbalance: debit 120.01, credit 125.00 on these entries, debit - credit -4.99',
+        '  why: the ledger holds no entry line of dossier acme that the migration rejected, so these entries do not balance in the books as migrated: check the source (`cutover fec validate` on a FEC) and the lines a plan rule skipped (`cutover ledger --dossier acme --entity entry_line`).',
+        '',
+      ].join('\n'),
+    );
+    expect(parseJsonStdout<{ unbalanced: unknown }>(exported).unbalanced).toMatchObject({
+      entries: 2,
+      balance: '-4.99',
+      rejectedEntryLines: 0,
+    });
+  });
 
   it('says it names the file after the dossier id for want of a SIREN alone when the closing date is known', async () => {
     const dir = tempDir('cutover-cli-fec-export-');

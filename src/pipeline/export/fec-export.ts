@@ -14,6 +14,10 @@ import {
   type FecRecord,
 } from '../../domains/accounting/fec-format.js';
 import {
+  createEntryBalanceCheck,
+  type UnbalancedEntries,
+} from '../../domains/accounting/entry-balance-check.js';
+import {
   createTrialBalanceAccumulator,
   type TrialBalance,
   type TrialBalanceFigures,
@@ -56,6 +60,12 @@ export interface FecExportResult {
   readonly widenedAmounts: number;
   /** Text fields whose tabs or line breaks became spaces (they would have split the line). */
   readonly replacedSeparators: number;
+  /**
+   * The entries written whose debits differ from their credits (`entries` 0 when every one balances): the tax
+   * administration's test tool refuses them. Books migrated whole balance as their source did; an entry that lost
+   * a line the migration rejected does not.
+   */
+  readonly unbalanced: UnbalancedEntries;
   /** The trial balance of what was written, for the reconciliation and the evidence pack. */
   readonly trialBalance: TrialBalance;
 }
@@ -153,6 +163,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
   const partial = `${file}.partial-${process.pid}`;
 
   const balance = createTrialBalanceAccumulator();
+  const entryBalances = createEntryBalanceCheck();
   let lines = 0;
   let widenedAmounts = 0;
   let replacedSeparators = 0;
@@ -206,6 +217,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
         for (const line of batch) {
           parts.push(fecRecordLine(recordOf(line)));
           balance.add(trialBalanceLineOf(line));
+          entryBalances.add(line);
         }
         lines += batch.length;
         await write(stream, parts.join(''));
@@ -240,6 +252,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     totals: trialBalance.totals,
     widenedAmounts,
     replacedSeparators,
+    unbalanced: entryBalances.result(),
     trialBalance,
   };
 };

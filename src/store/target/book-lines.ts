@@ -7,6 +7,8 @@ import type { SqlShape } from './target-sql.js';
  * third party. Decimals are canonical strings, dates `YYYY-MM-DD`; a missing parent leaves its fields null.
  */
 export interface BookLine {
+  /** The entry's target id, as text (SQLite returns a number, PostgreSQL's bigint a string); null for no entry. */
+  readonly entryId: string | null;
   readonly journalCode: string | null;
   readonly journalLabel: string | null;
   readonly entryNumber: string | null;
@@ -49,7 +51,7 @@ export const bookLinesSql = (
   byFiscalYear = false,
 ): string => `
   SELECT j.code AS journal_code, j.label AS journal_label, j.source_key AS journal_key,
-    e.number AS entry_number, e.date AS entry_date, e.label AS entry_label, e.piece_ref, e.piece_date, e.validated_on,
+    e.id AS entry_id, e.number AS entry_number, e.date AS entry_date, e.label AS entry_label, e.piece_ref, e.piece_date, e.validated_on,
     a.number AS account_number, a.label AS account_label, a.source_key AS account_key,
     tp.number AS third_party_number, tp.name AS third_party_name, tp.source_key AS third_party_key,
     l.line_number, l.label AS line_label, l.debit, l.credit, l.lettering_code, l.lettering_date,
@@ -74,6 +76,7 @@ const dateOrNull = (value: unknown): string | null => fromDriverValue('date', va
 
 /** A row of `bookLinesSql` as a driver returns it. A code or number left empty falls back to the source key. */
 export const bookLineFromRow = (raw: Readonly<Record<string, unknown>>): BookLine => ({
+  entryId: textOrNull(raw.entry_id),
   journalCode: textOrNull(raw.journal_code) ?? textOrNull(raw.journal_key),
   journalLabel: textOrNull(raw.journal_label),
   entryNumber: textOrNull(raw.entry_number),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENING_JOURNAL_CODES } from '../../../src/domains/accounting/opening-journal.js';
 import { FEC_STANDARD_COLUMNS } from '../../../src/domains/accounting/fec-columns.js';
 import { compareTrialBalances } from '../../../src/domains/accounting/compare-trial-balances.js';
+import { fecGroups, validateFecGroup } from '../../../src/connectors/files/validate-fec-files.js';
 import { generatePortfolio } from '../../../src/generator/generate-portfolio.js';
 import type { Manifest } from '../../../src/generator/manifest.js';
 import { portfolioPlan } from '../../../src/generator/portfolio-plan.js';
@@ -162,6 +163,22 @@ describe('FEC export of a migrated portfolio', () => {
     }
   });
 
+  it('reports the entries that lost a rejected line as unbalanced: the ones `fec validate` finds in the file written', async () => {
+    let unbalanced = 0;
+    for (const dossier of DOSSIERS) {
+      const result = sqliteResults.get(dossier)!;
+      const [group] = fecGroups([result.file]);
+      const report = await validateFecGroup(group!);
+      expect(result.unbalanced.entries, dossier).toBe(report.summary.unbalancedEntries);
+      // The imbalance of the unbalanced entries is the whole file's: balanced entries add nothing to it.
+      expect(result.unbalanced.balance, dossier).toBe(result.totals.balance);
+      expect(result.unbalanced.first.length).toBe(Math.min(5, result.unbalanced.entries));
+      unbalanced += result.unbalanced.entries;
+    }
+    // The generated books balance; the lines the migration rejected (manifest defects) leave their entries short.
+    expect(unbalanced).toBeGreaterThan(0);
+  });
+
   it('reads the same trial balance straight from the target as from the exported file', async () => {
     const target = await openTarget(await loadPlanFile(path.join(source, 'cutover.yaml')));
     try {
@@ -228,6 +245,7 @@ describe('FEC export of a migrated portfolio', () => {
           compareTrialBalances(originalBalance(dossier).balance, fecFileTrialBalance(fromPostgres.file)),
         ).toEqual([]);
         expect(fromPostgres.trialBalance).toEqual(fromSqlite.trialBalance);
+        expect(fromPostgres.unbalanced).toEqual(fromSqlite.unbalanced);
         expect(existsSync(`${fromPostgres.file}.partial-${process.pid}`)).toBe(false);
       }
     }, 120_000);
