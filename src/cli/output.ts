@@ -1,3 +1,4 @@
+import { amountText } from '../core/amount-text.js';
 import type { ErrorResult } from './error-result.js';
 import { visibleText } from './visible-text.js';
 
@@ -69,6 +70,13 @@ export const createOutput = (options: { json?: boolean }): Output => {
 };
 
 export const formatNumber = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+/**
+ * An exact decimal amount (canonical text, see core/money.ts) with the separators of formatNumber's counts and at
+ * least two decimals: `1234567.5` → `1,234,567.50`. From the text, never through a float.
+ */
+export const formatAmount = (value: string): string =>
+  amountText(value, { thousands: ',', decimal: '.', minus: '-' });
 
 export const formatDuration = (ms: number): string => {
   const seconds = Math.round(ms / 1000);

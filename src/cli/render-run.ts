@@ -2,7 +2,7 @@ import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
 import type { StepCounts } from '../store/state/state-store.js';
 import type { DedupeEntityProgress } from '../pipeline/dedupe/dedupe-entity.js';
 import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
-import { formatDuration, formatNumber, type Output } from './output.js';
+import { formatAmount, formatDuration, formatNumber, type Output } from './output.js';
 
 /**
  * Under this, the time left would show as "ETA 0.0 s": every byte is read and the last batch is being written, which
@@ -38,7 +38,7 @@ export const renderReconcileProgress = (output: Output) => {
     const elapsedMs = Math.max(Date.now() - started, 1);
     const etaMs = (elapsedMs * (total - done)) / done;
     output.progress(
-      `reconciling dossiers ${done}/${total} · ${formatNumber(records)} records · ${formatNumber((records * 1000) / elapsedMs)} rec/s · ETA ${formatDuration(etaMs)}`,
+      `reconciling dossiers ${formatNumber(done)}/${formatNumber(total)} · ${formatNumber(records)} records · ${formatNumber((records * 1000) / elapsedMs)} rec/s · ETA ${formatDuration(etaMs)}`,
     );
   };
 };
@@ -197,7 +197,7 @@ const noticeKinds = <N extends { code: string }>(notices: readonly N[]): { notic
 
 /** The first `shown` names, and how many more there are: `D1, D2, … 3 more`. */
 const firstOf = (names: readonly string[], shown: number): string =>
-  `${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''}`;
+  `${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${formatNumber(names.length - shown)} more` : ''}`;
 
 /** A unit that the last run stopped at its rejected-records threshold. */
 export interface StoppedUnit {
@@ -217,9 +217,11 @@ export const renderReconciliation = (
   // proven on their records, and named (the exit code stays the identity's: 0).
   const nothingRead = result.dossiers.filter((d) => d.ok && d.nothingRead === true).map((d) => d.id);
   const readNothing =
-    nothingRead.length === 0 ? '' : `, ${nothingRead.length} with nothing read: ${firstOf(nothingRead, 10)}`;
+    nothingRead.length === 0
+      ? ''
+      : `, ${formatNumber(nothingRead.length)} with nothing read: ${firstOf(nothingRead, 10)}`;
   output.info(
-    `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${totals.dossiersOk - nothingRead.length}/${totals.dossiers} dossiers ok${readNothing})`,
+    `Reconciliation: ${result.ok ? 'every record is accounted for and matches' : 'DIFFERENCES FOUND'} (${formatNumber(totals.dossiersOk - nothingRead.length)}/${formatNumber(totals.dossiers)} dossiers ok${readNothing})`,
   );
   const fates = totals.loaded + totals.merged + totals.skipped + totals.rejected;
   output.info(
@@ -279,7 +281,7 @@ export const renderReconciliation = (
         continue;
       }
       output.info(
-        `  ${dossier.id} ${entity.entity}: source ${entity.source}, loaded ${entity.loaded}, merged ${entity.merged}, skipped ${entity.skipped}, rejected ${entity.rejected}, unaccounted ${entity.unaccounted < 0 ? `${-entity.unaccounted} (fates in the ledger for records no longer in the source)` : entity.unaccounted}${entity.missingFromTarget > 0 ? ` (${entity.missingFromTarget} missing from the target with no fate in the ledger)` : ''}, mismatches ${entity.contentMismatches}, extra ${entity.extraInTarget}, orphans ${entity.orphans}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${entity.mergedIntoMissing}` : ''}${entity.staleMerges > 0 ? `, changed in the source or its mapping since dedupe made their golden record ${entity.staleMerges} (run cutover dedupe, then cutover run)` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
+        `  ${dossier.id} ${entity.entity}: source ${formatNumber(entity.source)}, loaded ${formatNumber(entity.loaded)}, merged ${formatNumber(entity.merged)}, skipped ${formatNumber(entity.skipped)}, rejected ${formatNumber(entity.rejected)}, unaccounted ${entity.unaccounted < 0 ? `${formatNumber(-entity.unaccounted)} (fates in the ledger for records no longer in the source)` : formatNumber(entity.unaccounted)}${entity.missingFromTarget > 0 ? ` (${formatNumber(entity.missingFromTarget)} missing from the target with no fate in the ledger)` : ''}, mismatches ${formatNumber(entity.contentMismatches)}, extra ${formatNumber(entity.extraInTarget)}, orphans ${formatNumber(entity.orphans)}${entity.mergedIntoMissing > 0 ? `, merged into a survivor without a row ${formatNumber(entity.mergedIntoMissing)}` : ''}${entity.staleMerges > 0 ? `, changed in the source or its mapping since dedupe made their golden record ${formatNumber(entity.staleMerges)} (run cutover dedupe, then cutover run)` : ''}${entity.samples.length ? ` (e.g. ${entity.samples.slice(0, 3).join(', ')})` : ''}`,
       );
     }
     const proof = dossier.accounting;
@@ -290,7 +292,7 @@ export const renderReconciliation = (
       );
     for (const row of proof.differences.slice(0, 10)) {
       output.info(
-        `  ${dossier.id} ${row.check.replace('_', ' ')} ${row.key}: debit ${row.source.debit} -> ${row.target.debit}, credit ${row.source.credit} -> ${row.target.credit}, lines ${row.source.lines} -> ${row.target.lines}${row.notLoaded.lines > 0 ? ` (${row.notLoaded.lines} not loaded)` : ''}`,
+        `  ${dossier.id} ${row.check.replace('_', ' ')} ${row.key}: debit ${formatAmount(row.source.debit)} -> ${formatAmount(row.target.debit)}, credit ${formatAmount(row.source.credit)} -> ${formatAmount(row.target.credit)}, lines ${formatNumber(row.source.lines)} -> ${formatNumber(row.target.lines)}${row.notLoaded.lines > 0 ? ` (${formatNumber(row.notLoaded.lines)} not loaded)` : ''}`,
       );
     }
     for (const line of proof.lines.filter((l) => l.issue !== 'not_loaded').slice(0, 10)) {
@@ -298,7 +300,7 @@ export const renderReconciliation = (
     }
     for (const check of proof.opening.filter((c) => !c.ok)) {
       output.info(
-        `  ${dossier.id} opening ${check.fiscalYear} vs closing ${check.previousFiscalYear}: ${check.differences.length} accounts differ; equity opening ${check.equity.opening}, expected ${check.equity.expectedOpening}`,
+        `  ${dossier.id} opening ${check.fiscalYear} vs closing ${check.previousFiscalYear}: ${formatNumber(check.differences.length)} accounts differ; equity opening ${formatAmount(check.equity.opening)}, expected ${formatAmount(check.equity.expectedOpening)}`,
       );
     }
   }
@@ -309,7 +311,7 @@ export const renderReconciliation = (
     const lines = proofs.reduce((total, proof) => total + proof.counts.targetLines, 0);
     const ok = proofs.filter((proof) => proof.ok).length;
     output.info(
-      `  accounting: ${ok}/${proofs.length} dossiers prove trial balance, journals per month, lettering and opening balances (${formatNumber(lines)} lines)`,
+      `  accounting: ${formatNumber(ok)}/${formatNumber(proofs.length)} dossiers prove trial balance, journals per month, lettering and opening balances (${formatNumber(lines)} lines)`,
     );
   }
 };

@@ -20,4 +20,10 @@ describe('reconcile progress on a terminal', () => {
     expect(output.lines[0]).toMatch(/^reconciling dossiers 1\/4 · 1,200 records · [\d,]+ rec\/s · ETA /);
     expect(output.lines[1]).toMatch(/^reconciling dossiers 2\/4 · 1,500 records · [\d,]+ rec\/s · ETA /);
   });
+
+  it('counts the dossiers of a large portfolio with thousands separated, as it counts records', () => {
+    const output = recordingOutput();
+    renderReconcileProgress(output)(1_200, 2_500, dossier('D1200', [10]));
+    expect(output.lines[0]).toMatch(/^reconciling dossiers 1,200\/2,500 · 10 records/);
+  });
 });

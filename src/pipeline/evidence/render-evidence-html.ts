@@ -1,5 +1,5 @@
 import { valueText } from '../../core/value-text.js';
-import type { ProofRow } from '../reconcile/accounting-proof.js';
+import type { ProofLine, ProofRow } from '../reconcile/accounting-proof.js';
 import type { EvidencePack } from './evidence-pack.js';
 import { formatAmount, formatCount } from './french-format.js';
 
@@ -24,7 +24,7 @@ const table = (headers: readonly string[], rows: readonly string[], className = 
 
 /** The cells of one group, source and target side by side; `notLoaded` shown only when some lines did not load. */
 const balanceCells = (row: ProofRow): string =>
-  `${cell(row.key, 'key')}${cell(formatAmount(row.source.debit), 'num')}${cell(formatAmount(row.source.credit), 'num')}${cell(formatAmount(row.target.debit), 'num')}${cell(formatAmount(row.target.credit), 'num')}${cell(row.notLoaded.lines === 0 ? '' : `${row.notLoaded.lines} lines`, 'num')}${status(row.ok)}`;
+  `${cell(row.key, 'key')}${cell(formatAmount(row.source.debit), 'num')}${cell(formatAmount(row.source.credit), 'num')}${cell(formatAmount(row.target.debit), 'num')}${cell(formatAmount(row.target.credit), 'num')}${cell(row.notLoaded.lines === 0 ? '' : `${formatCount(row.notLoaded.lines)} lines`, 'num')}${status(row.ok)}`;
 
 const balanceRows = (rows: readonly ProofRow[]): string[] =>
   rows.map((row) => `<tr>${balanceCells(row)}</tr>`);
@@ -72,6 +72,12 @@ const outsideProof = (pack: EvidencePack, proofLines: number): string => {
   return ` The source's ${formatCount(lines!.source)} entry lines include ${formatCount(left)} skipped or rejected when read (an amount, date or account that cannot be read), which no total here counts; the rejected ones are listed below with their reason.`;
 };
 
+/** A line of the differences as `account D debit C credit`, its amounts written as the balances' are. */
+const lineFacts = (facts: ProofLine['source']): string =>
+  facts === undefined
+    ? ''
+    : `${facts.account ?? ''} D ${facts.debit === null ? '' : formatAmount(facts.debit)} C ${facts.credit === null ? '' : formatAmount(facts.credit)}`;
+
 /**
  * The evidence pack as one self-contained HTML page (no script, no external resource), written for an accountant
  * or an auditor: the verdict first, then what was read, counted and balanced, and every rejected line with its reason.
@@ -115,7 +121,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
         pack.validation
           .map((report) => {
             const summary = report.summary;
-            const facts = `<p>${report.valid ? '✓ No error.' : '✗ Errors found.'} <code>${escapeHtml(report.files.join(', '))}</code>: ${formatCount(summary.lines)} lines, ${formatCount(summary.entries)} entries (${formatCount(summary.unbalancedEntries)} unbalanced), total debit ${escapeHtml(formatAmount(summary.totalDebit))}, total credit ${escapeHtml(formatAmount(summary.totalCredit))}; numbering ${escapeHtml(summary.numbering.mode)}, entries keyed by ${escapeHtml(summary.entryKey)}; findings: ${summary.findings.error} errors, ${summary.findings.alert} alerts, ${summary.findings['missing-data']} missing data.</p>`;
+            const facts = `<p>${report.valid ? '✓ No error.' : '✗ Errors found.'} <code>${escapeHtml(report.files.join(', '))}</code>: ${formatCount(summary.lines)} lines, ${formatCount(summary.entries)} entries (${formatCount(summary.unbalancedEntries)} unbalanced), total debit ${escapeHtml(formatAmount(summary.totalDebit))}, total credit ${escapeHtml(formatAmount(summary.totalCredit))}; numbering ${escapeHtml(summary.numbering.mode)}, entries keyed by ${escapeHtml(summary.entryKey)}; findings: ${formatCount(summary.findings.error)} errors, ${formatCount(summary.findings.alert)} alerts, ${formatCount(summary.findings['missing-data'])} missing data.</p>`;
             const findings =
               report.findings.length === 0
                 ? ''
@@ -172,7 +178,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
 
   if (accounting !== null) {
     const totals = accounting.totals;
-    const totalRow = `<tr class="total">${cell('Total', 'key')}${cell(formatAmount(totals.source.debit), 'num')}${cell(formatAmount(totals.source.credit), 'num')}${cell(formatAmount(totals.target.debit), 'num')}${cell(formatAmount(totals.target.credit), 'num')}${cell(totals.notLoaded.lines === 0 ? '' : `${totals.notLoaded.lines} lines`, 'num')}${status(accounting.accounts.every((row) => row.ok))}</tr>`;
+    const totalRow = `<tr class="total">${cell('Total', 'key')}${cell(formatAmount(totals.source.debit), 'num')}${cell(formatAmount(totals.source.credit), 'num')}${cell(formatAmount(totals.target.debit), 'num')}${cell(formatAmount(totals.target.credit), 'num')}${cell(totals.notLoaded.lines === 0 ? '' : `${formatCount(totals.notLoaded.lines)} lines`, 'num')}${status(accounting.accounts.every((row) => row.ok))}</tr>`;
     parts.push(
       section(
         'trial-balance',
@@ -254,7 +260,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
                   .filter((line) => line.issue !== 'not_loaded')
                   .map(
                     (line) =>
-                      `<tr>${cell(line.sourceKey, 'raw')}${cell(line.issue.replace('_', ' '))}${cell(line.source === undefined ? '' : `${line.source.account ?? ''} D ${line.source.debit ?? ''} C ${line.source.credit ?? ''}`)}${cell(line.target === undefined ? '' : `${line.target.account ?? ''} D ${line.target.debit ?? ''} C ${line.target.credit ?? ''}`)}</tr>`,
+                      `<tr>${cell(line.sourceKey, 'raw')}${cell(line.issue.replace('_', ' '))}${cell(lineFacts(line.source))}${cell(lineFacts(line.target))}</tr>`,
                   ),
               ),
       ),
@@ -275,7 +281,7 @@ export const renderEvidenceHtml = (pack: EvidencePack): string => {
             ),
           ) +
             (pack.rejected.listed.length < pack.rejected.total
-              ? `<p class="note">The first ${pack.rejected.listed.length} are listed; \`cutover ledger --dossier ${escapeHtml(pack.dossier.id)} --fate rejected\` lists them all.</p>`
+              ? `<p class="note">The first ${formatCount(pack.rejected.listed.length)} are listed; \`cutover ledger --dossier ${escapeHtml(pack.dossier.id)} --fate rejected\` lists them all.</p>`
               : ''),
       'A rejected record is not in the target. Each keeps its reason, the file and line it came from, and its raw content, so it can be corrected and replayed.',
     ),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidencePack } from '../../../src/pipeline/evidence/evidence-pack.js';
+import type { AccountingProof } from '../../../src/pipeline/reconcile/accounting-proof.js';
 import { formatAmount, formatCount } from '../../../src/pipeline/evidence/french-format.js';
 import { escapeHtml, renderEvidenceHtml } from '../../../src/pipeline/evidence/render-evidence-html.js';
 
@@ -111,5 +112,54 @@ describe('the evidence page', () => {
     );
     // An entity that reconciles gets no such note.
     expect(html).not.toContain('<p class="note">contact');
+  });
+
+  it('writes the counts and amounts of the balances and their differences with thousands separated', () => {
+    const row = {
+      check: 'account' as const,
+      key: '401000',
+      source: { debit: '1234567.5', credit: '0', lines: 12_000 },
+      target: { debit: '1234567.5', credit: '0', lines: 10_500 },
+      notLoaded: { debit: '0', credit: '0', lines: 1_500 },
+      ok: true,
+    };
+    const facts = { account: '401000', auxiliaryAccount: null, credit: '0', lettering: null };
+    const accounting: AccountingProof = {
+      ok: false,
+      counts: {
+        sourceEntries: 1,
+        targetEntries: 1,
+        sourceLines: 12_000,
+        targetLines: 10_500,
+        linesNotLoaded: 1_500,
+        linesMissing: 0,
+        inexactAmounts: 0,
+      },
+      totals: { source: row.source, target: row.target, notLoaded: row.notLoaded },
+      accounts: [row],
+      auxiliaryAccounts: [],
+      journalMonths: [],
+      lettering: { groups: 0, differences: [] },
+      differences: [],
+      lines: [
+        {
+          sourceKey: 'k1',
+          issue: 'content_differs',
+          source: { ...facts, debit: '9876543.21' },
+          target: { ...facts, debit: '9876543.2' },
+        },
+      ],
+      opening: [],
+    };
+    const listed = pack().rejected.listed[0]!;
+    const html = renderEvidenceHtml(
+      pack({ accounting, rejected: { total: 2_500, listed: Array.from({ length: 1_000 }, () => listed) } }),
+    );
+    // Under "Not loaded", in the account's row and in the total's.
+    expect(html.split('<td class="num">1\u202f500 lines</td>')).toHaveLength(3);
+    expect(html).toContain(
+      '<td>401000 D 9\u202f876\u202f543,21 C 0,00</td><td>401000 D 9\u202f876\u202f543,20 C 0,00</td>',
+    );
+    expect(html).toContain('The first 1\u202f000 are listed');
   });
 });
