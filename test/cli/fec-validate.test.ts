@@ -204,6 +204,33 @@ describe('cutover fec validate', () => {
     );
   });
 
+  it('says validation dates out of order once per journal, however many entries it counts', async () => {
+    // AC n° 1 validated on 30 November, then VT n° 2 to 1501 on 1 April: 1,500 entries validated too early.
+    const entry = (num: number, journal: string, validDate: string) =>
+      [
+        `${journal}\tJ\t${num}\t20230315\t411000\tClients\t\t\tF${num}\t20230315\tFacture\t1,00\t0,00\t\t\t${validDate}\t\t`,
+        `${journal}\tJ\t${num}\t20230315\t706000\tVentes\t\t\tF${num}\t20230315\tFacture\t0,00\t1,00\t\t\t${validDate}\t\t`,
+      ].join('\n');
+    const entries = [entry(1, 'AC', '20231130')];
+    for (let num = 2; num <= 1501; num += 1) entries.push(entry(num, 'VT', '20230401'));
+    const folder = path.join(dir, 'valid-date-order');
+    mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, '443061841FEC20231231.txt');
+    writeFileSync(file, `${FEC_STANDARD_COLUMNS.join('\t')}\n${entries.join('\n')}\n`);
+    const result = await cli(['fec', 'validate', file]);
+    expect(result.code, describeResult(result)).toBe(0);
+    const lines = result.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('    VALID_DATE_ORDER ×1,500: '));
+    expect(at, result.stdout).toBeGreaterThan(0);
+    const firstLines = Array.from({ length: 20 }, (_, index) => 2 * (index + 2)).join(', ');
+    expect(lines[at + 1]).toBe(
+      `      journal VT: 1,500 entries validated before an earlier entry; the first, n° 2, line 4, validated 2023-04-01 after line 2 validated 2023-11-30 (lines ${firstLines}, …)`,
+    );
+    expect(lines[at + 2]).toBe(
+      '  => no error: the file meets the norm and its books balance (see alerts above, if any).',
+    );
+  });
+
   it('ends a check of several FECs with one line: how many meet the norm, which have errors, how many were unreadable', async () => {
     const absent = path.join(dir, 'absent-too.txt');
     const result = await cli([

@@ -91,7 +91,7 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
       );
       for (const item of finding.items ?? []) {
         output.info(
-          `      ${item.detail}${item.lines.length > 0 ? ` (line${item.lines.length > 1 ? 's' : ''} ${item.lines.join(', ')})` : ''}`,
+          `      ${item.detail}${item.lines.length > 0 ? ` (line${item.lines.length > 1 ? 's' : ''} ${item.lines.join(', ')}${(item.count ?? 0) > item.lines.length ? ', …' : ''})` : ''}`,
         );
       }
     }

@@ -13,6 +13,7 @@ import { isValidSiren, type FecFileName } from './fec-file-name.js';
 import { FEC_FINDINGS, type FecSeverity, type FecFindingCode } from './fec-finding-codes.js';
 import { resolveFecHeader, type FecColumn, type FecHeader, type FecLayout } from './fec-header.js';
 import { isOpeningJournal } from '../opening-journal.js';
+import { groupThousands } from '../../../core/amount-text.js';
 
 /** One kind of problem in one file: every occurrence counted, the first few located. */
 export interface FecFinding {
@@ -26,8 +27,15 @@ export interface FecFinding {
   readonly count: number;
   /** Line numbers in `file`, the first `maxLines` only. */
   readonly lines: readonly number[];
-  /** For book-level findings: what each occurrence is (the first `maxLines` only). */
-  readonly items?: readonly { readonly detail: string; readonly lines: readonly number[] }[];
+  /**
+   * For book-level findings: what each occurrence is (the first `maxLines` only), or, with `count`, a group of
+   * occurrences (VALID_DATE_ORDER: one per journal) and its first lines.
+   */
+  readonly items?: readonly {
+    readonly detail: string;
+    readonly lines: readonly number[];
+    readonly count?: number;
+  }[];
 }
 
 export const NumberingMode = {
@@ -173,7 +181,7 @@ interface FindingState {
   readonly field: string | undefined;
   count: number;
   readonly lines: number[];
-  readonly items: { detail: string; lines: number[] }[];
+  readonly items: { detail: string; lines: number[]; count?: number }[];
 }
 
 /**
@@ -743,7 +751,13 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         }
       }
 
-      // Validation dates follow the numbering (file order when there is none).
+      // Validation dates follow the numbering (file order when there is none). Said per journal of the entries
+      // validated too early, how many and the first: one per entry, a badly sorted journal of a 5M-line file was a
+      // list of its first 20 entries, all alike, the other journals' unsaid.
+      const earlyByJournal = new Map<
+        string,
+        { file: number; journal: string; count: number; lines: number[]; first: string }
+      >();
       for (const slots of sequences.values()) {
         let latest = 0;
         let latestSlot = -1;
@@ -751,16 +765,35 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
           const valid = entries.validDate(at);
           if (valid <= 0) continue;
           if (valid < latest) {
-            reportItem(
-              'VALID_DATE_ORDER',
-              `JournalCode ${journalOf(at)}${Number.isNaN(entries.number(at)) ? '' : `, n° ${entries.number(at)}`}: validated ${formatFecDate(valid)}, before an earlier entry (line ${lineOf(entries.first(latestSlot))}) validated ${formatFecDate(latest)}`,
-              [entries.first(at)],
-            );
+            const location = entries.first(at);
+            const file = fileIndexOf(location);
+            const state = finding('VALID_DATE_ORDER', file);
+            state.count += 1;
+            if (state.lines.length < maxLines) state.lines.push(lineOf(location));
+            const key = `${file}\u0000${journalOf(at)}`;
+            let group = earlyByJournal.get(key);
+            if (group === undefined) {
+              const number = Number.isNaN(entries.number(at)) ? '' : ` n° ${entries.number(at)},`;
+              const first = `the first,${number} line ${lineOf(location)}, validated ${formatFecDate(valid)} after line ${lineOf(entries.first(latestSlot))} validated ${formatFecDate(latest)}`;
+              earlyByJournal.set(key, (group = { file, journal: journalOf(at), count: 0, lines: [], first }));
+            }
+            group.count += 1;
+            if (group.lines.length < maxLines) group.lines.push(lineOf(location));
           } else {
             latest = valid;
             latestSlot = at;
           }
         }
+      }
+      for (const group of earlyByJournal.values()) {
+        const state = finding('VALID_DATE_ORDER', group.file);
+        if (state.items.length >= maxLines) continue;
+        const entriesText = `${groupThousands(String(group.count), ',')} ${group.count === 1 ? 'entry' : 'entries'}`;
+        state.items.push({
+          detail: `journal ${group.journal}: ${entriesText} validated before an earlier entry; ${group.first}`,
+          lines: group.lines,
+          count: group.count,
+        });
       }
 
       // Lettering groups that do not net to zero.

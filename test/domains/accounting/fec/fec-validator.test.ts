@@ -411,9 +411,45 @@ describe('FEC validation of synthetic files', () => {
     // In numbering order: n° 1 (1 April), n° 2 (10 April), n° 3 (2 April): n° 3 was validated before n° 2.
     const order = findingOf(report, 'VALID_DATE_ORDER');
     expect(order).toMatchObject({ count: 1, lines: [4] });
-    expect(order.items?.[0]?.detail).toBe(
-      'JournalCode VTE, n° 3: validated 2023-04-02, before an earlier entry (line 6) validated 2023-04-10',
-    );
+    expect(order.items).toEqual([
+      {
+        detail:
+          'journal VTE: 1 entry validated before an earlier entry; the first, n° 3, line 4, validated 2023-04-02 after line 6 validated 2023-04-10',
+        lines: [4],
+        count: 1,
+      },
+    ]);
+  });
+
+  it('groups validation dates out of order by journal: how many, the first, and their first lines', async () => {
+    // Along the numbering: AC n° 1 validated on 30 November, n° 2 to 41 on 1 April (40 out of order); VT n° 42 to 44
+    // on 1 December, n° 45 on 2 April (1 out of order). Entry n° k starts at line 2k.
+    const ac = { JournalCode: 'AC', JournalLib: 'Achats' };
+    const lines = [
+      ...entry(1, '1,00', { ...ac, ValidDate: '20231130' }),
+      ...Array.from({ length: 40 }, (_, at) =>
+        entry(at + 2, '1,00', { ...ac, ValidDate: '20230401' }),
+      ).flat(),
+      ...[42, 43, 44].flatMap((num) => entry(num, '1,00', { JournalCode: 'VT', ValidDate: '20231201' })),
+      ...entry(45, '1,00', { JournalCode: 'VT', ValidDate: '20230402' }),
+    ];
+    const order = findingOf(await validate(write(fecName(), lines)), 'VALID_DATE_ORDER');
+    const firstTwenty = Array.from({ length: 20 }, (_, at) => 2 * (at + 2));
+    expect(order).toMatchObject({ count: 41, lines: firstTwenty });
+    expect(order.items).toEqual([
+      {
+        detail:
+          'journal AC: 40 entries validated before an earlier entry; the first, n° 2, line 4, validated 2023-04-01 after line 2 validated 2023-11-30',
+        lines: firstTwenty,
+        count: 40,
+      },
+      {
+        detail:
+          'journal VT: 1 entry validated before an earlier entry; the first, n° 45, line 90, validated 2023-04-02 after line 88 validated 2023-12-01',
+        lines: [90],
+        count: 1,
+      },
+    ]);
   });
 
   it('reports opening entries (à-nouveaux) that come after other entries', async () => {
