@@ -18,6 +18,13 @@ describe('deduplication of the generated CRM contacts, in the portfolio migratio
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('writes its summary with thousands separated, as the run summary writes its numbers', async () => {
+    const dedupe = await cli(['dedupe', '--plan', path.join(dir, 'cutover.yaml'), '--entity', 'contact']);
+    expect(dedupe.code, describeResult(dedupe)).toBe(0);
+    // The CRM's 5,000 contacts, less those rejected when read: "4953 records" before.
+    expect(dedupe.stdout).toMatch(/^contact: 4,9\d\d records in 1 dossier\(s\); \d+ clusters, /);
+  });
+
   it('merges the near duplicates the generator injected, and the whole portfolio still reconciles', async () => {
     const plan = path.join(dir, 'cutover.yaml');
     const dedupe = await cli(['dedupe', '--plan', plan, '--entity', 'contact', '--json']);

@@ -6,7 +6,7 @@ import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
 import { undoMerge } from '../../pipeline/dedupe/undo-merge.js';
 import { LINK_REVIEW_ENTITY } from '../../pipeline/link/link-clients.js';
 import { ReviewDecision } from '../../store/state/state-store.js';
-import { createOutput } from '../output.js';
+import { createOutput, formatNumber } from '../output.js';
 import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
@@ -68,13 +68,15 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
     output.clearProgress();
   });
   output.info(
-    `${entity}: ${summary.records} records in ${summary.dossiers.length} dossier(s); ${summary.clusters} clusters, ` +
-      `${summary.merged} records to merge into their survivor; ${summary.review.total} pairs to review ` +
-      `(${summary.decisionsApplied.same} "same" and ${summary.decisionsApplied.different} "different" decisions applied)`,
+    `${entity}: ${formatNumber(summary.records)} records in ${formatNumber(summary.dossiers.length)} dossier(s); ${formatNumber(summary.clusters)} clusters, ` +
+      `${formatNumber(summary.merged)} records to merge into their survivor; ${formatNumber(summary.review.total)} pairs to review ` +
+      `(${formatNumber(summary.decisionsApplied.same)} "same" and ${formatNumber(summary.decisionsApplied.different)} "different" decisions applied)`,
   );
   for (const rule of summary.blocking.rules) {
     if (rule.cappedBlockCount > 0)
-      output.info(`  blocking ${rule.rule}: ${rule.cappedBlockCount} block(s) over the cap, not expanded`);
+      output.info(
+        `  blocking ${rule.rule}: ${formatNumber(rule.cappedBlockCount)} block(s) over the cap, not expanded`,
+      );
   }
   output.info('Next: `cutover review` for the doubtful pairs, then `cutover run` to load the survivors.');
   output.result(summary);
