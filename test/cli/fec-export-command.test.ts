@@ -18,6 +18,32 @@ const legacyFec = [
 describe('cutover fec export', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
+  it('writes its totals with thousands separated, exactly, as its counts', async () => {
+    const dir = tempDir('cutover-cli-fec-export-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFiles(dir, {
+      'legacy.txt': legacyFec.replaceAll('120,00', '12345678901234,57'),
+      'cutover.yaml': fecOnlyPlan('legacy.txt', 'acme'),
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan, '--json']);
+    expect(run.code, describeResult(run)).toBe(0);
+    const human = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'acme',
+      '--out',
+      path.join(dir, 'a.txt'),
+    ]);
+    expect(human.code, describeResult(human)).toBe(0);
+    expect(human.stdout).toContain(
+      '2 lines, 1 entries; debit 12,345,678,901,234.57, credit 12,345,678,901,234.57, balance 0.00',
+    );
+  });
+
   it('writes the FEC of a migrated dossier and prints its summary as JSON; an unknown dossier is exit code 2', async () => {
     const dir = tempDir('cutover-cli-fec-export-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

@@ -25,7 +25,8 @@ describe('cutover fec validate', () => {
     const result = await cli(['fec', 'validate', shared('lasocietenouvelle_sample_pipe_montant_sens.txt')]);
     expect(result.code, describeResult(result)).toBe(0);
     expect(result.stdout).toContain('4 lines, 2 entries: 2 balanced, 0 unbalanced');
-    expect(result.stdout).toContain('total debit 3300.00, total credit 3300.00 (balanced)');
+    // Thousands separated as the counts above them: "3300.00" before.
+    expect(result.stdout).toContain('total debit 3,300.00, total credit 3,300.00 (balanced)');
     expect(result.stdout).toContain('FILE_NAME_NOT_STANDARD');
   });
 

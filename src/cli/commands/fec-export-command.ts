@@ -3,12 +3,11 @@ import type { UnbalancedEntries, UnbalancedEntry } from '../../domains/accountin
 import { fecExport } from '../../pipeline/export/fec-export.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../pipeline/run/open-target.js';
-import { createOutput, formatNumber } from '../output.js';
+import { createOutput, formatAmount, formatNumber } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
 import { rejectedEntryLines, type RejectedEntryLines } from '../rejected-entry-lines.js';
 import { checkedStateLocation } from '../state-location.js';
 import { visibleText } from '../visible-text.js';
-import { withTwoDecimals } from '../../domains/accounting/fec/fec-amount.js';
 
 export interface FecExportCommandOptions {
   plan: string;
@@ -53,12 +52,12 @@ const unbalancedWarning = (
     `cutover: warning: ${count === 1 ? '1 entry' : `${formatNumber(count)} entries`} of this FEC ${count === 1 ? 'does' : 'do'} not balance (debit differs from credit); the tax administration's test tool refuses such entries:`,
     ...unbalanced.first.map(
       (entry) =>
-        `  ${entryName(entry)}: debit ${withTwoDecimals(entry.debit)}, credit ${withTwoDecimals(entry.credit)}`,
+        `  ${entryName(entry)}: debit ${formatAmount(entry.debit)}, credit ${formatAmount(entry.credit)}`,
     ),
     ...(count > unbalanced.first.length
       ? [`  … and ${formatNumber(count - unbalanced.first.length)} more`]
       : []),
-    `  imbalance: debit ${withTwoDecimals(unbalanced.debit)}, credit ${withTwoDecimals(unbalanced.credit)} on ${count === 1 ? 'this entry' : 'these entries'}, debit - credit ${withTwoDecimals(unbalanced.balance)}`,
+    `  imbalance: debit ${formatAmount(unbalanced.debit)}, credit ${formatAmount(unbalanced.credit)} on ${count === 1 ? 'this entry' : 'these entries'}, debit - credit ${formatAmount(unbalanced.balance)}`,
     `  why: ${whyUnbalanced(dossier, rejected)}.`,
   ];
   return `${lines.map(visibleText).join('\n')}\n`;
@@ -109,7 +108,7 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
     };
     output.info(`${result.file}`);
     output.info(
-      `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${withTwoDecimals(result.totals.debit)}, credit ${withTwoDecimals(result.totals.credit)}, balance ${withTwoDecimals(result.totals.balance)}`,
+      `  ${formatNumber(result.lines)} lines, ${formatNumber(result.entries)} entries; debit ${formatAmount(result.totals.debit)}, credit ${formatAmount(result.totals.credit)}, balance ${formatAmount(result.totals.balance)}`,
     );
     if (result.namedBy === 'dossier') {
       // Which of the two is missing, and where it comes from: "the SIREN or the closing date" left both to check.

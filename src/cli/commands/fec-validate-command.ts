@@ -10,7 +10,7 @@ import type {
   FecFinding,
   FecValidationReport,
 } from '../../domains/accounting/fec/fec-validator.js';
-import { createOutput, formatNumber, type Output } from '../output.js';
+import { createOutput, formatAmount, formatNumber, type Output } from '../output.js';
 
 export interface FecValidateCommandOptions {
   json?: boolean;
@@ -59,7 +59,7 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
       `  ${formatNumber(summary.lines)} lines, ${formatNumber(summary.entries)} entries: ${formatNumber(summary.balancedEntries)} balanced, ${formatNumber(summary.unbalancedEntries)} unbalanced`,
     );
     output.info(
-      `  total debit ${summary.totalDebit}, total credit ${summary.totalCredit}${summary.balanced ? ' (balanced)' : ' (NOT balanced)'}`,
+      `  total debit ${formatAmount(summary.totalDebit)}, total credit ${formatAmount(summary.totalCredit)}${summary.balanced ? ' (balanced)' : ' (NOT balanced)'}`,
     );
   } else {
     // Totals of zero and "balanced" would be read as a verdict on books that were never read.
