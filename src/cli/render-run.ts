@@ -249,9 +249,22 @@ export const renderReconciliation = (
       `  the ledger holds fates for records the source no longer has (${firstOf(overFated, 5)}): the source changed after its run; \`cutover run\` again brings the ledger up to date`,
     );
   }
+  // Merges that `cutover dedupe` stored since the last run: the differences they make are a run away, not a loss.
+  const pendingMerges = result.dossiers.reduce(
+    (total, dossier) =>
+      total + dossier.entities.reduce((sum, entity) => sum + (entity.pendingMerges ?? 0), 0),
+    0,
+  );
+  if (pendingMerges > 0) {
+    output.info(
+      `  ${formatNumber(pendingMerges)} record${pendingMerges === 1 ? '' : 's'} merged by \`cutover dedupe\` still ${pendingMerges === 1 ? 'has its' : 'have their'} own target row: no run has applied the merges yet, so survivors and the records referring to merged ones differ until \`cutover run\` loads them`,
+    );
+  }
   if (totals.referencesToMerged > 0) {
     output.info(
-      `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
+      pendingMerges > 0
+        ? `  ${formatNumber(totals.referencesToMerged)} records refer to a record merged by dedupe: compared as pointing to its survivor, as the next run loads them`
+        : `  ${formatNumber(totals.referencesToMerged)} records referred to a record merged by dedupe: they point to its survivor`,
     );
   }
   const notMigrated = result.dossiers.filter(

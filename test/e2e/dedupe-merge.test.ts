@@ -116,6 +116,22 @@ describe('deduplication in a migration', () => {
     });
   }, 120_000);
 
+  it('says, when dedupe found merges after the last run, that the differences they make wait for the next run', async () => {
+    const p = project();
+    await p.run();
+    const dedupe = await p.dedupe();
+    expect(dedupe.merged).toBeGreaterThan(10);
+    // Before: "DIFFERENCES FOUND" and exit 5, the survivors' golden records unexplained.
+    const before = await cli(['reconcile', '--plan', p.plan]);
+    expect(before.code, describeResult(before)).toBe(5);
+    expect(before.stdout).toContain(
+      `  ${dedupe.merged} records merged by \`cutover dedupe\` still have their own target row: no run has applied the merges yet, so survivors and the records referring to merged ones differ until \`cutover run\` loads them\n`,
+    );
+    await p.run();
+    const after = ok(await cli(['reconcile', '--plan', p.plan]));
+    expect(after.stdout).not.toContain('no run has applied the merges');
+  });
+
   it('never merges identical records of two dossiers, which it merges within one', async () => {
     const p = project();
     await p.dedupe();

@@ -68,6 +68,12 @@ export interface EntityReconciliation {
    * reached the target). `cutover dedupe` then `cutover run` bring the golden record up to date.
    */
   readonly staleMerges: number;
+  /**
+   * Records `cutover dedupe` merged into a survivor that still have a target row of their own: no run has applied
+   * the merges since, so the survivors' golden records and the references to merged records differ until one does.
+   * Absent when there are none.
+   */
+  readonly pendingMerges?: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   /**
@@ -469,6 +475,9 @@ export const openReconciler = async (options: {
           lost.push(...entries.filter((entry) => !found.has(entry.survivorKey!)));
         }
       }
+      let pendingMerges = 0;
+      for (const absorbed of merges.survivorOf.keys())
+        if (hasTargetRow.get(absorbed) !== undefined) pendingMerges++;
       const unaccounted = sourceCount - (loadedCount + merged + skipped + rejected);
       entities.push({
         entity,
@@ -486,6 +495,7 @@ export const openReconciler = async (options: {
         mergedIntoMissing: lost.length,
         referencesToMerged,
         staleMerges: stale.length,
+        ...(pendingMerges === 0 ? {} : { pendingMerges }),
         samples: [
           ...samples,
           ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location),
