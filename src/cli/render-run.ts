@@ -1,7 +1,11 @@
 import type { RunProgress, RunSummary } from '../pipeline/run/run-migration.js';
 import type { StepCounts } from '../store/state/state-store.js';
 import type { DedupeEntityProgress } from '../pipeline/dedupe/dedupe-entity.js';
-import type { DossierReconciliation, Reconciliation } from '../pipeline/reconcile/reconcile.js';
+import type {
+  DossierReconciliation,
+  EntityReconciliation,
+  Reconciliation,
+} from '../pipeline/reconcile/reconcile.js';
 import { formatAmount, formatDuration, formatNumber, type Output } from './output.js';
 
 /**
@@ -199,6 +203,13 @@ const noticeKinds = <N extends { code: string }>(notices: readonly N[]): { notic
 const firstOf = (names: readonly string[], shown: number): string =>
   `${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${formatNumber(names.length - shown)} more` : ''}`;
 
+/** The sum over every entity of every dossier of one of its counts. */
+const sumOfEntities = (result: Reconciliation, count: (entity: EntityReconciliation) => number): number =>
+  result.dossiers.reduce(
+    (total, dossier) => total + dossier.entities.reduce((sum, entity) => sum + count(entity), 0),
+    0,
+  );
+
 /** A unit that the last run stopped at its rejected-records threshold. */
 export interface StoppedUnit {
   readonly runId: string;
@@ -249,12 +260,16 @@ export const renderReconciliation = (
       `  the ledger holds fates for records the source no longer has (${firstOf(overFated, 5)}): the source changed after its run; \`cutover run\` again brings the ledger up to date`,
     );
   }
-  // Merges that `cutover dedupe` stored since the last run: the differences they make are a run away, not a loss.
-  const pendingMerges = result.dossiers.reduce(
-    (total, dossier) =>
-      total + dossier.entities.reduce((sum, entity) => sum + (entity.pendingMerges ?? 0), 0),
-    0,
-  );
+  // Merges that `cutover dedupe` stored, or undid, since the last run: the differences they make are a run away,
+  // not a loss.
+  const pendingMerges = sumOfEntities(result, (entity) => entity.pendingMerges ?? 0);
+  const pendingUnmerges = sumOfEntities(result, (entity) => entity.pendingUnmerges ?? 0);
+  if (pendingUnmerges > 0) {
+    const one = pendingUnmerges === 1;
+    output.info(
+      `  ${formatNumber(pendingUnmerges)} record${one ? '' : 's'} the ledger says merged ${one ? 'is' : 'are'} no longer (\`cutover dedupe undo\`, or the plan's dedupe section taken out) and ${one ? 'has' : 'have'} no row of ${one ? 'its' : 'their'} own yet: survivors and the records referring to ${one ? 'it' : 'them'} differ until \`cutover run\` loads ${one ? 'it' : 'them'}`,
+    );
+  }
   if (pendingMerges > 0) {
     output.info(
       `  ${formatNumber(pendingMerges)} record${pendingMerges === 1 ? '' : 's'} merged by \`cutover dedupe\` still ${pendingMerges === 1 ? 'has its' : 'have their'} own target row: no run has applied the merges yet, so survivors and the records referring to merged ones differ until \`cutover run\` loads them`,

@@ -169,6 +169,12 @@ describe('deduplication in a migration', () => {
     expect(
       parseJsonStdout<{ undone: MergeDecision[] }>(undo).undone.map((merge) => merge.absorbedKey),
     ).toEqual(['A2']);
+    // Until the next run, A1's row holds the golden record and A2 has none: said, not left as a bare difference.
+    const reconciled = await cli(['reconcile', '--plan', p.plan]);
+    expect(reconciled.code, describeResult(reconciled)).toBe(5);
+    expect(reconciled.stdout).toContain(
+      "  1 record the ledger says merged is no longer (`cutover dedupe undo`, or the plan's dedupe section taken out) and has no row of its own yet: survivors and the records referring to it differ until `cutover run` loads it\n",
+    );
 
     const run = await p.run();
     expect(run.records.merged).toBe(first.merged - 1);

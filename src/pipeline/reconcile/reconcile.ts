@@ -74,6 +74,12 @@ export interface EntityReconciliation {
    * Absent when there are none.
    */
   readonly pendingMerges?: number;
+  /**
+   * Records the ledger says merged that are no longer (`cutover dedupe undo`, or the plan's `dedupe` section taken
+   * out) since the last run: no row of their own until a run loads them, and their survivors' rows and the
+   * references to them differ until then. Absent when there are none.
+   */
+  readonly pendingUnmerges?: number;
   /** A few source keys with differences, to start looking. */
   readonly samples: readonly string[];
   /**
@@ -456,10 +462,12 @@ export const openReconciler = async (options: {
       const merged = ledger.get(`${dossier}/${entity}/merged`) ?? 0;
       const orphans = await target.countOrphans(entity, dossier);
       const lost: LedgerEntry[] = [];
+      let pendingUnmerges = 0;
       if (merged > 0) {
         // Survivors of this dossier are rows read above; those of another (`acrossDossiers`) are looked up.
         const elsewhere: LedgerEntry[] = [];
         for (const entry of await state.ledgerEntries({ dossierId: dossier, entity, fate: 'merged' })) {
+          if (entry.sourceKey !== null && !merges.survivorOf.has(entry.sourceKey)) pendingUnmerges++;
           const survivorDossier = entry.survivorDossierId ?? dossier;
           if (entry.survivorKey == null) lost.push(entry);
           else if (survivorDossier === dossier) {
@@ -496,6 +504,7 @@ export const openReconciler = async (options: {
         referencesToMerged,
         staleMerges: stale.length,
         ...(pendingMerges === 0 ? {} : { pendingMerges }),
+        ...(pendingUnmerges === 0 ? {} : { pendingUnmerges }),
         samples: [
           ...samples,
           ...lost.slice(0, 10).map((entry) => entry.sourceKey ?? entry.location),
