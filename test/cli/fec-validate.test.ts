@@ -41,7 +41,11 @@ describe('cutover fec validate', () => {
     expect(missing).toBeGreaterThan(alerts);
     expect(result.stdout).toMatch(/DATE_INVALID ×1: EcritureDate: .* — line 2\n/);
     expect(result.stdout).toContain(
-      'JournalCode VTE, EcritureNum 5: debit - credit = 500.00 (lines 10, 11, 12)',
+      '    ENTRY_UNBALANCED ×3: An entry (écriture) is not balanced: its debits differ from its credits\n',
+    );
+    // Each entry says its lines: the finding's own line lists none.
+    expect(result.stdout).toContain(
+      '      JournalCode VTE, EcritureNum 5: debit - credit = 500.00 (lines 10, 11, 12)\n',
     );
   });
 
@@ -221,7 +225,12 @@ describe('cutover fec validate', () => {
     const result = await cli(['fec', 'validate', file]);
     expect(result.code, describeResult(result)).toBe(0);
     const lines = result.stdout.split('\n');
-    const at = lines.findIndex((line) => line.startsWith('    VALID_DATE_ORDER ×1,500: '));
+    // The finding's own line lists none: its item says where.
+    const at = lines.findIndex(
+      (line) =>
+        line ===
+        '    VALID_DATE_ORDER ×1,500: ValidDate goes back in time along the entry numbering (validations should be chronological)',
+    );
     expect(at, result.stdout).toBeGreaterThan(0);
     const firstLines = Array.from({ length: 20 }, (_, index) => 2 * (index + 2)).join(', ');
     expect(lines[at + 1]).toBe(

@@ -39,7 +39,9 @@ const legacyName = (encoding: string): string =>
     : encoding;
 
 const linesText = (finding: FecFinding): string => {
-  if (finding.lines.length === 0) return '';
+  // Items that give their own lines say where, each under the finding: the same numbers after it were noise (and,
+  // numbered per journal, out of order).
+  if (finding.lines.length === 0 || finding.items?.some((item) => item.lines.length > 0) === true) return '';
   const more = finding.count - finding.lines.length;
   // Book-level findings count entries or groups, not lines: "more" is only said of line-level ones.
   const suffix = finding.items === undefined && more > 0 ? ` and ${formatNumber(more)} more` : '';
