@@ -215,7 +215,14 @@ export const buildEvidencePack = async (options: {
   const rejectedTotal = reconciliation.entities.reduce((total, entity) => total + entity.rejected, 0);
   // Entities reading one file see its notices once each: the pack says each once.
   const seen = new Set<string>();
-  const notices = (await state.dossierNotices([...new Set(lastRunOf.values())], id)).filter((notice) => {
+  // As the run said them: run by run, entities in load order (the reconciliation's), each unit's in its own order.
+  // The store gives them by entity name; the sort is stable, so each unit's keep their order.
+  const loadRank = new Map(reconciliation.entities.map(({ entity }, index) => [entity, index]));
+  const rank = (entity: string) => loadRank.get(entity as EntityReconciliation['entity']) ?? loadRank.size;
+  const stored = (await state.dossierNotices([...new Set(lastRunOf.values())], id)).sort((a, b) =>
+    a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : rank(a.entity) - rank(b.entity),
+  );
+  const notices = stored.filter((notice) => {
     const key = noticeIdentity(notice);
     if (lastRunOf.get(notice.entity) !== notice.runId || seen.has(key)) return false;
     seen.add(key);
