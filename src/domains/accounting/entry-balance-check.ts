@@ -76,15 +76,20 @@ const newEntry = (line: EntryBalanceLine): OpenEntry => ({
 /** A line of no entry is grouped with the other lines of no entry (`\u0000` is never a target id). */
 const keyOf = (line: EntryBalanceLine): string => line.entryId ?? '\u0000';
 
+/**
+ * Whether two lines may belong to one run of interleaving entries. Not the journal: book order sorts journals by
+ * code, those without one together, where a line names such a journal by its source key; two of them with an entry
+ * of one date and number interleave line by line though their names differ.
+ */
 const sameRun = (a: EntryBalanceLine, b: EntryBalanceLine): boolean =>
-  a.entryDate === b.entryDate && a.journalCode === b.journalCode && a.entryNumber === b.entryNumber;
+  a.entryDate === b.entryDate && a.entryNumber === b.entryNumber;
 
 export const createEntryBalanceCheck = (named = UNBALANCED_ENTRIES_NAMED): EntryBalanceCheck => {
   /** The entry of the last line: nearly every line is the next line of the same entry, found without a lookup. */
   let current: OpenEntry | undefined;
   /**
    * Book order keeps an entry's lines together, except for entries sharing date, journal and number (numbering
-   * left empty by the legacy software): those interleave by line number. The entries of such a run stay open
+   * left empty by the legacy software, or journals without a code): those interleave by line number. The entries of such a run stay open
    * together here, by id, until a line of another run comes; for all other runs this stays empty.
    */
   const interleaved = new Map<string, OpenEntry>();

@@ -92,6 +92,18 @@ describe('entry balance check', () => {
     ]);
   });
 
+  it('keeps apart entries of one date and number in journals without a code, whose lines interleave', () => {
+    // Book order sorts journals by code, those without one together; the export names each by its source key
+    // (BookLine.journalCode), so two such journals' entries n° 1 of a day come line by line, one journal's then the other's.
+    const result = check([
+      line('1', '100', '0', { journalCode: 'journal-sales', entryNumber: '1' }),
+      line('2', '40', '0', { journalCode: 'journal-purchases', entryNumber: '1' }),
+      line('1', '0', '100', { journalCode: 'journal-sales', entryNumber: '1' }),
+      line('2', '0', '40', { journalCode: 'journal-purchases', entryNumber: '1' }),
+    ]);
+    expect(result).toEqual(none);
+  });
+
   it('counts every unbalanced entry and names the first ones in book order', () => {
     const lines = Array.from({ length: 8 }, (_, index) => line(String(index + 1), '10', '0'));
     const result = check(lines, 3);
