@@ -11,7 +11,8 @@ export type RejectedEntryLines =
 
 /**
  * Counts the entry lines of one dossier that the migration rejected, from the plan's state store (or `--state`),
- * opened to read only: a store that is not there is never created. Asked after a FEC export has written its file,
+ * opened only if it exists: a store that is not there is never created (one made by an older version is migrated,
+ * as by any command). Asked after a FEC export has written its file,
  * to say why entries do not balance; a store that cannot be read is then a gap in that explanation, not a failure
  * of the export, so it comes back as the reason instead of being thrown.
  */

@@ -110,6 +110,46 @@ describe('cutover fec export', () => {
     expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
   }, 120_000);
 
+  it('says, exporting one fiscal year, that the rejected entry lines it counts are those of every year of the dossier', async () => {
+    const dir = tempDir('cutover-cli-fec-export-year-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFiles(dir, {
+      'cutover.yaml': [
+        'version: 1',
+        'name: export-one-year',
+        'target: { type: sqlite, url: target.db }',
+        'entities:',
+        fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
+      ].join('\n'),
+      // The sales line's credit is no amount: rejected, its entry left unbalanced.
+      'fec/D1/123456782FEC20241231.txt': [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        'VE\tVentes\t1\t20240115\t411000\tClients\tC1\tClient Un\tF1\t20240115\tFacture 1\t120,00\t0,00\t\t\t\t\t',
+        'VE\tVentes\t1\t20240115\t706000\tPrestations\t\t\tF1\t20240115\tFacture 1\t0,00\tN/A\t\t\t\t\t',
+        '',
+      ].join('\r\n'),
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan]);
+    expect(run.code, describeResult(run)).toBe(0);
+    const oneYear = await cli([
+      'fec',
+      'export',
+      '--plan',
+      plan,
+      '--dossier',
+      'D1',
+      '--fiscal-year',
+      '2024-12-31',
+      '--out',
+      `${dir}/`,
+    ]);
+    expect(oneYear.code, describeResult(oneYear)).toBe(0);
+    expect(oneYear.stderr).toContain(
+      'the ledger holds 1 entry line of dossier D1 (in all its fiscal years, not only the one exported) that the migration rejected',
+    );
+  });
+
   it('says on stderr which entries do not balance because the migration rejected a line, still writing the file with exit code 0', async () => {
     const dir = tempDir('cutover-cli-fec-export-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

@@ -29,8 +29,11 @@ const entryName = (entry: UnbalancedEntry): string => {
 const shellWord = (text: string): string =>
   /^[\w.@%+=:,/-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** Why entries do not balance, as far as the ledger says. */
-const whyUnbalanced = (dossier: string, rejected: RejectedEntryLines): string => {
+/**
+ * Why entries do not balance, as far as the ledger says. Its rejects are the dossier's, not a fiscal year's: the export
+ * of one year (`--fiscal-year`) says that the count covers them all.
+ */
+const whyUnbalanced = (dossier: string, rejected: RejectedEntryLines, oneYear: boolean): string => {
   const option = `--dossier ${shellWord(dossier)}`;
   const listing = `\`cutover ledger ${option} --entity entry_line --fate rejected\``;
   if (rejected.count === null)
@@ -38,7 +41,8 @@ const whyUnbalanced = (dossier: string, rejected: RejectedEntryLines): string =>
   if (rejected.count === 0)
     return `the ledger holds no entry line of dossier ${dossier} that the migration rejected, so these entries do not balance in the books as migrated: check the source (\`cutover fec validate\` on a FEC) and the lines a plan rule skipped (\`cutover ledger ${option} --entity entry_line\`)`;
   const lines = rejected.count === 1 ? '1 entry line' : `${formatNumber(rejected.count)} entry lines`;
-  return `the ledger holds ${lines} of dossier ${dossier} that the migration rejected, and the export is the migrated books, without ${rejected.count === 1 ? 'it' : 'them'}: ${listing} shows why; once the source or the plan is fixed, \`cutover replay\` loads ${rejected.count === 1 ? 'it' : 'them'} and a new export balances`;
+  const years = oneYear ? ' (in all its fiscal years, not only the one exported)' : '';
+  return `the ledger holds ${lines} of dossier ${dossier}${years} that the migration rejected, and the export is the migrated books, without ${rejected.count === 1 ? 'it' : 'them'}: ${listing} shows why; once the source or the plan is fixed, \`cutover replay\` loads ${rejected.count === 1 ? 'it' : 'them'} and a new export balances`;
 };
 
 /** The warning on stderr for a FEC whose entries do not all balance: which, by how much, and why. */
@@ -46,6 +50,7 @@ const unbalancedWarning = (
   dossier: string,
   unbalanced: UnbalancedEntries,
   rejected: RejectedEntryLines,
+  oneYear: boolean,
 ): string => {
   const count = unbalanced.entries;
   const lines = [
@@ -58,7 +63,7 @@ const unbalancedWarning = (
       ? [`  … and ${formatNumber(count - unbalanced.first.length)} more`]
       : []),
     `  imbalance: debit ${formatAmount(unbalanced.debit)}, credit ${formatAmount(unbalanced.credit)} on ${count === 1 ? 'this entry' : 'these entries'}, debit - credit ${formatAmount(unbalanced.balance)}`,
-    `  why: ${whyUnbalanced(dossier, rejected)}.`,
+    `  why: ${whyUnbalanced(dossier, rejected, oneYear)}.`,
   ];
   return `${lines.map(visibleText).join('\n')}\n`;
 };
@@ -131,7 +136,9 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
         `  ${formatNumber(result.replacedSeparators)} text fields had tabs or line breaks turned into spaces`,
       );
     if (rejected !== undefined)
-      process.stderr.write(unbalancedWarning(options.dossier, unbalanced, rejected));
+      process.stderr.write(
+        unbalancedWarning(options.dossier, unbalanced, rejected, options.fiscalYear !== undefined),
+      );
     output.result(summary);
     return ExitCode.OK;
   } finally {
