@@ -72,6 +72,30 @@ for (const dialect of dialects) {
       expect(await store.ledgerEntries()).toHaveLength(0);
     });
 
+    it("finds a run's ledger entries of a unit by location, with their source keys, more locations than one query binds", async () => {
+      await store.writeLedger([
+        entry('contacts#K1@1'),
+        entry('contacts#@2', { sourceKey: null }),
+        entry('contacts#K3@3', { runId: 'r0' }),
+        entry('contacts#K4@4', { entity: 'company' }),
+        entry('contacts#K5@5', { dossierId: 'D2' }),
+      ]);
+      const wanted = [
+        ...Array.from({ length: 1200 }, (_, i) => `contacts#X${i}@${i + 10}`),
+        'contacts#K1@1',
+        'contacts#@2',
+        'contacts#K3@3',
+        'contacts#K4@4',
+        'contacts#K5@5',
+      ];
+      expect(await store.runLedgerKeysAt('r1', 'D1', 'contact', wanted)).toEqual(
+        new Map([
+          ['contacts#K1@1', 'K1'],
+          ['contacts#@2', null],
+        ]),
+      );
+    });
+
     it('keeps a rejected record holding NUL characters exactly as read: raw record, source key and message', async () => {
       // PostgreSQL text refuses U+0000; a legacy export may hold it. \u0001 is the escape's own marker.
       const raw = 'C2;Bo\u0000b;\u0001Ray;\u0000';

@@ -90,6 +90,25 @@ for (const dialect of targetVariants) {
       expect(await target.countRows('company', 'D1')).toBe(2);
     });
 
+    it("tallies one run's rows of a dossier and entity: their count and their ids added up", async () => {
+      await write(
+        [company('C1', 'Acme'), company('C2', 'Bolt'), company('C3', 'Cord')],
+        checkpoint('r1', 3, 3),
+      );
+      await write([company('C2', 'Bolt')], checkpoint('r2', 1, 1), 'upsert');
+      const ids = await target.resolveKeys('company', 'D1', ['C1', 'C2', 'C3']);
+      expect(await target.runRowsTally('company', 'D1', 'r1')).toEqual({
+        rows: 2,
+        idSum: BigInt(ids.get('C1')! + ids.get('C3')!),
+      });
+      expect(await target.runRowsTally('company', 'D1', 'r2')).toEqual({
+        rows: 1,
+        idSum: BigInt(ids.get('C2')!),
+      });
+      expect(await target.runRowsTally('company', 'D1', 'r9')).toEqual({ rows: 0, idSum: 0n });
+      expect(await target.runRowsTally('company', 'OTHER', 'r1')).toEqual({ rows: 0, idSum: 0n });
+    });
+
     it('resolves only the rows one run wrote when asked (the rows its finishLoad keeps)', async () => {
       await write([company('C1', 'Acme'), company('C2', 'Bolt')], checkpoint('r1', 2, 2));
       await write([company('C2', 'Bolt')], checkpoint('r2', 1, 1), 'upsert');

@@ -22,6 +22,7 @@ import {
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { createDossierRecords } from './dossier-records.js';
+import { createReplayCheck, type ReplayedRecord } from './replay-check.js';
 
 /** Keys loaded so far per entity of one dossier: the parent index and duplicate check of a dry run. */
 export type DryRunKeys = Map<EntityName, Set<string>>;
@@ -44,10 +45,11 @@ export interface LoadEntityInput {
   /** What the sources' files are now (EntityInputs.stamp); undefined for a database server. */
   readonly sourceStamp?: string;
   /**
-   * Started over by the run before it began, its dossier's files having changed since this run began them: its own
-   * (`files`), or others of the dossier (`dossier`: read again with them, so that the dossier is one export). Said so.
+   * Started over by the run before it began, its dossier's sources having changed since this run began them: its own
+   * files (`files`, their stamp), its own rows (`rows`: what its replay found, RowsChangedOnResume), or others of the
+   * dossier (`dossier`: read again with them, so that the dossier is one export). Said so.
    */
-  readonly restarted?: 'files' | 'dossier';
+  readonly restarted?: UnitRestart;
   /** Keep only records whose column equals the dossier (dossiers grouped by a column of a shared file). */
   readonly filterField: string | undefined;
   readonly batchSize: number;
@@ -60,6 +62,12 @@ export interface LoadEntityInput {
   readonly dryRunKeys: DryRunKeys;
   readonly onRecords: (count: number) => void;
 }
+
+/** Why the run started a unit over before loading it (see LoadEntityInput.restarted). */
+export type UnitRestart =
+  | { readonly cause: 'files' }
+  | { readonly cause: 'rows'; readonly found: string }
+  | { readonly cause: 'dossier'; readonly by: 'files' | 'rows' };
 
 export interface LoadEntityResult {
   readonly status: 'done' | 'threshold_crossed';
@@ -235,17 +243,22 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     }
     counts = { ...previous, ...(deduped ? { merged: 0 } : {}) };
     mode = previous.mode;
-    // A unit whose dossier's files changed since this run began them was started over by the run before it came
+    // A unit whose dossier's sources changed since this run began them was started over by the run before it came
     // here (runMigration: every begun unit of the dossier at once), so it resumes from nothing read, below.
-    if (input.restarted !== undefined)
+    if (input.restarted !== undefined) {
+      const restarted = input.restarted;
+      const names = input.sources.map((source) => source.name).join(', ');
       notices.push({
         code: 'SOURCE_CHANGED_ON_RESUME',
         message:
-          input.restarted === 'dossier'
-            ? `${entity} read again from the start with the rest of dossier ${dossier}, whose files changed since this run began loading them`
-            : `the files of ${entity} changed since this run began loading them (${input.sources.map((source) => source.name).join(', ')}): read again from the start, not resumed by position`,
+          restarted.cause === 'dossier'
+            ? `${entity} read again from the start with the rest of dossier ${dossier}, whose ${restarted.by} changed since this run began loading them`
+            : restarted.cause === 'files'
+              ? `the files of ${entity} changed since this run began loading them (${names}): read again from the start, not resumed by position`
+              : `the rows of ${entity} changed since this run began loading them (${names}): ${restarted.found}; read again from the start, not resumed by position`,
         source: input.sources[0]?.name ?? '',
       });
+    }
     if (previous.recordsRead === 0) {
       // Begun (beginLoad) and stopped before its first commit, maybe before its ledger was cleared: it is cleared
       // now, as a load that begins clears it, or the earlier run's fates of records read again would stay.
@@ -272,6 +285,13 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       await state.saveUnitSourceStamp(runId, dossier, entity, input.sourceStamp);
   }
   const resumeAfter = counts.recordsRead;
+  // A source without a stamp (a database server's table or query) may have changed since the load began: the records
+  // the resume skips by position are checked to be the load's, as it reads them again. Not on a load that resumes
+  // nothing, nor one whose files are stamped (a change there restarted it already).
+  const check =
+    dryRun || resumeAfter === 0 || input.sourceStamp !== undefined
+      ? undefined
+      : createReplayCheck({ runId, dossier, entity, target, state, resumeAfter, repeats: counts.repeats });
 
   const records = createDossierRecords({
     dossier,
@@ -440,6 +460,8 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       // Only after a complete read: one stopped by its threshold has not seen every record.
       for (const notice of checkColumns.afterRead(source)) notices.push({ ...notice, source: source.name });
     }
+    // The source ended before the checkpoint: rows were removed from it.
+    if (check !== undefined && !check.ended) await check.end(position);
     await inflight;
   } finally {
     // On an error elsewhere, a commit still running must not become an unhandled rejection.
@@ -462,17 +484,25 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
     let rejected = 0;
     let repeats = 0;
     let merged = 0;
+    const replayed: ReplayedRecord[] = [];
     for (const record of batch) {
       if (!records.belongs(record)) continue;
       position++;
       const replaying = position <= resumeAfter;
-      if (replaying && !replayMaps) continue;
+      if (replaying && !replayMaps && check === undefined) continue;
       const outcome = records.outcome(record, mappingContext);
       if (outcome.fate === 'not-a-record' || outcome.fate === 'repeat') {
         if (!replaying) repeats++;
+        else check?.repeat();
         continue;
       }
       if (replaying) {
+        if (check !== undefined)
+          replayed.push({
+            location: record.location,
+            sourceKey: outcome.fate === 'mapped' ? outcome.record.sourceKey : outcome.sourceKey,
+            mapped: outcome.fate === 'mapped',
+          });
         if (outcome.fate === 'mapped') stale?.check(outcome.record, record);
         if (deduped && outcome.fate === 'mapped' && merges.survivorOf.has(outcome.record.sourceKey)) {
           // No batch is committing while the resume replays (nothing new has been prepared yet).
@@ -526,6 +556,11 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           break;
         }
       }
+    }
+    if (check !== undefined && !check.ended) {
+      // Before anything of this batch is committed: a resume that would skip other records writes nothing.
+      await check.batch(replayed);
+      if (position >= resumeAfter) await check.end(position);
     }
     if (position <= resumeAfter || position === start) return undefined;
 

@@ -8,12 +8,13 @@ import { entityLoadOrder, mappedReferences } from '../plan/entity-order.js';
 import type { LoadedPlan } from '../plan/load-plan-file.js';
 import { planInputs, type EntityInputs } from './dossier-inputs.js';
 import { sharedSourceReads } from './shared-source-reads.js';
-import { loadEntity, type DryRunKeys } from './load-entity.js';
+import { loadEntity, type DryRunKeys, type LoadEntityResult, type UnitRestart } from './load-entity.js';
 import { noDossierFound } from './no-dossier-found.js';
 import { planDossierIds } from './plan-dossiers.js';
 import { NO_DOSSIER } from './dossier-records.js';
 import { readRegistry } from './read-registry.js';
 import { refuseUnknownDossiers } from './refuse-unknown-dossiers.js';
+import { RowsChangedOnResume } from './rows-changed-on-resume.js';
 import { createRunEta } from './run-eta.js';
 import { isUnreadableFile } from './unreadable-file.js';
 
@@ -102,6 +103,19 @@ export interface RunSummary {
   readonly notices: readonly (SourceNotice & { source: string; dossier: string; entity: string })[];
   readonly rejectedSamples: readonly LedgerEntry[];
   readonly perDossier: readonly DossierOutcome[];
+}
+
+/** One dossier's units as loadDossier ran them, before the run's totals count them. */
+interface DossierAttempt {
+  readonly status: DossierOutcome['status'];
+  readonly entities: Record<string, StepCounts>;
+  readonly units: readonly {
+    readonly entity: EntityName;
+    readonly result: LoadEntityResult;
+    readonly maxRejectedRatio: number | undefined;
+  }[];
+  readonly sourcesOpened: number;
+  readonly unreadable?: UnreadableDossier;
 }
 
 const addCounts = (a: StepCounts, b: StepCounts): StepCounts => ({
@@ -271,12 +285,94 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
   let removedStaleRows = 0;
   const reads = sharedSourceReads(Object.values(plan.entities).map((entity) => entity.source));
   const unreadable: UnreadableDossier[] = [];
-  for (const dossier of running) {
+  /**
+   * Loads the units of one dossier in order (parents first), until one crosses its threshold; a file that cannot be
+   * read stops the dossier (the others go on). What it loaded is returned, for the run's totals to count once: a
+   * dossier started over midway (RowsChangedOnResume, thrown through) counts only its last attempt.
+   */
+  const loadDossier = async (
+    dossier: string,
+    restarted: ReadonlyMap<EntityName, UnitRestart>,
+    stamps: ReadonlyMap<EntityName, string>,
+  ): Promise<DossierAttempt> => {
     const dryRunKeys: DryRunKeys = new Map();
     const entities: Record<string, StepCounts> = {};
+    const units: DossierAttempt['units'][number][] = [];
     let status: DossierOutcome['status'] = 'done';
     let current: EntityName | undefined;
     let sourcesOpened = 0;
+    try {
+      for (const entity of order) {
+        current = entity;
+        if (!inRun(dossier, entity)) continue;
+        const entityPlan = plan.entities[entity]!;
+        const maxRejectedRatio = entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio;
+        const entityInput = inputs.get(entity)!;
+        const sources = reads.share(entityPlan.source, entityInput.open(dossier));
+        sourcesOpened += sources.length;
+        eta.startUnit(unitBytes.get(`${dossier}/${entity}`) ?? 0, sources);
+        // What the plan's path tells of this dossier (its folder holds no file of the path's name), then the read's.
+        const pathNotices = (entityInput.notices?.(dossier) ?? []).map((notice) => ({
+          ...notice,
+          source: 'path' in entityPlan.source ? entityPlan.source.path : '',
+        }));
+        const stamp = stamps.get(entity);
+        const result = await loadEntity({
+          runId: run.id,
+          dossier,
+          entity,
+          plan: entityPlan,
+          map: mappings.get(entity)!,
+          references: references.get(entity)!,
+          redirects: await loadReferenceRedirects(state, dossier, plan, references.get(entity)!),
+          sources,
+          pathNotices,
+          ...(stamp === undefined ? {} : { sourceStamp: stamp }),
+          ...(restarted.has(entity) ? { restarted: restarted.get(entity)! } : {}),
+          filterField: entityInput.filterField,
+          batchSize: plan.batchSize,
+          maxRejectedRatio,
+          // The run's summary counts this dossier's samples once its attempt is kept (below).
+          samplesWanted: Math.max(
+            0,
+            MAX_RUN_SAMPLES -
+              rejectedSamples.length -
+              units.reduce((count, unit) => count + unit.result.samples.length, 0),
+          ),
+          target,
+          state,
+          dryRunKeys,
+          onRecords: (count) => {
+            records += count;
+            progress(dossier, entity);
+          },
+        });
+        eta.endUnit();
+        entities[entity] = result.counts;
+        units.push({ entity, result, maxRejectedRatio });
+        if (!dryRun) {
+          await state.saveStep(run.id, dossier, entity, result.status, result.counts);
+        }
+        if (result.status === 'threshold_crossed') {
+          status = 'threshold_crossed';
+          break;
+        }
+      }
+    } catch (error) {
+      // One dossier's file that cannot be read stops that dossier, not the wave: the others are migrated, and the
+      // run is left unfinished so that, the file fixed, the same command resumes it (done units are not redone).
+      if (!isUnreadableFile(error) || current === undefined) throw error;
+      return {
+        status: 'unreadable',
+        entities,
+        units,
+        sourcesOpened,
+        unreadable: { id: dossier, entity: current, message: error.message },
+      };
+    }
+    return { status, entities, units, sourcesOpened };
+  };
+  for (const dossier of running) {
     // Every unit's files are stamped before the dossier's first read: entities reading one file (a FEC) replay the
     // records of the first one's read (sharedSourceReads), so a stamp taken when a later unit begins may be of a file
     // written over since, and a resume would then skip by position records that were never those of that file.
@@ -285,106 +381,85 @@ export const runMigration = async (options: RunOptions): Promise<RunSummary> => 
       const stamp = inRun(dossier.id, entity) ? inputs.get(entity)!.stamp?.(dossier.id) : undefined;
       if (stamp !== undefined) stamps.set(entity, stamp);
     }
-    // A resume whose files changed since this run began reading them starts over every unit of the dossier that this
-    // run began, the finished ones too: the entities of one file (a FEC's journals, accounts... lines) or of files
-    // that refer to each other must all be of the same files, or a line on an account the new export adds is
+    // A resume whose sources changed since this run began reading them starts over every unit of the dossier that
+    // this run began, the finished ones too: the entities of one file (a FEC's journals, accounts... lines) or of
+    // files that refer to each other must all be of the same files, or a line on an account the new export adds is
     // rejected, the account being loaded from the old one. All are marked first, so that a kill midway leaves each
     // one either restarted or still stamped with the old files (and restarted by the next resume).
-    const restarted = new Map<EntityName, 'files' | 'dossier'>();
-    if (target !== undefined) {
-      const changed = new Set<EntityName>();
-      for (const [entity, stamp] of stamps) {
-        const began = await state.unitSourceStamp(run.id, dossier.id, entity);
-        if (began !== undefined && began !== stamp) changed.add(entity);
-      }
-      for (const entity of changed.size > 0 ? order : []) {
+    const restartBegun = async (
+      changed: ReadonlyMap<EntityName, UnitRestart>,
+      by: 'files' | 'rows',
+    ): Promise<Map<EntityName, UnitRestart>> => {
+      const restarted = new Map<EntityName, UnitRestart>();
+      if (target === undefined) return restarted;
+      for (const entity of order) {
         if (!inRun(dossier.id, entity) || (await target.checkpoint(dossier.id, entity))?.runId !== run.id)
           continue;
         await target.restartLoad(dossier.id, entity, run.id);
         await state.clearLedger(dossier.id, entity);
         const stamp = stamps.get(entity);
         if (stamp !== undefined) await state.saveUnitSourceStamp(run.id, dossier.id, entity, stamp);
-        restarted.set(entity, changed.has(entity) ? 'files' : 'dossier');
+        restarted.set(entity, changed.get(entity) ?? { cause: 'dossier', by });
+      }
+      return restarted;
+    };
+    let restarted = new Map<EntityName, UnitRestart>();
+    if (target !== undefined) {
+      const changed = new Map<EntityName, UnitRestart>();
+      for (const [entity, stamp] of stamps) {
+        const began = await state.unitSourceStamp(run.id, dossier.id, entity);
+        if (began !== undefined && began !== stamp) changed.set(entity, { cause: 'files' });
+      }
+      if (changed.size > 0) restarted = await restartBegun(changed, 'files');
+    }
+    // A database table has no stamp: its load, resumed, finds out while it replays the records its checkpoint
+    // counts (RowsChangedOnResume, before it writes anything), and the dossier is then started over the same way.
+    // Once at most: a unit started over resumes nothing, so nothing is replayed and checked again.
+    let attempt: DossierAttempt;
+    for (;;) {
+      try {
+        attempt = await loadDossier(dossier.id, restarted, stamps);
+        break;
+      } catch (error) {
+        if (
+          !(error instanceof RowsChangedOnResume) ||
+          [...restarted.values()].some((r) => r.cause === 'rows')
+        )
+          throw error;
+        restarted = await restartBegun(
+          new Map([[error.entity, { cause: 'rows', found: error.found }]]),
+          'rows',
+        );
+      } finally {
+        reads.clear();
       }
     }
-    try {
-      for (const entity of order) {
-        current = entity;
-        if (!inRun(dossier.id, entity)) continue;
-        const entityPlan = plan.entities[entity]!;
-        const maxRejectedRatio = entityPlan.thresholds?.maxRejectedRatio ?? plan.thresholds.maxRejectedRatio;
-        const entityInput = inputs.get(entity)!;
-        const sources = reads.share(entityPlan.source, entityInput.open(dossier.id));
-        sourcesOpened += sources.length;
-        eta.startUnit(unitBytes.get(`${dossier.id}/${entity}`) ?? 0, sources);
-        // What the plan's path tells of this dossier (its folder holds no file of the path's name), then the read's.
-        const pathNotices = (entityInput.notices?.(dossier.id) ?? []).map((notice) => ({
-          ...notice,
-          source: 'path' in entityPlan.source ? entityPlan.source.path : '',
-        }));
-        const result = await loadEntity({
-          runId: run.id,
+    eta.endDossier(dossier.id);
+    const { entities, sourcesOpened } = attempt;
+    const status = attempt.status;
+    for (const { entity, result, maxRejectedRatio } of attempt.units) {
+      entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
+      removedStaleRows += result.removed;
+      // The unit's notices, stored by its load (before its done mark); those of a unit this run finished before
+      // a kill are repeated, so that a resumed run's summary tells of the whole run, not of what it read itself.
+      for (const notice of result.notices) {
+        // Said once, under the first entity that read it.
+        const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
+        if (seenNotices.has(key)) continue;
+        seenNotices.add(key);
+        notices.push({ ...notice, dossier: dossier.id, entity });
+      }
+      rejectedSamples.push(...result.samples.slice(0, MAX_RUN_SAMPLES - rejectedSamples.length));
+      if (result.status === 'threshold_crossed')
+        thresholds.push({
           dossier: dossier.id,
           entity,
-          plan: entityPlan,
-          map: mappings.get(entity)!,
-          references: references.get(entity)!,
-          redirects: await loadReferenceRedirects(state, dossier.id, plan, references.get(entity)!),
-          sources,
-          pathNotices,
-          ...(stamps.has(entity) ? { sourceStamp: stamps.get(entity)! } : {}),
-          ...(restarted.has(entity) ? { restarted: restarted.get(entity)! } : {}),
-          filterField: entityInput.filterField,
-          batchSize: plan.batchSize,
-          maxRejectedRatio,
-          samplesWanted: MAX_RUN_SAMPLES - rejectedSamples.length,
-          target,
-          state,
-          dryRunKeys,
-          onRecords: (count) => {
-            records += count;
-            progress(dossier.id, entity);
-          },
+          rejected: result.counts.rejected,
+          records: result.counts.recordsRead - result.counts.repeats,
+          maxRejectedRatio: maxRejectedRatio ?? 0,
         });
-        eta.endUnit();
-        entities[entity] = result.counts;
-        entityTotals[entity] = addCounts(entityTotals[entity] ?? zero, result.counts);
-        removedStaleRows += result.removed;
-        // The unit's notices, stored by its load (before its done mark); those of a unit this run finished before
-        // a kill are repeated, so that a resumed run's summary tells of the whole run, not of what it read itself.
-        for (const notice of result.notices) {
-          // Said once, under the first entity that read it.
-          const key = `${dossier.id}\u0000${noticeIdentity(notice)}`;
-          if (seenNotices.has(key)) continue;
-          seenNotices.add(key);
-          notices.push({ ...notice, dossier: dossier.id, entity });
-        }
-        rejectedSamples.push(...result.samples.slice(0, MAX_RUN_SAMPLES - rejectedSamples.length));
-        if (!dryRun) {
-          await state.saveStep(run.id, dossier.id, entity, result.status, result.counts);
-        }
-        if (result.status === 'threshold_crossed') {
-          status = 'threshold_crossed';
-          thresholds.push({
-            dossier: dossier.id,
-            entity,
-            rejected: result.counts.rejected,
-            records: result.counts.recordsRead - result.counts.repeats,
-            maxRejectedRatio: maxRejectedRatio ?? 0,
-          });
-          break;
-        }
-      }
-    } catch (error) {
-      // One dossier's file that cannot be read stops that dossier, not the wave: the others are migrated, and the
-      // run is left unfinished so that, the file fixed, the same command resumes it (done units are not redone).
-      if (!isUnreadableFile(error) || current === undefined) throw error;
-      status = 'unreadable';
-      unreadable.push({ id: dossier.id, entity: current, message: error.message });
-    } finally {
-      reads.clear();
-      eta.endDossier(dossier.id);
     }
+    if (attempt.unreadable !== undefined) unreadable.push(attempt.unreadable);
     if (status === 'done' && sourcesOpened === 0 && options.only === undefined && order.length > 0) {
       // A client of the registry whose folder holds nothing the plan reads (a FEC named export_2023.txt where the
       // plan reads *FEC*.txt): done, with nothing read, which reconcile proves as well. Said, not taken for a fact.

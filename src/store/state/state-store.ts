@@ -707,6 +707,32 @@ export class StateStore {
     return rows.map((row) => row.source_key!);
   }
 
+  /**
+   * The source key of each entry this run wrote for one dossier and entity at these locations (those that have one):
+   * what a resume checks the records it replays against (a record read again at another place is not found).
+   */
+  async runLedgerKeysAt(
+    runId: string,
+    dossierId: string,
+    entity: string,
+    locations: readonly string[],
+  ): Promise<Map<string, string | null>> {
+    const found = new Map<string, string | null>();
+    // A few hundred at a time: a batch may hold more records than a statement may bind parameters.
+    for (let start = 0; start < locations.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('ledger_entry')
+        .select(['location', 'source_key'])
+        .where('dossier_id', '=', dossierId)
+        .where('entity', '=', entity)
+        .where('run_id', '=', runId)
+        .where('location', 'in', locations.slice(start, start + 500))
+        .execute();
+      for (const row of rows) found.set(row.location, row.source_key);
+    }
+    return found;
+  }
+
   /** Entries of one fate for one dossier and entity: what a resumed load counted before it stopped. */
   async countLedger(dossierId: string, entity: string, fate: LedgerEntry['fate']): Promise<number> {
     const row = await this.db

@@ -30,6 +30,7 @@ import type {
   BatchWritten,
   DossierRow,
   LoadCheckpoint,
+  RowsTally,
   TargetRow,
   TargetRowRead,
   TargetStore,
@@ -246,6 +247,14 @@ export class PostgresTarget implements TargetStore {
     );
     for (const row of rows) found.set(row.source_key, Number(row.id));
     return found;
+  }
+
+  async runRowsTally(entity: EntityName, dossier: string, runId: string): Promise<RowsTally> {
+    const { rows } = await this.query<{ n: string; s: string | null }>(
+      `SELECT count(*) AS n, sum(id) AS s FROM ${this.table(entity)} WHERE dossier_id = $1 AND run_id = $2`,
+      [dossier, runId],
+    );
+    return { rows: Number(rows[0]?.n ?? 0), idSum: BigInt(rows[0]?.s ?? 0) };
   }
 
   private checkpointSql(): string {

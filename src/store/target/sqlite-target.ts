@@ -28,6 +28,7 @@ import type {
   BatchWritten,
   DossierRow,
   LoadCheckpoint,
+  RowsTally,
   TargetRowRead,
   TargetStore,
   WriteBatch,
@@ -153,6 +154,15 @@ export class SqliteTarget implements TargetStore {
     ) as { source_key: string; id: number }[];
     for (const row of rows) found.set(row.source_key, row.id);
     return Promise.resolve(found);
+  }
+
+  runRowsTally(entity: EntityName, dossier: string, runId: string): Promise<RowsTally> {
+    const row = this.statement(
+      `SELECT count(*) AS n, sum(id) AS s FROM ${quoteIdentifier(entity)} WHERE dossier_id = ? AND run_id = ?`,
+    )
+      .safeIntegers(true)
+      .get(dossier, runId) as { n: bigint; s: bigint | null };
+    return Promise.resolve({ rows: Number(row.n), idSum: row.s ?? 0n });
   }
 
   private writeCheckpoint(dossier: string, entity: EntityName, checkpoint: LoadCheckpoint): void {

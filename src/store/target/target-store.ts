@@ -66,6 +66,12 @@ export interface BatchWritten {
   readonly unchanged: number;
 }
 
+/** Rows counted and their target ids added up (a bigint: ids of millions of rows pass 2^53). */
+export interface RowsTally {
+  readonly rows: number;
+  readonly idSum: bigint;
+}
+
 export interface DossierRow {
   readonly id: string;
   readonly name: string | null;
@@ -101,6 +107,11 @@ export interface TargetStore {
     keys: readonly string[],
     runId?: string,
   ): Promise<Map<string, number>>;
+  /**
+   * How many rows of this dossier and entity a run wrote, and their ids added up: what a resume, having found each
+   * record it replays among those rows, compares with, so that a key read twice cannot stand for a row read never.
+   */
+  runRowsTally(entity: EntityName, dossier: string, runId: string): Promise<RowsTally>;
   /**
    * Turns a batch's rows into what writeBatch sends (UTF-8 bytes for the SQLite writer thread, COPY text for
    * PostgreSQL), ahead of writeBatch: the load calls it while the batch before is being written, so that the target

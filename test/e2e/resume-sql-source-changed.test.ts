@@ -1,0 +1,233 @@
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mysqlAvailable, mysqlUrl, postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
+import { dropPostgresSchema, tempDir } from '../support/stores.js';
+import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
+import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
+import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
+
+/**
+ * A PostgreSQL or MariaDB table has no stamp a resume could trust (README, How it stays correct), so a row added to
+ * the records a killed run had read (or removed from them, or given another key) shifted the positions a resume skips
+ * by: the new row was never loaded, the gone one stayed in the target, and only reconcile noticed. The resume now
+ * checks the records it replays against the rows and ledger entries the killed run wrote, and starts the unit over
+ * (SOURCE_CHANGED_ON_RESUME) when they are not the same: it ends as a run never interrupted would on the new rows.
+ */
+
+const CONTACTS = 30_000;
+
+/** A legacy database server holding `contacts` tables: one per test, each test's change its own. */
+interface Legacy {
+  readonly source: (table: string) => string;
+  readonly create: (table: string) => Promise<void>;
+  readonly execute: (sql: string) => Promise<void>;
+  /** The statement that lets a table hold a key twice. */
+  readonly dropPrimaryKey: (table: string) => string;
+}
+
+const postgresLegacy = (schema: string): Legacy => {
+  const execute = async (sql: string) => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    source: (table) => `{ type: postgres, url: "${postgresUrl}", table: ${schema}.${table} }`,
+    create: async (table) => {
+      await execute(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // Every tenth contact has no last name: rejected, its fate in the ledger, not in the target.
+      await execute(
+        `CREATE TABLE "${schema}".${table} AS SELECT 'P' || lpad(i::text, 6, '0') AS contact_id,
+           CASE WHEN i % 10 = 0 THEN NULL ELSE 'L' || i END AS last_name FROM generate_series(1, ${CONTACTS}) AS i`,
+      );
+      await execute(`ALTER TABLE "${schema}".${table} ADD PRIMARY KEY (contact_id)`);
+    },
+    execute: (sql) => execute(sql.replaceAll('{schema}', `"${schema}"`)),
+    dropPrimaryKey: (table) => `ALTER TABLE {schema}.${table} DROP CONSTRAINT ${table}_pkey`,
+  };
+};
+
+const mysqlLegacy = (database: string): Legacy => {
+  const url = new URL(mysqlUrl);
+  url.pathname = `/${database}`;
+  const execute = async (sql: string) => {
+    const connection = await mysql.createConnection({ uri: mysqlUrl });
+    try {
+      await connection.query(sql);
+    } finally {
+      await connection.end();
+    }
+  };
+  return {
+    source: (table) => `{ type: mysql, url: "${url.toString()}", table: ${table} }`,
+    create: async (table) => {
+      await execute(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
+      await execute(
+        `CREATE TABLE \`${database}\`.${table} (contact_id VARCHAR(10) PRIMARY KEY, last_name VARCHAR(20) NULL)`,
+      );
+      await execute(
+        `INSERT INTO \`${database}\`.${table} SELECT CONCAT('P', LPAD(seq, 6, '0')),
+           CASE WHEN seq % 10 = 0 THEN NULL ELSE CONCAT('L', seq) END FROM seq_1_to_${CONTACTS}`,
+      );
+    },
+    execute: (sql) => execute(sql.replaceAll('{schema}', `\`${database}\``)),
+    dropPrimaryKey: (table) => `ALTER TABLE {schema}.${table} DROP PRIMARY KEY`,
+  };
+};
+
+/** Batches of 201 records: the last of a batch (201) and the first of the next (202) are both loaded rows. */
+const plan = (source: string) => `version: 1
+name: resume-sql-source-changed
+target: { type: sqlite, url: target.db }
+batchSize: 201
+entities:
+  contact:
+    source: ${source}
+    dossier: { value: crm }
+    key: contact_id
+    fields:
+      last_name: { from: last_name, required: true }
+`;
+
+interface Summary {
+  resumed: boolean;
+  records: { loaded: number; rejected: number };
+  notices: { code: string; message: string }[];
+}
+
+/** What a run leaves, ids and run ids aside: the target's rows and the ledger's entries. */
+const outcome = async (dir: string) => ({
+  rows: querySqlite(
+    path.join(dir, 'target.db'),
+    'SELECT source_key, last_name FROM contact ORDER BY source_key',
+  ),
+  ledger: (await readLedger(defaultStatePath(dir))).map((entry) => [
+    entry.location,
+    entry.fate,
+    entry.reason,
+    entry.sourceKey,
+    entry.raw,
+  ]),
+});
+
+/** A run killed once its contacts' checkpoint passed 2,000 records, on a table of its own. */
+const killedRun = async (legacy: Legacy, table: string) => {
+  await legacy.create(table);
+  const dir = tempDir('cutover-e2e-resume-sql-');
+  writeFiles(dir, { 'cutover.yaml': plan(legacy.source(table)) });
+  const planFile = path.join(dir, 'cutover.yaml');
+  const targetFile = path.join(dir, 'target.db');
+  const killed = await killedInContacts(['run', '--plan', planFile, '--json'], targetFile);
+  expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
+  const checkpoint = contactCheckpoint(targetFile);
+  expect(checkpoint?.done).toBe(0);
+  expect(checkpoint!.read).toBeLessThan(CONTACTS);
+  return { dir, planFile };
+};
+
+/** The same plan run whole, never interrupted, on the table as it is now. */
+const uninterrupted = async (legacy: Legacy, table: string) => {
+  const dir = tempDir('cutover-e2e-resume-sql-whole-');
+  writeFiles(dir, { 'cutover.yaml': plan(legacy.source(table)) });
+  const run = await cli(['run', '--plan', path.join(dir, 'cutover.yaml'), '--json']);
+  expect(run.code, describeResult(run)).toBe(0);
+  return outcome(dir);
+};
+
+const resume = async (planFile: string): Promise<Summary> => {
+  const resumed = await cli(['run', '--plan', planFile, '--json']);
+  expect(resumed.code, describeResult(resumed)).toBe(0);
+  const summary = parseJsonStdout<Summary>(resumed);
+  expect(summary.resumed).toBe(true);
+  return summary;
+};
+
+/** The changes an application makes to the rows the killed run had read, and what the resume must say of each. */
+const changes: { name: string; sql: (table: string, legacy: Legacy) => string[]; found: RegExp }[] = [
+  {
+    name: 'a row added before the checkpoint',
+    sql: (table) => [`INSERT INTO {schema}.${table} VALUES ('P000000', 'New')`],
+    found: /key P000000 \(record 1\) is not a record this run had read there before it stopped/,
+  },
+  {
+    name: 'a row removed before the checkpoint',
+    sql: (table) => [`DELETE FROM {schema}.${table} WHERE contact_id = 'P000002'`],
+    // Every record after it moved up one place: the first rejected one (P000010) is no longer where it was.
+    found: /key P000010 \(record 9\) is not a record this run had read there/,
+  },
+  {
+    name: 'a row given another key before the checkpoint',
+    sql: (table) => [`UPDATE {schema}.${table} SET contact_id = 'P000001x' WHERE contact_id = 'P000005'`],
+    found: /key P000001x \(record 2\) is not a record this run had read there/,
+  },
+  {
+    // The records before it are the same: only the source's end, short of the checkpoint, tells.
+    name: 'the rows after the first thousand removed',
+    sql: (table) => [`DELETE FROM {schema}.${table} WHERE contact_id > 'P001000'`],
+    found: /it now holds 1,000 records, where this run had read [\d,]+ before it stopped/,
+  },
+  {
+    // Records 201 and 202 now both say P000201, in two batches: each is one of the rows the killed run wrote, but
+    // the same one, and P000202's row is found by none (only the rows' count and ids added up tell).
+    name: 'a row given the key of the row before it, in the batch before',
+    sql: (table, legacy) => [
+      legacy.dropPrimaryKey(table),
+      `UPDATE {schema}.${table} SET contact_id = 'P000201', last_name = 'L201' WHERE contact_id = 'P000202'`,
+    ],
+    found: /its first [\d,]+ records are no longer those this run had read before it stopped/,
+  },
+];
+
+const scenarios = (legacy: () => Legacy) => {
+  for (const change of changes)
+    it(`starts the unit over when ${change.name}, and ends as a run never interrupted on the new rows`, async () => {
+      const table = `contacts_${changes.indexOf(change)}`;
+      const { dir, planFile } = await killedRun(legacy(), table);
+      for (const sql of change.sql(table, legacy())) await legacy().execute(sql);
+      const summary = await resume(planFile);
+      expect(summary.notices.map((notice) => notice.code)).toEqual(['SOURCE_CHANGED_ON_RESUME']);
+      expect(summary.notices[0]!.message).toMatch(
+        /^the rows of contact changed since this run began loading them \(.+\): .+; read again from the start, not resumed by position$/,
+      );
+      expect(summary.notices[0]!.message).toMatch(change.found);
+      expect(await outcome(dir)).toEqual(await uninterrupted(legacy(), table));
+      const reconciled = await cli(['reconcile', '--plan', planFile, '--json']);
+      expect(reconciled.code, describeResult(reconciled)).toBe(0);
+    }, 180_000);
+
+  it('resumes by position, saying nothing, when the rows did not change', async () => {
+    const { dir, planFile } = await killedRun(legacy(), 'contacts_same');
+    const summary = await resume(planFile);
+    expect(summary.notices).toEqual([]);
+    expect(summary.records).toEqual(
+      expect.objectContaining({ loaded: CONTACTS * 0.9, rejected: CONTACTS * 0.1 }),
+    );
+    expect(await outcome(dir)).toEqual(await uninterrupted(legacy(), 'contacts_same'));
+  }, 180_000);
+};
+
+describe('a run killed, its database source changed, then resumed', () => {
+  beforeAll(() => ensureBuilt(), 240_000);
+
+  describe.runIf(postgresAvailable)('PostgreSQL (type: postgres)', () => {
+    const schema = uniqueName('e2e_resume');
+    afterAll(() => dropPostgresSchema(schema));
+    scenarios(() => postgresLegacy(schema));
+  });
+
+  describe.runIf(mysqlAvailable)('MariaDB (type: mysql)', () => {
+    const database = uniqueName('e2e_resume');
+    afterAll(async () => {
+      const connection = await mysql.createConnection({ uri: mysqlUrl });
+      await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await connection.end();
+    });
+    scenarios(() => mysqlLegacy(database));
+  });
+});
