@@ -21,7 +21,8 @@ const CONTACTS = 30_000;
 /** A legacy database server holding `contacts` tables: one per test, each test's change its own. */
 interface Legacy {
   readonly source: (table: string) => string;
-  readonly create: (table: string) => Promise<void>;
+  /** Every tenth contact without a last name (rejected), unless `clean`. */
+  readonly create: (table: string, clean?: boolean) => Promise<void>;
   readonly execute: (sql: string) => Promise<void>;
   /** The statement that lets a table hold a key twice. */
   readonly dropPrimaryKey: (table: string) => string;
@@ -39,12 +40,12 @@ const postgresLegacy = (schema: string): Legacy => {
   };
   return {
     source: (table) => `{ type: postgres, url: "${postgresUrl}", table: ${schema}.${table} }`,
-    create: async (table) => {
+    create: async (table, clean = false) => {
       await execute(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       // Every tenth contact has no last name: rejected, its fate in the ledger, not in the target.
       await execute(
         `CREATE TABLE "${schema}".${table} AS SELECT 'P' || lpad(i::text, 6, '0') AS contact_id,
-           CASE WHEN i % 10 = 0 THEN NULL ELSE 'L' || i END AS last_name FROM generate_series(1, ${CONTACTS}) AS i`,
+           CASE WHEN i % 10 = 0 AND NOT ${clean} THEN NULL ELSE 'L' || i END AS last_name FROM generate_series(1, ${CONTACTS}) AS i`,
       );
       await execute(`ALTER TABLE "${schema}".${table} ADD PRIMARY KEY (contact_id)`);
     },
@@ -66,14 +67,14 @@ const mysqlLegacy = (database: string): Legacy => {
   };
   return {
     source: (table) => `{ type: mysql, url: "${url.toString()}", table: ${table} }`,
-    create: async (table) => {
+    create: async (table, clean = false) => {
       await execute(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
       await execute(
         `CREATE TABLE \`${database}\`.${table} (contact_id VARCHAR(10) PRIMARY KEY, last_name VARCHAR(20) NULL)`,
       );
       await execute(
         `INSERT INTO \`${database}\`.${table} SELECT CONCAT('P', LPAD(seq, 6, '0')),
-           CASE WHEN seq % 10 = 0 THEN NULL ELSE CONCAT('L', seq) END FROM seq_1_to_${CONTACTS}`,
+           CASE WHEN seq % 10 = 0 AND NOT ${clean} THEN NULL ELSE CONCAT('L', seq) END FROM seq_1_to_${CONTACTS}`,
       );
     },
     execute: (sql) => execute(sql.replaceAll('{schema}', `\`${database}\``)),
@@ -117,8 +118,8 @@ const outcome = async (dir: string) => ({
 });
 
 /** A run killed once its contacts' checkpoint passed 2,000 records, on a table of its own. */
-const killedRun = async (legacy: Legacy, table: string) => {
-  await legacy.create(table);
+const killedRun = async (legacy: Legacy, table: string, clean = false) => {
+  await legacy.create(table, clean);
   const dir = tempDir('cutover-e2e-resume-sql-');
   writeFiles(dir, { 'cutover.yaml': plan(legacy.source(table)) });
   const planFile = path.join(dir, 'cutover.yaml');
@@ -149,11 +150,23 @@ const resume = async (planFile: string): Promise<Summary> => {
 };
 
 /** The changes an application makes to the rows the killed run had read, and what the resume must say of each. */
-const changes: { name: string; sql: (table: string, legacy: Legacy) => string[]; found: RegExp }[] = [
+const changes: {
+  name: string;
+  sql: (table: string, legacy: Legacy) => string[];
+  found: RegExp;
+  /** A table without rejected rows: the ledger holds none of the records replayed, and is not asked. */
+  clean?: true;
+}[] = [
   {
     name: 'a row added before the checkpoint',
     sql: (table) => [`INSERT INTO {schema}.${table} VALUES ('P000000', 'New')`],
     found: /key P000000 \(record 1\) is not a record this run had read there before it stopped/,
+  },
+  {
+    name: 'a row added before the checkpoint of a table without rejected rows',
+    sql: (table) => [`INSERT INTO {schema}.${table} VALUES ('P000000', 'New')`],
+    found: /key P000000 \(record 1\) is not a record this run had read there before it stopped/,
+    clean: true,
   },
   {
     name: 'a row removed before the checkpoint',
@@ -209,7 +222,7 @@ const scenarios = (legacy: () => Legacy) => {
   for (const change of changes)
     it(`starts the unit over when ${change.name}, and ends as a run never interrupted on the new rows`, async () => {
       const table = `contacts_${changes.indexOf(change)}`;
-      const { dir, planFile } = await killedRun(legacy(), table);
+      const { dir, planFile } = await killedRun(legacy(), table, change.clean);
       for (const sql of change.sql(table, legacy())) await legacy().execute(sql);
       const summary = await resume(planFile);
       expect(summary.notices.map((notice) => notice.code)).toEqual(['SOURCE_CHANGED_ON_RESUME']);

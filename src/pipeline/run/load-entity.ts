@@ -291,7 +291,16 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   const check =
     dryRun || resumeAfter === 0 || input.sourceStamp !== undefined
       ? undefined
-      : createReplayCheck({ runId, dossier, entity, target, state, resumeAfter, repeats: counts.repeats });
+      : createReplayCheck({
+          runId,
+          dossier,
+          entity,
+          target,
+          state,
+          resumeAfter,
+          repeats: counts.repeats,
+          ledgerInPrefix: counts.skipped + counts.rejected > 0 || merges.survivorOf.size > 0,
+        });
 
   const records = createDossierRecords({
     dossier,

@@ -23,6 +23,11 @@ export interface ReplayCheckInput {
   readonly resumeAfter: number;
   /** Of those, records that were no record of their own (a `distinct` entity's repeated key, an empty key). */
   readonly repeats: number;
+  /**
+   * Whether the ledger may hold records of the checkpoint's (it counts some skipped or rejected, or `cutover dedupe`
+   * merged some of the unit's keys): when not, each replayed record must be a row, and the ledger is not asked.
+   */
+  readonly ledgerInPrefix: boolean;
 }
 
 /**
@@ -57,7 +62,9 @@ export const createReplayCheck = (input: ReplayCheckInput) => {
     async batch(records: readonly ReplayedRecord[]): Promise<void> {
       if (records.length === 0) return;
       const locations = records.map((record) => locationKey(record.location));
-      const inLedger = await state.runLedgerKeysAt(runId, dossier, entity, locations);
+      const inLedger = input.ledgerInPrefix
+        ? await state.runLedgerKeysAt(runId, dossier, entity, locations)
+        : new Map<string, string | null>();
       const rest: number[] = [];
       for (let index = 0; index < records.length; index++) {
         const entry = inLedger.get(locations[index]!);
