@@ -61,15 +61,15 @@ export const createReplayCheck = (input: ReplayCheckInput) => {
     /** Checks one batch's replayed records; throws RowsChangedOnResume at the first that is not the load's. */
     async batch(records: readonly ReplayedRecord[]): Promise<void> {
       if (records.length === 0) return;
-      const locations = records.map((record) => locationKey(record.location));
-      const inLedger = input.ledgerInPrefix
-        ? await state.runLedgerKeysAt(runId, dossier, entity, locations)
-        : new Map<string, string | null>();
       const rest: number[] = [];
-      for (let index = 0; index < records.length; index++) {
-        const entry = inLedger.get(locations[index]!);
-        if (entry === undefined || entry !== records[index]!.sourceKey) rest.push(index);
-      }
+      if (input.ledgerInPrefix) {
+        const locations = records.map((record) => locationKey(record.location));
+        const inLedger = await state.runLedgerKeysAt(runId, dossier, entity, locations);
+        for (let index = 0; index < records.length; index++) {
+          const entry = inLedger.get(locations[index]!);
+          if (entry === undefined || entry !== records[index]!.sourceKey) rest.push(index);
+        }
+      } else for (let index = 0; index < records.length; index++) rest.push(index);
       const keys = new Set<string>();
       for (const index of rest) {
         const { sourceKey, mapped } = records[index]!;
