@@ -15,6 +15,10 @@ const legacyFec = [
   '',
 ].join('\r\n');
 
+/** `cutover fec export` of one dossier of the plan, with the options given. */
+const exportFec = (plan: string, dossier: string, ...options: string[]) =>
+  cli(['fec', 'export', '--plan', plan, '--dossier', dossier, ...options]);
+
 describe('cutover fec export', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
@@ -28,16 +32,7 @@ describe('cutover fec export', () => {
     const plan = path.join(dir, 'cutover.yaml');
     const run = await cli(['run', '--plan', plan, '--json']);
     expect(run.code, describeResult(run)).toBe(0);
-    const human = await cli([
-      'fec',
-      'export',
-      '--plan',
-      plan,
-      '--dossier',
-      'acme',
-      '--out',
-      path.join(dir, 'a.txt'),
-    ]);
+    const human = await exportFec(plan, 'acme', '--out', path.join(dir, 'a.txt'));
     expect(human.code, describeResult(human)).toBe(0);
     expect(human.stdout).toContain(
       '2 lines, 1 entries; debit 12,345,678,901,234.57, credit 12,345,678,901,234.57, balance 0.00',
@@ -53,17 +48,7 @@ describe('cutover fec export', () => {
     expect(run.code, describeResult(run)).toBe(0);
 
     const out = path.join(dir, 'export') + path.sep;
-    const exported = await cli([
-      'fec',
-      'export',
-      '--plan',
-      plan,
-      '--dossier',
-      'acme',
-      '--out',
-      out,
-      '--json',
-    ]);
+    const exported = await exportFec(plan, 'acme', '--out', out, '--json');
     expect(exported.code, describeResult(exported)).toBe(0);
     const summary = parseJsonStdout<Record<string, unknown>>(exported);
     expect(summary).toEqual({
@@ -83,16 +68,7 @@ describe('cutover fec export', () => {
     expect(exported.stderr).toBe('');
     expect(readFileSync(path.join(dir, 'export', 'acmeFEC.txt'), 'utf8')).toBe(legacyFec);
 
-    const human = await cli([
-      'fec',
-      'export',
-      '--plan',
-      plan,
-      '--dossier',
-      'acme',
-      '--out',
-      path.join(dir, 'a.txt'),
-    ]);
+    const human = await exportFec(plan, 'acme', '--out', path.join(dir, 'a.txt'));
     expect(human.code, describeResult(human)).toBe(0);
     expect(human.stderr).toBe('');
     expect(human.stdout).toContain('2 lines, 1 entries; debit 120.00, credit 120.00, balance 0.00');
@@ -100,7 +76,7 @@ describe('cutover fec export', () => {
       '  named after the dossier id: no nine-digit SIREN is known for it (a registry attribute `siren`, or FEC files named SIRENFECYYYYMMDD.txt); no fiscal year was loaded for it, so no closing date\n',
     );
 
-    const unknown = await cli(['fec', 'export', '--plan', plan, '--dossier', 'nobody', '--out', out]);
+    const unknown = await exportFec(plan, 'nobody', '--out', out);
     expect(unknown.code, describeResult(unknown)).toBe(2);
     expect(unknown.stderr).toBe('cutover: dossier nobody is not in the target\n');
     expect(existsSync(path.join(dir, 'export', 'nobodyFEC.txt'))).toBe(false);
@@ -132,18 +108,7 @@ describe('cutover fec export', () => {
     const plan = path.join(dir, 'cutover.yaml');
     const run = await cli(['run', '--plan', plan]);
     expect(run.code, describeResult(run)).toBe(0);
-    const oneYear = await cli([
-      'fec',
-      'export',
-      '--plan',
-      plan,
-      '--dossier',
-      'D1',
-      '--fiscal-year',
-      '2024-12-31',
-      '--out',
-      `${dir}/`,
-    ]);
+    const oneYear = await exportFec(plan, 'D1', '--fiscal-year', '2024-12-31', '--out', `${dir}/`);
     expect(oneYear.code, describeResult(oneYear)).toBe(0);
     expect(oneYear.stderr).toContain(
       'the ledger holds 1 entry line of dossier D1 (in all its fiscal years, not only the one exported) that the migration rejected',
@@ -169,7 +134,7 @@ describe('cutover fec export', () => {
     const run = await cli(['run', '--plan', plan]);
     expect(run.code, describeResult(run)).toBe(0);
     const exportTo = (file: string, ...more: string[]) =>
-      cli(['fec', 'export', '--plan', plan, '--dossier', 'acme', '--out', path.join(dir, file), ...more]);
+      exportFec(plan, 'acme', '--out', path.join(dir, file), ...more);
 
     const human = await exportTo('acme.txt');
     expect(human.code, describeResult(human)).toBe(0);
@@ -261,17 +226,7 @@ describe('cutover fec export', () => {
     const plan = path.join(dir, 'cutover.yaml');
     const run = await cli(['run', '--plan', plan, '--json']);
     expect(run.code, describeResult(run)).toBe(0);
-    const exported = await cli([
-      'fec',
-      'export',
-      '--plan',
-      plan,
-      '--dossier',
-      'acme',
-      '--out',
-      dir + path.sep,
-      '--json',
-    ]);
+    const exported = await exportFec(plan, 'acme', '--out', dir + path.sep, '--json');
     expect(exported.code, describeResult(exported)).toBe(0);
     expect(exported.stderr).toBe(
       [
@@ -305,7 +260,7 @@ ${fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' })}`,
     const plan = path.join(dir, 'cutover.yaml');
     const run = await cli(['run', '--plan', plan]);
     expect(run.code, describeResult(run)).toBe(0);
-    const exported = await cli(['fec', 'export', '--plan', plan, '--dossier', 'D1', '--out', dir + path.sep]);
+    const exported = await exportFec(plan, 'D1', '--out', dir + path.sep);
     expect(exported.code, describeResult(exported)).toBe(0);
     expect(exported.stdout).toContain(`${path.join(dir, 'D1FEC20241231.txt')}\n`);
     expect(exported.stdout).toContain(
@@ -332,7 +287,7 @@ entities:
     const plan = path.join(dir, 'cutover.yaml');
     expect((await cli(['run', '--plan', plan])).code).toBe(0);
     const out = path.join(dir, 'crm.txt');
-    const result = await cli(['fec', 'export', '--plan', plan, '--dossier', 'crm', '--out', out]);
+    const result = await exportFec(plan, 'crm', '--out', out);
     expect(result.code, describeResult(result)).toBe(2);
     expect(result.stderr).toContain('dossier crm holds no accounting (no fiscal year, no entry line)');
     expect(existsSync(out)).toBe(false);
