@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { renderReconciliation } from '../../src/cli/render-run.js';
 import type { AccountingProof } from '../../src/pipeline/reconcile/accounting-proof.js';
 import type { EntityReconciliation, Reconciliation } from '../../src/pipeline/reconcile/reconcile.js';
-
-/** An Output that keeps the lines a person would read. */
-const recordingOutput = (): Output & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    json: false,
-    interactive: false,
-    lines,
-    info: (line) => lines.push(line),
-    result: () => undefined,
-    progress: () => undefined,
-    clearProgress: () => undefined,
-  };
-};
+import { readingOutput } from '../support/reading-output.js';
 
 /** 1,250,000 entry lines of which one did not reach the target: one amount past what a float holds exactly. */
 const lines: EntityReconciliation = {
@@ -97,7 +83,7 @@ const reconciliation: Reconciliation = {
 };
 
 describe('the reconciliation a person reads', () => {
-  const output = recordingOutput();
+  const output = readingOutput();
   renderReconciliation(output, reconciliation);
 
   it('writes the amounts of a difference with thousands separators, exactly, from their decimal text', () => {
@@ -120,7 +106,7 @@ describe('the reconciliation a person reads', () => {
 
   it('counts dossiers with thousands separated, down to those it leaves unnamed', () => {
     const ids = Array.from({ length: 1_200 }, (_, at) => `D${String(at + 1).padStart(4, '0')}`);
-    const nothing = recordingOutput();
+    const nothing = readingOutput();
     renderReconciliation(nothing, {
       ...reconciliation,
       ok: true,

@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../../src/cli/output.js';
 import { renderRunSummary } from '../../src/cli/render-run.js';
 import type { RunSummary } from '../../src/pipeline/run/run-migration.js';
-
-/** An Output that keeps the lines a person would read. */
-const recordingOutput = (): Output & { lines: string[] } => {
-  const lines: string[] = [];
-  return {
-    json: false,
-    interactive: false,
-    lines,
-    info: (line) => lines.push(line),
-    result: () => undefined,
-    progress: () => undefined,
-    clearProgress: () => undefined,
-  };
-};
+import { readingOutput } from '../support/reading-output.js';
 
 const counts = { recordsRead: 10, loaded: 10, skipped: 0, rejected: 0, repeats: 0 };
 
@@ -40,7 +26,7 @@ const summaryOf = (change: Partial<RunSummary>): RunSummary => ({
 });
 
 const render = (summary: RunSummary, command?: 'run' | 'replay'): string[] => {
-  const output = recordingOutput();
+  const output = readingOutput();
   renderRunSummary(output, summary, command);
   return output.lines;
 };
