@@ -229,6 +229,7 @@ describe('deduplication in a migration', () => {
     ]);
     // The text a reviewer reads: the prior and the weights add up to the probability shown (the prior was left out).
     const text = ok(await cli(['review', '--decided', '--plan', p.plan])).stdout;
+    expect(text).toMatch(/^1 pair decided$/m);
     const probability = Number(/probability (\d\.\d+)/.exec(text)?.[1]);
     const why = /^ {2}why: prior (.*)$/m.exec(text)?.[1] ?? '';
     const weights = [...why.matchAll(/([+-]\d+\.\d)(?:;|$)/g)].map((match) => Number(match[1]));

@@ -143,7 +143,7 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   );
   const shown = pairs.slice(0, options.limit);
   output.info(
-    `${pairs.length} pair(s) ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${shown.length}` : ''}`,
+    `${formatNumber(pairs.length)} ${pairs.length === 1 ? 'pair' : 'pairs'} ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${formatNumber(shown.length)}` : ''}`,
   );
   for (const pair of shown) {
     output.info('');
