@@ -1,14 +1,15 @@
 /**
  * The plan of the CRM tests that kill a run: companies.csv and contacts.csv of one dossier `crm`, a company's name
  * required, a contact's last name required and the `contactFields` given (YAML lines under the contact's fields,
- * indented by six spaces), with `tail` after them (a skip rule...).
+ * indented by six spaces), with `tail` after them (a skip rule...). The target is target.db beside the plan unless
+ * `target` gives another (YAML flow mapping).
  */
 export const companiesContactsPlan = (
   name: string,
-  options: { batchSize?: number; contactFields?: readonly string[]; tail?: string } = {},
+  options: { batchSize?: number; contactFields?: readonly string[]; tail?: string; target?: string } = {},
 ): string => `version: 1
 name: ${name}
-target: { type: sqlite, url: target.db }
+target: ${options.target ?? '{ type: sqlite, url: target.db }'}
 ${options.batchSize === undefined ? '' : `batchSize: ${options.batchSize}\n`}entities:
   company:
     source: { type: csv, path: companies.csv }
