@@ -71,6 +71,10 @@ export const createOutput = (options: { json?: boolean }): Output => {
 
 export const formatNumber = (value: number): string => Math.round(value).toLocaleString('en-US');
 
+/** A count and its noun, singular for one: `1 pair`, `1,234 pairs` (`plural` for nouns not made with an s). */
+export const formatCount = (value: number, noun: string, plural = `${noun}s`): string =>
+  `${formatNumber(value)} ${Math.round(value) === 1 ? noun : plural}`;
+
 /**
  * An exact decimal amount (canonical text, see core/money.ts) with the separators of formatNumber's counts and at
  * least two decimals: `1234567.5` → `1,234,567.50`. From the text, never through a float.

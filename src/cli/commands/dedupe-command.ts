@@ -8,7 +8,7 @@ import { parseDedupeConfig, type DedupeConfig } from '../../matching/dedupe-conf
 import { loadCsv, runDedupe, type DedupeResult } from '../../matching/dedupe-engine.js';
 import { dedupePresets, presetForColumns, type DedupePresetName } from '../../matching/dedupe-presets.js';
 import { sqlIdentifier, sqlString, Workbench } from '../../matching/workbench.js';
-import { createOutput, formatNumber, type Output } from '../output.js';
+import { createOutput, formatCount, formatNumber, type Output } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
 import { yamlLine } from '../yaml-line.js';
 
@@ -196,7 +196,7 @@ const printSummary = (output: Output, result: DedupeResult) => {
   }
   output.info(
     `${formatNumber(result.clusters.length)} clusters of 2 or more; ${formatNumber(result.links.accepted)} links accepted, ` +
-      `${formatNumber(result.links.refused)} refused by a conflict check; ${formatNumber(result.review.total)} pairs to review ` +
+      `${formatNumber(result.links.refused)} refused by a conflict check; ${formatCount(result.review.total, 'pair')} to review ` +
       `(thresholds: auto ${result.thresholds.auto}, review ${result.thresholds.review})`,
   );
 };

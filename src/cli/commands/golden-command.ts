@@ -4,7 +4,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { isEntityName } from '../../core/model/canonical-model.js';
 import type { MergeDecision } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
-import { createOutput } from '../output.js';
+import { createOutput, formatCount, formatNumber } from '../output.js';
 import { withSession } from '../session.js';
 
 export interface ReviewGoldenOptions {
@@ -142,7 +142,7 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
 
       const shown = clusters.slice(0, options.limit);
       output.info(
-        `${clusters.length} cluster(s)${shown.length < clusters.length ? `, first ${shown.length}` : ''}`,
+        `${formatCount(clusters.length, 'cluster')}${shown.length < clusters.length ? `, first ${formatNumber(shown.length)}` : ''}`,
       );
       for (const cluster of shown) {
         output.info('');

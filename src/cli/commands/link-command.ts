@@ -5,7 +5,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { evaluateLinks, type TruthGroup } from '../../pipeline/link/evaluate-links.js';
 import { LINK_REVIEW_ENTITY, linkClients } from '../../pipeline/link/link-clients.js';
 import { readLinkMembers } from '../../store/state/link-members.js';
-import { createOutput, formatNumber } from '../output.js';
+import { createOutput, formatCount, formatNumber } from '../output.js';
 import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
@@ -74,7 +74,7 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
     );
   }
   output.info(
-    `${formatNumber(summary.review.total)} pairs to review (${summary.refused} refused by a conflict check); ` +
+    `${formatCount(summary.review.total, 'pair')} to review (${summary.refused} refused by a conflict check); ` +
       `${summary.decisionsApplied.same} "same" and ${summary.decisionsApplied.different} "different" decisions applied. ${summary.seconds} s.`,
   );
   if (summary.review.total > 0)

@@ -6,7 +6,7 @@ import { dedupeEntity } from '../../pipeline/dedupe/dedupe-entity.js';
 import { undoMerge } from '../../pipeline/dedupe/undo-merge.js';
 import { LINK_REVIEW_ENTITY } from '../../pipeline/link/link-clients.js';
 import { ReviewDecision } from '../../store/state/state-store.js';
-import { createOutput, formatNumber } from '../output.js';
+import { createOutput, formatCount, formatNumber } from '../output.js';
 import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
@@ -68,8 +68,8 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
     output.clearProgress();
   });
   output.info(
-    `${entity}: ${formatNumber(summary.records)} records in ${formatNumber(summary.dossiers.length)} dossier(s); ${formatNumber(summary.clusters)} clusters, ` +
-      `${formatNumber(summary.merged)} records to merge into their survivor; ${formatNumber(summary.review.total)} pairs to review ` +
+    `${entity}: ${formatCount(summary.records, 'record')} in ${formatCount(summary.dossiers.length, 'dossier')}; ${formatCount(summary.clusters, 'cluster')}, ` +
+      `${formatCount(summary.merged, 'record')} to merge into their survivor; ${formatCount(summary.review.total, 'pair')} to review ` +
       `(${formatNumber(summary.decisionsApplied.same)} "same" and ${formatNumber(summary.decisionsApplied.different)} "different" decisions applied)`,
   );
   for (const rule of summary.blocking.rules) {
@@ -143,7 +143,7 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
   );
   const shown = pairs.slice(0, options.limit);
   output.info(
-    `${formatNumber(pairs.length)} ${pairs.length === 1 ? 'pair' : 'pairs'} ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${formatNumber(shown.length)}` : ''}`,
+    `${formatCount(pairs.length, 'pair')} ${options.decided === true ? 'decided' : 'to review'}${shown.length < pairs.length ? `, first ${formatNumber(shown.length)}` : ''}`,
   );
   for (const pair of shown) {
     output.info('');
