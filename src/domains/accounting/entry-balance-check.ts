@@ -88,9 +88,10 @@ export const createEntryBalanceCheck = (named = UNBALANCED_ENTRIES_NAMED): Entry
   /** The entry of the last line: nearly every line is the next line of the same entry, found without a lookup. */
   let current: OpenEntry | undefined;
   /**
-   * Book order keeps an entry's lines together, except for entries sharing date, journal and number (numbering
-   * left empty by the legacy software, or journals without a code): those interleave by line number. The entries of such a run stay open
-   * together here, by id, until a line of another run comes; for all other runs this stays empty.
+   * Book order keeps an entry's lines together, except for entries sharing date and number (numbering left empty
+   * by the legacy software, or journals without a code sorted together): those interleave by line number. The
+   * entries of such a run (sameRun) stay open together here, by id, until a line of another run comes; for all other
+   * runs this stays empty.
    */
   const interleaved = new Map<string, OpenEntry>();
   let unbalanced = 0;
