@@ -141,13 +141,14 @@ interface MeasuredPostgres extends Measured {
 }
 
 /** Runs the built CLI as a user would and times the whole process (and with `server`, PostgreSQL's CPU). */
-const cutoverRun = async (planFile: string, server = false): Promise<Measured> => {
+const cutoverRun = async (planFile: string, server = false, dryRun = false): Promise<Measured> => {
   const timed = cpuTimed(process.execPath, [
     join(root, 'bin', 'cutover.js'),
     'run',
     '--plan',
     planFile,
     '--json',
+    ...(dryRun ? ['--dry-run'] : []),
   ]);
   const { result, server: serverSeconds } = await serverCpuOver(() => cutoverProcess(timed));
   const client = timed.read();
@@ -169,6 +170,7 @@ const cutoverProcess = (timed: ReturnType<typeof cpuTimed>): Promise<Measured> =
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) return fail(new Error(`cutover run exited with ${code}: ${stdout.slice(0, 500)}`));
+      // A dry run counts as loaded what it would load (the mapped records); its summary says so the same way.
       const summary = JSON.parse(stdout) as { records: { loaded: number }; peakRssMb: number };
       done({
         rows: summary.records.loaded,
@@ -190,6 +192,16 @@ const benchSqlite = async (file: string): Promise<Measured> => {
   const folder = freshFolder('run-sqlite');
   writeFileSync(join(folder, 'cutover.yaml'), plan(file, '{ type: sqlite, url: target.db }'));
   return cutoverRun(join(folder, 'cutover.yaml'));
+};
+
+/**
+ * The client's own floor: `cutover run --dry-run` reads, parses, validates and maps the same file and writes nothing
+ * (no target, no encoding): what cutover needs before a byte reaches any database.
+ */
+const benchDryRun = async (file: string): Promise<Measured> => {
+  const folder = freshFolder('dry-run');
+  writeFileSync(join(folder, 'cutover.yaml'), plan(file, '{ type: sqlite, url: target.db }'));
+  return cutoverRun(join(folder, 'cutover.yaml'), false, true);
 };
 
 const withPostgres = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
@@ -384,6 +396,7 @@ const main = async () => {
   const samples = {
     sqlite: [] as Measured[],
     sqliteImport: [] as Measured[],
+    dryRun: [] as Measured[],
     postgres: [] as Measured[],
     psqlCopy: [] as Measured[],
     psqlCopyCanonical: [] as Measured[],
@@ -402,6 +415,9 @@ const main = async () => {
       samples.sqliteImport.push(sqliteImport);
       log(`    ${rate(sqliteImport)}`);
     }
+    log('  cutover run --dry-run (reading and mapping alone) ...');
+    samples.dryRun.push(await benchDryRun(file));
+    log(`    ${rate(samples.dryRun.at(-1)!)}`);
     if (!skipPostgres) {
       log('  cutover run -> PostgreSQL ...');
       const { canonicalCopy, canonicalIndexesAfter, ...postgres } = await benchPostgres(file);
@@ -428,6 +444,7 @@ const main = async () => {
       : Number((part.rowsPerSecond / whole.rowsPerSecond).toFixed(2));
   const sqlite = median(samples.sqlite);
   const sqliteImport = median(samples.sqliteImport);
+  const dryRun = median(samples.dryRun);
   const postgres = median(samples.postgres);
   const psqlCopy = median(samples.psqlCopy);
   const psqlCopyCanonical = median(samples.psqlCopyCanonical);
@@ -438,6 +455,8 @@ const main = async () => {
     sqlite,
     sqliteImport,
     sqliteShareOfImport: share(sqlite, sqliteImport),
+    dryRun,
+    dryRunShareOfCopy: share(dryRun, psqlCopy),
     postgres,
     psqlCopy,
     psqlCopyCanonical,
@@ -512,6 +531,11 @@ const updateReadme = (results: Record<string, unknown>) => {
     postgres?.cpu?.server === undefined || copy?.seconds === undefined
       ? ''
       : ` Two cores give at most two processor seconds a second: \`cutover run\` into PostgreSQL used ${(postgres.cpu.client + postgres.cpu.server).toFixed(2)} s of processor (its own ${postgres.cpu.client.toFixed(2)}, the server's ${postgres.cpu.server.toFixed(2)}), so on this machine it cannot take less than ${((postgres.cpu.client + postgres.cpu.server) / 2).toFixed(2)} s, where half of \`\\copy\`'s rate is ${(copy.seconds * 2).toFixed(2)} s.`;
+  const dryRun = results.dryRun as Partial<Measured> | undefined;
+  const dryRunText =
+    dryRun?.seconds === undefined
+      ? ''
+      : `The dry run reads, parses, validates and maps the same file and writes nothing: cutover's own work before any database takes a row${typeof results.dryRunShareOfCopy === 'number' ? ` (${results.dryRunShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}${copy?.seconds === undefined ? '' : `; it took ${dryRun.seconds.toFixed(2)} s, where half of \`\\copy\`'s rate leaves ${(copy.seconds * 2).toFixed(2)} s for the whole load`}. `;
   const table = [
     `Measured ${String(results.date).slice(0, 10)} on ${(results.machine as { cpus: number }).cpus} cores (${String((results.machine as { cpuModel?: string }).cpuModel)}), load average ${String((results.machine as { loadAverageAtStart?: number }).loadAverageAtStart)} at the start and ${String(results.loadAverageAtEnd)} at the end (\`npm run bench\`, each 1M measure taken ${String(typeof results.repeat === 'number' ? results.repeat : 1)} times in rounds, the median shown; raw figures in \`bench/results/contacts-load.json\`):`,
     '',
@@ -519,6 +543,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     '|---|---:|---:|---:|---:|---:|---|',
     row('`cutover run` → SQLite target', results.sqlite),
     row('`sqlite3 .import` → SQLite (reference)', results.sqliteImport),
+    row('`cutover run --dry-run` (reads and maps, writes nothing)', results.dryRun),
     row('`cutover run` → PostgreSQL target', results.postgres),
     row('`psql \\copy` → PostgreSQL (reference)', results.psqlCopy),
     row("`psql \\copy` of cutover's rows → canonical table (server's share)", results.psqlCopyCanonical),
@@ -529,7 +554,7 @@ const updateReadme = (results: Record<string, unknown>) => {
     row('`pgloader` → PostgreSQL (reference)', results.pgloader),
     row('`cutover run` → SQLite target, large file', results.sqliteLarge),
     '',
-    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}. \`pgloader\`, with its default settings, loads the same file into the same plain table as \`\\copy\`${typeof results.postgresTimesPgloader === 'number' && typeof results.copyTimesPgloader === 'number' ? `: \`cutover run\` into PostgreSQL goes ${results.postgresTimesPgloader.toFixed(1)} times its rate, \`\\copy\` ${results.copyTimesPgloader.toFixed(1)} times` : ' (not installed for this run)'}. The CPU column counts processor seconds of the median run: the client's (every thread of cutover, psql, sqlite3 or pgloader) and, for a load into PostgreSQL, the server's (all its processes, on the same machine).${budget}`,
+    `SQLite target at ${typeof results.sqliteShareOfImport === 'number' ? results.sqliteShareOfImport.toFixed(2) : 'n/a'} of the \`sqlite3 .import\` rate, PostgreSQL target at ${typeof results.postgresShareOfCopy === 'number' ? results.postgresShareOfCopy.toFixed(2) : 'n/a'} of the \`\\copy\` rate. The references (\`sqlite3 .import\`, \`\\copy\`) load the same file into a plain table of its 10 columns, with no key, index or mapping; \`cutover run\` loads the canonical table (identity key, unique index on dossier and source key), with checkpoints and ledger. The third PostgreSQL line is psql's \`\\copy\` of the very rows cutover loaded, read back as COPY text, into an empty canonical table: no file to read, nothing to map or encode, only what the server needs to take these rows into that table${typeof results.canonicalShareOfCopy === 'number' ? ` (${results.canonicalShareOfCopy.toFixed(2)} of the plain \`\\copy\` rate)` : ''}. The fourth is the same into the table without its indexes, the primary key and the unique index built afterwards, as a load that deferred them would${typeof results.indexesAfterShareOfCopy === 'number' ? ` (${results.indexesAfterShareOfCopy.toFixed(2)} of the plain rate)` : ''}. \`pgloader\`, with its default settings, loads the same file into the same plain table as \`\\copy\`${typeof results.postgresTimesPgloader === 'number' && typeof results.copyTimesPgloader === 'number' ? `: \`cutover run\` into PostgreSQL goes ${results.postgresTimesPgloader.toFixed(1)} times its rate, \`\\copy\` ${results.copyTimesPgloader.toFixed(1)} times` : ' (not installed for this run)'}. ${dryRunText}The CPU column counts processor seconds of the median run: the client's (every thread of cutover, psql, sqlite3 or pgloader) and, for a load into PostgreSQL, the server's (all its processes, on the same machine).${budget}`,
   ].join('\n');
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 };
