@@ -22,10 +22,11 @@ import {
 import { sourceColumnsCheck } from '../map/source-columns-check.js';
 import type { EntityReference } from '../plan/entity-order.js';
 import { createDossierRecords } from './dossier-records.js';
+import { KeySet } from '../../core/key-set.js';
 import { createReplayCheck, type ReplayedRecord } from './replay-check.js';
 
 /** Keys loaded so far per entity of one dossier: the parent index and duplicate check of a dry run. */
-export type DryRunKeys = Map<EntityName, Set<string>>;
+export type DryRunKeys = Map<EntityName, KeySet>;
 
 export interface LoadEntityInput {
   readonly runId: string;
@@ -312,7 +313,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
   // A key numbered by `$occurrence` counts every record before it, and a distinct key every key before it: a
   // resume maps those it replays too.
   const replayMaps = input.plan.distinct === true || deduped || numbersOccurrences(input.plan);
-  const dryRunLoaded = input.dryRunKeys.get(entity) ?? new Set<string>();
+  const dryRunLoaded = input.dryRunKeys.get(entity) ?? new KeySet();
   input.dryRunKeys.set(entity, dryRunLoaded);
   const parentCaches = new Map<EntityName, Map<string, number>>();
 
@@ -613,7 +614,7 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
       }
       if (dryRun) {
         // A dry run has no target to refuse a repeated key: it checks here, in source order, like the target would.
-        if (dryRunLoaded.has(mapped.sourceKey)) {
+        if (!dryRunLoaded.add(mapped.sourceKey)) {
           rejected++;
           ledger.push(
             ledgerEntry(record, 'rejected', {
@@ -624,7 +625,6 @@ export const loadEntity = async (input: LoadEntityInput): Promise<LoadEntityResu
           );
           continue;
         }
-        dryRunLoaded.add(mapped.sourceKey);
       }
       // The mapped record is the row ({ sourceKey, values }, references now target ids): no copy.
       rows.push(mapped);
