@@ -6,6 +6,10 @@ import type { FecValidationReport } from '../../src/domains/accounting/fec/fec-v
 import { FEC_STANDARD_COLUMNS } from '../../src/domains/accounting/fec-columns.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from '../e2e/support/cli.js';
 import { sharedFecDir } from '../connectors/files/file-fixtures.js';
+import {
+  INTERLEAVED_VALID_DATE_ORDER_LINES,
+  interleavedValidDateOrderFec,
+} from '../e2e/support/valid-date-order-fec.js';
 
 interface FecValidateJson {
   valid: boolean;
@@ -238,6 +242,26 @@ describe('cutover fec validate', () => {
     );
     expect(lines[at + 2]).toBe(
       '  => no error: the file meets the norm and its books balance (see alerts above, if any).',
+    );
+  });
+
+  it('lists the lines of validation dates out of order in file order in --json, the text still per journal', async () => {
+    const folder = path.join(dir, 'valid-date-order-interleaved');
+    mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, '123456782FEC20231231.txt');
+    writeFileSync(file, interleavedValidDateOrderFec());
+    const json = await cli(['fec', 'validate', '--json', file]);
+    expect(json.code, describeResult(json)).toBe(0);
+    const order = parseJsonStdout<FecValidateJson>(json).reports[0]?.findings.find(
+      (finding) => finding.code === 'VALID_DATE_ORDER',
+    );
+    // Journal by journal, 6, 10, 8, 12.
+    expect(order?.lines).toEqual(INTERLEAVED_VALID_DATE_ORDER_LINES);
+    const text = await cli(['fec', 'validate', file]);
+    expect(text.code, describeResult(text)).toBe(0);
+    expect(text.stdout).toContain(
+      '      journal AC: 2 entries validated before an earlier entry; the first, n° 2, line 6, validated 2023-04-01 after line 2 validated 2023-11-30 (lines 6, 10)\n' +
+        '      journal VT: 2 entries validated before an earlier entry; the first, n° 2, line 8, validated 2023-04-02 after line 4 validated 2023-12-01 (lines 8, 12)\n',
     );
   });
 

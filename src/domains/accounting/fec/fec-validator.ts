@@ -25,7 +25,7 @@ export interface FecFinding {
   readonly field?: string;
   /** Exact number of occurrences (lines, or entries / groups / sequences for the book-level findings). */
   readonly count: number;
-  /** Line numbers in `file`, the first `maxLines` only. */
+  /** Line numbers in `file`, ascending: the first `maxLines` of the file only (see keepFirstLine). */
   readonly lines: readonly number[];
   /**
    * For book-level findings: what each occurrence is (the first `maxLines` only), or, with `count`, a group of
@@ -175,6 +175,23 @@ const EXPECTED: readonly FecColumn[] = ['JournalLib', 'PieceRef', 'PieceDate', '
 
 const SEVERITY_ORDER: Record<FecSeverity, number> = { error: 0, alert: 1, 'missing-data': 2 };
 
+/**
+ * Adds a line to the lines a finding lists, which stay ascending and hold the `max` first lines of the file, however
+ * the check met them: book-level checks go journal by journal along the numbering, and a list in that order made its
+ * reader jump back and forth in the file. No more than `max` lines are ever held; lines met in file order (every
+ * line-level finding) cost one comparison once the list is full.
+ */
+const keepFirstLine = (kept: number[], line: number, max: number): void => {
+  if (kept.length >= max) {
+    if (max <= 0 || line >= (kept[kept.length - 1] as number)) return;
+    kept.pop();
+  }
+  let at = kept.length;
+  while (at > 0 && (kept[at - 1] as number) > line) at -= 1;
+  if (at === kept.length) kept.push(line);
+  else kept.splice(at, 0, line);
+};
+
 interface FindingState {
   readonly code: FecFindingCode;
   readonly file: number;
@@ -209,7 +226,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
   const report = (code: FecFindingCode, line: number, field?: string): void => {
     const state = finding(code, fileIndex, field);
     state.count += 1;
-    if (state.lines.length < maxLines) state.lines.push(line);
+    keepFirstLine(state.lines, line, maxLines);
   };
   /** A book-level occurrence (an entry, a group, a sequence) with its lines, possibly in several files. */
   const reportItem = (
@@ -222,7 +239,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
     const state = finding(code, file, field);
     state.count += 1;
     const lines = locations.filter((at) => fileIndexOf(at) === file).map(lineOf);
-    for (const line of lines) if (state.lines.length < maxLines) state.lines.push(line);
+    for (const line of lines) keepFirstLine(state.lines, line, maxLines);
+    // An item's own lines stay in its order: a numbering gap's lines follow the gaps its detail lists.
     if (state.items.length < maxLines) state.items.push({ detail, lines: lines.slice(0, maxLines) });
   };
 
@@ -769,7 +787,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
             const file = fileIndexOf(location);
             const state = finding('VALID_DATE_ORDER', file);
             state.count += 1;
-            if (state.lines.length < maxLines) state.lines.push(lineOf(location));
+            keepFirstLine(state.lines, lineOf(location), maxLines);
             const key = `${file}\u0000${journalOf(at)}`;
             let group = earlyByJournal.get(key);
             if (group === undefined) {
@@ -778,7 +796,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
               earlyByJournal.set(key, (group = { file, journal: journalOf(at), count: 0, lines: [], first }));
             }
             group.count += 1;
-            if (group.lines.length < maxLines) group.lines.push(lineOf(location));
+            keepFirstLine(group.lines, lineOf(location), maxLines);
           } else {
             latest = valid;
             latestSlot = at;

@@ -452,6 +452,77 @@ describe('FEC validation of synthetic files', () => {
     ]);
   });
 
+  it('lists the lines of validation dates out of order in file order, two journals interleaved: the first 20 of the file', async () => {
+    // Numbering per journal: AC n° 1 validated on 30 November (line 2), VT n° 1 on 1 December (line 4), then AC n° k
+    // (line 4k - 2) and VT n° k (line 4k) alternate, k = 2 to 13, all validated in April: 24 entries out of order.
+    const ac = { JournalCode: 'AC', JournalLib: 'Achats' };
+    const vt = { JournalCode: 'VT', JournalLib: 'Ventes' };
+    const lines = [
+      ...entry(1, '1,00', { ...ac, ValidDate: '20231130' }),
+      ...entry(1, '1,00', { ...vt, ValidDate: '20231201' }),
+      ...Array.from({ length: 12 }, (_, at) => [
+        ...entry(at + 2, '1,00', { ...ac, ValidDate: '20230401' }),
+        ...entry(at + 2, '1,00', { ...vt, ValidDate: '20230402' }),
+      ]).flat(),
+    ];
+    const order = findingOf(await validate(write(fecName(), lines)), 'VALID_DATE_ORDER');
+    // Journal by journal, the list read 6, 10, … 50 (AC), then 8, 12, … 36 (VT).
+    expect(order).toMatchObject({ count: 24, lines: Array.from({ length: 20 }, (_, at) => 6 + 2 * at) });
+    // The text still says it per journal, each with its own lines.
+    expect(order.items?.map((item) => [item.detail.split(':')[0], item.count, item.lines])).toEqual([
+      ['journal AC', 12, Array.from({ length: 12 }, (_, at) => 4 * (at + 2) - 2)],
+      ['journal VT', 12, Array.from({ length: 12 }, (_, at) => 4 * (at + 2))],
+    ]);
+  });
+
+  it('lists the first 20 lines of the file of validation dates out of order, when the numbering runs against the file', async () => {
+    // One journal numbered against the file: n° 1 validated on 30 November (line 2), then n° 25 down to n° 2 (lines 4
+    // to 50) validated in April. Along the numbering they are met from line 50 back to line 4.
+    const lines = [
+      ...entry(1, '1,00', { ValidDate: '20231130' }),
+      ...Array.from({ length: 24 }, (_, at) => entry(25 - at, '1,00', { ValidDate: '20230401' })).flat(),
+    ];
+    const order = findingOf(await validate(write(fecName(), lines)), 'VALID_DATE_ORDER');
+    const firstTwenty = Array.from({ length: 20 }, (_, at) => 4 + 2 * at);
+    // Kept in the order met, the lists were lines 50 down to 12.
+    expect(order).toMatchObject({ count: 24, lines: firstTwenty });
+    expect(order.items?.[0]).toMatchObject({ count: 24, lines: firstTwenty });
+  });
+
+  it('lists the lines of numbering gaps in file order, each gap keeping its own', async () => {
+    // Gaps in two journals, AC's met first along the numbering but later in the file: AC n° 3 at line 8, VT n° 3 at
+    // line 6.
+    const gaps = await validate(
+      write(fecName(), [
+        ...entry(1, '1,00', { JournalCode: 'AC', JournalLib: 'Achats' }),
+        ...entry(1, '1,00', { JournalCode: 'VT' }),
+        ...entry(3, '1,00', { JournalCode: 'VT' }),
+        ...entry(3, '1,00', { JournalCode: 'AC', JournalLib: 'Achats' }),
+      ]),
+    );
+    const gap = findingOf(gaps, 'NUMBERING_GAP');
+    expect(gap.lines).toEqual([6, 8]);
+    // Each gap keeps its own line, beside the numbers it says missing.
+    expect(gap.items?.map((item) => [item.detail, item.lines])).toEqual([
+      ['journal AC: 1 number(s) missing: 2', [8]],
+      ['journal VT: 1 number(s) missing: 2', [6]],
+    ]);
+  });
+
+  it('lists the lines of unbalanced entries in file order when an entry is scattered', async () => {
+    // Entry n° 1 has lines 2 and 4, entry n° 2 line 3; both unbalanced. Entry by entry, the list read 2, 4, 3.
+    const unbalanced = await validate(
+      write(fecName(), [
+        line({ EcritureNum: '1', Debit: '1,00' }),
+        line({ EcritureNum: '2', Debit: '5,00' }),
+        line({ EcritureNum: '1', CompteNum: '706000', Credit: '2,00' }),
+      ]),
+    );
+    const entries = findingOf(unbalanced, 'ENTRY_UNBALANCED');
+    expect(entries.lines).toEqual([2, 3, 4]);
+    expect(entries.items?.map((item) => item.lines)).toEqual([[2, 4], [3]]);
+  });
+
   it('reports opening entries (à-nouveaux) that come after other entries', async () => {
     const lines = [
       ...entry(1, '1,00'),
