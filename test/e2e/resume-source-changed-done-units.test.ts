@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunProgress } from '../../src/pipeline/run/run-migration.js';
 import type { LedgerEntry } from '../../src/store/state/state-store.js';
 import { tempDir } from '../support/stores.js';
 import { fec, migrate, resumeFecPlan } from './support/resume-fec-fixture.js';
@@ -63,5 +64,20 @@ describe('a FEC rewritten between a kill in its lines and the resume', () => {
       ledger.map((entry) => [entry.entity, entry.sourceKey, entry.line]);
     expect(resumed!.reconciled.ok).toBe(true);
     expect(where(resumed!.ledger)).toEqual(where(clean!.ledger));
+  });
+
+  // The live progress (records, rate, ETA) counts what this process reads: every unit of the dossier is started over
+  // before its first read (its files' stamp is compared first), so the progress counts each record of the new export
+  // once, as the summary does, never the killed process's reads on top.
+  it('counts in its live progress each record of the dossier it starts over once, as its summary does', async () => {
+    const { planFile, file } = await killedInLines(tempDir('cutover-e2e-resume-done-'), fec(false));
+    writeFileSync(file, fec(true));
+    const events: RunProgress[] = [];
+    const resumed = await migrate(planFile, undefined, (event) => events.push(event));
+    expect(resumed!.summary.notices.map((notice) => notice.code)).toContain('SOURCE_CHANGED_ON_RESUME');
+    // One journal, eight accounts, seven entries and their fourteen lines, each read once.
+    expect(resumed!.summary.records.read).toBe(1 + 8 + 7 + 14);
+    expect(events.at(-1)).toMatchObject({ dossiersDone: 1, records: 30, etaMs: 0 });
+    expect(Math.max(...events.map((event) => event.records))).toBe(30);
   });
 });

@@ -2,11 +2,13 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMigration, type RunProgress } from '../../src/pipeline/run/run-migration.js';
 import { mysqlAvailable, mysqlUrl, postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
 import { dropPostgresSchema, tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
+import { withStores } from './support/portfolio.js';
 
 /**
  * A PostgreSQL or MariaDB table has no stamp a resume could trust (README, How it stays correct), so a row added to
@@ -197,26 +199,56 @@ const changes: {
   },
 ];
 
-/** Companies (finished before the kill) and their contacts, of one dossier, each from a table. */
-const companiesPlan = (legacy: Legacy) => `version: 1
+/**
+ * Companies (finished before the kill) and their contacts, of one dossier, from tables `companies_SUFFIX` and
+ * `contacts_SUFFIX`.
+ */
+const companiesPlan = (legacy: Legacy, suffix: string) => `version: 1
 name: resume-sql-source-changed-dossier
 target: { type: sqlite, url: target.db }
 batchSize: 201
 entities:
   company:
-    source: ${legacy.source('companies_d')}
+    source: ${legacy.source(`companies_${suffix}`)}
     dossier: { value: crm }
     key: company_id
     fields:
       name: { from: name, required: true }
   contact:
-    source: ${legacy.source('contacts_d')}
+    source: ${legacy.source(`contacts_${suffix}`)}
     dossier: { value: crm }
     key: contact_id
     fields:
       last_name: { from: last_name, required: true }
       company_id: company_id
 `;
+
+/**
+ * A run of companiesPlan killed in its contacts (its two companies loaded), then a company added with a contact of its
+ * own, before the checkpoint: the contact is loaded only if the companies are read again too (else it is rejected, its
+ * company unknown).
+ */
+const killedInDossier = async (db: Legacy, suffix: string) => {
+  await db.create(`contacts_${suffix}`);
+  for (const sql of [
+    `CREATE TABLE {schema}.companies_${suffix} (company_id VARCHAR(10) PRIMARY KEY, name VARCHAR(20))`,
+    `INSERT INTO {schema}.companies_${suffix} VALUES ('C001', 'Acme'), ('C002', 'Bolt')`,
+    `ALTER TABLE {schema}.contacts_${suffix} ADD COLUMN company_id VARCHAR(10)`,
+    `UPDATE {schema}.contacts_${suffix} SET company_id = 'C001'`,
+  ])
+    await db.execute(sql);
+  const dir = tempDir('cutover-e2e-resume-sql-dossier-');
+  writeFiles(dir, { 'cutover.yaml': companiesPlan(db, suffix) });
+  const planFile = path.join(dir, 'cutover.yaml');
+  const killed = await killedInContacts(['run', '--plan', planFile, '--json'], path.join(dir, 'target.db'));
+  expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
+  for (const sql of [
+    `INSERT INTO {schema}.companies_${suffix} VALUES ('C000', 'New')`,
+    `INSERT INTO {schema}.contacts_${suffix} VALUES ('P000000', 'New', 'C000')`,
+  ])
+    await db.execute(sql);
+  return { dir, planFile };
+};
 
 const scenarios = (legacy: () => Legacy) => {
   for (const change of changes)
@@ -237,26 +269,7 @@ const scenarios = (legacy: () => Legacy) => {
 
   it("starts the dossier's finished units over with the unit whose rows changed, counting each record once", async () => {
     const db = legacy();
-    await db.create('contacts_d');
-    for (const sql of [
-      'CREATE TABLE {schema}.companies_d (company_id VARCHAR(10) PRIMARY KEY, name VARCHAR(20))',
-      "INSERT INTO {schema}.companies_d VALUES ('C001', 'Acme'), ('C002', 'Bolt')",
-      'ALTER TABLE {schema}.contacts_d ADD COLUMN company_id VARCHAR(10)',
-      "UPDATE {schema}.contacts_d SET company_id = 'C001'",
-    ])
-      await db.execute(sql);
-    const dir = tempDir('cutover-e2e-resume-sql-dossier-');
-    writeFiles(dir, { 'cutover.yaml': companiesPlan(db) });
-    const planFile = path.join(dir, 'cutover.yaml');
-    const killed = await killedInContacts(['run', '--plan', planFile, '--json'], path.join(dir, 'target.db'));
-    expect(killed.signal, describeResult(killed)).toBe('SIGKILL');
-    // A company added with a contact of its own, before the checkpoint: the contact is loaded only if the companies
-    // are read again too (else it is rejected, its company unknown).
-    for (const sql of [
-      "INSERT INTO {schema}.companies_d VALUES ('C000', 'New')",
-      "INSERT INTO {schema}.contacts_d VALUES ('P000000', 'New', 'C000')",
-    ])
-      await db.execute(sql);
+    const { dir, planFile } = await killedInDossier(db, 'd');
     const summary = await resume(planFile);
     expect(summary.notices.map((notice) => [notice.code, notice.message])).toEqual([
       [
@@ -269,7 +282,7 @@ const scenarios = (legacy: () => Legacy) => {
       ],
     ]);
     const whole = tempDir('cutover-e2e-resume-sql-dossier-whole-');
-    writeFiles(whole, { 'cutover.yaml': companiesPlan(db) });
+    writeFiles(whole, { 'cutover.yaml': companiesPlan(db, 'd') });
     const run = await cli(['run', '--plan', path.join(whole, 'cutover.yaml'), '--json']);
     expect(run.code, describeResult(run)).toBe(0);
     expect(summary.records).toEqual(parseJsonStdout<Summary>(run).records);
@@ -281,6 +294,27 @@ const scenarios = (legacy: () => Legacy) => {
       );
     expect(rows(dir)).toEqual(rows(whole));
     expect((await outcome(dir)).ledger).toEqual((await outcome(whole)).ledger);
+  }, 180_000);
+
+  // The live progress (records, rate, ETA) counts the records this process reads. The dossier's first attempt, which
+  // finds the rows changed, counts none: the units before the resumed one were done before the kill and are not read
+  // again, and the replay check throws before the resumed unit's first commit. Only the attempt that starts over is
+  // counted, each record once, as the summary counts them.
+  it('counts in its live progress each record of the dossier it starts over once, as its summary does', async () => {
+    const { dir, planFile } = await killedInDossier(legacy(), 'p');
+    const events: RunProgress[] = [];
+    const summary = await withStores(planFile, defaultStatePath(dir), undefined, (loaded, state, target) =>
+      runMigration({ loaded, state, target, onProgress: (event) => events.push(event) }),
+    );
+    expect(summary.resumed).toBe(true);
+    expect(summary.notices.map((notice) => notice.code)).toEqual([
+      'SOURCE_CHANGED_ON_RESUME',
+      'SOURCE_CHANGED_ON_RESUME',
+    ]);
+    // Three companies and every contact, the new one too, each read once.
+    expect(summary.records.read).toBe(3 + CONTACTS + 1);
+    expect(events.at(-1)).toMatchObject({ dossiersDone: 1, records: summary.records.read, etaMs: 0 });
+    expect(Math.max(...events.map((event) => event.records))).toBe(summary.records.read);
   }, 180_000);
 
   it('resumes by position, saying nothing, when the rows did not change', async () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadPlanFile } from '../../../src/pipeline/plan/load-plan-file.js';
 import { openReconciler } from '../../../src/pipeline/reconcile/reconcile.js';
 import { openTarget } from '../../../src/pipeline/run/open-target.js';
-import { runMigration } from '../../../src/pipeline/run/run-migration.js';
+import { runMigration, type RunProgress } from '../../../src/pipeline/run/run-migration.js';
 import { StateStore } from '../../../src/store/state/state-store.js';
 import type { TargetStore } from '../../../src/store/target/target-store.js';
 
@@ -80,7 +80,11 @@ const killable = (target: TargetStore, kill: (method: string, args: unknown[]) =
   });
 };
 
-export const migrate = async (planFile: string, kill?: (method: string, args: unknown[]) => boolean) => {
+export const migrate = async (
+  planFile: string,
+  kill?: (method: string, args: unknown[]) => boolean,
+  onProgress?: (progress: RunProgress) => void,
+) => {
   const loaded = await loadPlanFile(planFile);
   const state = await StateStore.open(path.join(path.dirname(planFile), 'state.db'), {
     plan: loaded.plan.name,
@@ -92,6 +96,7 @@ export const migrate = async (planFile: string, kill?: (method: string, args: un
       loaded,
       state,
       target: kill === undefined ? target : killable(target, kill),
+      ...(onProgress === undefined ? {} : { onProgress }),
     });
     const reconciler = await openReconciler({ loaded, state, target });
     const reconciled = await reconciler.reconcileDossier('D1');
