@@ -6,6 +6,7 @@ import type { MergeDecision } from '../../store/state/state-store.js';
 import { targetColumns } from '../../store/target/target-ddl.js';
 import { createOutput, formatCount, formatNumber } from '../output.js';
 import { withSession } from '../session.js';
+import { cellText, sideBySide } from '../side-by-side.js';
 
 export interface ReviewGoldenOptions {
   plan: string;
@@ -51,9 +52,6 @@ const clustersOf = (merges: readonly MergeDecision[]): ClusterView[] => {
   }
   return [...byId.values()];
 };
-
-const text = (value: unknown): string =>
-  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /**
  * `cutover review golden`: the golden records of the active clusters, each value with the record it came from
@@ -149,15 +147,13 @@ export const reviewGoldenCommand = async (options: ReviewGoldenOptions): Promise
         output.info(
           `cluster ${cluster.clusterId}  ${cluster.survivorDossierId} ${cluster.entity}  survivor ${cluster.survivorKey}  absorbs ${cluster.absorbedKeys.join(', ')}`,
         );
-        const columns = Object.keys(cluster.golden.values);
-        const width = Math.max(...columns.map((column) => column.length), 6);
         const hand = new Set(cluster.golden.chosenByHand ?? []);
-        for (const column of columns) {
-          const origin = cluster.golden.origins[column] ?? '';
-          output.info(
-            `  ${column.padEnd(width)}  ${text(cluster.golden.values[column]).padEnd(32)}  from ${origin}${hand.has(column) ? ' (by hand)' : ''}`,
-          );
-        }
+        const rows = Object.keys(cluster.golden.values).map((column) => ({
+          name: column,
+          value: cellText(cluster.golden.values[column]),
+          after: `from ${cluster.golden.origins[column] ?? ''}${hand.has(column) ? ' (by hand)' : ''}`,
+        }));
+        for (const line of sideBySide(rows)) output.info(line);
       }
       if (shown.length > 0)
         output.info('\nChoose a value with `cutover review golden --entity E --record KEY --field COLUMN`.');

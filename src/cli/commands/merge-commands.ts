@@ -9,6 +9,7 @@ import { ReviewDecision } from '../../store/state/state-store.js';
 import { createOutput, formatCount, formatNumber } from '../output.js';
 import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
+import { cellText, sideBySide } from '../side-by-side.js';
 
 /** `cutover dedupe --plan`, `cutover dedupe undo`, `cutover review`: deduplication as a step of a migration. */
 
@@ -108,9 +109,6 @@ export const dedupeUndoCommand = async (options: DedupeUndoOptions): Promise<num
   return ExitCode.OK;
 };
 
-const cell = (value: unknown): string =>
-  value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-
 /** `cutover review`: the pending pairs, fields side by side, with the score and what weighed how much. */
 export const reviewListCommand = async (options: ReviewListOptions): Promise<number> => {
   const output = createOutput(options);
@@ -150,10 +148,12 @@ export const reviewListCommand = async (options: ReviewListOptions): Promise<num
     output.info(
       `pair ${pair.pairId}  ${pair.dossierId} ${pair.entity}  ${pair.leftKey} ~ ${pair.rightDossierId === pair.dossierId ? '' : `${pair.rightDossierId}/`}${pair.rightKey}  probability ${pair.probability.toFixed(3)}  (${pair.reason})${pair.decision === null ? '' : `  decided ${pair.decision} ${pair.decidedAt ?? ''}`}`,
     );
-    const width = Math.max(...pair.fields.map(([column]) => column.length), 6);
-    for (const [column, left, right] of pair.fields) {
-      output.info(`  ${column.padEnd(width)}  ${cell(left).padEnd(28)}  ${cell(right)}`);
-    }
+    const rows = pair.fields.map(([name, left, right]) => ({
+      name,
+      value: cellText(left),
+      after: cellText(right),
+    }));
+    for (const line of sideBySide(rows)) output.info(line);
     const explanation = pair.explanation as {
       prior?: number;
       terms?: { field: string; level: string; weight: number }[];
