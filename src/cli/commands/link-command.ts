@@ -62,7 +62,9 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
     `SIREN: ${summary.siren.invalid} invalid (check digit or length; compared as missing), ${summary.siren.fromSiret} from a SIRET, ${summary.siren.fromVat} from a VAT number.`,
   );
   if (summary.unusable > 0)
-    output.info(`${summary.unusable} record(s) with neither name nor SIREN: each left a client of its own.`);
+    output.info(
+      `${formatCount(summary.unusable, 'record')} with neither name nor SIREN: ${summary.unusable === 1 ? 'left' : 'each left'} a client of its own.`,
+    );
   for (const rule of summary.blocking.rules) {
     if (rule.cappedBlockCount === 0) continue;
     const largest = rule.cappedBlocks[0];
@@ -137,7 +139,9 @@ export const linkEvalCommand = async (options: LinkEvalOptions): Promise<number>
       `recall if all were decided right: ${evaluation.recallWithReview.toFixed(4)}.`,
   );
   if (evaluation.truthNotRead > 0)
-    output.info(`${evaluation.truthNotRead} record(s) of the truth were not read by link (not migrated?).`);
+    output.info(
+      `${formatCount(evaluation.truthNotRead, 'record')} of the truth ${evaluation.truthNotRead === 1 ? 'was' : 'were'} not read by link (not migrated?).`,
+    );
   output.result(evaluation);
   return ExitCode.OK;
 };
