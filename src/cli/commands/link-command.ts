@@ -69,7 +69,7 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
     if (rule.cappedBlockCount === 0) continue;
     const largest = rule.cappedBlocks[0];
     output.info(
-      `  blocking ${rule.rule}: ${rule.cappedBlockCount} block(s) over blockCap, not expanded` +
+      `  blocking ${rule.rule}: ${formatCount(rule.cappedBlockCount, 'block')} over blockCap, not expanded` +
         (largest === undefined
           ? ''
           : ` (largest: "${largest.key}", ${formatNumber(largest.records)} records)`),
