@@ -6,7 +6,7 @@ import type {
   EntityReconciliation,
   Reconciliation,
 } from '../pipeline/reconcile/reconcile.js';
-import { formatAmount, formatDuration, formatNumber, type Output } from './output.js';
+import { formatAmount, formatCount, formatDuration, formatNumber, type Output } from './output.js';
 
 /**
  * Under this, the time left would show as "ETA 0.0 s": every byte is read and the last batch is being written, which
@@ -316,7 +316,7 @@ export const renderReconciliation = (
     if (proof === undefined) continue;
     if (proof.counts.inexactAmounts > 0)
       output.info(
-        `  ${dossier.id}: ${formatNumber(proof.counts.inexactAmounts)} amount(s) with more than 6 decimals or too large for the proof's sums (a side past 4.6 trillion in all), which it cannot add exactly: the balances are not proven`,
+        `  ${dossier.id}: ${formatCount(proof.counts.inexactAmounts, 'amount')} with more than 6 decimals or too large for the proof's sums (a side past 4.6 trillion in all), which it cannot add exactly: the balances are not proven`,
       );
     for (const row of proof.differences.slice(0, 10)) {
       output.info(

@@ -147,7 +147,7 @@ describe('cutover fec validate', () => {
     const [report] = parseJsonStdout<FecValidateJson>(judged).reports;
     expect(report?.summary.encoding).toMatchObject({ fallbackLines: 1, fallbackEncodings: ['iso-8859-15'] });
     const text = await cli(['fec', 'validate', file]);
-    expect(text.stdout).toContain('1 line(s) read as ISO-8859-15');
+    expect(text.stdout).toContain('1 line read as ISO-8859-15');
     const asked = await cli(['fec', 'validate', '--json', '--legacy-encoding', 'windows-1252', file]);
     expect(parseJsonStdout<FecValidateJson>(asked).reports[0]?.summary.encoding).toMatchObject({
       fallbackEncodings: ['windows-1252'],

@@ -167,7 +167,7 @@ describe('the accounting proof of reconcile', () => {
     expect(json.dossiers[0]?.accounting.counts.inexactAmounts).toBe(4);
     const text = await cli(['reconcile', '--plan', path.join(dir, 'cutover.yaml')]);
     expect(text.stdout).toContain(
-      "4 amount(s) with more than 6 decimals or too large for the proof's sums (a side past 4.6 trillion in all), which it cannot add exactly: the balances are not proven",
+      "4 amounts with more than 6 decimals or too large for the proof's sums (a side past 4.6 trillion in all), which it cannot add exactly: the balances are not proven",
     );
   }, 120_000);
 

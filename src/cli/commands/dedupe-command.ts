@@ -188,7 +188,7 @@ const printSummary = (output: Output, result: DedupeResult) => {
   for (const rule of result.blocking.rules) {
     const capped =
       rule.cappedBlockCount > 0
-        ? `; ${formatNumber(rule.cappedBlockCount)} block(s) over the cap, not expanded`
+        ? `; ${formatCount(rule.cappedBlockCount, 'block')} over the cap, not expanded`
         : '';
     output.info(`  blocking ${rule.rule}: ${formatNumber(rule.pairs)} pairs${capped}`);
     for (const block of rule.cappedBlocks.slice(0, 3))

@@ -10,7 +10,7 @@ import type {
   FecFinding,
   FecValidationReport,
 } from '../../domains/accounting/fec/fec-validator.js';
-import { createOutput, formatAmount, formatNumber, type Output } from '../output.js';
+import { createOutput, formatAmount, formatCount, formatNumber, type Output } from '../output.js';
 
 export interface FecValidateCommandOptions {
   json?: boolean;
@@ -71,11 +71,11 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
   }
   const layout = summary.layout;
   output.info(
-    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${summary.linesChecked ? layout.amounts : 'no amount columns'}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatNumber(summary.encoding.fallbackLines)} line(s) read as ${summary.encoding.fallbackEncodings.map(legacyName).join(', ')}` : ''}`,
+    `  layout: ${SEPARATOR_NAMES[layout.separator ?? ''] ?? 'unknown separator'}${layout.trailingSeparator ? ' with trailing separator' : ''}, ${layout.columns} columns (${layout.variant}), ${summary.linesChecked ? layout.amounts : 'no amount columns'}; encoding: ${ENCODING_NAMES[summary.encoding.name]}${summary.encoding.bom ? ' with BOM' : ''}${summary.encoding.fallbackLines > 0 ? `, ${formatCount(summary.encoding.fallbackLines, 'line')} read as ${summary.encoding.fallbackEncodings.map(legacyName).join(', ')}` : ''}`,
   );
   if (summary.linesChecked)
     output.info(
-      `  numbering: ${summary.numbering.mode}${summary.numbering.mode === 'missing' ? '' : summary.numbering.continuous ? ', continuous' : `, ${formatNumber(summary.numbering.missingNumbers)} number(s) missing`}; entries keyed by ${summary.entryKey}`,
+      `  numbering: ${summary.numbering.mode}${summary.numbering.mode === 'missing' ? '' : summary.numbering.continuous ? ', continuous' : `, ${formatCount(summary.numbering.missingNumbers, 'number')} missing`}; entries keyed by ${summary.entryKey}`,
     );
   if (summary.dates.first !== undefined) {
     output.info(
@@ -101,7 +101,7 @@ const renderReport = (output: Output, report: FecValidationReport): void => {
   output.info(
     report.valid
       ? '  => no error: the file meets the norm and its books balance (see alerts above, if any).'
-      : `  => ${summary.findings.error} kind(s) of error: the file does not meet the norm or its books do not hold.`,
+      : `  => ${formatCount(summary.findings.error, 'kind')} of error: the file does not meet the norm or its books do not hold.`,
   );
 };
 

@@ -76,7 +76,7 @@ export const dedupePlanCommand = async (options: DedupePlanOptions): Promise<num
   for (const rule of summary.blocking.rules) {
     if (rule.cappedBlockCount > 0)
       output.info(
-        `  blocking ${rule.rule}: ${formatNumber(rule.cappedBlockCount)} block(s) over the cap, not expanded`,
+        `  blocking ${rule.rule}: ${formatCount(rule.cappedBlockCount, 'block')} over the cap, not expanded`,
       );
   }
   output.info('Next: `cutover review` for the doubtful pairs, then `cutover run` to load the survivors.');

@@ -763,7 +763,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
           const where = perJournal ? `journal ${journalCodes[sequence] ?? ''}` : 'the file';
           reportItem(
             'NUMBERING_GAP',
-            `${where}: ${missingHere} number(s) missing: ${gaps.join(', ')}${gaps.length === maxLines ? ', …' : ''}`,
+            `${where}: ${missingHere} ${missingHere === 1 ? 'number' : 'numbers'} missing: ${gaps.join(', ')}${gaps.length === maxLines ? ', …' : ''}`,
             after,
           );
         }
@@ -820,7 +820,7 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         const [account = '', aux = '', letter = ''] = key.split('\u0000');
         reportItem(
           'LETTERING_NOT_NETTING',
-          `CompteNum ${account}${aux === '' ? '' : ` / CompAuxNum ${aux}`}, EcritureLet ${letter}: ${group.lines} line(s), net ${formatCents(group.sum)}`,
+          `CompteNum ${account}${aux === '' ? '' : ` / CompAuxNum ${aux}`}, EcritureLet ${letter}: ${group.lines} ${group.lines === 1 ? 'line' : 'lines'}, net ${formatCents(group.sum)}`,
           [group.first],
         );
       }
