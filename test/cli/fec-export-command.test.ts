@@ -86,7 +86,7 @@ describe('cutover fec export', () => {
     expect(missing.stderr).toContain("required option '--dossier <id>' not specified");
   }, 120_000);
 
-  it('says, exporting one fiscal year, that the rejected entry lines it counts are those of every year of the dossier', async () => {
+  it('counts, exporting the only fiscal year of a dossier, the rejected entry lines of the dossier without calling them of every year', async () => {
     const dir = tempDir('cutover-cli-fec-export-year-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFiles(dir, {
@@ -108,11 +108,89 @@ describe('cutover fec export', () => {
     const plan = path.join(dir, 'cutover.yaml');
     const run = await cli(['run', '--plan', plan]);
     expect(run.code, describeResult(run)).toBe(0);
+    // The file holds every line of the dossier, its one year: the dossier's count is the year's.
     const oneYear = await exportFec(plan, 'D1', '--fiscal-year', '2024-12-31', '--out', `${dir}/`);
     expect(oneYear.code, describeResult(oneYear)).toBe(0);
     expect(oneYear.stderr).toContain(
-      'the ledger holds 1 entry line of dossier D1 (in all its fiscal years, not only the one exported) that the migration rejected',
+      '  why: the ledger holds 1 entry line of dossier D1 that the migration rejected, and the export is the migrated books, without it:',
     );
+  });
+
+  it('counts, exporting one fiscal year of two, only the rejected entry lines dated in it, and apart those whose date could not be read', async () => {
+    const dir = tempDir('cutover-cli-fec-export-years-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const line = (fields: string) => fields.replaceAll(' | ', '\t');
+    writeFiles(dir, {
+      'cutover.yaml': [
+        'version: 1',
+        'name: export-two-years',
+        'target: { type: sqlite, url: target.db }',
+        'entities:',
+        fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
+      ].join('\n'),
+      // 2023: the sales entry loses its credit line (no amount).
+      'fec/D1/123456782FEC20231231.txt': [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        line(
+          'VE | Ventes | 1 | 20230115 | 411000 | Clients | C1 | Client Un | F1 | 20230115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
+        ),
+        line(
+          'VE | Ventes | 1 | 20230115 | 706000 | Prestations |  |  | F1 | 20230115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        ),
+        '',
+      ].join('\r\n'),
+      // 2024: the sales entry loses two lines (no amount); the OD entry is dated yyyy-MM-dd, which the plan does not
+      // read: the entry is rejected for its date, and its two lines with it, dated nowhere the ledger can tell.
+      'fec/D1/123456782FEC20241231.txt': [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        line(
+          'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F1 | 20240115 | Facture 1 | 240,00 | 0,00 |  |  |  |  | ',
+        ),
+        line(
+          'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        ),
+        line(
+          'VE | Ventes | 1 | 20240115 | 445710 | TVA collectée |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        ),
+        line(
+          'OD | Divers | 2 | 2024-01-31 | 471000 | Attente |  |  | X2 | 20240131 | Attente | 10,00 | 0,00 |  |  |  |  | ',
+        ),
+        line(
+          'OD | Divers | 2 | 2024-01-31 | 472000 | Attente |  |  | X2 | 20240131 | Attente | 0,00 | 10,00 |  |  |  |  | ',
+        ),
+        '',
+      ].join('\r\n'),
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan]);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    const year2024 = await exportFec(plan, 'D1', '--fiscal-year', '2024-12-31', '--out', `${dir}/`, '--json');
+    expect(year2024.code, describeResult(year2024)).toBe(0);
+    expect(parseJsonStdout<{ unbalanced: unknown }>(year2024).unbalanced).toMatchObject({
+      entries: 1,
+      rejectedEntryLines: 2,
+      rejectedEntryLinesFiscalYear: '2024-12-31',
+      rejectedEntryLinesUndated: 2,
+      rejectedEntryLinesOtherYears: 1,
+    });
+    expect(year2024.stderr).toContain(
+      '  why: the ledger holds 2 entry lines of dossier D1 dated in its fiscal year closing on 2024-12-31, and 2 more whose date could not be read, that the migration rejected, and the export is the migrated books, without them: `cutover ledger --dossier D1 --entity entry_line --fate rejected` shows why (with the 1 line of its other fiscal years);',
+    );
+
+    const year2023 = await exportFec(plan, 'D1', '--fiscal-year', '2023-12-31', '--out', `${dir}/`, '--json');
+    expect(year2023.code, describeResult(year2023)).toBe(0);
+    expect(parseJsonStdout<{ unbalanced: unknown }>(year2023).unbalanced).toMatchObject({
+      entries: 1,
+      rejectedEntryLines: 1,
+      rejectedEntryLinesFiscalYear: '2023-12-31',
+      rejectedEntryLinesUndated: 2,
+      rejectedEntryLinesOtherYears: 2,
+    });
+    expect(year2023.stderr).toContain(
+      '  why: the ledger holds 1 entry line of dossier D1 dated in its fiscal year closing on 2023-12-31, and 2 more whose date could not be read, that the migration rejected,',
+    );
+    expect(year2023.stderr).not.toContain('in all its fiscal years');
   });
 
   it('says on stderr which entries do not balance because the migration rejected a line, still writing the file with exit code 0', async () => {

@@ -72,6 +72,24 @@ for (const dialect of dialects) {
       expect(await store.ledgerEntries()).toHaveLength(0);
     });
 
+    it("reads the raw records of one dossier, entity and fate page by page, each once, none of another's", async () => {
+      await store.writeLedger([
+        ...['a:5', 'a:1', 'b:2', 'a:3', 'a:10'].map((location) =>
+          entry(location, { entity: 'entry_line', raw: `raw ${location}` }),
+        ),
+        entry('a:4', { entity: 'entry_line', fate: 'skipped', raw: 'skipped' }),
+        entry('a:6', { entity: 'entry', raw: 'entry' }),
+        entry('a:7', { entity: 'entry_line', dossierId: 'D2', raw: 'other dossier' }),
+      ]);
+      const pages: string[][] = [];
+      for await (const page of store.ledgerRawRecords('D1', 'entry_line', 'rejected', 2)) pages.push(page);
+      expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+      expect(pages.flat().sort()).toEqual(['raw a:1', 'raw a:10', 'raw a:3', 'raw a:5', 'raw b:2']);
+      const whole: string[][] = [];
+      for await (const page of store.ledgerRawRecords('D1', 'entry_line', 'rejected', 5)) whole.push(page);
+      expect(whole.map((page) => page.length)).toEqual([5]);
+    });
+
     it("finds a run's ledger entries of a unit by location, with their source keys, more locations than one query binds", async () => {
       await store.writeLedger([
         entry('contacts#K1@1'),

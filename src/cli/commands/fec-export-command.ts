@@ -3,7 +3,7 @@ import type { UnbalancedEntries, UnbalancedEntry } from '../../domains/accountin
 import { fecExport } from '../../pipeline/export/fec-export.js';
 import { loadPlanFile } from '../../pipeline/plan/load-plan-file.js';
 import { openTarget } from '../../pipeline/run/open-target.js';
-import { createOutput, formatAmount, formatNumber } from '../output.js';
+import { createOutput, formatAmount, formatCount, formatNumber } from '../output.js';
 import { refuseUnwritablePath } from '../path-problem.js';
 import { rejectedEntryLines, type RejectedEntryLines } from '../rejected-entry-lines.js';
 import { checkedStateLocation } from '../state-location.js';
@@ -30,19 +30,32 @@ const shellWord = (text: string): string =>
   /^[\w.@%+=:,/-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 
 /**
- * Why entries do not balance, as far as the ledger says. Its rejects are the dossier's, not a fiscal year's: the export
- * of one year (`--fiscal-year`) says that the count covers them all.
+ * Why entries do not balance, as far as the ledger says. The export of one fiscal year of several (`oneYear`) counts
+ * the rejected lines dated in that year, and apart those whose date could not be read; when the ledger could not tell
+ * years apart (entry lines of another source than a FEC) the count is the dossier's, and the warning says so.
  */
 const whyUnbalanced = (dossier: string, rejected: RejectedEntryLines, oneYear: boolean): string => {
   const option = `--dossier ${shellWord(dossier)}`;
   const listing = `\`cutover ledger ${option} --entity entry_line --fate rejected\``;
   if (rejected.count === null)
     return `the ledger could not be read to say how many entry lines the migration rejected (${rejected.problem}); ${listing} lists them`;
-  if (rejected.count === 0)
-    return `the ledger holds no entry line of dossier ${dossier} that the migration rejected, so these entries do not balance in the books as migrated: check the source (\`cutover fec validate\` on a FEC) and the lines a plan rule skipped (\`cutover ledger ${option} --entity entry_line\`)`;
-  const lines = rejected.count === 1 ? '1 entry line' : `${formatNumber(rejected.count)} entry lines`;
-  const years = oneYear ? ' (in all its fiscal years, not only the one exported)' : '';
-  return `the ledger holds ${lines} of dossier ${dossier}${years} that the migration rejected, and the export is the migrated books, without ${rejected.count === 1 ? 'it' : 'them'}: ${listing} shows why; once the source or the plan is fixed, \`cutover replay\` loads ${rejected.count === 1 ? 'it' : 'them'} and a new export balances`;
+  const byYear = rejected.fiscalYear;
+  const undated = byYear?.undated ?? 0;
+  const otherYears = byYear?.otherYears ?? 0;
+  const inYear = byYear === undefined ? '' : ` dated in its fiscal year closing on ${byYear.closingDate}`;
+  if (rejected.count === 0 && undated === 0)
+    return `the ledger holds no entry line of dossier ${dossier}${inYear} that the migration rejected${otherYears === 0 ? '' : ` (it holds ${formatCount(otherYears, 'line')} of its other fiscal years)`}, so these entries do not balance in the books as migrated: check the source (\`cutover fec validate\` on a FEC) and the lines a plan rule skipped (\`cutover ledger ${option} --entity entry_line\`)`;
+  // Lines of no readable date are said apart, never dropped: one of them may be the line an entry lost.
+  const held =
+    rejected.count === 0
+      ? `${formatCount(undated, 'entry line')} of dossier ${dossier} whose date could not be read`
+      : `${formatCount(rejected.count, 'entry line')} of dossier ${dossier}${inYear}${undated === 0 ? '' : `, and ${formatNumber(undated)} more whose date could not be read,`}`;
+  const one = rejected.count + undated === 1;
+  const years =
+    oneYear && byYear === undefined ? ' (in all its fiscal years, not only the one exported)' : '';
+  const listed =
+    otherYears === 0 ? '' : ` (with the ${formatCount(otherYears, 'line')} of its other fiscal years)`;
+  return `the ledger holds ${held}${years} that the migration rejected, and the export is the migrated books, without ${one ? 'it' : 'them'}: ${listing} shows why${listed}; once the source or the plan is fixed, \`cutover replay\` loads ${one ? 'it' : 'them'} and a new export balances`;
 };
 
 /** The warning on stderr for a FEC whose entries do not all balance: which, by how much, and why. */
@@ -95,10 +108,12 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
     });
     output.clearProgress();
     // The full trial balance is for programs (the reconciliation, the evidence pack); the command reports totals.
-    const { trialBalance: _trialBalance, unbalanced, ...exported } = result;
+    const { trialBalance: _trialBalance, onlyFiscalYear, unbalanced, ...exported } = result;
     // Why entries do not balance is asked of the ledger only when some do not: a clean export needs no state store.
     const rejected =
-      unbalanced.entries > 0 ? await rejectedEntryLines(loaded, options.state, options.dossier) : undefined;
+      unbalanced.entries > 0
+        ? await rejectedEntryLines(loaded, options.state, options.dossier, onlyFiscalYear)
+        : undefined;
     const summary = {
       ...exported,
       unbalanced: {
@@ -108,6 +123,13 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
           : {
               rejectedEntryLines: rejected.count,
               ...(rejected.problem === undefined ? {} : { ledgerProblem: rejected.problem }),
+              ...(rejected.fiscalYear === undefined
+                ? {}
+                : {
+                    rejectedEntryLinesFiscalYear: rejected.fiscalYear.closingDate,
+                    rejectedEntryLinesUndated: rejected.fiscalYear.undated,
+                    rejectedEntryLinesOtherYears: rejected.fiscalYear.otherYears,
+                  }),
             }),
       },
     };
@@ -137,7 +159,7 @@ export const fecExportCommand = async (options: FecExportCommandOptions): Promis
       );
     if (rejected !== undefined)
       process.stderr.write(
-        unbalancedWarning(options.dossier, unbalanced, rejected, options.fiscalYear !== undefined),
+        unbalancedWarning(options.dossier, unbalanced, rejected, onlyFiscalYear !== undefined),
       );
     output.result(summary);
     return ExitCode.OK;

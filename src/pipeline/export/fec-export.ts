@@ -25,6 +25,7 @@ import {
 import type { BookLine } from '../../store/target/book-lines.js';
 import { trialBalanceLineOf } from '../accounting/target-trial-balance.js';
 import type { TargetStore } from '../../store/target/target-store.js';
+import type { FiscalYearDays } from './rejected-line-fiscal-year.js';
 
 export interface FecExportOptions {
   readonly target: TargetStore;
@@ -68,18 +69,45 @@ export interface FecExportResult {
   readonly unbalanced: UnbalancedEntries;
   /** The trial balance of what was written, for the reconciliation and the evidence pack. */
   readonly trialBalance: TrialBalance;
+  /**
+   * The days of the fiscal year written, when the dossier has others whose lines the file leaves out; absent when it
+   * holds every line of the dossier (one fiscal year, or none loaded).
+   */
+  readonly onlyFiscalYear?: FiscalYearDays;
 }
 
-/** The closing dates of the dossier's fiscal years, in order. */
-const closingDatesOf = async (target: TargetStore, dossier: string): Promise<string[]> => {
-  const dates = new Set<string>();
+/** The dossier's fiscal years: their opening date (null when not loaded) by closing date. */
+const fiscalYearsOf = async (target: TargetStore, dossier: string): Promise<Map<string, string | null>> => {
+  const years = new Map<string, string | null>();
   for await (const batch of target.readRows('fiscal_year', dossier)) {
     for (const row of batch) {
       const end = row.values.end_date;
-      if (typeof end === 'string') dates.add(end);
+      const start = row.values.start_date;
+      if (typeof end === 'string')
+        years.set(end, typeof start === 'string' ? start : (years.get(end) ?? null));
     }
   }
-  return [...dates].sort();
+  return years;
+};
+
+/** The day after an ISO date. */
+const dayAfter = (date: string): string => {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+};
+
+/**
+ * The days of the fiscal year closing on `closing`: from its opening date, or when none was loaded from the day after
+ * the year before closed (unbounded for the first year).
+ */
+const fiscalYearDays = (years: ReadonlyMap<string, string | null>, closing: string): FiscalYearDays => {
+  const earlier = [...years.keys()].filter((end) => end < closing).sort();
+  const previous = earlier[earlier.length - 1];
+  return {
+    start: years.get(closing) ?? (previous === undefined ? null : dayAfter(previous)),
+    end: closing,
+  };
 };
 
 /** The fiscal year to export: the one asked for (which must exist), or the only one, or none when there is none. */
@@ -156,12 +184,15 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     );
   await refuseUnfinishedLoad(target, dossier);
   const siren = sirenOf(dossierRow?.attributes.siren);
-  const years = await closingDatesOf(target, dossier);
+  const fiscalYears = await fiscalYearsOf(target, dossier);
+  const years = [...fiscalYears.keys()].sort();
   const closingDate = chooseFiscalYear(dossier, years, options.fiscalYear);
   const { name, namedBy } = fecFileName(dossier, siren, closingDate);
   const file = await resolveOut(options.out, name);
   const partial = `${file}.partial-${process.pid}`;
 
+  // With a single fiscal year (or none recorded) every line is the year's: no filter, lines without an entry kept.
+  const filter = years.length > 1 && closingDate !== null ? closingDate : undefined;
   const balance = createTrialBalanceAccumulator();
   const entryBalances = createEntryBalanceCheck();
   let lines = 0;
@@ -210,8 +241,6 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     stream.on('error', () => undefined);
     try {
       await write(stream, fecHeaderLine());
-      // With a single fiscal year (or none recorded) every line is the year's: no filter, lines without an entry kept.
-      const filter = years.length > 1 && closingDate !== null ? closingDate : undefined;
       for await (const batch of target.readBookLines(dossier, undefined, filter)) {
         const parts: string[] = [];
         for (const line of batch) {
@@ -242,6 +271,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
 
   const trialBalance = balance.result();
   return {
+    ...(filter === undefined ? {} : { onlyFiscalYear: fiscalYearDays(fiscalYears, filter) }),
     dossier,
     file,
     namedBy,

@@ -746,6 +746,34 @@ export class StateStore {
   }
 
   /**
+   * The raw records of one dossier, entity and fate, page by page in location order: a ledger may hold millions of
+   * rejected lines, so a caller that reads each of them (to tell their fiscal year, say) holds one page at a time.
+   * Pages follow the primary key (dossier, entity, location), so each is one indexed range read.
+   */
+  async *ledgerRawRecords(
+    dossierId: string,
+    entity: string,
+    fate: LedgerEntry['fate'],
+    pageSize = 1000,
+  ): AsyncGenerator<string[]> {
+    let after: string | undefined;
+    for (;;) {
+      let query = this.db
+        .selectFrom('ledger_entry')
+        .select(['location', 'raw'])
+        .where('dossier_id', '=', dossierId)
+        .where('entity', '=', entity)
+        .where('fate', '=', fate);
+      if (after !== undefined) query = query.where('location', '>', after);
+      const rows = await query.orderBy('location').limit(pageSize).execute();
+      if (rows.length === 0) return;
+      yield rows.map((row) => row.raw);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.location;
+    }
+  }
+
+  /**
    * Turns the `merged` entries of a unit whose survivor is one of `survivors` (dossier and key) into rejected ones
    * (reason, message per survivor), keeping their raw content and survivor. Idempotent: returns how many entries
    * of the unit now stand rejected for that reason with one of those survivors, converted now or earlier.
