@@ -1,4 +1,5 @@
-import { graphemesOf, visibleText, visibleWidth } from './visible-text.js';
+import { visibleText } from './visible-text.js';
+import { graphemesOf, visibleWidth } from './visible-width.js';
 
 /** One row of a side-by-side table: a column name, the value a person reads, and what follows it on the line. */
 export interface SideBySideRow {

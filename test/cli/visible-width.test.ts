@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { visibleWidth } from '../../src/cli/visible-text.js';
+import { visibleWidth } from '../../src/cli/visible-width.js';
 
 /** The columns a terminal gives a text, which review's tables pad by, where `.length` counts UTF-16 units. */
 describe('visibleWidth', () => {
