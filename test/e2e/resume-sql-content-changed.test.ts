@@ -1,8 +1,7 @@
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
-import { dropPostgresSchema, tempDir } from '../support/stores.js';
+import { dropPostgresSchema, executePostgres as execute, tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { querySqlite, writeFiles } from './support/helpers.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
@@ -33,16 +32,6 @@ interface ReconcileJson {
   ok: boolean;
   dossiers: { entities: { entity: string; contentMismatches: number }[] }[];
 }
-
-const execute = async (sql: string) => {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
 
 describe.runIf(postgresAvailable)('a PostgreSQL row whose content alone changed before a resume', () => {
   const schema = uniqueName('cutover_content_changed');

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigration, type RunProgress } from '../../src/pipeline/run/run-migration.js';
 import { mysqlAvailable, mysqlUrl, postgresAvailable, postgresUrl, uniqueName } from '../support/services.js';
-import { dropPostgresSchema, tempDir } from '../support/stores.js';
+import { dropPostgresSchema, executePostgres, tempDir } from '../support/stores.js';
 import { cli, describeResult, ensureBuilt, parseJsonStdout } from './support/cli.js';
 import { defaultStatePath, querySqlite, readLedger, writeFiles } from './support/helpers.js';
 import { contactCheckpoint, killedInContacts } from './support/kill-in-contacts.js';
@@ -31,15 +30,7 @@ interface Legacy {
 }
 
 const postgresLegacy = (schema: string): Legacy => {
-  const execute = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const execute = executePostgres;
   return {
     source: (table) => `{ type: postgres, url: "${postgresUrl}", table: ${schema}.${table} }`,
     create: async (table, clean = false) => {

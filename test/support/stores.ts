@@ -24,12 +24,19 @@ export const tempDir = (prefix = 'cutover-test-'): string => {
   return dir;
 };
 
-export const dropPostgresSchema = async (schema: string): Promise<void> => {
+/** Runs one statement (or several, separated by semicolons) on the test PostgreSQL, on a connection of its own. */
+export const executePostgres = async (sql: string): Promise<void> => {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 };
+
+export const dropPostgresSchema = (schema: string): Promise<void> =>
+  executePostgres(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 
 /** The dialects every store suite runs on: SQLite always, PostgreSQL when reachable (always under CI). */
 export const dialects = [
