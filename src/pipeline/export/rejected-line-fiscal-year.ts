@@ -18,10 +18,19 @@ const ECRITURE_DATE = FEC_STANDARD_COLUMNS.indexOf('EcritureDate');
  * The EcritureDate of a FEC line as the ledger keeps it (the line as read, its separator a tab or `|`), without the
  * spaces of fixed-width padding; undefined when the line has no such field. The ledger does not keep the file's
  * header, so a file that shuffled its columns (the norm forbids it) gives another field here, which then reads as
- * no date, or as the date of that field.
+ * no date, or as the date of that field. Nor does it keep the separator: it is the one the line holds more of, as a
+ * label may hold the other (a tab in a pipe-separated file, a `|` in a tab-separated one).
  */
-export const fecLineDateText = (raw: string): string | undefined =>
-  raw.split(raw.includes('\t') ? '\t' : '|')[ECRITURE_DATE]?.trim();
+export const fecLineDateText = (raw: string): string | undefined => {
+  let tabs = 0;
+  let pipes = 0;
+  for (let index = 0; index < raw.length; index++) {
+    const unit = raw.charCodeAt(index);
+    if (unit === 9) tabs++;
+    else if (unit === 124) pipes++;
+  }
+  return raw.split(pipes > tabs ? '|' : '\t')[ECRITURE_DATE]?.trim();
+};
 
 /**
  * The formats a plan reads EcritureDate with: those of the entry's `date` when it is read from EcritureDate (a firm

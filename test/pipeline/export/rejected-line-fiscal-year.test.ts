@@ -15,6 +15,18 @@ describe('the fiscal year of a rejected FEC line, from its raw line', () => {
     expect(fecLineDateText('VE')).toBeUndefined();
   });
 
+  it('reads EcritureDate of a pipe-separated line whose label holds a tab, and of a tab-separated one with a |', () => {
+    // The source splits by the separator its header showed; the ledger keeps only the line, so the date must not
+    // be looked for by the first separator found in it.
+    expect(fecLineDateText('VE|Ventes|1|20240115|411000|Clients||||Fact\t12|F12')).toBe('20240115');
+    expect(fecLineDateText('VE\tVentes\t1\t20240115\t411000\tClients\t\t\t\tFact | 12\tF12')).toBe(
+      '20240115',
+    );
+    expect(
+      fiscalYearPlaceOf(year2024, ['yyyyMMdd'])('VE|Ventes|1|20240115|411000|Clients||||Fact\t12|F12'),
+    ).toBe('in');
+  });
+
   it('places a line dated in the year in it, one dated outside out of it, and one of no readable date apart', () => {
     const placeOf = fiscalYearPlaceOf(year2024, ['yyyyMMdd']);
     expect(placeOf('VE\tVentes\t1\t20240101\t411000')).toBe('in');
