@@ -11,9 +11,10 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
  * combining accent is 2 units but 1 column, `東京` is 2 units but 4 columns, an emoji 2 units and 2 columns. Text
  * is measured as visibleText shows it (an ESC takes the 4 columns of `\x1b`). Used to pad table columns so that
  * the values after them line up. The East Asian Width and emoji tables are string-width's, kept up to date with
- * Unicode there.
+ * Unicode there. A lone surrogate (a JSON source may hold "\ud800") is written to the terminal as U+FFFD, one
+ * column, where string-width counts it as none: it is measured as written.
  */
-export const visibleWidth = (text: string): number => stringWidth(visibleText(text));
+export const visibleWidth = (text: string): number => stringWidth(visibleText(text).toWellFormed());
 
 /** The graphemes of `text` (a base letter with its accents, an emoji with its modifiers), never split apart. */
 export const graphemesOf = (text: string): string[] =>

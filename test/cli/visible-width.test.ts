@@ -15,6 +15,8 @@ describe('visibleWidth', () => {
     ['a flag of two regional indicators', '🇫🇷', 2],
     ['a zero-width space', 'a\u200bb', 2],
     ['an ESC, shown as \\x1b', 'a\u001bb', 6],
+    ['a lone high surrogate, written out as U+FFFD', 'K\ud800', 2],
+    ['a lone low surrogate between letters, written out as U+FFFD', 'a\udc00b', 3],
   ])('%s', (_name, text, width) => {
     expect(visibleWidth(text)).toBe(width);
   });
