@@ -60,7 +60,7 @@ export const rejectedEntryLines = async (
         for (const raw of page) counts[placeOf(raw)] += 1;
       return {
         count: counts.in,
-        fiscalYear: { closingDate: year.end, undated: counts.undated, otherYears: counts.outside },
+        fiscalYear: { closingDate: year.closing, undated: counts.undated, otherYears: counts.outside },
       };
     } finally {
       await store.close();

@@ -193,6 +193,58 @@ describe('cutover fec export', () => {
     expect(year2023.stderr).not.toContain('in all its fiscal years');
   });
 
+  it('counts, exporting the long first fiscal year of two, a rejected line dated before the opening date guessed from its file name as of that year, not of another', async () => {
+    const dir = tempDir('cutover-cli-fec-export-first-year-');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const line = (fields: string) => fields.replaceAll(' | ', '\t');
+    writeFiles(dir, {
+      'cutover.yaml': [
+        'version: 1',
+        'name: export-long-first-year',
+        'target: { type: sqlite, url: target.db }',
+        'entities:',
+        fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
+      ].join('\n'),
+      // A first year of 15 months (2022-10-01 to 2023-12-31): the plan takes its opening for 2023-01-01, yet its
+      // file, hence its year, holds this November 2022 entry, which loses its credit line (no amount).
+      'fec/D1/123456782FEC20231231.txt': [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        line(
+          'VE | Ventes | 1 | 20221115 | 411000 | Clients | C1 | Client Un | F1 | 20221115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
+        ),
+        line(
+          'VE | Ventes | 1 | 20221115 | 706000 | Prestations |  |  | F1 | 20221115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        ),
+        '',
+      ].join('\r\n'),
+      'fec/D1/123456782FEC20241231.txt': [
+        FEC_STANDARD_COLUMNS.join('\t'),
+        line(
+          'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F2 | 20240115 | Facture 2 | 50,00 | 0,00 |  |  |  |  | ',
+        ),
+        line(
+          'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F2 | 20240115 | Facture 2 | 0,00 | 50,00 |  |  |  |  | ',
+        ),
+        '',
+      ].join('\r\n'),
+    });
+    const plan = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', plan]);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    const year2023 = await exportFec(plan, 'D1', '--fiscal-year', '2023-12-31', '--out', `${dir}/`, '--json');
+    expect(year2023.code, describeResult(year2023)).toBe(0);
+    expect(parseJsonStdout<{ unbalanced: unknown }>(year2023).unbalanced).toMatchObject({
+      entries: 1,
+      rejectedEntryLines: 1,
+      rejectedEntryLinesUndated: 0,
+      rejectedEntryLinesOtherYears: 0,
+    });
+    expect(year2023.stderr).toContain(
+      '  why: the ledger holds 1 entry line of dossier D1 dated in its fiscal year closing on 2023-12-31 that the migration rejected,',
+    );
+  });
+
   it('says on stderr which entries do not balance because the migration rejected a line, still writing the file with exit code 0', async () => {
     const dir = tempDir('cutover-cli-fec-export-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

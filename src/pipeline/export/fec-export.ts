@@ -76,18 +76,16 @@ export interface FecExportResult {
   readonly onlyFiscalYear?: FiscalYearDays;
 }
 
-/** The dossier's fiscal years: their opening date (null when not loaded) by closing date. */
-const fiscalYearsOf = async (target: TargetStore, dossier: string): Promise<Map<string, string | null>> => {
-  const years = new Map<string, string | null>();
+/** The closing dates of the dossier's fiscal years, in order. */
+const closingDatesOf = async (target: TargetStore, dossier: string): Promise<string[]> => {
+  const dates = new Set<string>();
   for await (const batch of target.readRows('fiscal_year', dossier)) {
     for (const row of batch) {
       const end = row.values.end_date;
-      const start = row.values.start_date;
-      if (typeof end === 'string')
-        years.set(end, typeof start === 'string' ? start : (years.get(end) ?? null));
+      if (typeof end === 'string') dates.add(end);
     }
   }
-  return years;
+  return [...dates].sort();
 };
 
 /** The day after an ISO date. */
@@ -98,15 +96,18 @@ const dayAfter = (date: string): string => {
 };
 
 /**
- * The days of the fiscal year closing on `closing`: from its opening date, or when none was loaded from the day after
- * the year before closed (unbounded for the first year).
+ * The days of the fiscal year closing on `closing` against the dossier's other years (`closings`, in order): from the
+ * day after the year before closed to its own closing, the first year unbounded below and the last above. Not from
+ * the opening date the target holds: a FEC plan guesses it a year before the closing, a first year may run 23
+ * months, and a line dated before the opening or after the closing of the first or last year is of no other year
+ * of the dossier: its file put it in this one.
  */
-const fiscalYearDays = (years: ReadonlyMap<string, string | null>, closing: string): FiscalYearDays => {
-  const earlier = [...years.keys()].filter((end) => end < closing).sort();
-  const previous = earlier[earlier.length - 1];
+const fiscalYearDays = (closings: readonly string[], closing: string): FiscalYearDays => {
+  const at = closings.indexOf(closing);
   return {
-    start: years.get(closing) ?? (previous === undefined ? null : dayAfter(previous)),
-    end: closing,
+    start: at > 0 ? dayAfter(closings[at - 1]!) : null,
+    end: at < closings.length - 1 ? closing : null,
+    closing,
   };
 };
 
@@ -184,8 +185,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
     );
   await refuseUnfinishedLoad(target, dossier);
   const siren = sirenOf(dossierRow?.attributes.siren);
-  const fiscalYears = await fiscalYearsOf(target, dossier);
-  const years = [...fiscalYears.keys()].sort();
+  const years = await closingDatesOf(target, dossier);
   const closingDate = chooseFiscalYear(dossier, years, options.fiscalYear);
   const { name, namedBy } = fecFileName(dossier, siren, closingDate);
   const file = await resolveOut(options.out, name);
@@ -271,7 +271,7 @@ export const fecExport = async (options: FecExportOptions): Promise<FecExportRes
 
   const trialBalance = balance.result();
   return {
-    ...(filter === undefined ? {} : { onlyFiscalYear: fiscalYearDays(fiscalYears, filter) }),
+    ...(filter === undefined ? {} : { onlyFiscalYear: fiscalYearDays(years, filter) }),
     dossier,
     file,
     namedBy,

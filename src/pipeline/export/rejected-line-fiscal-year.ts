@@ -2,10 +2,15 @@ import { FEC_STANDARD_COLUMNS } from '../../domains/accounting/fec-columns.js';
 import type { Plan } from '../../core/plan/plan-schema.js';
 import { dateParser, isParseFailure, memoize } from '../map/value-parsers.js';
 
-/** The days of one fiscal year, `YYYY-MM-DD`, both included; `start` null when nothing bounds it below. */
+/**
+ * The days a fiscal year's lines are placed in, `YYYY-MM-DD`, both included; `start` null when nothing bounds it
+ * below (the first year), `end` null when nothing bounds it above (the last).
+ */
 export interface FiscalYearDays {
   readonly start: string | null;
-  readonly end: string;
+  readonly end: string | null;
+  /** The year's closing date. */
+  readonly closing: string;
 }
 
 /** Where a rejected entry line falls against one fiscal year, by the date its raw record carries. */
@@ -58,6 +63,8 @@ export const fiscalYearPlaceOf = (
     if (text === undefined || text === '') return 'undated';
     const date = read(text);
     if (isParseFailure(date) || typeof date !== 'string') return 'undated';
-    return (year.start === null || date >= year.start) && date <= year.end ? 'in' : 'outside';
+    return (year.start === null || date >= year.start) && (year.end === null || date <= year.end)
+      ? 'in'
+      : 'outside';
   };
 };

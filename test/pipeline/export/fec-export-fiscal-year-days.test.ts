@@ -57,26 +57,30 @@ describe('fec export of one fiscal year of several', () => {
     }
   };
 
-  it("gives the year's days from its opening and closing dates, none for a dossier of one year (every line written)", async () => {
+  it("gives the year's days between the closing of the year before and its own, the first unbounded below, the last above; none for a dossier of one year (every line written)", async () => {
     expect((await exportYear('D1', '2024-12-31')).onlyFiscalYear).toEqual({
       start: '2024-01-01',
-      end: '2024-12-31',
+      end: null,
+      closing: '2024-12-31',
     });
     expect((await exportYear('D1', '2023-12-31')).onlyFiscalYear).toEqual({
-      start: '2023-01-01',
+      start: null,
       end: '2023-12-31',
+      closing: '2023-12-31',
     });
     expect((await exportYear('D2', '2024-12-31')).onlyFiscalYear).toBeUndefined();
   });
 
-  it('starts a year whose opening date was not loaded the day after the year before closed; the first, unbounded', async () => {
+  it('does not start a year at the opening date the target holds: a first year may be longer than the guessed one', async () => {
     const db = new Database(path.join(dir, 'target.db'));
-    db.prepare("UPDATE fiscal_year SET start_date = NULL WHERE dossier_id = 'D1'").run();
+    db.prepare(
+      "UPDATE fiscal_year SET start_date = '2023-06-01' WHERE dossier_id = 'D1' AND end_date = '2024-12-31'",
+    ).run();
     db.close();
     expect((await exportYear('D1', '2024-12-31')).onlyFiscalYear).toEqual({
       start: '2024-01-01',
-      end: '2024-12-31',
+      end: null,
+      closing: '2024-12-31',
     });
-    expect((await exportYear('D1', '2023-12-31')).onlyFiscalYear).toEqual({ start: null, end: '2023-12-31' });
   });
 });

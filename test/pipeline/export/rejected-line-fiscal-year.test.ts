@@ -6,7 +6,7 @@ import {
   fiscalYearPlaceOf,
 } from '../../../src/pipeline/export/rejected-line-fiscal-year.js';
 
-const year2024 = { start: '2024-01-01', end: '2024-12-31' };
+const year2024 = { start: '2024-01-01', end: '2024-12-31', closing: '2024-12-31' };
 
 describe('the fiscal year of a rejected FEC line, from its raw line', () => {
   it('reads EcritureDate at its place in a tab or pipe separated line, without its padding', () => {
@@ -38,9 +38,15 @@ describe('the fiscal year of a rejected FEC line, from its raw line', () => {
     expect(placeOf('VE\tVentes\t1\t\t411000')).toBe('undated');
     expect(placeOf('a line cut short')).toBe('undated');
     // The first year of a dossier whose opening date was not loaded: nothing bounds it below.
-    expect(fiscalYearPlaceOf({ start: null, end: '2024-12-31' }, ['yyyyMMdd'])('VE\tV\t1\t20190101')).toBe(
-      'in',
-    );
+    expect(
+      fiscalYearPlaceOf({ start: null, end: '2024-12-31', closing: '2024-12-31' }, ['yyyyMMdd'])(
+        'VE\tV\t1\t20190101',
+      ),
+    ).toBe('in');
+    // The last year: nothing bounds it above, a line dated after its closing is of no other year.
+    const last = fiscalYearPlaceOf({ start: '2024-01-01', end: null, closing: '2024-12-31' }, ['yyyyMMdd']);
+    expect(last('VE\tV\t1\t20250105')).toBe('in');
+    expect(last('VE\tV\t1\t20231231')).toBe('outside');
   });
 
   it("reads dates in the formats the plan reads the entry's EcritureDate with, the norm's when it reads none", () => {
