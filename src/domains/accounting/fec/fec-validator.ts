@@ -228,18 +228,24 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
     state.count += 1;
     keepFirstLine(state.lines, line, maxLines);
   };
-  /** A book-level occurrence (an entry, a group, a sequence) with its lines, possibly in several files. */
+  /**
+   * A book-level occurrence (an entry, a group, a sequence) with its lines, possibly in several files.
+   * `findingLocations`, when the item lists only some of its lines (the first gaps along the numbering), are those
+   * the finding's lines are taken from: the first of the file among all of the item's.
+   */
   const reportItem = (
     code: FecFindingCode,
     detail: string,
     locations: readonly number[],
     field?: string,
+    findingLocations: readonly number[] = locations,
   ): void => {
     const file = locations.length > 0 ? fileIndexOf(locations[0] as number) : 0;
     const state = finding(code, file, field);
     state.count += 1;
     const lines = locations.filter((at) => fileIndexOf(at) === file).map(lineOf);
-    for (const line of lines) keepFirstLine(state.lines, line, maxLines);
+    for (const at of findingLocations)
+      if (fileIndexOf(at) === file) keepFirstLine(state.lines, lineOf(at), maxLines);
     // An item's own lines stay in its order: a numbering gap's lines follow the gaps its detail lists.
     if (state.items.length < maxLines) state.items.push({ detail, lines: lines.slice(0, maxLines) });
   };
@@ -746,12 +752,16 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
         if (numberingMissing) continue;
         const gaps: string[] = [];
         const after: number[] = [];
+        // The first locations of the file among every gap's, not only among the gaps listed: numbering and file
+        // order may disagree.
+        const firstOfFile: number[] = [];
         let missingHere = 0;
         for (let index = 1; index < slots.length; index += 1) {
           const before = entries.number(slots[index - 1] as number);
           const current = entries.number(slots[index] as number);
           if (current > before + 1) {
             missingHere += current - before - 1;
+            keepFirstLine(firstOfFile, entries.first(slots[index] as number), maxLines);
             if (gaps.length < maxLines) {
               gaps.push(current === before + 2 ? String(before + 1) : `${before + 1}-${current - 1}`);
               after.push(entries.first(slots[index] as number));
@@ -765,6 +775,8 @@ export const createFecValidator = (options: FecValidatorOptions = {}): FecValida
             'NUMBERING_GAP',
             `${where}: ${missingHere} ${missingHere === 1 ? 'number' : 'numbers'} missing: ${gaps.join(', ')}${gaps.length === maxLines ? ', …' : ''}`,
             after,
+            undefined,
+            firstOfFile,
           );
         }
       }

@@ -509,6 +509,20 @@ describe('FEC validation of synthetic files', () => {
     ]);
   });
 
+  it('lists the first 20 lines of the file of numbering gaps, when the numbering runs against the file and has more than 20 gaps', async () => {
+    // N° 1 at line 2, then n° 49, 47 … 3 (lines 4 to 50): a gap before each odd number from 3, 24 in all. Along the
+    // numbering the first 20 gaps are those before n° 3 to 41, the last lines of the file (12 to 50).
+    const lines = [
+      ...entry(1, '1,00'),
+      ...Array.from({ length: 24 }, (_, at) => entry(49 - 2 * at, '1,00')).flat(),
+    ];
+    const gap = findingOf(await validate(write(fecName(), lines)), 'NUMBERING_GAP');
+    expect(gap.lines).toEqual(Array.from({ length: 20 }, (_, at) => 4 + 2 * at));
+    // The detail still lists the first gaps along the numbering, with their lines.
+    expect(gap.items?.[0]?.detail).toMatch(/^the file: 24 numbers missing: 2, 4, 6, .*, 40, …$/);
+    expect(gap.items?.[0]?.lines).toEqual(Array.from({ length: 20 }, (_, at) => 50 - 2 * at));
+  });
+
   it('lists the lines of unbalanced entries in file order when an entry is scattered', async () => {
     // Entry n° 1 has lines 2 and 4, entry n° 2 line 3; both unbalanced. Entry by entry, the list read 2, 4, 3.
     const unbalanced = await validate(
