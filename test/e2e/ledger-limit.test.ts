@@ -39,6 +39,19 @@ describe('cutover ledger --limit', () => {
     expect(all.stdout).not.toContain('--limit N` shows more');
   }, 60_000);
 
+  it('says "the first of" when the limit shows one entry, not "the first 1 of"', async () => {
+    const dir = tempDir('cutover-e2e-ledger-limit-one-');
+    writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': contacts });
+    const planFile = path.join(dir, 'cutover.yaml');
+    const run = await cli(['run', '--plan', planFile]);
+    expect(run.code, describeResult(run)).toBe(0);
+
+    const one = await cli(['ledger', '--plan', planFile, '--limit', '1']);
+    expect(one.code, describeResult(one)).toBe(0);
+    expect(one.stdout).toContain('This is the first of 3 entries: `--limit N` shows more.');
+    expect(one.stdout).not.toContain('first 1 of');
+  }, 60_000);
+
   it('gives a script the total the selection matched and whether the limit cut it, beside the entries', async () => {
     const dir = tempDir('cutover-e2e-ledger-limit-json-');
     writeFiles(dir, { 'cutover.yaml': plan, 'contacts.csv': contacts });

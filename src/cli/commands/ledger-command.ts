@@ -2,7 +2,7 @@ import { CutoverError, ErrorCode } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { entityNames, isEntityName } from '../../core/model/canonical-model.js';
 import { refuseUnknownDossiers } from '../../pipeline/run/refuse-unknown-dossiers.js';
-import { createOutput } from '../output.js';
+import { createOutput, formatNumber } from '../output.js';
 import { withSession } from '../session.js';
 
 export interface LedgerCommandOptions {
@@ -56,7 +56,11 @@ export const ledgerCommand = async (options: LedgerCommandOptions): Promise<numb
     output.info('The ledger holds no skipped, rejected or merged record for this selection.');
   // Cut at the limit without a word, 100 of a run's 113 rejects read as all of them: in the text and in the JSON.
   const limited = total > entries.length;
-  if (limited) output.info(`These are the first ${limit} of ${total} entries: \`--limit N\` shows more.`);
+  // `--limit 1` shows one entry: "the first 1 of 133 entries" read wrong.
+  if (limited)
+    output.info(
+      `${entries.length === 1 ? 'This is the first' : `These are the first ${formatNumber(entries.length)}`} of ${formatNumber(total)} entries: \`--limit N\` shows more.`,
+    );
   output.result({ total, limited, entries });
   return ExitCode.OK;
 };
