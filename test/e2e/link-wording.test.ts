@@ -47,6 +47,11 @@ describe('the wording of cutover link and link eval', () => {
     expect(one.link.stdout).toMatch(/^1 record with neither name nor SIREN: left a client of its own\.$/m);
   }, 120_000);
 
+  it('gives the time it took as the other commands write a duration, one decimal under ten seconds, not milliseconds', async () => {
+    const { link } = await migrateAndLink();
+    expect(link.stdout).toMatch(/ "different" decisions applied\. \d\.\d s\.$/m);
+  }, 120_000);
+
   it('counts the blocks over blockCap of a rule with the noun that agrees with them', async () => {
     // 40 companies named Boulangerie Martin: one block of the name rule over a cap of 30.
     const options = { martins: 40, link: 'link:\n  blockCap: 30\n' };

@@ -5,7 +5,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { evaluateLinks, type TruthGroup } from '../../pipeline/link/evaluate-links.js';
 import { LINK_REVIEW_ENTITY, linkClients } from '../../pipeline/link/link-clients.js';
 import { readLinkMembers } from '../../store/state/link-members.js';
-import { createOutput, formatCount, formatNumber } from '../output.js';
+import { createOutput, formatCount, formatDuration, formatNumber } from '../output.js';
 import { renderDedupeProgress } from '../render-run.js';
 import { withSession } from '../session.js';
 
@@ -76,8 +76,10 @@ export const linkCommand = async (options: LinkCommandOptions): Promise<number> 
     );
   }
   output.info(
-    `${formatCount(summary.review.total, 'pair')} to review (${summary.refused} refused by a conflict check); ` +
-      `${summary.decisionsApplied.same} "same" and ${summary.decisionsApplied.different} "different" decisions applied. ${summary.seconds} s.`,
+    `${formatCount(summary.review.total, 'pair')} to review (${formatNumber(summary.refused)} refused by a conflict check); ` +
+      `${formatNumber(summary.decisionsApplied.same)} "same" and ${formatNumber(summary.decisionsApplied.different)} "different" decisions applied. ` +
+      // As run and the demo write a duration ("2.2 s", "1 min 05 s"), not "2.187 s".
+      `${formatDuration(summary.seconds * 1000)}.`,
   );
   if (summary.review.total > 0)
     output.info(
