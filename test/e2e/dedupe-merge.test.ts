@@ -150,6 +150,18 @@ describe('deduplication in a migration', () => {
     ]);
   }, 120_000);
 
+  it('says of one undone merge that the next run loads "this record" again, not "these records"', async () => {
+    const p = project();
+    await p.dedupe();
+    await p.run();
+    const undo = await cli(['dedupe', 'undo', '--plan', p.plan, '--entity', 'contact', '--survivor', 'A1']);
+    ok(undo);
+    expect(undo.stdout).toMatch(/^undone: .* A2 no longer merged into A1 /m);
+    expect(undo.stdout).toContain(
+      'The next `cutover run` loads this record again; `cutover dedupe` will not merge it again.',
+    );
+  }, 120_000);
+
   it('undoes a merge: the next run loads both records again, drops the merged entry, and dedupe does not merge them again', async () => {
     const p = project();
     const first = await p.dedupe();

@@ -102,8 +102,11 @@ export const dedupeUndoCommand = async (options: DedupeUndoOptions): Promise<num
       `undone: ${merge.dossierId} ${merge.entity} ${merge.absorbedKey} no longer merged into ${merge.survivorKey} (cluster ${merge.clusterId})`,
     );
   }
+  // One undone merge is one record: "these records ... them" read as if more had been undone.
   output.info(
-    'The next `cutover run` loads these records again; `cutover dedupe` will not merge them again.',
+    undone.length === 1
+      ? 'The next `cutover run` loads this record again; `cutover dedupe` will not merge it again.'
+      : 'The next `cutover run` loads these records again; `cutover dedupe` will not merge them again.',
   );
   output.result({ undone });
   return ExitCode.OK;
