@@ -203,6 +203,11 @@ export const runDedupe = async (
     members,
     options.reviewLimit ?? 1000,
     sidePriors !== undefined,
+    new Set(
+      [...(options.decisions?.same ?? []), ...(options.decisions?.different ?? [])].map(([a, b]) =>
+        pairKey(a, b),
+      ),
+    ),
   );
   lap('review');
 
@@ -301,6 +306,8 @@ const reviewPairs = async (
   member: (row: number) => ClusterMember,
   limit: number,
   sided: boolean,
+  /** Pairs a person has decided (pairKey): reviewed already, never counted or listed as to review again. */
+  decided: ReadonlySet<string>,
 ): Promise<DedupeResult['review']> => {
   const { thresholds } = config;
   // The grey zone (between the thresholds, or above with different strong identifiers) not already joined
@@ -312,14 +319,16 @@ const reviewPairs = async (
   const refused = new Map(
     clustering.refused.map((entry) => [`${entry.link.l}:${entry.link.r}`, entry.reason]),
   );
-  const candidates: [number, number, number][] = clustering.refused.map(({ link }) => [
-    link.l,
-    link.r,
-    link.weight,
-  ]);
+  const candidates: [number, number, number][] = clustering.refused
+    .filter(({ link }) => !decided.has(pairKey(link.l, link.r)))
+    .map(({ link }) => [link.l, link.r, link.weight]);
   ls.forEach((l, k) => {
     const [a, b] = [Number(l), Number(rs[k])];
-    if (clustering.clusterOf[a] !== clustering.clusterOf[b] && !refused.has(`${a}:${b}`)) {
+    if (
+      clustering.clusterOf[a] !== clustering.clusterOf[b] &&
+      !refused.has(`${a}:${b}`) &&
+      !decided.has(pairKey(a, b))
+    ) {
       candidates.push([a, b, Number(ws[k])]);
     }
   });
