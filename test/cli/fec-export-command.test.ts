@@ -19,6 +19,34 @@ const legacyFec = [
 const exportFec = (plan: string, dossier: string, ...options: string[]) =>
   cli(['fec', 'export', '--plan', plan, '--dossier', dossier, ...options]);
 
+/**
+ * A dossier D1 of FEC files in `fec/D1/` (name → lines written `field | field | ...`), its fiscal years named by the
+ * files, migrated into a SQLite target: the plan's path and its folder.
+ */
+const migratedFecDossier = async (name: string, files: Record<string, readonly string[]>) => {
+  const dir = tempDir(`cutover-cli-${name}-`);
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  writeFiles(dir, {
+    'cutover.yaml': [
+      'version: 1',
+      `name: ${name}`,
+      'target: { type: sqlite, url: target.db }',
+      'entities:',
+      fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
+    ].join('\n'),
+    ...Object.fromEntries(
+      Object.entries(files).map(([file, rows]) => [
+        `fec/D1/${file}`,
+        [FEC_STANDARD_COLUMNS.join('\t'), ...rows.map((row) => row.replaceAll(' | ', '\t')), ''].join('\r\n'),
+      ]),
+    ),
+  });
+  const plan = path.join(dir, 'cutover.yaml');
+  const run = await cli(['run', '--plan', plan]);
+  expect(run.code, describeResult(run)).toBe(0);
+  return { dir, plan };
+};
+
 describe('cutover fec export', () => {
   beforeAll(() => ensureBuilt(), 240_000);
 
@@ -117,53 +145,22 @@ describe('cutover fec export', () => {
   });
 
   it('counts, exporting one fiscal year of two, only the rejected entry lines dated in it, and apart those whose date could not be read', async () => {
-    const dir = tempDir('cutover-cli-fec-export-years-');
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const line = (fields: string) => fields.replaceAll(' | ', '\t');
-    writeFiles(dir, {
-      'cutover.yaml': [
-        'version: 1',
-        'name: export-two-years',
-        'target: { type: sqlite, url: target.db }',
-        'entities:',
-        fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
-      ].join('\n'),
+    const { dir, plan } = await migratedFecDossier('export-two-years', {
       // 2023: the sales entry loses its credit line (no amount).
-      'fec/D1/123456782FEC20231231.txt': [
-        FEC_STANDARD_COLUMNS.join('\t'),
-        line(
-          'VE | Ventes | 1 | 20230115 | 411000 | Clients | C1 | Client Un | F1 | 20230115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
-        ),
-        line(
-          'VE | Ventes | 1 | 20230115 | 706000 | Prestations |  |  | F1 | 20230115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
-        ),
-        '',
-      ].join('\r\n'),
+      '123456782FEC20231231.txt': [
+        'VE | Ventes | 1 | 20230115 | 411000 | Clients | C1 | Client Un | F1 | 20230115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
+        'VE | Ventes | 1 | 20230115 | 706000 | Prestations |  |  | F1 | 20230115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+      ],
       // 2024: the sales entry loses two lines (no amount); the OD entry is dated yyyy-MM-dd, which the plan does not
       // read: the entry is rejected for its date, and its two lines with it, dated nowhere the ledger can tell.
-      'fec/D1/123456782FEC20241231.txt': [
-        FEC_STANDARD_COLUMNS.join('\t'),
-        line(
-          'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F1 | 20240115 | Facture 1 | 240,00 | 0,00 |  |  |  |  | ',
-        ),
-        line(
-          'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
-        ),
-        line(
-          'VE | Ventes | 1 | 20240115 | 445710 | TVA collectée |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
-        ),
-        line(
-          'OD | Divers | 2 | 2024-01-31 | 471000 | Attente |  |  | X2 | 20240131 | Attente | 10,00 | 0,00 |  |  |  |  | ',
-        ),
-        line(
-          'OD | Divers | 2 | 2024-01-31 | 472000 | Attente |  |  | X2 | 20240131 | Attente | 0,00 | 10,00 |  |  |  |  | ',
-        ),
-        '',
-      ].join('\r\n'),
+      '123456782FEC20241231.txt': [
+        'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F1 | 20240115 | Facture 1 | 240,00 | 0,00 |  |  |  |  | ',
+        'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        'VE | Ventes | 1 | 20240115 | 445710 | TVA collectée |  |  | F1 | 20240115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+        'OD | Divers | 2 | 2024-01-31 | 471000 | Attente |  |  | X2 | 20240131 | Attente | 10,00 | 0,00 |  |  |  |  | ',
+        'OD | Divers | 2 | 2024-01-31 | 472000 | Attente |  |  | X2 | 20240131 | Attente | 0,00 | 10,00 |  |  |  |  | ',
+      ],
     });
-    const plan = path.join(dir, 'cutover.yaml');
-    const run = await cli(['run', '--plan', plan]);
-    expect(run.code, describeResult(run)).toBe(0);
 
     const year2024 = await exportFec(plan, 'D1', '--fiscal-year', '2024-12-31', '--out', `${dir}/`, '--json');
     expect(year2024.code, describeResult(year2024)).toBe(0);
@@ -194,43 +191,18 @@ describe('cutover fec export', () => {
   });
 
   it('counts, exporting the long first fiscal year of two, a rejected line dated before the opening date guessed from its file name as of that year, not of another', async () => {
-    const dir = tempDir('cutover-cli-fec-export-first-year-');
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const line = (fields: string) => fields.replaceAll(' | ', '\t');
-    writeFiles(dir, {
-      'cutover.yaml': [
-        'version: 1',
-        'name: export-long-first-year',
-        'target: { type: sqlite, url: target.db }',
-        'entities:',
-        fecEntitiesYaml({ path: 'fec/{dossier}/*FEC*.txt', fiscalYears: 'file' }),
-      ].join('\n'),
+    const { dir, plan } = await migratedFecDossier('export-long-first-year', {
       // A first year of 15 months (2022-10-01 to 2023-12-31): the plan takes its opening for 2023-01-01, yet its
       // file, hence its year, holds this November 2022 entry, which loses its credit line (no amount).
-      'fec/D1/123456782FEC20231231.txt': [
-        FEC_STANDARD_COLUMNS.join('\t'),
-        line(
-          'VE | Ventes | 1 | 20221115 | 411000 | Clients | C1 | Client Un | F1 | 20221115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
-        ),
-        line(
-          'VE | Ventes | 1 | 20221115 | 706000 | Prestations |  |  | F1 | 20221115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
-        ),
-        '',
-      ].join('\r\n'),
-      'fec/D1/123456782FEC20241231.txt': [
-        FEC_STANDARD_COLUMNS.join('\t'),
-        line(
-          'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F2 | 20240115 | Facture 2 | 50,00 | 0,00 |  |  |  |  | ',
-        ),
-        line(
-          'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F2 | 20240115 | Facture 2 | 0,00 | 50,00 |  |  |  |  | ',
-        ),
-        '',
-      ].join('\r\n'),
+      '123456782FEC20231231.txt': [
+        'VE | Ventes | 1 | 20221115 | 411000 | Clients | C1 | Client Un | F1 | 20221115 | Facture 1 | 120,00 | 0,00 |  |  |  |  | ',
+        'VE | Ventes | 1 | 20221115 | 706000 | Prestations |  |  | F1 | 20221115 | Facture 1 | 0,00 | N/A |  |  |  |  | ',
+      ],
+      '123456782FEC20241231.txt': [
+        'VE | Ventes | 1 | 20240115 | 411000 | Clients | C1 | Client Un | F2 | 20240115 | Facture 2 | 50,00 | 0,00 |  |  |  |  | ',
+        'VE | Ventes | 1 | 20240115 | 706000 | Prestations |  |  | F2 | 20240115 | Facture 2 | 0,00 | 50,00 |  |  |  |  | ',
+      ],
     });
-    const plan = path.join(dir, 'cutover.yaml');
-    const run = await cli(['run', '--plan', plan]);
-    expect(run.code, describeResult(run)).toBe(0);
 
     const year2023 = await exportFec(plan, 'D1', '--fiscal-year', '2023-12-31', '--out', `${dir}/`, '--json');
     expect(year2023.code, describeResult(year2023)).toBe(0);

@@ -3,6 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { CutoverError, ErrorCode, messageOf } from '../../core/errors.js';
+import { formatFecDate, nextDay, parseFecDate } from '../../domains/accounting/fec/fec-date.js';
 import {
   fecAmount,
   fecDate,
@@ -88,12 +89,8 @@ const closingDatesOf = async (target: TargetStore, dossier: string): Promise<str
   return [...dates].sort();
 };
 
-/** The day after an ISO date. */
-const dayAfter = (date: string): string => {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-};
+/** The day after an ISO date (`YYYY-MM-DD`), by the FEC's own calendar arithmetic. */
+const dayAfter = (date: string): string => formatFecDate(nextDay(parseFecDate(date.replaceAll('-', ''))));
 
 /**
  * The days of the fiscal year closing on `closing` against the dossier's other years (`closings`, in order): from the
